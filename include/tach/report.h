@@ -1,0 +1,57 @@
+/* report.h - turning result sets into bytes for people and programs:
+ * terminal tables, Markdown, JSON and CSV.
+ *
+ * Reporters write to a FILE * the caller opened; they never open files,
+ * never decide exit codes and never print warnings (the CLI does).
+ * Every name, parameter and label is escaped for the target format, so a
+ * benchmark called "<script>" or "a,b\n" cannot break the output.
+ */
+#ifndef TACH_REPORT_H
+#define TACH_REPORT_H
+
+#include <stdio.h>
+
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tach_report_format {
+	TACH_REPORT_TEXT = 0,
+	TACH_REPORT_JSON = 1,
+	TACH_REPORT_MARKDOWN = 2,
+	TACH_REPORT_CSV = 3,
+} tach_report_format;
+
+/* Parses "text", "json", "markdown" (or "md") and "csv".  0 or TACH_EINVAL. */
+TACH_API int tach_report_format_parse(const char *name, tach_report_format *fmt);
+
+typedef struct tach_report_opts {
+	int color; /* ANSI colours in text output */
+	int ascii; /* "us" instead of "µs", "..." instead of "…" */
+} tach_report_opts;
+
+/* One input to a summary: a result set and the name to show for it (its
+ * path); both borrowed. */
+typedef struct tach_report_input {
+	const tach_result *result;
+	const char *name;
+} tach_report_input;
+
+/* Writes the summary `tach show` prints: per benchmark and metric n,
+ * median with its MAD, mean, standard deviation, min and max, CV, in the
+ * given format.  Text and Markdown scale units for reading; JSON and CSV
+ * keep canonical units and write every number so it reads back as the
+ * same double.  CSV (docs/cli.md) has one header row, exactly
+ * "name,params,metric,unit,direction,n,median,mean,stddev,min,max", for
+ * all inputs together.  Returns 0, TACH_ENOMEM, or -errno when writing
+ * fails. */
+TACH_API int tach_report_summary(FILE *out, const tach_report_input *inputs,
+                                 size_t n_inputs, tach_report_format fmt,
+                                 const tach_report_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

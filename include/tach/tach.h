@@ -1,0 +1,23 @@
+/* tach.h - umbrella header: everything a program using libtach needs. */
+#ifndef TACH_H
+#define TACH_H
+
+#include "tach/version.h"
+#include "tach/error.h"
+#include "tach/result.h"
+#include "tach/stats.h"
+#include "tach/units.h"
+#include "tach/report.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library's version, e.g. "0.1.0" (may differ from TACH_VERSION_STRING
+ * when a program runs against a newer shared library). */
+TACH_API const char *tach_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,77 @@
+/* cli.h - the command table, option parsing and output helpers shared by
+ * the subcommands (src/cli/cmd_*.c).  Not part of libtach. */
+#ifndef TACH_CLI_H
+#define TACH_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses: every command returns one of these. */
+enum { EXIT_OK = 0, EXIT_REGRESSION = 1, EXIT_USAGE = 2 };
+
+/* An option of a command.  Options are data: the parser, --help and the
+ * did-you-mean hints all come from these tables. */
+typedef struct cli_opt {
+	int id;             /* returned by the parser; 0 ends a table */
+	const char *name;   /* long name without "--" */
+	char short_name;    /* 0 if none */
+	const char *arg;    /* metavariable ("FMT"), or NULL for a flag */
+	const char *help;
+} cli_opt;
+
+typedef struct cli_cmd cli_cmd;
+struct cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv, const cli_cmd *self);
+	const char *args;    /* synopsis after the options, e.g. "FILE..." */
+	const char *summary; /* one line for `tach --help` */
+	const char *details; /* paragraphs for `tach help CMD`, may be NULL */
+	const cli_opt *opts;
+	const cli_cmd *subcommands; /* nested table (history list ...), or NULL */
+};
+
+/* The top-level table (commands.c), NULL-name terminated. */
+extern const cli_cmd cli_commands[];
+const cli_cmd *cli_find(const cli_cmd *table, const char *name);
+/* Prints the generated help of a command to f. */
+void cli_help(const cli_cmd *cmd, FILE *f);
+/* Prints the list of commands (tach --help). */
+void cli_usage(FILE *f);
+
+/* Parsed options, in command-line order, and the positional arguments. */
+typedef struct cli_parsed {
+	size_t n;
+	struct {
+		int id;
+		const char *value; /* NULL for flags */
+		const char *spelled; /* as typed, e.g. "--format", for messages */
+	} *items;
+	size_t npos;
+	char **pos;
+} cli_parsed;
+
+/* Parses argv[1..] against opts (plus the implicit --help/-h, which
+ * prints help and makes the function return 1 with *status = 0).  On a bad
+ * option prints the error with a hint and returns 1 with *status =
+ * EXIT_USAGE.  Returns 0 when the command should go on.  Free with
+ * cli_parsed_free. */
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
+              int *status);
+void cli_parsed_free(cli_parsed *p);
+
+/* Messages on stderr: "tach: message".  cli_error returns EXIT_USAGE. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An option value that does not parse: "invalid value 'x' for --timeout:
+ * why" and returns EXIT_USAGE. */
+int cli_bad_value(const char *spelled, const char *value, const char *why);
+
+/* Colour on stdout: only on a terminal, never with NO_COLOR set, and as
+ * forced by --color=always|never (cli_color_mode). */
+extern int cli_color_mode; /* -1 auto, 0 never, 1 always */
+int cli_color_stdout(void);
+/* The terminal can show UTF-8 (LANG/LC_* mention UTF-8) or the output is
+ * not a terminal. */
+int cli_utf8_stdout(void);
+
+#endif

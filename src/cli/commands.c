@@ -1,0 +1,35 @@
+/* commands.c - the table of tach's subcommands.  Adding a command is one
+ * line here and one cmd_<name>.c file; nothing else dispatches. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+const cli_cmd cli_commands[] = {
+	{"show", cmd_show, "FILE...", "print a readable summary of results files",
+	 cmd_show_details, cmd_show_opts, NULL},
+	{"help", cmd_help, "[COMMAND]", "show help for tach or one of its commands",
+	 NULL, NULL, NULL},
+	{"version", cmd_version, NULL, "print tach's version and the results format version",
+	 NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+const cli_cmd *cli_find(const cli_cmd *table, const char *name)
+{
+	for (const cli_cmd *c = table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void cli_usage(FILE *f)
+{
+	fputs("usage: tach [--version] [--help] [--color=WHEN] COMMAND [ARGS]\n\n"
+	      "tach measures programs and code, decides whether a change made them\n"
+	      "slower, remembers the history and shows it.\n\ncommands:\n", f);
+	for (const cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nexit status: 0 success, 1 a regression was found, 2 usage or input error\n"
+	      "'tach help COMMAND' or 'tach COMMAND --help' shows a command's options.\n", f);
+}

@@ -1,0 +1,14 @@
+/* commands.h - the entry points and option tables of the subcommands. */
+#ifndef TACH_CLI_COMMANDS_H
+#define TACH_CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+int cmd_show(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_show_opts[];
+extern const char cmd_show_details[];
+
+int cmd_help(int argc, char **argv, const cli_cmd *self);
+int cmd_version(int argc, char **argv, const cli_cmd *self);
+
+#endif

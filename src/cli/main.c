@@ -1,0 +1,63 @@
+/* main.c - tach's entry point: global options, then one subcommand from
+ * the table in commands.c.  The subcommand's return value is the exit
+ * status, unless writing stdout failed (a full disk never exits 0). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "cli/cli.h"
+
+static int finish_stdout(int status)
+{
+	/* git does the same: a failed flush or close of stdout is an error */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			return status;
+		fprintf(stderr, "tach: cannot write standard output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			cli_usage(stdout);
+			return finish_stdout(EXIT_OK);
+		}
+		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+			printf("tach %s (results format %d)\n", tach_version(), TACH_FORMAT_VERSION);
+			return finish_stdout(EXIT_OK);
+		}
+		if (!strncmp(a, "--color=", 8) || !strncmp(a, "--colour=", 9)) {
+			const char *v = strchr(a, '=') + 1;
+			if (!strcmp(v, "auto"))
+				cli_color_mode = -1;
+			else if (!strcmp(v, "always"))
+				cli_color_mode = 1;
+			else if (!strcmp(v, "never"))
+				cli_color_mode = 0;
+			else
+				return cli_bad_value("--color", v, "use auto, always or never");
+			continue;
+		}
+		cli_error("unknown option '%s'", a);
+		fputs("usage: tach [--version] [--help] [--color=WHEN] COMMAND [ARGS]\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (i >= argc) {
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const cli_cmd *cmd = cli_find(cli_commands, argv[i]);
+	if (!cmd) {
+		cli_error("'%s' is not a tach command; 'tach --help' lists them", argv[i]);
+		return EXIT_USAGE;
+	}
+	int status = cmd->run(argc - i, argv + i, cmd);
+	return finish_stdout(status);
+}

@@ -1,0 +1,107 @@
+/* emit.c - escaping for JSON, CSV, Markdown and terminal output.
+ *
+ * One function per target format; reporters never write a name without
+ * going through one of these.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "tach/units.h"
+#include "report/emit.h"
+
+void tach__emit_json_string(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	putc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20 || c == '<' || c == '>' || c == '&')
+				fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			else
+				putc(c, f);
+		}
+	}
+	putc('"', f);
+}
+
+void tach__emit_json_number(FILE *f, double d)
+{
+	char buf[TACH_DOUBLE_BUFSIZE];
+	if (!isfinite(d)) {
+		fputs("null", f);
+		return;
+	}
+	tach_format_double(d, buf);
+	fputs(buf, f);
+}
+
+void tach__emit_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', f);
+		putc(*s, f);
+	}
+	putc('"', f);
+}
+
+void tach__emit_md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '|': case '\\': case '`': case '*': case '_':
+		case '[': case ']': case '#': case '~':
+			putc('\\', f);
+			putc(c, f);
+			break;
+		case '\n': case '\r': case '\t':
+			putc(' ', f);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "&#%u;", 0x2400u + (c == 0x7f ? 0x21u : c));
+			else
+				putc(c, f);
+		}
+	}
+}
+
+void tach__emit_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			putc(c, f);
+	}
+}
+
+size_t tach__text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			w += 4;
+		else if ((c & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}

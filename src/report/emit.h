@@ -1,0 +1,27 @@
+/* emit.h - escaping names for each output format, shared by reporters.
+ * Internal to src/report. */
+#ifndef TACH_REPORT_EMIT_H
+#define TACH_REPORT_EMIT_H
+
+#include <stdio.h>
+
+#define TACH_HIDDEN __attribute__((visibility("hidden")))
+
+/* A JSON string literal with quotes; '<', '>' and '&' become \u escapes
+ * too, so the text is safe inside an HTML <script> block. */
+TACH_HIDDEN void tach__emit_json_string(FILE *f, const char *s);
+/* A JSON number (shortest round-trip text), or null if not finite. */
+TACH_HIDDEN void tach__emit_json_number(FILE *f, double d);
+/* A CSV field, RFC 4180: quoted only if it holds ',', '"', CR or LF. */
+TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
+/* Markdown table cell text: '|', '\\', '`', '*', '_', '[', ']', '<', '>',
+ * '&' and control characters made inert; newlines become spaces. */
+TACH_HIDDEN void tach__emit_md_cell(FILE *f, const char *s);
+/* Terminal text: control characters (ESC, newline, ...) shown as \xNN
+ * escapes, so a name cannot move the cursor or forge lines. */
+TACH_HIDDEN void tach__emit_text(FILE *f, const char *s);
+/* Display width of terminal text as tach__emit_text writes it (UTF-8
+ * code points count 1, escapes 4). */
+TACH_HIDDEN size_t tach__text_width(const char *s);
+
+#endif

@@ -1,0 +1,762 @@
+/* json_read.c - reads a results file into a result set.
+ *
+ * Two passes over the text: the first checks the JSON syntax of the whole
+ * document and finds the format version (so a newer file is reported as
+ * such, and a broken one never yields a partial result); the second builds
+ * the model straight from the text, with no intermediate tree, checking
+ * every rule of docs/results-format.md at the position it applies to.
+ * Unknown keys are skipped, so additions within a format version stay
+ * readable.  Any error frees everything built so far.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "result/internal.h"
+#include "result/json_lex.h"
+
+typedef struct reader {
+	jlex j;
+	char key[256]; /* current member name; longer keys never match */
+	const char *key_at;
+} reader;
+
+#define FAIL(r, at, ...) tach__json_fail(&(r)->j, (at), TACH_EFORMAT, __VA_ARGS__)
+
+static int type_error(reader *r, const char *want, const char *what)
+{
+	return FAIL(r, r->j.p, "expected %s for %s, got %s", want, what,
+	            tach__json_what(&r->j));
+}
+
+/* Iteration over an object's members.  Call with *first = 1 after
+ * obj_open; returns 1 with r->key set and j.p at the value, 0 at '}'. */
+static int obj_open(reader *r, const char *what)
+{
+	tach__json_ws(&r->j);
+	if (r->j.p >= r->j.end || *r->j.p != '{')
+		return type_error(r, "an object", what);
+	r->j.p++;
+	return 0;
+}
+
+static int obj_next(reader *r, int *first)
+{
+	jlex *j = &r->j;
+	tach__json_ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		return 0;
+	}
+	if (!*first) {
+		if (j->p >= j->end || *j->p != ',')
+			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or '}'");
+		j->p++;
+		tach__json_ws(j);
+	}
+	*first = 0;
+	r->key_at = j->p;
+	const char *s = j->p;
+	size_t len;
+	if (j->p >= j->end || *j->p != '"')
+		return tach__json_fail(j, j->p, TACH_EPARSE,
+		                       j->p >= j->end ? "unexpected end of file, expected a key"
+		                                      : "expected a string key");
+	if (tach__json_string(j, NULL, &len))
+		return j->failed;
+	if ((size_t)(j->p - s) < sizeof r->key) {
+		j->p = s;
+		tach__json_string(j, r->key, &len);
+	} else {
+		r->key[0] = '\0'; /* too long to be a key we know */
+	}
+	tach__json_ws(j);
+	if (j->p >= j->end || *j->p != ':')
+		return tach__json_fail(j, j->p, TACH_EPARSE, "expected ':'");
+	j->p++;
+	tach__json_ws(j);
+	return 1;
+}
+
+static int arr_open(reader *r, const char *what)
+{
+	tach__json_ws(&r->j);
+	if (r->j.p >= r->j.end || *r->j.p != '[')
+		return type_error(r, "an array", what);
+	r->j.p++;
+	return 0;
+}
+
+static int arr_next(reader *r, int *first)
+{
+	jlex *j = &r->j;
+	tach__json_ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		return 0;
+	}
+	if (!*first) {
+		if (j->p >= j->end || *j->p != ',')
+			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or ']'");
+		j->p++;
+		tach__json_ws(j);
+	}
+	*first = 0;
+	return 1;
+}
+
+/* A string value into a new allocation (*out, replacing what was there). */
+static int get_string(reader *r, char **out, const char *what)
+{
+	jlex *j = &r->j;
+	if (*j->p != '"')
+		return type_error(r, "a string", what);
+	const char *s = j->p;
+	size_t len;
+	if (tach__json_string(j, NULL, &len))
+		return j->failed;
+	char *buf = malloc((size_t)(j->p - s) + 1);
+	if (!buf)
+		return tach__json_fail(j, s, TACH_ENOMEM, "out of memory");
+	j->p = s;
+	tach__json_string(j, buf, &len);
+	free(*out);
+	*out = buf;
+	return 0;
+}
+
+static int get_number(reader *r, double *out, const char *what)
+{
+	char c = *r->j.p;
+	if (!(c == '-' || (c >= '0' && c <= '9') || c == 'N' || c == 'I' || c == 'n'))
+		return type_error(r, "a number", what);
+	return tach__json_number(&r->j, out, NULL);
+}
+
+static int get_uint(reader *r, unsigned long long max, unsigned long long *out,
+                    const char *what)
+{
+	const char *at = r->j.p;
+	char c = *at;
+	if (!(c == '-' || (c >= '0' && c <= '9')))
+		return type_error(r, "an integer", what);
+	double v;
+	int is_int;
+	if (tach__json_number(&r->j, &v, &is_int))
+		return r->j.failed;
+	if (!is_int || c == '-')
+		return FAIL(r, at, "expected a non-negative integer for %s", what);
+	errno = 0;
+	unsigned long long u = strtoull(at, NULL, 10);
+	if (errno || u > max)
+		return FAIL(r, at, "%s is too large", what);
+	*out = u;
+	return 0;
+}
+
+static int get_bool(reader *r, int *out, const char *what)
+{
+	jlex *j = &r->j;
+	if (*j->p == 't' || *j->p == 'f') {
+		*out = *j->p == 't';
+		j->p += *out ? 4 : 5;
+		return 0;
+	}
+	return type_error(r, "true or false", what);
+}
+
+/* An object of string (or number: its literal text) values into a list;
+ * duplicate keys are an error. */
+static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
+{
+	int first = 1, more;
+	if (obj_open(r, what))
+		return r->j.failed;
+	while ((more = obj_next(r, &first)) == 1) {
+		if (!r->key[0])
+			return FAIL(r, r->key_at, "%s: key is empty or too long", what);
+		if (tach_kvlist_get(l, r->key))
+			return FAIL(r, r->key_at, "%s: duplicate key \"%s\"", what, r->key);
+		char *val = NULL;
+		const char *at = r->j.p;
+		char c = *at;
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			double v;
+			if (tach__json_number(&r->j, &v, NULL))
+				return r->j.failed;
+			val = strndup(at, (size_t)(r->j.p - at));
+		} else if (get_string(r, &val, what)) {
+			return r->j.failed;
+		}
+		int rc = val ? tach_kvlist_set(l, r->key, val) : TACH_ENOMEM;
+		free(val);
+		if (rc)
+			return tach__json_fail(&r->j, at, rc, "out of memory");
+	}
+	return more < 0 ? r->j.failed : 0;
+}
+
+static int skip(reader *r)
+{
+	return tach__json_skip(&r->j);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.f...]Z" */
+static int timestamp_ok(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+	for (size_t i = 0; i < sizeof pat - 1; i++) {
+		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
+			return 0;
+	}
+	s += sizeof pat - 1;
+	if (*s == '.') {
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return s[0] == 'Z' && s[1] == '\0';
+}
+
+/* ---- meta ---- */
+
+static int read_section(reader *r, tach_meta *m, const char *section)
+{
+	int first = 1, more;
+	char what[300];
+	if (obj_open(r, section))
+		return r->j.failed;
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *k = r->key;
+		snprintf(what, sizeof what, "meta.%s.%s", section, k);
+		char **field = NULL;
+		if (!strcmp(section, "git")) {
+			if (!strcmp(k, "commit"))
+				field = &m->git_commit;
+			else if (!strcmp(k, "branch"))
+				field = &m->git_branch;
+			else if (!strcmp(k, "dirty")) {
+				if (get_bool(r, &m->git_dirty, what))
+					return r->j.failed;
+				continue;
+			}
+		} else if (!strcmp(section, "host")) {
+			if (!strcmp(k, "hostname"))
+				field = &m->hostname;
+			else if (!strcmp(k, "os"))
+				field = &m->os;
+			else if (!strcmp(k, "kernel"))
+				field = &m->kernel;
+			else if (!strcmp(k, "cpu_model"))
+				field = &m->cpu_model;
+			else if (!strcmp(k, "cpu_count")) {
+				unsigned long long n;
+				if (get_uint(r, 1u << 20, &n, what))
+					return r->j.failed;
+				m->cpu_count = (int)n;
+				continue;
+			}
+		} else { /* build */
+			if (!strcmp(k, "compiler"))
+				field = &m->compiler;
+			else if (!strcmp(k, "flags"))
+				field = &m->compiler_flags;
+		}
+		if (field ? get_string(r, field, what) : skip(r))
+			return r->j.failed;
+	}
+	return more < 0 ? r->j.failed : 0;
+}
+
+static int read_meta(reader *r, tach_meta *m)
+{
+	int first = 1, more;
+	if (obj_open(r, "\"meta\""))
+		return r->j.failed;
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *k = r->key, *at = r->j.p;
+		int rc;
+		if (!strcmp(k, "tool"))
+			rc = get_string(r, &m->tool, "meta.tool");
+		else if (!strcmp(k, "tool_version"))
+			rc = get_string(r, &m->tool_version, "meta.tool_version");
+		else if (!strcmp(k, "timestamp")) {
+			rc = get_string(r, &m->timestamp, "meta.timestamp");
+			if (!rc && !timestamp_ok(m->timestamp))
+				return FAIL(r, at, "meta.timestamp must be UTC in ISO 8601 form "
+				            "YYYY-MM-DDTHH:MM:SS[.fff]Z, got \"%s\"", m->timestamp);
+		} else if (!strcmp(k, "git") || !strcmp(k, "host") || !strcmp(k, "build")) {
+			/* r->key is overwritten inside: pass a constant */
+			rc = read_section(r, m, !strcmp(k, "git")    ? "git"
+			                        : !strcmp(k, "host") ? "host"
+			                                             : "build");
+		} else if (!strcmp(k, "labels"))
+			rc = get_kvlist(r, &m->labels, "meta.labels");
+		else if (!strcmp(k, "context"))
+			rc = get_kvlist(r, &m->context, "meta.context");
+		else
+			rc = skip(r);
+		if (rc)
+			return r->j.failed;
+	}
+	return more < 0 ? r->j.failed : 0;
+}
+
+/* ---- metrics ---- */
+
+static int read_doubles(reader *r, double **v, size_t *n, size_t *cap,
+                        const char *what, int nonneg)
+{
+	int first = 1, more;
+	if (arr_open(r, what))
+		return r->j.failed;
+	while ((more = arr_next(r, &first)) == 1) {
+		const char *at = r->j.p;
+		double d;
+		if (get_number(r, &d, what))
+			return r->j.failed;
+		if (nonneg && d < 0)
+			return FAIL(r, at, "negative time %.*s s in %s",
+			            (int)(r->j.p - at > 40 ? 40 : r->j.p - at), at, what);
+		if (tach__grow((void **)v, cap, *n + 1, sizeof **v))
+			return tach__json_fail(&r->j, at, TACH_ENOMEM, "out of memory");
+		(*v)[(*n)++] = d;
+	}
+	return more < 0 ? r->j.failed : 0;
+}
+
+static int read_series(reader *r, tach_metric *m, const char *mname)
+{
+	int first = 1, more;
+	char what[300];
+	if (arr_open(r, "\"series\""))
+		return r->j.failed;
+	while ((more = arr_next(r, &first)) == 1) {
+		const char *open = r->j.p;
+		tach_series *s = tach_metric_add_series(m, 0);
+		if (!s)
+			return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+		int f2 = 1, m2, have_t = 0, have_v = 0;
+		size_t nt = 0, nv = 0, cap_v = 0;
+		const char *sample_at = NULL;
+		if (obj_open(r, "a series"))
+			return r->j.failed;
+		while ((m2 = obj_next(r, &f2)) == 1) {
+			snprintf(what, sizeof what, "series %s of metric '%s'", r->key, mname);
+			if (!strcmp(r->key, "sample")) {
+				unsigned long long u;
+				sample_at = r->j.p;
+				if (get_uint(r, SIZE_MAX, &u, what))
+					return r->j.failed;
+				s->sample = (size_t)u;
+			} else if (!strcmp(r->key, "t")) {
+				have_t = 1;
+				if (read_doubles(r, &s->t, &nt, &s->cap, what, 1))
+					return r->j.failed;
+			} else if (!strcmp(r->key, "v")) {
+				have_v = 1;
+				if (read_doubles(r, &s->v, &nv, &cap_v, what, 0))
+					return r->j.failed;
+			} else if (skip(r)) {
+				return r->j.failed;
+			}
+		}
+		if (m2 < 0)
+			return r->j.failed;
+		if (!have_t || !have_v)
+			return FAIL(r, open, "a series of metric '%s' needs both \"t\" and \"v\"", mname);
+		if (nt != nv)
+			return FAIL(r, open, "series of metric '%s': \"t\" has %zu points, \"v\" has %zu",
+			            mname, nt, nv);
+		/* both arrays must share one capacity for tach_series_add */
+		if (s->cap != cap_v) {
+			size_t c = nt ? nt : 1;
+			double *t2 = realloc(s->t, c * sizeof *t2);
+			if (t2)
+				s->t = t2;
+			double *v2 = realloc(s->v, c * sizeof *v2);
+			if (v2)
+				s->v = v2;
+			if (!t2 || !v2)
+				return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+			s->cap = c;
+		}
+		s->n = nt;
+		for (size_t i = 1; i < nt; i++)
+			if (s->t[i] < s->t[i - 1])
+				return FAIL(r, open, "series of metric '%s': times must ascend "
+				            "(point %zu is earlier than point %zu)", mname, i, i - 1);
+		if (sample_at && m->n_samples && s->sample >= m->n_samples)
+			return FAIL(r, sample_at, "series refers to sample %zu, but metric '%s' has %zu samples",
+			            s->sample, mname, m->n_samples);
+	}
+	return more < 0 ? r->j.failed : 0;
+}
+
+enum { HAVE_NAME = 1, HAVE_UNIT = 2, HAVE_DIR = 4, HAVE_SAMPLES = 8 };
+
+static int read_metric(reader *r, tach_benchmark *b)
+{
+	const char *open = r->j.p;
+	int first = 1, more, have = 0;
+	const char *unit_at = NULL, *samples_at = NULL, *iter_at = NULL,
+	           *name_at = NULL;
+	size_t n_iter = 0;
+	if (obj_open(r, "a metric"))
+		return r->j.failed;
+	tach_metric *m = tach_benchmark_add_metric(b, "", "", TACH_LOWER_IS_BETTER);
+	if (!m)
+		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *k = r->key, *at = r->j.p;
+		if (!strcmp(k, "name")) {
+			have |= HAVE_NAME;
+			name_at = at;
+			if (get_string(r, &m->name, "metric \"name\""))
+				return r->j.failed;
+			if (!*m->name)
+				return FAIL(r, at, "empty metric name");
+		} else if (!strcmp(k, "unit")) {
+			have |= HAVE_UNIT;
+			unit_at = at;
+			if (get_string(r, &m->unit, "metric \"unit\""))
+				return r->j.failed;
+		} else if (!strcmp(k, "direction")) {
+			char *d = NULL;
+			have |= HAVE_DIR;
+			if (get_string(r, &d, "metric \"direction\""))
+				return r->j.failed;
+			int ok = !strcmp(d, "lower") || !strcmp(d, "higher");
+			m->direction = !strcmp(d, "higher") ? TACH_HIGHER_IS_BETTER
+			                                    : TACH_LOWER_IS_BETTER;
+			if (!ok) {
+				FAIL(r, at, "direction must be \"lower\" or \"higher\", got \"%s\"", d);
+				free(d);
+				return r->j.failed;
+			}
+			free(d);
+		} else if (!strcmp(k, "deterministic")) {
+			int det;
+			if (get_bool(r, &det, "metric \"deterministic\""))
+				return r->j.failed;
+			if (det)
+				m->flags |= TACH_METRIC_DETERMINISTIC;
+		} else if (!strcmp(k, "samples")) {
+			have |= HAVE_SAMPLES;
+			samples_at = at;
+			if (read_doubles(r, &m->samples, &m->n_samples, &m->cap_samples,
+			                 "\"samples\"", 0))
+				return r->j.failed;
+		} else if (!strcmp(k, "iterations")) {
+			int f2 = 1, m2;
+			iter_at = at;
+			n_iter = 0;
+			if (arr_open(r, "\"iterations\""))
+				return r->j.failed;
+			while ((m2 = arr_next(r, &f2)) == 1) {
+				unsigned long long u;
+				if (get_uint(r, UINT64_MAX, &u, "an iteration count"))
+					return r->j.failed;
+				if (tach__grow((void **)&m->iterations, &m->cap_iterations,
+				               n_iter + 1, sizeof *m->iterations))
+					return tach__json_fail(&r->j, at, TACH_ENOMEM, "out of memory");
+				m->iterations[n_iter++] = u;
+			}
+			if (m2 < 0)
+				return r->j.failed;
+		} else if (!strcmp(k, "series")) {
+			if (read_series(r, m, m->name))
+				return r->j.failed;
+		} else if (skip(r)) {
+			return r->j.failed;
+		}
+	}
+	if (more < 0)
+		return r->j.failed;
+	static const struct {
+		int bit;
+		const char *key;
+	} req[] = {{HAVE_NAME, "name"}, {HAVE_UNIT, "unit"},
+	           {HAVE_DIR, "direction"}, {HAVE_SAMPLES, "samples"}};
+	for (size_t i = 0; i < sizeof req / sizeof *req; i++)
+		if (!(have & req[i].bit))
+			return FAIL(r, open, "metric%s%s%s is missing \"%s\"",
+			            *m->name ? " '" : "", m->name, *m->name ? "'" : "",
+			            req[i].key);
+	char why[200];
+	tach_unit_class cls;
+	if (tach_unit_check(m->unit, &cls, why, sizeof why))
+		return FAIL(r, unit_at, "unknown unit \"%s\" for metric '%s': %s", m->unit,
+		            m->name, why);
+	const char *kunit;
+	tach_direction kdir;
+	if (tach_metric_known(m->name, &kunit, &kdir)) {
+		if (strcmp(kunit, m->unit))
+			return FAIL(r, unit_at, "metric '%s' is well known and must have unit \"%s\", got \"%s\"",
+			            m->name, kunit, m->unit);
+		if (kdir != m->direction)
+			return FAIL(r, open, "metric '%s' is well known and must have direction \"%s\"",
+			            m->name, kdir == TACH_LOWER_IS_BETTER ? "lower" : "higher");
+	}
+	if (cls == TACH_UNIT_TIME) {
+		for (size_t i = 0; i < m->n_samples; i++)
+			if (m->samples[i] < 0)
+				return FAIL(r, samples_at, "negative duration %g s in sample %zu of metric '%s'",
+				            m->samples[i], i, m->name);
+	}
+	if (iter_at && n_iter != m->n_samples)
+		return FAIL(r, iter_at, "\"iterations\" has %zu entries but \"samples\" has %zu",
+		            n_iter, m->n_samples);
+	if (iter_at && !m->iterations) /* empty list for no samples */
+		m->iterations = calloc(1, sizeof *m->iterations);
+	for (size_t i = 0; i + 1 < b->n_metrics; i++)
+		if (!strcmp(b->metrics[i]->name, m->name))
+			return FAIL(r, name_at, "metric '%s' appears twice in benchmark '%s'",
+			            m->name, b->name ? b->name : "");
+	for (size_t i = 0; i < m->n_series; i++)
+		if (m->series[i]->sample >= m->n_samples && m->n_samples)
+			return FAIL(r, open, "a series of metric '%s' refers to sample %zu of %zu",
+			            m->name, m->series[i]->sample, m->n_samples);
+	return 0;
+}
+
+/* ---- benchmarks ---- */
+
+static int read_source(reader *r, tach_benchmark *b)
+{
+	const char *open = r->j.p;
+	int first = 1, more, have_kind = 0;
+	if (obj_open(r, "\"source\""))
+		return r->j.failed;
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *at = r->j.p;
+		if (!strcmp(r->key, "kind")) {
+			static const char *const kinds[] = {"library", "command", "import"};
+			char *k = NULL;
+			if (get_string(r, &k, "source \"kind\""))
+				return r->j.failed;
+			size_t i = 0;
+			while (i < 3 && strcmp(k, kinds[i]))
+				i++;
+			if (i == 3) {
+				FAIL(r, at, "source kind must be \"library\", \"command\" or "
+				     "\"import\", got \"%s\"", k);
+				free(k);
+				return r->j.failed;
+			}
+			free(k);
+			b->source.kind = (tach_source_kind)i;
+			have_kind = 1;
+		} else if (!strcmp(r->key, "tool")) {
+			if (get_string(r, &b->source.tool, "source \"tool\""))
+				return r->j.failed;
+		} else if (!strcmp(r->key, "command")) {
+			if (get_string(r, &b->source.command, "source \"command\""))
+				return r->j.failed;
+		} else if (skip(r)) {
+			return r->j.failed;
+		}
+	}
+	if (more < 0)
+		return r->j.failed;
+	if (!have_kind)
+		return FAIL(r, open, "source is missing \"kind\"");
+	return 0;
+}
+
+static int read_benchmark(reader *r, tach_result *res)
+{
+	const char *open = r->j.p;
+	int first = 1, more, have_metrics = 0;
+	const char *name_at = NULL;
+	if (obj_open(r, "a benchmark"))
+		return r->j.failed;
+	tach_benchmark *b = tach_result_add_benchmark(res, "");
+	if (!b)
+		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *k = r->key, *at = r->j.p;
+		int rc;
+		if (!strcmp(k, "name")) {
+			name_at = at;
+			rc = get_string(r, &b->name, "benchmark \"name\"");
+			if (!rc && !*b->name)
+				return FAIL(r, at, "empty benchmark name");
+		} else if (!strcmp(k, "params")) {
+			rc = get_kvlist(r, &b->params, "benchmark \"params\"");
+		} else if (!strcmp(k, "source")) {
+			rc = read_source(r, b);
+		} else if (!strcmp(k, "error")) {
+			rc = get_string(r, &b->error, "benchmark \"error\"");
+		} else if (!strcmp(k, "skipped")) {
+			rc = get_string(r, &b->skipped, "benchmark \"skipped\"");
+		} else if (!strcmp(k, "metrics")) {
+			int f2 = 1, m2;
+			have_metrics = 1;
+			if (arr_open(r, "\"metrics\""))
+				return r->j.failed;
+			while ((m2 = arr_next(r, &f2)) == 1)
+				if (read_metric(r, b))
+					return r->j.failed;
+			rc = m2 < 0 ? r->j.failed : 0;
+		} else {
+			rc = skip(r);
+		}
+		if (rc)
+			return r->j.failed;
+	}
+	if (more < 0)
+		return r->j.failed;
+	if (!name_at)
+		return FAIL(r, open, "benchmark is missing \"name\"");
+	if (!have_metrics)
+		return FAIL(r, open, "benchmark '%s' is missing \"metrics\"", b->name);
+	return 0;
+}
+
+/* ---- the document ---- */
+
+static int read_document(reader *r, tach_result *res)
+{
+	jlex *j = &r->j;
+	const char *top = j->p, *meta_at = NULL, *bench_at = NULL,
+	           *format_at = NULL;
+	unsigned long long format = 0;
+	int first = 1, more;
+
+	/* Pass 1: syntax of everything (obj_next checks the top level, skip
+	 * each value), the format version, where the sections are. */
+	tach__json_ws(j);
+	if (j->p >= j->end || *j->p != '{') {
+		if (tach__json_check(j))
+			return j->failed;
+		tach__json_ws(j);
+		return FAIL(r, j->p, "a results file is a JSON object with \"format\", "
+		            "\"meta\" and \"benchmarks\"; got %s", tach__json_what(j));
+	}
+	j->p++;
+	while ((more = obj_next(r, &first)) == 1) {
+		const char *at = j->p;
+		if (!strcmp(r->key, "format")) {
+			format_at = at;
+			char c = *at;
+			if (!(c == '-' || (c >= '0' && c <= '9'))) {
+				if (skip(r))
+					return j->failed;
+				continue; /* type error reported after the syntax check */
+			}
+			double v;
+			int is_int;
+			if (tach__json_number(j, &v, &is_int))
+				return j->failed;
+			format = is_int && v >= 1 && v < 1e9 ? (unsigned long long)v : 0;
+			continue;
+		}
+		if (!strcmp(r->key, "meta"))
+			meta_at = at;
+		else if (!strcmp(r->key, "benchmarks"))
+			bench_at = at;
+		if (skip(r))
+			return j->failed;
+	}
+	if (more < 0)
+		return j->failed;
+	tach__json_ws(j);
+	if (j->p < j->end)
+		return tach__json_fail(j, j->p, TACH_EPARSE,
+		                       "unexpected text after the JSON value");
+	if (!format_at)
+		return FAIL(r, top, "not a tach results file: \"format\" is missing "
+		            "(use 'tach import' for other tools' files)");
+	if (!format)
+		return FAIL(r, format_at, "\"format\" must be a positive integer");
+	if (format > TACH_FORMAT_VERSION)
+		return tach__json_fail(j, format_at, TACH_EVERSION,
+		                       "results format version %llu is newer than this "
+		                       "tach (%s) reads (version %d); upgrade tach",
+		                       format, TACH_VERSION_STRING, TACH_FORMAT_VERSION);
+	if (!bench_at)
+		return FAIL(r, top, "\"benchmarks\" is missing");
+	res->meta.format = (int)format;
+
+	/* Pass 2: build. */
+	if (meta_at) {
+		j->p = meta_at;
+		if (read_meta(r, &res->meta))
+			return j->failed;
+	}
+	j->p = bench_at;
+	first = 1;
+	if (arr_open(r, "\"benchmarks\""))
+		return j->failed;
+	while ((more = arr_next(r, &first)) == 1)
+		if (read_benchmark(r, res))
+			return j->failed;
+	return more < 0 ? j->failed : 0;
+}
+
+int tach_result_read_buffer(const char *data, size_t len, const char *name,
+                            tach_result **out, tach_error *err)
+{
+	*out = NULL;
+	tach_error dummy;
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof *err);
+	err->file = name;
+	tach_result *res = tach_result_new();
+	if (!res) {
+		snprintf(err->message, sizeof err->message, "out of memory");
+		return TACH_ENOMEM;
+	}
+	/* what the file says replaces the defaults of tach_result_new */
+	free(res->meta.tool);
+	free(res->meta.tool_version);
+	res->meta.tool = res->meta.tool_version = NULL;
+
+	reader *r = malloc(sizeof *r);
+	if (!r) {
+		tach_result_free(res);
+		snprintf(err->message, sizeof err->message, "out of memory");
+		return TACH_ENOMEM;
+	}
+	memset(r, 0, sizeof *r);
+	r->j.start = r->j.p = data;
+	r->j.end = data + len;
+	r->j.name = name;
+	r->j.err = err;
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		r->j.p += 3; /* a UTF-8 byte order mark */
+	int rc = read_document(r, res);
+	free(r);
+	if (rc) {
+		tach_result_free(res);
+		return rc;
+	}
+	*out = res;
+	return 0;
+}
+
+int tach_result_read_file(const char *path, tach_result **out, tach_error *err)
+{
+	size_t len;
+	char *data;
+	*out = NULL;
+	int rc = tach__read_file(path, &data, &len);
+	if (rc) {
+		if (err) {
+			memset(err, 0, sizeof *err);
+			err->file = path;
+			snprintf(err->message, sizeof err->message, "cannot read: %s",
+			         tach_strerror(rc));
+		}
+		return rc;
+	}
+	rc = tach_result_read_buffer(data, len, path, out, err);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,338 @@
+/* model.c - building and freeing result sets (tach/result.h).
+ *
+ * Benchmarks, metrics and series are allocated one by one and held in
+ * arrays of pointers, so a pointer handed out by an _add function stays
+ * valid while more are added.  Arrays grow by doubling.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "result/internal.h"
+
+int tach__grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return TACH_ENOMEM;
+		ncap *= 2;
+	}
+	void *p = realloc(*arr, ncap * elem);
+	if (!p)
+		return TACH_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+char *tach__strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int tach_meta_set(char **field, const char *value)
+{
+	char *copy = NULL;
+	if (value && !(copy = strdup(value)))
+		return TACH_ENOMEM;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* ---- key/value lists ---- */
+
+int tach_kvlist_set(tach_kvlist *l, const char *key, const char *value)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->items[i].key, key) == 0)
+			return tach_meta_set(&l->items[i].value, value);
+	}
+	if (tach__grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
+		return TACH_ENOMEM;
+	char *k = strdup(key), *v = strdup(value ? value : "");
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return TACH_ENOMEM;
+	}
+	l->items[l->n].key = k;
+	l->items[l->n].value = v;
+	l->n++;
+	return 0;
+}
+
+const char *tach_kvlist_get(const tach_kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].key, key) == 0)
+			return l->items[i].value;
+	return NULL;
+}
+
+void tach_kvlist_release(tach_kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].key);
+		free(l->items[i].value);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+}
+
+static int kvlist_equal(const tach_kvlist *a, const tach_kvlist *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->items[i].key, b->items[i].key) ||
+		    strcmp(a->items[i].value, b->items[i].value))
+			return 0;
+	return 1;
+}
+
+/* ---- result sets ---- */
+
+tach_result *tach_result_new(void)
+{
+	tach_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->meta.format = TACH_FORMAT_VERSION;
+	r->meta.git_dirty = -1;
+	if (tach_meta_set(&r->meta.tool, "tach") ||
+	    tach_meta_set(&r->meta.tool_version, TACH_VERSION_STRING)) {
+		tach_result_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void series_free(tach_series *s)
+{
+	if (!s)
+		return;
+	free(s->t);
+	free(s->v);
+	free(s);
+}
+
+static void metric_free(tach_metric *m)
+{
+	if (!m)
+		return;
+	free(m->name);
+	free(m->unit);
+	free(m->samples);
+	free(m->iterations);
+	for (size_t i = 0; i < m->n_series; i++)
+		series_free(m->series[i]);
+	free(m->series);
+	free(m);
+}
+
+void tach__benchmark_free(tach_benchmark *b)
+{
+	if (!b)
+		return;
+	free(b->name);
+	tach_kvlist_release(&b->params);
+	free(b->source.tool);
+	free(b->source.command);
+	free(b->error);
+	free(b->skipped);
+	for (size_t i = 0; i < b->n_metrics; i++)
+		metric_free(b->metrics[i]);
+	free(b->metrics);
+	free(b);
+}
+
+void tach__meta_release(tach_meta *m)
+{
+	char **strings[] = {
+		&m->tool, &m->tool_version, &m->timestamp, &m->git_commit,
+		&m->git_branch, &m->hostname, &m->os, &m->kernel,
+		&m->cpu_model, &m->compiler, &m->compiler_flags,
+	};
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	tach_kvlist_release(&m->labels);
+	tach_kvlist_release(&m->context);
+}
+
+void tach_result_free(tach_result *r)
+{
+	if (!r)
+		return;
+	tach__meta_release(&r->meta);
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		tach__benchmark_free(r->benchmarks[i]);
+	free(r->benchmarks);
+	free(r);
+}
+
+tach_benchmark *tach_result_add_benchmark(tach_result *r, const char *name)
+{
+	if (tach__grow((void **)&r->benchmarks, &r->cap_benchmarks,
+	               r->n_benchmarks + 1, sizeof *r->benchmarks))
+		return NULL;
+	tach_benchmark *b = calloc(1, sizeof *b);
+	if (!b || !(b->name = strdup(name))) {
+		free(b);
+		return NULL;
+	}
+	r->benchmarks[r->n_benchmarks++] = b;
+	return b;
+}
+
+tach_benchmark *tach_result_find(const tach_result *r, const char *name,
+                                 const tach_kvlist *params)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		tach_benchmark *b = r->benchmarks[i];
+		if (strcmp(b->name, name) == 0 &&
+		    (!params || kvlist_equal(&b->params, params)))
+			return b;
+	}
+	return NULL;
+}
+
+int tach_benchmark_set_source(tach_benchmark *b, tach_source_kind kind,
+                              const char *tool, const char *command)
+{
+	b->source.kind = kind;
+	if (tach_meta_set(&b->source.tool, tool) ||
+	    tach_meta_set(&b->source.command, command))
+		return TACH_ENOMEM;
+	return 0;
+}
+
+tach_metric *tach_benchmark_add_metric(tach_benchmark *b, const char *name,
+                                       const char *unit, tach_direction dir)
+{
+	if (tach__grow((void **)&b->metrics, &b->cap_metrics, b->n_metrics + 1,
+	               sizeof *b->metrics))
+		return NULL;
+	tach_metric *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->name = strdup(name);
+	m->unit = strdup(unit);
+	if (!m->name || !m->unit) {
+		metric_free(m);
+		return NULL;
+	}
+	m->direction = dir;
+	b->metrics[b->n_metrics++] = m;
+	return m;
+}
+
+tach_metric *tach_benchmark_metric(const tach_benchmark *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_metrics; i++)
+		if (strcmp(b->metrics[i]->name, name) == 0)
+			return b->metrics[i];
+	return NULL;
+}
+
+int tach_metric_add_sample(tach_metric *m, double value)
+{
+	if (m->iterations)
+		return tach_metric_add_sample_iters(m, value, 0);
+	if (tach__grow((void **)&m->samples, &m->cap_samples, m->n_samples + 1,
+	               sizeof *m->samples))
+		return TACH_ENOMEM;
+	m->samples[m->n_samples++] = value;
+	return 0;
+}
+
+int tach_metric_add_sample_iters(tach_metric *m, double value,
+                                 uint64_t iterations)
+{
+	int first = m->iterations == NULL;
+	if (tach__grow((void **)&m->iterations, &m->cap_iterations,
+	               m->n_samples + 1, sizeof *m->iterations))
+		return TACH_ENOMEM;
+	if (first) /* earlier samples' counts are unknown */
+		memset(m->iterations, 0, m->n_samples * sizeof *m->iterations);
+	if (tach__grow((void **)&m->samples, &m->cap_samples, m->n_samples + 1,
+	               sizeof *m->samples))
+		return TACH_ENOMEM;
+	m->iterations[m->n_samples] = iterations;
+	m->samples[m->n_samples++] = value;
+	return 0;
+}
+
+tach_series *tach_metric_add_series(tach_metric *m, size_t sample)
+{
+	if (tach__grow((void **)&m->series, &m->cap_series, m->n_series + 1,
+	               sizeof *m->series))
+		return NULL;
+	tach_series *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->sample = sample;
+	m->series[m->n_series++] = s;
+	return s;
+}
+
+int tach_series_add(tach_series *s, double t, double v)
+{
+	size_t cap = s->cap;
+	if (tach__grow((void **)&s->t, &s->cap, s->n + 1, sizeof *s->t))
+		return TACH_ENOMEM;
+	if (cap != s->cap) {
+		double *nv = realloc(s->v, s->cap * sizeof *nv);
+		if (!nv) {
+			s->cap = cap; /* t grew, v did not: keep the smaller */
+			return TACH_ENOMEM;
+		}
+		s->v = nv;
+	}
+	s->t[s->n] = t;
+	s->v[s->n++] = v;
+	return 0;
+}
+
+/* ---- well-known metrics ---- */
+
+static const struct {
+	const char *name, *unit;
+	tach_direction dir;
+} known_metrics[] = {
+	{TACH_M_TIME, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_USER_TIME, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_SYSTEM_TIME, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER},
+	{TACH_M_CPU_PERCENT, "%", TACH_LOWER_IS_BETTER},
+	{TACH_M_BYTES_PER_OP, "B", TACH_LOWER_IS_BETTER},
+	{TACH_M_ALLOCS_PER_OP, "count", TACH_LOWER_IS_BETTER},
+	{TACH_M_ITEMS_PER_SECOND, "/s", TACH_HIGHER_IS_BETTER},
+	{TACH_M_BYTES_PER_SECOND, "B/s", TACH_HIGHER_IS_BETTER},
+	{TACH_M_LATENCY_P50, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_LATENCY_P90, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_LATENCY_P95, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_LATENCY_P99, "s", TACH_LOWER_IS_BETTER},
+	{TACH_M_LATENCY_P999, "s", TACH_LOWER_IS_BETTER},
+};
+
+int tach_metric_known(const char *name, const char **unit, tach_direction *dir)
+{
+	for (size_t i = 0; i < sizeof known_metrics / sizeof *known_metrics; i++) {
+		if (strcmp(known_metrics[i].name, name) == 0) {
+			if (unit)
+				*unit = known_metrics[i].unit;
+			if (dir)
+				*dir = known_metrics[i].dir;
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* error.c - error names and messages from the one list in tach/error.h,
+ * and the compiler-style formatting of parse errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/tach.h"
+
+const char *tach_strerror(int code)
+{
+	switch (code) {
+#define TACH__ERR_MSG(name, value, msg) \
+	case TACH_E##name:              \
+		return msg;
+		TACH_ERRNO_MAP(TACH__ERR_MSG)
+#undef TACH__ERR_MSG
+	}
+	if (code < 0 && code > -4096)
+		return strerror(-code);
+	return "unknown error";
+}
+
+const char *tach_err_name(int code)
+{
+	switch (code) {
+#define TACH__ERR_NAME(name, value, msg) \
+	case TACH_E##name:               \
+		return "TACH_E" #name;
+		TACH_ERRNO_MAP(TACH__ERR_NAME)
+#undef TACH__ERR_NAME
+	}
+	if (code < 0 && code > -4096) {
+		const char *n = strerrorname_np(-code);
+		return n ? n : "unknown";
+	}
+	return "unknown";
+}
+
+int tach_error_format(const tach_error *err, char *buf, size_t size)
+{
+	const char *file = err->file ? err->file : "";
+	const char *sep = err->file ? ": " : "";
+	if (err->file && err->line && err->column)
+		return snprintf(buf, size, "%s:%u:%u: %s", file, err->line,
+		                err->column, err->message);
+	if (err->file && err->line)
+		return snprintf(buf, size, "%s:%u: %s", file, err->line,
+		                err->message);
+	return snprintf(buf, size, "%s%s%s", file, sep, err->message);
+}
+
+const char *tach_version(void)
+{
+	return TACH_VERSION_STRING;
+}

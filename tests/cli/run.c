@@ -1,0 +1,107 @@
+/* run.c - spawning the CLI under test (no shell) and capturing output. */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+
+static char *slurp(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ssize_t got;
+	lseek(fd, 0, SEEK_SET);
+	while ((got = read(fd, buf + n, cap - n - 1)) > 0) {
+		n += (size_t)got;
+		if (n + 1 >= cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static int tmpfd(void)
+{
+	char path[] = "/tmp/tach-test-XXXXXX";
+	int fd = mkstemp(path);
+	unlink(path);
+	return fd;
+}
+
+run_result run_tach(const char *const *argv, const char *stdin_text,
+                    const char *const *env, const char *stdout_path)
+{
+	run_result r = {0};
+	const char *args[64] = {TACH_EXE};
+	size_t n = 1;
+	for (; argv && *argv && n < 63; argv++)
+		args[n++] = *argv;
+	args[n] = NULL;
+	const char *envp[32] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"};
+	size_t ne = 2;
+	const char *home = getenv("HOME");
+	static char homebuf[512];
+	if (home) {
+		snprintf(homebuf, sizeof homebuf, "HOME=%s", home);
+		envp[ne++] = homebuf;
+	}
+	for (; env && *env && ne < 31; env++)
+		envp[ne++] = *env;
+	envp[ne] = NULL;
+
+	int in = tmpfd(), out = tmpfd(), err = tmpfd();
+	if (stdin_text) {
+		if (write(in, stdin_text, strlen(stdin_text)) < 0)
+			abort();
+		lseek(in, 0, SEEK_SET);
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (stdin_text)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (stdout_path)
+		posix_spawn_file_actions_addopen(&fa, 1, stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	else
+		posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawn_file_actions_adddup2(&fa, err, 2);
+	pid_t pid;
+	if (posix_spawn(&pid, TACH_EXE, &fa, NULL, (char *const *)args, (char *const *)envp) != 0)
+		abort();
+	posix_spawn_file_actions_destroy(&fa);
+	int st;
+	waitpid(pid, &st, 0);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r.out = slurp(out, &r.out_len);
+	r.err = slurp(err, NULL);
+	close(in);
+	close(out);
+	close(err);
+	return r;
+}
+
+void run_free(run_result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+const char *temp_file(const char *text, const char *suffix)
+{
+	static char paths[8][64];
+	static int next;
+	char *p = paths[next++ % 8];
+	snprintf(p, 64, "/tmp/tach-cli-XXXXXX%s", suffix);
+	int fd = mkstemps(p, (int)strlen(suffix));
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		abort();
+	close(fd);
+	return p;
+}

@@ -1,0 +1,26 @@
+/* run.h - runs the tach executable for black-box tests and captures its
+ * stdout, stderr and exit status. */
+#ifndef TACH_TEST_RUN_H
+#define TACH_TEST_RUN_H
+
+#include <stddef.h>
+
+typedef struct run_result {
+	int status; /* exit status, or 128 + signal */
+	char *out;  /* NUL-terminated, caller frees with run_free */
+	char *err;
+	size_t out_len;
+} run_result;
+
+/* Runs TACH_EXE with argv (NULL-terminated, without argv[0]); stdin from
+ * stdin_text (NULL: /dev/null); extra environment "K=V" strings (NULL-
+ * terminated, may be NULL) on top of a clean one (PATH, HOME, LANG=C.UTF-8).
+ * stdout_path non-NULL sends stdout there instead of capturing it. */
+run_result run_tach(const char *const *argv, const char *stdin_text,
+                    const char *const *env, const char *stdout_path);
+void run_free(run_result *r);
+/* Writes text to a new temporary file and returns its path (static buffer
+ * per call index 0..7). */
+const char *temp_file(const char *text, const char *suffix);
+
+#endif

@@ -1,0 +1,257 @@
+/* test_cli.c - black-box tests of the tach executable: stdout, stderr and
+ * exit status of help, version and show in all four formats, and the
+ * errors a user meets (bad flags, bad files, a full disk). */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "run.h"
+
+#define EXAMPLE TACH_SOURCE_ROOT "/docs/example-results.json"
+#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+Test(cli, version_and_help)
+{
+	run_result r = run_tach(ARGV("--version"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "tach " TACH_VERSION_STRING), "%s", r.out);
+	cr_expect_str_eq(r.err, "");
+	run_free(&r);
+
+	r = run_tach(ARGV("--help"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "show"), "%s", r.out);
+	cr_expect(strstr(r.out, "exit status"), "%s", r.out);
+	run_free(&r);
+
+	r = run_tach(ARGV("help", "show"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "usage: tach show"), "%s", r.out);
+	cr_expect(strstr(r.out, "--format FMT"), "%s", r.out);
+	run_free(&r);
+
+	run_result r2 = run_tach(ARGV("show", "--help"), NULL, NULL, NULL);
+	r = run_tach(ARGV("help", "show"), NULL, NULL, NULL);
+	cr_expect_str_eq(r.out, r2.out, "help CMD and CMD --help are the same text");
+	run_free(&r);
+	run_free(&r2);
+}
+
+Test(cli, usage_errors_exit_2_and_name_the_flag)
+{
+	run_result r = run_tach(ARGV("show", "--rnus", EXAMPLE), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "unknown option '--rnus'"), "%s", r.err);
+	cr_expect_str_eq(r.out, "");
+	run_free(&r);
+
+	r = run_tach(ARGV("show", "--fromat", "csv", EXAMPLE), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "did you mean '--format'"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("show", "--format", "xml", EXAMPLE), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "invalid value 'xml' for --format"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("show", "--format"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "'--format' needs a value"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("show"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "no results file"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("frobnicate"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "'frobnicate' is not a tach command"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("--bogus"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	run_free(&r);
+}
+
+Test(cli, input_errors_are_compiler_style)
+{
+	const char *bad = temp_file("{\"format\": 1,\n  \"benchmarks\": [1 2]}\n", ".json");
+	run_result r = run_tach(ARGV("show", bad), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	char want[256];
+	snprintf(want, sizeof want, "%s:2:20: expected ',' or ']'\n", bad);
+	cr_expect_str_eq(r.err, want);
+	cr_expect_str_eq(r.out, "", "nothing printed for a bad file");
+	run_free(&r);
+
+	/* the path exactly as given, even relative */
+	r = run_tach(ARGV("show", "no/such/base.json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "no/such/base.json: cannot read: No such file or directory\n");
+	run_free(&r);
+
+	/* one good and one bad file: no partial output */
+	r = run_tach(ARGV("show", EXAMPLE, bad), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.out, "");
+	run_free(&r);
+
+	const char *newer = temp_file("{\"format\": 9, \"benchmarks\": []}", ".json");
+	r = run_tach(ARGV("show", newer), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "newer than this tach"), "%s", r.err);
+	run_free(&r);
+}
+
+Test(cli, show_text)
+{
+	run_result r = run_tach(ARGV("show", EXAMPLE), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "BM_memcpy/64"));
+	cr_expect(strstr(r.out, "peak_rss"));
+	cr_expect(strstr(r.out, "MiB"), "bytes are scaled");
+	cr_expect(strstr(r.out, " ns "), "times are scaled");
+	cr_expect(strstr(r.out, "error: BM_broken: benchmark aborted"));
+	cr_expect_null(strchr(r.out, '\x1b'), "no colour when not a terminal");
+	run_free(&r);
+
+	r = run_tach(ARGV("--color=always", "show", EXAMPLE), NULL, NULL, NULL);
+	cr_expect(strchr(r.out, '\x1b'), "colour when forced");
+	run_free(&r);
+	r = run_tach(ARGV("show", EXAMPLE), NULL, ARGV("NO_COLOR=1"), NULL);
+	cr_expect_null(strchr(r.out, '\x1b'));
+	run_free(&r);
+}
+
+Test(cli, show_reads_stdin)
+{
+	FILE *f = fopen(EXAMPLE, "r");
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	run_result r = run_tach(ARGV("show", "-f", "csv", "-"), text, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "BM_memcpy/64,size=64,time,s,lower,20,"), "%s", r.out);
+	run_free(&r);
+}
+
+/* The CSV columns are exact numbers: compare with the library's own. */
+Test(cli, show_csv_is_exact)
+{
+	run_result r = run_tach(ARGV("show", "--format=csv", EXAMPLE), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	const char *header = "name,params,metric,unit,direction,n,median,mean,stddev,min,max\n";
+	cr_assert(strncmp(r.out, header, strlen(header)) == 0, "%s", r.out);
+	cr_expect(strstr(r.out, "\"parse \"\"quoted\"\" <names> & \xc3\xbcn\xc3\xaf""c\xc3\xb6""d\xc3\xa9\",,time,s,lower,8,"),
+	          "RFC 4180 quoting of the name: %s", r.out);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(EXAMPLE, &res, &err), 0);
+	size_t rows = 0;
+	char *save, *line = strtok_r(r.out + strlen(header), "\n", &save);
+	for (size_t i = 0; i < res->n_benchmarks; i++) {
+		for (size_t k = 0; k < res->benchmarks[i]->n_metrics; k++, rows++) {
+			cr_assert(line, "missing rows");
+			const tach_metric *m = res->benchmarks[i]->metrics[k];
+			tach_summary s;
+			tach_stats_summarize(m->samples, m->n_samples, &s);
+			/* the last five fields are median,mean,stddev,min,max */
+			const char *fields[11];
+			char *copy = strdup(line), *p = copy + strlen(copy);
+			int nf = 0;
+			while (nf < 5) {
+				while (p > copy && p[-1] != ',')
+					p--;
+				fields[nf++] = p;
+				if (p > copy)
+					p[-1] = '\0', p--;
+			}
+			const double want[] = {s.max, s.min, s.stddev, s.mean, s.median};
+			for (int q = 0; q < 5; q++)
+				cr_expect_eq(strtod(fields[q], NULL), want[q], "row %zu field %d: %s", rows, q,
+				             fields[q]);
+			free(copy);
+			line = strtok_r(NULL, "\n", &save);
+		}
+	}
+	cr_expect_null(line, "extra rows");
+	cr_expect_eq(rows, 13);
+	tach_result_free(res);
+	run_free(&r);
+}
+
+Test(cli, show_json_parses_and_escapes)
+{
+	run_result r = run_tach(ARGV("show", "--format", "json", EXAMPLE), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_null(strstr(r.out, "<names>"), "'<' is escaped in JSON");
+	json_error_t je;
+	json_t *doc = json_loads(r.out, 0, &je);
+	cr_assert(doc, "invalid JSON: %s at %d:%d", je.text, je.line, je.column);
+	json_t *b = json_array_get(json_object_get(json_array_get(json_object_get(doc, "files"), 0),
+	                                           "benchmarks"), 4);
+	cr_expect_str_eq(json_string_value(json_object_get(b, "name")),
+	                 "parse \"quoted\" <names> & \xc3\xbcn\xc3\xaf""c\xc3\xb6""d\xc3\xa9");
+	json_t *m = json_array_get(json_object_get(b, "metrics"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(m, "n")), 8);
+	cr_expect_str_eq(json_string_value(json_object_get(m, "unit")), "s");
+	cr_expect(json_real_value(json_object_get(m, "median")) > 3e-6);
+	json_decref(doc);
+	run_free(&r);
+}
+
+Test(cli, show_markdown_escapes)
+{
+	run_result r = run_tach(ARGV("show", "--format", "markdown", EXAMPLE), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "| Benchmark | Metric | n | Median |"), "%s", r.out);
+	cr_expect(strstr(r.out, "&lt;names&gt; &amp;"), "%s", r.out);
+	cr_expect(strstr(r.out, "BM\\_memcpy/64"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "<names>"));
+	run_free(&r);
+}
+
+Test(cli, hostile_names_cannot_reach_the_terminal)
+{
+	const char *f = temp_file(
+		"{\"format\": 1, \"benchmarks\": [{\"name\": \"evil\\u001b[2J\\nforged line|x\", \"metrics\": "
+		"[{\"name\": \"time\", \"unit\": \"s\", \"direction\": \"lower\", \"samples\": [1, 2, 3, 4, 5]}]}]}",
+		".json");
+	run_result r = run_tach(ARGV("show", f), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_null(strchr(r.out, '\x1b'));
+	cr_expect(strstr(r.out, "evil\\x1b[2J\\x0aforged line|x"), "%s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("show", "-f", "md", f), NULL, NULL, NULL);
+	cr_expect(strstr(r.out, "evil&#9243;\\[2J forged line\\|x"), "%s", r.out);
+	run_free(&r);
+}
+
+Test(cli, warnings_go_to_stderr)
+{
+	const char *f = temp_file(
+		"{\"format\": 1, \"benchmarks\": [{\"name\": \"few\", \"metrics\": "
+		"[{\"name\": \"time\", \"unit\": \"s\", \"direction\": \"lower\", \"samples\": [1, 2]}]}]}",
+		".json");
+	run_result r = run_tach(ARGV("show", "-f", "csv", f), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.err, "warning"), "%s", r.err);
+	cr_expect(strstr(r.err, "only 2 samples"), "%s", r.err);
+	cr_expect_str_eq(r.out, "name,params,metric,unit,direction,n,median,mean,stddev,min,max\n"
+	                        "few,,time,s,lower,2,1.5,1.5,0.7071067811865476,1,2\n");
+	run_free(&r);
+}
+
+Test(cli, full_disk_is_an_error)
+{
+	run_result r = run_tach(ARGV("show", EXAMPLE), NULL, NULL, "/dev/full");
+	cr_expect_eq(r.status, 2, "writing to a full disk must not exit 0");
+	cr_expect(strstr(r.err, "No space left"), "%s", r.err);
+	run_free(&r);
+}
