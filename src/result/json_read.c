@@ -198,6 +198,22 @@ static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
 	return more < 0 ? r->j.failed : 0;
 }
 
+/* A known key seen twice in one object is an error: the second "samples"
+ * would otherwise be appended to the first, a second "name" would win.
+ * `keys` is the NULL-terminated list of the object's known keys. */
+static int dup_key(reader *r, unsigned *seen, const char *const *keys)
+{
+	for (unsigned i = 0; keys[i]; i++) {
+		if (strcmp(r->key, keys[i]))
+			continue;
+		if (*seen & (1u << i))
+			return FAIL(r, r->key_at, "duplicate key \"%s\"", r->key);
+		*seen |= 1u << i;
+		return 0;
+	}
+	return 0;
+}
+
 static int skip(reader *r)
 {
 	return tach__json_skip(&r->j);
@@ -224,13 +240,18 @@ static int timestamp_ok(const char *s)
 
 /* ---- meta ---- */
 
+static const char *const keys_section[] = {"commit", "branch", "dirty", "hostname", "os", "kernel", "cpu_model", "cpu_count", "compiler", "flags", NULL};
+
 static int read_section(reader *r, tach_meta *m, const char *section)
 {
+	unsigned seen = 0;
 	int first = 1, more;
 	char what[300];
 	if (obj_open(r, section))
 		return r->j.failed;
 	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_section))
+			return r->j.failed;
 		const char *k = r->key;
 		snprintf(what, sizeof what, "meta.%s.%s", section, k);
 		char **field = NULL;
@@ -272,12 +293,17 @@ static int read_section(reader *r, tach_meta *m, const char *section)
 	return more < 0 ? r->j.failed : 0;
 }
 
+static const char *const keys_meta[] = {"tool", "tool_version", "timestamp", "git", "host", "build", "labels", "context", NULL};
+
 static int read_meta(reader *r, tach_meta *m)
 {
+	unsigned seen = 0;
 	int first = 1, more;
 	if (obj_open(r, "\"meta\""))
 		return r->j.failed;
 	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_meta))
+			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		int rc;
 		if (!strcmp(k, "tool"))
@@ -329,6 +355,8 @@ static int read_doubles(reader *r, double **v, size_t *n, size_t *cap,
 	return more < 0 ? r->j.failed : 0;
 }
 
+static const char *const keys_series[] = {"sample", "t", "v", NULL};
+
 static int read_series(reader *r, tach_metric *m, const char *mname)
 {
 	int first = 1, more;
@@ -340,12 +368,15 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 		tach_series *s = tach_metric_add_series(m, 0);
 		if (!s)
 			return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+		unsigned seen = 0;
 		int f2 = 1, m2, have_t = 0, have_v = 0;
 		size_t nt = 0, nv = 0, cap_v = 0;
 		const char *sample_at = NULL;
 		if (obj_open(r, "a series"))
 			return r->j.failed;
 		while ((m2 = obj_next(r, &f2)) == 1) {
+			if (dup_key(r, &seen, keys_series))
+				return r->j.failed;
 			snprintf(what, sizeof what, "series %s of metric '%s'", r->key, mname);
 			if (!strcmp(r->key, "sample")) {
 				unsigned long long u;
@@ -399,8 +430,11 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 
 enum { HAVE_NAME = 1, HAVE_UNIT = 2, HAVE_DIR = 4, HAVE_SAMPLES = 8 };
 
+static const char *const keys_metric[] = {"name", "unit", "direction", "deterministic", "samples", "iterations", "series", NULL};
+
 static int read_metric(reader *r, tach_benchmark *b)
 {
+	unsigned seen = 0;
 	const char *open = r->j.p;
 	int first = 1, more, have = 0;
 	const char *unit_at = NULL, *samples_at = NULL, *iter_at = NULL,
@@ -412,6 +446,8 @@ static int read_metric(reader *r, tach_benchmark *b)
 	if (!m)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
 	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_metric))
+			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		if (!strcmp(k, "name")) {
 			have |= HAVE_NAME;
@@ -526,13 +562,18 @@ static int read_metric(reader *r, tach_benchmark *b)
 
 /* ---- benchmarks ---- */
 
+static const char *const keys_source[] = {"kind", "tool", "command", NULL};
+
 static int read_source(reader *r, tach_benchmark *b)
 {
+	unsigned seen = 0;
 	const char *open = r->j.p;
 	int first = 1, more, have_kind = 0;
 	if (obj_open(r, "\"source\""))
 		return r->j.failed;
 	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_source))
+			return r->j.failed;
 		const char *at = r->j.p;
 		if (!strcmp(r->key, "kind")) {
 			static const char *const kinds[] = {"library", "command", "import"};
@@ -568,8 +609,11 @@ static int read_source(reader *r, tach_benchmark *b)
 	return 0;
 }
 
+static const char *const keys_benchmark[] = {"name", "params", "source", "error", "skipped", "metrics", NULL};
+
 static int read_benchmark(reader *r, tach_result *res)
 {
+	unsigned seen = 0;
 	const char *open = r->j.p;
 	int first = 1, more, have_metrics = 0;
 	const char *name_at = NULL;
@@ -579,6 +623,8 @@ static int read_benchmark(reader *r, tach_result *res)
 	if (!b)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
 	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_benchmark))
+			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		int rc;
 		if (!strcmp(k, "name")) {
@@ -639,8 +685,12 @@ static int read_document(reader *r, tach_result *res)
 		            "\"meta\" and \"benchmarks\"; got %s", tach__json_what(j));
 	}
 	j->p++;
+	static const char *const keys_top[] = {"format", "meta", "benchmarks", NULL};
+	unsigned seen = 0;
 	while ((more = obj_next(r, &first)) == 1) {
 		const char *at = j->p;
+		if (dup_key(r, &seen, keys_top))
+			return j->failed;
 		if (!strcmp(r->key, "format")) {
 			format_at = at;
 			char c = *at;

@@ -278,6 +278,10 @@ Test(json_errors, duplicates_and_alignment)
 	expect_error(HEAD "{\"name\": \"n\", \"unit\": \"s\", \"direction\": \"lower\", \"samples\": [1]},"
 	             "{\"name\": \"n\", \"unit\": \"s\", \"direction\": \"lower\", \"samples\": [1]}]}]}",
 	             TACH_EFORMAT, 1, 130, "appears twice");
+	expect_error(HEAD "{\"name\": \"n\", \"unit\": \"s\", \"direction\": \"lower\", \"samples\": [1], "
+	             "\"samples\": [2]}]}]}", TACH_EFORMAT, 1, 121, "duplicate key \"samples\"");
+	expect_error("{\"format\": 1, \"benchmarks\": [], \"benchmarks\": []}", TACH_EFORMAT, 1, 33,
+	             "duplicate key \"benchmarks\"");
 	expect_error("{\"format\": 1, \"benchmarks\": [\"a\\u0000b\"]}", TACH_EFORMAT, 1, 32, "\\u0000");
 	expect_error("{\"format\": 1, \"benchmarks\": [\"\\ud800\"]}", TACH_EPARSE, 1, 31, "surrogate");
 }

@@ -1,6 +1,7 @@
 /* test_result.c - building result sets: ownership, order, lookups, meta. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
@@ -105,4 +106,50 @@ Test(result, meta_collect)
 	cr_expect_eq(o->meta.git_dirty, -1);
 	tach_result_free(o);
 	tach_result_free(r);
+}
+
+/* git facts: none without commits, commit + branch + dirty state after */
+Test(result, meta_git_states)
+{
+	char dir[] = "/tmp/tach-git-XXXXXX";
+	cr_assert(mkdtemp(dir));
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && git init -q -b trunk . && git config user.email t@t && "
+	         "git config user.name t", dir);
+	if (system(cmd) != 0)
+		cr_skip_test("git is not available");
+
+	tach_result *r = tach_result_new();
+	cr_assert_eq(tach_meta_collect(&r->meta, dir), 0);
+	cr_expect_null(r->meta.git_commit, "a repository without commits records no commit");
+	tach_result_free(r);
+
+	snprintf(cmd, sizeof cmd, "cd %s && echo a > f && git add f && git commit -qm one", dir);
+	cr_assert_eq(system(cmd), 0);
+	r = tach_result_new();
+	cr_assert_eq(tach_meta_collect(&r->meta, dir), 0);
+	cr_assert(r->meta.git_commit);
+	cr_expect_eq(strlen(r->meta.git_commit), 40);
+	cr_expect_str_eq(r->meta.git_branch, "trunk");
+	cr_expect_eq(r->meta.git_dirty, 0);
+	tach_result_free(r);
+
+	snprintf(cmd, sizeof cmd, "cd %s && echo b > f", dir);
+	cr_assert_eq(system(cmd), 0);
+	r = tach_result_new();
+	cr_assert_eq(tach_meta_collect(&r->meta, dir), 0);
+	cr_expect_eq(r->meta.git_dirty, 1);
+	tach_result_free(r);
+
+	snprintf(cmd, sizeof cmd, "cd %s && git checkout -q --detach && git stash -q", dir);
+	cr_assert_eq(system(cmd), 0);
+	r = tach_result_new();
+	cr_assert_eq(tach_meta_collect(&r->meta, dir), 0);
+	cr_expect_null(r->meta.git_branch, "detached HEAD has no branch");
+	cr_expect_eq(r->meta.git_dirty, 0);
+	tach_result_free(r);
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	cr_expect_eq(system(cmd), 0);
 }
