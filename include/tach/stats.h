@@ -66,7 +66,8 @@ TACH_API int tach_stats_sort(double *x, size_t n);
 
 /* Percentile q (0 <= q <= 100) of already sorted data, NumPy's default
  * 'linear' method (Hyndman & Fan type 7): h = (n - 1) q / 100, result
- * x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).  0 for n = 0;
+ * x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]), rounded as
+ * NumPy's _lerp rounds it (from the nearer neighbour).  0 for n = 0;
  * q is clamped to [0, 100]. */
 TACH_API double tach_stats_percentile_sorted(const double *sorted, size_t n,
                                              double q);
@@ -98,7 +99,9 @@ TACH_API int tach_stats_geomean(const double *x, size_t n, double *out);
 /* Tukey's fences from the quartiles (NumPy linear percentiles 25 and 75)
  * and IQR = q3 - q1:  mild outliers lie beyond 1.5 IQR from the quartiles,
  * severe ones beyond 3 IQR.  A value exactly on a fence is not an outlier.
- * The counts are disjoint: low_severe < lo_severe <= low_mild < lo_mild. */
+ * The counts are disjoint: low_severe counts x < lo_severe, low_mild
+ * lo_severe <= x < lo_mild, high_mild hi_mild < x <= hi_severe and
+ * high_severe x > hi_severe. */
 typedef struct tach_outliers {
 	double q1, q3;
 	double lo_severe, lo_mild, hi_mild, hi_severe; /* the four fences */
@@ -145,8 +148,9 @@ TACH_API int tach_stats_bootstrap_median_ci(const double *x, size_t n,
  * seeded with `seed`; for each resample, first n_base indices into base,
  * then n_cand indices into cand, each drawn with tach_rng_below.
  * estimate = median(cand) / median(base).  Resamples whose base median is
- * 0 are skipped.  Both sample sets need n >= 1 and median(base) != 0, else
- * TACH_EDOMAIN.  Returns 0, TACH_EINVAL, TACH_EDOMAIN or TACH_ENOMEM. */
+ * 0 are skipped; if all are, lo = hi = estimate.  Both sample sets need
+ * n >= 1 and median(base) != 0, else TACH_EDOMAIN.  Returns 0,
+ * TACH_EINVAL, TACH_EDOMAIN or TACH_ENOMEM. */
 TACH_API int tach_stats_bootstrap_ratio_ci(const double *base, size_t n_base,
                                            const double *cand, size_t n_cand,
                                            double level, size_t resamples,
@@ -184,10 +188,16 @@ TACH_API int tach_stats_mann_whitney(const double *x, size_t nx,
 /* Welch's unequal-variance t-test, as scipy.stats.ttest_ind(x, y,
  * equal_var=False, alternative): t = (mean x - mean y) / sqrt(vx/nx +
  * vy/ny), Welch-Satterthwaite df, p from Student's t.  Defined results
- * where SciPy gives NaN: nx < 2 or ny < 2, or both variances zero: t = 0,
- * df = 0 and p = 1 if the means are equal, else t = +-inf (sign of the
- * difference), df = 0 and p from the sign (0 or 1 one-sided, 0 two-sided)
- * -- i.e. a difference without noise is certain.  Returns 0. */
+ * where SciPy gives NaN:
+ *   nx = 0 or ny = 0, or nx = ny = 1: t = 0, df = 0, p = 1 (no evidence);
+ *   one side a single value, the other n >= 2 values with variance v > 0:
+ *     the single value is given the other side's variance, so t = d /
+ *     sqrt(v/nx + v/ny) with df = n - 1 (a prediction-interval test);
+ *   both variances zero (or v = 0 above): t = 0, df = 0 and p = 1 if the
+ *     means are equal, else t = +-inf (sign of the difference), df = 0
+ *     and p from the sign (0 or 1 one-sided, 0 two-sided) -- a difference
+ *     without any noise is certain.
+ * Returns 0. */
 TACH_API int tach_stats_welch(const double *x, size_t nx, const double *y,
                               size_t ny, tach_alternative alt, tach_test *out);
 
@@ -198,7 +208,8 @@ TACH_API int tach_stats_welch(const double *x, size_t nx, const double *y,
  * differences sorted, D(1) <= ... <= D(N), the interval is [D(k), D(N+1-k)]
  * where, with alpha = 1 - level,
  *   exact (same rule as the U test: min(nx,ny) <= 8 and no ties):
- *     k = the largest integer >= 1 with P(U <= k - 1) <= alpha/2;
+ *     k = the largest integer >= 1 with P(U <= k - 1) <= alpha/2
+ *     (k = 1 if there is none);
  *   otherwise:
  *     k = max(1, floor(N/2 - z * s)), z = Phi^-1(1 - alpha/2) and
  *     s = sqrt(nx*ny/12 * ((n+1) - T/(n(n-1)))), n = nx+ny, T = sum(t^3-t)
