@@ -25,6 +25,7 @@ test: deps
 # Speed figures against NumPy/SciPy and Python's json (needs
 # python3-numpy and python3-scipy).
 bench: build
+	@scripts/install-deps bench
 	./build/bench/bench_stats
 	./build/bench/bench_format
 

@@ -70,7 +70,16 @@ static size_t render(char *out, int neg, const char *dig, int nd, int e10)
 			memcpy(p, dig + 1, (size_t)(nd - 1));
 			p += nd - 1;
 		}
-		p += sprintf(p, "e%d", e10);
+		*p++ = 'e';
+		if (e10 < 0) {
+			*p++ = '-';
+			e10 = -e10;
+		}
+		if (e10 >= 100)
+			*p++ = (char)('0' + e10 / 100);
+		if (e10 >= 10)
+			*p++ = (char)('0' + e10 / 10 % 10);
+		*p++ = (char)('0' + e10 % 10);
 	}
 	*p = '\0';
 	return (size_t)(p - out);
@@ -200,6 +209,21 @@ static int grisu2(double d, char *buf, int *e10)
 	return len;
 }
 
+/* A run of four '0' or '9' digits after the first. */
+static int has_run(const char *dig, int nd)
+{
+	int run = 0;
+	for (int i = 2; i < nd; i++) {
+		if (dig[i] == dig[i - 1] && (dig[i] == '0' || dig[i] == '9')) {
+			if (++run == 3)
+				return 1;
+		} else {
+			run = 0;
+		}
+	}
+	return 0;
+}
+
 size_t tach__dtoa(double d, char *buf)
 {
 	if (d == 0)
@@ -212,7 +236,7 @@ size_t tach__dtoa(double d, char *buf)
 	 * matter are values a person typed (0.000689496 coming out as
 	 * 0.0006894960000000001).  Their tell is a run of zeros or nines:
 	 * then ask the C library, which is exact but slow. */
-	if (nd >= 16 && (strstr(dig, "0000") || strstr(dig, "9999"))) {
+	if (nd >= 16 && has_run(dig, nd)) {
 		for (int p = 15; p <= 16; p++) {
 			char tmp[40];
 			snprintf(tmp, sizeof tmp, "%.*e", p - 1, fabs(d));
