@@ -98,17 +98,32 @@ static void text_header(FILE *f, const tach_report_input *in, const tach_report_
 		fputs("\x1b[0m", f);
 	fprintf(f, "%s%zu benchmark%s", dot, in->result->n_benchmarks,
 	        in->result->n_benchmarks == 1 ? "" : "s");
-	const char *parts[] = {m->timestamp, m->hostname, m->cpu_model};
-	for (size_t i = 0; i < 3; i++) {
-		if (!parts[i])
-			continue;
+	if (m->timestamp) {
 		fputs(dot, f);
-		tach__emit_text(f, parts[i]);
+		tach__emit_text(f, m->timestamp);
 	}
-	if (m->cpu_count > 0)
-		fprintf(f, " (%d CPU%s)", m->cpu_count, m->cpu_count == 1 ? "" : "s");
+	/* the machine and the code on a line of their own */
+	const char *sep = "\n";
+	if (m->hostname) {
+		fputs(sep, f);
+		tach__emit_text(f, m->hostname);
+		sep = dot;
+	}
+	if (m->cpu_model) {
+		fputs(sep, f);
+		tach__emit_text(f, m->cpu_model);
+		sep = dot;
+	}
+	if (m->cpu_count > 0) {
+		if (m->cpu_model)
+			fprintf(f, " (%d CPU%s)", m->cpu_count, m->cpu_count == 1 ? "" : "s");
+		else
+			fprintf(f, "%s%d CPU%s", sep, m->cpu_count, m->cpu_count == 1 ? "" : "s");
+		sep = dot;
+	}
 	if (m->git_commit) {
-		fprintf(f, "%sgit %.12s", dot, m->git_commit);
+		fprintf(f, "%sgit %.12s", sep, m->git_commit);
+		sep = dot;
 		if (m->git_branch || m->git_dirty == 1) {
 			fputs(" (", f);
 			if (m->git_branch)
@@ -119,7 +134,7 @@ static void text_header(FILE *f, const tach_report_input *in, const tach_report_
 		}
 	}
 	for (size_t i = 0; i < m->labels.n; i++) {
-		fputs(i ? ", " : dot, f);
+		fputs(i ? ", " : sep, f);
 		tach__emit_text(f, m->labels.items[i].key);
 		fputc('=', f);
 		tach__emit_text(f, m->labels.items[i].value);

@@ -23,6 +23,13 @@ typedef struct reader {
 	const char *key_at;
 } reader;
 
+/* The byte at the reader's position, or NUL at the end of the text (the
+ * buffer need not be NUL-terminated). */
+static char peek(const reader *r)
+{
+	return r->j.p < r->j.end ? *r->j.p : '\0';
+}
+
 #define FAIL(r, at, ...) tach__json_fail(&(r)->j, (at), TACH_EFORMAT, __VA_ARGS__)
 
 static int type_error(reader *r, const char *want, const char *what)
@@ -111,7 +118,7 @@ static int arr_next(reader *r, int *first)
 static int get_string(reader *r, char **out, const char *what)
 {
 	jlex *j = &r->j;
-	if (*j->p != '"')
+	if (peek(r) != '"')
 		return type_error(r, "a string", what);
 	const char *s = j->p;
 	size_t len;
@@ -129,7 +136,7 @@ static int get_string(reader *r, char **out, const char *what)
 
 static int get_number(reader *r, double *out, const char *what)
 {
-	char c = *r->j.p;
+	char c = peek(r);
 	if (!(c == '-' || (c >= '0' && c <= '9') || c == 'N' || c == 'I' || c == 'n'))
 		return type_error(r, "a number", what);
 	return tach__json_number(&r->j, out, NULL);
@@ -139,7 +146,7 @@ static int get_uint(reader *r, unsigned long long max, unsigned long long *out,
                     const char *what)
 {
 	const char *at = r->j.p;
-	char c = *at;
+	char c = peek(r);
 	if (!(c == '-' || (c >= '0' && c <= '9')))
 		return type_error(r, "an integer", what);
 	double v;
@@ -159,8 +166,8 @@ static int get_uint(reader *r, unsigned long long max, unsigned long long *out,
 static int get_bool(reader *r, int *out, const char *what)
 {
 	jlex *j = &r->j;
-	if (*j->p == 't' || *j->p == 'f') {
-		*out = *j->p == 't';
+	if (peek(r) == 't' || peek(r) == 'f') {
+		*out = peek(r) == 't';
 		j->p += *out ? 4 : 5;
 		return 0;
 	}
@@ -181,7 +188,7 @@ static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
 			return FAIL(r, r->key_at, "%s: duplicate key \"%s\"", what, r->key);
 		char *val = NULL;
 		const char *at = r->j.p;
-		char c = *at;
+		char c = peek(r);
 		if (c == '-' || (c >= '0' && c <= '9')) {
 			double v;
 			if (tach__json_number(&r->j, &v, NULL))
@@ -693,7 +700,7 @@ static int read_document(reader *r, tach_result *res)
 			return j->failed;
 		if (!strcmp(r->key, "format")) {
 			format_at = at;
-			char c = *at;
+			char c = peek(r);
 			if (!(c == '-' || (c >= '0' && c <= '9'))) {
 				if (skip(r))
 					return j->failed;
