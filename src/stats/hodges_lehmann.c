@@ -183,20 +183,14 @@ int tach_stats_hodges_lehmann(const double *x, size_t nx, const double *y,
 		return TACH_EINVAL;
 	n_pairs = (uint64_t)nx * ny;
 
-	buf = malloc((nx + ny) * sizeof *buf);
+	buf = tach__stats_sorted_pair(x, nx, y, ny);
 	work = malloc(GATHER_MAX * sizeof *work);
 	if (!buf || !work) {
 		free(buf);
 		free(work);
 		return TACH_ENOMEM;
 	}
-	memcpy(buf, x, nx * sizeof *buf);
-	memcpy(buf + nx, y, ny * sizeof *buf);
-	rc = tach_stats_sort(buf, nx);
-	if (rc == 0)
-		rc = tach_stats_sort(buf + nx, ny);
-	if (rc != 0)
-		goto done;
+	rc = 0;
 	d.x = buf;
 	d.nx = nx;
 	d.y = buf + nx;

@@ -80,20 +80,9 @@ int tach_stats_mann_whitney(const double *x, size_t nx, const double *y,
 	out->exact = 0;
 	if (nx == 0 || ny == 0)
 		return 0;
-	if (nx > SIZE_MAX / sizeof *buf - ny)
-		return TACH_ENOMEM;
-	buf = malloc((nx + ny) * sizeof *buf);
+	buf = tach__stats_sorted_pair(x, nx, y, ny);
 	if (!buf)
 		return TACH_ENOMEM;
-	memcpy(buf, x, nx * sizeof *buf);
-	memcpy(buf + nx, y, ny * sizeof *buf);
-	rc = tach_stats_sort(buf, nx);
-	if (rc == 0)
-		rc = tach_stats_sort(buf + nx, ny);
-	if (rc != 0) {
-		free(buf);
-		return rc;
-	}
 	tach__stats_rank_sorted(buf, nx, buf + nx, ny, &r);
 	free(buf);
 

@@ -219,3 +219,24 @@ int tach__stats_order(const double *x, size_t n, uint32_t *order)
 	free(keys);
 	return 0;
 }
+
+double *tach__stats_sorted_pair(const double *x, size_t nx, const double *y,
+                                size_t ny)
+{
+	double *c;
+
+	if (nx > SIZE_MAX / sizeof *c - ny)
+		return NULL;
+	c = malloc(nx + ny ? (nx + ny) * sizeof *c : 1);
+	if (!c)
+		return NULL;
+	if (nx)
+		memcpy(c, x, nx * sizeof *c);
+	if (ny)
+		memcpy(c + nx, y, ny * sizeof *c);
+	if (tach_stats_sort(c, nx) != 0 || tach_stats_sort(c + nx, ny) != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}

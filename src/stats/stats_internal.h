@@ -143,6 +143,11 @@ TACH_HIDDEN double tach__stats_median_inplace(double *a, size_t n);
  * memory (n = 0 gives a non-NULL pointer too). */
 TACH_HIDDEN double *tach__stats_sorted_copy(const double *x, size_t n);
 
+/* x then y in one private buffer, each part sorted (for the two-sample
+ * tests); the caller frees; NULL when out of memory. */
+TACH_HIDDEN double *tach__stats_sorted_pair(const double *x, size_t nx,
+                                            const double *y, size_t ny);
+
 /* order[k] = the index in x of the k-th smallest value (stable), n <=
  * UINT32_MAX.  Returns 0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__stats_order(const double *x, size_t n, uint32_t *order);
