@@ -8,6 +8,7 @@
 #include "tach/stats.h"
 #include "tach/units.h"
 #include "tach/report.h"
+#include "tach/run.h"
 
 #ifdef __cplusplus
 extern "C" {

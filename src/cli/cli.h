@@ -17,6 +17,9 @@ typedef struct cli_opt {
 	char short_name;    /* 0 if none */
 	const char *arg;    /* metavariable ("FMT"), or NULL for a flag */
 	const char *help;
+	int nargs;          /* values the option takes when arg is set: 0
+	                       means 1; more are consecutive words; -1: the
+	                       value is optional and only given as --name=V */
 } cli_opt;
 
 typedef struct cli_cmd cli_cmd;
@@ -44,6 +47,7 @@ typedef struct cli_parsed {
 	struct {
 		int id;
 		const char *value; /* NULL for flags */
+		char **values;     /* all values (nargs > 1): value == values[0] */
 		const char *spelled; /* as typed, e.g. "--format", for messages */
 	} *items;
 	size_t npos;

@@ -6,6 +6,8 @@
 #include "cli/commands.h"
 
 const cli_cmd cli_commands[] = {
+	{"run", cmd_run, "COMMAND...", "benchmark whole commands: time, CPU and memory of the process tree",
+	 cmd_run_details, cmd_run_opts, NULL},
 	{"show", cmd_show, "FILE...", "print a readable summary of results files",
 	 cmd_show_details, cmd_show_opts, NULL},
 	{"help", cmd_help, "[COMMAND]", "show help for tach or one of its commands",

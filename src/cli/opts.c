@@ -126,7 +126,16 @@ static int unknown_option(const cli_cmd *cmd, const char *spelled, const char *n
 
 /* ---- parsing ---- */
 
+static int add_items(cli_parsed *p, int id, const char *value, char **values,
+                     const char *spelled);
+
 static int add_item(cli_parsed *p, int id, const char *value, const char *spelled)
+{
+	return add_items(p, id, value, NULL, spelled);
+}
+
+static int add_items(cli_parsed *p, int id, const char *value, char **values,
+                     const char *spelled)
 {
 	void *n = realloc(p->items, (p->n + 1) * sizeof *p->items);
 	if (!n)
@@ -134,6 +143,7 @@ static int add_item(cli_parsed *p, int id, const char *value, const char *spelle
 	p->items = n;
 	p->items[p->n].id = id;
 	p->items[p->n].value = value;
+	p->items[p->n].values = values;
 	p->items[p->n].spelled = spelled;
 	p->n++;
 	return 0;
@@ -187,7 +197,20 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 				return 1;
 			}
 			const char *value = NULL;
-			if (o->arg) {
+			char **values = NULL;
+			if (o->arg && o->nargs > 1) {
+				if (eq || i + o->nargs >= argc) {
+					cli_parsed_free(out);
+					*status = cli_error("option '--%s' needs %d values (%s)", o->name,
+					                    o->nargs, o->arg);
+					return 1;
+				}
+				values = argv + i + 1;
+				value = values[0];
+				i += o->nargs;
+			} else if (o->arg && o->nargs < 0) {
+				value = eq ? eq + 1 : NULL; /* optional, only as --name=V */
+			} else if (o->arg) {
 				if (eq) {
 					value = eq + 1;
 				} else if (i + 1 < argc) {
@@ -202,7 +225,7 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 				*status = cli_error("option '--%s' takes no value", o->name);
 				return 1;
 			}
-			if (add_item(out, o->id, value, a)) {
+			if (add_items(out, o->id, value, values, a)) {
 				cli_parsed_free(out);
 				*status = cli_error("out of memory");
 				return 1;
@@ -269,7 +292,8 @@ void cli_help(const cli_cmd *cmd, FILE *f)
 		int n = o->short_name ? snprintf(left, sizeof left, "-%c, --%s", o->short_name, o->name)
 		                      : snprintf(left, sizeof left, "    --%s", o->name);
 		if (o->arg && n > 0 && (size_t)n < sizeof left)
-			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
+			snprintf(left + n, sizeof left - (size_t)n, o->nargs < 0 ? "[=%s]" : " %s",
+			         o->arg);
 		if (strlen(left) > 24)
 			fprintf(f, "  %s\n  %-24s  %s\n", left, "", o->help);
 		else

@@ -1,0 +1,197 @@
+/* run.h - benchmarking whole commands: splitting a command line into words,
+ * running one command once with exact resource accounting of its whole
+ * process tree, and the runner that schedules warmups, runs, interleaving
+ * and parameter values and turns every run into samples of a result set.
+ *
+ * A run's life: spawned -> running -> exited | signalled | timed-out |
+ * killed.  Every run is spawned in a process group of its own; on timeout
+ * the group gets SIGTERM, then SIGKILL after a grace period; tach is a
+ * child subreaper, so descendants that daemonize are found and killed
+ * too: when a run is over, no process it started is left.
+ */
+#ifndef TACH_RUN_H
+#define TACH_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --------------------------------------------------------------------
+ * Words.
+ */
+
+/* Splits `text` into words the way a POSIX shell splits a simple command:
+ * blanks separate words; 'single quotes' keep everything literally;
+ * "double quotes" keep everything but \" \\ \$ \` and \newline, which
+ * lose their backslash; outside quotes a backslash keeps the next
+ * character literally (and \newline disappears).  No expansion of any
+ * kind ($VAR, *, ~, `...`) is done, and shell operators (| ; & < > ( ))
+ * are rejected outside quotes, since the command is run without a shell:
+ * use --shell for those.  On success *argv is a NULL-terminated array the
+ * caller frees with tach_words_free().  Errors (TACH_EPARSE, with
+ * err->column set): an unterminated quote, a trailing backslash, an
+ * operator, an empty command. */
+TACH_API int tach_words_split(const char *text, char ***argv, tach_error *err);
+/* Frees what tach_words_split returned; NULL is a no-op. */
+TACH_API void tach_words_free(char **argv);
+
+/* --------------------------------------------------------------------
+ * One run of one command.
+ */
+
+typedef enum tach_output_mode {
+	TACH_OUTPUT_NULL = 0, /* stdout and stderr to /dev/null (default) */
+	TACH_OUTPUT_PIPE,     /* read through a pipe and discarded: the
+	                         command pays for writing, as into a pager */
+	TACH_OUTPUT_INHERIT,  /* tach's own stdout and stderr */
+	TACH_OUTPUT_FILE,     /* appended to a file */
+} tach_output_mode;
+
+/* How the peak memory of a run was measured. */
+typedef enum tach_peak_method {
+	TACH_PEAK_NONE = 0,       /* not measured */
+	TACH_PEAK_CGROUP = 1,     /* a cgroup per run: exact for the whole tree */
+	TACH_PEAK_SAMPLED = 2,    /* /proc sampling of the tree: may miss short peaks */
+	TACH_PEAK_RUSAGE_MAX = 3, /* largest single process (wait4): a lower bound */
+} tach_peak_method;
+
+/* "cgroup", "sampled", "rusage-max" or "none". */
+TACH_API const char *tach_peak_method_name(tach_peak_method m);
+
+typedef struct tach_exec_opts {
+	tach_output_mode output;
+	const char *output_path; /* for TACH_OUTPUT_FILE */
+	const char *input_path;  /* stdin from this file; NULL: /dev/null */
+	double timeout;          /* seconds; 0 = none */
+	double grace;            /* seconds between SIGTERM and SIGKILL */
+	int measure_memory;      /* try a cgroup per run for the tree peak */
+} tach_exec_opts;
+
+typedef enum tach_run_state {
+	TACH_RUN_EXITED = 0,    /* exited; see exit_code */
+	TACH_RUN_SIGNALLED = 1, /* killed by a signal it did not get from tach */
+	TACH_RUN_TIMED_OUT = 2, /* exceeded the timeout and was killed */
+	TACH_RUN_KILLED = 3,    /* stopped by tach for another reason (Ctrl-C) */
+} tach_run_state;
+
+typedef struct tach_run_sample {
+	tach_run_state state;
+	int exit_code;  /* for TACH_RUN_EXITED */
+	int signal;     /* for TACH_RUN_SIGNALLED */
+	double wall;    /* seconds, monotonic clock, spawn to exit of the leader */
+	double user;    /* seconds of user CPU of the whole tree (wait4) */
+	double system;  /* seconds of system CPU of the whole tree */
+	uint64_t peak_rss;        /* bytes; 0 when unknown */
+	tach_peak_method peak_method;
+} tach_run_sample;
+
+/* Runs argv once (argv[0] looked up in PATH unless it has a slash) as
+ * described above and fills *out.  Returns 0 when the command ran (whatever
+ * its exit status), -ENOENT / -EACCES / ... when it could not be started
+ * (err->message says which command and why). */
+TACH_API int tach_exec(char *const *argv, const tach_exec_opts *opts,
+                       tach_run_sample *out, tach_error *err);
+
+/* Makes the calling process a child subreaper (Linux), so that orphaned
+ * descendants of runs are re-parented to it and can be reaped and killed.
+ * Returns 0 or -errno.  tach_exec calls it on first use. */
+TACH_API int tach_become_subreaper(void);
+
+/* Kills (SIGKILL) and reaps every remaining child and descendant of the
+ * calling process that is not `except` (0: none).  Returns how many were
+ * killed. */
+TACH_API int tach_kill_descendants(int except);
+
+/* --------------------------------------------------------------------
+ * The runner: which command runs when, how often, and what is recorded.
+ */
+
+/* How a run is carried out.  The real executor calls tach_exec and reads
+ * CLOCK_MONOTONIC; tests plug in a fake one with a fake clock. */
+typedef struct tach_executor {
+	int (*exec)(void *ctx, char *const *argv, const tach_exec_opts *opts,
+	            tach_run_sample *out, tach_error *err);
+	double (*now)(void *ctx); /* seconds, monotonic */
+	void *ctx;
+} tach_executor;
+
+/* The executor that really runs commands.  Static; never freed. */
+TACH_API const tach_executor *tach_executor_real(void);
+
+/* Called after every timed run (not warmups): `done` runs of about
+ * `total` so far; `bench` is the index of the command that just ran. */
+typedef void (*tach_progress_fn)(void *ctx, size_t done, size_t total, size_t bench,
+                                 const tach_run_sample *last);
+
+typedef struct tach_runner_opts {
+	size_t warmup;   /* untimed runs of each command first */
+	size_t runs;     /* exactly this many timed runs each; 0: automatic */
+	size_t min_runs; /* automatic: at least this many (0 means 10) */
+	size_t max_runs; /* automatic: at most this many (0: no limit) */
+	double budget;   /* automatic: aim for this many seconds per command
+	                    (0 means 3) */
+	double duration; /* > 0: instead, repeat each command until its runs
+	                    have taken this many seconds (a load test) */
+	int no_interleave; /* run the commands one after another */
+	uint64_t seed;     /* seed of the interleaving order */
+	int ignore_failure; /* record non-zero exits instead of stopping */
+	tach_exec_opts exec;
+	/* Optional commands (NULL-terminated argv), untimed: before and
+	 * after every run, and once per command before its first and after
+	 * its last run. */
+	char **prepare, **cleanup, **setup, **conclude;
+	tach_progress_fn progress;
+	void *progress_ctx;
+	/* When set and becoming nonzero (e.g. from a SIGINT handler), the
+	 * runner stops after the current run and keeps what it measured. */
+	volatile int *stop;
+} tach_runner_opts;
+
+typedef struct tach_runner tach_runner;
+
+/* A runner over `ex` (NULL: tach_executor_real()).  opts is copied
+ * (the argv arrays in it are borrowed and must outlive the runner).
+ * Free with tach_runner_free.  NULL when out of memory. */
+TACH_API tach_runner *tach_runner_new(const tach_runner_opts *opts,
+                                      const tach_executor *ex);
+TACH_API void tach_runner_free(tach_runner *r);
+
+/* Adds a command to benchmark: `name` is its display name, `text` the
+ * command line as given (recorded as the source), argv its words
+ * (borrowed), params its parameter values (copied; may be NULL).
+ * 0 or TACH_ENOMEM. */
+TACH_API int tach_runner_add(tach_runner *r, const char *name, const char *text,
+                             char *const *argv, const tach_kvlist *params);
+
+/* Runs everything and appends one benchmark per command to `out`, with
+ * the metrics time, user_time, system_time, peak_rss (one sample per
+ * timed run), exit_code (count: the exit code, or 128 + signal) and,
+ * if any run timed out, timed_out (count, 0 or 1 per run).  The method of
+ * peak_rss goes to out->meta.context as "peak_rss_method".
+ * Returns 0; TACH_ERANGE when a run failed (non-zero exit, signal or
+ * timeout) and ignore_failure is off: err says which command, which run,
+ * and how it ended -- `out` still holds everything measured until then;
+ * TACH_EINTR-like stop: 0 with fewer runs; or the error of a command that
+ * could not be started (-ENOENT ...). */
+TACH_API int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err);
+
+/* --------------------------------------------------------------------
+ * Memory of a whole process tree via cgroups.
+ */
+
+/* What the machine allows, probed once: TACH_PEAK_CGROUP if a per-run
+ * cgroup with a memory peak can be made here (cgroup v2 with the memory
+ * controller delegated, or a writable cgroup v1 memory hierarchy), else
+ * TACH_PEAK_NONE with a reason in why[0..size) saying what to enable. */
+TACH_API tach_peak_method tach_cgroup_probe(char *why, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

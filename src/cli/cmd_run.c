@@ -1,0 +1,515 @@
+/* cmd_run.c - `tach run [OPTIONS] COMMAND...`: benchmark whole commands.
+ *
+ * Turns options into a runner (src/measure/runner.c): commands are split
+ * into words without a shell (unless --shell), expanded over parameter
+ * values, checked to exist before any run, then run and summarised; the
+ * result set can be exported in the results format, Markdown or CSV.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "tach/run.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/run_output.h"
+
+enum {
+	OPT_WARMUP = 1, OPT_RUNS, OPT_MIN_RUNS, OPT_MAX_RUNS, OPT_DURATION,
+	OPT_PREPARE, OPT_CLEANUP, OPT_SETUP, OPT_CONCLUDE, OPT_SCAN, OPT_STEP,
+	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
+	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
+	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY,
+};
+
+const cli_opt cmd_run_opts[] = {
+	{OPT_WARMUP, "warmup", 'w', "N", "untimed runs of each command first (default 0)", 0},
+	{OPT_RUNS, "runs", 'r', "N", "exactly N timed runs of each command", 0},
+	{OPT_MIN_RUNS, "min-runs", 'm', "N", "at least N runs (default 10; the count fills about 3 s)", 0},
+	{OPT_MAX_RUNS, "max-runs", 'M', "N", "at most N runs", 0},
+	{OPT_DURATION, "duration", 'd', "TIME", "repeat each command until its runs took TIME (a load test)", 0},
+	{OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed)", 0},
+	{OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed)", 0},
+	{OPT_SETUP, "setup", 's', "CMD", "run CMD once before each command's runs", 0},
+	{OPT_CONCLUDE, "conclude", 0, "CMD", "run CMD once after each command's runs", 0},
+	{OPT_SCAN, "parameter-scan", 'P', "NAME MIN MAX", "benchmark for NAME = MIN..MAX, as {NAME}", 3},
+	{OPT_STEP, "parameter-step", 'D', "S", "step of --parameter-scan (default 1)", 0},
+	{OPT_LIST, "parameter-list", 'L', "NAME A,B,...", "benchmark for each value, as {NAME}", 2},
+	{OPT_INPUT, "input", 0, "FILE", "standard input of every run from FILE (default /dev/null)", 0},
+	{OPT_OUTPUT, "output", 0, "WHERE", "the commands' output: null (default), pipe, inherit or a FILE", 0},
+	{OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME", 0},
+	{OPT_IGNORE, "ignore-failure", 'i', NULL, "record non-zero exits as data instead of stopping", 0},
+	{OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", 0},
+	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results", 0},
+	{OPT_SHELL, "shell", 'S', "PATH", "run through a shell (default /bin/sh); its start-up time is subtracted", -1},
+	{OPT_NO_INTERLEAVE, "no-interleave", 0, NULL, "run the commands one after another, not interleaved", 0},
+	{OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0},
+	{OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)", 0},
+	{OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary", 0},
+	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
+	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "do not measure memory with a cgroup per run", 0},
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_run_details[] =
+	"Each COMMAND is one argument, split into words like a shell would (quotes,\n"
+	"backslashes) but run without a shell.  Several commands are compared; their\n"
+	"runs are interleaved in a seeded random order so that drift of the machine\n"
+	"hits all of them alike.  Per run tach records wall time, user and system CPU\n"
+	"time of the whole process tree, the exit code and the peak memory of the\n"
+	"tree (a cgroup per run where the system allows it, else the largest single\n"
+	"process, and it says which).  A run that fails stops the benchmark unless\n"
+	"--ignore-failure; a command that cannot be found stops it before any run.\n"
+	"Durations take units: 500ms, 10s, 1.5m.";
+
+typedef struct run_cli {
+	tach_runner_opts ro;
+	char *shell;
+	const char *scan_name, *scan_min, *scan_max, *step;
+	const char *list_name, *list_values;
+	const char *export_json, *export_md, *export_csv;
+	tach_kvlist labels;
+	const char *names[256];
+	size_t n_names;
+	char **helper_argv[4]; /* prepare, cleanup, setup, conclude */
+} run_cli;
+
+static volatile int stop_flag;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static int parse_count(const char *spelled, const char *v, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (!*v || *end || errno || v[0] == '-')
+		return cli_bad_value(spelled, v, "expected a whole number");
+	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_time(const char *spelled, const char *v, double *out)
+{
+	if (tach_parse_duration(v, out))
+		return cli_bad_value(spelled, v, "expected a duration such as 0.5, 500ms, 10s or 2m");
+	return 0;
+}
+
+/* Words of a helper command (prepare, ...), with the same shell rule. */
+static int helper_words(run_cli *c, const char *spelled, const char *text, char ***out)
+{
+	tach_error err;
+	if (c->shell) {
+		char **w = calloc(4, sizeof *w);
+		if (!w || !(w[0] = strdup(c->shell)) || !(w[1] = strdup("-c")) ||
+		    !(w[2] = strdup(text)))
+			return cli_error("out of memory");
+		*out = w;
+		return 0;
+	}
+	if (tach_words_split(text, out, &err))
+		return cli_error("%s '%s': column %u: %s", spelled, text, err.column, err.message);
+	return 0;
+}
+
+/* argv[0] must be runnable before anything runs. */
+static int check_runnable(const char *cmd)
+{
+	if (strchr(cmd, '/')) {
+		struct stat st;
+		if (stat(cmd, &st) != 0)
+			return cli_error("command '%s' not found", cmd);
+		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) != 0)
+			return cli_error("command '%s' is not executable", cmd);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	char buf[4096];
+	for (const char *p = path;; ) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? p : ".", cmd);
+		struct stat st;
+		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode) && access(buf, X_OK) == 0)
+			return 0;
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return cli_error("command '%s' not found in PATH", cmd);
+}
+
+/* Replaces every {NAME} in text by value; caller frees. */
+static char *substitute(const char *text, const char *name, const char *value)
+{
+	char key[256];
+	snprintf(key, sizeof key, "{%s}", name);
+	size_t kl = strlen(key), vl = strlen(value), n = 0;
+	for (const char *p = strstr(text, key); p; p = strstr(p + kl, key))
+		n++;
+	char *out = malloc(strlen(text) + n * vl + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = text;;) {
+		const char *q = strstr(p, key);
+		if (!q) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, value, vl);
+		o += vl;
+		p = q + kl;
+	}
+	return out;
+}
+
+/* The parameter values: from --parameter-list or --parameter-scan. */
+static int param_values(run_cli *c, char ***vals, size_t *n)
+{
+	*vals = NULL;
+	*n = 0;
+	if (c->list_name) {
+		char *copy = strdup(c->list_values), *save = NULL;
+		char **v = calloc(strlen(c->list_values) + 2, sizeof *v);
+		if (!copy || !v)
+			return cli_error("out of memory");
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			v[(*n)++] = strdup(t);
+		free(copy);
+		*vals = v;
+		if (!*n)
+			return cli_bad_value("--parameter-list", c->list_values, "no values");
+		return 0;
+	}
+	if (!c->scan_name)
+		return 0;
+	char *e1, *e2, *e3;
+	double lo = strtod(c->scan_min, &e1), hi = strtod(c->scan_max, &e2);
+	double step = c->step ? strtod(c->step, &e3) : 1;
+	if (*e1 || !isfinite(lo))
+		return cli_bad_value("--parameter-scan", c->scan_min, "MIN must be a number");
+	if (*e2 || !isfinite(hi) || hi < lo)
+		return cli_bad_value("--parameter-scan", c->scan_max, "MAX must be a number >= MIN");
+	if (c->step && (*e3 || !(step > 0)))
+		return cli_bad_value("--parameter-step", c->step, "must be a positive number");
+	size_t count = (size_t)floor((hi - lo) / step + 1e-9) + 1;
+	if (count > 100000)
+		return cli_error("--parameter-scan would make %zu benchmarks", count);
+	char **v = calloc(count + 1, sizeof *v);
+	if (!v)
+		return cli_error("out of memory");
+	for (size_t i = 0; i < count; i++) {
+		char num[64];
+		tach_format_double(lo + (double)i * step, num);
+		v[i] = strdup(num);
+	}
+	*vals = v;
+	*n = count;
+	return 0;
+}
+
+static int write_export(const char *path, const tach_result *r, tach_report_format fmt)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return cli_error("cannot write '%s': %s", path, strerror(errno));
+	int rc;
+	tach_error err;
+	if (fmt == TACH_REPORT_JSON) {
+		rc = tach_result_write(r, f, &err);
+	} else {
+		tach_report_input in = {r, path};
+		rc = tach_report_summary(f, &in, 1, fmt, NULL);
+	}
+	if (fclose(f) != 0 && !rc)
+		rc = -errno;
+	if (rc)
+		return cli_error("cannot write '%s': %s", path, tach_strerror(rc));
+	return 0;
+}
+
+/* With --shell the shell's own start-up is part of every run: measure an
+ * empty command through the same shell and take its median off every
+ * wall-time sample (clamped at 0), and say so in the results. */
+static void subtract_shell(run_cli *c, tach_result *res)
+{
+	char *argv[] = {c->shell, "-c", "", NULL};
+	tach_runner_opts o;
+	memset(&o, 0, sizeof o);
+	o.warmup = 3;
+	o.runs = 30;
+	o.exec.grace = 0.5;
+	tach_runner *r = tach_runner_new(&o, NULL);
+	tach_result *tmp = tach_result_new();
+	tach_error err;
+	double startup = 0;
+	if (r && tmp && !tach_runner_add(r, "shell", "", argv, NULL) &&
+	    !tach_runner_run(r, tmp, &err)) {
+		const tach_metric *m = tach_benchmark_metric(tmp->benchmarks[0], TACH_M_TIME);
+		tach_stats_median(m->samples, m->n_samples, &startup);
+	}
+	tach_runner_free(r);
+	tach_result_free(tmp);
+	if (!(startup > 0))
+		return;
+	for (size_t i = 0; i < res->n_benchmarks; i++) {
+		tach_metric *m = tach_benchmark_metric(res->benchmarks[i], TACH_M_TIME);
+		for (size_t k = 0; m && k < m->n_samples; k++)
+			m->samples[k] = m->samples[k] > startup ? m->samples[k] - startup : 0;
+	}
+	char num[TACH_DOUBLE_BUFSIZE];
+	tach_format_double(startup, num);
+	tach_kvlist_set(&res->meta.context, "shell", c->shell);
+	tach_kvlist_set(&res->meta.context, "shell_startup_subtracted_s", num);
+	char shown[64];
+	tach_format_scaled(shown, sizeof shown, startup, tach_scale_for("s", startup, 1));
+	fprintf(stderr, "tach: wall times exclude the start-up of %s (median %s %s over 30 runs)\n",
+	        c->shell, shown, tach_scale_for("s", startup, 1).unit);
+}
+
+static int parse_options(run_cli *c, const cli_parsed *p)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < p->n; i++) {
+		const char *v = p->items[i].value, *sp = p->items[i].spelled;
+		switch (p->items[i].id) {
+		case OPT_WARMUP: rc = parse_count(sp, v, &c->ro.warmup); break;
+		case OPT_RUNS:
+			rc = parse_count(sp, v, &c->ro.runs);
+			if (!rc && !c->ro.runs)
+				rc = cli_bad_value(sp, v, "at least 1 run");
+			break;
+		case OPT_MIN_RUNS: rc = parse_count(sp, v, &c->ro.min_runs); break;
+		case OPT_MAX_RUNS: rc = parse_count(sp, v, &c->ro.max_runs); break;
+		case OPT_DURATION: rc = parse_time(sp, v, &c->ro.duration); break;
+		case OPT_TIMEOUT: rc = parse_time(sp, v, &c->ro.exec.timeout); break;
+		case OPT_PREPARE: case OPT_CLEANUP: case OPT_SETUP: case OPT_CONCLUDE:
+			/* split after --shell is known: keep the text for now */
+			c->helper_argv[p->items[i].id - OPT_PREPARE] = (char **)v;
+			break;
+		case OPT_SCAN:
+			c->scan_name = p->items[i].values[0];
+			c->scan_min = p->items[i].values[1];
+			c->scan_max = p->items[i].values[2];
+			break;
+		case OPT_STEP: c->step = v; break;
+		case OPT_LIST:
+			c->list_name = p->items[i].values[0];
+			c->list_values = p->items[i].values[1];
+			break;
+		case OPT_INPUT:
+			if (access(v, R_OK) != 0)
+				rc = cli_error("cannot read --input '%s': %s", v, strerror(errno));
+			c->ro.exec.input_path = v;
+			break;
+		case OPT_OUTPUT:
+			if (!strcmp(v, "null"))
+				c->ro.exec.output = TACH_OUTPUT_NULL;
+			else if (!strcmp(v, "pipe"))
+				c->ro.exec.output = TACH_OUTPUT_PIPE;
+			else if (!strcmp(v, "inherit"))
+				c->ro.exec.output = TACH_OUTPUT_INHERIT;
+			else {
+				c->ro.exec.output = TACH_OUTPUT_FILE;
+				c->ro.exec.output_path = v;
+			}
+			break;
+		case OPT_IGNORE: c->ro.ignore_failure = 1; break;
+		case OPT_NAME:
+			if (c->n_names < 256)
+				c->names[c->n_names++] = v;
+			break;
+		case OPT_LABEL: {
+			const char *eq = strchr(v, '=');
+			if (!eq || eq == v)
+				rc = cli_bad_value(sp, v, "expected KEY=VALUE");
+			else {
+				char key[256];
+				snprintf(key, sizeof key, "%.*s", (int)(eq - v), v);
+				tach_kvlist_set(&c->labels, key, eq + 1);
+			}
+			break;
+		}
+		case OPT_SHELL:
+			free(c->shell);
+			c->shell = strdup(v ? v : "/bin/sh");
+			break;
+		case OPT_NO_INTERLEAVE: c->ro.no_interleave = 1; break;
+		case OPT_SEED: {
+			size_t s;
+			rc = parse_count(sp, v, &s);
+			c->ro.seed = s;
+			break;
+		}
+		case OPT_EXPORT_JSON: c->export_json = v; break;
+		case OPT_EXPORT_MD: c->export_md = v; break;
+		case OPT_EXPORT_CSV: c->export_csv = v; break;
+		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
+		}
+	}
+	if (!rc && c->scan_name && c->list_name)
+		rc = cli_error("--parameter-scan and --parameter-list cannot be combined");
+	if (!rc && c->ro.runs && c->ro.duration > 0)
+		rc = cli_error("--runs and --duration cannot be combined");
+	if (!rc && c->ro.max_runs && c->ro.min_runs > c->ro.max_runs)
+		rc = cli_error("--min-runs (%zu) is larger than --max-runs (%zu)", c->ro.min_runs,
+		               c->ro.max_runs);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	run_cli c;
+	memset(&c, 0, sizeof c);
+	c.ro.seed = 1;
+	c.ro.exec.measure_memory = 1;
+	c.ro.exec.grace = 0.5;
+	c.ro.stop = &stop_flag;
+	tach_result *res = NULL;
+	tach_runner *runner = NULL;
+	char **vals = NULL, **texts = NULL;
+	char ***words = NULL;
+	size_t nvals = 0, ncmd = 0;
+	const char *pname = NULL;
+
+	status = parse_options(&c, &p);
+	if (!status && !p.npos) {
+		cli_error("no command given");
+		fputs("usage: tach run [OPTIONS] COMMAND...\n", stderr);
+		status = EXIT_USAGE;
+	}
+	if (!status && c.n_names > p.npos)
+		status = cli_error("%zu --name options for %zu commands", c.n_names, p.npos);
+	for (int h = 0; !status && h < 4; h++) {
+		const char *text = (const char *)c.helper_argv[h];
+		static const char *const spelled[] = {"--prepare", "--cleanup", "--setup", "--conclude"};
+		c.helper_argv[h] = NULL;
+		if (text)
+			status = helper_words(&c, spelled[h], text, &c.helper_argv[h]);
+	}
+	if (!status)
+		status = param_values(&c, &vals, &nvals);
+	pname = c.list_name ? c.list_name : c.scan_name;
+
+	/* commands x parameter values */
+	size_t per = nvals ? nvals : 1;
+	if (!status) {
+		ncmd = p.npos * per;
+		texts = calloc(ncmd, sizeof *texts);
+		words = calloc(ncmd, sizeof *words);
+		if (!texts || !words)
+			status = cli_error("out of memory");
+	}
+	for (size_t i = 0; !status && i < p.npos; i++) {
+		for (size_t k = 0; !status && k < per; k++) {
+			size_t j = i * per + k;
+			texts[j] = nvals ? substitute(p.pos[i], pname, vals[k]) : strdup(p.pos[i]);
+			if (!texts[j]) {
+				status = cli_error("out of memory");
+				break;
+			}
+			status = helper_words(&c, "command", texts[j], &words[j]);
+			if (!status && !c.shell)
+				status = check_runnable(words[j][0]);
+		}
+	}
+	if (!status) {
+		c.ro.prepare = c.helper_argv[0];
+		c.ro.cleanup = c.helper_argv[1];
+		c.ro.setup = c.helper_argv[2];
+		c.ro.conclude = c.helper_argv[3];
+		c.ro.progress = cli_run_progress;
+		res = tach_result_new();
+		runner = tach_runner_new(&c.ro, NULL);
+		if (!res || !runner || tach_meta_collect(&res->meta, NULL))
+			status = cli_error("out of memory");
+	}
+	for (size_t i = 0; !status && i < p.npos; i++) {
+		for (size_t k = 0; !status && k < per; k++) {
+			size_t j = i * per + k;
+			tach_kvlist params = {0};
+			char name[1024];
+			const char *base = i < c.n_names ? c.names[i] : p.pos[i];
+			if (nvals) {
+				tach_kvlist_set(&params, pname, vals[k]);
+				char *sub = substitute(base, pname, vals[k]);
+				snprintf(name, sizeof name, "%s", sub ? sub : base);
+				if (sub && !strcmp(sub, base) && i < c.n_names)
+					snprintf(name, sizeof name, "%s/%s=%s", base, pname, vals[k]);
+				free(sub);
+			} else {
+				snprintf(name, sizeof name, "%s", base);
+			}
+			if (tach_runner_add(runner, name, texts[j], words[j], &params))
+				status = cli_error("out of memory");
+			tach_kvlist_release(&params);
+		}
+	}
+	if (!status) {
+		for (size_t i = 0; i < c.labels.n; i++)
+			tach_kvlist_set(&res->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_sigint;
+		sigaction(SIGINT, &sa, NULL);
+		tach_error err;
+		memset(&err, 0, sizeof err);
+		cli_run_progress_begin();
+		int rc = tach_runner_run(runner, res, &err);
+		cli_run_progress_end();
+		if (c.shell && res->n_benchmarks)
+			subtract_shell(&c, res);
+		if (rc == TACH_ERANGE) {
+			cli_error("%s", err.message);
+			status = EXIT_USAGE;
+		} else if (rc) {
+			status = cli_error("%s", err.message[0] ? err.message : tach_strerror(rc));
+		}
+		if (stop_flag)
+			cli_warn("interrupted: showing the runs measured so far");
+		/* what was measured is shown and saved even after a failure */
+		cli_run_summary(stdout, res, cli_color_stdout(), !cli_utf8_stdout());
+		if (c.export_json && write_export(c.export_json, res, TACH_REPORT_JSON))
+			status = EXIT_USAGE;
+		if (c.export_md && write_export(c.export_md, res, TACH_REPORT_MARKDOWN))
+			status = EXIT_USAGE;
+		if (c.export_csv && write_export(c.export_csv, res, TACH_REPORT_CSV))
+			status = EXIT_USAGE;
+	}
+
+	tach_runner_free(runner);
+	tach_result_free(res);
+	for (size_t j = 0; j < ncmd; j++) {
+		free(texts ? texts[j] : NULL);
+		tach_words_free(words ? words[j] : NULL);
+	}
+	free(texts);
+	free(words);
+	for (size_t k = 0; k < nvals; k++)
+		free(vals[k]);
+	free(vals);
+	for (int h = 0; h < 4; h++)
+		tach_words_free(c.helper_argv[h]);
+	free(c.shell);
+	tach_kvlist_release(&c.labels);
+	cli_parsed_free(&p);
+	return status;
+}

@@ -1,0 +1,179 @@
+/* run_output.c - the terminal side of `tach run`: progress and summary.
+ *
+ * The progress line is drawn on stderr only when stderr is a terminal, and
+ * erased before the summary, so pipes and files see only the summary.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "cli/run_output.h"
+
+static int progress_on;
+static double started, mean_acc;
+static size_t mean_n;
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void fmt_time(char *buf, size_t size, double s, int ascii)
+{
+	tach_scale sc = tach_scale_for("s", s, ascii);
+	char num[32];
+	tach_format_scaled(num, sizeof num, s, sc);
+	snprintf(buf, size, "%s %s", num, sc.unit);
+}
+
+void cli_run_progress_begin(void)
+{
+	progress_on = isatty(STDERR_FILENO);
+	started = mono();
+	mean_acc = 0;
+	mean_n = 0;
+}
+
+void cli_run_progress(void *ctx, size_t done, size_t total, size_t bench,
+                      const tach_run_sample *last)
+{
+	(void)ctx;
+	(void)bench;
+	mean_acc += last->wall;
+	mean_n++;
+	if (!progress_on)
+		return;
+	static double drawn;
+	double t = mono();
+	if (t - drawn < 0.05 && done < total)
+		return; /* at most 20 redraws a second */
+	drawn = t;
+	if (total < done)
+		total = done;
+	int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
+	char bar[64], eta[64], mean[64];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '-';
+	bar[width] = '\0';
+	double el = t - started, left = done ? el / (double)done * (double)(total - done) : 0;
+	fmt_time(eta, sizeof eta, left, 1);
+	fmt_time(mean, sizeof mean, mean_acc / (double)mean_n, 1);
+	fprintf(stderr, "\r\x1b[K  [%s] %zu/%zu runs  ETA %s  mean %s", bar, done, total, eta, mean);
+	fflush(stderr);
+}
+
+void cli_run_progress_end(void)
+{
+	if (progress_on) {
+		fputs("\r\x1b[K", stderr);
+		fflush(stderr);
+	}
+}
+
+static double median_of(const tach_metric *m)
+{
+	double v = 0;
+	if (m && m->n_samples)
+		tach_stats_median(m->samples, m->n_samples, &v);
+	return v;
+}
+
+static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *method,
+                        int color, int ascii)
+{
+	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+	const tach_metric *u = tach_benchmark_metric(b, TACH_M_USER_TIME);
+	const tach_metric *s = tach_benchmark_metric(b, TACH_M_SYSTEM_TIME);
+	const tach_metric *rss = tach_benchmark_metric(b, TACH_M_PEAK_RSS);
+	const tach_metric *ec = tach_benchmark_metric(b, "exit_code");
+	const tach_metric *to = tach_benchmark_metric(b, "timed_out");
+	fprintf(f, "%sBenchmark %zu: ", color ? "\x1b[1m" : "", i + 1);
+	for (const char *p = b->name; *p; p++)
+		fputc((unsigned char)*p < 0x20 ? '?' : *p, f);
+	fputs(color ? "\x1b[0m\n" : "\n", f);
+	if (!t || !t->n_samples) {
+		fputs("  no runs measured\n", f);
+		return;
+	}
+	tach_summary sm;
+	tach_stats_summarize(t->samples, t->n_samples, &sm);
+	char med[64], mean[64], sd[64], lo[64], hi[64], us[64], sy[64];
+	fmt_time(med, sizeof med, sm.median, ascii);
+	fmt_time(mean, sizeof mean, sm.mean, ascii);
+	fmt_time(sd, sizeof sd, sm.stddev, ascii);
+	fmt_time(lo, sizeof lo, sm.min, ascii);
+	fmt_time(hi, sizeof hi, sm.max, ascii);
+	fmt_time(us, sizeof us, median_of(u), ascii);
+	fmt_time(sy, sizeof sy, median_of(s), ascii);
+	fprintf(f, "  Time (median):     %s%s%s\n", color ? "\x1b[32m" : "", med, color ? "\x1b[0m" : "");
+	fprintf(f, "  Time (mean %s %s):  %s %s %s   [User: %s, System: %s]\n",
+	        ascii ? "+-" : "\xc2\xb1", ascii ? "sd" : "\xcf\x83", mean,
+	        ascii ? "+-" : "\xc2\xb1", sd, us, sy);
+	fprintf(f, "  Range (min %s max): %s %s %s    %zu run%s\n", ascii ? "..." : "\xe2\x80\xa6",
+	        lo, ascii ? "..." : "\xe2\x80\xa6", hi, sm.n, sm.n == 1 ? "" : "s");
+	if (rss && rss->n_samples) {
+		double peak = tach_stats_max(rss->samples, rss->n_samples);
+		tach_scale sc = tach_scale_for("B", peak, ascii);
+		char num[48];
+		tach_format_scaled(num, sizeof num, peak, sc);
+		fprintf(f, "  Peak memory:       %s %s (max over runs; %s%s)\n", num, sc.unit,
+		        method ? method : "unknown method",
+		        method && !strcmp(method, "rusage-max") ? ": largest single process" : "");
+	}
+	size_t bad = 0, timeouts = 0;
+	for (size_t k = 0; ec && k < ec->n_samples; k++)
+		bad += ec->samples[k] != 0;
+	for (size_t k = 0; to && k < to->n_samples; k++)
+		timeouts += to->samples[k] != 0;
+	if (bad || timeouts)
+		fprintf(f, "  %sFailures:          %zu of %zu runs failed%s%zu timed out%s\n",
+		        color ? "\x1b[31m" : "", bad + timeouts - (timeouts <= bad ? timeouts : 0),
+		        ec->n_samples, timeouts ? " (" : "", timeouts,
+		        timeouts ? ")" : (color ? "\x1b[0m" : ""));
+	fputc('\n', f);
+}
+
+void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
+{
+	const char *method = tach_kvlist_get(&r->meta.context, "peak_rss_method");
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		print_bench(f, i, r->benchmarks[i], method, color, ascii);
+	if (r->n_benchmarks < 2)
+		return;
+	/* the fastest by median time, then every other against it */
+	size_t best = 0;
+	double bm = INFINITY;
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+		double m = t && t->n_samples ? median_of(t) : INFINITY;
+		if (m < bm) {
+			bm = m;
+			best = i;
+		}
+	}
+	if (!isfinite(bm) || bm <= 0)
+		return;
+	const tach_metric *bt = tach_benchmark_metric(r->benchmarks[best], TACH_M_TIME);
+	fprintf(f, "%sSummary%s\n  %s ran\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "",
+	        r->benchmarks[best]->name);
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		if (i == best)
+			continue;
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+		if (!t || !t->n_samples)
+			continue;
+		tach_ci ci;
+		if (tach_stats_bootstrap_ratio_ci(bt->samples, bt->n_samples, t->samples, t->n_samples,
+		                                  0.95, 2000, 1, &ci) != 0)
+			continue;
+		fprintf(f, "    %s%.2f%s%s faster than %s  [95%% CI %.2f %s %.2f]\n",
+		        color ? "\x1b[32m" : "", ci.estimate, ascii ? "x" : "\xc3\x97",
+		        color ? "\x1b[0m" : "", r->benchmarks[i]->name, ci.lo,
+		        ascii ? "..." : "\xe2\x80\xa6", ci.hi);
+	}
+}

@@ -1,0 +1,20 @@
+/* run_output.h - what `tach run` shows: a progress line on a terminal
+ * (stderr, nothing of it in pipes or files) and the summary with the
+ * comparison of the commands. */
+#ifndef TACH_CLI_RUN_OUTPUT_H
+#define TACH_CLI_RUN_OUTPUT_H
+
+#include <stdio.h>
+
+#include "tach/run.h"
+
+void cli_run_progress_begin(void);
+void cli_run_progress(void *ctx, size_t done, size_t total, size_t bench,
+                      const tach_run_sample *last);
+void cli_run_progress_end(void);
+/* Per command: time (median, mean ± sd, range, runs), CPU, peak memory
+ * with its method; for several: which ran faster than which, by a ratio
+ * of medians with its 95% bootstrap CI. */
+void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii);
+
+#endif

@@ -1,0 +1,397 @@
+/* runner.c - schedules the runs of several commands and records them.
+ *
+ * Order of events: every command's setup and warmups; then (automatic
+ * count) one timed run each, whose time sets how many runs fit the time
+ * budget; then the remaining runs, interleaved in a seeded random order
+ * unless --no-interleave, so that drift of the machine (frequency, other
+ * load) falls on all commands alike; each command's conclude after its
+ * last run.  In duration mode, rounds of one run per unfinished command
+ * (shuffled) continue until each command's runs have taken the duration.
+ * Everything goes through a tach_executor, so tests drive the scheduling
+ * with a fake clock and fake processes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tach/run.h"
+#include "tach/stats.h"
+
+#define AUTO_MIN_RUNS 10
+#define AUTO_BUDGET 3.0
+#define AUTO_CAP 1000000 /* automatic count without --max-runs */
+
+typedef struct bench {
+	char *name, *text;
+	char *const *argv;
+	tach_kvlist params;
+	tach_run_sample *runs;
+	size_t n, cap;
+	size_t target;  /* timed runs wanted (count mode) */
+	double spent;   /* seconds of timed runs so far */
+	size_t pending; /* scheduled runs not yet done */
+	int concluded;
+} bench;
+
+struct tach_runner {
+	tach_runner_opts o;
+	tach_executor ex;
+	bench *b;
+	size_t nb, capb;
+	size_t done, total;
+	tach_rng rng;
+};
+
+/* ---- the real executor ---- */
+
+static int real_exec(void *ctx, char *const *argv, const tach_exec_opts *o,
+                     tach_run_sample *out, tach_error *err)
+{
+	(void)ctx;
+	return tach_exec(argv, o, out, err);
+}
+
+static double real_now(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const tach_executor *tach_executor_real(void)
+{
+	static const tach_executor real = {real_exec, real_now, NULL};
+	return &real;
+}
+
+/* ---- life cycle ---- */
+
+tach_runner *tach_runner_new(const tach_runner_opts *opts, const tach_executor *ex)
+{
+	tach_runner *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->o = *opts;
+	r->ex = ex ? *ex : *tach_executor_real();
+	if (!r->o.min_runs)
+		r->o.min_runs = AUTO_MIN_RUNS;
+	if (!(r->o.budget > 0))
+		r->o.budget = AUTO_BUDGET;
+	tach_rng_seed(&r->rng, r->o.seed);
+	return r;
+}
+
+void tach_runner_free(tach_runner *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nb; i++) {
+		free(r->b[i].name);
+		free(r->b[i].text);
+		free(r->b[i].runs);
+		tach_kvlist_release(&r->b[i].params);
+	}
+	free(r->b);
+	free(r);
+}
+
+int tach_runner_add(tach_runner *r, const char *name, const char *text,
+                    char *const *argv, const tach_kvlist *params)
+{
+	if (r->nb == r->capb) {
+		size_t nc = r->capb ? r->capb * 2 : 4;
+		bench *nb = realloc(r->b, nc * sizeof *nb);
+		if (!nb)
+			return TACH_ENOMEM;
+		r->b = nb;
+		r->capb = nc;
+	}
+	bench *b = &r->b[r->nb];
+	memset(b, 0, sizeof *b);
+	b->name = strdup(name);
+	b->text = strdup(text);
+	b->argv = argv;
+	int rc = !b->name || !b->text ? TACH_ENOMEM : 0;
+	for (size_t i = 0; !rc && params && i < params->n; i++)
+		rc = tach_kvlist_set(&b->params, params->items[i].key, params->items[i].value);
+	if (rc) {
+		free(b->name);
+		free(b->text);
+		tach_kvlist_release(&b->params);
+		return rc;
+	}
+	r->nb++;
+	return 0;
+}
+
+/* ---- running ---- */
+
+static int failed(const tach_run_sample *s)
+{
+	return s->state != TACH_RUN_EXITED || s->exit_code != 0;
+}
+
+static void describe_failure(const bench *b, size_t run, const tach_run_sample *s,
+                             tach_error *err, int warmup)
+{
+	char how[96];
+	if (s->state == TACH_RUN_TIMED_OUT)
+		snprintf(how, sizeof how, "timed out after %.3g s", s->wall);
+	else if (s->state == TACH_RUN_SIGNALLED)
+		snprintf(how, sizeof how, "was killed by signal %d (%s)", s->signal,
+		         strsignal(s->signal));
+	else
+		snprintf(how, sizeof how, "exited with code %d", s->exit_code);
+	if (err)
+		snprintf(err->message, sizeof err->message,
+		         "command '%s' %s in %s run %zu; use --ignore-failure to record "
+		         "failures as data", b->name, how, warmup ? "warmup" : "timed", run + 1);
+}
+
+/* An untimed helper command (prepare, setup, ...); its failure stops
+ * everything, whatever --ignore-failure says: the benchmark's premise
+ * is broken. */
+static int helper(tach_runner *r, char **argv, const char *what, const bench *b,
+                  tach_error *err)
+{
+	if (!argv)
+		return 0;
+	tach_run_sample s;
+	tach_exec_opts o = r->o.exec;
+	o.measure_memory = 0;
+	int rc = r->ex.exec(r->ex.ctx, argv, &o, &s, err);
+	if (rc)
+		return rc;
+	if (failed(&s)) {
+		if (err)
+			snprintf(err->message, sizeof err->message,
+			         "the %s command '%s' failed (%s %d) for '%s'", what, argv[0],
+			         s.state == TACH_RUN_EXITED ? "exit code" : "signal",
+			         s.state == TACH_RUN_EXITED ? s.exit_code : s.signal, b->name);
+		return TACH_ERANGE;
+	}
+	return 0;
+}
+
+/* One run of b: prepare, the command, cleanup.  Timed runs are kept. */
+static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
+{
+	bench *b = &r->b[bi];
+	int rc = helper(r, r->o.prepare, "prepare", b, err);
+	if (rc)
+		return rc;
+	tach_run_sample s;
+	rc = r->ex.exec(r->ex.ctx, b->argv, &r->o.exec, &s, err);
+	if (rc)
+		return rc;
+	if (timed) {
+		if (b->n == b->cap) {
+			size_t nc = b->cap ? b->cap * 2 : 16;
+			tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
+			if (!nr)
+				return TACH_ENOMEM;
+			b->runs = nr;
+			b->cap = nc;
+		}
+		b->runs[b->n++] = s;
+		b->spent += s.wall;
+		r->done++;
+		if (r->o.progress)
+			r->o.progress(r->o.progress_ctx, r->done, r->total, bi, &s);
+	}
+	if (failed(&s) && !r->o.ignore_failure) {
+		describe_failure(b, timed ? b->n - 1 : 0, &s, err, !timed);
+		return TACH_ERANGE;
+	}
+	return helper(r, r->o.cleanup, "cleanup", b, err);
+}
+
+static int stopped(const tach_runner *r)
+{
+	return r->o.stop && *r->o.stop;
+}
+
+static int conclude(tach_runner *r, size_t bi, tach_error *err)
+{
+	if (r->b[bi].concluded)
+		return 0;
+	r->b[bi].concluded = 1;
+	return helper(r, r->o.conclude, "conclude", &r->b[bi], err);
+}
+
+static void shuffle(tach_rng *rng, size_t *v, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)tach_rng_below(rng, i);
+		size_t t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* Runs the schedule in `order` (bench indices), concluding each command
+ * after its last scheduled run. */
+static int run_order(tach_runner *r, const size_t *order, size_t n, tach_error *err)
+{
+	for (size_t i = 0; i < n && !stopped(r); i++) {
+		size_t bi = order[i];
+		int rc = one_run(r, bi, 1, err);
+		if (rc)
+			return rc;
+		if (--r->b[bi].pending == 0 && (rc = conclude(r, bi, err)))
+			return rc;
+	}
+	return 0;
+}
+
+static int run_counted(tach_runner *r, tach_error *err)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < r->nb; i++) {
+		bench *b = &r->b[i];
+		if (r->o.runs) {
+			b->target = r->o.runs;
+		} else {
+			/* one run tells how long a run takes */
+			double t = b->n ? b->runs[0].wall : 0;
+			double want = t > 0 ? ceil(r->o.budget / t) : (double)AUTO_CAP;
+			double cap = r->o.max_runs ? (double)r->o.max_runs : (double)AUTO_CAP;
+			want = want < (double)r->o.min_runs ? (double)r->o.min_runs : want;
+			b->target = (size_t)(want > cap ? cap : want);
+		}
+		b->pending = b->target > b->n ? b->target - b->n : 0;
+		total += b->pending;
+	}
+	r->total = r->done + total;
+	size_t *order = malloc((total ? total : 1) * sizeof *order);
+	if (!order)
+		return TACH_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < r->nb; i++)
+		for (size_t j = 0; j < r->b[i].pending; j++)
+			order[k++] = i;
+	if (!r->o.no_interleave)
+		shuffle(&r->rng, order, total);
+	int rc = run_order(r, order, total, err);
+	free(order);
+	return rc;
+}
+
+static int run_duration(tach_runner *r, tach_error *err)
+{
+	size_t *order = malloc(r->nb * sizeof *order);
+	if (!order)
+		return TACH_ENOMEM;
+	int rc = 0;
+	if (r->o.no_interleave) {
+		for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++) {
+			while (!rc && r->b[i].spent < r->o.duration && !stopped(r))
+				rc = one_run(r, i, 1, err);
+			if (!rc)
+				rc = conclude(r, i, err);
+		}
+	} else {
+		while (!rc && !stopped(r)) {
+			size_t n = 0;
+			for (size_t i = 0; i < r->nb; i++) {
+				if (r->b[i].spent < r->o.duration)
+					order[n++] = i;
+				else if ((rc = conclude(r, i, err)))
+					break;
+			}
+			if (rc || !n)
+				break;
+			shuffle(&r->rng, order, n);
+			for (size_t i = 0; !rc && i < n && !stopped(r); i++)
+				rc = one_run(r, order[i], 1, err);
+		}
+	}
+	free(order);
+	return rc;
+}
+
+/* ---- results ---- */
+
+static int record(const tach_runner *r, tach_result *out)
+{
+	tach_peak_method method = TACH_PEAK_NONE;
+	for (size_t i = 0; i < r->nb; i++) {
+		const bench *b = &r->b[i];
+		tach_benchmark *tb = tach_result_add_benchmark(out, b->name);
+		if (!tb || tach_benchmark_set_source(tb, TACH_SOURCE_COMMAND, "tach", b->text))
+			return TACH_ENOMEM;
+		for (size_t k = 0; k < b->params.n; k++)
+			if (tach_kvlist_set(&tb->params, b->params.items[k].key,
+			                    b->params.items[k].value))
+				return TACH_ENOMEM;
+		int any_timeout = 0;
+		for (size_t k = 0; k < b->n; k++)
+			any_timeout |= b->runs[k].state == TACH_RUN_TIMED_OUT;
+		tach_metric *m[6] = {
+			tach_benchmark_add_metric(tb, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER),
+			tach_benchmark_add_metric(tb, TACH_M_USER_TIME, "s", TACH_LOWER_IS_BETTER),
+			tach_benchmark_add_metric(tb, TACH_M_SYSTEM_TIME, "s", TACH_LOWER_IS_BETTER),
+			tach_benchmark_add_metric(tb, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER),
+			tach_benchmark_add_metric(tb, "exit_code", "count", TACH_LOWER_IS_BETTER),
+			any_timeout ? tach_benchmark_add_metric(tb, "timed_out", "count",
+			                                        TACH_LOWER_IS_BETTER)
+			            : NULL,
+		};
+		for (int q = 0; q < 5; q++)
+			if (!m[q])
+				return TACH_ENOMEM;
+		if (any_timeout && !m[5])
+			return TACH_ENOMEM;
+		for (size_t k = 0; k < b->n; k++) {
+			const tach_run_sample *s = &b->runs[k];
+			int code = s->state == TACH_RUN_EXITED ? s->exit_code
+			           : s->signal                ? 128 + s->signal
+			                                      : 0;
+			if (tach_metric_add_sample(m[0], s->wall) ||
+			    tach_metric_add_sample(m[1], s->user) ||
+			    tach_metric_add_sample(m[2], s->system) ||
+			    tach_metric_add_sample(m[3], (double)s->peak_rss) ||
+			    tach_metric_add_sample(m[4], code) ||
+			    (m[5] && tach_metric_add_sample(m[5], s->state == TACH_RUN_TIMED_OUT)))
+				return TACH_ENOMEM;
+			if (s->peak_method > method)
+				method = s->peak_method;
+		}
+		if (!b->n) { /* nothing measured: peak_rss would be empty anyway */
+		}
+	}
+	if (method != TACH_PEAK_NONE &&
+	    tach_kvlist_set(&out->meta.context, "peak_rss_method", tach_peak_method_name(method)))
+		return TACH_ENOMEM;
+	return 0;
+}
+
+int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err)
+{
+	int rc = 0;
+	size_t first_runs = r->o.runs || r->o.duration > 0 ? 0 : 1;
+	r->total = r->nb * (r->o.runs ? r->o.runs : r->o.min_runs);
+	/* setup and warmups */
+	for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++) {
+		rc = helper(r, r->o.setup, "setup", &r->b[i], err);
+		for (size_t w = 0; !rc && w < r->o.warmup && !stopped(r); w++)
+			rc = one_run(r, i, 0, err);
+	}
+	/* automatic count: one timed run each to learn how long a run takes */
+	for (size_t i = 0; !rc && first_runs && i < r->nb && !stopped(r); i++)
+		rc = one_run(r, i, 1, err);
+	if (!rc && !stopped(r))
+		rc = r->o.duration > 0 ? run_duration(r, err) : run_counted(r, err);
+	/* conclude whatever was set up, even after a failure or a stop */
+	for (size_t i = 0; i < r->nb; i++) {
+		tach_error e2;
+		int c = conclude(r, i, rc ? &e2 : err);
+		if (!rc)
+			rc = c;
+	}
+	int rec = record(r, out);
+	return rc ? rc : rec;
+}

@@ -1,0 +1,361 @@
+/* spawn_linux.c - one run of one command: spawn in its own process group,
+ * wait with a timeout, account for the whole tree, leave nothing behind.
+ *
+ * States: spawned -> running -> exited | signalled | timed-out | killed.
+ * The leader is watched through a pidfd (poll, no SIGCHLD handler, no
+ * busy wait).  CPU time is the growth of RUSAGE_CHILDREN across the run,
+ * which covers every descendant tach reaps -- including daemons re-parented
+ * to tach as child subreaper -- and not only the leader that wait4 sees.
+ * Peak memory comes from a cgroup per run when the machine allows it
+ * (exact for the tree), else from wait4's ru_maxrss (the largest single
+ * process: a lower bound), and says which.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "tach/run.h"
+#include "measure/cgroup.h"
+
+extern char **environ;
+
+const char *tach_peak_method_name(tach_peak_method m)
+{
+	switch (m) {
+	case TACH_PEAK_CGROUP: return "cgroup";
+	case TACH_PEAK_SAMPLED: return "sampled";
+	case TACH_PEAK_RUSAGE_MAX: return "rusage-max";
+	default: return "none";
+	}
+}
+
+int tach_become_subreaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double tv_seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* PIDs of the living children of this process, from /proc (the only way
+ * to find adopted orphans without waiting for them). */
+static size_t list_children(pid_t self, pid_t *out, size_t max)
+{
+	char path[320];
+	size_t n = 0;
+	/* /proc/self/task/<tid>/children lists children per thread */
+	DIR *tasks = opendir("/proc/self/task");
+	if (!tasks)
+		return 0;
+	struct dirent *t;
+	while ((t = readdir(tasks)) && n < max) {
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/children", t->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		long pid;
+		while (n < max && fscanf(f, "%ld", &pid) == 1)
+			if (pid != self)
+				out[n++] = (pid_t)pid;
+		fclose(f);
+	}
+	closedir(tasks);
+	return n;
+}
+
+int tach_kill_descendants(int except)
+{
+	int killed = 0;
+	pid_t self = getpid();
+	/* Killing a child re-parents its children to us (subreaper): repeat
+	 * until no child but `except` is left. */
+	for (int round = 0; round < 1000; round++) {
+		pid_t kids[256];
+		size_t n = list_children(self, kids, 256), other = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (kids[i] == except)
+				continue;
+			other++;
+			kill(-kids[i], SIGKILL); /* its group, if it leads one */
+			kill(kids[i], SIGKILL);
+			killed++;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (kids[i] != except)
+				waitpid(kids[i], NULL, 0);
+		if (!other)
+			break;
+	}
+	return killed;
+}
+
+/* After the leader is reaped: anything still alive is a descendant that
+ * outlived it.  waitpid(-1, WNOHANG) answers "any children?" without a
+ * /proc scan, which keeps the common case (none) cheap. */
+static void reap_leftovers(pid_t pgid)
+{
+	kill(-pgid, SIGKILL);
+	for (;;) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+		if (r > 0)
+			continue; /* reaped a zombie; look again */
+		if (r < 0)
+			return; /* ECHILD: nothing left */
+		tach_kill_descendants(0);
+	}
+}
+
+static int pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Waits until the leader exits or `deadline` (monotonic seconds, 0 =
+ * none) passes; drains `pipe_fd` meanwhile.  Returns 1 if it exited. */
+static int wait_exit(int pidfd, int pipe_fd, double deadline)
+{
+	char sink[65536];
+	for (;;) {
+		struct pollfd p[2] = {{pidfd, POLLIN, 0}, {pipe_fd, POLLIN, 0}};
+		int ms = -1;
+		if (deadline > 0) {
+			double left = deadline - now();
+			if (left <= 0)
+				return 0;
+			ms = (int)(left * 1000) + 1;
+		}
+		int r = poll(p, pipe_fd >= 0 ? 2 : 1, ms);
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (r > 0 && pipe_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+			ssize_t got = read(pipe_fd, sink, sizeof sink);
+			if (got <= 0)
+				pipe_fd = -1; /* EOF: all writers gone */
+		}
+		if (r > 0 && (p[0].revents & POLLIN))
+			return 1;
+	}
+}
+
+static int setup_fds(posix_spawn_file_actions_t *fa, const tach_exec_opts *o,
+                     int pipe_w)
+{
+	int rc = posix_spawn_file_actions_addopen(fa, 0, o->input_path ? o->input_path : "/dev/null",
+	                                          O_RDONLY, 0);
+	switch (o->output) {
+	case TACH_OUTPUT_INHERIT:
+		break;
+	case TACH_OUTPUT_PIPE:
+		rc = rc ? rc : posix_spawn_file_actions_adddup2(fa, pipe_w, 1);
+		rc = rc ? rc : posix_spawn_file_actions_adddup2(fa, pipe_w, 2);
+		break;
+	case TACH_OUTPUT_FILE:
+		rc = rc ? rc : posix_spawn_file_actions_addopen(fa, 1, o->output_path,
+		                                                O_WRONLY | O_CREAT | O_APPEND, 0644);
+		rc = rc ? rc : posix_spawn_file_actions_adddup2(fa, 1, 2);
+		break;
+	default:
+		rc = rc ? rc : posix_spawn_file_actions_addopen(fa, 1, "/dev/null", O_WRONLY, 0);
+		rc = rc ? rc : posix_spawn_file_actions_adddup2(fa, 1, 2);
+		break;
+	}
+	return rc;
+}
+
+/* fork + exec for runs measured by a cgroup: the child joins the cgroup
+ * before exec, so every page the program and its descendants touch is
+ * charged to it (attaching from the parent after posix_spawn would miss
+ * what the program does in its first microseconds).  Only async-signal-
+ * safe calls between fork and exec.  Returns 0 or an errno value; an exec
+ * failure comes back through a close-on-exec pipe. */
+static int spawn_into_cgroup(pid_t *pidp, char *const *argv, const tach_exec_opts *o,
+                             int pipe_w, const char *procs_path)
+{
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) != 0)
+		return errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		return e;
+	}
+	if (pid == 0) {
+		int e = 0;
+		tach__cgroup_enter(procs_path); /* failure: measured elsewhere */
+		setpgid(0, 0);
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		for (int sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &dfl, NULL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		const char *in = o->input_path ? o->input_path : "/dev/null";
+		int ifd = open(in, O_RDONLY);
+		if (ifd < 0 || dup2(ifd, 0) < 0)
+			goto fail;
+		if (o->output == TACH_OUTPUT_PIPE) {
+			if (dup2(pipe_w, 1) < 0 || dup2(pipe_w, 2) < 0)
+				goto fail;
+		} else if (o->output != TACH_OUTPUT_INHERIT) {
+			int ofd = o->output == TACH_OUTPUT_FILE
+			                  ? open(o->output_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
+			                  : open("/dev/null", O_WRONLY);
+			if (ofd < 0 || dup2(ofd, 1) < 0 || dup2(ofd, 2) < 0)
+				goto fail;
+		}
+		execvp(argv[0], argv);
+	fail:
+		e = errno;
+		if (write(ep[1], &e, sizeof e) < 0) {
+		}
+		_exit(127);
+	}
+	close(ep[1]);
+	int e = 0;
+	ssize_t got;
+	while ((got = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (got == (ssize_t)sizeof e) {
+		waitpid(pid, NULL, 0);
+		return e;
+	}
+	*pidp = pid;
+	return 0;
+}
+
+int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
+              tach_error *err)
+{
+	static int subreaper;
+	if (!subreaper) {
+		tach_become_subreaper();
+		subreaper = 1;
+	}
+	memset(out, 0, sizeof *out);
+	if (err)
+		err->line = err->column = 0;
+
+	int pipefd[2] = {-1, -1};
+	if (o->output == TACH_OUTPUT_PIPE && pipe2(pipefd, O_CLOEXEC) != 0)
+		return -errno;
+
+	tach__cgroup *cg = NULL;
+	if (o->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP)
+		tach__cgroup_create(&cg); /* on failure: fall back, cg stays NULL */
+
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	int rc = setup_fds(&fa, o, pipefd[1]);
+	/* own process group, default signal dispositions and mask */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	                                  POSIX_SPAWN_SETSIGDEF);
+
+	struct rusage before, after, leader;
+	getrusage(RUSAGE_CHILDREN, &before);
+	pid_t pid = -1;
+	double t0 = now();
+	if (rc == 0 && cg)
+		rc = spawn_into_cgroup(&pid, argv, o, pipefd[1], tach__cgroup_procs_path(cg));
+	else if (rc == 0)
+		rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (rc != 0) {
+		if (pipefd[0] >= 0)
+			close(pipefd[0]);
+		if (cg)
+			tach__cgroup_destroy(cg);
+		if (err)
+			snprintf(err->message, sizeof err->message, "cannot run '%s': %s",
+			         argv[0], strerror(rc));
+		return -rc;
+	}
+
+	int pidfd = pidfd_open(pid);
+	double deadline = o->timeout > 0 ? t0 + o->timeout : 0;
+	int exited = pidfd >= 0 ? wait_exit(pidfd, pipefd[0], deadline) : 1;
+	double t1 = now();
+	if (!exited) {
+		/* timed out: TERM the group, then KILL after the grace period */
+		out->state = TACH_RUN_TIMED_OUT;
+		kill(-pid, SIGTERM);
+		double grace = o->grace > 0 ? o->grace : 0.5;
+		if (!wait_exit(pidfd, pipefd[0], now() + grace))
+			kill(-pid, SIGKILL);
+	}
+	int status = 0;
+	while (wait4(pid, &status, 0, &leader) < 0 && errno == EINTR)
+		;
+	if (out->state != TACH_RUN_TIMED_OUT) {
+		out->wall = t1 - t0;
+		if (WIFEXITED(status)) {
+			out->state = TACH_RUN_EXITED;
+			out->exit_code = WEXITSTATUS(status);
+		} else if (WIFSIGNALED(status)) {
+			out->state = TACH_RUN_SIGNALLED;
+			out->signal = WTERMSIG(status);
+		}
+	} else {
+		out->wall = t1 - t0;
+		out->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	if (cg)
+		tach__cgroup_kill_all(cg);
+	reap_leftovers(pid);
+	getrusage(RUSAGE_CHILDREN, &after);
+	out->user = tv_seconds(after.ru_utime) - tv_seconds(before.ru_utime);
+	out->system = tv_seconds(after.ru_stime) - tv_seconds(before.ru_stime);
+	uint64_t peak;
+	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
+		out->peak_rss = peak;
+		out->peak_method = TACH_PEAK_CGROUP;
+	} else {
+		out->peak_rss = (uint64_t)leader.ru_maxrss * 1024;
+		out->peak_method = TACH_PEAK_RUSAGE_MAX;
+	}
+	if (cg)
+		tach__cgroup_destroy(cg);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	return 0;
+}
