@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "tach/tach.h"
 #include "run.h"
@@ -254,4 +257,119 @@ Test(cli, full_disk_is_an_error)
 	cr_expect_eq(r.status, 2, "writing to a full disk must not exit 0");
 	cr_expect(strstr(r.err, "No space left"), "%s", r.err);
 	run_free(&r);
+}
+
+/* ---- tach run ---- */
+
+Test(cli_run, runs_compares_and_exports)
+{
+	char json[] = "/tmp/tach-run-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--runs", "5", "--export-json", json,
+	                             TACH_TESTPROG " --sleep 5", TACH_TESTPROG " --sleep 20"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "Benchmark 1: " TACH_TESTPROG " --sleep 5"), "%s", r.out);
+	cr_expect(strstr(r.out, "5 runs"), "%s", r.out);
+	cr_expect(strstr(r.out, "faster than"), "%s", r.out);
+	cr_expect_null(strchr(r.out, '\r'), "no progress output in a pipe");
+	cr_expect_null(strchr(r.err, '\r'), "no progress output in a pipe");
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	cr_assert_eq(res->n_benchmarks, 2);
+	const tach_metric *t = tach_benchmark_metric(res->benchmarks[1], "time");
+	cr_assert(t);
+	cr_expect_eq(t->n_samples, 5);
+	for (size_t i = 0; i < t->n_samples; i++)
+		cr_expect_geq(t->samples[i], 0.020, "a 20 ms sleep takes at least 20 ms");
+	cr_expect_eq(res->benchmarks[0]->source.kind, TACH_SOURCE_COMMAND);
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+}
+
+Test(cli_run, failures)
+{
+	run_result r = run_tach(ARGV("run", "--runs", "3", "no-such-command-xyz --flag"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "command 'no-such-command-xyz' not found"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--runs", "3", TACH_TESTPROG " --exit 3"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "exited with code 3"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--runs", "3", "-i", TACH_TESTPROG " --exit 3"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "3 of 3 runs failed"), "%s", r.out);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--runs", "1", "--timeout", "200ms", "-i", TACH_TESTPROG " --hang"),
+	             NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "1 timed out"), "%s", r.out);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--runs", "2", "echo a | wc"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--shell"), "%s", r.err);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--timeout", "soon", "true"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "invalid value 'soon' for --timeout"), "%s", r.err);
+	run_free(&r);
+}
+
+Test(cli_run, parameters_and_shell)
+{
+	run_result r = run_tach(ARGV("run", "--runs", "2", "--parameter-list", "ms", "1,3",
+	                             TACH_TESTPROG " --sleep {ms}"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "--sleep 1\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "--sleep 3\n"), "%s", r.out);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--runs", "2", "--shell", "echo a | wc -l"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "start-up of /bin/sh"), "%s", r.err);
+	run_free(&r);
+}
+
+/* No process started by a run may survive it: a daemon, and a process
+ * that ignores SIGTERM past the timeout. */
+Test(cli_run, leaves_no_orphans)
+{
+	run_result r = run_tach(ARGV("run", "--runs", "2", "-i", "--timeout", "300ms",
+	                             TACH_TESTPROG " --marker tach-orphan-check --daemon",
+	                             TACH_TESTPROG " --marker tach-orphan-check --ignore-term --hang"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int left = 0;
+	while ((e = readdir(d))) {
+		char path[300], buf[4096];
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[n] = '\0';
+		if (strstr(buf, "tach-orphan-check") && !strstr(buf, "tach run")) {
+			left++;
+			kill(atoi(e->d_name), SIGKILL);
+		}
+	}
+	closedir(d);
+	cr_expect_eq(left, 0, "%d processes survived", left);
 }
