@@ -98,6 +98,10 @@ typedef struct tach_run_sample {
 TACH_API int tach_exec(char *const *argv, const tach_exec_opts *opts,
                        tach_run_sample *out, tach_error *err);
 
+/* Kills the process group of the run in progress, if any, and marks it
+ * TACH_RUN_KILLED.  Async-signal-safe: meant for a SIGINT handler. */
+TACH_API void tach_exec_interrupt(void);
+
 /* Makes the calling process a child subreaper (Linux), so that orphaned
  * descendants of runs are re-parented to it and can be reaped and killed.
  * Returns 0 or -errno.  tach_exec calls it on first use. */

@@ -85,6 +85,7 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+	tach_exec_interrupt();
 }
 
 static int parse_count(const char *spelled, const char *v, size_t *out)

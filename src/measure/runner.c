@@ -187,6 +187,8 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 	rc = r->ex.exec(r->ex.ctx, b->argv, &r->o.exec, &s, err);
 	if (rc)
 		return rc;
+	if (s.state == TACH_RUN_KILLED)
+		return 0; /* interrupted by the user: not a sample, not a failure */
 	if (timed) {
 		if (b->n == b->cap) {
 			size_t nc = b->cap ? b->cap * 2 : 16;

@@ -41,6 +41,16 @@ const char *tach_peak_method_name(tach_peak_method m)
 	}
 }
 
+/* The group of the run in progress, for tach_exec_interrupt. */
+static volatile sig_atomic_t current_pgid, interrupted;
+
+void tach_exec_interrupt(void)
+{
+	interrupted = 1;
+	if (current_pgid > 0)
+		kill(-(pid_t)current_pgid, SIGKILL);
+}
+
 int tach_become_subreaper(void)
 {
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -errno;
@@ -309,6 +319,9 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		return -rc;
 	}
 
+	current_pgid = pid;
+	if (interrupted) /* the signal came while spawning */
+		kill(-pid, SIGKILL);
 	int pidfd = pidfd_open(pid);
 	double deadline = o->timeout > 0 ? t0 + o->timeout : 0;
 	int exited = pidfd >= 0 ? wait_exit(pidfd, pipefd[0], deadline) : 1;
@@ -337,6 +350,9 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		out->wall = t1 - t0;
 		out->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
+	current_pgid = 0;
+	if (interrupted)
+		out->state = TACH_RUN_KILLED;
 	if (cg)
 		tach__cgroup_kill_all(cg);
 	reap_leftovers(pid);
