@@ -77,13 +77,14 @@ static int fake_exec(void *ctx, char *const *argv, const tach_exec_opts *o,
 	memset(out, 0, sizeof *out);
 	strcat(f->log, argv[0]);
 	strcat(f->log, " ");
-	double c = argv[0][0] == 'c' ? f->cost[argv[0][1] - '0'] : 0.001;
+	int cmd = argv[0][0] == 'c' && argv[0][1] >= '0' && argv[0][1] <= '3' && !argv[0][2];
+	double c = cmd ? f->cost[argv[0][1] - '0'] : 0.001;
 	f->clock += c;
 	out->wall = c;
 	out->user = c / 2;
 	out->peak_rss = 1 << 20;
 	out->peak_method = TACH_PEAK_RUSAGE_MAX;
-	if (argv[0][0] == 'c' && f->execs++ == f->fail_at)
+	if (cmd && f->execs++ == f->fail_at)
 		out->exit_code = 3;
 	return 0;
 }
