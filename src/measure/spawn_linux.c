@@ -197,25 +197,36 @@ static int setup_fds(posix_spawn_file_actions_t *fa, const tach_exec_opts *o,
 
 /* fork + exec for runs measured by a cgroup: the child joins the cgroup
  * before exec, so every page the program and its descendants touch is
- * charged to it (attaching from the parent after posix_spawn would miss
- * what the program does in its first microseconds).  Only async-signal-
- * safe calls between fork and exec.  Returns 0 or an errno value; an exec
+ * charged to it.  Joining a v1 cgroup and forking tach cost time that is
+ * not the command's, so the child reports "ready" and waits for "go":
+ * the clock starts (*t0) only then, and what is timed is exec, the
+ * command and its exit, as with posix_spawn.  Only async-signal-safe
+ * calls between fork and exec.  Returns 0 or an errno value; an exec
  * failure comes back through a close-on-exec pipe. */
-static int spawn_into_cgroup(pid_t *pidp, char *const *argv, const tach_exec_opts *o,
-                             int pipe_w, const char *procs_path)
+static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
+                             const tach_exec_opts *o, int pipe_w, const char *procs_path)
 {
-	int ep[2];
+	int ep[2], go[2];
 	if (pipe2(ep, O_CLOEXEC) != 0)
 		return errno;
-	pid_t pid = fork();
-	if (pid < 0) {
+	if (pipe2(go, O_CLOEXEC) != 0) {
 		int e = errno;
 		close(ep[0]);
 		close(ep[1]);
 		return e;
 	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		close(go[0]);
+		close(go[1]);
+		return e;
+	}
 	if (pid == 0) {
 		int e = 0;
+		char c;
 		tach__cgroup_enter(procs_path); /* failure: measured elsewhere */
 		setpgid(0, 0);
 		struct sigaction dfl;
@@ -240,6 +251,10 @@ static int spawn_into_cgroup(pid_t *pidp, char *const *argv, const tach_exec_opt
 			if (ofd < 0 || dup2(ofd, 1) < 0 || dup2(ofd, 2) < 0)
 				goto fail;
 		}
+		close(go[1]);
+		c = 'r';
+		if (write(ep[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(127); /* the parent gave up */
 		execvp(argv[0], argv);
 	fail:
 		e = errno;
@@ -248,6 +263,16 @@ static int spawn_into_cgroup(pid_t *pidp, char *const *argv, const tach_exec_opt
 		_exit(127);
 	}
 	close(ep[1]);
+	close(go[0]);
+	/* the child says 'r' when it is in its cgroup and process group;
+	 * then an int on the same pipe if exec fails */
+	char ready = 0;
+	while (read(ep[0], &ready, 1) < 0 && errno == EINTR)
+		;
+	*t0 = now();
+	if (write(go[1], "g", 1) < 0) {
+	}
+	close(go[1]);
 	int e = 0;
 	ssize_t got;
 	while ((got = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR)
@@ -301,7 +326,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 	pid_t pid = -1;
 	double t0 = now();
 	if (rc == 0 && cg)
-		rc = spawn_into_cgroup(&pid, argv, o, pipefd[1], tach__cgroup_procs_path(cg));
+		rc = spawn_into_cgroup(&pid, &t0, argv, o, pipefd[1], tach__cgroup_procs_path(cg));
 	else if (rc == 0)
 		rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
