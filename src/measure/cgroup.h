@@ -65,6 +65,13 @@ TACH_HIDDEN int tach__cgroup_peak(const tach__cgroup *cg, uint64_t *bytes);
  * not keep the cgroup busy.  0, -ETIMEDOUT or -errno. */
 TACH_HIDDEN int tach__cgroup_kill_all(tach__cgroup *cg);
 
+/* Makes an empty cgroup ready for another run: restarts the peak (v1:
+ * write 0 to memory.max_usage_in_bytes) at the usage earlier runs left
+ * (page cache), which later peaks leave out; far cheaper than a new
+ * cgroup.
+ * TACH_EUNSUPPORTED on v2: make a new cgroup per run there. */
+TACH_HIDDEN int tach__cgroup_reset(tach__cgroup *cg);
+
 /* Removes the cgroup (it must be empty: call tach__cgroup_kill_all first)
  * and frees cg.  Retries briefly while the kernel still reports it busy;
  * NULL is a no-op. */

@@ -25,6 +25,7 @@ struct tach__cgroup {
 	int dirfd;   /* v2 only, for CLONE_INTO_CGROUP; else -1 */
 	char dir[PATH_MAX];
 	char procs[PATH_MAX + 16];
+	uint64_t baseline; /* v1: usage left by earlier runs (see reset) */
 };
 
 /* The probe's verdict, kept for the life of the process. */
@@ -464,7 +465,29 @@ int tach__cgroup_peak(const tach__cgroup *cg, uint64_t *bytes)
 	unsigned long long v = strtoull(buf, &end, 10);
 	if (end == buf || errno || (*end && *end != '\n'))
 		return TACH_EPARSE;
-	*bytes = v;
+	*bytes = v > cg->baseline ? v - cg->baseline : 0;
+	return 0;
+}
+
+int tach__cgroup_reset(tach__cgroup *cg)
+{
+	char file[PATH_MAX + 32], buf[64];
+	if (cg->version != 1)
+		return TACH_EUNSUPPORTED; /* v2 peaks reset per fd (6.12+): not used */
+	/* Restart the high-water mark at the current usage (page cache an
+	 * earlier run left charged here) and remember that usage, so that
+	 * the next peak counts only what the next run adds.  Reclaiming it
+	 * instead (memory.force_empty) costs more than the run of a small
+	 * program. */
+	path_join(file, sizeof file, cg->dir, "memory.max_usage_in_bytes");
+	int rc = write_text(file, "0");
+	if (rc)
+		return rc;
+	path_join(file, sizeof file, cg->dir, "memory.usage_in_bytes");
+	ssize_t n = read_text(file, buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	cg->baseline = strtoull(buf, NULL, 10);
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -195,93 +197,128 @@ static int setup_fds(posix_spawn_file_actions_t *fa, const tach_exec_opts *o,
 	return rc;
 }
 
-/* fork + exec for runs measured by a cgroup: the child joins the cgroup
- * before exec, so every page the program and its descendants touch is
- * charged to it.  Joining a v1 cgroup and forking tach cost time that is
- * not the command's, so the child reports "ready" and waits for "go":
- * the clock starts (*t0) only then, and what is timed is exec, the
- * command and its exit, as with posix_spawn.  Only async-signal-safe
- * calls between fork and exec.  Returns 0 or an errno value; an exec
- * failure comes back through a close-on-exec pipe. */
+/* One cgroup serves run after run where its peak can be reset (v1):
+ * creating and removing a memory cgroup costs about as much as spawning
+ * /bin/true, which would double the wall time per run.  It is removed at
+ * exit. */
+static tach__cgroup *spare;
+
+static void remove_spare(void)
+{
+	if (spare) {
+		tach__cgroup_kill_all(spare);
+		tach__cgroup_destroy(spare);
+		spare = NULL;
+	}
+}
+
+static tach__cgroup *run_cgroup(void)
+{
+	static int registered;
+	tach__cgroup *cg = spare;
+	spare = NULL;
+	if (cg && tach__cgroup_reset(cg) == 0)
+		return cg;
+	tach__cgroup_destroy(cg);
+	cg = NULL;
+	if (tach__cgroup_create(&cg) != 0)
+		return NULL;
+	if (!registered) {
+		atexit(remove_spare);
+		registered = 1;
+	}
+	return cg;
+}
+
+/* After a run: keep the (empty) cgroup for the next one if it can be
+ * reset, else remove it. */
+static void release_cgroup(tach__cgroup *cg)
+{
+	if (!spare && tach__cgroup_reset(cg) == 0) {
+		spare = cg;
+		return;
+	}
+	tach__cgroup_destroy(cg);
+}
+
+/* Spawning into a cgroup: clone(CLONE_VM | CLONE_VFORK) like posix_spawn
+ * does, with a child that joins the cgroup before exec, so every page the
+ * program and its descendants touch is charged to it.  A plain fork()
+ * would copy tach's page tables: on a VM that cost the run 1.7x the wall
+ * time of a posix_spawn.  Joining a v1 cgroup is slow and not the
+ * command's time, so the child reads the clock itself right before exec
+ * and leaves it in memory the two share (CLONE_VM); the parent resumes
+ * when the child has exec'd or died.  Only async-signal-safe calls in the
+ * child. */
+typedef struct clone_args {
+	char *const *argv;
+	const tach_exec_opts *o;
+	int pipe_w;
+	const char *procs_path;
+	double t0;
+	int err; /* errno of a failed exec, written by the child */
+} clone_args;
+
+static int cgroup_child(void *p)
+{
+	clone_args *a = p;
+	tach__cgroup_enter(a->procs_path); /* failure: measured elsewhere */
+	setpgid(0, 0);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	const char *in = a->o->input_path ? a->o->input_path : "/dev/null";
+	int ifd = open(in, O_RDONLY);
+	if (ifd < 0 || dup2(ifd, 0) < 0)
+		goto fail;
+	if (a->o->output == TACH_OUTPUT_PIPE) {
+		if (dup2(a->pipe_w, 1) < 0 || dup2(a->pipe_w, 2) < 0)
+			goto fail;
+	} else if (a->o->output != TACH_OUTPUT_INHERIT) {
+		int ofd = a->o->output == TACH_OUTPUT_FILE
+		                  ? open(a->o->output_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
+		                  : open("/dev/null", O_WRONLY);
+		if (ofd < 0 || dup2(ofd, 1) < 0 || dup2(ofd, 2) < 0)
+			goto fail;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	a->t0 = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	execvp(a->argv[0], a->argv);
+fail:
+	a->err = errno ? errno : ENOEXEC;
+	_exit(127);
+}
+
+/* Returns 0 or an errno value. */
 static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
                              const tach_exec_opts *o, int pipe_w, const char *procs_path)
 {
-	int ep[2], go[2];
-	if (pipe2(ep, O_CLOEXEC) != 0)
-		return errno;
-	if (pipe2(go, O_CLOEXEC) != 0) {
-		int e = errno;
-		close(ep[0]);
-		close(ep[1]);
+	enum { STACK = 64 * 1024 };
+	char *stack = malloc(STACK);
+	if (!stack)
+		return ENOMEM;
+	clone_args a = {argv, o, pipe_w, procs_path, 0, 0};
+	/* block signals so no handler of tach's runs on the child's stack */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid_t pid = clone(cgroup_child, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	int e = pid < 0 ? errno : 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	free(stack);
+	if (e)
 		return e;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(ep[0]);
-		close(ep[1]);
-		close(go[0]);
-		close(go[1]);
-		return e;
-	}
-	if (pid == 0) {
-		int e = 0;
-		char c;
-		tach__cgroup_enter(procs_path); /* failure: measured elsewhere */
-		setpgid(0, 0);
-		struct sigaction dfl;
-		memset(&dfl, 0, sizeof dfl);
-		dfl.sa_handler = SIG_DFL;
-		for (int sig = 1; sig < NSIG; sig++)
-			sigaction(sig, &dfl, NULL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		const char *in = o->input_path ? o->input_path : "/dev/null";
-		int ifd = open(in, O_RDONLY);
-		if (ifd < 0 || dup2(ifd, 0) < 0)
-			goto fail;
-		if (o->output == TACH_OUTPUT_PIPE) {
-			if (dup2(pipe_w, 1) < 0 || dup2(pipe_w, 2) < 0)
-				goto fail;
-		} else if (o->output != TACH_OUTPUT_INHERIT) {
-			int ofd = o->output == TACH_OUTPUT_FILE
-			                  ? open(o->output_path, O_WRONLY | O_CREAT | O_APPEND, 0644)
-			                  : open("/dev/null", O_WRONLY);
-			if (ofd < 0 || dup2(ofd, 1) < 0 || dup2(ofd, 2) < 0)
-				goto fail;
-		}
-		close(go[1]);
-		c = 'r';
-		if (write(ep[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(127); /* the parent gave up */
-		execvp(argv[0], argv);
-	fail:
-		e = errno;
-		if (write(ep[1], &e, sizeof e) < 0) {
-		}
-		_exit(127);
-	}
-	close(ep[1]);
-	close(go[0]);
-	/* the child says 'r' when it is in its cgroup and process group;
-	 * then an int on the same pipe if exec fails */
-	char ready = 0;
-	while (read(ep[0], &ready, 1) < 0 && errno == EINTR)
-		;
-	*t0 = now();
-	if (write(go[1], "g", 1) < 0) {
-	}
-	close(go[1]);
-	int e = 0;
-	ssize_t got;
-	while ((got = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR)
-		;
-	close(ep[0]);
-	if (got == (ssize_t)sizeof e) {
+	if (a.err) {
 		waitpid(pid, NULL, 0);
-		return e;
+		return a.err;
 	}
+	*t0 = a.t0;
 	*pidp = pid;
 	return 0;
 }
@@ -304,7 +341,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 
 	tach__cgroup *cg = NULL;
 	if (o->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP)
-		tach__cgroup_create(&cg); /* on failure: fall back, cg stays NULL */
+		cg = run_cgroup(); /* NULL: fall back to rusage */
 
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -337,7 +374,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		if (pipefd[0] >= 0)
 			close(pipefd[0]);
 		if (cg)
-			tach__cgroup_destroy(cg);
+			release_cgroup(cg);
 		if (err)
 			snprintf(err->message, sizeof err->message, "cannot run '%s': %s",
 			         argv[0], strerror(rc));
@@ -393,7 +430,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		out->peak_method = TACH_PEAK_RUSAGE_MAX;
 	}
 	if (cg)
-		tach__cgroup_destroy(cg);
+		release_cgroup(cg);
 	if (pidfd >= 0)
 		close(pidfd);
 	if (pipefd[0] >= 0)

@@ -1,0 +1,202 @@
+/* bench_run.c - what `tach run` costs and how exact its memory figure is,
+ * against peers measured in the same run:
+ *   overhead: the reported mean and the total wall time per run of
+ *     `tach run`, `hyperfine -N` and a bare posix_spawn + wait loop (the
+ *     floor), on /bin/true and on a 1 ms program;
+ *   memory: tach's tree peak vs `/usr/bin/time -v` vs the known truth on a
+ *     fork tree (parent 50 MiB, child 200 MiB, grandchild 120 MiB at once).
+ * Printed, never asserted: the machine is shared and noisy.
+ */
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "bench_util.h"
+
+extern char **environ;
+
+/* The floor: spawn + wait, nothing else; mean of each run's wall time
+ * and the loop's total per run. */
+static void floor_loop(char *const *argv, int runs, double *mean, double *per_run)
+{
+	double sum = 0, t0 = bench_now();
+	for (int i = 0; i < runs; i++) {
+		pid_t pid;
+		double a = bench_now();
+		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
+			fprintf(stderr, "bench_run: cannot run %s\n", argv[0]);
+			exit(1);
+		}
+		waitpid(pid, NULL, 0);
+		sum += bench_now() - a;
+	}
+	*per_run = (bench_now() - t0) / runs;
+	*mean = sum / runs;
+}
+
+/* Mean of the "time" samples of the first benchmark of a results file. */
+static double results_mean(const char *path, const char *metric)
+{
+	tach_result *r;
+	tach_error err;
+	if (tach_result_read_file(path, &r, &err) != 0 || !r->n_benchmarks) {
+		fprintf(stderr, "bench_run: %s: %s\n", path, err.message);
+		exit(1);
+	}
+	const tach_metric *m = tach_benchmark_metric(r->benchmarks[0], metric);
+	double v = m ? tach_stats_mean(m->samples, m->n_samples) : NAN;
+	tach_result_free(r);
+	return v;
+}
+
+/* hyperfine's JSON: the first "mean": value. */
+static double hyperfine_mean(const char *path)
+{
+	char *text;
+	size_t len;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NAN;
+	text = malloc(1 << 20);
+	len = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	const char *p = strstr(text, "\"mean\":");
+	double v = p ? strtod(p + 7, NULL) : NAN;
+	free(text);
+	return v;
+}
+
+static int run_quiet(char *const *argv, double *wall)
+{
+	char *out = NULL;
+	size_t len;
+	int status;
+	double t0 = bench_now();
+	int rc = bench_run_capture(argv, &out, &len, &status);
+	*wall = bench_now() - t0;
+	free(out);
+	if (rc || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		char b[64];
+		fprintf(stderr, "bench_run: %s failed (%s)\n", argv[0],
+		        rc ? strerror(-rc) : bench_status_text(status, b, sizeof b));
+		return -1;
+	}
+	return 0;
+}
+
+static void overhead(const char *label, const char *cmd, char *const *argv, int runs)
+{
+	char runs_s[16], tjson[] = "/tmp/tach-bench-run-XXXXXX", hjson[] = "/tmp/tach-bench-hf-XXXXXX";
+	snprintf(runs_s, sizeof runs_s, "%d", runs);
+	close(mkstemp(tjson));
+	close(mkstemp(hjson));
+	double fmean, fper, tw, tw2, hw;
+	floor_loop(argv, runs, &fmean, &fper);
+	char *tach_argv[] = {TACH_EXE, "run", "--runs", runs_s, "--export-json", tjson,
+	                     (char *)cmd, NULL};
+	char *tach_nocg[] = {TACH_EXE, "run", "--runs", runs_s, "--no-memory-cgroup",
+	                     "--export-json", tjson, (char *)cmd, NULL};
+	char *hf_argv[] = {"/usr/bin/hyperfine", "-N", "--runs", runs_s, "--export-json", hjson,
+	                   "--style", "none", (char *)cmd, NULL};
+	if (run_quiet(tach_argv, &tw))
+		exit(1);
+	double tmean = results_mean(tjson, "time");
+	if (run_quiet(tach_nocg, &tw2))
+		exit(1);
+	double tmean2 = results_mean(tjson, "time");
+	double hmean = NAN;
+	if (access(hf_argv[0], X_OK) == 0 && run_quiet(hf_argv, &hw) == 0)
+		hmean = hyperfine_mean(hjson);
+	else
+		hw = NAN;
+	printf("%-22s %-28s %9.3f ms %6.2fx  %9.3f ms %6.2fx\n", label, "floor (posix_spawn+wait)",
+	       fmean * 1e3, 1.0, fper * 1e3, 1.0);
+	printf("%-22s %-28s %9.3f ms %6.2fx  %9.3f ms %6.2fx\n", "", "hyperfine -N", hmean * 1e3,
+	       hmean / fmean, hw / runs * 1e3, hw / runs / fper);
+	printf("%-22s %-28s %9.3f ms %6.2fx  %9.3f ms %6.2fx\n", "", "tach run (cgroup per run)",
+	       tmean * 1e3, tmean / fmean, tw / runs * 1e3, tw / runs / fper);
+	printf("%-22s %-28s %9.3f ms %6.2fx  %9.3f ms %6.2fx\n", "", "tach run --no-memory-cgroup",
+	       tmean2 * 1e3, tmean2 / fmean, tw2 / runs * 1e3, tw2 / runs / fper);
+	printf("%-22s tach/hyperfine reported mean: %.3f (cgroup), %.3f (no cgroup); goal <= 1.10\n\n",
+	       "", tmean / hmean, tmean2 / hmean);
+	unlink(tjson);
+	unlink(hjson);
+}
+
+/* "Maximum resident set size (kbytes): N" from time -v's stderr: time
+ * writes it to stderr, so run it with -o FILE. */
+static double time_v_peak(char *const *cmd)
+{
+	char out[] = "/tmp/tach-bench-timev-XXXXXX";
+	close(mkstemp(out));
+	char *argv[16] = {"/usr/bin/time", "-v", "-o", out};
+	int n = 4;
+	for (; *cmd && n < 15; cmd++)
+		argv[n++] = *cmd;
+	argv[n] = NULL;
+	double wall;
+	if (run_quiet(argv, &wall))
+		return NAN;
+	FILE *f = fopen(out, "r");
+	char line[256];
+	double kb = NAN;
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, "Maximum resident set size"))
+			kb = strtod(strrchr(line, ':') + 1, NULL);
+	if (f)
+		fclose(f);
+	unlink(out);
+	return kb * 1024;
+}
+
+static void memory(void)
+{
+	char tjson[] = "/tmp/tach-bench-mem-XXXXXX";
+	close(mkstemp(tjson));
+	char *cmd[] = {TACH_TESTPROG, "--tree", NULL};
+	char *tach_argv[] = {TACH_EXE, "run", "--runs", "3", "--export-json", tjson,
+	                     TACH_TESTPROG " --tree", NULL};
+	double wall, truth = 370.0 * 1048576;
+	if (run_quiet(tach_argv, &wall))
+		exit(1);
+	tach_result *r;
+	tach_error err;
+	if (tach_result_read_file(tjson, &r, &err))
+		exit(1);
+	const tach_metric *m = tach_benchmark_metric(r->benchmarks[0], "peak_rss");
+	double tpeak = m ? tach_stats_max(m->samples, m->n_samples) : NAN;
+	const char *method = tach_kvlist_get(&r->meta.context, "peak_rss_method");
+	double tv = time_v_peak(cmd);
+	printf("memory of a fork tree (parent 50 MiB, child 200 MiB, grandchild 120 MiB, at once)\n");
+	printf("  %-34s %9.1f MiB  %+6.1f%%\n", "truth", truth / 1048576, 0.0);
+	printf("  %-34s %9.1f MiB  %+6.1f%%   (method: %s)\n", "tach run (tree peak)",
+	       tpeak / 1048576, (tpeak / truth - 1) * 100, method ? method : "?");
+	printf("  %-34s %9.1f MiB  %+6.1f%%   (largest single process)\n", "/usr/bin/time -v",
+	       tv / 1048576, (tv / truth - 1) * 100);
+	printf("  goal: tach within +-5%% of the truth\n");
+	tach_result_free(r);
+	unlink(tjson);
+}
+
+int main(int argc, char **argv)
+{
+	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	int runs = quick ? 50 : 500;
+	printf("runner overhead, %d runs each (reported mean = what the tool reports per run;\n"
+	       "wall per run = the tool's whole wall time / runs), ratios to the floor\n\n", runs);
+	printf("%-22s %-28s %12s %7s  %12s %7s\n", "command", "runner", "mean", "ratio",
+	       "wall/run", "ratio");
+	char *true_argv[] = {"/bin/true", NULL};
+	overhead("/bin/true", "/bin/true", true_argv, runs);
+	char *busy_argv[] = {TACH_TESTPROG, "--burn", "1", NULL};
+	overhead("1 ms of CPU", TACH_TESTPROG " --burn 1", busy_argv, runs / 2);
+	memory();
+	return 0;
+}
