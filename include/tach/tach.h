@@ -9,6 +9,8 @@
 #include "tach/units.h"
 #include "tach/report.h"
 #include "tach/run.h"
+#include "tach/monitor.h"
+#include "tach/counters.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -387,7 +387,7 @@ int tach__cgroup_create(tach__cgroup **out)
 	*out = NULL;
 	if (tach_cgroup_probe(NULL, 0) != TACH_PEAK_CGROUP)
 		return TACH_EUNSUPPORTED;
-	tach__cgroup *cg = malloc(sizeof *cg);
+	tach__cgroup *cg = calloc(1, sizeof *cg);
 	if (!cg)
 		return TACH_ENOMEM;
 	cg->version = probe.version;

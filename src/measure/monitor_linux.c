@@ -141,7 +141,10 @@ static int parse_stat(const char *buf, size_t len, stat_line *s)
 		case 15: stime = v; break;
 		case 20: s->threads = (long)v; break;
 		case 22: s->start_time = v; break;
-		case 24: s->rss_pages = neg ? 0 : v; return (void)(s->ticks = utime + stime), 0;
+		case 24:
+			s->rss_pages = neg ? 0 : v;
+			s->ticks = utime + stime;
+			return 0;
 		}
 		while (p < end && *p != ' ')
 			p++;
@@ -220,6 +223,8 @@ static int add_proc(tach_monitor *m, pid_t pid, double now)
 	pr->start_time = s.start_time;
 	pr->alive = 1;
 	pr->pub.ppid = s.ppid;
+	pr->pub.threads = s.threads;
+	pr->ticks = s.ticks;
 	memcpy(pr->pub.comm, s.comm, sizeof s.comm);
 	pr->pub.first_seen = pr->pub.last_seen = now;
 	m->n_procs++;
@@ -401,7 +406,7 @@ static int tick(tach_monitor *m)
 		m->last_rescan = now;
 	}
 	int io_due = now - m->last_io >= RESCAN_PERIOD || m->n == 0;
-	uint64_t rss = 0, ticks = m->dead_ticks;
+	uint64_t rss = 0, ticks = 0;
 	long threads = 0;
 	size_t alive = 0;
 	for (size_t i = 0; i < m->n_procs; i++) {
@@ -437,6 +442,7 @@ static int tick(tach_monitor *m)
 	}
 	if (io_due)
 		m->last_io = now;
+	ticks += m->dead_ticks; /* after the loop: includes those gone in it */
 	if (grow((void **)&m->t, &m->cap, m->n + 1, sizeof *m->t))
 		return TACH_ENOMEM;
 	size_t cap = m->cap;
@@ -533,10 +539,9 @@ int tach_monitor_start(pid_t root, const tach_monitor_opts *opts, tach_monitor *
 	clock_gettime(CLOCK_MONOTONIC, &m->t0);
 	int rc = add_proc(m, root, 0);
 	if (rc) {
-		rc = rc == TACH_ENOMEM ? rc : errno ? -errno : -ESRCH;
 		free(m->procs);
 		free(m);
-		return rc == -ENOENT ? -ESRCH : rc;
+		return rc == TACH_ENOMEM ? rc : -ESRCH; /* gone, or hidden from us */
 	}
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -586,8 +591,9 @@ static double cpu_at(const tach_monitor *m, size_t i, size_t *j, int *full)
 	double dt = m->t[i] - m->t[*j];
 	if (i == 0 || dt <= 0)
 		return 0;
-	double d = (double)(m->ticks[i] - m->ticks[*j]);
-	return d < 0 ? 0 : d / (double)m->hz / dt * 100.0;
+	if (m->ticks[i] <= m->ticks[*j])
+		return 0;
+	return (double)(m->ticks[i] - m->ticks[*j]) / (double)m->hz / dt * 100.0;
 }
 
 int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)
@@ -636,7 +642,8 @@ int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)
 		}
 	}
 	if (m->n) {
-		sum->cpu_seconds = (double)m->ticks[m->n - 1] / (double)m->hz;
+		/* minus what the tree had used before the first sample (--pid) */
+		sum->cpu_seconds = (double)(m->ticks[m->n - 1] - m->ticks[0]) / (double)m->hz;
 		double span = m->t[m->n - 1] - m->t[0];
 		sum->avg_cpu_percent = span > 0 ? sum->cpu_seconds / span * 100.0 : 0;
 		size_t j = 0;
