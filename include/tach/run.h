@@ -91,12 +91,29 @@ typedef struct tach_run_sample {
 	tach_peak_method peak_method;
 } tach_run_sample;
 
+/* Called as each run of a pool ends. */
+typedef void (*tach_pool_done_fn)(void *ctx, const tach_run_sample *run);
+
 /* Runs argv once (argv[0] looked up in PATH unless it has a slash) as
  * described above and fills *out.  Returns 0 when the command ran (whatever
  * its exit status), -ENOENT / -EACCES / ... when it could not be started
  * (err->message says which command and why). */
 TACH_API int tach_exec(char *const *argv, const tach_exec_opts *opts,
                        tach_run_sample *out, tach_error *err);
+
+/* A load test: runs argv `runs` times -- or, with runs = 0, keeps starting
+ * runs until `duration` seconds have passed -- with `concurrency` runs
+ * going at once (a new run starts as soon as one ends).  Each run is
+ * spawned, timed out and cleaned up as by tach_exec and reported through
+ * done() as it ends (its user and system time are its leader's; its
+ * peak_rss is 0).  *whole describes the pool: wall = elapsed time, user
+ * and system = CPU of every process of the pool, peak_rss = the peak of
+ * all runs together (one cgroup for the pool) or else the largest single
+ * process.  Returns 0 or the -errno of a run that could not be started. */
+TACH_API int tach_exec_pool(char *const *argv, const tach_exec_opts *opts,
+                            size_t concurrency, size_t runs, double duration,
+                            tach_pool_done_fn done, void *ctx,
+                            tach_run_sample *whole, tach_error *err);
 
 /* Kills the process group of the run in progress, if any, and marks it
  * TACH_RUN_KILLED.  Async-signal-safe: meant for a SIGINT handler. */
@@ -123,6 +140,11 @@ typedef struct tach_executor {
 	            tach_run_sample *out, tach_error *err);
 	double (*now)(void *ctx); /* seconds, monotonic */
 	void *ctx;
+	/* Concurrent runs (tach_exec_pool's contract); NULL: not supported. */
+	int (*pool)(void *ctx, char *const *argv, const tach_exec_opts *opts,
+	            size_t concurrency, size_t runs, double duration,
+	            tach_pool_done_fn done, void *done_ctx, tach_run_sample *whole,
+	            tach_error *err);
 } tach_executor;
 
 /* The executor that really runs commands.  Static; never freed. */
@@ -145,6 +167,9 @@ typedef struct tach_runner_opts {
 	int no_interleave; /* run the commands one after another */
 	uint64_t seed;     /* seed of the interleaving order */
 	int ignore_failure; /* record non-zero exits instead of stopping */
+	size_t concurrency; /* > 1: that many copies at once (a load test);
+	                       commands then run one after another, and each
+	                       gets runs_per_second and the pool's peak_rss */
 	tach_exec_opts exec;
 	/* Optional commands (NULL-terminated argv), untimed: before and
 	 * after every run, and once per command before its first and after

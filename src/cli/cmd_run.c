@@ -24,7 +24,7 @@ enum {
 	OPT_PREPARE, OPT_CLEANUP, OPT_SETUP, OPT_CONCLUDE, OPT_SCAN, OPT_STEP,
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
-	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY,
+	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY,
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -33,6 +33,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_MIN_RUNS, "min-runs", 'm', "N", "at least N runs (default 10; the count fills about 3 s)", 0},
 	{OPT_MAX_RUNS, "max-runs", 'M', "N", "at most N runs", 0},
 	{OPT_DURATION, "duration", 'd', "TIME", "repeat each command until its runs took TIME (a load test)", 0},
+	{OPT_CONCURRENCY, "concurrency", 'C', "N", "N copies at once, a new one as each ends (a load test)", 0},
 	{OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed)", 0},
 	{OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed)", 0},
 	{OPT_SETUP, "setup", 's', "CMD", "run CMD once before each command's runs", 0},
@@ -360,6 +361,11 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
+		case OPT_CONCURRENCY:
+			rc = parse_count(sp, v, &c->ro.concurrency);
+			if (!rc && !c->ro.concurrency)
+				rc = cli_bad_value(sp, v, "at least 1");
+			break;
 		}
 	}
 	if (!rc && c->scan_name && c->list_name)

@@ -121,10 +121,17 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 		tach_scale sc = tach_scale_for("B", peak, ascii);
 		char num[48];
 		tach_format_scaled(num, sizeof num, peak, sc);
-		fprintf(f, "  Peak memory:       %s %s (max over runs; %s%s)\n", num, sc.unit,
+		fprintf(f, "  Peak memory:       %s %s (%s; %s%s)\n", num, sc.unit,
+		        tach_benchmark_metric(b, "runs_per_second") ? "all copies at once"
+		                                                    : "max over runs",
 		        method ? method : "unknown method",
 		        method && !strcmp(method, "rusage-max") ? ": largest single process" : "");
 	}
+	const tach_metric *rps = tach_benchmark_metric(b, "runs_per_second");
+	const char *conc = tach_kvlist_get(&b->params, "concurrency");
+	if (rps && rps->n_samples)
+		fprintf(f, "  Throughput:        %.1f runs/s with %s at once\n", rps->samples[0],
+		        conc ? conc : "several");
 	size_t bad = 0, timeouts = 0;
 	for (size_t k = 0; ec && k < ec->n_samples; k++)
 		bad += ec->samples[k] != 0;

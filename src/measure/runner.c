@@ -33,6 +33,8 @@ typedef struct bench {
 	double spent;   /* seconds of timed runs so far */
 	size_t pending; /* scheduled runs not yet done */
 	int concluded;
+	int pooled;             /* ran as a concurrent pool: */
+	tach_run_sample whole;  /* the pool as a whole */
 } bench;
 
 struct tach_runner {
@@ -61,9 +63,18 @@ static double real_now(void *ctx)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static int real_pool(void *ctx, char *const *argv, const tach_exec_opts *o,
+                     size_t concurrency, size_t runs, double duration,
+                     tach_pool_done_fn done, void *done_ctx, tach_run_sample *whole,
+                     tach_error *err)
+{
+	(void)ctx;
+	return tach_exec_pool(argv, o, concurrency, runs, duration, done, done_ctx, whole, err);
+}
+
 const tach_executor *tach_executor_real(void)
 {
-	static const tach_executor real = {real_exec, real_now, NULL};
+	static const tach_executor real = {real_exec, real_now, NULL, real_pool};
 	return &real;
 }
 
@@ -315,6 +326,73 @@ static int run_duration(tach_runner *r, tach_error *err)
 	return rc;
 }
 
+/* ---- concurrency ---- */
+
+typedef struct pool_ctx {
+	tach_runner *r;
+	size_t bi;
+	int oom;
+} pool_ctx;
+
+static void pool_done(void *p, const tach_run_sample *s)
+{
+	pool_ctx *pc = p;
+	bench *b = &pc->r->b[pc->bi];
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 16;
+		tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
+		if (!nr) {
+			pc->oom = 1;
+			return;
+		}
+		b->runs = nr;
+		b->cap = nc;
+	}
+	b->runs[b->n++] = *s;
+	b->spent += s->wall;
+	pc->r->done++;
+	if (pc->r->o.progress)
+		pc->r->o.progress(pc->r->o.progress_ctx, pc->r->done, pc->r->total, pc->bi, s);
+}
+
+/* Each command in turn as a pool of `concurrency` copies: counted runs
+ * (or the automatic minimum), or for the duration. */
+static int run_pools(tach_runner *r, tach_error *err)
+{
+	if (!r->ex.pool) {
+		if (err)
+			snprintf(err->message, sizeof err->message,
+			         "concurrent runs are not supported by this executor");
+		return TACH_EUNSUPPORTED;
+	}
+	size_t runs = r->o.duration > 0 ? 0 : r->o.runs ? r->o.runs : r->o.min_runs;
+	r->total = runs * r->nb;
+	for (size_t i = 0; i < r->nb && !stopped(r); i++) {
+		bench *b = &r->b[i];
+		pool_ctx pc = {r, i, 0};
+		int rc = helper(r, r->o.prepare, "prepare", b, err);
+		if (!rc)
+			rc = r->ex.pool(r->ex.ctx, b->argv, &r->o.exec, r->o.concurrency, runs,
+			                r->o.duration, pool_done, &pc, &b->whole, err);
+		if (!rc && pc.oom)
+			rc = TACH_ENOMEM;
+		b->pooled = 1;
+		if (!rc)
+			rc = helper(r, r->o.cleanup, "cleanup", b, err);
+		for (size_t k = 0; !rc && !r->o.ignore_failure && k < b->n; k++) {
+			if (failed(&b->runs[k])) {
+				describe_failure(b, k, &b->runs[k], err, 0);
+				rc = TACH_ERANGE;
+			}
+		}
+		if (!rc)
+			rc = conclude(r, i, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- results ---- */
 
 static int record(const tach_runner *r, tach_result *out)
@@ -355,14 +433,28 @@ static int record(const tach_runner *r, tach_result *out)
 			if (tach_metric_add_sample(m[0], s->wall) ||
 			    tach_metric_add_sample(m[1], s->user) ||
 			    tach_metric_add_sample(m[2], s->system) ||
-			    tach_metric_add_sample(m[3], (double)s->peak_rss) ||
+			    (!b->pooled && tach_metric_add_sample(m[3], (double)s->peak_rss)) ||
 			    tach_metric_add_sample(m[4], code) ||
 			    (m[5] && tach_metric_add_sample(m[5], s->state == TACH_RUN_TIMED_OUT)))
 				return TACH_ENOMEM;
 			if (s->peak_method > method)
 				method = s->peak_method;
 		}
-		if (!b->n) { /* nothing measured: peak_rss would be empty anyway */
+		if (b->pooled) {
+			/* the pool as a whole: its peak, and runs per second */
+			tach_metric *rps = tach_benchmark_metric(tb, "runs_per_second");
+			if (!rps)
+				rps = tach_benchmark_add_metric(tb, "runs_per_second", "/s",
+				                                TACH_HIGHER_IS_BETTER);
+			char c[32];
+			snprintf(c, sizeof c, "%zu", r->o.concurrency);
+			if (!rps || tach_metric_add_sample(m[3], (double)b->whole.peak_rss) ||
+			    (b->whole.wall > 0 &&
+			     tach_metric_add_sample(rps, (double)b->n / b->whole.wall)) ||
+			    tach_kvlist_set(&tb->params, "concurrency", c))
+				return TACH_ENOMEM;
+			if (b->whole.peak_method > method)
+				method = b->whole.peak_method;
 		}
 	}
 	if (method != TACH_PEAK_NONE &&
@@ -376,6 +468,13 @@ int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err)
 	int rc = 0;
 	size_t first_runs = r->o.runs || r->o.duration > 0 ? 0 : 1;
 	r->total = r->nb * (r->o.runs ? r->o.runs : r->o.min_runs);
+	if (r->o.concurrency > 1) {
+		for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++)
+			rc = helper(r, r->o.setup, "setup", &r->b[i], err);
+		if (!rc)
+			rc = run_pools(r, err);
+		goto finish;
+	}
 	/* setup and warmups */
 	for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++) {
 		rc = helper(r, r->o.setup, "setup", &r->b[i], err);
@@ -387,6 +486,7 @@ int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err)
 		rc = one_run(r, i, 1, err);
 	if (!rc && !stopped(r))
 		rc = r->o.duration > 0 ? run_duration(r, err) : run_counted(r, err);
+finish:
 	/* conclude whatever was set up, even after a failure or a stop */
 	for (size_t i = 0; i < r->nb; i++) {
 		tach_error e2;

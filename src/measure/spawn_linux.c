@@ -30,6 +30,7 @@
 
 #include "tach/run.h"
 #include "measure/cgroup.h"
+#include "measure/spawn.h"
 
 extern char **environ;
 
@@ -56,6 +57,15 @@ void tach_exec_interrupt(void)
 int tach_become_subreaper(void)
 {
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+void tach__init_subreaper(void)
+{
+	static int done;
+	if (!done) {
+		tach_become_subreaper();
+		done = 1;
+	}
 }
 
 static double now(void)
@@ -127,9 +137,10 @@ int tach_kill_descendants(int except)
 /* After the leader is reaped: anything still alive is a descendant that
  * outlived it.  waitpid(-1, WNOHANG) answers "any children?" without a
  * /proc scan, which keeps the common case (none) cheap. */
-static void reap_leftovers(pid_t pgid)
+void tach__reap_leftovers(pid_t pgid)
 {
-	kill(-pgid, SIGKILL);
+	if (pgid > 0) /* kill(-0) would be our own group */
+		kill(-pgid, SIGKILL);
 	for (;;) {
 		pid_t r = waitpid(-1, NULL, WNOHANG);
 		if (r > 0)
@@ -140,7 +151,7 @@ static void reap_leftovers(pid_t pgid)
 	}
 }
 
-static int pidfd_open(pid_t pid)
+int tach__pidfd_open(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
@@ -212,7 +223,7 @@ static void remove_spare(void)
 	}
 }
 
-static tach__cgroup *run_cgroup(void)
+tach__cgroup *tach__run_cgroup(void)
 {
 	static int registered;
 	tach__cgroup *cg = spare;
@@ -232,7 +243,7 @@ static tach__cgroup *run_cgroup(void)
 
 /* After a run: keep the (empty) cgroup for the next one if it can be
  * reset, else remove it. */
-static void release_cgroup(tach__cgroup *cg)
+void tach__release_cgroup(tach__cgroup *cg)
 {
 	if (!spare && tach__cgroup_reset(cg) == 0) {
 		spare = cg;
@@ -323,14 +334,37 @@ static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
 	return 0;
 }
 
+int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
+                tach__cgroup *cg, pid_t *pidp, double *t0)
+{
+	if (cg)
+		return spawn_into_cgroup(pidp, t0, argv, o, pipe_w, tach__cgroup_procs_path(cg));
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	int rc = setup_fds(&fa, o, pipe_w);
+	/* own process group, default signal dispositions and mask */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	                                  POSIX_SPAWN_SETSIGDEF);
+	*t0 = now();
+	if (rc == 0)
+		rc = posix_spawnp(pidp, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return rc;
+}
+
 int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
               tach_error *err)
 {
-	static int subreaper;
-	if (!subreaper) {
-		tach_become_subreaper();
-		subreaper = 1;
-	}
+	tach__init_subreaper();
 	memset(out, 0, sizeof *out);
 	if (err)
 		err->line = err->column = 0;
@@ -341,40 +375,20 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 
 	tach__cgroup *cg = NULL;
 	if (o->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP)
-		cg = run_cgroup(); /* NULL: fall back to rusage */
-
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	int rc = setup_fds(&fa, o, pipefd[1]);
-	/* own process group, default signal dispositions and mask */
-	sigset_t none, all;
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-	                                  POSIX_SPAWN_SETSIGDEF);
+		cg = tach__run_cgroup(); /* NULL: fall back to rusage */
 
 	struct rusage before, after, leader;
 	getrusage(RUSAGE_CHILDREN, &before);
 	pid_t pid = -1;
-	double t0 = now();
-	if (rc == 0 && cg)
-		rc = spawn_into_cgroup(&pid, &t0, argv, o, pipefd[1], tach__cgroup_procs_path(cg));
-	else if (rc == 0)
-		rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	double t0 = 0;
+	int rc = tach__spawn(argv, o, pipefd[1], cg, &pid, &t0);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (rc != 0) {
 		if (pipefd[0] >= 0)
 			close(pipefd[0]);
 		if (cg)
-			release_cgroup(cg);
+			tach__release_cgroup(cg);
 		if (err)
 			snprintf(err->message, sizeof err->message, "cannot run '%s': %s",
 			         argv[0], strerror(rc));
@@ -384,7 +398,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 	current_pgid = pid;
 	if (interrupted) /* the signal came while spawning */
 		kill(-pid, SIGKILL);
-	int pidfd = pidfd_open(pid);
+	int pidfd = tach__pidfd_open(pid);
 	double deadline = o->timeout > 0 ? t0 + o->timeout : 0;
 	int exited = pidfd >= 0 ? wait_exit(pidfd, pipefd[0], deadline) : 1;
 	double t1 = now();
@@ -417,7 +431,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		out->state = TACH_RUN_KILLED;
 	if (cg)
 		tach__cgroup_kill_all(cg);
-	reap_leftovers(pid);
+	tach__reap_leftovers(pid);
 	getrusage(RUSAGE_CHILDREN, &after);
 	out->user = tv_seconds(after.ru_utime) - tv_seconds(before.ru_utime);
 	out->system = tv_seconds(after.ru_stime) - tv_seconds(before.ru_stime);
@@ -430,7 +444,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		out->peak_method = TACH_PEAK_RUSAGE_MAX;
 	}
 	if (cg)
-		release_cgroup(cg);
+		tach__release_cgroup(cg);
 	if (pidfd >= 0)
 		close(pidfd);
 	if (pipefd[0] >= 0)

@@ -373,3 +373,33 @@ Test(cli_run, leaves_no_orphans)
 	closedir(d);
 	cr_expect_eq(left, 0, "%d processes survived", left);
 }
+
+Test(cli_run, concurrency_is_a_load_test)
+{
+	char json[] = "/tmp/tach-conc-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "-C", "3", "--runs", "6", "--export-json", json,
+	                             TACH_TESTPROG " --alloc 8 --sleep 50"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "runs/s with 3 at once"), "%s", r.out);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_benchmark *b = res->benchmarks[0];
+	cr_expect_eq(tach_benchmark_metric(b, "time")->n_samples, 6);
+	const tach_metric *rps = tach_benchmark_metric(b, "runs_per_second");
+	cr_assert(rps);
+	cr_expect_eq(rps->n_samples, 1);
+	/* 3 at once, each at least 50 ms: at most 60 runs/s */
+	cr_expect(rps->samples[0] > 0 && rps->samples[0] <= 60, "%g", rps->samples[0]);
+	cr_expect_str_eq(tach_kvlist_get(&b->params, "concurrency"), "3");
+	const tach_metric *peak = tach_benchmark_metric(b, "peak_rss");
+	cr_expect_eq(peak->n_samples, 1, "one peak for the pool");
+	if (!strcmp(tach_kvlist_get(&res->meta.context, "peak_rss_method"), "cgroup"))
+		cr_expect_geq(peak->samples[0], 3 * 8 * 1048576.0 * 0.95, "three copies at once");
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+}

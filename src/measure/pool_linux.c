@@ -1,0 +1,183 @@
+/* pool_linux.c - concurrent runs of one command: a load test keeping C
+ * copies going until N runs are done or a duration has passed.
+ *
+ * Each copy is spawned like a single run (own process group, timeout,
+ * SIGTERM then SIGKILL), watched through its pidfd; one poll() waits for
+ * whichever ends first.  The pool shares one cgroup, so its peak is the
+ * memory of all copies at once, which is what a load test asks for.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tach/run.h"
+#include "measure/spawn.h"
+
+typedef struct slot {
+	pid_t pid;
+	int pidfd;
+	double t0;
+	int termed; /* SIGTERM sent at the timeout */
+	double kill_at;
+} slot;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double tv(struct timeval t)
+{
+	return (double)t.tv_sec + (double)t.tv_usec * 1e-6;
+}
+
+static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
+{
+	int status = 0;
+	struct rusage ru;
+	double t1 = now();
+	while (wait4(sl->pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	kill(-sl->pid, SIGKILL); /* the rest of its group */
+	tach_run_sample s;
+	memset(&s, 0, sizeof s);
+	s.wall = t1 - sl->t0;
+	s.user = tv(ru.ru_utime);
+	s.system = tv(ru.ru_stime);
+	if (timed_out) {
+		s.state = TACH_RUN_TIMED_OUT;
+	} else if (WIFEXITED(status)) {
+		s.state = TACH_RUN_EXITED;
+		s.exit_code = WEXITSTATUS(status);
+	} else {
+		s.state = TACH_RUN_SIGNALLED;
+		s.signal = WTERMSIG(status);
+	}
+	if (done)
+		done(ctx, &s);
+	close(sl->pidfd);
+	sl->pid = 0;
+}
+
+int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrency,
+                   size_t runs, double duration, tach_pool_done_fn done, void *ctx,
+                   tach_run_sample *whole, tach_error *err)
+{
+	tach__init_subreaper();
+	memset(whole, 0, sizeof *whole);
+	if (!concurrency)
+		concurrency = 1;
+	slot *sl = calloc(concurrency, sizeof *sl);
+	struct pollfd *pf = calloc(concurrency, sizeof *pf);
+	if (!sl || !pf) {
+		free(sl);
+		free(pf);
+		return TACH_ENOMEM;
+	}
+	tach_exec_opts eo = *o;
+	if (eo.output == TACH_OUTPUT_PIPE)
+		eo.output = TACH_OUTPUT_NULL; /* no reader for many writers */
+	tach__cgroup *cg = NULL;
+	if (o->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP)
+		cg = tach__run_cgroup();
+	struct rusage before, after;
+	getrusage(RUSAGE_CHILDREN, &before);
+	double start = now(), end = duration > 0 ? start + duration : 0;
+	size_t started = 0, running = 0;
+	int rc = 0;
+	for (;;) {
+		/* fill free slots */
+		for (size_t i = 0; i < concurrency && !rc; i++) {
+			int more = runs ? started < runs : now() < end;
+			if (sl[i].pid || !more)
+				continue;
+			rc = tach__spawn(argv, &eo, -1, cg, &sl[i].pid, &sl[i].t0);
+			if (rc) {
+				sl[i].pid = 0;
+				if (err)
+					snprintf(err->message, sizeof err->message, "cannot run '%s': %s",
+					         argv[0], strerror(rc));
+				rc = -rc;
+				break;
+			}
+			sl[i].pidfd = tach__pidfd_open(sl[i].pid);
+			sl[i].termed = 0;
+			started++;
+			running++;
+		}
+		if (!running)
+			break;
+		/* wait for the first to end, or the next timeout */
+		double next = 0;
+		size_t n = 0;
+		for (size_t i = 0; i < concurrency; i++) {
+			if (!sl[i].pid)
+				continue;
+			pf[n].fd = sl[i].pidfd;
+			pf[n].events = POLLIN;
+			pf[n].revents = 0;
+			n++;
+			double due = sl[i].termed ? sl[i].kill_at
+			             : o->timeout > 0 ? sl[i].t0 + o->timeout : 0;
+			if (due > 0 && (next == 0 || due < next))
+				next = due;
+		}
+		int ms = next > 0 ? (int)((next - now()) * 1000) + 1 : -1;
+		if (ms < -1 || (next > 0 && ms < 0))
+			ms = 0;
+		if (poll(pf, n, ms) < 0 && errno != EINTR)
+			break;
+		double t = now();
+		for (size_t i = 0, k = 0; i < concurrency; i++) {
+			if (!sl[i].pid)
+				continue;
+			short rev = pf[k++].revents;
+			if (rev & POLLIN) {
+				finish(&sl[i], sl[i].termed, done, ctx);
+				running--;
+			} else if (o->timeout > 0 && !sl[i].termed && t >= sl[i].t0 + o->timeout) {
+				kill(-sl[i].pid, SIGTERM);
+				sl[i].termed = 1;
+				sl[i].kill_at = t + (o->grace > 0 ? o->grace : 0.5);
+			} else if (sl[i].termed && t >= sl[i].kill_at) {
+				kill(-sl[i].pid, SIGKILL);
+			}
+		}
+		if (rc)
+			break;
+	}
+	/* after an error: stop what still runs */
+	for (size_t i = 0; i < concurrency; i++)
+		if (sl[i].pid) {
+			kill(-sl[i].pid, SIGKILL);
+			finish(&sl[i], 0, NULL, NULL);
+		}
+	whole->wall = now() - start;
+	if (cg)
+		tach__cgroup_kill_all(cg);
+	tach__reap_leftovers(0);
+	getrusage(RUSAGE_CHILDREN, &after);
+	whole->user = tv(after.ru_utime) - tv(before.ru_utime);
+	whole->system = tv(after.ru_stime) - tv(before.ru_stime);
+	uint64_t peak;
+	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
+		whole->peak_rss = peak;
+		whole->peak_method = TACH_PEAK_CGROUP;
+	} else {
+		whole->peak_rss = (uint64_t)after.ru_maxrss * 1024;
+		whole->peak_method = TACH_PEAK_RUSAGE_MAX;
+	}
+	if (cg)
+		tach__release_cgroup(cg);
+	free(sl);
+	free(pf);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* spawn.h - spawning pieces shared by one run (spawn_linux.c) and a pool
+ * of concurrent runs (pool_linux.c).  Internal to src/measure. */
+#ifndef TACH_MEASURE_SPAWN_H
+#define TACH_MEASURE_SPAWN_H
+
+#include <sys/types.h>
+
+#include "tach/run.h"
+#include "measure/cgroup.h"
+
+/* Spawns argv in its own process group with the opts' stdin/stdout, into
+ * cg when not NULL; *t0 is the moment the clock of the run starts.
+ * Returns 0 or an errno value. */
+TACH_HIDDEN int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
+                            tach__cgroup *cg, pid_t *pid, double *t0);
+/* SIGKILLs the group pgid and every other descendant left, and reaps them. */
+TACH_HIDDEN void tach__reap_leftovers(pid_t pgid);
+TACH_HIDDEN int tach__pidfd_open(pid_t pid);
+/* A cgroup for a run (reused where the peak can be reset), or NULL. */
+TACH_HIDDEN tach__cgroup *tach__run_cgroup(void);
+/* Done with a run's cgroup (empty): kept for the next run or removed. */
+TACH_HIDDEN void tach__release_cgroup(tach__cgroup *cg);
+/* Makes tach a child subreaper, once. */
+TACH_HIDDEN void tach__init_subreaper(void);
+
+#endif
