@@ -175,6 +175,13 @@ typedef struct tach_runner_opts {
 	 * after every run, and once per command before its first and after
 	 * its last run. */
 	char **prepare, **cleanup, **setup, **conclude;
+	/* Counters to read for every timed run (tach/counters.h), or NULL;
+	 * opened around each run of the command alone, as metrics named by
+	 * tach_counters_metric.  Borrowed.  Not with concurrency > 1.  The
+	 * reasons for unavailable events go to counters_why (once). */
+	struct tach_counter_set *counters;
+	char *counters_why;
+	size_t counters_why_size;
 	tach_progress_fn progress;
 	void *progress_ctx;
 	/* When set and becoming nonzero (e.g. from a SIGINT handler), the

@@ -15,6 +15,7 @@
 
 #include "tach/tach.h"
 #include "tach/run.h"
+#include "tach/counters.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/run_output.h"
@@ -24,7 +25,7 @@ enum {
 	OPT_PREPARE, OPT_CLEANUP, OPT_SETUP, OPT_CONCLUDE, OPT_SCAN, OPT_STEP,
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
-	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY,
+	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY, OPT_COUNTERS,
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -53,6 +54,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)", 0},
 	{OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary", 0},
 	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
+	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
 	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "do not measure memory with a cgroup per run", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -74,6 +76,8 @@ typedef struct run_cli {
 	const char *scan_name, *scan_min, *scan_max, *step;
 	const char *list_name, *list_values;
 	const char *export_json, *export_md, *export_csv;
+	tach_counter_set *counters;
+	char counters_why[512];
 	tach_kvlist labels;
 	const char *names[256];
 	size_t n_names;
@@ -361,6 +365,14 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
+		case OPT_COUNTERS: {
+			tach_error e;
+			tach_counters_free(c->counters);
+			c->counters = NULL;
+			if (tach_counters_parse(v, &c->counters, &e))
+				rc = cli_bad_value(sp, v, e.message);
+			break;
+		}
 		case OPT_CONCURRENCY:
 			rc = parse_count(sp, v, &c->ro.concurrency);
 			if (!rc && !c->ro.concurrency)
@@ -370,6 +382,9 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 	}
 	if (!rc && c->scan_name && c->list_name)
 		rc = cli_error("--parameter-scan and --parameter-list cannot be combined");
+	if (!rc && c->counters && c->ro.concurrency > 1)
+		rc = cli_error("--counters cannot be combined with --concurrency: the events of "
+		               "concurrent runs cannot be told apart");
 	if (!rc && c->ro.runs && c->ro.duration > 0)
 		rc = cli_error("--runs and --duration cannot be combined");
 	if (!rc && c->ro.max_runs && c->ro.min_runs > c->ro.max_runs)
@@ -444,6 +459,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		c.ro.setup = c.helper_argv[2];
 		c.ro.conclude = c.helper_argv[3];
 		c.ro.progress = cli_run_progress;
+		c.ro.counters = c.counters;
+		c.ro.counters_why = c.counters_why;
+		c.ro.counters_why_size = sizeof c.counters_why;
 		res = tach_result_new();
 		runner = tach_runner_new(&c.ro, NULL);
 		if (!res || !runner || tach_meta_collect(&res->meta, NULL))
@@ -482,6 +500,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		cli_run_progress_begin();
 		int rc = tach_runner_run(runner, res, &err);
 		cli_run_progress_end();
+		if (c.counters_why[0])
+			cli_warn("counters: %s", c.counters_why);
 		if (c.shell && res->n_benchmarks)
 			subtract_shell(&c, res);
 		if (rc == TACH_ERANGE) {
@@ -516,6 +536,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	for (int h = 0; h < 4; h++)
 		tach_words_free(c.helper_argv[h]);
 	free(c.shell);
+	tach_counters_free(c.counters);
 	tach_kvlist_release(&c.labels);
 	cli_parsed_free(&p);
 	return status;

@@ -156,32 +156,36 @@ static const char *suggest(const char *s, size_t len)
 	return best_d <= limit ? best : NULL;
 }
 
-/* Fills err: `what` (already formatted), the hint, then the valid names --
- * last, so that truncation, if any, spares the hint. */
-static void set_err(tach_error *err, unsigned column, const char *what, const char *hint)
+/* The valid names for an error message, compact enough to fit in one
+ * with the misspelling (tach_counters_known lists them one by one). */
+static const char valid_list[] =
+	"cycles, instructions, cache-references, cache-misses, branches, "
+	"branch-misses, stalled-cycles-{frontend,backend}, ref-cycles, task-clock, "
+	"cpu-clock, context-switches, cpu-migrations, {page,minor,major}-faults";
+
+/* Fills err for a bad name s[0..len) at `column`: with a hint when one is
+ * close, else with the valid names.  The name is cut to 16 bytes so that
+ * the whole message fits in err->message. */
+static void set_err(tach_error *err, unsigned column, const char *s, size_t len)
 {
 	if (!err)
 		return;
 	err->line = 0;
 	err->column = column;
-	int n = snprintf(err->message, sizeof err->message, "%s", what);
-	if (n < 0 || (size_t)n >= sizeof err->message)
+	if (len == 0) {
+		snprintf(err->message, sizeof err->message,
+		         "empty counter name; valid: %s", valid_list);
 		return;
-	size_t used = (size_t)n;
-	if (hint) {
-		n = snprintf(err->message + used, sizeof err->message - used,
-		             " (did you mean '%s'?)", hint);
-		if (n < 0 || (size_t)n >= sizeof err->message - used)
-			return;
-		used += (size_t)n;
 	}
-	for (size_t i = 0; i < N_DEFS && used + 1 < sizeof err->message; i++) {
-		n = snprintf(err->message + used, sizeof err->message - used, "%s%s",
-		             i ? ", " : "; valid: ", defs[i].name);
-		if (n < 0)
-			return;
-		used += (size_t)n;
-	}
+	const char *hint = suggest(s, len);
+	int shown = len > 16 ? 16 : (int)len;
+	const char *cut = len > 16 ? "..." : "";
+	if (hint)
+		snprintf(err->message, sizeof err->message,
+		         "unknown counter '%.*s%s' (did you mean '%s'?)", shown, s, cut, hint);
+	else
+		snprintf(err->message, sizeof err->message,
+		         "unknown counter '%.*s%s'; valid: %s", shown, s, cut, valid_list);
 }
 
 int tach_counters_parse(const char *list, tach_counter_set **out, tach_error *err)
@@ -207,16 +211,13 @@ int tach_counters_parse(const char *list, tach_counter_set **out, tach_error *er
 			trimmed--;
 		unsigned column = (unsigned)(p - list) + 1;
 		if (trimmed == 0) {
-			set_err(err, column, "empty counter name", NULL);
+			set_err(err, column, p, 0);
 			tach_counters_free(s);
 			return TACH_EINVAL;
 		}
 		const ev_def *d = lookup(p, trimmed);
 		if (!d) {
-			char what[80];
-			snprintf(what, sizeof what, "unknown counter '%.*s'",
-			         (int)(trimmed > 40 ? 40 : trimmed), p);
-			set_err(err, column, what, suggest(p, trimmed));
+			set_err(err, column, p, trimmed);
 			tach_counters_free(s);
 			return TACH_EINVAL;
 		}
@@ -408,12 +409,10 @@ static void summarize(const tach_counter_set *s, char *why, size_t size)
 	}
 }
 
-int tach_counters_open(tach_counter_set *s, pid_t pid, char *why, size_t size)
+/* Both ways of opening; pid 0 is the calling thread, whose children
+ * inherit the events (see tach_counters_open_children). */
+static int open_all(tach_counter_set *s, pid_t pid, char *why, size_t size)
 {
-	if (why && size)
-		why[0] = '\0';
-	if (!s || s->open || pid <= 0)
-		return TACH_EINVAL;
 	const char *env = getenv("TACH_COUNTERS_FAIL");
 	int opened = 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -449,11 +448,31 @@ int tach_counters_open(tach_counter_set *s, pid_t pid, char *why, size_t size)
 		}
 		c->fd = fd;
 		opened++;
-		s->open = 1;
 	}
 	s->open = 1;
 	summarize(s, why, size);
 	return opened;
+}
+
+int tach_counters_open(tach_counter_set *s, pid_t pid, char *why, size_t size)
+{
+	if (why && size)
+		why[0] = '\0';
+	if (!s || s->open || pid <= 0)
+		return TACH_EINVAL;
+	return open_all(s, pid, why, size);
+}
+
+int tach_counters_open_children(tach_counter_set *s, char *why, size_t size)
+{
+	if (why && size)
+		why[0] = '\0';
+	if (!s || s->open)
+		return TACH_EINVAL;
+	/* On ourselves, disabled and never enabled (tach does not exec):
+	 * only the inherited copies in children that exec ever count, and
+	 * the kernel adds them to ours as each child exits. */
+	return open_all(s, 0, why, size);
 }
 
 /* ------------------------------------------------------------------

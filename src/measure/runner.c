@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tach/counters.h"
 #include "tach/run.h"
 #include "tach/stats.h"
 
@@ -33,6 +34,8 @@ typedef struct bench {
 	double spent;   /* seconds of timed runs so far */
 	size_t pending; /* scheduled runs not yet done */
 	int concluded;
+	double *ctr;            /* counters: n rows of k values, NaN = invalid */
+	size_t ctr_cap;
 	int pooled;             /* ran as a concurrent pool: */
 	tach_run_sample whole;  /* the pool as a whole */
 } bench;
@@ -103,6 +106,7 @@ void tach_runner_free(tach_runner *r)
 		free(r->b[i].name);
 		free(r->b[i].text);
 		free(r->b[i].runs);
+		free(r->b[i].ctr);
 		tach_kvlist_release(&r->b[i].params);
 	}
 	free(r->b);
@@ -195,7 +199,23 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 	if (rc)
 		return rc;
 	tach_run_sample s;
+	size_t k = timed && r->o.counters ? tach_counters_count(r->o.counters) : 0;
+	if (k) {
+		/* the reasons of unavailable events are told once, at the first */
+		int first = !r->done;
+		tach_counters_open_children(r->o.counters, first ? r->o.counters_why : NULL,
+		                            first ? r->o.counters_why_size : 0);
+	}
 	rc = r->ex.exec(r->ex.ctx, b->argv, &r->o.exec, &s, err);
+	double row[32];
+	if (k) {
+		tach_counter_value v[32];
+		size_t kk = k < 32 ? k : 32;
+		int got = tach_counters_read(r->o.counters, v, kk);
+		for (size_t i = 0; i < kk; i++)
+			row[i] = got >= 0 && v[i].valid ? v[i].value : NAN;
+		k = kk;
+	}
 	if (rc)
 		return rc;
 	if (s.state == TACH_RUN_KILLED)
@@ -208,6 +228,17 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 				return TACH_ENOMEM;
 			b->runs = nr;
 			b->cap = nc;
+		}
+		if (k) {
+			if ((b->n + 1) * k > b->ctr_cap) {
+				size_t nc = b->ctr_cap ? b->ctr_cap * 2 : 16 * k;
+				double *nd = realloc(b->ctr, nc * sizeof *nd);
+				if (!nd)
+					return TACH_ENOMEM;
+				b->ctr = nd;
+				b->ctr_cap = nc;
+			}
+			memcpy(b->ctr + b->n * k, row, k * sizeof *row);
 		}
 		b->runs[b->n++] = s;
 		b->spent += s.wall;
@@ -439,6 +470,21 @@ static int record(const tach_runner *r, tach_result *out)
 				return TACH_ENOMEM;
 			if (s->peak_method > method)
 				method = s->peak_method;
+		}
+		size_t k = r->o.counters ? tach_counters_count(r->o.counters) : 0;
+		for (size_t c = 0; b->ctr && c < k && c < 32; c++) {
+			if (!tach_counters_available(r->o.counters, c))
+				continue;
+			tach_metric *cm = tach_benchmark_add_metric(tb, tach_counters_metric(r->o.counters, c),
+			                                            tach_counters_unit(r->o.counters, c),
+			                                            TACH_LOWER_IS_BETTER);
+			if (!cm)
+				return TACH_ENOMEM;
+			for (size_t q = 0; q < b->n; q++) {
+				double v = b->ctr[q * k + c];
+				if (!isnan(v) && tach_metric_add_sample(cm, v))
+					return TACH_ENOMEM;
+			}
 		}
 		if (b->pooled) {
 			/* the pool as a whole: its peak, and runs per second */

@@ -403,3 +403,32 @@ Test(cli_run, concurrency_is_a_load_test)
 	unlink(json);
 	run_free(&r);
 }
+
+Test(cli_run, counters_report_what_is_unavailable)
+{
+	char json[] = "/tmp/tach-ctr-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--runs", "3", "--counters", "instructions,task-clock",
+	                             "--export-json", json, TACH_TESTPROG " --burn 20"),
+	                        NULL, ARGV("TACH_COUNTERS_FAIL=instructions:ENOENT"), NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "instructions: not supported here"), "%s", r.err);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_metric *tc = tach_benchmark_metric(res->benchmarks[0], "task_clock");
+	cr_assert(tc, "software events still work");
+	cr_expect_eq(tc->n_samples, 3);
+	cr_expect_gt(tc->samples[0], 0.010, "20 ms of CPU burnt");
+	cr_expect_null(tach_benchmark_metric(res->benchmarks[0], "instructions"));
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+
+	r = run_tach(ARGV("run", "--counters", "cyles", "true"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "did you mean 'cycles'"), "%s", r.err);
+	run_free(&r);
+}

@@ -101,7 +101,7 @@ static char *c0[] = {"c0", NULL}, *c1[] = {"c1", NULL}, *prep[] = {"prep", NULL}
 
 static tach_result *run_with(fake *f, tach_runner_opts *o, size_t ncmd, int *rc, tach_error *err)
 {
-	tach_executor ex = {fake_exec, fake_now, f};
+	tach_executor ex = {fake_exec, fake_now, f, NULL};
 	tach_runner *r = tach_runner_new(o, &ex);
 	cr_assert(r);
 	cr_assert_eq(tach_runner_add(r, "zero", "c0", c0, NULL), 0);
