@@ -12,6 +12,10 @@ int cmd_run(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_run_opts[];
 extern const char cmd_run_details[];
 
+int cmd_monitor(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_monitor_opts[];
+extern const char cmd_monitor_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

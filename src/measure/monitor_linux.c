@@ -26,7 +26,8 @@
 #include "tach/monitor.h"
 
 #define DEFAULT_INTERVAL 0.01
-#define RESCAN_PERIOD 0.05  /* s between tree rescans (and I/O reads) */
+#define RESCAN_PERIOD 0.05  /* s between tree rescans */
+#define IO_PERIOD 0.5       /* s between reads of /proc/PID/io */
 #define CPU_WINDOW 0.1      /* s, shortest window of a CPU % point */
 #define PSS_PERIOD 1.0      /* s between PSS readings of the tree */
 #define STAT_BUF 1024
@@ -34,6 +35,8 @@
 typedef struct proc {
 	tach_monitor_proc pub;
 	int fd;                 /* /proc/PID/stat, -1 if not held */
+	int cfd;                /* /proc/PID/task/PID/children, -1 if not held */
+	int iofd;               /* /proc/PID/io, -1 if not (yet) held */
 	int alive;
 	int io_state;           /* 0 untried, 1 readable, -1 not readable */
 	unsigned long long start_time; /* stat field 22: tells reused pids apart */
@@ -65,6 +68,7 @@ struct tach_monitor {
 	uint64_t *rss, *ticks;
 	size_t n, cap;
 	uint64_t dead_ticks;    /* final ticks of gone processes */
+	uint64_t found_ticks;   /* ticks processes had when found after sample 0 */
 	uint64_t peak_rss, peak_pss, pss_rss;
 	double peak_rss_at, pss_at;
 	size_t peak_procs;
@@ -189,11 +193,36 @@ static proc *find_alive(tach_monitor *m, pid_t pid)
 	return NULL;
 }
 
-static void mark_gone(tach_monitor *m, proc *pr, double now)
+static void close_fds(proc *pr)
 {
 	if (pr->fd >= 0)
 		close(pr->fd);
-	pr->fd = -1;
+	if (pr->cfd >= 0)
+		close(pr->cfd);
+	if (pr->iofd >= 0)
+		close(pr->iofd);
+	pr->fd = pr->cfd = pr->iofd = -1;
+}
+
+/* Reads a /proc file through a held fd (pread: no open/close per tick,
+ * which costs twice the read), or opens it for this once when *held < 0
+ * and `keep` is 0 (too many fds open). */
+static ssize_t read_proc(int *held, const char *path, int keep, char *buf, size_t size)
+{
+	if (*held < 0 && keep)
+		*held = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = *held >= 0 ? *held : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread(fd, buf, size, 0);
+	if (fd != *held)
+		close(fd);
+	return n;
+}
+
+static void mark_gone(tach_monitor *m, proc *pr, double now)
+{
+	close_fds(pr);
 	pr->alive = 0;
 	pr->pub.exited = 1;
 	pr->pub.last_seen = now;
@@ -210,14 +239,14 @@ static int add_proc(tach_monitor *m, pid_t pid, double now)
 	proc *pr = &m->procs[m->n_procs];
 	memset(pr, 0, sizeof *pr);
 	pr->pub.pid = pid;
+	pr->cfd = pr->iofd = -1;
 	pr->fd = open_stat(pid);
 	if (pr->fd < 0 && errno != EMFILE && errno != ENFILE)
 		return -1;
 	stat_line s;
 	memset(&s, 0, sizeof s);
 	if (read_stat(pr, &s) || s.state == 'Z' || s.state == 'X') {
-		if (pr->fd >= 0)
-			close(pr->fd);
+		close_fds(pr);
 		return -1;
 	}
 	pr->start_time = s.start_time;
@@ -225,42 +254,50 @@ static int add_proc(tach_monitor *m, pid_t pid, double now)
 	pr->pub.ppid = s.ppid;
 	pr->pub.threads = s.threads;
 	pr->ticks = s.ticks;
+	if (m->n)
+		m->found_ticks += s.ticks;
 	memcpy(pr->pub.comm, s.comm, sizeof s.comm);
 	pr->pub.first_seen = pr->pub.last_seen = now;
 	m->n_procs++;
 	return 0;
 }
 
-/* Appends the pids listed in a children file ("12 345 ") to scratch. */
-static int read_children(tach_monitor *m, const char *path, size_t *n)
+/* Adds the pids in buf[0..len) ("12 345 ") to scratch; *v carries a
+ * number cut by the end of buf. */
+static int parse_pids(tach_monitor *m, const char *buf, ssize_t len, long *v, size_t *n)
 {
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t got;
-	long v = -1;
-	while ((got = read(fd, buf, sizeof buf)) > 0) {
-		for (ssize_t i = 0; i < got; i++) {
-			if (buf[i] >= '0' && buf[i] <= '9') {
-				v = (v < 0 ? 0 : v * 10) + (buf[i] - '0');
-			} else if (v >= 0) {
-				if (grow((void **)&m->scratch, &m->cap_scratch, *n + 1, sizeof(pid_t))) {
-					close(fd);
-					return TACH_ENOMEM;
-				}
-				m->scratch[(*n)++] = (pid_t)v;
-				v = -1;
-			}
+	for (ssize_t i = 0; i <= len; i++) {
+		if (i < len && buf[i] >= '0' && buf[i] <= '9') {
+			*v = (*v < 0 ? 0 : *v * 10) + (buf[i] - '0');
+		} else if (*v >= 0 && (i < len || len == 0)) {
+			if (grow((void **)&m->scratch, &m->cap_scratch, *n + 1, sizeof(pid_t)))
+				return TACH_ENOMEM;
+			m->scratch[(*n)++] = (pid_t)*v;
+			*v = -1;
 		}
 	}
-	close(fd);
-	if (v >= 0) {
-		if (grow((void **)&m->scratch, &m->cap_scratch, *n + 1, sizeof(pid_t)))
-			return TACH_ENOMEM;
-		m->scratch[(*n)++] = (pid_t)v;
-	}
 	return 0;
+}
+
+/* Appends the pids listed in a children file to scratch, through *held
+ * when that is an open fd (opened and kept when keep is set). */
+static int read_children(tach_monitor *m, int *held, int keep, const char *path, size_t *n)
+{
+	char buf[4096];
+	long v = -1;
+	ssize_t got = read_proc(held, path, keep, buf, sizeof buf);
+	if (got <= 0)
+		return 0;
+	if (got < (ssize_t)sizeof buf) { /* the usual case: all in one read */
+		int rc = parse_pids(m, buf, got, &v, n);
+		return rc ? rc : parse_pids(m, buf, 0, &v, n);
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0; /* thousands of children */
+	while (fd >= 0 && !rc && (got = read(fd, buf, sizeof buf)) > 0)
+		rc = parse_pids(m, buf, got, &v, n);
+	if (fd >= 0)
+		close(fd);
+	return rc ? rc : parse_pids(m, buf, 0, &v, n);
 }
 
 /* Children of every live process through /proc/PID/task/TID/children:
@@ -278,7 +315,7 @@ static int rescan_children(tach_monitor *m, double now)
 		int rc;
 		if (m->procs[i].pub.threads <= 1) {
 			snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-			if ((rc = read_children(m, path, &n)))
+			if ((rc = read_children(m, &m->procs[i].cfd, 1, path, &n)))
 				return rc;
 		} else {
 			snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
@@ -288,7 +325,8 @@ static int rescan_children(tach_monitor *m, double now)
 				if (!isdigit((unsigned char)e->d_name[0]))
 					continue;
 				snprintf(path, sizeof path, "/proc/%d/task/%.16s/children", (int)pid, e->d_name);
-				if ((rc = read_children(m, path, &n))) {
+				int none = -1;
+				if ((rc = read_children(m, &none, 0, path, &n))) {
 					closedir(d);
 					return rc;
 				}
@@ -360,10 +398,7 @@ static void read_io(proc *pr)
 {
 	char path[64], buf[512];
 	snprintf(path, sizeof path, "/proc/%d/io", (int)pr->pub.pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-	if (fd >= 0)
-		close(fd);
+	ssize_t n = read_proc(&pr->iofd, path, 1, buf, sizeof buf - 1);
 	if (n <= 0) {
 		if (!pr->io_state)
 			pr->io_state = -1; /* another user's process: not ours to read */
@@ -405,7 +440,7 @@ static int tick(tach_monitor *m)
 		m->rescan_now = 0;
 		m->last_rescan = now;
 	}
-	int io_due = now - m->last_io >= RESCAN_PERIOD || m->n == 0;
+	int io_due = now - m->last_io >= IO_PERIOD || m->n == 0;
 	uint64_t rss = 0, ticks = 0;
 	long threads = 0;
 	size_t alive = 0;
@@ -442,18 +477,25 @@ static int tick(tach_monitor *m)
 	}
 	if (io_due)
 		m->last_io = now;
-	ticks += m->dead_ticks; /* after the loop: includes those gone in it */
-	if (grow((void **)&m->t, &m->cap, m->n + 1, sizeof *m->t))
-		return TACH_ENOMEM;
-	size_t cap = m->cap;
-	void *r2 = realloc(m->rss, cap * sizeof *m->rss);
-	if (!r2)
-		return TACH_ENOMEM;
-	m->rss = r2;
-	void *t2 = realloc(m->ticks, cap * sizeof *m->ticks);
-	if (!t2)
-		return TACH_ENOMEM;
-	m->ticks = t2;
+	/* after the loop: includes those gone in it.  What a process used
+	 * before it was found is left out of the series, or a rescan would
+	 * show up to RESCAN_PERIOD of its CPU as a spike at one point; the
+	 * summary's total adds it back. */
+	ticks += m->dead_ticks - m->found_ticks;
+	if (m->n == m->cap) {
+		size_t cap = m->cap;
+		if (grow((void **)&m->t, &cap, m->n + 1, sizeof *m->t))
+			return TACH_ENOMEM;
+		void *r2 = realloc(m->rss, cap * sizeof *m->rss);
+		if (!r2)
+			return TACH_ENOMEM;
+		m->rss = r2;
+		void *t2 = realloc(m->ticks, cap * sizeof *m->ticks);
+		if (!t2)
+			return TACH_ENOMEM;
+		m->ticks = t2;
+		m->cap = cap;
+	}
 	m->t[m->n] = now;
 	m->rss[m->n] = rss;
 	m->ticks[m->n] = ticks;
@@ -643,7 +685,8 @@ int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)
 	}
 	if (m->n) {
 		/* minus what the tree had used before the first sample (--pid) */
-		sum->cpu_seconds = (double)(m->ticks[m->n - 1] - m->ticks[0]) / (double)m->hz;
+		sum->cpu_seconds = (double)(m->ticks[m->n - 1] - m->ticks[0] + m->found_ticks) /
+		                   (double)m->hz;
 		double span = m->t[m->n - 1] - m->t[0];
 		sum->avg_cpu_percent = span > 0 ? sum->cpu_seconds / span * 100.0 : 0;
 		size_t j = 0;
@@ -694,8 +737,7 @@ void tach_monitor_free(tach_monitor *m)
 		tach_monitor_stop(m, NULL);
 	}
 	for (size_t i = 0; i < m->n_procs; i++)
-		if (m->procs[i].fd >= 0)
-			close(m->procs[i].fd);
+		close_fds(&m->procs[i]);
 	pthread_cond_destroy(&m->cond);
 	pthread_mutex_destroy(&m->lock);
 	free(m->procs);
