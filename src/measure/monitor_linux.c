@@ -54,7 +54,7 @@ struct tach_monitor {
 	int stop, finished, joined, oom;
 	struct timespec t0;
 	double end;             /* s since t0 when sampling ended */
-	long page, hz;
+	long page, hz, cpus;
 	int have_children_file;
 
 	proc *procs;
@@ -577,6 +577,9 @@ int tach_monitor_start(pid_t root, const tach_monitor_opts *opts, tach_monitor *
 	m->hz = sysconf(_SC_CLK_TCK);
 	if (m->hz <= 0)
 		m->hz = 100;
+	m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (m->cpus <= 0)
+		m->cpus = 1;
 	m->have_children_file = access("/proc/thread-self/children", R_OK) == 0;
 	clock_gettime(CLOCK_MONOTONIC, &m->t0);
 	int rc = add_proc(m, root, 0);
@@ -635,7 +638,10 @@ static double cpu_at(const tach_monitor *m, size_t i, size_t *j, int *full)
 		return 0;
 	if (m->ticks[i] <= m->ticks[*j])
 		return 0;
-	return (double)(m->ticks[i] - m->ticks[*j]) / (double)m->hz / dt * 100.0;
+	double pct = (double)(m->ticks[i] - m->ticks[*j]) / (double)m->hz / dt * 100.0;
+	/* each process's counter is off by up to a tick, so K busy processes
+	 * can read K ticks too high; more than every CPU is never true */
+	return pct > 100.0 * (double)m->cpus ? 100.0 * (double)m->cpus : pct;
 }
 
 int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)

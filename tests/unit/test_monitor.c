@@ -1,0 +1,285 @@
+/* test_monitor.c - the /proc sampler on real processes (tach_testprog):
+ * the tree RSS of K allocating processes, following the tree as it forks,
+ * CPU % of a busy loop, stopping on a tree that is gone, the series it
+ * appends to a result set; and `tach monitor` end to end (text and JSON).
+ * Correctness only: the sampler's cost is measured by bench/bench_monitor.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+
+#define MiB (1024.0 * 1024.0)
+
+extern char **environ;
+
+static pid_t spawn_argv(const char *path, char *const *argv, int out_fd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	pid_t pid;
+	int rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	cr_assert_eq(rc, 0, "posix_spawn %s: %s", path, strerror(rc));
+	return pid;
+}
+
+static pid_t spawn_testprog(char *const *argv)
+{
+	return spawn_argv(TACH_TESTPROG, argv, -1);
+}
+
+static int reap(pid_t pid)
+{
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/* Starts a monitor on a fresh testprog, waits for its tree to be gone,
+ * stops it; the caller frees. */
+static tach_monitor *watch(char *const *argv, double interval, tach_monitor_summary *sum)
+{
+	pid_t pid = spawn_testprog(argv);
+	tach_monitor *m = NULL;
+	tach_monitor_opts o = {interval, 0};
+	int rc = tach_monitor_start(pid, &o, &m);
+	cr_assert_eq(rc, 0, "tach_monitor_start: %s", tach_strerror(rc));
+	/* the zombie counts as gone, so this returns before the reap */
+	cr_expect_eq(tach_monitor_wait(m, 20), 1, "tree not gone after 20 s");
+	reap(pid);
+	cr_assert_eq(tach_monitor_stop(m, sum), 0);
+	return m;
+}
+
+Test(monitor, tree_rss_is_the_sum_of_k_processes)
+{
+	char *argv[] = {"tach_testprog", "--procs", "3", "--alloc", "40", "--sleep", "300", NULL};
+	tach_monitor_summary s;
+	tach_monitor *m = watch(argv, 0.01, &s);
+	cr_expect_geq(s.peak_tree_rss, 110 * MiB, "peak tree RSS %.1f MiB", s.peak_tree_rss / MiB);
+	cr_expect_lt(s.peak_tree_rss, 300 * MiB, "peak tree RSS %.1f MiB", s.peak_tree_rss / MiB);
+	cr_expect_geq(s.peak_procs, 3);
+	cr_expect_geq(s.procs_seen, 3);
+	cr_expect_geq(s.peak_threads, 3);
+	cr_expect_geq(s.peak_proc_rss, 40 * MiB);
+	cr_expect_str_eq(s.peak_comm, "tach_testprog");
+	cr_expect_geq(s.samples, 10, "only %zu samples in %.3f s", s.samples, s.duration);
+	cr_expect_geq(s.duration, 0.3);
+	cr_expect(isfinite(s.avg_cpu_percent) && isfinite(s.peak_cpu_percent));
+	const tach_monitor_proc *p;
+	size_t n = tach_monitor_procs(m, &p);
+	cr_assert_geq(n, 3);
+	size_t big = 0;
+	for (size_t i = 0; i < n; i++) {
+		cr_expect(p[i].exited, "pid %d not marked exited", (int)p[i].pid);
+		big += p[i].peak_rss >= 40 * MiB;
+		if (i)
+			cr_expect_eq(p[i].ppid, p[0].pid, "pid %d: ppid %d", (int)p[i].pid, (int)p[i].ppid);
+	}
+	cr_expect_eq(big, 3, "%zu processes held 40 MiB", big);
+	tach_monitor_free(m);
+}
+
+Test(monitor, follows_a_three_level_tree)
+{
+	char *argv[] = {"tach_testprog", "--tree", "--sleep", "200", NULL};
+	tach_monitor_summary s;
+	tach_monitor *m = watch(argv, 0.01, &s);
+	/* 50 + 200 + 120 MiB held at once by parent, child, grandchild */
+	cr_expect_geq(s.peak_tree_rss, 360 * MiB, "peak %.1f MiB", s.peak_tree_rss / MiB);
+	cr_expect_geq(s.peak_procs, 3);
+	cr_expect_geq(s.peak_proc_rss, 195 * MiB);
+	tach_monitor_free(m);
+}
+
+Test(monitor, cpu_of_a_busy_loop)
+{
+	char *argv[] = {"tach_testprog", "--burn", "300", "--sleep", "200", NULL};
+	tach_monitor_summary s;
+	tach_monitor *m = watch(argv, 0.01, &s);
+	cr_expect_gt(s.peak_cpu_percent, 70, "peak CPU %.1f %%", s.peak_cpu_percent);
+	cr_expect_lt(s.peak_cpu_percent, 150, "peak CPU %.1f %% of one thread", s.peak_cpu_percent);
+	cr_expect_gt(s.cpu_seconds, 0.2, "cpu %.3f s", s.cpu_seconds);
+	cr_expect_gt(s.avg_cpu_percent, 25);
+	cr_expect_lt(s.avg_cpu_percent, 100);
+	cr_expect_gt(s.sampler_cpu_seconds, 0);
+
+	/* the series: one point per sample, finite, time-ordered */
+	tach_result *r = tach_result_new();
+	tach_benchmark *b = tach_result_add_benchmark(r, "burn");
+	tach_metric *rss = tach_benchmark_add_metric(b, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER);
+	tach_metric *cpu = tach_benchmark_add_metric(b, TACH_M_CPU_PERCENT, "%", TACH_LOWER_IS_BETTER);
+	tach_metric_add_sample(rss, (double)s.peak_tree_rss);
+	tach_metric_add_sample(cpu, s.avg_cpu_percent);
+	cr_assert_eq(tach_monitor_series(m, rss, cpu, 0), 0);
+	cr_assert_eq(rss->n_series, 1);
+	cr_assert_eq(cpu->n_series, 1);
+	const tach_series *sc = cpu->series[0];
+	cr_expect_eq(sc->n, s.samples);
+	double top = 0;
+	for (size_t i = 0; i < sc->n; i++) {
+		cr_expect(isfinite(sc->v[i]) && sc->v[i] >= 0, "cpu[%zu] = %g", i, sc->v[i]);
+		cr_expect(isfinite(rss->series[0]->v[i]));
+		if (i)
+			cr_expect_geq(sc->t[i], sc->t[i - 1]);
+		if (sc->v[i] > top)
+			top = sc->v[i];
+	}
+	cr_expect_gt(top, 50, "no CPU point above 50 %% (max %.1f)", top);
+	tach_error err;
+	cr_expect_eq(tach_result_validate(r, &err), 0, "%s", err.message);
+	tach_result_free(r);
+	tach_monitor_free(m);
+}
+
+Test(monitor, stops_on_demand_and_on_a_finished_tree)
+{
+	/* a process that never ends: stop() ends the sampling */
+	char *hang[] = {"tach_testprog", "--hang", NULL};
+	pid_t pid = spawn_testprog(hang);
+	tach_monitor *m;
+	tach_monitor_opts o = {0.005, 0};
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	cr_expect_eq(tach_monitor_wait(m, 0.1), 0, "a hanging tree reported gone");
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_geq(s.samples, 5);
+	cr_expect_eq(s.peak_procs, 1);
+	cr_expect_eq(tach_monitor_stop(m, &s), 0, "second stop");
+	tach_monitor_free(m);
+	kill(pid, SIGKILL);
+	reap(pid);
+
+	/* a tree that ends while followed: the thread ends by itself */
+	char *brief[] = {"tach_testprog", "--sleep", "50", NULL};
+	pid = spawn_testprog(brief);
+	cr_assert_eq(tach_monitor_start(pid, NULL, &m), 0);
+	cr_expect_eq(tach_monitor_wait(m, 5), 1);
+	reap(pid);
+	usleep(30000);
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_geq(s.samples, 3);
+	cr_expect_lt(s.duration, 1);
+	tach_monitor_free(m);
+
+	/* a zombie or a reaped process: nothing alive to follow */
+	char *quick[] = {"tach_testprog", NULL};
+	pid = spawn_testprog(quick);
+	usleep(100000);
+	m = (tach_monitor *)1;
+	cr_expect_eq(tach_monitor_start(pid, NULL, &m), -ESRCH);
+	cr_expect_null(m);
+	reap(pid);
+	cr_expect_eq(tach_monitor_start(pid, NULL, &m), -ESRCH);
+	tach_monitor_free(NULL);
+}
+
+Test(monitor, rejects_bad_arguments)
+{
+	tach_monitor *m;
+	tach_monitor_opts neg = {-1, 0}, nan_ = {NAN, 0};
+	cr_expect_eq(tach_monitor_start(0, NULL, &m), TACH_EINVAL);
+	cr_expect_eq(tach_monitor_start(getpid(), &neg, &m), TACH_EINVAL);
+	cr_expect_eq(tach_monitor_start(getpid(), &nan_, &m), TACH_EINVAL);
+}
+
+Test(monitor, pss_is_read_when_asked)
+{
+	char *argv[] = {"tach_testprog", "--procs", "2", "--alloc", "30", "--sleep", "200", NULL};
+	pid_t pid = spawn_testprog(argv);
+	tach_monitor *m;
+	tach_monitor_opts o = {0.01, TACH_MONITOR_PSS};
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	cr_expect_eq(tach_monitor_wait(m, 20), 1);
+	reap(pid);
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	/* private anonymous memory: PSS equals RSS up to shared libraries */
+	cr_expect_geq(s.peak_tree_pss, 55 * MiB, "pss %.1f MiB", s.peak_tree_pss / MiB);
+	cr_expect_leq(s.peak_tree_pss, s.peak_tree_rss);
+	tach_monitor_free(m);
+}
+
+/* ---- tach monitor, end to end ---- */
+
+#ifdef TACH_EXE
+static char *run_cli(char *const *argv, int *status)
+{
+	char path[] = "/tmp/tach-monitor-test-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	unlink(path);
+	pid_t pid = spawn_argv(TACH_EXE, argv, fd);
+	*status = reap(pid);
+	off_t len = lseek(fd, 0, SEEK_END);
+	char *buf = calloc(1, (size_t)len + 1);
+	cr_assert_eq(pread(fd, buf, (size_t)len, 0), len);
+	close(fd);
+	return buf;
+}
+
+Test(monitor_cli, text_summary_block)
+{
+	char *argv[] = {"tach", "monitor", "--interval", "10ms", "--", TACH_TESTPROG,
+	                "--procs", "2", "--alloc", "30", "--sleep", "200", "--exit", "3", NULL};
+	int st;
+	char *out = run_cli(argv, &st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d\n%s", st, out);
+	cr_expect(strstr(out, "Resource Usage Metrics"), "%s", out);
+	cr_expect(strstr(out, "Exit status:   3"), "%s", out);
+	cr_expect(strstr(out, "Peak RSS"), "%s", out);
+	cr_expect(strstr(out, "tach_testprog"), "%s", out);
+	free(out);
+}
+
+Test(monitor_cli, json_is_a_results_file)
+{
+	char *argv[] = {"tach", "monitor", "--format", "json", "--", TACH_TESTPROG,
+	                "--procs", "2", "--alloc", "30", "--sleep", "200", NULL};
+	int st;
+	char *out = run_cli(argv, &st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	tach_result *r;
+	tach_error err;
+	cr_assert_eq(tach_result_read_buffer(out, strlen(out), "stdout", &r, &err), 0,
+	             "%s\n%s", err.message, out);
+	cr_assert_eq(r->n_benchmarks, 1);
+	const tach_benchmark *b = r->benchmarks[0];
+	cr_expect(strstr(b->name, "tach_testprog"), "%s", b->name);
+	const tach_metric *rss = tach_benchmark_metric(b, TACH_M_PEAK_RSS);
+	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
+	cr_assert(rss && cpu);
+	cr_expect_geq(rss->samples[0], 55 * MiB);
+	cr_expect_eq(rss->n_series, 1);
+	cr_expect_eq(cpu->n_series, 1);
+	cr_expect_geq(rss->series[0]->n, 5);
+	tach_result_free(r);
+	free(out);
+}
+
+Test(monitor_cli, usage_errors)
+{
+	char *none[] = {"tach", "monitor", NULL};
+	char *both[] = {"tach", "monitor", "--pid", "1", "--", "true", NULL};
+	char *bad[] = {"tach", "monitor", "--interval", "fast", "--", "true", NULL};
+	char *missing[] = {"tach", "monitor", "--", "/nonexistent/tach-nothing", NULL};
+	char *const *cases[] = {none, both, bad, missing};
+	for (size_t i = 0; i < 4; i++) {
+		int st;
+		free(run_cli(cases[i], &st));
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %zu: status %d", i, st);
+	}
+}
+#endif
