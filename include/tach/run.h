@@ -71,6 +71,8 @@ typedef struct tach_exec_opts {
 	double timeout;          /* seconds; 0 = none */
 	double grace;            /* seconds between SIGTERM and SIGKILL */
 	int measure_memory;      /* try a cgroup per run for the tree peak */
+	double monitor;          /* > 0: sample the tree every this many seconds
+	                            (tach/monitor.h) and hand the monitor back */
 } tach_exec_opts;
 
 typedef enum tach_run_state {
@@ -89,6 +91,10 @@ typedef struct tach_run_sample {
 	double system;  /* seconds of system CPU of the whole tree */
 	uint64_t peak_rss;        /* bytes; 0 when unknown */
 	tach_peak_method peak_method;
+	/* With opts->monitor: the stopped sampler of this run (its series of
+	 * tree RSS and CPU %), which the caller frees with tach_monitor_free;
+	 * NULL otherwise or when the run ended before sampling began. */
+	struct tach_monitor *monitor;
 } tach_run_sample;
 
 /* Called as each run of a pool ends. */

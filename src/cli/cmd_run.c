@@ -26,6 +26,7 @@ enum {
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY, OPT_COUNTERS,
+	OPT_MONITOR,
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -55,6 +56,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary", 0},
 	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
 	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
+	{OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1},
 	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "do not measure memory with a cgroup per run", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -365,6 +367,13 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
+		case OPT_MONITOR:
+			c->ro.exec.monitor = 0.01;
+			if (v)
+				rc = parse_time(sp, v, &c->ro.exec.monitor);
+			if (!rc && !(c->ro.exec.monitor >= 0.001))
+				rc = cli_bad_value(sp, v ? v : "", "at least 1ms");
+			break;
 		case OPT_COUNTERS: {
 			tach_error e;
 			tach_counters_free(c->counters);

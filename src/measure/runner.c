@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "tach/counters.h"
+#include "tach/monitor.h"
 #include "tach/run.h"
 #include "tach/stats.h"
 
@@ -105,6 +106,8 @@ void tach_runner_free(tach_runner *r)
 	for (size_t i = 0; i < r->nb; i++) {
 		free(r->b[i].name);
 		free(r->b[i].text);
+		for (size_t k = 0; k < r->b[i].n; k++)
+			tach_monitor_free(r->b[i].runs[k].monitor);
 		free(r->b[i].runs);
 		free(r->b[i].ctr);
 		tach_kvlist_release(&r->b[i].params);
@@ -218,6 +221,10 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 	}
 	if (rc)
 		return rc;
+	if (s.state == TACH_RUN_KILLED || !timed) {
+		tach_monitor_free(s.monitor); /* not a sample */
+		s.monitor = NULL;
+	}
 	if (s.state == TACH_RUN_KILLED)
 		return 0; /* interrupted by the user: not a sample, not a failure */
 	if (timed) {
@@ -470,6 +477,26 @@ static int record(const tach_runner *r, tach_result *out)
 				return TACH_ENOMEM;
 			if (s->peak_method > method)
 				method = s->peak_method;
+		}
+		/* monitored runs: the series of tree RSS and CPU %, per run */
+		tach_metric *cpu = NULL;
+		for (size_t q = 0; q < b->n; q++) {
+			tach_monitor *mon = b->runs[q].monitor;
+			if (!mon)
+				continue;
+			if (!cpu && !(cpu = tach_benchmark_add_metric(tb, TACH_M_CPU_PERCENT, "%",
+			                                              TACH_LOWER_IS_BETTER)))
+				return TACH_ENOMEM;
+			tach_monitor_summary sum;
+			tach_monitor_stop(mon, &sum);
+			/* a series names its sample by index within its metric:
+			 * q for peak_rss (one sample per run), the sample just
+			 * added for cpu_percent (runs that ended before sampling
+			 * began have none) */
+			if (tach_metric_add_sample(cpu, sum.avg_cpu_percent) ||
+			    tach_monitor_series(mon, m[3], NULL, q) ||
+			    tach_monitor_series(mon, NULL, cpu, cpu->n_samples - 1))
+				return TACH_ENOMEM;
 		}
 		size_t k = r->o.counters ? tach_counters_count(r->o.counters) : 0;
 		for (size_t c = 0; b->ctr && c < k && c < 32; c++) {

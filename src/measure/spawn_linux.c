@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "tach/monitor.h"
 #include "tach/run.h"
 #include "measure/cgroup.h"
 #include "measure/spawn.h"
@@ -398,6 +399,12 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 	current_pgid = pid;
 	if (interrupted) /* the signal came while spawning */
 		kill(-pid, SIGKILL);
+	tach_monitor *mon = NULL;
+	if (o->monitor > 0) {
+		tach_monitor_opts mo = {o->monitor, 0};
+		if (tach_monitor_start(pid, &mo, &mon) != 0)
+			mon = NULL; /* already gone: nothing to sample */
+	}
 	int pidfd = tach__pidfd_open(pid);
 	double deadline = o->timeout > 0 ? t0 + o->timeout : 0;
 	int exited = pidfd >= 0 ? wait_exit(pidfd, pipefd[0], deadline) : 1;
@@ -436,9 +443,18 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 	out->user = tv_seconds(after.ru_utime) - tv_seconds(before.ru_utime);
 	out->system = tv_seconds(after.ru_stime) - tv_seconds(before.ru_stime);
 	uint64_t peak;
+	tach_monitor_summary sum;
+	memset(&sum, 0, sizeof sum);
+	if (mon) {
+		tach_monitor_stop(mon, &sum);
+		out->monitor = mon;
+	}
 	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
 		out->peak_rss = peak;
 		out->peak_method = TACH_PEAK_CGROUP;
+	} else if (mon && sum.peak_tree_rss > (uint64_t)leader.ru_maxrss * 1024) {
+		out->peak_rss = sum.peak_tree_rss; /* the tree, as sampled */
+		out->peak_method = TACH_PEAK_SAMPLED;
 	} else {
 		out->peak_rss = (uint64_t)leader.ru_maxrss * 1024;
 		out->peak_method = TACH_PEAK_RUSAGE_MAX;

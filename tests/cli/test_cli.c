@@ -432,3 +432,30 @@ Test(cli_run, counters_report_what_is_unavailable)
 	cr_expect(strstr(r.err, "did you mean 'cycles'"), "%s", r.err);
 	run_free(&r);
 }
+
+Test(cli_run, monitor_keeps_series_per_run)
+{
+	char json[] = "/tmp/tach-mon-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--runs", "2", "--monitor=5ms", "--no-memory-cgroup",
+	                             "--export-json", json, TACH_TESTPROG " --alloc 30 --sleep 150"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "sampled"), "the tree peak comes from the sampler: %s", r.out);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_metric *rss = tach_benchmark_metric(res->benchmarks[0], "peak_rss");
+	const tach_metric *cpu = tach_benchmark_metric(res->benchmarks[0], "cpu_percent");
+	cr_assert(rss && cpu);
+	cr_expect_eq(rss->n_series, 2, "one series per run");
+	cr_expect_eq(rss->series[1]->sample, 1);
+	cr_expect_gt(rss->series[0]->n, 5);
+	cr_expect_geq(rss->samples[0], 30 * 1048576.0, "30 MiB touched");
+	cr_expect_eq(cpu->n_series, 2);
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+}
