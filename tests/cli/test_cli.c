@@ -443,7 +443,8 @@ Test(cli_run, monitor_keeps_series_per_run)
 	                             "--export-json", json, TACH_TESTPROG " --alloc 30 --sleep 150"),
 	                        NULL, NULL, NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(strstr(r.out, "sampled"), "the tree peak comes from the sampler: %s", r.out);
+	/* one process: the sampler's peak cannot beat the exact ru_maxrss */
+	cr_expect(strstr(r.out, "sampled") || strstr(r.out, "rusage-max"), "%s", r.out);
 	tach_result *res;
 	tach_error err;
 	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
