@@ -27,31 +27,19 @@ typedef struct slot {
 	double kill_at;
 } slot;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double tv(struct timeval t)
-{
-	return (double)t.tv_sec + (double)t.tv_usec * 1e-6;
-}
-
 static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
 {
 	int status = 0;
 	struct rusage ru;
-	double t1 = now();
+	double t1 = tach__now();
 	while (wait4(sl->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	kill(-sl->pid, SIGKILL); /* the rest of its group */
 	tach_run_sample s;
 	memset(&s, 0, sizeof s);
 	s.wall = t1 - sl->t0;
-	s.user = tv(ru.ru_utime);
-	s.system = tv(ru.ru_stime);
+	s.user = tach__tv_seconds(ru.ru_utime);
+	s.system = tach__tv_seconds(ru.ru_stime);
 	if (timed_out) {
 		s.state = TACH_RUN_TIMED_OUT;
 	} else if (WIFEXITED(status)) {
@@ -90,13 +78,13 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 		cg = tach__run_cgroup();
 	struct rusage before, after;
 	getrusage(RUSAGE_CHILDREN, &before);
-	double start = now(), end = duration > 0 ? start + duration : 0;
+	double start = tach__now(), end = duration > 0 ? start + duration : 0;
 	size_t started = 0, running = 0;
 	int rc = 0;
 	for (;;) {
 		/* fill free slots */
 		for (size_t i = 0; i < concurrency && !rc; i++) {
-			int more = runs ? started < runs : now() < end;
+			int more = runs ? started < runs : tach__now() < end;
 			if (sl[i].pid || !more)
 				continue;
 			rc = tach__spawn(argv, &eo, -1, cg, &sl[i].pid, &sl[i].t0);
@@ -130,12 +118,12 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 			if (due > 0 && (next == 0 || due < next))
 				next = due;
 		}
-		int ms = next > 0 ? (int)((next - now()) * 1000) + 1 : -1;
+		int ms = next > 0 ? (int)((next - tach__now()) * 1000) + 1 : -1;
 		if (ms < -1 || (next > 0 && ms < 0))
 			ms = 0;
 		if (poll(pf, n, ms) < 0 && errno != EINTR)
 			break;
-		double t = now();
+		double t = tach__now();
 		for (size_t i = 0, k = 0; i < concurrency; i++) {
 			if (!sl[i].pid)
 				continue;
@@ -160,13 +148,13 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 			kill(-sl[i].pid, SIGKILL);
 			finish(&sl[i], 0, NULL, NULL);
 		}
-	whole->wall = now() - start;
+	whole->wall = tach__now() - start;
 	if (cg)
 		tach__cgroup_kill_all(cg);
 	tach__reap_leftovers(0);
 	getrusage(RUSAGE_CHILDREN, &after);
-	whole->user = tv(after.ru_utime) - tv(before.ru_utime);
-	whole->system = tv(after.ru_stime) - tv(before.ru_stime);
+	whole->user = tach__tv_seconds(after.ru_utime) - tach__tv_seconds(before.ru_utime);
+	whole->system = tach__tv_seconds(after.ru_stime) - tach__tv_seconds(before.ru_stime);
 	uint64_t peak;
 	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
 		whole->peak_rss = peak;

@@ -147,6 +147,26 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 
 /* ---- running ---- */
 
+/* Appends a timed run to b, counting it for the progress report. */
+static int push_run(tach_runner *r, size_t bi, const tach_run_sample *s)
+{
+	bench *b = &r->b[bi];
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 16;
+		tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
+		if (!nr)
+			return TACH_ENOMEM;
+		b->runs = nr;
+		b->cap = nc;
+	}
+	b->runs[b->n++] = *s;
+	b->spent += s->wall;
+	r->done++;
+	if (r->o.progress)
+		r->o.progress(r->o.progress_ctx, r->done, r->total, bi, s);
+	return 0;
+}
+
 static int failed(const tach_run_sample *s)
 {
 	return s->state != TACH_RUN_EXITED || s->exit_code != 0;
@@ -228,14 +248,6 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 	if (s.state == TACH_RUN_KILLED)
 		return 0; /* interrupted by the user: not a sample, not a failure */
 	if (timed) {
-		if (b->n == b->cap) {
-			size_t nc = b->cap ? b->cap * 2 : 16;
-			tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
-			if (!nr)
-				return TACH_ENOMEM;
-			b->runs = nr;
-			b->cap = nc;
-		}
 		if (k) {
 			if ((b->n + 1) * k > b->ctr_cap) {
 				size_t nc = b->ctr_cap ? b->ctr_cap * 2 : 16 * k;
@@ -247,11 +259,10 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 			}
 			memcpy(b->ctr + b->n * k, row, k * sizeof *row);
 		}
-		b->runs[b->n++] = s;
-		b->spent += s.wall;
-		r->done++;
-		if (r->o.progress)
-			r->o.progress(r->o.progress_ctx, r->done, r->total, bi, &s);
+		if (push_run(r, bi, &s)) {
+			tach_monitor_free(s.monitor);
+			return TACH_ENOMEM;
+		}
 	}
 	if (failed(&s) && !r->o.ignore_failure) {
 		describe_failure(b, timed ? b->n - 1 : 0, &s, err, !timed);
@@ -375,22 +386,8 @@ typedef struct pool_ctx {
 static void pool_done(void *p, const tach_run_sample *s)
 {
 	pool_ctx *pc = p;
-	bench *b = &pc->r->b[pc->bi];
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 16;
-		tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
-		if (!nr) {
-			pc->oom = 1;
-			return;
-		}
-		b->runs = nr;
-		b->cap = nc;
-	}
-	b->runs[b->n++] = *s;
-	b->spent += s->wall;
-	pc->r->done++;
-	if (pc->r->o.progress)
-		pc->r->o.progress(pc->r->o.progress_ctx, pc->r->done, pc->r->total, pc->bi, s);
+	if (push_run(pc->r, pc->bi, s))
+		pc->oom = 1;
 }
 
 /* Each command in turn as a pool of `concurrency` copies: counted runs

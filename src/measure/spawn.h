@@ -3,6 +3,7 @@
 #ifndef TACH_MEASURE_SPAWN_H
 #define TACH_MEASURE_SPAWN_H
 
+#include <sys/time.h>
 #include <sys/types.h>
 
 #include "tach/run.h"
@@ -20,6 +21,11 @@ TACH_HIDDEN int tach__pidfd_open(pid_t pid);
 TACH_HIDDEN tach__cgroup *tach__run_cgroup(void);
 /* Done with a run's cgroup (empty): kept for the next run or removed. */
 TACH_HIDDEN void tach__release_cgroup(tach__cgroup *cg);
+/* Seconds on CLOCK_MONOTONIC. */
+TACH_HIDDEN double tach__now(void);
+/* A struct timeval in seconds. */
+TACH_HIDDEN double tach__tv_seconds(struct timeval tv);
+
 /* Makes tach a child subreaper, once. */
 TACH_HIDDEN void tach__init_subreaper(void);
 

@@ -69,14 +69,14 @@ void tach__init_subreaper(void)
 	}
 }
 
-static double now(void)
+double tach__now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static double tv_seconds(struct timeval tv)
+double tach__tv_seconds(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
@@ -166,7 +166,7 @@ static int wait_exit(int pidfd, int pipe_fd, double deadline)
 		struct pollfd p[2] = {{pidfd, POLLIN, 0}, {pipe_fd, POLLIN, 0}};
 		int ms = -1;
 		if (deadline > 0) {
-			double left = deadline - now();
+			double left = deadline - tach__now();
 			if (left <= 0)
 				return 0;
 			ms = (int)(left * 1000) + 1;
@@ -354,7 +354,7 @@ int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 	                                  POSIX_SPAWN_SETSIGDEF);
-	*t0 = now();
+	*t0 = tach__now();
 	if (rc == 0)
 		rc = posix_spawnp(pidp, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -408,13 +408,13 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 	int pidfd = tach__pidfd_open(pid);
 	double deadline = o->timeout > 0 ? t0 + o->timeout : 0;
 	int exited = pidfd >= 0 ? wait_exit(pidfd, pipefd[0], deadline) : 1;
-	double t1 = now();
+	double t1 = tach__now();
 	if (!exited) {
 		/* timed out: TERM the group, then KILL after the grace period */
 		out->state = TACH_RUN_TIMED_OUT;
 		kill(-pid, SIGTERM);
 		double grace = o->grace > 0 ? o->grace : 0.5;
-		if (!wait_exit(pidfd, pipefd[0], now() + grace))
+		if (!wait_exit(pidfd, pipefd[0], tach__now() + grace))
 			kill(-pid, SIGKILL);
 	}
 	int status = 0;
@@ -440,8 +440,8 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		tach__cgroup_kill_all(cg);
 	tach__reap_leftovers(pid);
 	getrusage(RUSAGE_CHILDREN, &after);
-	out->user = tv_seconds(after.ru_utime) - tv_seconds(before.ru_utime);
-	out->system = tv_seconds(after.ru_stime) - tv_seconds(before.ru_stime);
+	out->user = tach__tv_seconds(after.ru_utime) - tach__tv_seconds(before.ru_utime);
+	out->system = tach__tv_seconds(after.ru_stime) - tach__tv_seconds(before.ru_stime);
 	uint64_t peak;
 	tach_monitor_summary sum;
 	memset(&sum, 0, sizeof sum);

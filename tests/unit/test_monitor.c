@@ -109,10 +109,12 @@ Test(monitor, cpu_of_a_busy_loop)
 	char *argv[] = {"tach_testprog", "--burn", "300", "--sleep", "200", NULL};
 	tach_monitor_summary s;
 	tach_monitor *m = watch(argv, 0.01, &s);
-	cr_expect_gt(s.peak_cpu_percent, 70, "peak CPU %.1f %%", s.peak_cpu_percent);
+	/* CPU seconds are what the loop burnt whatever the load; its share of
+	 * a core depends on what else runs, so only a loose lower bound */
+	cr_expect_gt(s.peak_cpu_percent, 25, "peak CPU %.1f %%", s.peak_cpu_percent);
 	cr_expect_lt(s.peak_cpu_percent, 150, "peak CPU %.1f %% of one thread", s.peak_cpu_percent);
 	cr_expect_gt(s.cpu_seconds, 0.2, "cpu %.3f s", s.cpu_seconds);
-	cr_expect_gt(s.avg_cpu_percent, 25);
+	cr_expect_gt(s.avg_cpu_percent, 5);
 	cr_expect_lt(s.avg_cpu_percent, 100);
 	cr_expect_gt(s.sampler_cpu_seconds, 0);
 
