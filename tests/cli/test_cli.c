@@ -334,6 +334,27 @@ Test(cli_run, parameters_and_shell)
 	cr_expect(strstr(r.out, "--sleep 3\n"), "%s", r.out);
 	run_free(&r);
 
+	char json[] = "/tmp/tach-scan-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	r = run_tach(ARGV("run", "--runs", "2", "--parameter-scan", "ms", "100", "200",
+	                  "--parameter-step", "50", "--export-json", json,
+	                  TACH_TESTPROG " --burn {ms}"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	cr_assert_eq(res->n_benchmarks, 3, "100, 150, 200");
+	cr_expect_str_eq(tach_kvlist_get(&res->benchmarks[2]->params, "ms"), "200");
+	/* CPU of the whole tree: a 200 ms busy loop, whatever the load */
+	const tach_metric *u = tach_benchmark_metric(res->benchmarks[2], "user_time");
+	const tach_metric *sy = tach_benchmark_metric(res->benchmarks[2], "system_time");
+	cr_expect_geq(u->samples[0] + sy->samples[0], 0.18, "cpu %g", u->samples[0] + sy->samples[0]);
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+
 	r = run_tach(ARGV("run", "--runs", "2", "--shell", "echo a | wc -l"), NULL, NULL, NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.err, "start-up of /bin/sh"), "%s", r.err);
