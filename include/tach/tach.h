@@ -11,6 +11,8 @@
 #include "tach/run.h"
 #include "tach/monitor.h"
 #include "tach/counters.h"
+#include "tach/histogram.h"
+#include "tach/clock.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,215 @@
+/* bench.h - the C benchmark library: write a function that loops on a
+ * state, register it with TACH_BENCH, and get calibrated iterations,
+ * repetitions as samples, throughput and custom metrics, all in tach's
+ * results model.
+ *
+ *     #include <tach/bench.h>
+ *
+ *     TACH_BENCH(bm_memcpy, .args = TACH_ARGS(64, 4096), .arg_names = "size")
+ *     {
+ *             size_t n = (size_t)tach_arg(s, 0);
+ *             char *a = malloc(n), *b = malloc(n);
+ *             while (tach_loop(s)) {
+ *                     memcpy(b, a, n);
+ *                     tach_clobber();
+ *             }
+ *             tach_set_bytes(s, tach_iterations(s) * n);
+ *             free(a);
+ *             free(b);
+ *     }
+ *
+ *     TACH_MAIN()
+ *
+ * Link with libtach_main and libtach (pkg-config tach-main).  The timed
+ * region is exactly the loop; tach_pause()/tach_resume() exclude work
+ * inside it.  A benchmark function is called several times (calibration,
+ * warm-up, repetitions) and must leave no state behind between calls.
+ */
+#ifndef TACH_BENCH_H
+#define TACH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The state of one call of a benchmark function.  Only `left` is read by
+ * the inline tach_loop(); everything else is private. */
+typedef struct tach_state {
+	uint64_t left; /* iterations still to run in this call */
+	struct tach__state_priv *priv;
+} tach_state;
+
+typedef void (*tach_bench_fn)(tach_state *s);
+
+/* Ends an argument list: TACH_ARGS(64, 4096) is an int64_t array with it. */
+#define TACH_ARGS_END INT64_MIN
+#define TACH_ARGS(...) ((const int64_t[]){__VA_ARGS__, TACH_ARGS_END})
+/* A list of thread counts: TACH_THREADS(1, 2, 4); 0 ends it. */
+#define TACH_THREADS(...) ((const int[]){__VA_ARGS__, 0})
+
+/* Options of a benchmark, as designated initialisers in TACH_BENCH. */
+typedef struct tach_bench_opts {
+	/* One benchmark per value of the first argument: a list
+	 * (TACH_ARGS(...)), or a range lo, lo*mult, lo*mult^2, ... hi
+	 * (range_mult 0 means 8, like Google Benchmark). */
+	const int64_t *args;
+	int64_t range_lo, range_hi, range_mult;
+	/* A second dimension (every combination with the first). */
+	const int64_t *args2;
+	/* Parameter names of the two arguments ("size", "n"); default
+	 * "arg0", "arg1". */
+	const char *arg_names;
+	const char *arg2_names;
+	/* Thread counts to run with (TACH_THREADS(1, 2, 4)); default 1. */
+	const int *threads;
+	/* Per benchmark overrides of --repetitions and --min-time. */
+	size_t repetitions;
+	double min_time;
+	/* Called once before and after all runs of one argument set, outside
+	 * any timing (data that every call of the function shares). */
+	void (*setup)(tach_state *s);
+	void (*teardown)(tach_state *s);
+	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
+	int tach_end_;
+} tach_bench_opts;
+
+/* Registers a benchmark; called by TACH_BENCH from a constructor, before
+ * main.  `name` and `opts` must stay valid for the life of the program
+ * (TACH_BENCH passes a string literal and a static). */
+TACH_API void tach_bench_register(const char *name, tach_bench_fn fn,
+                                  const tach_bench_opts *opts);
+
+/* The options object is at file scope so that TACH_ARGS(...) compound
+ * literals in it have static storage. */
+#define TACH__BENCH(fn, ...)                                                  \
+	static void fn(tach_state *s);                                        \
+	static const tach_bench_opts tach__opts_##fn = {__VA_ARGS__};        \
+	__attribute__((constructor)) static void tach__register_##fn(void)    \
+	{                                                                     \
+		tach_bench_register(#fn, fn, &tach__opts_##fn);               \
+	}                                                                     \
+	static void fn(tach_state *s)
+
+/* TACH_BENCH(name, .option = value, ...) { body using `s` } */
+#define TACH_BENCH(...) TACH__BENCH(__VA_ARGS__, .tach_end_ = 0)
+
+/* --------------------------------------------------------------------
+ * Inside a benchmark function.
+ */
+
+/* Starts the clock on the first call, returns 1 for each iteration and 0
+ * (stopping the clock) after the last.  Use as while (tach_loop(s)). */
+TACH_API int tach__loop_edge(tach_state *s);
+static inline int tach_loop(tach_state *s)
+{
+	if (__builtin_expect(s->left != 0, 1)) {
+		s->left--;
+		return 1;
+	}
+	return tach__loop_edge(s);
+}
+
+/* Stop and restart the clock inside the loop, for work that is not to be
+ * measured (each pair costs two clock reads: keep it out of tiny loops). */
+TACH_API void tach_pause(tach_state *s);
+TACH_API void tach_resume(tach_state *s);
+
+/* The value of argument 0 or 1 of this benchmark instance (0 if none). */
+TACH_API int64_t tach_arg(const tach_state *s, int which);
+/* Iterations of this call (valid inside and after the loop). */
+TACH_API uint64_t tach_iterations(const tach_state *s);
+/* Index of the calling thread (0..threads-1) and the thread count. */
+TACH_API int tach_thread_index(const tach_state *s);
+TACH_API int tach_threads(const tach_state *s);
+
+/* Work done in this call, for throughput: items/s and bytes/s are the
+ * totals over all threads divided by the wall time. */
+TACH_API void tach_set_items(tach_state *s, uint64_t items);
+TACH_API void tach_set_bytes(tach_state *s, uint64_t bytes);
+
+/* How a custom metric's value is turned into a sample. */
+typedef enum tach_counter_kind {
+	TACH_COUNTER_PER_ITERATION = 0, /* value / iterations (e.g. probes/op) */
+	TACH_COUNTER_RATE = 1,          /* value / seconds, unit gets "/s" */
+	TACH_COUNTER_TOTAL = 2,         /* as is */
+} tach_counter_kind;
+
+/* A custom metric for this call: name, value, unit (canonical or custom:
+ * see tach_unit_check), direction, kind.  Values of several threads are
+ * summed.  Up to 16 per benchmark. */
+TACH_API void tach_set_metric(tach_state *s, const char *name, double value,
+                              const char *unit, tach_direction dir,
+                              tach_counter_kind kind);
+
+/* Marks the benchmark as failed with a reason; it stops at the next
+ * tach_loop() and is reported with the error, not as a crash. */
+TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
+
+/* Keeps the compiler from deleting the computation of x: the value must
+ * exist (in a register or memory) at this point. */
+#define tach_do_not_optimize(x) __asm__ volatile("" : : "r,m"(x) : "memory")
+/* Makes the compiler assume all memory may be read and written here, so
+ * stores before it are not removed. */
+#define tach_clobber() __asm__ volatile("" : : : "memory")
+
+/* --------------------------------------------------------------------
+ * Running (what tach_main does; usable directly from a program).
+ */
+typedef struct tach_bench_run_opts {
+	const char *filter;   /* POSIX extended regex on the full name, or NULL */
+	double min_time;      /* s per repetition; 0: the default (0.01 s) */
+	size_t repetitions;   /* at least this many samples; 0: 10 */
+	size_t max_repetitions; /* adaptive stop: at most this many; 0: 30 */
+	double stable_cv;     /* stop once the median's CI is this tight; 0: 0.005 */
+	size_t warmup;        /* warm-up repetitions; (size_t)-1: 1 */
+	const int *threads;   /* overrides every benchmark's thread list */
+	/* Called after each benchmark instance finishes (progress). */
+	void (*progress)(void *ctx, size_t done, size_t total, const char *name);
+	void *progress_ctx;
+	/* Clock for tests: returns seconds; NULL = the benchmark timer. */
+	double (*clock)(void *ctx);
+	void *clock_ctx;
+} tach_bench_run_opts;
+
+/* Runs the registered benchmarks that match, appending one benchmark per
+ * instance (name/args/threads) to `out`, with metrics time (s per
+ * iteration, one sample per repetition, iterations recorded), and when
+ * set items_per_second, bytes_per_second and custom metrics.  Returns 0,
+ * TACH_EINVAL (a bad filter: err says why) or TACH_ENOMEM. */
+TACH_API int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out,
+                                tach_error *err);
+
+/* The full names of the registered instances that match `filter`, one
+ * per call: i = 0, 1, ... until NULL.  The string is valid until the next
+ * call. */
+TACH_API const char *tach_bench_list(const char *filter, size_t i);
+
+/* The benchmark binary's command line (libtach_main): --filter, --list,
+ * --min-time, --repetitions, --warmup, --threads, --format, --out,
+ * --label, --help.  Prints and returns the exit status.  `optimized` is 1
+ * when the benchmarks were compiled with optimisation (TACH_MAIN passes
+ * it), so a debug build can be flagged. */
+TACH_API int tach_main_impl(int argc, char **argv, int optimized);
+
+#ifdef __OPTIMIZE__
+#define TACH__OPTIMIZED 1
+#else
+#define TACH__OPTIMIZED 0
+#endif
+#define tach_main(argc, argv) tach_main_impl((argc), (argv), TACH__OPTIMIZED)
+#define TACH_MAIN()                                      \
+	int main(int argc, char **argv)                  \
+	{                                                \
+		return tach_main(argc, argv);            \
+	}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

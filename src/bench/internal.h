@@ -1,0 +1,62 @@
+/* internal.h - the private side of a benchmark state and the registry,
+ * shared by the files of src/bench.  Not installed. */
+#ifndef TACH_BENCH_INTERNAL_H
+#define TACH_BENCH_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/bench.h"
+
+#define TACH_HIDDEN __attribute__((visibility("hidden")))
+#define TACH__MAX_METRICS 16
+
+typedef struct tach__user_metric {
+	char name[64];
+	char unit[33];
+	double value;
+	tach_direction dir;
+	tach_counter_kind kind;
+} tach__user_metric;
+
+typedef struct tach__state_priv {
+	double (*clock)(void *ctx);
+	void *clock_ctx;
+	uint64_t iterations;
+	double t_start, elapsed; /* seconds of timed loop */
+	int started, running, finished;
+	int used_loop; /* the function itself reached tach_loop() */
+	int64_t arg[2];
+	int thread, threads;
+	pthread_barrier_t *barrier;
+	uint64_t items, bytes;
+	int items_set, bytes_set;
+	tach__user_metric metrics[TACH__MAX_METRICS];
+	size_t n_metrics;
+	const char *error;
+	char error_buf[256];
+} tach__state_priv;
+
+/* One registered benchmark function. */
+typedef struct tach__registered {
+	const char *name;
+	tach_bench_fn fn;
+	const tach_bench_opts *opts;
+} tach__registered;
+
+/* One runnable instance: a function with its argument values and threads. */
+typedef struct tach__instance {
+	const tach__registered *reg;
+	int64_t arg[2];
+	int n_args; /* 0, 1 or 2 */
+	int threads;
+	int show_threads; /* the name carries "/threads:N" */
+	char name[256];
+} tach__instance;
+
+/* Expands the registry into instances (all of them, unfiltered).  The
+ * array is the caller's to free.  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__instances(const int *threads_override, tach__instance **out, size_t *n);
+
+#endif

@@ -1,0 +1,272 @@
+/* main.c - the command line every benchmark binary gets from TACH_MAIN()
+ * (libtach_main): select, run, print a table, write results.
+ *
+ * The one documented place where the benchmark library prints: the table
+ * on stdout, a progress line on a terminal's stderr, warnings on stderr.
+ * Exit status: 0, 1 when a benchmark failed, 2 for usage errors.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "tach/bench.h"
+
+static const char usage[] =
+	"usage: %s [OPTIONS]\n\n"
+	"Runs the benchmarks of this program and prints time per iteration and more.\n\n"
+	"options:\n"
+	"  --filter REGEX      run only benchmarks whose full name matches (POSIX ERE)\n"
+	"  --list              print the names of the benchmarks and exit\n"
+	"  --min-time TIME     time of one repetition (default 10ms; 500ms, 0.1, ...)\n"
+	"  --repetitions N     at least N repetitions (samples), default 10; more, up to\n"
+	"                      30, until the median is stable\n"
+	"  --max-repetitions N at most N repetitions\n"
+	"  --warmup N          untimed repetitions before the samples (default 1)\n"
+	"  --threads LIST      run every benchmark with these thread counts (1,2,4)\n"
+	"  --format FMT        text (default), json (tach results format) or csv\n"
+	"  --out FILE          also write the results file (tach results format) to FILE\n"
+	"  --label KEY=VALUE   a label stored with the results\n"
+	"  --help              this text\n";
+
+typedef struct cli {
+	tach_bench_run_opts o;
+	int list, format; /* 0 text, 1 json, 2 csv */
+	const char *out;
+	tach_kvlist labels;
+	int threads[65];
+} cli;
+
+static int bad(const char *prog, const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "%s: invalid value '%s' for %s: %s\n", prog, val, opt, why);
+	return 2;
+}
+
+static int parse_count(const char *prog, const char *opt, const char *v, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (!*v || *end || errno || *v == '-')
+		return bad(prog, opt, v, "expected a whole number");
+	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_args(cli *c, int argc, char **argv)
+{
+	const char *prog = argv[0];
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i], *v = NULL;
+		char name[64];
+		snprintf(name, sizeof name, "%s", a);
+		char *eq = strchr(name, '=');
+		if (eq) {
+			*eq = '\0';
+			v = a + (eq - name) + 1;
+		}
+		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h");
+		if (!flag && !v) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
+				return 2;
+			}
+			v = argv[++i];
+		}
+		int rc = 0;
+		if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+			printf(usage, prog);
+			return -1;
+		} else if (!strcmp(name, "--list")) {
+			c->list = 1;
+		} else if (!strcmp(name, "--filter")) {
+			c->o.filter = v;
+		} else if (!strcmp(name, "--min-time")) {
+			if (tach_parse_duration(v, &c->o.min_time) || c->o.min_time <= 0)
+				rc = bad(prog, name, v, "expected a positive duration such as 10ms");
+		} else if (!strcmp(name, "--repetitions")) {
+			rc = parse_count(prog, name, v, &c->o.repetitions);
+		} else if (!strcmp(name, "--max-repetitions")) {
+			rc = parse_count(prog, name, v, &c->o.max_repetitions);
+		} else if (!strcmp(name, "--warmup")) {
+			rc = parse_count(prog, name, v, &c->o.warmup);
+		} else if (!strcmp(name, "--threads")) {
+			size_t n = 0;
+			char *copy = strdup(v), *save = NULL;
+			for (char *t = strtok_r(copy, ",", &save); t && n < 64; t = strtok_r(NULL, ",", &save)) {
+				char *end;
+				long k = strtol(t, &end, 10);
+				if (*end || k < 1 || k > 256) {
+					rc = bad(prog, name, v, "expected thread counts from 1 to 256, e.g. 1,2,4");
+					break;
+				}
+				c->threads[n++] = (int)k;
+			}
+			free(copy);
+			c->threads[n] = 0;
+			if (!rc && !n)
+				rc = bad(prog, name, v, "expected thread counts, e.g. 1,2,4");
+			c->o.threads = c->threads;
+		} else if (!strcmp(name, "--format")) {
+			c->format = !strcmp(v, "text") ? 0 : !strcmp(v, "json") ? 1 : !strcmp(v, "csv") ? 2 : -1;
+			if (c->format < 0)
+				rc = bad(prog, name, v, "use text, json or csv");
+		} else if (!strcmp(name, "--out")) {
+			c->out = v;
+		} else if (!strcmp(name, "--label")) {
+			char *e2 = strchr(v, '=');
+			if (!e2 || e2 == v) {
+				rc = bad(prog, name, v, "expected KEY=VALUE");
+			} else {
+				char key[256];
+				snprintf(key, sizeof key, "%.*s", (int)(e2 - v), v);
+				tach_kvlist_set(&c->labels, key, e2 + 1);
+			}
+		} else {
+			fprintf(stderr, "%s: unknown option '%s'\ntry '%s --help'\n", prog, a, prog);
+			return 2;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void progress(void *ctx, size_t done, size_t total, const char *name)
+{
+	(void)ctx;
+	fprintf(stderr, "\r\x1b[K  [%zu/%zu] %s", done, total, name);
+	if (done == total)
+		fputs("\r\x1b[K", stderr);
+	fflush(stderr);
+}
+
+static void fmt(char *buf, size_t size, const char *unit, double v)
+{
+	tach_scale sc = tach_scale_for(unit, v, 0);
+	char num[32];
+	tach_format_scaled(num, sizeof num, v, sc);
+	snprintf(buf, size, "%s %s%s", num, sc.prefix, sc.unit);
+}
+
+/* name, time/op (median), +- CV, iterations, throughput, custom metrics */
+static void print_table(const tach_result *r)
+{
+	size_t w = 9;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (strlen(r->benchmarks[i]->name) > w)
+			w = strlen(r->benchmarks[i]->name);
+	printf("%-*s  %12s  %7s  %12s  %s\n", (int)w, "benchmark", "time/op", "CV", "iterations",
+	       "throughput and metrics");
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		printf("%-*s  ", (int)w, b->name);
+		if (b->error) {
+			printf("error: %s\n", b->error);
+			continue;
+		}
+		const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+		tach_summary s;
+		tach_stats_summarize(t->samples, t->n_samples, &s);
+		char tm[48], extra[512] = "";
+		fmt(tm, sizeof tm, "s", s.median);
+		size_t len = 0;
+		for (size_t k = 0; k < b->n_metrics; k++) {
+			const tach_metric *m = b->metrics[k];
+			if (m == t)
+				continue;
+			double med;
+			tach_stats_median(m->samples, m->n_samples, &med);
+			char v[64];
+			fmt(v, sizeof v, m->unit, med);
+			len += (size_t)snprintf(extra + len, len < sizeof extra ? sizeof extra - len : 0,
+			                        "%s%s %s", len ? "  " : "", m->name, v);
+			if (len >= sizeof extra)
+				break;
+		}
+		int unstable = s.cv > 0.05 || s.n < 5;
+		printf("%12s  %6.1f%%%s %12llu  %s\n", tm, s.cv * 100, unstable ? "!" : " ",
+		       (unsigned long long)(t->iterations ? t->iterations[0] : 0), extra);
+	}
+}
+
+static void warn_unstable(const char *prog, const tach_result *r)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+		if (!t)
+			continue;
+		double cv = tach_stats_cv(t->samples, t->n_samples);
+		if (cv > 0.05)
+			fprintf(stderr, "%s: warning: '%s' is unstable (CV %.1f%% > 5%%)\n", prog,
+			        r->benchmarks[i]->name, cv * 100);
+	}
+}
+
+int tach_main_impl(int argc, char **argv, int optimized)
+{
+	const char *prog = argc > 0 ? argv[0] : "bench";
+	cli c;
+	memset(&c, 0, sizeof c);
+	c.o.warmup = (size_t)-1;
+	int rc = parse_args(&c, argc, argv);
+	if (rc) {
+		tach_kvlist_release(&c.labels);
+		return rc < 0 ? 0 : rc;
+	}
+	if (c.list) {
+		const char *n;
+		for (size_t i = 0; (n = tach_bench_list(c.o.filter, i)); i++)
+			printf("%s\n", n);
+		tach_kvlist_release(&c.labels);
+		return 0;
+	}
+	if (!optimized)
+		fprintf(stderr, "%s: warning: the benchmarks were compiled without optimisation; "
+		                "times are not representative\n", prog);
+	tach_result *r = tach_result_new();
+	if (!r || tach_meta_collect(&r->meta, NULL))
+		return 2;
+	for (size_t i = 0; i < c.labels.n; i++)
+		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
+	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
+	if (isatty(STDERR_FILENO))
+		c.o.progress = progress;
+	tach_error err;
+	memset(&err, 0, sizeof err);
+	rc = tach_bench_run_all(&c.o, r, &err);
+	int status = 0;
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, err.message[0] ? err.message : tach_strerror(rc));
+		status = 2;
+	} else {
+		if (c.format == 1) {
+			rc = tach_result_write(r, stdout, &err);
+		} else if (c.format == 2) {
+			tach_report_input in = {r, prog};
+			rc = tach_report_summary(stdout, &in, 1, TACH_REPORT_CSV, NULL);
+		} else {
+			print_table(r);
+		}
+		warn_unstable(prog, r);
+		for (size_t i = 0; i < r->n_benchmarks; i++)
+			if (r->benchmarks[i]->error)
+				status = 1;
+		if (c.out) {
+			FILE *f = fopen(c.out, "w");
+			if (!f || tach_result_write(r, f, &err) || fclose(f)) {
+				fprintf(stderr, "%s: cannot write '%s': %s\n", prog, c.out, strerror(errno));
+				status = 2;
+			}
+		}
+	}
+	tach_result_free(r);
+	tach_kvlist_release(&c.labels);
+	if (fflush(stdout) || ferror(stdout))
+		status = 2;
+	return status;
+}

@@ -1,0 +1,395 @@
+/* run.c - calibrating and repeating benchmarks, and recording the
+ * repetitions as samples of a result set.
+ *
+ * Per instance: setup; calibration (grow the iteration count until one
+ * call lasts min_time); warm-up repetitions; then repetitions until at
+ * least `repetitions` samples exist and the median is pinned down (its
+ * relative standard error, 1.4826 MAD / median / sqrt(n), is below
+ * stable_cv), or max_repetitions is reached; teardown.  Short repetitions
+ * (10 ms by default) and an adaptive count replace Google Benchmark's one
+ * long 0.5 s repetition: ten or more samples are what a comparison needs,
+ * and a stable benchmark stops early.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tach/bench.h"
+#include "tach/stats.h"
+#include "bench/internal.h"
+
+#define DEFAULT_MIN_TIME 0.01
+#define DEFAULT_REPS 10
+#define DEFAULT_MAX_REPS 30
+#define DEFAULT_STABLE 0.005
+#define MAX_ITERATIONS 1000000000ull
+
+static double mono_clock(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One call of the function on every thread, `iters` iterations each. */
+typedef struct call {
+	const tach__instance *in;
+	const tach_bench_run_opts *o;
+	uint64_t iters;
+	tach__state_priv *priv; /* one per thread */
+	pthread_barrier_t barrier;
+} call;
+
+typedef struct thread_arg {
+	call *c;
+	int index;
+} thread_arg;
+
+static void *thread_main(void *p)
+{
+	thread_arg *ta = p;
+	tach_state s = {0, &ta->c->priv[ta->index]};
+	ta->c->in->reg->fn(&s);
+	s.priv->used_loop = s.priv->started;
+	/* a function that never reached the edge: close its timing (and pass
+	 * the barrier the other threads wait at) */
+	if (!s.priv->finished) {
+		s.priv->iterations = s.priv->started ? s.priv->iterations : 0;
+		tach__loop_edge(&s);
+		tach__loop_edge(&s);
+	}
+	return NULL;
+}
+
+/* Runs one call; *elapsed = the slowest thread's timed seconds.  Returns
+ * 0 or TACH_ENOMEM (threads could not be started). */
+static int run_call(call *c, double *elapsed)
+{
+	int nt = c->in->threads;
+	for (int t = 0; t < nt; t++) {
+		tach__state_priv *p = &c->priv[t];
+		memset(p, 0, sizeof *p);
+		p->clock = c->o->clock ? c->o->clock : mono_clock;
+		p->clock_ctx = c->o->clock_ctx;
+		p->iterations = c->iters;
+		p->arg[0] = c->in->arg[0];
+		p->arg[1] = c->in->arg[1];
+		p->thread = t;
+		p->threads = nt;
+		p->barrier = nt > 1 ? &c->barrier : NULL;
+	}
+	thread_arg ta[256];
+	pthread_t tid[256];
+	int started = 1, rc = 0;
+	if (nt > 1) {
+		pthread_barrier_init(&c->barrier, NULL, (unsigned)nt);
+		for (int t = 1; t < nt; t++) {
+			ta[t] = (thread_arg){c, t};
+			if (pthread_create(&tid[t], NULL, thread_main, &ta[t]) != 0) {
+				rc = TACH_ENOMEM;
+				break;
+			}
+			started++;
+		}
+		if (rc) {
+			/* the barrier would wait forever: this call cannot run */
+			for (int t = 1; t < started; t++)
+				pthread_cancel(tid[t]);
+		}
+	}
+	if (!rc) {
+		ta[0] = (thread_arg){c, 0};
+		thread_main(&ta[0]);
+	}
+	for (int t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	if (nt > 1)
+		pthread_barrier_destroy(&c->barrier);
+	double worst = 0;
+	for (int t = 0; t < nt; t++)
+		if (c->priv[t].elapsed > worst)
+			worst = c->priv[t].elapsed;
+	*elapsed = worst;
+	return rc;
+}
+
+/* Grows the iteration count until a call lasts min_time. */
+static int calibrate(call *c, double min_time, uint64_t *iters)
+{
+	uint64_t n = 1;
+	for (;;) {
+		double t;
+		c->iters = n;
+		int rc = run_call(c, &t);
+		if (rc || c->priv[0].error)
+			return rc;
+		if (t >= min_time || n >= MAX_ITERATIONS)
+			break;
+		/* aim 40 % past the target (as Google Benchmark does), but
+		 * grow at most 10x from a too-short measurement */
+		double mult = t > 0 ? min_time * 1.4 / t : 10;
+		if (t < min_time * 0.1 || mult > 10)
+			mult = 10;
+		uint64_t next = (uint64_t)((double)n * mult);
+		n = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
+	}
+	*iters = n;
+	return 0;
+}
+
+static int stable(const double *v, size_t n, double target)
+{
+	double med, mad;
+	if (n < 3 || tach_stats_median(v, n, &med) || tach_stats_mad(v, n, &mad) || med <= 0)
+		return 0;
+	return TACH_MAD_NORMAL * mad / med / sqrt((double)n) < target;
+}
+
+/* Samples of one instance, before they go into the result set. */
+typedef struct samples {
+	double *time, *items, *bytes;
+	uint64_t *iters;
+	double *metric[TACH__MAX_METRICS];
+	tach__user_metric meta[TACH__MAX_METRICS];
+	size_t n_metrics, n, cap;
+	int items_set, bytes_set;
+} samples;
+
+static void samples_free(samples *s)
+{
+	free(s->time);
+	free(s->items);
+	free(s->bytes);
+	free(s->iters);
+	for (size_t i = 0; i < TACH__MAX_METRICS; i++)
+		free(s->metric[i]);
+}
+
+static int record_call(samples *s, const call *c, double elapsed)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		double **arrays[] = {&s->time, &s->items, &s->bytes};
+		for (size_t i = 0; i < 3; i++) {
+			double *p = realloc(*arrays[i], nc * sizeof *p);
+			if (!p)
+				return TACH_ENOMEM;
+			*arrays[i] = p;
+		}
+		for (size_t i = 0; i < TACH__MAX_METRICS; i++) {
+			double *p = realloc(s->metric[i], nc * sizeof *p);
+			if (!p)
+				return TACH_ENOMEM;
+			s->metric[i] = p;
+		}
+		uint64_t *it = realloc(s->iters, nc * sizeof *it);
+		if (!it)
+			return TACH_ENOMEM;
+		s->iters = it;
+		s->cap = nc;
+	}
+	int nt = c->in->threads;
+	uint64_t items = 0, bytes = 0;
+	for (int t = 0; t < nt; t++) {
+		const tach__state_priv *p = &c->priv[t];
+		items += p->items;
+		bytes += p->bytes;
+		s->items_set |= p->items_set;
+		s->bytes_set |= p->bytes_set;
+	}
+	double e = elapsed > 0 ? elapsed : 1e-12;
+	s->time[s->n] = elapsed / (double)c->iters;
+	s->items[s->n] = (double)items / e;
+	s->bytes[s->n] = (double)bytes / e;
+	s->iters[s->n] = c->iters;
+	/* custom metrics: summed over threads, by the first thread's names */
+	const tach__state_priv *p0 = &c->priv[0];
+	for (size_t k = 0; k < p0->n_metrics; k++) {
+		double sum = 0;
+		for (int t = 0; t < nt; t++)
+			for (size_t q = 0; q < c->priv[t].n_metrics; q++)
+				if (!strcmp(c->priv[t].metrics[q].name, p0->metrics[k].name))
+					sum += c->priv[t].metrics[q].value;
+		double v = p0->metrics[k].kind == TACH_COUNTER_PER_ITERATION
+		                   ? sum / (double)(c->iters * (uint64_t)nt)
+		           : p0->metrics[k].kind == TACH_COUNTER_RATE ? sum / e
+		                                                      : sum;
+		s->meta[k] = p0->metrics[k];
+		s->metric[k][s->n] = v;
+	}
+	if (p0->n_metrics > s->n_metrics)
+		s->n_metrics = p0->n_metrics;
+	s->n++;
+	return 0;
+}
+
+static int to_result(const tach__instance *in, const samples *s, const char *error,
+                     tach_result *out)
+{
+	tach_benchmark *b = tach_result_add_benchmark(out, in->name);
+	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_LIBRARY, "tach", NULL))
+		return TACH_ENOMEM;
+	const tach_bench_opts *o = in->reg->opts;
+	const char *names[2] = {o->arg_names ? o->arg_names : "arg0",
+	                        o->arg2_names ? o->arg2_names : "arg1"};
+	char v[32];
+	for (int a = 0; a < in->n_args; a++) {
+		snprintf(v, sizeof v, "%lld", (long long)in->arg[a]);
+		if (tach_kvlist_set(&b->params, names[a], v))
+			return TACH_ENOMEM;
+	}
+	if (in->show_threads) {
+		snprintf(v, sizeof v, "%d", in->threads);
+		if (tach_kvlist_set(&b->params, "threads", v))
+			return TACH_ENOMEM;
+	}
+	if (error && !(b->error = strdup(error)))
+		return TACH_ENOMEM;
+	if (!s->n)
+		return 0;
+	tach_metric *t = tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER);
+	if (!t)
+		return TACH_ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		if (tach_metric_add_sample_iters(t, s->time[i], s->iters[i]))
+			return TACH_ENOMEM;
+	struct {
+		int set;
+		const char *name, *unit;
+		const double *v;
+	} tp[] = {{s->items_set, TACH_M_ITEMS_PER_SECOND, "/s", s->items},
+	          {s->bytes_set, TACH_M_BYTES_PER_SECOND, "B/s", s->bytes}};
+	for (size_t k = 0; k < 2; k++) {
+		if (!tp[k].set)
+			continue;
+		tach_metric *m = tach_benchmark_add_metric(b, tp[k].name, tp[k].unit,
+		                                           TACH_HIGHER_IS_BETTER);
+		for (size_t i = 0; m && i < s->n; i++)
+			if (tach_metric_add_sample(m, tp[k].v[i]))
+				return TACH_ENOMEM;
+		if (!m)
+			return TACH_ENOMEM;
+	}
+	for (size_t k = 0; k < s->n_metrics; k++) {
+		char unit[40];
+		snprintf(unit, sizeof unit, "%s%s", s->meta[k].unit,
+		         s->meta[k].kind == TACH_COUNTER_RATE ? "/s" : "");
+		if (tach_unit_check(unit, NULL, NULL, 0))
+			snprintf(unit, sizeof unit, "count");
+		tach_metric *m = tach_benchmark_add_metric(b, s->meta[k].name, unit, s->meta[k].dir);
+		for (size_t i = 0; m && i < s->n; i++)
+			if (tach_metric_add_sample(m, s->metric[k][i]))
+				return TACH_ENOMEM;
+		if (!m)
+			return TACH_ENOMEM;
+	}
+	return 0;
+}
+
+static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, tach_result *out)
+{
+	const tach_bench_opts *bo = in->reg->opts;
+	double min_time = bo->min_time > 0 ? bo->min_time : o->min_time > 0 ? o->min_time
+	                                                                   : DEFAULT_MIN_TIME;
+	size_t reps = bo->repetitions ? bo->repetitions : o->repetitions ? o->repetitions
+	                                                                : DEFAULT_REPS;
+	size_t max_reps = o->max_repetitions ? o->max_repetitions : DEFAULT_MAX_REPS;
+	if (max_reps < reps)
+		max_reps = reps;
+	double target = o->stable_cv > 0 ? o->stable_cv : DEFAULT_STABLE;
+	size_t warmup = o->warmup == (size_t)-1 ? 1 : o->warmup;
+
+	call c;
+	memset(&c, 0, sizeof c);
+	c.in = in;
+	c.o = o;
+	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
+	samples s;
+	memset(&s, 0, sizeof s);
+	if (!c.priv || in->threads > 256) {
+		free(c.priv);
+		return TACH_ENOMEM;
+	}
+	tach__state_priv sp;
+	memset(&sp, 0, sizeof sp);
+	sp.arg[0] = in->arg[0];
+	sp.arg[1] = in->arg[1];
+	sp.threads = in->threads;
+	tach_state setup_state = {0, &sp};
+	if (bo->setup)
+		bo->setup(&setup_state);
+
+	uint64_t iters = 1;
+	double t;
+	int rc = calibrate(&c, min_time, &iters);
+	const char *error = c.priv[0].error;
+	if (!rc && !error && !c.priv[0].used_loop)
+		error = "the benchmark function never called tach_loop()";
+	for (size_t w = 0; !rc && !error && w < warmup; w++) {
+		c.iters = iters;
+		rc = run_call(&c, &t);
+	}
+	while (!rc && !error && s.n < max_reps) {
+		c.iters = iters;
+		rc = run_call(&c, &t);
+		if (!rc && c.priv[0].error)
+			error = c.priv[0].error;
+		if (!rc && !error)
+			rc = record_call(&s, &c, t);
+		if (s.n >= reps && stable(s.time, s.n, target))
+			break;
+	}
+	char err_copy[256] = "";
+	if (error)
+		snprintf(err_copy, sizeof err_copy, "%s", error);
+	if (bo->teardown)
+		bo->teardown(&setup_state);
+	if (!rc)
+		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	samples_free(&s);
+	free(c.priv);
+	return rc;
+}
+
+int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_error *err)
+{
+	tach_bench_run_opts defaults;
+	memset(&defaults, 0, sizeof defaults);
+	defaults.warmup = (size_t)-1;
+	const tach_bench_run_opts *o = opts ? opts : &defaults;
+	regex_t re;
+	if (o->filter) {
+		int e = regcomp(&re, o->filter, REG_EXTENDED | REG_NOSUB);
+		if (e) {
+			if (err) {
+				char msg[200];
+				regerror(e, &re, msg, sizeof msg);
+				snprintf(err->message, sizeof err->message, "bad filter '%s': %s",
+				         o->filter, msg);
+			}
+			return TACH_EINVAL;
+		}
+	}
+	tach__instance *inst = NULL;
+	size_t n = 0;
+	int rc = tach__instances(o->threads, &inst, &n);
+	size_t total = 0, done = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		total += !o->filter || !regexec(&re, inst[i].name, 0, NULL, 0);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
+			continue;
+		rc = run_instance(&inst[i], o, out);
+		if (o->progress)
+			o->progress(o->progress_ctx, ++done, total, inst[i].name);
+	}
+	free(inst);
+	if (o->filter)
+		regfree(&re);
+	return rc;
+}

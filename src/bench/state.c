@@ -1,0 +1,122 @@
+/* state.c - what a benchmark function sees: the loop's edges (start and
+ * stop of the clock), pause/resume, arguments, and the counts it reports.
+ *
+ * The hot path, tach_loop(), is inline in bench.h and touches only
+ * s->left; everything here runs twice per call (first and last edge) or
+ * when the benchmark asks.  With threads, every thread waits at a barrier
+ * on its first edge, so all start their loops together.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/bench.h"
+#include "bench/internal.h"
+
+int tach__loop_edge(tach_state *s)
+{
+	tach__state_priv *p = s->priv;
+	if (!p->started) {
+		p->started = 1;
+		if (p->error) {
+			s->left = 0;
+			p->finished = 1;
+			return 0;
+		}
+		if (p->barrier)
+			pthread_barrier_wait(p->barrier);
+		p->running = 1;
+		p->t_start = p->clock(p->clock_ctx);
+		if (p->iterations == 0) {
+			p->finished = 1;
+			return 0;
+		}
+		s->left = p->iterations - 1;
+		return 1;
+	}
+	if (!p->finished) {
+		double t = p->clock(p->clock_ctx);
+		if (p->running)
+			p->elapsed += t - p->t_start;
+		p->running = 0;
+		p->finished = 1;
+	}
+	return 0;
+}
+
+void tach_pause(tach_state *s)
+{
+	tach__state_priv *p = s->priv;
+	if (p->running) {
+		p->elapsed += p->clock(p->clock_ctx) - p->t_start;
+		p->running = 0;
+	}
+}
+
+void tach_resume(tach_state *s)
+{
+	tach__state_priv *p = s->priv;
+	if (!p->running && p->started && !p->finished) {
+		p->t_start = p->clock(p->clock_ctx);
+		p->running = 1;
+	}
+}
+
+int64_t tach_arg(const tach_state *s, int which)
+{
+	return which == 0 || which == 1 ? s->priv->arg[which] : 0;
+}
+
+uint64_t tach_iterations(const tach_state *s)
+{
+	return s->priv->iterations;
+}
+
+int tach_thread_index(const tach_state *s)
+{
+	return s->priv->thread;
+}
+
+int tach_threads(const tach_state *s)
+{
+	return s->priv->threads;
+}
+
+void tach_set_items(tach_state *s, uint64_t items)
+{
+	s->priv->items = items;
+	s->priv->items_set = 1;
+}
+
+void tach_set_bytes(tach_state *s, uint64_t bytes)
+{
+	s->priv->bytes = bytes;
+	s->priv->bytes_set = 1;
+}
+
+void tach_set_metric(tach_state *s, const char *name, double value, const char *unit,
+                     tach_direction dir, tach_counter_kind kind)
+{
+	tach__state_priv *p = s->priv;
+	size_t i = 0;
+	while (i < p->n_metrics && strcmp(p->metrics[i].name, name))
+		i++;
+	if (i == TACH__MAX_METRICS)
+		return; /* documented limit: the rest are dropped */
+	tach__user_metric *m = &p->metrics[i];
+	snprintf(m->name, sizeof m->name, "%s", name);
+	snprintf(m->unit, sizeof m->unit, "%s", unit ? unit : "count");
+	m->value = value;
+	m->dir = dir;
+	m->kind = kind;
+	if (i == p->n_metrics)
+		p->n_metrics++;
+}
+
+void tach_skip_with_error(tach_state *s, const char *reason)
+{
+	tach__state_priv *p = s->priv;
+	snprintf(p->error_buf, sizeof p->error_buf, "%s", reason ? reason : "skipped");
+	p->error = p->error_buf;
+	s->left = 0; /* the next tach_loop() reaches the edge and stops */
+}

@@ -1,0 +1,256 @@
+/* test_bench.c - the benchmark library's logic with a fake clock:
+ * calibration, repetitions and the adaptive stop, pause/resume,
+ * arguments and names, throughput and custom metrics, threads starting
+ * together, errors; and that do-not-optimize keeps work. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "tach/bench.h"
+
+/* The fake clock: benchmarks advance it by their "cost" per iteration. */
+static double fake_now;
+static double fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static double cost = 0x1p-20; /* ~0.95 us, exact in binary: sums stay exact */
+
+TACH_BENCH(bm_fixed)
+{
+	while (tach_loop(s))
+		fake_now += cost;
+}
+
+TACH_BENCH(bm_args, .args = TACH_ARGS(8, 64), .args2 = TACH_ARGS(1, 2), .arg_names = "size",
+           .arg2_names = "ways")
+{
+	int64_t n = tach_arg(s, 0) * tach_arg(s, 1);
+	while (tach_loop(s))
+		fake_now += 1e-9 * (double)n;
+	tach_set_bytes(s, tach_iterations(s) * (uint64_t)n);
+	tach_set_items(s, tach_iterations(s));
+	tach_set_metric(s, "probes", 3.0 * (double)tach_iterations(s), "count",
+	                TACH_LOWER_IS_BETTER, TACH_COUNTER_PER_ITERATION);
+}
+
+TACH_BENCH(bm_range, .range_lo = 1, .range_hi = 100, .range_mult = 10)
+{
+	while (tach_loop(s))
+		fake_now += 1e-6;
+}
+
+TACH_BENCH(bm_pause)
+{
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += 5e-6; /* excluded */
+		tach_resume(s);
+		fake_now += 1e-6;
+	}
+}
+
+TACH_BENCH(bm_error)
+{
+	tach_skip_with_error(s, "no device");
+	while (tach_loop(s))
+		fake_now += 1e-6;
+}
+
+TACH_BENCH(bm_noloop)
+{
+	(void)s;
+}
+
+static tach_result *run(const char *filter, tach_bench_run_opts *o)
+{
+	tach_bench_run_opts d;
+	memset(&d, 0, sizeof d);
+	if (!o)
+		o = &d;
+	o->filter = filter;
+	o->clock = fake_clock;
+	o->warmup = (size_t)-1;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(o, r, &err), 0, "%s", err.message);
+	return r;
+}
+
+Test(bench, calibration_and_repetitions)
+{
+	tach_result *r = run("^bm_fixed$", NULL);
+	cr_assert_eq(r->n_benchmarks, 1);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	/* x10 while far too short, then aim 40 % past 10 ms: 1, 10, 100,
+	 * 1000, 10000 (9.5 ms), then 10000 * 0.014 / 0.0095367 = 14680 */
+	cr_expect_eq(t->iterations[0], 14680, "%llu", (unsigned long long)t->iterations[0]);
+	cr_expect_geq((double)t->iterations[0] * cost, 0.01);
+	cr_expect_eq(t->n_samples, 10, "no noise: stable at the minimum count");
+	cr_expect_float_eq(t->samples[0], cost, 1e-15);
+	tach_result_free(r);
+
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.min_time = 0.5;
+	o.repetitions = 12;
+	r = run("^bm_fixed$", &o);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_expect_geq((double)t->iterations[0] * cost, 0.5);
+	cr_expect_lt((double)t->iterations[0] * cost, 0.75, "not far past the target");
+	cr_expect_eq(t->n_samples, 12);
+	tach_result_free(r);
+}
+
+Test(bench, names_params_throughput_metrics)
+{
+	tach_result *r = run("^bm_args", NULL);
+	cr_assert_eq(r->n_benchmarks, 4);
+	cr_expect_str_eq(r->benchmarks[0]->name, "bm_args/8/1");
+	cr_expect_str_eq(r->benchmarks[3]->name, "bm_args/64/2");
+	cr_expect_str_eq(tach_kvlist_get(&r->benchmarks[3]->params, "size"), "64");
+	cr_expect_str_eq(tach_kvlist_get(&r->benchmarks[3]->params, "ways"), "2");
+	const tach_benchmark *b = r->benchmarks[3];
+	const tach_metric *bps = tach_benchmark_metric(b, "bytes_per_second");
+	const tach_metric *ips = tach_benchmark_metric(b, "items_per_second");
+	const tach_metric *pr = tach_benchmark_metric(b, "probes");
+	cr_assert(bps && ips && pr);
+	/* 128 bytes per iteration at 128 ns: 1e9 B/s; 1/128ns items/s */
+	cr_expect_float_eq(bps->samples[0], 1e9, 1e9 * 1e-9);
+	cr_expect_float_eq(ips->samples[0], 1e9 / 128, 1e9 / 128 * 1e-9);
+	cr_expect_float_eq(pr->samples[0], 3.0, 1e-12);
+	cr_expect_eq(b->source.kind, TACH_SOURCE_LIBRARY);
+	tach_result_free(r);
+
+	r = run("^bm_range", NULL);
+	cr_assert_eq(r->n_benchmarks, 3);
+	cr_expect_str_eq(r->benchmarks[0]->name, "bm_range/1");
+	cr_expect_str_eq(r->benchmarks[1]->name, "bm_range/10");
+	cr_expect_str_eq(r->benchmarks[2]->name, "bm_range/100");
+	tach_result_free(r);
+}
+
+Test(bench, pause_excludes_work)
+{
+	tach_result *r = run("^bm_pause$", NULL);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_expect_float_eq(t->samples[0], 1e-6, 1e-12, "paused time excluded: %g", t->samples[0]);
+	tach_result_free(r);
+}
+
+Test(bench, errors_are_reported_not_crashes)
+{
+	tach_result *r = run("^bm_(error|noloop)$", NULL);
+	cr_assert_eq(r->n_benchmarks, 2);
+	cr_expect_str_eq(r->benchmarks[0]->error, "no device");
+	cr_expect(strstr(r->benchmarks[1]->error, "never called tach_loop"), "%s",
+	          r->benchmarks[1]->error);
+	tach_result_free(r);
+	tach_result *bad = tach_result_new();
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "([";
+	tach_error err;
+	cr_expect_eq(tach_bench_run_all(&o, bad, &err), TACH_EINVAL);
+	cr_expect(strstr(err.message, "bad filter"), "%s", err.message);
+	tach_result_free(bad);
+}
+
+/* ---- real clock ---- */
+
+static _Atomic int arrived;
+TACH_BENCH(bm_threads, .threads = TACH_THREADS(1, 4), .repetitions = 3, .min_time = 0.001)
+{
+	arrived++;
+	uint64_t x = 0;
+	while (tach_loop(s)) {
+		x += (uint64_t)tach_thread_index(s);
+		tach_do_not_optimize(x);
+	}
+	tach_set_items(s, tach_iterations(s));
+}
+
+Test(bench, threads_start_together_and_sum_throughput)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_threads";
+	o.warmup = (size_t)-1;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0);
+	cr_assert_eq(r->n_benchmarks, 2);
+	cr_expect_str_eq(r->benchmarks[1]->name, "bm_threads/threads:4");
+	cr_expect_str_eq(tach_kvlist_get(&r->benchmarks[1]->params, "threads"), "4");
+	cr_expect_eq(arrived % 1, 0);
+	const tach_metric *ips = tach_benchmark_metric(r->benchmarks[1], "items_per_second");
+	cr_assert(ips);
+	cr_expect_gt(ips->samples[0], 0);
+	tach_result_free(r);
+}
+
+/* A pure computation must not fold away at -O3: summing 1..n costs time
+ * proportional to n with do_not_optimize on every step. */
+static uint64_t sum_to(uint64_t n)
+{
+	uint64_t acc = 0;
+	for (uint64_t i = 1; i <= n; i++) {
+		acc += i;
+		tach_do_not_optimize(acc);
+	}
+	return acc;
+}
+
+TACH_BENCH(bm_sum, .args = TACH_ARGS(1000, 100000), .repetitions = 3, .min_time = 0.002)
+{
+	uint64_t n = (uint64_t)tach_arg(s, 0);
+	while (tach_loop(s)) {
+		uint64_t v = sum_to(n);
+		tach_do_not_optimize(v);
+	}
+}
+
+Test(bench, do_not_optimize_keeps_the_work)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_sum/";
+	o.warmup = (size_t)-1;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0);
+	double small, big;
+	tach_stats_median(r->benchmarks[0]->metrics[0]->samples, r->benchmarks[0]->metrics[0]->n_samples, &small);
+	tach_stats_median(r->benchmarks[1]->metrics[0]->samples, r->benchmarks[1]->metrics[0]->n_samples, &big);
+	/* 100x the work: at least 20x the time (not a timing threshold on the
+	 * machine's speed: a folded loop would give a ratio near 1) */
+	cr_expect_gt(big / small, 20, "ratio %g (%g s vs %g s)", big / small, big, small);
+	cr_expect_gt(small, 1e-7, "1000 additions take more than 100 ns");
+	tach_result_free(r);
+}
+
+Test(bench, list_and_json_round_trip)
+{
+	cr_expect_str_eq(tach_bench_list("^bm_range", 0), "bm_range/1");
+	cr_expect_str_eq(tach_bench_list("^bm_range", 2), "bm_range/100");
+	cr_expect_null(tach_bench_list("^bm_range", 3));
+	tach_result *r = run("^bm_args/8/1$", NULL);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	tach_error err;
+	cr_assert_eq(tach_result_write(r, f, &err), 0, "%s", err.message);
+	fclose(f);
+	tach_result *back;
+	cr_assert_eq(tach_result_read_buffer(buf, len, "b.json", &back, &err), 0, "%s", err.message);
+	cr_expect_str_eq(back->benchmarks[0]->name, "bm_args/8/1");
+	cr_expect_eq(back->benchmarks[0]->metrics[0]->iterations[0],
+	             r->benchmarks[0]->metrics[0]->iterations[0]);
+	free(buf);
+	tach_result_free(back);
+	tach_result_free(r);
+}
