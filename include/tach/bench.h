@@ -75,6 +75,11 @@ typedef struct tach_bench_opts {
 	 * any timing (data that every call of the function shares). */
 	void (*setup)(tach_state *s);
 	void (*teardown)(tach_state *s);
+	/* Latency mode: every iteration is timed on its own into a histogram
+	 * (1/256 relative error), reported as latency_p50 ... latency_p999
+	 * and latency_max per repetition.  Each iteration then includes one
+	 * clock reading, whose cost the output states. */
+	int latency;
 	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
 	int tach_end_;
 } tach_bench_opts;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "tach/bench.h"
+#include "tach/histogram.h"
 
 #define TACH_HIDDEN __attribute__((visibility("hidden")))
 #define TACH__MAX_METRICS 16
@@ -36,6 +37,10 @@ typedef struct tach__state_priv {
 	size_t n_metrics;
 	const char *error;
 	char error_buf[256];
+	/* latency mode: tach_loop reaches the edge every iteration */
+	tach_histogram *hist;
+	double t_last, t_pause;
+	uint64_t lat_left;
 } tach__state_priv;
 
 /* One registered benchmark function. */

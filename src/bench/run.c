@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "tach/bench.h"
+#include "tach/histogram.h"
 #include "tach/stats.h"
 #include "bench/internal.h"
 
@@ -42,6 +43,7 @@ typedef struct call {
 	const tach_bench_run_opts *o;
 	uint64_t iters;
 	tach__state_priv *priv; /* one per thread */
+	tach_histogram *hists;  /* latency mode: one per thread, else NULL */
 	pthread_barrier_t barrier;
 } call;
 
@@ -82,6 +84,10 @@ static int run_call(call *c, double *elapsed)
 		p->thread = t;
 		p->threads = nt;
 		p->barrier = nt > 1 ? &c->barrier : NULL;
+		if (c->hists) {
+			tach_histogram_reset(&c->hists[t]);
+			p->hist = &c->hists[t];
+		}
 	}
 	thread_arg ta[256];
 	pthread_t tid[256];
@@ -222,8 +228,28 @@ static int record_call(samples *s, const call *c, double elapsed)
 		s->meta[k] = p0->metrics[k];
 		s->metric[k][s->n] = v;
 	}
-	if (p0->n_metrics > s->n_metrics)
-		s->n_metrics = p0->n_metrics;
+	size_t nm = p0->n_metrics;
+	if (c->hists) {
+		/* all threads' iterations in one histogram */
+		for (int t = 1; t < nt; t++)
+			tach_histogram_merge(&c->hists[0], &c->hists[t]);
+		static const struct {
+			const char *name;
+			double q;
+		} lat[] = {{TACH_M_LATENCY_P50, 50},  {TACH_M_LATENCY_P90, 90},
+		           {TACH_M_LATENCY_P95, 95},  {TACH_M_LATENCY_P99, 99},
+		           {TACH_M_LATENCY_P999, 99.9}, {"latency_max", 100}};
+		for (size_t k = 0; k < 6 && nm < TACH__MAX_METRICS; k++, nm++) {
+			tach__user_metric *m = &s->meta[nm];
+			snprintf(m->name, sizeof m->name, "%s", lat[k].name);
+			snprintf(m->unit, sizeof m->unit, "s");
+			m->dir = TACH_LOWER_IS_BETTER;
+			m->kind = TACH_COUNTER_TOTAL;
+			s->metric[nm][s->n] = tach_histogram_percentile(&c->hists[0], lat[k].q) * 1e-9;
+		}
+	}
+	if (nm > s->n_metrics)
+		s->n_metrics = nm;
 	s->n++;
 	return 0;
 }
@@ -309,6 +335,11 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	c.in = in;
 	c.o = o;
 	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
+	if (bo->latency) {
+		c.hists = malloc((size_t)in->threads * sizeof *c.hists);
+		for (int t = 0; c.hists && t < in->threads; t++)
+			tach_histogram_init(&c.hists[t]);
+	}
 	samples s;
 	memset(&s, 0, sizeof s);
 	if (!c.priv || in->threads > 256) {
@@ -353,6 +384,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		rc = to_result(in, &s, error ? err_copy : NULL, out);
 	samples_free(&s);
 	free(c.priv);
+	free(c.hists);
 	return rc;
 }
 

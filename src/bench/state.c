@@ -31,8 +31,29 @@ int tach__loop_edge(tach_state *s)
 			p->finished = 1;
 			return 0;
 		}
+		if (p->hist) {
+			/* latency mode: come back here after every iteration */
+			p->t_last = p->t_start;
+			s->left = 0;
+			p->lat_left = p->iterations - 1;
+			return 1;
+		}
 		s->left = p->iterations - 1;
 		return 1;
+	}
+	if (p->hist && !p->finished) {
+		double t = p->clock(p->clock_ctx);
+		double d = t - p->t_last;
+		tach_histogram_record(p->hist, d > 0 ? (uint64_t)(d * 1e9 + 0.5) : 0);
+		p->t_last = t;
+		if (p->lat_left) {
+			p->lat_left--;
+			return 1;
+		}
+		p->elapsed += t - p->t_start;
+		p->running = 0;
+		p->finished = 1;
+		return 0;
 	}
 	if (!p->finished) {
 		double t = p->clock(p->clock_ctx);
@@ -48,7 +69,8 @@ void tach_pause(tach_state *s)
 {
 	tach__state_priv *p = s->priv;
 	if (p->running) {
-		p->elapsed += p->clock(p->clock_ctx) - p->t_start;
+		p->t_pause = p->clock(p->clock_ctx);
+		p->elapsed += p->t_pause - p->t_start;
 		p->running = 0;
 	}
 }
@@ -58,6 +80,7 @@ void tach_resume(tach_state *s)
 	tach__state_priv *p = s->priv;
 	if (!p->running && p->started && !p->finished) {
 		p->t_start = p->clock(p->clock_ctx);
+		p->t_last += p->t_start - p->t_pause; /* latency: skip the pause */
 		p->running = 1;
 	}
 }

@@ -254,3 +254,39 @@ Test(bench, list_and_json_round_trip)
 	tach_result_free(back);
 	tach_result_free(r);
 }
+
+/* Latency mode with the fake clock: iteration i costs (i % 100 + 1) us,
+ * so the percentiles of each repetition are known. */
+static uint64_t lat_i;
+TACH_BENCH(bm_latency, .latency = 1, .repetitions = 3, .min_time = 0.001)
+{
+	while (tach_loop(s)) {
+		fake_now += 1e-6 * (double)(lat_i++ % 100 + 1);
+		if (lat_i % 7 == 0) { /* excluded work must not count */
+			tach_pause(s);
+			fake_now += 1.0;
+			tach_resume(s);
+		}
+	}
+}
+
+Test(bench, latency_mode_percentiles)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.repetitions = 3;
+	o.max_repetitions = 3;
+	tach_result *r = run("^bm_latency$", &o);
+	const tach_benchmark *b = r->benchmarks[0];
+	const tach_metric *p50 = tach_benchmark_metric(b, "latency_p50");
+	const tach_metric *p99 = tach_benchmark_metric(b, "latency_p99");
+	const tach_metric *mx = tach_benchmark_metric(b, "latency_max");
+	cr_assert(p50 && p99 && mx);
+	cr_expect_eq(p50->n_samples, 3);
+	/* uniform over 1..100 us: p50 ~ 50 us, p99 ~ 99 us, max 100 us,
+	 * within the histogram's 1/256 plus the discreteness of the ranks */
+	cr_expect(fabs(p50->samples[2] - 50e-6) <= 1.5e-6, "p50 %g", p50->samples[2]);
+	cr_expect(fabs(p99->samples[2] - 99e-6) <= 1.5e-6, "p99 %g", p99->samples[2]);
+	cr_expect(fabs(mx->samples[2] - 100e-6) <= 0.5e-6, "max %g (pauses excluded)", mx->samples[2]);
+	tach_result_free(r);
+}
