@@ -177,6 +177,11 @@ typedef struct tach_bench_run_opts {
 	/* Called after each benchmark instance finishes (progress). */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *name);
 	void *progress_ctx;
+	/* Allocation counting for a separate, untimed pass after the
+	 * repetitions (libtach_main sets these when its malloc interposer is
+	 * active): start counting; stop and read the totals.  NULL: no pass. */
+	void (*alloc_start)(void);
+	void (*alloc_stop)(uint64_t *allocs, uint64_t *bytes);
 	/* Clock for tests: returns seconds; NULL = the benchmark timer. */
 	double (*clock)(void *ctx);
 	void *clock_ctx;

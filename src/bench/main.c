@@ -14,6 +14,8 @@
 
 #include "tach/tach.h"
 #include "tach/bench.h"
+#include "tach/clock.h"
+#include "bench/alloc_count.h"
 
 static const char usage[] =
 	"usage: %s [OPTIONS]\n\n"
@@ -30,11 +32,13 @@ static const char usage[] =
 	"  --format FMT        text (default), json (tach results format) or csv\n"
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
+	"  --no-alloc          skip the pass that counts allocations per iteration\n"
 	"  --help              this text\n";
 
 typedef struct cli {
 	tach_bench_run_opts o;
 	int list, format; /* 0 text, 1 json, 2 csv */
+	int no_alloc;
 	const char *out;
 	tach_kvlist labels;
 	int threads[65];
@@ -69,7 +73,8 @@ static int parse_args(cli *c, int argc, char **argv)
 			*eq = '\0';
 			v = a + (eq - name) + 1;
 		}
-		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h");
+		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h") ||
+		           !strcmp(name, "--no-alloc");
 		if (!flag && !v) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
@@ -83,6 +88,8 @@ static int parse_args(cli *c, int argc, char **argv)
 			return -1;
 		} else if (!strcmp(name, "--list")) {
 			c->list = 1;
+		} else if (!strcmp(name, "--no-alloc")) {
+			c->no_alloc = 1;
 		} else if (!strcmp(name, "--filter")) {
 			c->o.filter = v;
 		} else if (!strcmp(name, "--min-time")) {
@@ -234,6 +241,22 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	for (size_t i = 0; i < c.labels.n; i++)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
+	/* the timer, stated rather than subtracted */
+	tach_clock_init();
+	const tach_clock_info *ci = tach_clock_get();
+	char num[TACH_DOUBLE_BUFSIZE];
+	tach_kvlist_set(&r->meta.context, "timer", ci->source);
+	tach_format_double(ci->resolution, num);
+	tach_kvlist_set(&r->meta.context, "timer_resolution_s", num);
+	tach_format_double(ci->overhead, num);
+	tach_kvlist_set(&r->meta.context, "timer_overhead_s", num);
+	if (!c.no_alloc && tach__alloc_interposed()) {
+		c.o.alloc_start = tach__alloc_count_start;
+		c.o.alloc_stop = tach__alloc_count_stop;
+	} else if (!c.no_alloc) {
+		tach_kvlist_set(&r->meta.context, "allocs", "not counted: malloc is not interposed "
+		                                            "(sanitizer build or static link)");
+	}
 	if (isatty(STDERR_FILENO))
 		c.o.progress = progress;
 	tach_error err;

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "tach/bench.h"
+#include "tach/clock.h"
 #include "tach/histogram.h"
 #include "tach/stats.h"
 #include "bench/internal.h"
@@ -29,12 +30,12 @@
 #define DEFAULT_STABLE 0.005
 #define MAX_ITERATIONS 1000000000ull
 
-static double mono_clock(void *ctx)
+/* The benchmark timer (tach/clock.h): the TSC where it is invariant and
+ * calibrated, else CLOCK_MONOTONIC. */
+static double bench_clock(void *ctx)
 {
 	(void)ctx;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return tach_clock_seconds(tach_clock_ticks());
 }
 
 /* One call of the function on every thread, `iters` iterations each. */
@@ -76,7 +77,7 @@ static int run_call(call *c, double *elapsed)
 	for (int t = 0; t < nt; t++) {
 		tach__state_priv *p = &c->priv[t];
 		memset(p, 0, sizeof *p);
-		p->clock = c->o->clock ? c->o->clock : mono_clock;
+		p->clock = c->o->clock ? c->o->clock : bench_clock;
 		p->clock_ctx = c->o->clock_ctx;
 		p->iterations = c->iters;
 		p->arg[0] = c->in->arg[0];
@@ -375,6 +376,16 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		if (s.n >= reps && stable(s.time, s.n, target))
 			break;
 	}
+	/* allocations: one more call with counting on, never timed */
+	uint64_t allocs = 0, abytes = 0;
+	int counted = 0;
+	if (!rc && !error && s.n && o->alloc_start && o->alloc_stop) {
+		c.iters = iters;
+		o->alloc_start();
+		rc = run_call(&c, &t);
+		o->alloc_stop(&allocs, &abytes);
+		counted = 1;
+	}
 	char err_copy[256] = "";
 	if (error)
 		snprintf(err_copy, sizeof err_copy, "%s", error);
@@ -382,6 +393,17 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		bo->teardown(&setup_state);
 	if (!rc)
 		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	if (!rc && counted) {
+		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
+		double ops = (double)iters * (double)in->threads;
+		tach_metric *ma = tach_benchmark_add_metric(b, TACH_M_ALLOCS_PER_OP, "count",
+		                                            TACH_LOWER_IS_BETTER);
+		tach_metric *mb = tach_benchmark_add_metric(b, TACH_M_BYTES_PER_OP, "B",
+		                                            TACH_LOWER_IS_BETTER);
+		if (!ma || !mb || tach_metric_add_sample(ma, (double)allocs / ops) ||
+		    tach_metric_add_sample(mb, (double)abytes / ops))
+			rc = TACH_ENOMEM;
+	}
 	samples_free(&s);
 	free(c.priv);
 	free(c.hists);
@@ -407,6 +429,8 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 			return TACH_EINVAL;
 		}
 	}
+	if (!o->clock)
+		tach_clock_init();
 	tach__instance *inst = NULL;
 	size_t n = 0;
 	int rc = tach__instances(o->threads, &inst, &n);
