@@ -214,6 +214,38 @@ static void warn_unstable(const char *prog, const tach_result *r)
 	}
 }
 
+/* Conditions that make timings unrepresentative, said once on stderr and
+ * kept in the results' context. */
+static void check_machine(const char *prog, tach_result *r)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
+	if (f) {
+		if (fgets(buf, sizeof buf, f)) {
+			buf[strcspn(buf, "\n")] = '\0';
+			tach_kvlist_set(&r->meta.context, "cpu_governor", buf);
+			if (strcmp(buf, "performance"))
+				fprintf(stderr, "%s: warning: CPU frequency governor is '%s', not "
+				                "'performance'; times may drift with the clock speed\n",
+				        prog, buf);
+		}
+		fclose(f);
+	}
+	double load;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &load) == 1) {
+			snprintf(buf, sizeof buf, "%.2f", load);
+			tach_kvlist_set(&r->meta.context, "load_1min", buf);
+			if (ncpu > 0 && load > 0.5 * (double)ncpu)
+				fprintf(stderr, "%s: warning: the machine is busy (load %.2f on %ld CPUs); "
+				                "expect noise\n", prog, load, ncpu);
+		}
+		fclose(f);
+	}
+}
+
 int tach_main_impl(int argc, char **argv, int optimized)
 {
 	const char *prog = argc > 0 ? argv[0] : "bench";
@@ -241,6 +273,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	for (size_t i = 0; i < c.labels.n; i++)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
+	check_machine(prog, r);
 	/* the timer, stated rather than subtracted */
 	tach_clock_init();
 	const tach_clock_info *ci = tach_clock_get();

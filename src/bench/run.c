@@ -410,6 +410,39 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	return rc;
 }
 
+/* Scaling efficiency of each multi-thread instance against the 1-thread
+ * instance of the same function and arguments: throughput_N / (N x
+ * throughput_1), from median times per iteration (each thread runs the
+ * iterations, so throughput_N = N / time_N): time_1 / time_N. */
+static int add_scaling(const tach__instance *inst, size_t n, size_t first_result,
+                       const size_t *result_of, tach_result *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (result_of[i] == (size_t)-1 || inst[i].threads < 2)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			if (result_of[j] == (size_t)-1 || inst[j].threads != 1 ||
+			    inst[j].reg != inst[i].reg || inst[j].arg[0] != inst[i].arg[0] ||
+			    inst[j].arg[1] != inst[i].arg[1])
+				continue;
+			tach_benchmark *bn = out->benchmarks[first_result + result_of[i]];
+			const tach_benchmark *b1 = out->benchmarks[first_result + result_of[j]];
+			const tach_metric *tn = tach_benchmark_metric(bn, TACH_M_TIME);
+			const tach_metric *t1 = tach_benchmark_metric(b1, TACH_M_TIME);
+			double mn, m1;
+			if (!tn || !t1 || tach_stats_median(tn->samples, tn->n_samples, &mn) ||
+			    tach_stats_median(t1->samples, t1->n_samples, &m1) || mn <= 0)
+				break;
+			tach_metric *e = tach_benchmark_add_metric(bn, "scaling_efficiency", "%",
+			                                           TACH_HIGHER_IS_BETTER);
+			if (!e || tach_metric_add_sample(e, 100.0 * m1 / mn))
+				return TACH_ENOMEM;
+			break;
+		}
+	}
+	return 0;
+}
+
 int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_error *err)
 {
 	tach_bench_run_opts defaults;
@@ -434,16 +467,24 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	tach__instance *inst = NULL;
 	size_t n = 0;
 	int rc = tach__instances(o->threads, &inst, &n);
-	size_t total = 0, done = 0;
+	size_t total = 0, done = 0, first = out->n_benchmarks;
+	size_t *result_of = rc ? NULL : malloc((n ? n : 1) * sizeof *result_of);
+	if (!rc && !result_of)
+		rc = TACH_ENOMEM;
 	for (size_t i = 0; !rc && i < n; i++)
 		total += !o->filter || !regexec(&re, inst[i].name, 0, NULL, 0);
 	for (size_t i = 0; !rc && i < n; i++) {
+		result_of[i] = (size_t)-1;
 		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
 			continue;
+		result_of[i] = out->n_benchmarks - first;
 		rc = run_instance(&inst[i], o, out);
 		if (o->progress)
 			o->progress(o->progress_ctx, ++done, total, inst[i].name);
 	}
+	if (!rc)
+		rc = add_scaling(inst, n, first, result_of, out);
+	free(result_of);
 	free(inst);
 	if (o->filter)
 		regfree(&re);
