@@ -139,7 +139,8 @@ Test(monitor, cpu_of_a_busy_loop)
 		if (sc->v[i] > top)
 			top = sc->v[i];
 	}
-	cr_expect_gt(top, 50, "no CPU point above 50 %% (max %.1f)", top);
+	/* a busy loop's share of a core depends on the load beside it */
+	cr_expect_gt(top, 20, "no CPU point above 20 %% (max %.1f)", top);
 	tach_error err;
 	cr_expect_eq(tach_result_validate(r, &err), 0, "%s", err.message);
 	tach_result_free(r);
