@@ -1,0 +1,488 @@
+/* bench_lib.c - tach's C benchmark library (tach/bench.h) against Google
+ * Benchmark on the same workloads, in the same run: loop overhead, ns/op
+ * of three real workloads, the CV of those over 10 repetitions, and the
+ * wall time and run-to-run CV of a 50-benchmark suite at each library's
+ * default settings.  The two benchmark programs (lib_suite_tach,
+ * lib_suite_gbench) are run with JSON output, no shell; tach's is read
+ * with tach_result_read_buffer, Google Benchmark's with jansson.
+ * Printed, never asserted: the machine is shared and noisy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "tach/tach.h"
+#include "bench_util.h"
+
+#ifndef TACH_SUITE_EXE
+#define TACH_SUITE_EXE ""
+#endif
+#ifndef GBENCH_EXE
+#define GBENCH_EXE ""
+#endif
+#ifndef GBENCH_VERSION
+#define GBENCH_VERSION "?"
+#endif
+#ifndef GBENCH_MISSING
+#define GBENCH_MISSING "Google Benchmark was not found when the project was configured"
+#endif
+
+extern char **environ;
+
+#define WORKLOAD_FILTER "^(empty|inc|memcpy_4k|hash64|qsort1k)$"
+#define SUITE_FILTER "^suite_"
+#define MAX_BENCH 64
+#define MAX_SAMPLES 64
+#define MAX_ROUNDS 3
+
+/* The per-repetition times (ns per iteration) of one benchmark in one run
+ * of one program. */
+typedef struct series {
+	char name[64];
+	double ns[MAX_SAMPLES];
+	size_t n;
+} series;
+
+/* One run of one program: its benchmarks in order, its wall time, and
+ * Google Benchmark's report of how its library was built. */
+typedef struct run_out {
+	series b[MAX_BENCH];
+	size_t n;
+	double wall;
+	char build_type[32];
+} run_out;
+
+enum { TOOL_TACH = 0, TOOL_GB = 1 };
+static const char *const tool_name[] = {"tach", "Google Benchmark"};
+
+static series *series_get(run_out *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->b[i].name, name))
+			return &r->b[i];
+	if (r->n == MAX_BENCH)
+		return NULL;
+	series *s = &r->b[r->n++];
+	memset(s, 0, sizeof *s);
+	snprintf(s->name, sizeof s->name, "%s", name);
+	return s;
+}
+
+static void series_add(series *s, double ns)
+{
+	if (s && s->n < MAX_SAMPLES)
+		s->ns[s->n++] = ns;
+}
+
+static double median_of(const double *x, size_t n)
+{
+	double m = 0;
+	tach_stats_median(x, n, &m);
+	return m;
+}
+
+/* Runs argv (a path; no shell), stdout into *out (caller frees), stderr
+ * into a temporary file that is shown only when the program fails, and
+ * the wall time from spawn to reaped into *wall.  Returns 0, or 1 after
+ * printing what went wrong. */
+static int run_program(char *const argv[], char **out, size_t *len, double *wall)
+{
+	FILE *errf = tmpfile();
+	int fd[2];
+	if (!errf || pipe2(fd, O_CLOEXEC) != 0) {
+		fprintf(stderr, "bench_lib: cannot create a pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, fileno(errf), STDERR_FILENO);
+	pid_t pid;
+	double t0 = bench_now();
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if (rc != 0) {
+		close(fd[0]);
+		fclose(errf);
+		fprintf(stderr, "bench_lib: cannot run '%s': %s\n", argv[0], strerror(rc));
+		return 1;
+	}
+	size_t n = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (buf && n + 1 == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+		char sink[4096];
+		ssize_t got = read(fd[0], buf ? buf + n : sink, buf ? cap - 1 - n : sizeof sink);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*wall = bench_now() - t0;
+	if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char st[32], line[512];
+		fprintf(stderr, "bench_lib: '%s' failed (%s); its stderr:\n", argv[0],
+		        buf ? bench_status_text(status, st, sizeof st) : "out of memory");
+		rewind(errf);
+		while (fgets(line, sizeof line, errf))
+			fprintf(stderr, "  %s", line);
+		fclose(errf);
+		free(buf);
+		return 1;
+	}
+	fclose(errf);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* tach's results file: every sample of metric "time" (s) as ns. */
+static int parse_tach(const char *text, size_t len, run_out *r)
+{
+	tach_result *res;
+	tach_error err;
+	memset(&err, 0, sizeof err);
+	if (tach_result_read_buffer(text, len, "lib_suite_tach", &res, &err) != 0) {
+		char msg[512];
+		tach_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "bench_lib: %s\n", msg);
+		return 1;
+	}
+	int bad = 0;
+	for (size_t i = 0; i < res->n_benchmarks; i++) {
+		const tach_benchmark *b = res->benchmarks[i];
+		const tach_metric *m = tach_benchmark_metric(b, TACH_M_TIME);
+		if (b->error || !m) {
+			fprintf(stderr, "bench_lib: tach: '%s' failed: %s\n", b->name,
+			        b->error ? b->error : "no time metric");
+			bad = 1;
+			continue;
+		}
+		series *s = series_get(r, b->name);
+		for (size_t k = 0; k < m->n_samples; k++)
+			series_add(s, m->samples[k] * 1e9);
+	}
+	tach_result_free(res);
+	return bad;
+}
+
+/* Google Benchmark's JSON: the real_time of each repetition (rows with
+ * run_type "iteration"; the "aggregate" rows are its own mean, median,
+ * stddev and cv, which are ignored), grouped by run_name. */
+static int parse_gbench(const char *text, size_t len, run_out *r)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	if (!root) {
+		fprintf(stderr, "bench_lib: lib_suite_gbench:%d:%d: %s\n", jerr.line, jerr.column,
+		        jerr.text);
+		return 1;
+	}
+	const char *bt = json_string_value(json_object_get(json_object_get(root, "context"),
+	                                                   "library_build_type"));
+	snprintf(r->build_type, sizeof r->build_type, "%s", bt ? bt : "unknown");
+	json_t *list = json_object_get(root, "benchmarks");
+	size_t i;
+	json_t *e;
+	int bad = !json_is_array(list);
+	json_array_foreach(list, i, e) {
+		const char *type = json_string_value(json_object_get(e, "run_type"));
+		const char *name = json_string_value(json_object_get(e, "run_name"));
+		const char *unit = json_string_value(json_object_get(e, "time_unit"));
+		if (type && !strcmp(type, "aggregate"))
+			continue;
+		if (json_is_true(json_object_get(e, "error_occurred"))) {
+			fprintf(stderr, "bench_lib: Google Benchmark: '%s' failed: %s\n",
+			        name ? name : "?",
+			        json_string_value(json_object_get(e, "error_message")));
+			bad = 1;
+			continue;
+		}
+		json_t *rt = json_object_get(e, "real_time");
+		if (!name || !unit || !json_is_number(rt)) {
+			bad = 1;
+			continue;
+		}
+		double scale = !strcmp(unit, "ns") ? 1 : !strcmp(unit, "us") ? 1e3
+		             : !strcmp(unit, "ms") ? 1e6 : 1e9;
+		series_add(series_get(r, name), json_number_value(rt) * scale);
+	}
+	if (bad)
+		fprintf(stderr, "bench_lib: unexpected output from lib_suite_gbench\n");
+	json_decref(root);
+	return bad;
+}
+
+/* Runs one program of one tool and parses what it prints into *r. */
+static int run_tool(int tool, char *const argv[], run_out *r)
+{
+	char *text;
+	size_t len;
+	memset(r, 0, sizeof *r);
+	if (run_program(argv, &text, &len, &r->wall))
+		return 1;
+	int rc = tool == TOOL_TACH ? parse_tach(text, len, r) : parse_gbench(text, len, r);
+	free(text);
+	return rc;
+}
+
+/* --------------------------------------------------------------------
+ * Figures 1-3: five workloads, 10 repetitions each, several rounds.
+ */
+
+static const char *const workloads[] = {"empty", "inc", "memcpy_4k", "hash64", "qsort1k"};
+#define N_WORK (sizeof workloads / sizeof workloads[0])
+
+/* Per round and workload: each tool's median ns/op and CV. */
+typedef struct round_fig {
+	double med[2][N_WORK], cv[2][N_WORK];
+	size_t reps[2][N_WORK];
+} round_fig;
+
+static int workloads_round(int round, int quick, round_fig *f, char *build_type, size_t bt_size)
+{
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", WORKLOAD_FILTER, "--repetitions", "10",
+	                     "--max-repetitions", "10", "--format", "json", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" WORKLOAD_FILTER,
+	                   "--benchmark_repetitions=10", "--benchmark_format=json",
+	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
+	static run_out r[2];
+	/* alternate which tool goes first: the machine drifts */
+	for (int k = 0; k < 2; k++) {
+		int tool = (k + round) % 2;
+		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
+			return 1;
+	}
+	snprintf(build_type, bt_size, "%s", r[TOOL_GB].build_type);
+	for (int t = 0; t < 2; t++) {
+		for (size_t w = 0; w < N_WORK; w++) {
+			series *s = series_get(&r[t], workloads[w]);
+			if (!s || !s->n) {
+				fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
+				        workloads[w]);
+				return 1;
+			}
+			f->reps[t][w] = s->n;
+			f->med[t][w] = median_of(s->ns, s->n);
+			f->cv[t][w] = tach_stats_cv(s->ns, s->n);
+		}
+	}
+	return 0;
+}
+
+static const char *met(int ok)
+{
+	return ok ? "met" : "MISSED";
+}
+
+static void print_workloads(const round_fig *f, int rounds)
+{
+	double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS], tc[MAX_ROUNDS], gc[MAX_ROUNDS];
+	printf("\nfigure 1: per-iteration overhead (ns/op, median of the %d rounds' medians)\n",
+	       rounds);
+	printf("%-10s %10s %10s %8s  %-22s  %s\n", "loop", "tach", "GB", "ratio",
+	       "ratio per round", "goal");
+	for (size_t w = 0; w < N_WORK; w++) {
+		if (w == 2) {
+			printf("\nfigure 2: ns/op of three workloads (median of the %d rounds' medians)\n",
+			       rounds);
+			printf("%-10s %10s %10s %8s  %-22s  %s\n", "workload", "tach", "GB", "ratio",
+			       "ratio per round", "goal");
+		}
+		char per[64] = "";
+		size_t pl = 0;
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].med[TOOL_TACH][w];
+			gm[k] = f[k].med[TOOL_GB][w];
+			ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
+			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.3f", k ? " " : "",
+			                       ratio[k]);
+		}
+		double t = median_of(tm, (size_t)rounds), g = median_of(gm, (size_t)rounds);
+		double q = median_of(ratio, (size_t)rounds);
+		char goal[48];
+		if (w < 2)
+			snprintf(goal, sizeof goal, "<= 1.00x %s", met(q <= 1.0));
+		else
+			snprintf(goal, sizeof goal, "within +-2%% %s", met(fabs(q - 1) <= 0.02));
+		/* a loop the compiler removed runs in well under a cycle */
+		if (g < 0.05 && t < 0.05)
+			snprintf(goal, sizeof goal, "n/a: both loops compiled away");
+		else if (g < 0.05)
+			snprintf(goal, sizeof goal, "MISSED: GB's loop compiled away");
+		if (g < 0.05)
+			printf("%-10s %10.3f %10.3f %8s  %-22s  %s\n", workloads[w], t, g, "-", "-",
+			       goal);
+		else
+			printf("%-10s %10.3f %10.3f %7.3fx  %-22s  %s\n", workloads[w], t, g, q, per,
+			       goal);
+	}
+	printf("\nfigure 3: CV of the 10 repetitions (median over the %d rounds)\n", rounds);
+	printf("%-10s %10s %10s  %-36s  %s\n", "workload", "tach", "GB", "tach/GB per round",
+	       "goal");
+	for (size_t w = 2; w < N_WORK; w++) {
+		char per[96] = "";
+		size_t pl = 0;
+		for (int k = 0; k < rounds; k++) {
+			tc[k] = f[k].cv[TOOL_TACH][w];
+			gc[k] = f[k].cv[TOOL_GB][w];
+			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.2f%%/%.2f%%",
+			                       k ? " " : "", tc[k] * 100, gc[k] * 100);
+		}
+		double t = median_of(tc, (size_t)rounds), g = median_of(gc, (size_t)rounds);
+		printf("%-10s %9.2f%% %9.2f%%  %-36s  <= GB %s\n", workloads[w], t * 100, g * 100,
+		       per, met(t <= g));
+	}
+}
+
+/* --------------------------------------------------------------------
+ * Figure 4: the 50-benchmark suite at default settings, several runs.
+ */
+
+static int suite_runs(int runs, int quick)
+{
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", SUITE_FILTER, "--format", "json",
+	                     quick ? "--min-time" : NULL, "2ms", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" SUITE_FILTER,
+	                   "--benchmark_format=json",
+	                   quick ? "--benchmark_min_time=0.02" : NULL, NULL};
+	static run_out r[2][MAX_ROUNDS];
+	double wall[2][MAX_ROUNDS];
+	/* tach GB, GB tach, tach GB ... */
+	for (int k = 0; k < runs; k++) {
+		for (int j = 0; j < 2; j++) {
+			int tool = (j + k) % 2;
+			if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool][k]))
+				return 1;
+			wall[tool][k] = r[tool][k].wall;
+		}
+	}
+	/* per benchmark: each run's estimate (tach: the median of its
+	 * repetitions; GB: its one repetition), the CV of those across runs */
+	double across[2][MAX_BENCH], within[MAX_BENCH];
+	size_t nb = r[TOOL_TACH][0].n;
+	if (nb != r[TOOL_GB][0].n) {
+		fprintf(stderr, "bench_lib: the suites differ: tach has %zu benchmarks, GB %zu\n",
+		        nb, r[TOOL_GB][0].n);
+		return 1;
+	}
+	size_t reps_total = 0;
+	for (size_t i = 0; i < nb; i++) {
+		const char *name = r[TOOL_TACH][0].b[i].name;
+		within[i] = tach_stats_cv(r[TOOL_TACH][0].b[i].ns, r[TOOL_TACH][0].b[i].n);
+		for (int t = 0; t < 2; t++) {
+			double est[MAX_ROUNDS];
+			for (int k = 0; k < runs; k++) {
+				series *s = series_get(&r[t][k], name);
+				if (!s || !s->n) {
+					fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
+					        name);
+					return 1;
+				}
+				est[k] = median_of(s->ns, s->n);
+				if (t == TOOL_TACH)
+					reps_total += s->n;
+			}
+			across[t][i] = tach_stats_cv(est, (size_t)runs);
+		}
+	}
+	double wt = median_of(wall[TOOL_TACH], (size_t)runs);
+	double wg = median_of(wall[TOOL_GB], (size_t)runs);
+	double ct = median_of(across[TOOL_TACH], nb), cg = median_of(across[TOOL_GB], nb);
+	printf("\nfigure 4: a %zu-benchmark suite at %s, %d runs (alternating order)\n", nb,
+	       quick ? "shortened settings (tach 2 ms, GB 0.02 s)" : "default settings", runs);
+	printf("%-36s %10s %10s %8s  %s\n", "", "tach", "GB", "ratio", "goal");
+	printf("%-36s %9.2fs %9.2fs %7.3fx  <= 0.50x %s\n", "wall time (median of the runs)", wt,
+	       wg, wt / wg, met(wt / wg <= 0.5));
+	printf("%-36s %9.2f%% %9.2f%% %7.3fx  <= GB %s\n", "run-to-run CV (median over bench.)",
+	       ct * 100, cg * 100, cg > 0 ? ct / cg : NAN, met(ct <= cg));
+	printf("  wall time per run: tach");
+	for (int k = 0; k < runs; k++)
+		printf(" %.2fs", wall[TOOL_TACH][k]);
+	printf(", GB");
+	for (int k = 0; k < runs; k++)
+		printf(" %.2fs", wall[TOOL_GB][k]);
+	printf("\n  run-to-run CV: per benchmark, the CV over the %d runs of each run's estimate\n"
+	       "  (tach: median of its repetitions; GB: its single repetition), then the median\n"
+	       "  over the %zu benchmarks\n", runs, nb);
+	printf("  tach took %.1f repetitions per benchmark on average (adaptive stop, 10..30);\n"
+	       "  the median CV within one tach run is %.2f%%\n",
+	       (double)reps_total / (double)(nb * (size_t)runs), median_of(within, nb) * 100);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int quick = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			quick = 1;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: %s [--quick]\n\n"
+			       "Compares tach's benchmark library with Google Benchmark on the same\n"
+			       "workloads (about 3 minutes; --quick: a smoke test, shorter repetitions,\n"
+			       "not default settings).\n", argv[0]);
+			return 0;
+		} else {
+			fprintf(stderr, "bench_lib: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!GBENCH_EXE[0]) {
+		fprintf(stderr, "bench_lib: lib_suite_gbench was not built: %s\n"
+		                "bench_lib: install g++ and libbenchmark-dev, then reconfigure "
+		                "(meson setup --reconfigure build)\n", GBENCH_MISSING);
+		return 2;
+	}
+	if (access(GBENCH_EXE, X_OK) != 0 || access(TACH_SUITE_EXE, X_OK) != 0) {
+		fprintf(stderr, "bench_lib: '%s' or '%s' is missing: run ninja -C build first\n",
+		        TACH_SUITE_EXE, GBENCH_EXE);
+		return 2;
+	}
+	int rounds = quick ? 1 : 3, runs = quick ? 2 : 3;
+	double t0 = bench_now();
+	round_fig f[MAX_ROUNDS];
+	char build_type[32] = "unknown";
+	for (int k = 0; k < rounds; k++)
+		if (workloads_round(k, quick, &f[k], build_type, sizeof build_type))
+			return 1;
+
+	printf("bench_lib (%s): tach %s vs Google Benchmark %s, same workloads, same run\n",
+	       quick ? "quick: shorter repetitions, not default settings" : "full",
+	       TACH_VERSION_STRING, GBENCH_VERSION);
+	printf("Google Benchmark: Debian's libbenchmark %s (built as a %s library per its own "
+	       "report, library_build_type \"%s\")\n", GBENCH_VERSION, build_type, build_type);
+	printf("both programs: gcc/g++ -O2, the same workload code (lib_suite_work.h); time = wall\n"
+	       "time per iteration (tach: metric time; GB: real_time); ratio = tach / GB\n"
+	       "figures 1-3: %d round%s, order alternating, of 10 repetitions per workload;\n"
+	       "repetition length: %s\n",
+	       rounds, rounds > 1 ? "s" : "",
+	       quick ? "tach 10 ms (default), GB 0.05 s (not its default)"
+	             : "each library's default (tach 10 ms, GB 0.5 s)");
+	print_workloads(f, rounds);
+	fflush(stdout);
+	if (suite_runs(runs, quick))
+		return 1;
+	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
+	return 0;
+}

@@ -1,0 +1,122 @@
+/* lib_suite_tach.c - the workloads of bench_lib written with tach's C
+ * benchmark library: the loop overhead (empty, inc), three real workloads
+ * (memcpy_4k, hash64, qsort1k) and a 50-benchmark suite (suite_*).
+ * lib_suite_gbench.cc is the same file for Google Benchmark; the code
+ * that is timed lives in lib_suite_work.h, shared by both.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tach/bench.h>
+
+#include "lib_suite_work.h"
+
+/* Figure 1: what one iteration of the loop costs. */
+TACH_BENCH(empty)
+{
+	while (tach_loop(s)) {
+	}
+}
+
+TACH_BENCH(inc)
+{
+	uint64_t x = 0;
+	while (tach_loop(s)) {
+		x++;
+		tach_do_not_optimize(x);
+	}
+}
+
+/* Figure 2: three real workloads. */
+TACH_BENCH(memcpy_4k)
+{
+	work_init();
+	while (tach_loop(s)) {
+		memcpy(WORK_DST, WORK_SRC, 4096);
+		tach_clobber();
+	}
+}
+
+TACH_BENCH(hash64)
+{
+	work_init();
+	while (tach_loop(s)) {
+		uint64_t h = work_fnv1a(WORK_SRC, 64);
+		tach_do_not_optimize(h);
+	}
+}
+
+/* The copy is inside the loop (and timed) on both sides. */
+TACH_BENCH(qsort1k)
+{
+	int a[WORK_QSORT_N];
+	work_init();
+	while (tach_loop(s)) {
+		memcpy(a, work_ints, sizeof a);
+		qsort(a, WORK_QSORT_N, sizeof a[0], work_cmp_int);
+		tach_clobber();
+	}
+}
+
+/* Figure 4: the suite, 5 families x 10 sizes. */
+TACH_BENCH(suite_memcpy, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	work_init();
+	while (tach_loop(s)) {
+		memcpy(WORK_DST, WORK_SRC, n);
+		tach_clobber();
+	}
+}
+
+TACH_BENCH(suite_memset, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	work_init();
+	while (tach_loop(s)) {
+		memset(WORK_DST, 'x', n);
+		tach_clobber();
+	}
+}
+
+TACH_BENCH(suite_fnv1a, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	work_init();
+	while (tach_loop(s)) {
+		uint64_t h = work_fnv1a(WORK_SRC, n);
+		tach_do_not_optimize(h);
+	}
+}
+
+TACH_BENCH(suite_qsort, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	int *a = malloc(n * sizeof *a);
+	if (!a) {
+		tach_skip_with_error(s, "out of memory");
+		return;
+	}
+	work_init();
+	while (tach_loop(s)) {
+		memcpy(a, work_ints, n * sizeof *a);
+		qsort(a, n, sizeof *a, work_cmp_int);
+		tach_clobber();
+	}
+	free(a);
+}
+
+TACH_BENCH(suite_sum, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	work_init();
+	while (tach_loop(s)) {
+		int64_t sum = 0;
+		for (size_t i = 0; i < n; i++)
+			sum += work_ints[i];
+		tach_do_not_optimize(sum);
+	}
+}
+
+TACH_MAIN()
