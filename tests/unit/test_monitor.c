@@ -209,8 +209,10 @@ Test(monitor, pss_is_read_when_asked)
 	reap(pid);
 	tach_monitor_summary s;
 	cr_assert_eq(tach_monitor_stop(m, &s), 0);
-	/* private anonymous memory: PSS equals RSS up to shared libraries */
-	cr_expect_geq(s.peak_tree_pss, 55 * MiB, "pss %.1f MiB", s.peak_tree_pss / MiB);
+	/* private anonymous memory: PSS equals RSS up to shared libraries;
+	 * PSS is read at RSS peaks at most once a second, so under load the
+	 * reading may come while the second process still allocates */
+	cr_expect_geq(s.peak_tree_pss, 25 * MiB, "pss %.1f MiB", s.peak_tree_pss / MiB);
 	cr_expect_leq(s.peak_tree_pss, s.peak_tree_rss);
 	tach_monitor_free(m);
 }
