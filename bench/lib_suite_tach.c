@@ -15,14 +15,14 @@
 /* Figure 1: what one iteration of the loop costs. */
 TACH_BENCH(empty)
 {
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 	}
 }
 
 TACH_BENCH(inc)
 {
 	uint64_t x = 0;
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		x++;
 		tach_do_not_optimize(x);
 	}
@@ -32,7 +32,7 @@ TACH_BENCH(inc)
 TACH_BENCH(memcpy_4k)
 {
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		memcpy(WORK_DST, WORK_SRC, 4096);
 		tach_clobber();
 	}
@@ -41,7 +41,7 @@ TACH_BENCH(memcpy_4k)
 TACH_BENCH(hash64)
 {
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		uint64_t h = work_fnv1a(WORK_SRC, 64);
 		tach_do_not_optimize(h);
 	}
@@ -52,7 +52,7 @@ TACH_BENCH(qsort1k)
 {
 	int a[WORK_QSORT_N];
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		memcpy(a, work_ints, sizeof a);
 		qsort(a, WORK_QSORT_N, sizeof a[0], work_cmp_int);
 		tach_clobber();
@@ -64,7 +64,7 @@ TACH_BENCH(suite_memcpy, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		memcpy(WORK_DST, WORK_SRC, n);
 		tach_clobber();
 	}
@@ -74,7 +74,7 @@ TACH_BENCH(suite_memset, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		memset(WORK_DST, 'x', n);
 		tach_clobber();
 	}
@@ -84,7 +84,7 @@ TACH_BENCH(suite_fnv1a, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size"
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		uint64_t h = work_fnv1a(WORK_SRC, n);
 		tach_do_not_optimize(h);
 	}
@@ -99,7 +99,7 @@ TACH_BENCH(suite_qsort, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
 		return;
 	}
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		memcpy(a, work_ints, n * sizeof *a);
 		qsort(a, n, sizeof *a, work_cmp_int);
 		tach_clobber();
@@ -111,7 +111,7 @@ TACH_BENCH(suite_sum, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	work_init();
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		int64_t sum = 0;
 		for (size_t i = 0; i < n; i++)
 			sum += work_ints[i];

@@ -27,7 +27,7 @@ TACH_BENCH(bm_hash_insert_lookup, .args = TACH_ARGS(1000, 100000), .arg_names = 
 	node **table = calloc(BUCKETS, sizeof *table);
 	node *all = NULL;
 	uint64_t k = 0;
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		/* one insert (one allocation) and one lookup per iteration */
 		uint64_t key = mix(k++ % n);
 		node *e = malloc(sizeof *e);

@@ -27,7 +27,7 @@ static int pop(uint64_t *v)
 TACH_BENCH(bm_ring_push_pop, .latency = 1)
 {
 	uint64_t v = 0;
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		push(v);
 		pop(&v);
 		tach_do_not_optimize(v);

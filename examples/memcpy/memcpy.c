@@ -15,7 +15,7 @@ TACH_BENCH(bm_memcpy, .range_lo = 64, .range_hi = 1 << 20, .range_mult = 16,
 		tach_skip_with_error(s, "out of memory");
 	} else {
 		memset(src, 'x', n);
-		while (tach_loop(s)) {
+		TACH_LOOP(s) {
 			memcpy(dst, src, n);
 			tach_clobber();
 		}

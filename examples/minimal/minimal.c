@@ -18,7 +18,7 @@ static uint64_t fib(unsigned n)
 
 TACH_BENCH(bm_fib)
 {
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		uint64_t v = fib(30);
 		tach_do_not_optimize(v);
 	}

@@ -11,7 +11,7 @@ static uint64_t counter;
 
 TACH_BENCH(bm_mutex_counter, .threads = TACH_THREADS(1, 2, 4))
 {
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
 		pthread_mutex_lock(&lock);
 		counter++;
 		pthread_mutex_unlock(&lock);

@@ -65,6 +65,27 @@ int tach__loop_edge(tach_state *s)
 	return 0;
 }
 
+/* TACH_LOOP: the first edge, then the whole count in one batch (or one
+ * iteration at a time in latency mode, where every edge is a reading). */
+uint64_t tach__loop_begin(tach_state *s)
+{
+	tach__state_priv *p = s->priv;
+	if (!tach__loop_edge(s))
+		return 0;
+	if (p->hist)
+		return 1;
+	uint64_t n = s->left + 1; /* the edge counted this iteration */
+	s->left = 0;
+	return n;
+}
+
+uint64_t tach__loop_next(tach_state *s)
+{
+	/* s->left is 0: this is the closing edge, or in latency mode the
+	 * edge between two iterations */
+	return tach__loop_edge(s) ? 1 : 0;
+}
+
 void tach_pause(tach_state *s)
 {
 	tach__state_priv *p = s->priv;

@@ -290,3 +290,40 @@ Test(bench, latency_mode_percentiles)
 	cr_expect(fabs(mx->samples[2] - 100e-6) <= 0.5e-6, "max %g (pauses excluded)", mx->samples[2]);
 	tach_result_free(r);
 }
+
+/* TACH_LOOP: the same accounting as tach_loop, with a register counter. */
+TACH_BENCH(bm_fast_loop)
+{
+	TACH_LOOP(s)
+		fake_now += cost;
+}
+
+static uint64_t lat_j;
+TACH_BENCH(bm_fast_latency, .latency = 1, .repetitions = 3, .min_time = 0.001)
+{
+	TACH_LOOP(s) {
+		fake_now += 1e-6 * (double)(lat_j++ % 100 + 1);
+	}
+}
+
+Test(bench, tach_loop_macro_counts_like_the_function)
+{
+	tach_result *r = run("^bm_fast_loop$", NULL);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	cr_expect_eq(t->iterations[0], 14680);
+	cr_expect_float_eq(t->samples[0], cost, 1e-15);
+	tach_result_free(r);
+
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.repetitions = 3;
+	o.max_repetitions = 3;
+	r = run("^bm_fast_latency$", &o);
+	const tach_metric *mx = tach_benchmark_metric(r->benchmarks[0], "latency_max");
+	const tach_metric *p50 = tach_benchmark_metric(r->benchmarks[0], "latency_p50");
+	cr_assert(mx && p50);
+	cr_expect(fabs(mx->samples[2] - 100e-6) <= 0.5e-6, "max %g", mx->samples[2]);
+	cr_expect(fabs(p50->samples[2] - 50e-6) <= 1.5e-6, "p50 %g", p50->samples[2]);
+	tach_result_free(r);
+}
