@@ -199,6 +199,9 @@ typedef struct tach_bench_run_opts {
 	 * active): start counting; stop and read the totals.  NULL: no pass. */
 	void (*alloc_start)(void);
 	void (*alloc_stop)(uint64_t *allocs, uint64_t *bytes);
+	/* Hardware/software counters (tach/counters.h) read over one more
+	 * untimed call, reported per iteration; NULL: no pass.  Borrowed. */
+	struct tach_counter_set *counters;
 	/* Clock for tests: returns seconds; NULL = the benchmark timer. */
 	double (*clock)(void *ctx);
 	void *clock_ctx;

@@ -101,6 +101,13 @@ TACH_API int tach_counters_open(tach_counter_set *s, pid_t pid, char *why,
  * (never -ESRCH). */
 TACH_API int tach_counters_open_children(tach_counter_set *s, char *why, size_t size);
 
+/* Opens the events on the calling thread, counting from now: for
+ * in-process work such as a benchmark loop.  Threads the caller creates
+ * afterwards are counted too (inherit), once they have exited.  Same
+ * return values and `why` as tach_counters_open; read with
+ * tach_counters_read, which closes. */
+TACH_API int tach_counters_open_self(tach_counter_set *s, char *why, size_t size);
+
 /* Reads the events opened by tach_counters_open into vals[0..n) (in the
  * set's order; n may be smaller or larger than the set, extra entries are
  * zeroed and invalid), then closes them, ready for the next open.  Call it

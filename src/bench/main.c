@@ -15,6 +15,7 @@
 #include "tach/tach.h"
 #include "tach/bench.h"
 #include "tach/clock.h"
+#include "tach/counters.h"
 #include "bench/alloc_count.h"
 
 static const char usage[] =
@@ -33,12 +34,15 @@ static const char usage[] =
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
 	"  --no-alloc          skip the pass that counts allocations per iteration\n"
+	"  --counters LIST     perf events per iteration in an extra pass, e.g.\n"
+	"                      instructions,cycles,branch-misses,cache-misses,task-clock\n"
 	"  --help              this text\n";
 
 typedef struct cli {
 	tach_bench_run_opts o;
 	int list, format; /* 0 text, 1 json, 2 csv */
 	int no_alloc;
+	tach_counter_set *counters;
 	const char *out;
 	tach_kvlist labels;
 	int threads[65];
@@ -122,6 +126,12 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->format = !strcmp(v, "text") ? 0 : !strcmp(v, "json") ? 1 : !strcmp(v, "csv") ? 2 : -1;
 			if (c->format < 0)
 				rc = bad(prog, name, v, "use text, json or csv");
+		} else if (!strcmp(name, "--counters")) {
+			tach_error e;
+			tach_counters_free(c->counters);
+			c->counters = NULL;
+			if (tach_counters_parse(v, &c->counters, &e))
+				rc = bad(prog, name, v, e.message);
 		} else if (!strcmp(name, "--out")) {
 			c->out = v;
 		} else if (!strcmp(name, "--label")) {
@@ -274,6 +284,17 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
 	check_machine(prog, r);
+	if (c.counters) {
+		/* say once which events cannot be counted here, and why */
+		char why[512];
+		if (tach_counters_open_self(c.counters, why, sizeof why) >= 0) {
+			tach_counter_value v[32];
+			tach_counters_read(c.counters, v, 32);
+		}
+		if (why[0])
+			fprintf(stderr, "%s: counters: %s\n", prog, why);
+		c.o.counters = c.counters;
+	}
 	/* the timer, stated rather than subtracted */
 	tach_clock_init();
 	const tach_clock_info *ci = tach_clock_get();
@@ -321,6 +342,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		}
 	}
 	tach_result_free(r);
+	tach_counters_free(c.counters);
 	tach_kvlist_release(&c.labels);
 	if (fflush(stdout) || ferror(stdout))
 		status = 2;

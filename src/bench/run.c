@@ -20,6 +20,7 @@
 
 #include "tach/bench.h"
 #include "tach/clock.h"
+#include "tach/counters.h"
 #include "tach/histogram.h"
 #include "tach/stats.h"
 #include "bench/internal.h"
@@ -386,6 +387,16 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		o->alloc_stop(&allocs, &abytes);
 		counted = 1;
 	}
+	/* counters: one more call with the events open, never timed */
+	tach_counter_value cv[32];
+	int n_cv = 0;
+	if (!rc && !error && s.n && o->counters) {
+		c.iters = iters;
+		if (tach_counters_open_self(o->counters, NULL, 0) >= 0) {
+			rc = run_call(&c, &t);
+			n_cv = tach_counters_read(o->counters, cv, 32) >= 0 ? 1 : 0;
+		}
+	}
 	char err_copy[256] = "";
 	if (error)
 		snprintf(err_copy, sizeof err_copy, "%s", error);
@@ -393,6 +404,20 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		bo->teardown(&setup_state);
 	if (!rc)
 		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	if (!rc && n_cv) {
+		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
+		double ops = (double)iters * (double)in->threads;
+		size_t k = tach_counters_count(o->counters);
+		for (size_t i = 0; !rc && i < k && i < 32; i++) {
+			if (!cv[i].valid)
+				continue;
+			tach_metric *m = tach_benchmark_add_metric(b, tach_counters_metric(o->counters, i),
+			                                           tach_counters_unit(o->counters, i),
+			                                           TACH_LOWER_IS_BETTER);
+			if (!m || tach_metric_add_sample(m, cv[i].value / ops))
+				rc = TACH_ENOMEM;
+		}
+	}
 	if (!rc && counted) {
 		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
 		double ops = (double)iters * (double)in->threads;

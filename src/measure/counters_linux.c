@@ -347,6 +347,9 @@ static int injected(const char *env, const ev_def *def)
 }
 
 /* One perf_event_open; the fd or -errno. */
+/* 1 while tach_counters_open_self opens: count from now, not from exec */
+static int counting_self;
+
 static int open_event(const ev_def *d, pid_t pid, int user_only, int inject)
 {
 	if (inject)
@@ -359,8 +362,8 @@ static int open_event(const ev_def *d, pid_t pid, int user_only, int inject)
 	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
 	/* Counting starts at the child's exec, not now: the setup between
 	 * fork and exec is tach's, not the command's. */
-	a.disabled = 1;
-	a.enable_on_exec = 1;
+	a.disabled = counting_self ? 0 : 1;
+	a.enable_on_exec = counting_self ? 0 : 1;
 	/* Children, threads and their descendants count too; their counts are
 	 * added to ours when they exit. */
 	a.inherit = 1;
@@ -473,6 +476,20 @@ int tach_counters_open_children(tach_counter_set *s, char *why, size_t size)
 	 * only the inherited copies in children that exec ever count, and
 	 * the kernel adds them to ours as each child exits. */
 	return open_all(s, 0, why, size);
+}
+
+int tach_counters_open_self(tach_counter_set *s, char *why, size_t size)
+{
+	if (why && size)
+		why[0] = '\0';
+	if (!s || s->open)
+		return TACH_EINVAL;
+	/* Enabled at once on the calling thread; threads it creates later
+	 * inherit the events, and their counts join ours when they exit. */
+	counting_self = 1;
+	int rc = open_all(s, 0, why, size);
+	counting_self = 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------

@@ -327,3 +327,33 @@ Test(bench, tach_loop_macro_counts_like_the_function)
 	cr_expect(fabs(p50->samples[2] - 50e-6) <= 1.5e-6, "p50 %g", p50->samples[2]);
 	tach_result_free(r);
 }
+
+#include "tach/counters.h"
+
+Test(bench, counters_pass_per_iteration)
+{
+	setenv("TACH_COUNTERS_FAIL", "instructions:ENOENT", 1);
+	tach_counter_set *cs;
+	tach_error err;
+	cr_assert_eq(tach_counters_parse("instructions,task-clock", &cs, &err), 0, "%s", err.message);
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_sum/100000$";
+	o.warmup = (size_t)-1;
+	o.counters = cs;
+	tach_result *r = tach_result_new();
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	const tach_benchmark *b = r->benchmarks[0];
+	const tach_metric *tc = tach_benchmark_metric(b, "task_clock");
+	const tach_metric *t = tach_benchmark_metric(b, "time");
+	cr_assert(tc, "software events work everywhere");
+	cr_expect_null(tach_benchmark_metric(b, "instructions"), "unavailable: not reported");
+	double med;
+	tach_stats_median(t->samples, t->n_samples, &med);
+	/* CPU per iteration of a single-threaded loop: close to its wall time
+	 * (loose: preemption only adds wall time) */
+	cr_expect(tc->samples[0] > 0.2 * med && tc->samples[0] < 1.5 * med, "task-clock %g vs time %g",
+	          tc->samples[0], med);
+	tach_result_free(r);
+	tach_counters_free(cs);
+}
