@@ -150,6 +150,10 @@ TACH_API uint64_t tach_iterations(const tach_state *s);
 TACH_API int tach_thread_index(const tach_state *s);
 TACH_API int tach_threads(const tach_state *s);
 
+/* The seed of this run (--seed, default 1): derive random test data from
+ * it so that runs are reproducible and a different seed is a choice. */
+TACH_API uint64_t tach_seed(const tach_state *s);
+
 /* Work done in this call, for throughput: items/s and bytes/s are the
  * totals over all threads divided by the wall time. */
 TACH_API void tach_set_items(tach_state *s, uint64_t items);
@@ -194,6 +198,8 @@ typedef struct tach_bench_run_opts {
 	/* Called after each benchmark instance finishes (progress). */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *name);
 	void *progress_ctx;
+	int latency;    /* latency mode for every benchmark (--latency) */
+	uint64_t seed;  /* what tach_seed() returns (--seed); 0 means 1 */
 	/* Allocation counting for a separate, untimed pass after the
 	 * repetitions (libtach_main sets these when its malloc interposer is
 	 * active): start counting; stop and read the totals.  NULL: no pass. */

@@ -30,6 +30,7 @@ typedef struct tach__state_priv {
 	int used_loop; /* the function itself reached tach_loop() */
 	int64_t arg[2];
 	int thread, threads;
+	uint64_t seed;
 	pthread_barrier_t *barrier;
 	uint64_t items, bytes;
 	int items_set, bytes_set;

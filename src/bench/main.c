@@ -34,6 +34,8 @@ static const char usage[] =
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
 	"  --no-alloc          skip the pass that counts allocations per iteration\n"
+	"  --latency           time every iteration (percentiles; adds a clock read each)\n"
+	"  --seed N            the seed tach_seed() gives the benchmarks (default 1)\n"
 	"  --counters LIST     perf events per iteration in an extra pass, e.g.\n"
 	"                      instructions,cycles,branch-misses,cache-misses,task-clock\n"
 	"  --help              this text\n";
@@ -78,7 +80,7 @@ static int parse_args(cli *c, int argc, char **argv)
 			v = a + (eq - name) + 1;
 		}
 		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h") ||
-		           !strcmp(name, "--no-alloc");
+		           !strcmp(name, "--no-alloc") || !strcmp(name, "--latency");
 		if (!flag && !v) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
@@ -94,6 +96,12 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->list = 1;
 		} else if (!strcmp(name, "--no-alloc")) {
 			c->no_alloc = 1;
+		} else if (!strcmp(name, "--latency")) {
+			c->o.latency = 1;
+		} else if (!strcmp(name, "--seed")) {
+			size_t seed;
+			rc = parse_count(prog, name, v, &seed);
+			c->o.seed = seed;
 		} else if (!strcmp(name, "--filter")) {
 			c->o.filter = v;
 		} else if (!strcmp(name, "--min-time")) {
@@ -284,6 +292,9 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
 	check_machine(prog, r);
+	char seed_s[32];
+	snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)(c.o.seed ? c.o.seed : 1));
+	tach_kvlist_set(&r->meta.context, "seed", seed_s);
 	if (c.counters) {
 		/* say once which events cannot be counted here, and why */
 		char why[512];

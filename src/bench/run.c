@@ -85,6 +85,7 @@ static int run_call(call *c, double *elapsed)
 		p->arg[1] = c->in->arg[1];
 		p->thread = t;
 		p->threads = nt;
+		p->seed = c->o->seed;
 		p->barrier = nt > 1 ? &c->barrier : NULL;
 		if (c->hists) {
 			tach_histogram_reset(&c->hists[t]);
@@ -337,7 +338,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	c.in = in;
 	c.o = o;
 	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
-	if (bo->latency) {
+	if (bo->latency || o->latency) {
 		c.hists = malloc((size_t)in->threads * sizeof *c.hists);
 		for (int t = 0; c.hists && t < in->threads; t++)
 			tach_histogram_init(&c.hists[t]);
@@ -353,6 +354,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	sp.arg[0] = in->arg[0];
 	sp.arg[1] = in->arg[1];
 	sp.threads = in->threads;
+	sp.seed = o->seed;
 	tach_state setup_state = {0, &sp};
 	if (bo->setup)
 		bo->setup(&setup_state);

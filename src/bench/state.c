@@ -111,6 +111,11 @@ int64_t tach_arg(const tach_state *s, int which)
 	return which == 0 || which == 1 ? s->priv->arg[which] : 0;
 }
 
+uint64_t tach_seed(const tach_state *s)
+{
+	return s->priv->seed ? s->priv->seed : 1;
+}
+
 uint64_t tach_iterations(const tach_state *s)
 {
 	return s->priv->iterations;
