@@ -198,3 +198,40 @@ Test(alloc, compiled_out_under_sanitizers)
 	cr_expect_eq(bytes, 0);
 #endif
 }
+
+/* ---- through the benchmark library: exactly k allocations of b bytes
+ * per iteration come out as allocs_per_op = k and bytes_per_op = k b ---- */
+
+#include "tach/bench.h"
+#include "tach/result.h"
+
+TACH_BENCH(bm_three_allocs, .repetitions = 3, .min_time = 0.001)
+{
+	TACH_LOOP(s) {
+		for (int k = 0; k < 3; k++) {
+			void *p = my_malloc(40);
+			tach_do_not_optimize(p);
+			my_free(p);
+		}
+	}
+}
+
+Test(alloc, benchmark_allocs_per_op_exact)
+{
+	need_interposer();
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_three_allocs$";
+	o.warmup = (size_t)-1;
+	o.alloc_start = tach__alloc_count_start;
+	o.alloc_stop = tach__alloc_count_stop;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	const tach_metric *a = tach_benchmark_metric(r->benchmarks[0], "allocs_per_op");
+	const tach_metric *b = tach_benchmark_metric(r->benchmarks[0], "bytes_per_op");
+	cr_assert(a && b);
+	cr_expect_eq(a->samples[0], 3.0, "allocs/op %g", a->samples[0]);
+	cr_expect_eq(b->samples[0], 120.0, "bytes/op %g", b->samples[0]);
+	tach_result_free(r);
+}

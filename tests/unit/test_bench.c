@@ -162,16 +162,27 @@ Test(bench, errors_are_reported_not_crashes)
 
 /* ---- real clock ---- */
 
-static _Atomic int arrived;
+/* The barrier: every thread of a call arrives before any starts its loop,
+ * so at each thread's first iteration the arrivals of this call are
+ * complete (a multiple of the thread count). */
+static _Atomic int arrived, early;
 TACH_BENCH(bm_threads, .threads = TACH_THREADS(1, 4), .repetitions = 3, .min_time = 0.001)
 {
-	arrived++;
+	int first = 1;
+	if (tach_threads(s) == 4)
+		arrived++; /* only the 4-thread calls: a multiple of 4 after each */
 	uint64_t x = 0;
-	while (tach_loop(s)) {
+	TACH_LOOP(s) {
+		if (first) {
+			if (tach_threads(s) == 4 && arrived % 4)
+				early++;
+			first = 0;
+		}
 		x += (uint64_t)tach_thread_index(s);
 		tach_do_not_optimize(x);
 	}
-	tach_set_items(s, tach_iterations(s));
+	/* per-thread accounting: thread i reports (i + 1) items per iteration */
+	tach_set_items(s, tach_iterations(s) * (uint64_t)(tach_thread_index(s) + 1));
 }
 
 Test(bench, threads_start_together_and_sum_throughput)
@@ -186,10 +197,15 @@ Test(bench, threads_start_together_and_sum_throughput)
 	cr_assert_eq(r->n_benchmarks, 2);
 	cr_expect_str_eq(r->benchmarks[1]->name, "bm_threads/threads:4");
 	cr_expect_str_eq(tach_kvlist_get(&r->benchmarks[1]->params, "threads"), "4");
-	cr_expect_eq(arrived % 1, 0);
+	cr_expect_eq(early, 0, "%d threads started before the others arrived", early);
 	const tach_metric *ips = tach_benchmark_metric(r->benchmarks[1], "items_per_second");
-	cr_assert(ips);
-	cr_expect_gt(ips->samples[0], 0);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[1], "time");
+	cr_assert(ips && t);
+	/* items summed over threads: 1 + 2 + 3 + 4 = 10 per iteration, over
+	 * the same wall time the time per iteration comes from */
+	cr_expect_float_eq(ips->samples[0] * t->samples[0], 10.0, 1e-9);
+	cr_assert(tach_benchmark_metric(r->benchmarks[1], "scaling_efficiency"));
+	cr_expect_null(tach_benchmark_metric(r->benchmarks[0], "scaling_efficiency"));
 	tach_result_free(r);
 }
 
