@@ -219,6 +219,50 @@ static void print_table(const tach_result *r)
 	}
 }
 
+/* The clock's own cost beside latency figures, and the throughput of
+ * each multi-thread benchmark against its 1-thread run. */
+static void print_notes(const tach_result *r)
+{
+	int latency = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		latency |= tach_benchmark_metric(r->benchmarks[i], TACH_M_LATENCY_P50) != NULL;
+	if (latency) {
+		const tach_clock_info *ci = tach_clock_get();
+		printf("\nlatency figures include one reading of the timer per iteration "
+		       "(%s, %.1f ns each)\n", ci->source, ci->overhead * 1e9);
+	}
+	int header = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		const tach_metric *e = tach_benchmark_metric(b, "scaling_efficiency");
+		const char *th = tach_kvlist_get(&b->params, "threads");
+		if (!th)
+			continue;
+		if (!header) {
+			printf("\nscaling: iterations/s of all threads; efficiency = throughput_N / (N x throughput_1)\n");
+			header = 1;
+		}
+		const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+		double med = 0;
+		if (t)
+			tach_stats_median(t->samples, t->n_samples, &med);
+		char thr[48] = "-";
+		if (med > 0) {
+			double ops = atof(th) / med;
+			tach_scale sc = tach_scale_for("/s", ops, 0);
+			char num[32];
+			tach_format_scaled(num, sizeof num, ops, sc);
+			snprintf(thr, sizeof thr, "%s %s", num, sc.unit);
+		}
+		char eff[32] = "(the baseline)";
+		if (e && e->n_samples)
+			snprintf(eff, sizeof eff, "efficiency %.1f %%", e->samples[0]);
+		else if (strcmp(th, "1"))
+			snprintf(eff, sizeof eff, "-");
+		printf("  %-40s %12s  %s\n", b->name, thr, eff);
+	}
+}
+
 static void warn_unstable(const char *prog, const tach_result *r)
 {
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
@@ -332,6 +376,19 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		fprintf(stderr, "%s: %s\n", prog, err.message[0] ? err.message : tach_strerror(rc));
 		status = 2;
 	} else {
+		/* unstable benchmarks are flagged in every output: the table marks
+		 * them, the results file lists them in its context */
+		char list[1024] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < r->n_benchmarks; i++) {
+			const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+			if (t && (tach_stats_cv(t->samples, t->n_samples) > 0.05 || t->n_samples < 5) &&
+			    len < sizeof list)
+				len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? "," : "",
+				                        r->benchmarks[i]->name);
+		}
+		if (len)
+			tach_kvlist_set(&r->meta.context, "unstable", list);
 		if (c.format == 1) {
 			rc = tach_result_write(r, stdout, &err);
 		} else if (c.format == 2) {
@@ -339,6 +396,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 			rc = tach_report_summary(stdout, &in, 1, TACH_REPORT_CSV, NULL);
 		} else {
 			print_table(r);
+			print_notes(r);
 		}
 		warn_unstable(prog, r);
 		for (size_t i = 0; i < r->n_benchmarks; i++)
