@@ -9,6 +9,7 @@
 #include "tach/units.h"
 #include "tach/report.h"
 #include "tach/run.h"
+#include "tach/import.h"
 #include "tach/monitor.h"
 #include "tach/counters.h"
 #include "tach/histogram.h"

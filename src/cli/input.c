@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
+#include "tach/import.h"
 #include "cli/cli.h"
 #include "cli/input.h"
 
@@ -12,7 +13,7 @@ int cli_read_results(const char *path, tach_result **out)
 {
 	tach_error err;
 	const char *shown = strcmp(path, "-") ? path : "(stdin)";
-	int rc = tach_result_read_file(path, out, &err);
+	int rc = tach_import_file(path, NULL, out, &err);
 	if (rc == 0)
 		return 0;
 	char msg[512];

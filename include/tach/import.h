@@ -1,0 +1,36 @@
+/* import.h - reading other tools' results into tach's model, with the
+ * format detected from the content (or forced by name). */
+#ifndef TACH_IMPORT_H
+#define TACH_IMPORT_H
+
+#include <stddef.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The names of the importable formats, i = 0, 1, ... until NULL:
+ * "tach", "google-benchmark", "hyperfine". */
+TACH_API const char *tach_import_format_name(size_t i);
+
+/* Reads results in any known format from memory.  `from` forces a format
+ * by name (NULL: detect from the content).  On success *out is a new
+ * result set (caller frees with tach_result_free); on failure *out is
+ * NULL and err holds file (`name`), line, column where known, and why:
+ * TACH_EPARSE (not valid JSON), TACH_EFORMAT (a format tach does not
+ * know, or a file without results), TACH_EINVAL (unknown `from`),
+ * TACH_EVERSION, TACH_ENOMEM. */
+TACH_API int tach_import_buffer(const char *data, size_t len, const char *name,
+                                const char *from, tach_result **out, tach_error *err);
+
+/* The same from a path ("-": standard input); -errno when unreadable. */
+TACH_API int tach_import_file(const char *path, const char *from, tach_result **out,
+                              tach_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
