@@ -8,6 +8,8 @@
 const cli_cmd cli_commands[] = {
 	{"run", cmd_run, "COMMAND...", "benchmark whole commands: time, CPU and memory of the process tree",
 	 cmd_run_details, cmd_run_opts, NULL},
+	{"import", cmd_import, "FILE...", "read other tools' results into a tach results file",
+	 cmd_import_details, cmd_import_opts, NULL},
 	{"show", cmd_show, "FILE...", "print a readable summary of results files",
 	 cmd_show_details, cmd_show_opts, NULL},
 	{"monitor", cmd_monitor, "(--pid PID | -- COMMAND...)",

@@ -16,6 +16,10 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_monitor_opts[];
 extern const char cmd_monitor_details[];
 
+int cmd_import(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_import_opts[];
+extern const char cmd_import_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

@@ -481,3 +481,36 @@ Test(cli_run, monitor_keeps_series_per_run)
 	unlink(json);
 	run_free(&r);
 }
+
+Test(cli, import_and_show_other_tools_files)
+{
+	const char *gb = temp_file(
+		"{\"context\": {\"host_name\": \"h\"}, \"benchmarks\": ["
+		"{\"name\": \"BM_x\", \"run_name\": \"BM_x\", \"run_type\": \"iteration\", \"iterations\": 10,"
+		" \"real_time\": 5, \"cpu_time\": 5, \"time_unit\": \"ns\"}]}", ".json");
+	const char *hf = temp_file(
+		"{\"results\": [{\"command\": \"sleep 0.1\", \"times\": [0.1, 0.11, 0.12],"
+		" \"user\": 0.001, \"system\": 0.002, \"exit_codes\": [0, 0, 0]}]}", ".json");
+	run_result r = run_tach(ARGV("import", gb, hf), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_buffer(r.out, r.out_len, "out", &res, &err), 0, "%s", err.message);
+	cr_expect_eq(res->n_benchmarks, 2);
+	cr_expect_str_eq(res->benchmarks[1]->name, "sleep 0.1");
+	cr_expect_eq(tach_benchmark_metric(res->benchmarks[1], "time")->n_samples, 3);
+	tach_result_free(res);
+	run_free(&r);
+
+	r = run_tach(ARGV("show", "-f", "csv", gb), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "BM_x,,time,s,lower,1,5e-9"), "%s", r.out);
+	run_free(&r);
+
+	const char *bad = temp_file("{\"results\": 3,\n \"x\": }", ".json");
+	r = run_tach(ARGV("import", bad), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, ":2:"), "placed: %s", r.err);
+	cr_expect_str_eq(r.out, "");
+	run_free(&r);
+}

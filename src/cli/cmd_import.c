@@ -1,0 +1,98 @@
+/* cmd_import.c - `tach import FILE... [-o OUT]`: other tools' results
+ * (format detected, or --from NAME) into one tach results file.
+ *
+ * All files are read before anything is written, so a bad file leaves no
+ * half-written output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "tach/import.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+enum { OPT_FROM = 1, OPT_OUT };
+
+const cli_opt cmd_import_opts[] = {
+	{OPT_FROM, "from", 0, "NAME", "the format: tach, google-benchmark or hyperfine (default: detect)", 0},
+	{OPT_OUT, "output", 'o', "FILE", "write the results file to FILE (default: standard output)", 0},
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_import_details[] =
+	"Reads Google Benchmark JSON and hyperfine JSON (more formats to come) and\n"
+	"writes one tach results file with every benchmark of every FILE.  Every\n"
+	"command that reads results (show, ...) also takes these files directly.";
+
+/* Moves b's benchmarks to the end of a (b keeps its metadata). */
+static int append(tach_result *a, tach_result *b)
+{
+	for (size_t i = 0; i < b->n_benchmarks; i++) {
+		tach_benchmark **nb = realloc(a->benchmarks, (a->n_benchmarks + 1) * sizeof *nb);
+		if (!nb)
+			return TACH_ENOMEM;
+		a->benchmarks = nb;
+		a->benchmarks[a->n_benchmarks++] = b->benchmarks[i];
+		a->cap_benchmarks = a->n_benchmarks;
+	}
+	b->n_benchmarks = 0;
+	return 0;
+}
+
+int cmd_import(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	const char *from = NULL, *out_path = NULL;
+	for (size_t i = 0; i < p.n; i++) {
+		if (p.items[i].id == OPT_FROM)
+			from = p.items[i].value;
+		else if (p.items[i].id == OPT_OUT)
+			out_path = p.items[i].value;
+	}
+	if (!p.npos) {
+		cli_parsed_free(&p);
+		cli_error("no file to import");
+		fputs("usage: tach import [--from NAME] FILE... [-o OUT]\n", stderr);
+		return EXIT_USAGE;
+	}
+	tach_result *all = NULL;
+	status = EXIT_OK;
+	for (size_t i = 0; i < p.npos && status == EXIT_OK; i++) {
+		tach_result *r;
+		tach_error err;
+		if (tach_import_file(p.pos[i], from, &r, &err)) {
+			char msg[512];
+			tach_error_format(&err, msg, sizeof msg);
+			fprintf(stderr, "%s\n", msg);
+			status = EXIT_USAGE;
+			break;
+		}
+		if (!all) {
+			all = r;
+		} else {
+			if (append(all, r))
+				status = cli_error("out of memory");
+			tach_result_free(r);
+		}
+	}
+	if (status == EXIT_OK) {
+		FILE *f = out_path ? fopen(out_path, "w") : stdout;
+		tach_error err;
+		if (!f) {
+			status = cli_error("cannot write '%s': %s", out_path, strerror(errno));
+		} else {
+			int rc = tach_result_write(all, f, &err);
+			if ((out_path && fclose(f) != 0) || rc)
+				status = cli_error("cannot write '%s': %s", out_path ? out_path : "stdout",
+				                   rc ? err.message : strerror(errno));
+		}
+	}
+	tach_result_free(all);
+	cli_parsed_free(&p);
+	return status;
+}
