@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "measure/cgroup.h"
+#include "util/util.h"
 
 struct tach__cgroup {
 	int version; /* 1 or 2 */
@@ -45,30 +46,6 @@ static unsigned run_counter;
 
 /* Reads up to size-1 bytes of path into buf, NUL-terminated; the length or
  * -errno. */
-static ssize_t read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	while (n + 1 < size) {
-		ssize_t r = read(fd, buf + n, size - 1 - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	close(fd);
-	return (ssize_t)n;
-}
-
 /* Writes s to a cgroup control file in one write(), as the kernel wants. */
 static int write_text(const char *path, const char *s)
 {
@@ -290,14 +267,14 @@ static int probe_v2(char *why, size_t size)
 		return -ENOENT;
 	}
 	path_join(file, sizeof file, dir, "cgroup.controllers");
-	ssize_t n = read_text(file, buf, sizeof buf);
+	ssize_t n = tach__read_text(file, buf, sizeof buf);
 	if (n < 0 || !has_word(buf, "memory", " \n")) {
 		snprintf(why, size, "the cgroup v2 memory controller is not delegated "
 		         "to %.300s; %s", dir, v2_hint);
 		return -ENOTSUP;
 	}
 	path_join(file, sizeof file, dir, "cgroup.subtree_control");
-	if (read_text(file, buf, sizeof buf) < 0)
+	if (tach__read_text(file, buf, sizeof buf) < 0)
 		buf[0] = '\0';
 	if (!has_word(buf, "memory", " \n")) {
 		int rc = write_text(file, "+memory");
@@ -307,7 +284,7 @@ static int probe_v2(char *why, size_t size)
 			char alone[40];
 			snprintf(pid, sizeof pid, "%ld", (long)getpid());
 			snprintf(alone, sizeof alone, "%s\n", pid);
-			n = read_text(procs, buf, sizeof buf);
+			n = tach__read_text(procs, buf, sizeof buf);
 			if (n < 0 || strcmp(buf, alone) != 0) {
 				snprintf(why, size, "other processes share tach's cgroup "
 				         "%.250s, so its memory controller cannot be enabled "
@@ -458,7 +435,7 @@ int tach__cgroup_peak(const tach__cgroup *cg, uint64_t *bytes)
 	char file[PATH_MAX + 32], buf[64], *end;
 	path_join(file, sizeof file, cg->dir,
 	          cg->version == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
-	ssize_t n = read_text(file, buf, sizeof buf);
+	ssize_t n = tach__read_text(file, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
 	errno = 0;
@@ -484,7 +461,7 @@ int tach__cgroup_reset(tach__cgroup *cg)
 	if (rc)
 		return rc;
 	path_join(file, sizeof file, cg->dir, "memory.usage_in_bytes");
-	ssize_t n = read_text(file, buf, sizeof buf);
+	ssize_t n = tach__read_text(file, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
 	cg->baseline = strtoull(buf, NULL, 10);
@@ -498,13 +475,13 @@ static int is_empty(const tach__cgroup *cg)
 	if (cg->version == 2) {
 		/* "populated" is exactly what rmdir waits for. */
 		path_join(file, sizeof file, cg->dir, "cgroup.events");
-		ssize_t n = read_text(file, buf, sizeof buf);
+		ssize_t n = tach__read_text(file, buf, sizeof buf);
 		if (n >= 0) {
 			char *p = strstr(buf, "populated ");
 			return p ? p[10] == '0' : -EIO;
 		}
 	}
-	ssize_t n = read_text(cg->procs, buf, sizeof buf);
+	ssize_t n = tach__read_text(cg->procs, buf, sizeof buf);
 	return n < 0 ? (int)n : n == 0;
 }
 

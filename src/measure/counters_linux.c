@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tach/counters.h"
+#include "util/util.h"
 
 /* ------------------------------------------------------------------
  * The events tach knows, in the order --help lists them.
@@ -245,14 +246,8 @@ int tach_counters_parse(const char *list, tach_counter_set **out, tach_error *er
 static int paranoid_level(int *level)
 {
 	char buf[32];
-	int fd = open("/proc/sys/kernel/perf_event_paranoid", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (tach__read_text("/proc/sys/kernel/perf_event_paranoid", buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t r = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (r <= 0)
-		return 0;
-	buf[r] = '\0';
 	char *end;
 	long v = strtol(buf, &end, 10);
 	if (end == buf)

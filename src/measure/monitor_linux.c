@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "tach/monitor.h"
+#include "util/util.h"
 
 #define DEFAULT_INTERVAL 0.01
 #define RESCAN_PERIOD 0.05  /* s between tree rescans */
@@ -416,14 +417,8 @@ static uint64_t read_pss(pid_t pid)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (tach__read_text(path, buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	return field_after(buf, "\nPss:") * 1024; /* kB */
 }
 

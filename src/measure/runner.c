@@ -20,6 +20,7 @@
 #include "tach/monitor.h"
 #include "tach/run.h"
 #include "tach/stats.h"
+#include "util/util.h"
 
 #define AUTO_MIN_RUNS 10
 #define AUTO_BUDGET 3.0
@@ -119,14 +120,8 @@ void tach_runner_free(tach_runner *r)
 int tach_runner_add(tach_runner *r, const char *name, const char *text,
                     char *const *argv, const tach_kvlist *params)
 {
-	if (r->nb == r->capb) {
-		size_t nc = r->capb ? r->capb * 2 : 4;
-		bench *nb = realloc(r->b, nc * sizeof *nb);
-		if (!nb)
-			return TACH_ENOMEM;
-		r->b = nb;
-		r->capb = nc;
-	}
+	if (tach__grow((void **)&r->b, &r->capb, r->nb + 1, sizeof *r->b))
+		return TACH_ENOMEM;
 	bench *b = &r->b[r->nb];
 	memset(b, 0, sizeof *b);
 	b->name = strdup(name);
@@ -151,14 +146,8 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 static int push_run(tach_runner *r, size_t bi, const tach_run_sample *s)
 {
 	bench *b = &r->b[bi];
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 16;
-		tach_run_sample *nr = realloc(b->runs, nc * sizeof *nr);
-		if (!nr)
-			return TACH_ENOMEM;
-		b->runs = nr;
-		b->cap = nc;
-	}
+	if (tach__grow((void **)&b->runs, &b->cap, b->n + 1, sizeof *b->runs))
+		return TACH_ENOMEM;
 	b->runs[b->n++] = *s;
 	b->spent += s->wall;
 	r->done++;

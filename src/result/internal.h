@@ -6,11 +6,10 @@
 #include <stddef.h>
 
 #include "tach/result.h"
+#include "util/util.h"
 
 #define TACH_HIDDEN __attribute__((visibility("hidden")))
 
-/* Grows *arr (of *cap elements of `elem` bytes) to hold at least `need`. */
-TACH_HIDDEN int tach__grow(void **arr, size_t *cap, size_t need, size_t elem);
 TACH_HIDDEN char *tach__strdup(const char *s);
 TACH_HIDDEN void tach__benchmark_free(tach_benchmark *b);
 TACH_HIDDEN void tach__meta_release(tach_meta *m);

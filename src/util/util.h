@@ -1,0 +1,21 @@
+/* util.h - small helpers every stage may use: growing arrays and reading
+ * short text files (/proc, /sys, cgroup control files).  Internal. */
+#ifndef TACH_UTIL_H
+#define TACH_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifndef TACH_HIDDEN
+#define TACH_HIDDEN __attribute__((visibility("hidden")))
+#endif
+
+/* Grows *arr (of *cap elements of `elem` bytes, doubling from 4) to hold
+ * at least `need`.  0 or TACH_ENOMEM; *arr is unchanged on failure. */
+TACH_HIDDEN int tach__grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Reads all of a short file into buf (NUL-terminated, at most size - 1
+ * bytes); returns the length or -errno. */
+TACH_HIDDEN ssize_t tach__read_text(const char *path, char *buf, size_t size);
+
+#endif
