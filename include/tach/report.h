@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "tach/result.h"
+#include "tach/compare.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,7 @@ typedef enum tach_report_format {
 	TACH_REPORT_JSON = 1,
 	TACH_REPORT_MARKDOWN = 2,
 	TACH_REPORT_CSV = 3,
+	TACH_REPORT_JUNIT = 4, /* comparisons only */
 } tach_report_format;
 
 /* Parses "text", "json", "markdown" (or "md") and "csv".  0 or TACH_EINVAL. */
@@ -50,6 +52,16 @@ typedef struct tach_report_input {
 TACH_API int tach_report_summary(FILE *out, const tach_report_input *inputs,
                                  size_t n_inputs, tach_report_format fmt,
                                  const tach_report_opts *opts);
+
+/* Writes a comparison in fmt (text, Markdown, JSON, CSV or JUnit XML).
+ * base_name and cand_name label the two sides (may be NULL).  Text and
+ * Markdown start with the summary line ("2 regressed, 1 improved, 40
+ * same"); Markdown folds the full table into <details> for a pull-request
+ * comment.  Every name is escaped for its format.  Returns 0 or
+ * TACH_EINVAL (unknown format). */
+TACH_API int tach_report_comparison(FILE *out, const tach_comparison *c,
+                                    const char *base_name, const char *cand_name,
+                                    tach_report_format fmt, const tach_report_opts *opts);
 
 #ifdef __cplusplus
 }

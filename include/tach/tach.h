@@ -10,6 +10,8 @@
 #include "tach/report.h"
 #include "tach/run.h"
 #include "tach/import.h"
+#include "tach/compare.h"
+#include "tach/gate.h"
 #include "tach/monitor.h"
 #include "tach/counters.h"
 #include "tach/histogram.h"

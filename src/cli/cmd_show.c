@@ -71,7 +71,8 @@ int cmd_show(int argc, char **argv, const cli_cmd *self)
 	for (size_t i = 0; i < p.n; i++) {
 		switch (p.items[i].id) {
 		case OPT_FORMAT:
-			if (tach_report_format_parse(p.items[i].value, &fmt)) {
+			if (tach_report_format_parse(p.items[i].value, &fmt) ||
+			    fmt == TACH_REPORT_JUNIT) {
 				status = cli_bad_value(p.items[i].spelled, p.items[i].value,
 				                       "use text, json, markdown or csv");
 				cli_parsed_free(&p);

@@ -20,6 +20,14 @@ int cmd_import(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_import_opts[];
 extern const char cmd_import_details[];
 
+int cmd_compare(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_compare_opts[];
+extern const char cmd_compare_details[];
+
+int cmd_gate(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_gate_opts[];
+extern const char cmd_gate_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

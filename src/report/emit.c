@@ -57,6 +57,25 @@ void tach__emit_csv_field(FILE *f, const char *s)
 	putc('"', f);
 }
 
+void tach__emit_xml(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				fputs("\xef\xbf\xbd", f);
+			else
+				putc(c, f);
+		}
+	}
+}
+
 void tach__emit_md_cell(FILE *f, const char *s)
 {
 	for (; *s; s++) {

@@ -17,6 +17,11 @@ TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
 /* Markdown table cell text: '|', '\\', '`', '*', '_', '[', ']', '<', '>',
  * '&' and control characters made inert; newlines become spaces. */
 TACH_HIDDEN void tach__emit_md_cell(FILE *f, const char *s);
+/* XML text or attribute value (JUnit): & < > " ' escaped; characters
+ * XML 1.0 forbids (controls other than tab, LF, CR) written as U+FFFD. */
+TACH_HIDDEN void tach__emit_xml(FILE *f, const char *s);
+/* HTML text or attribute value: as XML (the same five characters). */
+#define tach__emit_html tach__emit_xml
 /* Terminal text: control characters (ESC, newline, ...) shown as \xNN
  * escapes, so a name cannot move the cursor or forge lines. */
 TACH_HIDDEN void tach__emit_text(FILE *f, const char *s);

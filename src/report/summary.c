@@ -22,7 +22,7 @@ int tach_report_format_parse(const char *name, tach_report_format *fmt)
 	} names[] = {
 		{"text", TACH_REPORT_TEXT},         {"json", TACH_REPORT_JSON},
 		{"markdown", TACH_REPORT_MARKDOWN}, {"md", TACH_REPORT_MARKDOWN},
-		{"csv", TACH_REPORT_CSV},
+		{"csv", TACH_REPORT_CSV},           {"junit", TACH_REPORT_JUNIT},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		if (strcmp(name, names[i].name) == 0) {
@@ -387,6 +387,8 @@ int tach_report_summary(FILE *out, const tach_report_input *inputs,
 	tach_report_opts defaults = {0, 0};
 	const tach_report_opts *o = opts ? opts : &defaults;
 	int rc = 0;
+	if (fmt == TACH_REPORT_JUNIT)
+		return TACH_EINVAL; /* a summary has no pass or fail */
 	if (fmt == TACH_REPORT_CSV)
 		fputs("name,params,metric,unit,direction,n,median,mean,stddev,min,max\n", out);
 	if (fmt == TACH_REPORT_JSON)
@@ -406,6 +408,8 @@ int tach_report_summary(FILE *out, const tach_report_input *inputs,
 			break;
 		case TACH_REPORT_CSV:
 			rc = csv_input(out, &inputs[i]);
+			break;
+		case TACH_REPORT_JUNIT:
 			break;
 		}
 	}

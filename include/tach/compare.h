@@ -1,0 +1,150 @@
+/* compare.h - deciding whether a candidate result set is slower than a
+ * baseline: benchmarks matched by name and parameters, one row per metric
+ * present on both sides, each with the ratio of candidate to baseline and
+ * its confidence interval, a p-value and a verdict.
+ *
+ * The decision rule (docs/statistics.md explains it with simulated error
+ * rates): a row is "regressed" or "improved" when the change is both
+ * statistically significant -- a one-sided Mann-Whitney U test in the
+ * observed direction, its p-value Holm-corrected over every tested row,
+ * below alpha -- and its point estimate (Hodges-Lehmann on the logarithms:
+ * the median ratio of candidate to baseline values) is at least the
+ * minimum effect; "same" when the (1 - 2 alpha) interval lies within +-
+ * the minimum effect (an equivalence test) or the significant change is
+ * smaller than it; "inconclusive" otherwise.  Metrics marked deterministic
+ * (instruction counts) are compared without tests against a threshold.
+ */
+#ifndef TACH_COMPARE_H
+#define TACH_COMPARE_H
+
+#include <stddef.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tach_verdict {
+	TACH_SAME = 0,
+	TACH_IMPROVED = 1,
+	TACH_REGRESSED = 2,
+	TACH_INCONCLUSIVE = 3,
+	TACH_NEW = 4,  /* only in the candidate */
+	TACH_GONE = 5, /* only in the baseline */
+} tach_verdict;
+#define TACH_N_VERDICTS 6
+
+/* "same", "improved", "regressed", "inconclusive", "new", "gone". */
+TACH_API const char *tach_verdict_name(tach_verdict v);
+
+/* How one row is decided; every field may differ per benchmark and metric
+ * (see tach_compare_opts.rule_for and the gate config). */
+typedef struct tach_compare_rule {
+	double alpha;      /* significance level before correction; 0.01 */
+	double min_effect; /* smallest change that matters, 0.01 = 1 % */
+	double threshold;  /* deterministic metrics: change that counts, 0.005 */
+	/* The gate: a "regressed" row fails it when it is worse than this
+	 * (0.05 = 5 %; 0: every regression fails) and the rule is required. */
+	double max_regression;
+	int required; /* 0: a failure here is only a warning */
+	int ignore;   /* 1: leave this metric out of the comparison */
+} tach_compare_rule;
+
+/* The defaults above; max_regression 0, required. */
+TACH_API tach_compare_rule tach_compare_rule_default(void);
+
+/* Row flags. */
+enum {
+	TACH_ROW_TESTED = 1u << 0,        /* a U test was run (in the Holm family) */
+	TACH_ROW_DETERMINISTIC = 1u << 1, /* compared against the threshold */
+	TACH_ROW_SINGLE = 1u << 2,        /* one sample on a side: no test */
+	TACH_ROW_ZERO = 1u << 3,          /* every sample zero on both sides */
+	TACH_ROW_GEOMEAN = 1u << 4,       /* its ratio is in the geometric mean */
+	TACH_ROW_ERROR = 1u << 5,         /* a side's benchmark failed */
+};
+
+typedef struct tach_compare_row {
+	const tach_benchmark *base, *cand; /* either NULL for new / gone */
+	const char *name;                  /* borrowed from the benchmarks */
+	const tach_kvlist *params;
+	const char *metric; /* NULL for new/gone benchmarks without metrics */
+	const char *unit;
+	tach_direction direction;
+	size_t n_base, n_cand;
+	double base_median, cand_median;
+	double cv_base, cv_cand; /* stddev / mean, 0 when n < 2 */
+	/* cand / base: the point estimate and its (1 - 2 alpha) interval;
+	 * NaN when not defined (a zero baseline, a missing side). */
+	double ratio, ratio_lo, ratio_hi;
+	double p;          /* one-sided U p in the observed direction; NaN untested */
+	double p_adjusted; /* Holm-adjusted; NaN untested */
+	tach_verdict verdict;
+	unsigned flags;
+	/* For inconclusive rows: samples per side that would detect the
+	 * minimum effect with 90 % power at this noise (0: unknown). */
+	size_t n_needed;
+	tach_compare_rule rule; /* the rule this row was decided by */
+	/* Regressed beyond rule.max_regression: 1 fails the gate, 2 only
+	 * warns (not required); 0 otherwise. */
+	int gate;
+} tach_compare_row;
+
+/* The geometric mean of the ratios of one metric over the rows flagged
+ * TACH_ROW_GEOMEAN. */
+typedef struct tach_compare_geomean {
+	const char *metric;
+	double ratio;
+	size_t n;
+} tach_compare_geomean;
+
+typedef struct tach_comparison {
+	tach_compare_row *rows; /* in the candidate's order, then gone rows */
+	size_t n_rows;
+	tach_compare_geomean *geomeans; /* one per metric with ratios */
+	size_t n_geomeans;
+	size_t counts[TACH_N_VERDICTS]; /* rows per verdict (new/gone: per benchmark) */
+	size_t n_tested;                /* size of the Holm family */
+	size_t n_failed, n_warned;      /* rows with gate 1 and 2 */
+	const tach_result *base, *cand; /* borrowed */
+} tach_comparison;
+
+typedef struct tach_compare_opts {
+	tach_compare_rule rule; /* the default for every row */
+	/* Optional: adjusts *rule (preset from `rule`) for one benchmark
+	 * metric (NULL: the benchmark as a whole, e.g. when it failed), e.g.
+	 * from the gate config. */
+	void (*rule_for)(void *ctx, const tach_benchmark *b, const char *metric,
+	                 tach_compare_rule *rule);
+	void *ctx;
+	/* Only these metrics (NULL-terminated names; NULL: every metric). */
+	const char *const *metrics;
+} tach_compare_opts;
+
+/* Compares cand against base (both borrowed; they must outlive the
+ * comparison).  opts may be NULL (defaults).  Returns 0 with *out set,
+ * TACH_EINVAL for a rule out of range (alpha not in (0, 0.5), negative
+ * effects), or TACH_ENOMEM. */
+TACH_API int tach_compare(const tach_result *base, const tach_result *cand,
+                          const tach_compare_opts *opts, tach_comparison **out);
+TACH_API void tach_comparison_free(tach_comparison *c);
+
+/* The change a row shows as a signed fraction in the "worse is positive"
+ * sense: +0.05 is 5 % worse whatever the metric's direction (time up or
+ * throughput down).  NaN when the ratio is not defined. */
+TACH_API double tach_compare_row_worsening(const tach_compare_row *row);
+
+/* The confirmation pass of a same-job A/B measurement: `first` was
+ * decided on the first samples, `again` on fresh samples of the same
+ * benchmarks (compared with the same options, so its rows line up).  A
+ * row of `first` stays regressed or improved only if `again` agrees;
+ * otherwise it takes again's verdict, and an unconfirmed change becomes
+ * inconclusive.  Counts and gate results of `first` are recomputed.
+ * TACH_EINVAL when the rows do not line up. */
+TACH_API int tach_comparison_confirm(tach_comparison *first, const tach_comparison *again);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

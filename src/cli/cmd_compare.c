@@ -1,0 +1,294 @@
+/* cmd_compare.c - `tach compare BASE CAND`: did the candidate get slower?
+ *
+ * BASE and CAND are results files in any format tach reads; with --run
+ * they are two commands measured now, interleaved in one job, with every
+ * flagged row confirmed by fresh runs; with --aa one command is measured
+ * against itself to show what this machine's noise allows.
+ * Exit status: 1 when a row regressed beyond what the gate allows (or a
+ * target of the gate config is missed), 0 otherwise, 2 for bad input.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/compare_run.h"
+#include "cli/decide.h"
+#include "cli/input.h"
+
+enum {
+	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
+	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM,
+};
+
+const cli_opt cmd_compare_opts[] = {
+	{OPT_FORMAT, "format", 'f', "FMT", "text (default), markdown, json, csv or junit", 0},
+	{OPT_OUT, "output", 'o', "FILE", "write the comparison to FILE instead of standard output", 0},
+	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
+	DECIDE_OPTS,
+	{OPT_RUN, "run", 0, NULL, "BASE and CAND are commands: measure both now, interleaved", 0},
+	{OPT_AA, "aa", 0, NULL, "one command against itself: false alarms and detectable change", 0},
+	{OPT_MIN_RUNS, "min-runs", 0, "N", "--run: runs of each command in the first batch (10)", 0},
+	{OPT_MAX_RUNS, "max-runs", 0, "N", "--run: at most N runs of each command (200)", 0},
+	{OPT_MAX_TIME, "max-time", 0, "TIME", "--run: time for the adaptive measurement (60s)", 0},
+	{OPT_WARMUP, "warmup", 'w', "N", "--run: untimed runs of each command first (1)", 0},
+	{OPT_TIMEOUT, "timeout", 't', "TIME", "--run: kill a run (its process group) after TIME", 0},
+	{OPT_SEED, "seed", 0, "N", "--run: seed of the interleaving order (1)", 0},
+	{OPT_NO_CONFIRM, "no-confirm", 0, NULL, "--run: do not re-measure flagged rows", 0},
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_compare_details[] =
+	"Matches benchmarks by name and parameters and prints, per metric, both\n"
+	"medians, the change with its 98% confidence interval, the Holm-corrected\n"
+	"p-value, n, the noise (CV) and a verdict: regressed, improved, same or\n"
+	"inconclusive (with the samples per side that would decide it), or new/gone.\n"
+	"A change is 'regressed' when a one-sided Mann-Whitney U test is significant\n"
+	"at --alpha after Holm correction AND the change is at least --min-effect;\n"
+	"'same' needs the interval inside +-min-effect.  docs/statistics.md explains\n"
+	"the rule and its measured error rates.  BASE and CAND may be files of any\n"
+	"format tach imports.  A gate config (tach.conf) sets rules per metric and\n"
+	"benchmark and absolute targets; see docs/gate.md.\n\n"
+	"With --run, BASE and CAND are commands (no shell; quote each as one\n"
+	"argument) run interleaved in random order until decided or --max-time;\n"
+	"every changed row is then measured again and counts only if it reproduces.\n"
+	"With --aa CMD, CMD runs as both sides and tach reports this machine's\n"
+	"noise, the false-alarm rate and the smallest change it can detect.\n\n"
+	"exit status: 1 a regression (beyond --max-regression) or a missed target,\n"
+	"0 otherwise, 2 usage or input error.";
+
+typedef struct args {
+	tach_report_format fmt;
+	const char *out, *config;
+	int no_config, ascii, run, aa;
+	cli_ab ab;
+	cli_decide d;
+} args;
+
+static int count_value(const char *sp, const char *v, size_t *out)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (end == v || *end || n < 2 || n > 1000000 || v[0] == '-')
+		return cli_bad_value(sp, v, "a whole number from 2 to 1000000");
+	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_args(const cli_parsed *p, args *a)
+{
+	a->ab = (cli_ab){.warmup = 1, .min_runs = 10, .max_runs = 200, .max_time = 60, .seed = 1,
+	                 .confirm = 1};
+	for (size_t i = 0; i < p->n; i++) {
+		const char *sp = p->items[i].spelled, *v = p->items[i].value;
+		int id = p->items[i].id, rc = 0;
+		int r = cli_decide_option(&a->d, id, sp, v);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (id) {
+		case OPT_FORMAT:
+			if (tach_report_format_parse(v, &a->fmt))
+				rc = cli_bad_value(sp, v, "use text, markdown, json, csv or junit");
+			break;
+		case OPT_OUT: a->out = v; break;
+		case OPT_ASCII: a->ascii = 1; break;
+		case DECIDE_CONFIG: a->config = v; break;
+		case DECIDE_NO_CONFIG: a->no_config = 1; break;
+		case OPT_RUN: a->run = 1; break;
+		case OPT_AA: a->aa = 1; break;
+		case OPT_MIN_RUNS: rc = count_value(sp, v, &a->ab.min_runs); break;
+		case OPT_MAX_RUNS: rc = count_value(sp, v, &a->ab.max_runs); break;
+		case OPT_WARMUP: {
+			char *end;
+			unsigned long n = strtoul(v, &end, 10);
+			if (end == v || *end || v[0] == '-' || n > 1000)
+				rc = cli_bad_value(sp, v, "a whole number from 0 to 1000");
+			a->ab.warmup = n;
+			break;
+		}
+		case OPT_MAX_TIME:
+		case OPT_TIMEOUT: {
+			double t;
+			if (tach_parse_duration(v, &t) || t <= 0)
+				rc = cli_bad_value(sp, v, "a positive duration such as 30s or 500ms");
+			*(id == OPT_MAX_TIME ? &a->ab.max_time : &a->ab.timeout) = t;
+			break;
+		}
+		case OPT_SEED: {
+			char *end;
+			a->ab.seed = strtoull(v, &end, 10);
+			if (end == v || *end)
+				rc = cli_bad_value(sp, v, "a whole number");
+			break;
+		}
+		case OPT_NO_CONFIRM: a->ab.confirm = 0; break;
+		}
+		if (rc)
+			return rc;
+	}
+	if (a->ab.min_runs > a->ab.max_runs)
+		a->ab.max_runs = a->ab.min_runs;
+	if (a->run && a->aa)
+		return cli_error("--run and --aa do not go together");
+	if (p->npos != (a->aa ? 1u : 2u))
+		return cli_error(a->aa ? "--aa takes one command" : "expected BASE and CAND (%zu given)",
+		                 p->npos);
+	return 0;
+}
+
+/* --aa: the noise of one command against itself, in numbers a user can
+ * act on. */
+static void print_aa(FILE *f, const cli_ab_outcome *o)
+{
+	const tach_metric *a = tach_benchmark_metric(o->base->benchmarks[0], "time");
+	const tach_metric *b = tach_benchmark_metric(o->cand->benchmarks[0], "time");
+	if (!a || !b || a->n_samples < 3 || b->n_samples < 3) {
+		fputs("too few runs to estimate the noise\n", f);
+		return;
+	}
+	size_t n = a->n_samples + b->n_samples;
+	double *l = malloc(n * sizeof *l), mad = 0;
+	if (!l)
+		return;
+	for (size_t i = 0; i < a->n_samples; i++)
+		l[i] = log(a->samples[i]);
+	for (size_t i = 0; i < b->n_samples; i++)
+		l[a->n_samples + i] = log(b->samples[i]);
+	tach_stats_mad(l, n, &mad);
+	double s = mad * 1.4826;
+	if (!(s > 0))
+		s = tach_stats_stddev(l, n);
+	free(l);
+	const tach_compare_row *row = NULL;
+	for (size_t i = 0; i < o->comparison->n_rows; i++)
+		if (o->comparison->rows[i].metric && !strcmp(o->comparison->rows[i].metric, "time"))
+			row = &o->comparison->rows[i];
+	size_t per = a->n_samples;
+	tach_compare_rule rule = row ? row->rule : tach_compare_rule_default();
+	double z = tach_norm_ppf(1 - rule.alpha) + tach_norm_ppf(0.9);
+	double detect = expm1(z * s * sqrt(2.0 / (double)per * M_PI / 3));
+	double d = log1p(rule.min_effect);
+	double need = ceil(M_PI / 3 * 2 * z * z * s * s / (d * d));
+	fprintf(f, "A/A: the same command as both sides, %zu runs each, interleaved\n", per);
+	fprintf(f, "noise (robust CV of one run):          %.2f%%\n", s * 100);
+	if (row)
+		fprintf(f, "A/A verdict:                           %s (change %+.2f%%, p %.3g)\n",
+		        tach_verdict_name(row->verdict), (row->ratio - 1) * 100, row->p_adjusted);
+	/* the rule's false-alarm rate is bounded by alpha per test (Holm: per
+	 * suite); the figure below is what the minimum effect adds on top */
+	double fa = 2 * tach_norm_sf(d / (s * sqrt(2.0 / (double)per * M_PI / 3)));
+	fprintf(f, "false-alarm rate at this noise:        below %.2g%% (alpha %g and a %.2g%% "
+	        "chance that noise alone reaches the minimum effect)\n",
+	        fmin(rule.alpha, fa) * 100, rule.alpha, fa * 100);
+	fprintf(f, "smallest change detectable (90%% power) with %zu runs per side: %.2f%%\n", per,
+	        detect * 100);
+	fprintf(f, "runs per side to detect the minimum effect (%g%%): %.0f\n",
+	        rule.min_effect * 100, need < 3 ? 3 : need);
+}
+
+int cmd_compare(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	args a = {0};
+	tach_result *base = NULL, *cand = NULL;
+	tach_comparison *c = NULL;
+	cli_ab_outcome ab = {0};
+	char **argv_a = NULL, **argv_b = NULL;
+	FILE *out = stdout;
+	tach_gate_checks targets = {0};
+	if ((status = parse_args(&p, &a)) || (status = cli_decide_finish(&a.d, a.config, a.no_config)))
+		goto done;
+	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
+	if (a.run || a.aa) {
+		tach_error err = {0};
+		if (tach_words_split(bn, &argv_a, &err) || tach_words_split(cn, &argv_b, &err) ||
+		    !argv_a[0] || !argv_b[0]) {
+			status = cli_error("cannot split the command: %s",
+			                   err.message[0] ? err.message : "empty command");
+			goto done;
+		}
+		a.ab.base_argv = argv_a;
+		a.ab.cand_argv = argv_b;
+		a.ab.base_text = bn;
+		a.ab.cand_text = cn;
+		a.ab.progress = cli_color_mode != 0 && isatty(2);
+		if (a.aa)
+			a.ab.confirm = 0;
+		int rc = cli_ab_compare(&a.ab, &a.d.opts, &ab, &err);
+		if (rc) {
+			char msg[600];
+			tach_error_format(&err, msg, sizeof msg);
+			status = cli_error("%s", err.message[0] ? msg : tach_strerror(rc));
+			goto done;
+		}
+		c = ab.comparison;
+		cand = ab.cand;
+	} else {
+		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand)) {
+			status = EXIT_USAGE;
+			goto done;
+		}
+		int rc = tach_compare(base, cand, &a.d.opts, &c);
+		if (rc) {
+			status = cli_error("cannot compare: %s", tach_strerror(rc));
+			goto done;
+		}
+	}
+	if (a.d.config && tach_gate_check_targets(a.d.config, cand, &targets)) {
+		status = cli_error("out of memory");
+		goto done;
+	}
+	if (a.out && !(out = fopen(a.out, "w"))) {
+		status = cli_error("cannot write %s: %s", a.out, strerror(errno));
+		goto done;
+	}
+	tach_report_opts ro = {a.fmt == TACH_REPORT_TEXT && !a.out && cli_color_stdout(),
+	                       a.ascii || !cli_utf8_stdout()};
+	if (a.aa)
+		print_aa(out, &ab);
+	else
+		tach_report_comparison(out, c, bn, cn, a.fmt, &ro);
+	if (targets.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
+		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ntargets:\n", out);
+		cli_decide_print_targets(out, &targets, ro.color);
+		if (a.fmt == TACH_REPORT_MARKDOWN)
+			fputs("```\n", out);
+	}
+	if (ab.confirmed && a.fmt == TACH_REPORT_TEXT)
+		fputs("(changed rows were measured again; only changes that reproduced count)\n", out);
+	if (fflush(out) || ferror(out)) {
+		status = cli_error("cannot write the output: %s", strerror(errno));
+		goto done;
+	}
+	status = (c->n_failed || targets.n_failed) && !a.d.warn_only && !a.aa ? EXIT_REGRESSION
+	                                                                     : EXIT_OK;
+	if (a.d.warn_only && (c->n_failed || targets.n_failed))
+		cli_warn("the gate failed (%zu rows, %zu targets); --warn-only keeps exit status 0",
+		         c->n_failed, targets.n_failed);
+done:
+	if (out && out != stdout)
+		fclose(out);
+	tach_gate_checks_release(&targets);
+	if (a.run || a.aa) {
+		cli_ab_outcome_release(&ab);
+	} else {
+		tach_comparison_free(c);
+		tach_result_free(cand);
+	}
+	tach_result_free(base);
+	tach_words_free(argv_a);
+	tach_words_free(argv_b);
+	cli_decide_release(&a.d);
+	cli_parsed_free(&p);
+	return status;
+}

@@ -1,0 +1,118 @@
+/* cmd_gate.c - `tach gate [BASE] CAND`: the pass/fail list of a CI gate.
+ *
+ * The same decision as `tach compare` (rules from tach.conf and the
+ * flags), printed as one line per check instead of a table: every row
+ * that regressed (failing, or within its allowed regression) and every
+ * absolute target.  With only CAND, the targets alone are checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/decide.h"
+#include "cli/input.h"
+
+const cli_opt cmd_gate_opts[] = {
+	DECIDE_OPTS,
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_gate_details[] =
+	"Checks CAND against the gate config (tach.conf, or --config FILE): with a\n"
+	"BASE, every benchmark metric that regressed beyond its max-regression fails\n"
+	"(the decision of 'tach compare'); every 'target = METRIC OP VALUE' of the\n"
+	"config is checked against CAND's medians, and a target that matches no\n"
+	"benchmark fails too.  Rules with 'required = false' only warn.\n\n"
+	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
+
+static void print_rows(FILE *f, const tach_comparison *c, int color)
+{
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		if (r->verdict != TACH_REGRESSED)
+			continue;
+		const char *word = r->gate == 1 ? "FAIL" : r->gate == 2 ? "warn" : "pass";
+		const char *col = r->gate == 1 ? "\x1b[31m" : r->gate == 2 ? "\x1b[33m" : "\x1b[32m";
+		fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
+		if (r->flags & TACH_ROW_ERROR)
+			fputs("failed to run", f);
+		else
+			fprintf(f, "%s regressed %+.2f%% (allowed %g%%)", r->metric,
+			        tach_compare_row_worsening(r) * 100, r->rule.max_regression * 100);
+		fputs("  ", f);
+		for (const unsigned char *s = (const unsigned char *)r->name; *s; s++)
+			fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+		fputc('\n', f);
+	}
+}
+
+int cmd_gate(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	cli_decide d = {0};
+	const char *config = NULL;
+	int no_config = 0;
+	tach_result *base = NULL, *cand = NULL;
+	tach_comparison *c = NULL;
+	tach_gate_checks targets = {0};
+	status = 0;
+	for (size_t i = 0; i < p.n && !status; i++) {
+		int id = p.items[i].id;
+		if (id == DECIDE_CONFIG)
+			config = p.items[i].value;
+		else if (id == DECIDE_NO_CONFIG)
+			no_config = 1;
+		else if (cli_decide_option(&d, id, p.items[i].spelled, p.items[i].value) < 0)
+			status = EXIT_USAGE;
+	}
+	if (status || (status = cli_decide_finish(&d, config, no_config)))
+		goto done;
+	if (p.npos < 1 || p.npos > 2) {
+		status = cli_error("expected [BASE] CAND (%zu given)", p.npos);
+		goto done;
+	}
+	if (p.npos == 1 && !d.config) {
+		status = cli_error("nothing to check: with one file the gate needs targets from "
+		                   "tach.conf or --config");
+		goto done;
+	}
+	if ((p.npos == 2 && cli_read_results(p.pos[0], &base)) ||
+	    cli_read_results(p.pos[p.npos - 1], &cand)) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (base && tach_compare(base, cand, &d.opts, &c)) {
+		status = cli_error("cannot compare (out of memory or a bad rule)");
+		goto done;
+	}
+	if (d.config && tach_gate_check_targets(d.config, cand, &targets)) {
+		status = cli_error("out of memory");
+		goto done;
+	}
+	int color = cli_color_stdout();
+	if (c)
+		print_rows(stdout, c, color);
+	cli_decide_print_targets(stdout, &targets, color);
+	size_t failed = (c ? c->n_failed : 0) + targets.n_failed;
+	size_t warned = (c ? c->n_warned : 0) + targets.n_warned;
+	size_t checks = targets.n + (c ? c->n_rows : 0);
+	if (failed)
+		printf("gate: FAILED, %zu of %zu checks%s\n", failed, checks,
+		       d.warn_only ? " (--warn-only: exit status 0)" : "");
+	else
+		printf("gate: passed, %zu checks%s\n", checks, warned ? ", with warnings" : "");
+	status = failed && !d.warn_only ? EXIT_REGRESSION : EXIT_OK;
+done:
+	tach_gate_checks_release(&targets);
+	tach_comparison_free(c);
+	tach_result_free(base);
+	tach_result_free(cand);
+	cli_decide_release(&d);
+	cli_parsed_free(&p);
+	return status;
+}

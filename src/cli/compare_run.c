@@ -1,0 +1,173 @@
+/* compare_run.c - same-job A/B measurement for `tach compare --run` and
+ * `--aa`: both commands run interleaved in random order (the runner's
+ * default), in batches, until every row is decided or the time is up;
+ * then every flagged row is measured again from scratch (the
+ * confirmation pass) and counts only if it reproduces.
+ *
+ * Why interleave: on a shared machine the speed drifts by percents over
+ * minutes; runs of A and B taken in alternation see the same drift, so it
+ * cancels in the comparison, while A-then-B would show it as a change.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tach/tach.h"
+#include "cli/compare_run.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Appends every sample of src's metrics to the same metrics of dst. */
+static int merge(tach_benchmark *dst, const tach_benchmark *src)
+{
+	for (size_t i = 0; i < src->n_metrics; i++) {
+		const tach_metric *m = src->metrics[i];
+		tach_metric *d = tach_benchmark_metric(dst, m->name);
+		if (!d && !(d = tach_benchmark_add_metric(dst, m->name, m->unit, m->direction)))
+			return TACH_ENOMEM;
+		for (size_t k = 0; k < m->n_samples; k++)
+			if (tach_metric_add_sample(d, m->samples[k]))
+				return TACH_ENOMEM;
+	}
+	if (src->error && !dst->error && tach_meta_set(&dst->error, src->error))
+		return TACH_ENOMEM;
+	return 0;
+}
+
+/* One batch: `runs` timed runs of each command, interleaved. */
+static int batch(const cli_ab *ab, size_t runs, size_t warmup, uint64_t seed, tach_result *out,
+                 tach_error *err)
+{
+	tach_runner_opts ro = {.runs = runs, .warmup = warmup, .seed = seed,
+	                       .ignore_failure = 1, .exec = {.timeout = ab->timeout}};
+	tach_runner *r = tach_runner_new(&ro, NULL);
+	if (!r)
+		return TACH_ENOMEM;
+	int rc = tach_runner_add(r, "base", ab->base_text, ab->base_argv, NULL);
+	if (!rc)
+		rc = tach_runner_add(r, "cand", ab->cand_text, ab->cand_argv, NULL);
+	if (!rc)
+		rc = tach_runner_run(r, out, err);
+	tach_runner_free(r);
+	return rc;
+}
+
+static tach_result *side(const char *cmd)
+{
+	tach_result *r = tach_result_new();
+	tach_benchmark *b = r ? tach_result_add_benchmark(r, "command") : NULL;
+	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_COMMAND, "tach", cmd) ||
+	    tach_meta_collect(&r->meta, NULL)) {
+		tach_result_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Measures in batches into *base / *cand (new result sets, one benchmark
+ * "command" each) until decided, out of time or at max_runs. */
+static int measure(const cli_ab *ab, const tach_compare_opts *opts, uint64_t seed,
+                   tach_result **base, tach_result **cand, tach_error *err)
+{
+	*base = side(ab->base_text);
+	*cand = side(ab->cand_text);
+	if (!*base || !*cand)
+		return TACH_ENOMEM;
+	double start = now();
+	size_t n = 0, step = ab->min_runs;
+	for (int first = 1;; first = 0) {
+		tach_result *one = tach_result_new();
+		if (!one)
+			return TACH_ENOMEM;
+		int rc = batch(ab, step, first ? ab->warmup : 0, seed++, one, err);
+		if (!rc && one->n_benchmarks == 2) {
+			rc = merge((*base)->benchmarks[0], one->benchmarks[0]);
+			if (!rc)
+				rc = merge((*cand)->benchmarks[0], one->benchmarks[1]);
+		}
+		tach_result_free(one);
+		if (rc)
+			return rc;
+		n += step;
+		if (ab->progress)
+			fprintf(stderr, "\rtach: %zu runs of each command, %.0f s   ", n, now() - start);
+		tach_comparison *c;
+		if ((rc = tach_compare(*base, *cand, opts, &c)))
+			return rc;
+		int open = 0;
+		for (size_t i = 0; i < c->n_rows; i++)
+			open |= c->rows[i].verdict == TACH_INCONCLUSIVE &&
+			        !strcmp(c->rows[i].metric ? c->rows[i].metric : "", "time");
+		/* the next batch: enough to reach what the noise says is needed */
+		size_t want = 0;
+		for (size_t i = 0; i < c->n_rows; i++)
+			if (c->rows[i].n_needed > want && c->rows[i].metric &&
+			    !strcmp(c->rows[i].metric, "time"))
+				want = c->rows[i].n_needed;
+		tach_comparison_free(c);
+		double elapsed = now() - start, per_run = elapsed / (double)n;
+		if (!open || n >= ab->max_runs || elapsed + per_run * (double)step > ab->max_time)
+			break;
+		step = want > n ? want - n : step;
+		if (n + step > ab->max_runs)
+			step = ab->max_runs - n;
+		size_t fit = (size_t)((ab->max_time - elapsed) / per_run);
+		if (step > fit)
+			step = fit > 2 ? fit : 2;
+	}
+	if (ab->progress)
+		fputs("\r\x1b[K", stderr);
+	return 0;
+}
+
+int cli_ab_compare(const cli_ab *ab, const tach_compare_opts *opts, cli_ab_outcome *out,
+                   tach_error *err)
+{
+	memset(out, 0, sizeof *out);
+	int rc = measure(ab, opts, ab->seed, &out->base, &out->cand, err);
+	if (!rc)
+		rc = tach_compare(out->base, out->cand, opts, &out->comparison);
+	if (rc || !ab->confirm)
+		return rc;
+	int flagged = 0;
+	for (size_t i = 0; i < out->comparison->n_rows; i++)
+		flagged |= out->comparison->rows[i].verdict == TACH_REGRESSED ||
+		           out->comparison->rows[i].verdict == TACH_IMPROVED;
+	if (!flagged)
+		return 0;
+	/* the confirmation pass: as many fresh runs as the first pass took */
+	cli_ab again = *ab;
+	again.min_runs = again.max_runs = out->base->benchmarks[0]->n_metrics
+	                                      ? out->base->benchmarks[0]->metrics[0]->n_samples
+	                                      : ab->min_runs;
+	if (ab->progress)
+		fprintf(stderr, "tach: confirming %zu changed row(s) with fresh runs\n",
+		        out->comparison->counts[TACH_REGRESSED] + out->comparison->counts[TACH_IMPROVED]);
+	tach_result *b2 = NULL, *c2 = NULL;
+	tach_comparison *cmp2 = NULL;
+	rc = measure(&again, opts, ab->seed + 1000003, &b2, &c2, err);
+	if (!rc)
+		rc = tach_compare(b2, c2, opts, &cmp2);
+	if (!rc)
+		rc = tach_comparison_confirm(out->comparison, cmp2);
+	out->confirmed = !rc;
+	tach_comparison_free(cmp2);
+	tach_result_free(b2);
+	tach_result_free(c2);
+	return rc;
+}
+
+void cli_ab_outcome_release(cli_ab_outcome *o)
+{
+	tach_comparison_free(o->comparison);
+	tach_result_free(o->base);
+	tach_result_free(o->cand);
+	memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,500 @@
+/* config.c - the gate config file (tach.conf), parsed by hand.
+ *
+ * Why not a library: Debian's libinih reads INI, but gives no column for
+ * an error, treats `[bench "BM_*"]` subsections as opaque text and has no
+ * notion of repeated keys beyond a callback; the whole grammar here is a
+ * line-oriented git-config subset of a hundred lines, and errors must
+ * point at file:line:column like every other input tach reads.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/gate.h"
+#include "tach/stats.h"
+#include "tach/units.h"
+#include "result/internal.h"
+
+enum {
+	SET_ALPHA = 1u << 0,
+	SET_MIN_EFFECT = 1u << 1,
+	SET_MAX_REGRESSION = 1u << 2,
+	SET_THRESHOLD = 1u << 3,
+	SET_REQUIRED = 1u << 4,
+	SET_IGNORE = 1u << 5,
+};
+
+typedef struct target {
+	char *text;   /* as written */
+	char *metric;
+	int op;       /* '<', 'l' (<=), '>', 'g' (>=) */
+	double value; /* canonical units */
+} target;
+
+typedef struct section {
+	char *pattern; /* benchmark glob, NULL: every benchmark */
+	char **metrics;
+	size_t n_metrics, cap_metrics;
+	unsigned set;
+	tach_compare_rule rule;
+	target *targets;
+	size_t n_targets, cap_targets;
+} section;
+
+struct tach_gate_config {
+	section *sections;
+	size_t n, cap;
+};
+
+void tach_gate_config_free(tach_gate_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n; i++) {
+		section *s = &cfg->sections[i];
+		free(s->pattern);
+		for (size_t k = 0; k < s->n_metrics; k++)
+			free(s->metrics[k]);
+		free(s->metrics);
+		for (size_t k = 0; k < s->n_targets; k++) {
+			free(s->targets[k].text);
+			free(s->targets[k].metric);
+		}
+		free(s->targets);
+	}
+	free(cfg->sections);
+	free(cfg);
+}
+
+/* ---- values ---- */
+
+/* "5%" -> 0.05, "0.05" -> 0.05; a bare number above 1 is refused
+ * because "5" is more likely a forgotten % than 500 %. */
+static const char *parse_fraction(const char *v, double *out)
+{
+	char *end;
+	double d = tach__strtod(v, &end);
+	if (end == v || !isfinite(d) || d < 0)
+		return "expected a non-negative number or percentage such as 5%";
+	if (!strcmp(end, "%"))
+		d /= 100;
+	else if (*end)
+		return "expected a number or a percentage such as 5%";
+	else if (d > 1)
+		return "a fraction above 1; write a percentage such as 5%";
+	*out = d;
+	return NULL;
+}
+
+static const char *parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i]))
+			return *out = 1, NULL;
+		if (!strcasecmp(v, no[i]))
+			return *out = 0, NULL;
+	}
+	return "expected true or false";
+}
+
+/* A target's value in canonical units: "2ms" (seconds), "512MiB"
+ * (bytes), "50M" or "50M/s" (SI multiples), "80%" (a percentage metric
+ * is stored in percent), or a plain number. */
+static const char *parse_quantity(const char *v, double *out)
+{
+	uint64_t bytes;
+	if (tach_parse_duration(v, out) == 0)
+		return NULL;
+	if (strchr(v, 'B') && tach_parse_size(v, &bytes) == 0)
+		return *out = (double)bytes, NULL;
+	char *end;
+	double d = tach__strtod(v, &end);
+	if (end == v || !isfinite(d))
+		return "expected a value such as 2ms, 512MiB, 50M or 80%";
+	static const struct {
+		const char *suffix;
+		double mult;
+	} si[] = {{"", 1},      {"/s", 1},      {"%", 1},       {"k", 1e3},     {"k/s", 1e3},
+	          {"M", 1e6},   {"M/s", 1e6},   {"G", 1e9},     {"G/s", 1e9},   {"T", 1e12},
+	          {"T/s", 1e12}};
+	for (size_t i = 0; i < sizeof si / sizeof *si; i++)
+		if (!strcmp(end, si[i].suffix))
+			return *out = d * si[i].mult, NULL;
+	return "unknown unit suffix; use ns/us/ms/s, B/KiB/MiB/GiB, k/M/G or %";
+}
+
+/* "time < 2ms" */
+static const char *parse_target(const char *v, target *t)
+{
+	const char *p = v;
+	while (*p && (isalnum((unsigned char)*p) || strchr("_.-:/", *p)))
+		p++;
+	if (p == v)
+		return "expected METRIC OP VALUE, e.g. time < 2ms";
+	size_t mlen = (size_t)(p - v);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (p[0] == '<' || p[0] == '>') {
+		t->op = p[1] == '=' ? (p[0] == '<' ? 'l' : 'g') : p[0];
+		p += p[1] == '=' ? 2 : 1;
+	} else {
+		return "expected <, <=, > or >= after the metric";
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *why = parse_quantity(p, &t->value);
+	if (why)
+		return why;
+	if (!(t->metric = strndup(v, mlen)) || !(t->text = strdup(v)))
+		return "out of memory";
+	return NULL;
+}
+
+/* ---- the parser ---- */
+
+typedef struct parser {
+	const char *name;
+	tach_error *err;
+	unsigned line;
+} parser;
+
+static int fail(parser *ps, const char *at, const char *line_start, const char *fmt, ...)
+{
+	if (ps->err) {
+		ps->err->file = ps->name;
+		ps->err->line = ps->line;
+		ps->err->column = (unsigned)(at - line_start) + 1;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(ps->err->message, sizeof ps->err->message, fmt, ap);
+		va_end(ap);
+	}
+	return TACH_EFORMAT;
+}
+
+static section *new_section(tach_gate_config *cfg)
+{
+	if (tach__grow((void **)&cfg->sections, &cfg->cap, cfg->n + 1, sizeof *cfg->sections))
+		return NULL;
+	section *s = &cfg->sections[cfg->n++];
+	memset(s, 0, sizeof *s);
+	return s;
+}
+
+static int add_metric(section *s, const char *m)
+{
+	char *copy = strdup(m);
+	if (!copy || tach__grow((void **)&s->metrics, &s->cap_metrics, s->n_metrics + 1,
+	                        sizeof *s->metrics)) {
+		free(copy);
+		return TACH_ENOMEM;
+	}
+	s->metrics[s->n_metrics++] = copy;
+	return 0;
+}
+
+/* `[name "sub"]`: sets *s to a new section.  buf holds the line. */
+static int header(parser *ps, tach_gate_config *cfg, char *line, section **s)
+{
+	char *p = line + 1, *name = p;
+	while (isalpha((unsigned char)*p))
+		p++;
+	size_t nlen = (size_t)(p - name);
+	char sub[512];
+	size_t sl = 0;
+	int has_sub = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '"') {
+		has_sub = 1;
+		for (p++; *p && *p != '"'; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			if (sl + 1 < sizeof sub)
+				sub[sl++] = *p;
+		}
+		if (*p != '"')
+			return fail(ps, p, line, "unterminated quote in section header");
+		p++;
+	}
+	sub[sl] = 0;
+	if (*p != ']')
+		return fail(ps, p, line, "expected ']' to close the section header");
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p && *p != '#' && *p != ';')
+		return fail(ps, p, line, "unexpected text after the section header");
+	int is = 0;
+	if (nlen == 7 && !strncmp(name, "compare", 7) && !has_sub)
+		is = 1;
+	else if (nlen == 6 && !strncmp(name, "metric", 6) && has_sub)
+		is = 2;
+	else if (nlen == 5 && !strncmp(name, "bench", 5) && has_sub)
+		is = 3;
+	if (!is)
+		return fail(ps, name, line,
+		            "unknown section; use [compare], [metric \"NAME\"] or [bench \"PATTERN\"]");
+	if (has_sub && !sl)
+		return fail(ps, name, line, "empty name in section header");
+	if (!(*s = new_section(cfg)))
+		return TACH_ENOMEM;
+	if (is == 2 && add_metric(*s, sub))
+		return TACH_ENOMEM;
+	if (is == 3 && !((*s)->pattern = strdup(sub)))
+		return TACH_ENOMEM;
+	return 0;
+}
+
+static int entry(parser *ps, section *s, char *line, char *key_at)
+{
+	char *p = key_at, *key = p;
+	while (isalnum((unsigned char)*p) || *p == '-')
+		p++;
+	size_t klen = (size_t)(p - key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!klen || *p != '=')
+		return fail(ps, p, line, "expected 'key = value'");
+	key[klen] = 0;
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	char *val = p;
+	/* a quoted value keeps '#'; otherwise '#' or ';' after a space ends it */
+	if (*val == '"') {
+		char *q = ++val;
+		while (*q && *q != '"')
+			q++;
+		if (*q != '"')
+			return fail(ps, q, line, "unterminated quote");
+		*q = 0;
+	} else {
+		for (char *q = val; *q; q++)
+			if ((*q == '#' || *q == ';') && q > val && (q[-1] == ' ' || q[-1] == '\t')) {
+				*q = 0;
+				break;
+			}
+		size_t n = strlen(val);
+		while (n && (val[n - 1] == ' ' || val[n - 1] == '\t'))
+			val[--n] = 0;
+	}
+	if (!s)
+		return fail(ps, key, line, "a key before any section; start with [compare]");
+	const char *why = NULL;
+	double d;
+	int b;
+	if (!strcmp(key, "alpha")) {
+		if (!(why = parse_fraction(val, &d)) && !(d > 0 && d < 0.5))
+			why = "alpha must be above 0 and below 0.5";
+		s->rule.alpha = d, s->set |= SET_ALPHA;
+	} else if (!strcmp(key, "min-effect")) {
+		why = parse_fraction(val, &s->rule.min_effect), s->set |= SET_MIN_EFFECT;
+	} else if (!strcmp(key, "max-regression")) {
+		why = parse_fraction(val, &s->rule.max_regression), s->set |= SET_MAX_REGRESSION;
+	} else if (!strcmp(key, "threshold")) {
+		why = parse_fraction(val, &s->rule.threshold), s->set |= SET_THRESHOLD;
+	} else if (!strcmp(key, "required")) {
+		why = parse_bool(val, &b), s->rule.required = b, s->set |= SET_REQUIRED;
+	} else if (!strcmp(key, "ignore")) {
+		why = parse_bool(val, &b), s->rule.ignore = b, s->set |= SET_IGNORE;
+	} else if (!strcmp(key, "metric") && s->pattern) {
+		for (char *m = strtok(val, ", "); m; m = strtok(NULL, ", "))
+			if (add_metric(s, m))
+				return TACH_ENOMEM;
+	} else if (!strcmp(key, "target")) {
+		target t = {0};
+		if (!(why = parse_target(val, &t))) {
+			if (tach__grow((void **)&s->targets, &s->cap_targets, s->n_targets + 1,
+			               sizeof *s->targets))
+				why = "out of memory";
+			else
+				s->targets[s->n_targets++] = t;
+		}
+		if (why) {
+			free(t.text);
+			free(t.metric);
+		}
+	} else {
+		return fail(ps, key, line,
+		            "unknown key '%s' (known: alpha, min-effect, max-regression, threshold, "
+		            "required, ignore, target%s)", key, s->pattern ? ", metric" : "");
+	}
+	if (why)
+		return fail(ps, val, line, "%s: %s", key, why);
+	return 0;
+}
+
+int tach_gate_config_parse(const char *text, size_t len, const char *name,
+                           tach_gate_config **out, tach_error *err)
+{
+	*out = NULL;
+	if (err)
+		memset(err, 0, sizeof *err);
+	tach_gate_config *cfg = calloc(1, sizeof *cfg);
+	if (!cfg)
+		return TACH_ENOMEM;
+	parser ps = {.name = name, .err = err};
+	section *s = NULL;
+	int rc = 0;
+	for (size_t pos = 0; !rc && pos < len;) {
+		const char *start = text + pos, *nl = memchr(start, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - start) : len - pos;
+		pos += n + 1;
+		ps.line++;
+		char *line = strndup(start, n);
+		if (!line) {
+			rc = TACH_ENOMEM;
+			break;
+		}
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = 0;
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strlen(line) < n - (n && start[n - 1] == '\r'))
+			rc = fail(&ps, line + strlen(line), line, "a NUL byte");
+		else if (*p == '[')
+			rc = header(&ps, cfg, p, &s);
+		else if (*p && *p != '#' && *p != ';')
+			rc = entry(&ps, s, line, p);
+		free(line);
+	}
+	if (rc) {
+		if (err)
+			err->file = name;
+		tach_gate_config_free(cfg);
+		return rc;
+	}
+	*out = cfg;
+	return 0;
+}
+
+int tach_gate_config_load(const char *path, tach_gate_config **out, tach_error *err)
+{
+	char *data;
+	size_t len;
+	*out = NULL;
+	int rc = tach__read_file(path, &data, &len);
+	if (rc) {
+		if (err) {
+			memset(err, 0, sizeof *err);
+			err->file = path;
+			snprintf(err->message, sizeof err->message, "cannot read: %s", tach_strerror(rc));
+		}
+		return rc;
+	}
+	rc = tach_gate_config_parse(data, len, path, out, err);
+	free(data);
+	return rc;
+}
+
+/* ---- applying ---- */
+
+static int matches(const section *s, const tach_benchmark *b, const char *metric)
+{
+	if (s->pattern && fnmatch(s->pattern, b->name, 0) != 0)
+		return 0;
+	if (!s->n_metrics)
+		return 1;
+	if (!metric)
+		return 0;
+	for (size_t i = 0; i < s->n_metrics; i++)
+		if (!strcmp(s->metrics[i], metric))
+			return 1;
+	return 0;
+}
+
+void tach_gate_config_rule(void *ctx, const tach_benchmark *b, const char *metric,
+                           tach_compare_rule *rule)
+{
+	const tach_gate_config *cfg = ctx;
+	for (size_t i = 0; cfg && i < cfg->n; i++) {
+		const section *s = &cfg->sections[i];
+		if (!matches(s, b, metric))
+			continue;
+		if (s->set & SET_ALPHA)
+			rule->alpha = s->rule.alpha;
+		if (s->set & SET_MIN_EFFECT)
+			rule->min_effect = s->rule.min_effect;
+		if (s->set & SET_MAX_REGRESSION)
+			rule->max_regression = s->rule.max_regression;
+		if (s->set & SET_THRESHOLD)
+			rule->threshold = s->rule.threshold;
+		if (s->set & SET_REQUIRED)
+			rule->required = s->rule.required;
+		if (s->set & SET_IGNORE)
+			rule->ignore = s->rule.ignore;
+	}
+}
+
+static int met(const target *t, double v)
+{
+	switch (t->op) {
+	case '<': return v < t->value;
+	case 'l': return v <= t->value;
+	case '>': return v > t->value;
+	default: return v >= t->value;
+	}
+}
+
+static int push(tach_gate_checks *out, size_t *cap, const tach_gate_check *c)
+{
+	if (tach__grow((void **)&out->items, cap, out->n + 1, sizeof *out->items))
+		return TACH_ENOMEM;
+	out->items[out->n++] = *c;
+	out->n_failed += !c->passed && c->required;
+	out->n_warned += !c->passed && !c->required;
+	return 0;
+}
+
+int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand,
+                            tach_gate_checks *out)
+{
+	memset(out, 0, sizeof *out);
+	size_t cap = 0;
+	for (size_t i = 0; i < cfg->n; i++) {
+		const section *s = &cfg->sections[i];
+		for (size_t t = 0; t < s->n_targets; t++) {
+			const target *tg = &s->targets[t];
+			size_t hits = 0;
+			for (size_t k = 0; k < cand->n_benchmarks; k++) {
+				const tach_benchmark *b = cand->benchmarks[k];
+				const tach_metric *m = tach_benchmark_metric(b, tg->metric);
+				if ((s->pattern && fnmatch(s->pattern, b->name, 0)) || !m)
+					continue;
+				tach_compare_rule rule = tach_compare_rule_default();
+				tach_gate_config_rule((void *)cfg, b, tg->metric, &rule);
+				tach_gate_check c = {.bench = b, .metric = tg->metric, .target = tg->text,
+				                     .pattern = s->pattern, .actual = NAN,
+				                     .required = rule.required};
+				if (m->n_samples)
+					tach_stats_median(m->samples, m->n_samples, &c.actual);
+				c.passed = !b->error && m->n_samples && met(tg, c.actual);
+				hits++;
+				if (push(out, &cap, &c))
+					return TACH_ENOMEM;
+			}
+			if (!hits) {
+				tach_compare_rule rule = tach_compare_rule_default();
+				if (s->set & SET_REQUIRED)
+					rule.required = s->rule.required;
+				tach_gate_check c = {.metric = tg->metric, .target = tg->text,
+				                     .pattern = s->pattern, .actual = NAN,
+				                     .required = rule.required};
+				if (push(out, &cap, &c))
+					return TACH_ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+void tach_gate_checks_release(tach_gate_checks *c)
+{
+	free(c->items);
+	memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,42 @@
+/* internal.h - the parts of the comparison shared by its files: the
+ * benchmark index (matching by name and parameters in O(1)), the
+ * measurement and decision of one row, and the Holm correction. */
+#ifndef TACH_COMPARE_INTERNAL_H
+#define TACH_COMPARE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/compare.h"
+
+#ifndef TACH_HIDDEN
+#define TACH_HIDDEN __attribute__((visibility("hidden")))
+#endif
+
+/* An open-addressing hash of a result set's benchmarks by name and
+ * parameters (parameters compared as a set: order does not matter). */
+typedef struct tach__bench_index {
+	const tach_result *r;
+	size_t *slots; /* benchmark index + 1; 0 = empty */
+	size_t mask;
+} tach__bench_index;
+
+TACH_HIDDEN int tach__bench_index_build(tach__bench_index *idx, const tach_result *r);
+/* The index in idx->r of the first benchmark with b's name and
+ * parameters, or -1. */
+TACH_HIDDEN ptrdiff_t tach__bench_index_find(const tach__bench_index *idx,
+                                             const tach_benchmark *b);
+TACH_HIDDEN void tach__bench_index_free(tach__bench_index *idx);
+
+/* Fills the measured fields of *row (n, medians, CVs, ratio and its
+ * interval, p, flags) from the two metrics under row->rule.  0 or
+ * TACH_ENOMEM. */
+TACH_HIDDEN int tach__compare_measure(const tach_metric *base, const tach_metric *cand,
+                                      tach_compare_row *row);
+/* Sets p_adjusted of every TACH_ROW_TESTED row (Holm, 1979) and
+ * c->n_tested.  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__compare_holm(tach_comparison *c);
+/* Sets the verdict (and n_needed) of a measured row. */
+TACH_HIDDEN void tach__compare_decide(tach_compare_row *row);
+
+#endif

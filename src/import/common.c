@@ -1,0 +1,91 @@
+/* common.c - helpers every importer uses: placed errors, benchmarks found
+ * or added by name and parameters, samples in canonical units, lines. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "import/internal.h"
+
+int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
+                      const char *fmt, ...)
+{
+	if (err) {
+		err->line = line;
+		err->column = column;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_kvlist *params,
+                                   const char *tool)
+{
+	static const tach_kvlist none;
+	if (!params)
+		params = &none;
+	tach_benchmark *b = tach_result_find(r, name, params);
+	if (b)
+		return b;
+	if (!(b = tach_result_add_benchmark(r, name)) ||
+	    tach_benchmark_set_source(b, TACH_SOURCE_IMPORT, tool, NULL))
+		return NULL;
+	for (size_t i = 0; i < params->n; i++)
+		if (tach_kvlist_set(&b->params, params->items[i].key, params->items[i].value))
+			return NULL;
+	return b;
+}
+
+int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
+                        tach_direction dir, double value, uint64_t iters)
+{
+	tach_metric *m = tach_benchmark_metric(b, metric);
+	if (!m && !(m = tach_benchmark_add_metric(b, metric, unit, dir)))
+		return TACH_ENOMEM;
+	if (!isfinite(value))
+		return 0;
+	return iters ? tach_metric_add_sample_iters(m, value, iters)
+	             : tach_metric_add_sample(m, value);
+}
+
+double tach__import_time_unit(const char *u, size_t len)
+{
+	static const struct {
+		const char *word;
+		double seconds;
+	} units[] = {
+		{"ns", 1e-9}, {"us", 1e-6}, {"\xc2\xb5s", 1e-6}, {"\xce\xbcs", 1e-6},
+		{"ms", 1e-3}, {"s", 1},     {"sec", 1},          {"secs", 1},
+		{"min", 60},  {"m", 60},    {"h", 3600},         {"ps", 1e-12},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (strlen(units[i].word) == len && !memcmp(u, units[i].word, len))
+			return units[i].seconds;
+	return 0;
+}
+
+int tach__next_line(tach__lines *it)
+{
+	if (it->pos >= it->size)
+		return 0;
+	const char *start = it->data + it->pos;
+	const char *nl = memchr(start, '\n', it->size - it->pos);
+	size_t len = nl ? (size_t)(nl - start) : it->size - it->pos;
+	it->pos += len + (nl != NULL);
+	if (len && start[len - 1] == '\r')
+		len--;
+	it->line = start;
+	it->len = len;
+	it->number++;
+	return 1;
+}
+
+int tach__starts_with(const char *line, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && !memcmp(line, prefix, n);
+}

@@ -1,0 +1,88 @@
+/* internal.h - what every importer (src/import/<format>.c) shares: the
+ * importer table entry, placed errors, finding or adding a benchmark,
+ * adding samples in canonical units, and walking a text file by lines.
+ * Hidden from the library's ABI. */
+#ifndef TACH_IMPORT_INTERNAL_H
+#define TACH_IMPORT_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+#include "result/internal.h"
+
+/* One file to import. */
+typedef struct tach__import_input {
+	const char *data; /* the whole file, NUL-terminated */
+	size_t len;
+	const char *name; /* file name for messages, or NULL */
+	/* The parsed document when the whole file is one JSON value, else
+	 * NULL (then json_error says why it is not). */
+	json_t *json;
+	const json_error_t *json_error;
+} tach__import_input;
+
+typedef struct tach__importer {
+	const char *name;  /* for --from, e.g. "go" */
+	const char *title; /* for messages, e.g. "go test -bench output" */
+	/* How sure this importer is that the input is its format: 0 not at
+	 * all, 1 plausible (a loose text signature), 2 certain (a JSON shape
+	 * or a header only this tool writes).  The highest wins. */
+	int (*detect)(const tach__import_input *in);
+	/* Adds the file's benchmarks to r (empty on entry).  On failure
+	 * returns TACH_EFORMAT/TACH_EPARSE/TACH_ENOMEM with err's message,
+	 * line and column set (tach__import_fail); r is then discarded. */
+	int (*read)(const tach__import_input *in, tach_result *r, tach_error *err);
+} tach__importer;
+
+/* The importers, one per file of this directory. */
+extern const tach__importer tach__import_gbench_json;
+extern const tach__importer tach__import_gbench_console;
+extern const tach__importer tach__import_hyperfine;
+extern const tach__importer tach__import_go;
+extern const tach__importer tach__import_pytest;
+extern const tach__importer tach__import_criterion;
+extern const tach__importer tach__import_catch2;
+extern const tach__importer tach__import_nanobench;
+extern const tach__importer tach__import_jmh;
+
+/* Sets err's line, column (0: unknown) and printf-style message; returns
+ * code, so an importer can `return tach__import_fail(...)`. */
+TACH_HIDDEN int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
+                                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The benchmark named `name` with exactly these params (NULL: none) from
+ * tool `tool`, added (params copied, source set to an import from tool)
+ * if it is not there yet.  NULL only when out of memory. */
+TACH_HIDDEN tach_benchmark *tach__import_bench(tach_result *r, const char *name,
+                                               const tach_kvlist *params, const char *tool);
+
+/* Appends value (already in `unit`, which must be canonical or custom) to
+ * metric `metric` of b, creating the metric with unit and direction on
+ * first use; `iters` 0 means unknown.  Non-finite values are skipped (the
+ * metric still exists).  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
+                                    tach_direction dir, double value, uint64_t iters);
+
+/* Seconds per unit for a time-unit word ("ns", "us", "µs", "ms", "s",
+ * "sec", "min"...), or 0 if it is not one. */
+TACH_HIDDEN double tach__import_time_unit(const char *unit, size_t len);
+
+/* Walking text by lines: start with a zeroed tach__lines over data/len;
+ * each call sets line/len (without the '\n' and a '\r' before it) and the
+ * 1-based line number, and returns 0 at the end. */
+typedef struct tach__lines {
+	const char *data;
+	size_t size, pos;
+	const char *line;
+	size_t len;
+	unsigned number;
+} tach__lines;
+TACH_HIDDEN int tach__next_line(tach__lines *it);
+
+/* 1 if the line of len bytes starts with prefix. */
+TACH_HIDDEN int tach__starts_with(const char *line, size_t len, const char *prefix);
+
+#endif

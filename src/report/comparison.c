@@ -1,0 +1,447 @@
+/* comparison.c - a comparison (tach/compare.h) as a terminal table,
+ * Markdown for a pull-request comment, JSON, CSV and JUnit XML.
+ *
+ * Text and Markdown lead with the one line a reviewer reads ("2 regressed,
+ * 1 improved, 40 same"); Markdown shows the rows that moved and folds the
+ * rest into <details>.  JSON and CSV keep canonical units and round-trip
+ * numbers for programs; JUnit makes every benchmark metric a test case
+ * that fails when it fails the gate.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "report/emit.h"
+#include "report/table.h"
+
+/* ---- shared cells ---- */
+
+static void pct(char *buf, size_t size, double x)
+{
+	if (isnan(x))
+		snprintf(buf, size, "-");
+	else if (isinf(x))
+		snprintf(buf, size, x > 0 ? "+inf" : "-inf");
+	else if (fabs(x) < 0.1)
+		snprintf(buf, size, "%+.2f%%", x * 100);
+	else
+		snprintf(buf, size, "%+.1f%%", x * 100);
+}
+
+static void value(char *buf, size_t size, double v, tach_scale sc)
+{
+	char num[40];
+	if (isnan(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	tach_format_scaled(num, sizeof num, v, sc);
+	snprintf(buf, size, "%s%s%s%s", num, sc.unit && *sc.unit ? " " : "", sc.prefix,
+	         sc.unit ? sc.unit : "");
+}
+
+static void pvalue(char *buf, size_t size, double p)
+{
+	if (isnan(p))
+		snprintf(buf, size, "-");
+	else if (p < 0.0001)
+		snprintf(buf, size, "<0.0001");
+	else
+		snprintf(buf, size, "%.4f", p);
+}
+
+typedef struct cells {
+	char base[64], cand[64], change[32], ci[80], p[24], n[48], cv[32], verdict[64];
+} cells;
+
+static void row_cells(const tach_compare_row *r, const tach_report_opts *o, cells *c)
+{
+	tach_scale sc = tach_scale_for(r->unit ? r->unit : "count",
+	                               isnan(r->base_median) ? r->cand_median : r->base_median,
+	                               o->ascii);
+	value(c->base, sizeof c->base, r->base_median, sc);
+	value(c->cand, sizeof c->cand, r->cand_median, sc);
+	pct(c->change, sizeof c->change, r->ratio - 1);
+	if (isnan(r->ratio_lo) || isnan(r->ratio_hi) || (r->flags & TACH_ROW_ZERO)) {
+		snprintf(c->ci, sizeof c->ci, "-");
+	} else {
+		char lo[32], hi[32];
+		pct(lo, sizeof lo, r->ratio_lo - 1);
+		pct(hi, sizeof hi, r->ratio_hi - 1);
+		snprintf(c->ci, sizeof c->ci, "[%s, %s]", lo, hi);
+	}
+	pvalue(c->p, sizeof c->p, r->p_adjusted);
+	if (r->metric)
+		snprintf(c->n, sizeof c->n, "%zu/%zu", r->n_base, r->n_cand);
+	else
+		snprintf(c->n, sizeof c->n, "-");
+	double cv = fmax(r->cv_base, r->cv_cand);
+	if (r->n_base >= 2 || r->n_cand >= 2)
+		snprintf(c->cv, sizeof c->cv, "%.1f%%", cv * 100);
+	else
+		snprintf(c->cv, sizeof c->cv, "-");
+	const char *v = tach_verdict_name(r->verdict);
+	if (r->flags & TACH_ROW_ERROR)
+		snprintf(c->verdict, sizeof c->verdict, "%s (failed)", v);
+	else if (r->verdict == TACH_INCONCLUSIVE && r->n_needed)
+		snprintf(c->verdict, sizeof c->verdict, "%s (n=%zu/side)", v, r->n_needed);
+	else if (r->flags & TACH_ROW_SINGLE)
+		snprintf(c->verdict, sizeof c->verdict, "%s (1 sample)", v);
+	else if (r->flags & TACH_ROW_DETERMINISTIC)
+		snprintf(c->verdict, sizeof c->verdict, "%s (exact)", v);
+	else if (r->verdict == TACH_REGRESSED && !r->gate)
+		snprintf(c->verdict, sizeof c->verdict, "%s (within limit)", v);
+	else if (r->gate == 2)
+		snprintf(c->verdict, sizeof c->verdict, "%s (warning)", v);
+	else
+		snprintf(c->verdict, sizeof c->verdict, "%s", v);
+}
+
+/* "bench/name (k=v, k=v)" for display; the params only when present. */
+static void display_name(char *buf, size_t size, const tach_compare_row *r)
+{
+	size_t used = (size_t)snprintf(buf, size, "%s", r->name);
+	for (size_t i = 0; r->params && i < r->params->n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", i ? ", " : " (",
+		                         r->params->items[i].key, r->params->items[i].value);
+	if (r->params && r->params->n && used < size)
+		snprintf(buf + used, size - used, ")");
+}
+
+static void summary_line(FILE *f, const tach_comparison *c, int md)
+{
+	static const tach_verdict order[] = {TACH_REGRESSED, TACH_IMPROVED, TACH_SAME,
+	                                     TACH_INCONCLUSIVE, TACH_NEW, TACH_GONE};
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+		size_t n = c->counts[order[i]];
+		if (!n && order[i] != TACH_REGRESSED)
+			continue;
+		int bold = md && order[i] == TACH_REGRESSED && n;
+		fprintf(f, "%s%s%zu %s%s", sep, bold ? "**" : "", n, tach_verdict_name(order[i]),
+		        bold ? "**" : "");
+		sep = ", ";
+	}
+	for (size_t g = 0; g < c->n_geomeans; g++) {
+		char ch[32];
+		pct(ch, sizeof ch, c->geomeans[g].ratio - 1);
+		fprintf(f, "%s geomean %s %s", g ? "," : " \xc2\xb7", c->geomeans[g].metric, ch);
+		if (g == 2 && c->n_geomeans > 3) {
+			fprintf(f, ", ...");
+			break;
+		}
+	}
+	fputc('\n', f);
+}
+
+/* ---- text ---- */
+
+static int text(FILE *f, const tach_comparison *c, const char *bn, const char *cn,
+                const tach_report_opts *o)
+{
+	tach_table *t = tach__table_new(10);
+	if (!t)
+		return TACH_ENOMEM;
+	for (size_t k = 2; k < 9; k++)
+		tach__table_align_right(t, k);
+	int rc = tach__table_row(t, 0, "benchmark", "metric", "base", "cand", "change",
+	                         "98% CI", "p (Holm)", "n", "CV", "verdict");
+	const char *prev = NULL;
+	for (size_t i = 0; !rc && i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		cells cl;
+		char name[512];
+		row_cells(r, o, &cl);
+		display_name(name, sizeof name, r);
+		int flags = r->verdict == TACH_REGRESSED ? TACH_ROW_BAD
+		            : r->verdict == TACH_IMPROVED ? TACH_ROW_GOOD
+		            : r->verdict == TACH_INCONCLUSIVE ? TACH_ROW_NOISY
+		                                              : 0;
+		const tach_benchmark *b = r->cand ? r->cand : r->base;
+		rc = tach__table_row(t, flags, prev == (const char *)b ? "" : name,
+		                     r->metric ? r->metric : "", cl.base, cl.cand,
+		                     r->metric ? cl.change : "", cl.ci, cl.p, cl.n, cl.cv, cl.verdict);
+		prev = (const char *)b;
+	}
+	for (size_t g = 0; !rc && g < c->n_geomeans; g++) {
+		char ch[32], n[32];
+		pct(ch, sizeof ch, c->geomeans[g].ratio - 1);
+		snprintf(n, sizeof n, "%zu", c->geomeans[g].n);
+		rc = tach__table_row(t, 0, g ? "" : "geomean", c->geomeans[g].metric, "", "", ch, "",
+		                     "", n, "", "");
+	}
+	if (!rc) {
+		if (o->color)
+			fputs("\x1b[1m", f);
+		tach__emit_text(f, bn ? bn : "base");
+		fputs(o->ascii ? " -> " : " \xe2\x86\x92 ", f);
+		tach__emit_text(f, cn ? cn : "cand");
+		if (o->color)
+			fputs("\x1b[0m", f);
+		fputs("\n", f);
+		summary_line(f, c, 0);
+		fputc('\n', f);
+		tach__table_print(t, f, o->color);
+		for (size_t i = 0; i < c->n_rows; i++) {
+			const tach_compare_row *r = &c->rows[i];
+			if (!(r->flags & TACH_ROW_ERROR) || !r->cand || !r->cand->error)
+				continue;
+			fputs("failed: ", f);
+			tach__emit_text(f, r->name);
+			fputs(": ", f);
+			tach__emit_text(f, r->cand->error);
+			fputc('\n', f);
+		}
+		if (c->n_failed || c->n_warned)
+			fprintf(f, "gate: %zu failed, %zu warning%s\n", c->n_failed, c->n_warned,
+			        c->n_warned == 1 ? "" : "s");
+	}
+	tach__table_free(t);
+	return rc;
+}
+
+/* ---- Markdown ---- */
+
+static void md_row(FILE *f, const tach_compare_row *r, const tach_report_opts *o, int full)
+{
+	cells cl;
+	char name[512];
+	row_cells(r, o, &cl);
+	display_name(name, sizeof name, r);
+	static const char *const marks[] = {"", ":green_circle: ", ":red_circle: ",
+	                                    ":grey_question: ", "", ""};
+	fputs("| ", f);
+	tach__emit_md_cell(f, name);
+	fputs(" | ", f);
+	tach__emit_md_cell(f, r->metric ? r->metric : "");
+	fprintf(f, " | %s | %s | %s |", cl.base, cl.cand, r->metric ? cl.change : "");
+	if (full)
+		fprintf(f, " %s | %s | %s | %s |", cl.ci, cl.p, cl.n, cl.cv);
+	fprintf(f, " %s%s |\n", marks[r->verdict], cl.verdict);
+}
+
+static int markdown(FILE *f, const tach_comparison *c, const tach_report_opts *o)
+{
+	summary_line(f, c, 1);
+	size_t moved = 0;
+	for (size_t i = 0; i < c->n_rows; i++)
+		moved += c->rows[i].verdict != TACH_SAME;
+	if (moved) {
+		fputs("\n| benchmark | metric | base | cand | change | verdict |\n"
+		      "|---|---|--:|--:|--:|---|\n", f);
+		for (size_t i = 0; i < c->n_rows; i++)
+			if (c->rows[i].verdict != TACH_SAME)
+				md_row(f, &c->rows[i], o, 0);
+	}
+	fprintf(f, "\n<details><summary>All %zu rows</summary>\n\n", c->n_rows);
+	fputs("| benchmark | metric | base | cand | change | 98% CI | p (Holm) | n | CV | verdict |\n"
+	      "|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", f);
+	for (size_t i = 0; i < c->n_rows; i++)
+		md_row(f, &c->rows[i], o, 1);
+	for (size_t g = 0; g < c->n_geomeans; g++) {
+		char ch[32];
+		pct(ch, sizeof ch, c->geomeans[g].ratio - 1);
+		fputs("| *geomean* | ", f);
+		tach__emit_md_cell(f, c->geomeans[g].metric);
+		fprintf(f, " | | | %s | | | %zu | | |\n", ch, c->geomeans[g].n);
+	}
+	tach_compare_rule d = tach_compare_rule_default();
+	fprintf(f, "\n</details>\n\n<sub>tach compare: one-sided Mann-Whitney U, \xce\xb1 = %g "
+	        "Holm-corrected over %zu tests, minimum effect %g%% (defaults; rules may differ "
+	        "per metric)</sub>\n", d.alpha, c->n_tested, d.min_effect * 100);
+	return 0;
+}
+
+/* ---- JSON ---- */
+
+static void json_str_field(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, "\"%s\": ", key);
+	if (v)
+		tach__emit_json_string(f, v);
+	else
+		fputs("null", f);
+}
+
+static void json_num_field(FILE *f, const char *key, double v)
+{
+	fprintf(f, "\"%s\": ", key);
+	tach__emit_json_number(f, v);
+}
+
+static int json(FILE *f, const tach_comparison *c, const char *bn, const char *cn)
+{
+	fputs("{\n  \"format\": \"tach-comparison\",\n  \"version\": 1,\n  ", f);
+	json_str_field(f, "base", bn);
+	fputs(",\n  ", f);
+	json_str_field(f, "cand", cn);
+	fputs(",\n  \"summary\": {", f);
+	for (int v = 0; v < TACH_N_VERDICTS; v++)
+		fprintf(f, "%s\"%s\": %zu", v ? ", " : "", tach_verdict_name((tach_verdict)v),
+		        c->counts[v]);
+	fprintf(f, ", \"tested\": %zu, \"gate_failed\": %zu, \"gate_warned\": %zu},\n",
+	        c->n_tested, c->n_failed, c->n_warned);
+	fputs("  \"geomeans\": [", f);
+	for (size_t g = 0; g < c->n_geomeans; g++) {
+		fputs(g ? ", {" : "{", f);
+		json_str_field(f, "metric", c->geomeans[g].metric);
+		fputs(", ", f);
+		json_num_field(f, "ratio", c->geomeans[g].ratio);
+		fprintf(f, ", \"n\": %zu}", c->geomeans[g].n);
+	}
+	fputs("],\n  \"rows\": [", f);
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		fputs(i ? ",\n    {" : "\n    {", f);
+		json_str_field(f, "name", r->name);
+		fputs(", \"params\": {", f);
+		for (size_t k = 0; r->params && k < r->params->n; k++) {
+			if (k)
+				fputs(", ", f);
+			tach__emit_json_string(f, r->params->items[k].key);
+			fputs(": ", f);
+			tach__emit_json_string(f, r->params->items[k].value);
+		}
+		fputs("}, ", f);
+		json_str_field(f, "metric", r->metric);
+		fputs(", ", f);
+		json_str_field(f, "unit", r->unit);
+		fprintf(f, ", \"direction\": \"%s\", \"verdict\": \"%s\", \"gate\": \"%s\"",
+		        r->direction == TACH_HIGHER_IS_BETTER ? "higher" : "lower",
+		        tach_verdict_name(r->verdict),
+		        r->gate == 1 ? "fail" : r->gate == 2 ? "warn" : "pass");
+		fprintf(f, ", \"n_base\": %zu, \"n_cand\": %zu, ", r->n_base, r->n_cand);
+		json_num_field(f, "base_median", r->base_median);
+		fputs(", ", f);
+		json_num_field(f, "cand_median", r->cand_median);
+		fputs(", ", f);
+		json_num_field(f, "ratio", r->ratio);
+		fputs(", ", f);
+		json_num_field(f, "ratio_lo", r->ratio_lo);
+		fputs(", ", f);
+		json_num_field(f, "ratio_hi", r->ratio_hi);
+		fputs(", ", f);
+		json_num_field(f, "p", r->p);
+		fputs(", ", f);
+		json_num_field(f, "p_adjusted", r->p_adjusted);
+		fputs(", ", f);
+		json_num_field(f, "cv_base", r->cv_base);
+		fputs(", ", f);
+		json_num_field(f, "cv_cand", r->cv_cand);
+		fprintf(f, ", \"n_needed\": %zu, \"single_sample\": %s, \"deterministic\": %s, ",
+		        r->n_needed, r->flags & TACH_ROW_SINGLE ? "true" : "false",
+		        r->flags & TACH_ROW_DETERMINISTIC ? "true" : "false");
+		json_num_field(f, "alpha", r->rule.alpha);
+		fputs(", ", f);
+		json_num_field(f, "min_effect", r->rule.min_effect);
+		fputs(", ", f);
+		json_str_field(f, "error", r->cand && r->cand->error ? r->cand->error : NULL);
+		fputs("}", f);
+	}
+	fputs("\n  ]\n}\n", f);
+	return 0;
+}
+
+/* ---- CSV ---- */
+
+static void csv_num(FILE *f, double v)
+{
+	char buf[TACH_DOUBLE_BUFSIZE];
+	putc(',', f);
+	if (isfinite(v)) {
+		tach_format_double(v, buf);
+		fputs(buf, f);
+	}
+}
+
+static int csv(FILE *f, const tach_comparison *c)
+{
+	fputs("name,params,metric,unit,direction,n_base,n_cand,base_median,cand_median,ratio,"
+	      "ratio_lo,ratio_hi,p,p_adjusted,verdict,gate\n", f);
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		char params[1024] = "";
+		size_t used = 0;
+		for (size_t k = 0; r->params && k < r->params->n && used < sizeof params; k++)
+			used += (size_t)snprintf(params + used, sizeof params - used, "%s%s=%s",
+			                         k ? ";" : "", r->params->items[k].key,
+			                         r->params->items[k].value);
+		tach__emit_csv_field(f, r->name);
+		putc(',', f);
+		tach__emit_csv_field(f, params);
+		putc(',', f);
+		tach__emit_csv_field(f, r->metric ? r->metric : "");
+		putc(',', f);
+		tach__emit_csv_field(f, r->unit ? r->unit : "");
+		fprintf(f, ",%s,%zu,%zu", r->direction == TACH_HIGHER_IS_BETTER ? "higher" : "lower",
+		        r->n_base, r->n_cand);
+		csv_num(f, r->base_median);
+		csv_num(f, r->cand_median);
+		csv_num(f, r->ratio);
+		csv_num(f, r->ratio_lo);
+		csv_num(f, r->ratio_hi);
+		csv_num(f, r->p);
+		csv_num(f, r->p_adjusted);
+		fprintf(f, ",%s,%s\n", tach_verdict_name(r->verdict),
+		        r->gate == 1 ? "fail" : r->gate == 2 ? "warn" : "pass");
+	}
+	return 0;
+}
+
+/* ---- JUnit XML ---- */
+
+static int junit(FILE *f, const tach_comparison *c, const tach_report_opts *o)
+{
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	           "<testsuites name=\"tach compare\" tests=\"%zu\" failures=\"%zu\">\n"
+	           "  <testsuite name=\"tach compare\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+	        c->n_rows, c->n_failed, c->n_rows, c->n_failed,
+	        c->counts[TACH_NEW] + c->counts[TACH_GONE]);
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		char name[512];
+		cells cl;
+		display_name(name, sizeof name, r);
+		row_cells(r, o, &cl);
+		fputs("    <testcase classname=\"", f);
+		tach__emit_xml(f, name);
+		fputs("\" name=\"", f);
+		tach__emit_xml(f, r->metric ? r->metric : "(benchmark)");
+		fputs("\">", f);
+		char msg[400];
+		snprintf(msg, sizeof msg, "%s: %s -> %s (%s, CI %s, p %s, n %s)", cl.verdict, cl.base,
+		         cl.cand, cl.change, cl.ci, cl.p, cl.n);
+		if (r->gate == 1) {
+			fputs("<failure message=\"", f);
+			tach__emit_xml(f, msg);
+			fputs("\" type=\"regression\"/>", f);
+		} else if (r->verdict == TACH_NEW || r->verdict == TACH_GONE) {
+			fprintf(f, "<skipped message=\"%s\"/>", tach_verdict_name(r->verdict));
+		} else {
+			fputs("<system-out>", f);
+			tach__emit_xml(f, msg);
+			fputs("</system-out>", f);
+		}
+		fputs("</testcase>\n", f);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+	return 0;
+}
+
+int tach_report_comparison(FILE *f, const tach_comparison *c, const char *base_name,
+                           const char *cand_name, tach_report_format fmt,
+                           const tach_report_opts *opts)
+{
+	tach_report_opts o = {0};
+	if (opts)
+		o = *opts;
+	switch (fmt) {
+	case TACH_REPORT_TEXT: return text(f, c, base_name, cand_name, &o);
+	case TACH_REPORT_MARKDOWN: return markdown(f, c, &o);
+	case TACH_REPORT_JSON: return json(f, c, base_name, cand_name);
+	case TACH_REPORT_CSV: return csv(f, c);
+	case TACH_REPORT_JUNIT: return junit(f, c, &o);
+	}
+	return TACH_EINVAL;
+}

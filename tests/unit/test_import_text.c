@@ -1,0 +1,2 @@
+/* test_import_text.c - the text-format importers (placeholder). */
+#include <criterion/criterion.h>
