@@ -184,9 +184,10 @@ static void print_aa(FILE *f, const cli_ab_outcome *o)
 	/* the rule's false-alarm rate is bounded by alpha per test (Holm: per
 	 * suite); the figure below is what the minimum effect adds on top */
 	double fa = 2 * tach_norm_sf(d / (s * sqrt(2.0 / (double)per * M_PI / 3)));
-	fprintf(f, "false-alarm rate at this noise:        below %.2g%% (alpha %g and a %.2g%% "
-	        "chance that noise alone reaches the minimum effect)\n",
-	        fmin(rule.alpha, fa) * 100, rule.alpha, fa * 100);
+	fprintf(f, "false-alarm rate at this noise:        at most %.2g%% per benchmark (the "
+	        "chance that noise alone moves the estimate past the %g%% minimum effect; the "
+	        "test alone would allow %g%%)\n",
+	        fmin(rule.alpha, fa) * 100, rule.min_effect * 100, rule.alpha * 100);
 	fprintf(f, "smallest change detectable (90%% power) with %zu runs per side: %.2f%%\n", per,
 	        detect * 100);
 	fprintf(f, "runs per side to detect the minimum effect (%g%%): %.0f\n",

@@ -45,8 +45,10 @@ static int merge(tach_benchmark *dst, const tach_benchmark *src)
 static int batch(const cli_ab *ab, size_t runs, size_t warmup, uint64_t seed, tach_result *out,
                  tach_error *err)
 {
+	/* a failing command is an error, as in tach run: its times would
+	 * measure the failure */
 	tach_runner_opts ro = {.runs = runs, .warmup = warmup, .seed = seed,
-	                       .ignore_failure = 1, .exec = {.timeout = ab->timeout}};
+	                       .exec = {.timeout = ab->timeout}};
 	tach_runner *r = tach_runner_new(&ro, NULL);
 	if (!r)
 		return TACH_ENOMEM;

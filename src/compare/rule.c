@@ -84,6 +84,7 @@ int tach__compare_measure(const tach_metric *mb, const tach_metric *mk, tach_com
 	row->n_cand = nk;
 	row->flags = 0;
 	row->base_median = row->cand_median = NAN;
+	row->ratio = row->ratio_lo = row->ratio_hi = row->p = row->p_adjusted = NAN;
 	if (nb)
 		tach_stats_median(mb->samples, nb, &row->base_median);
 	if (nk)
