@@ -16,15 +16,19 @@
 enum { OPT_FROM = 1, OPT_OUT };
 
 const cli_opt cmd_import_opts[] = {
-	{OPT_FROM, "from", 0, "NAME", "the format: tach, google-benchmark or hyperfine (default: detect)", 0},
+	{OPT_FROM, "from", 0, "NAME", "the format (default: detect); see docs/import.md", 0},
 	{OPT_OUT, "output", 'o', "FILE", "write the results file to FILE (default: standard output)", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
 
 const char cmd_import_details[] =
-	"Reads Google Benchmark JSON and hyperfine JSON (more formats to come) and\n"
-	"writes one tach results file with every benchmark of every FILE.  Every\n"
-	"command that reads results (show, ...) also takes these files directly.";
+	"Reads other tools' results -- Google Benchmark JSON and console output,\n"
+	"go test -bench, hyperfine JSON, pytest-benchmark, criterion.rs, Catch2,\n"
+	"nanobench, JMH -- and writes one tach results file with every benchmark of\n"
+	"every FILE.  --from forces a format: tach, google-benchmark,\n"
+	"google-benchmark-console, go, hyperfine, pytest-benchmark, criterion,\n"
+	"catch2, nanobench, jmh.  Every command that reads results (show, compare,\n"
+	"gate) also takes these files directly.";
 
 /* Moves b's benchmarks to the end of a (b keeps its metadata). */
 static int append(tach_result *a, tach_result *b)
