@@ -23,7 +23,7 @@
 
 enum {
 	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
-	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM,
+	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM, OPT_SUITE, OPT_REPS,
 };
 
 const cli_opt cmd_compare_opts[] = {
@@ -33,6 +33,8 @@ const cli_opt cmd_compare_opts[] = {
 	DECIDE_OPTS,
 	{OPT_RUN, "run", 0, NULL, "BASE and CAND are commands: measure both now, interleaved", 0},
 	{OPT_AA, "aa", 0, NULL, "one command against itself: false alarms and detectable change", 0},
+	{OPT_SUITE, "suite", 0, NULL, "--run: the commands are benchmark programs (tach or Google Benchmark); compare each benchmark", 0},
+	{OPT_REPS, "reps", 0, "N", "--suite: repetitions of each benchmark per program run (5)", 0},
 	{OPT_MIN_RUNS, "min-runs", 0, "N", "--run: runs of each command in the first batch (10)", 0},
 	{OPT_MAX_RUNS, "max-runs", 0, "N", "--run: at most N runs of each command (200)", 0},
 	{OPT_MAX_TIME, "max-time", 0, "TIME", "--run: time for the adaptive measurement (60s)", 0},
@@ -57,6 +59,9 @@ const char cmd_compare_details[] =
 	"With --run, BASE and CAND are commands (no shell; quote each as one\n"
 	"argument) run interleaved in random order until decided or --max-time;\n"
 	"every changed row is then measured again and counts only if it reproduces.\n"
+	"With --suite, the two commands are benchmark programs (built with\n"
+	"tach/bench.h or Google Benchmark): they run alternately, each run giving\n"
+	"--reps repetitions of every benchmark, and each benchmark is compared.\n"
 	"With --aa CMD, CMD runs as both sides and tach reports this machine's\n"
 	"noise, the false-alarm rate and the smallest change it can detect.\n\n"
 	"exit status: 1 a regression (beyond --max-regression) or a missed target,\n"
@@ -83,7 +88,7 @@ static int count_value(const char *sp, const char *v, size_t *out)
 static int parse_args(const cli_parsed *p, args *a)
 {
 	a->ab = (cli_ab){.warmup = 1, .min_runs = 10, .max_runs = 200, .max_time = 60, .seed = 1,
-	                 .confirm = 1};
+	                 .confirm = 1, .reps = 5};
 	for (size_t i = 0; i < p->n; i++) {
 		const char *sp = p->items[i].spelled, *v = p->items[i].value;
 		int id = p->items[i].id, rc = 0;
@@ -129,6 +134,8 @@ static int parse_args(const cli_parsed *p, args *a)
 			break;
 		}
 		case OPT_NO_CONFIRM: a->ab.confirm = 0; break;
+		case OPT_SUITE: a->ab.suite = 1; break;
+		case OPT_REPS: rc = count_value(sp, v, &a->ab.reps); break;
 		}
 		if (rc)
 			return rc;
@@ -137,6 +144,8 @@ static int parse_args(const cli_parsed *p, args *a)
 		a->ab.max_runs = a->ab.min_runs;
 	if (a->run && a->aa)
 		return cli_error("--run and --aa do not go together");
+	if (a->ab.suite && !a->run && !a->aa)
+		return cli_error("--suite goes with --run or --aa");
 	if (p->npos != (a->aa ? 1u : 2u))
 		return cli_error(a->aa ? "--aa takes one command" : "expected BASE and CAND (%zu given)",
 		                 p->npos);

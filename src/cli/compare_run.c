@@ -61,12 +61,39 @@ static int batch(const cli_ab *ab, size_t runs, size_t warmup, uint64_t seed, ta
 	return rc;
 }
 
-static tach_result *side(const char *cmd)
+int cli_merge_results(tach_result *dst, const tach_result *src)
+{
+	for (size_t i = 0; i < src->n_benchmarks; i++) {
+		const tach_benchmark *b = src->benchmarks[i];
+		tach_benchmark *d = tach_result_find(dst, b->name, &b->params);
+		if (!d) {
+			if (!(d = tach_result_add_benchmark(dst, b->name)) ||
+			    tach_benchmark_set_source(d, b->source.kind, b->source.tool,
+			                              b->source.command))
+				return TACH_ENOMEM;
+			for (size_t k = 0; k < b->params.n; k++)
+				if (tach_kvlist_set(&d->params, b->params.items[k].key,
+				                    b->params.items[k].value))
+					return TACH_ENOMEM;
+		}
+		int rc = merge(d, b);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static tach_result *side(const char *cmd, int suite)
 {
 	tach_result *r = tach_result_new();
-	tach_benchmark *b = r ? tach_result_add_benchmark(r, "command") : NULL;
-	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_COMMAND, "tach", cmd) ||
-	    tach_meta_collect(&r->meta, NULL)) {
+	if (!r || tach_meta_collect(&r->meta, NULL)) {
+		tach_result_free(r);
+		return NULL;
+	}
+	if (suite)
+		return r; /* the programs' own benchmarks are added as they run */
+	tach_benchmark *b = tach_result_add_benchmark(r, "command");
+	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_COMMAND, "tach", cmd)) {
 		tach_result_free(r);
 		return NULL;
 	}
@@ -75,26 +102,38 @@ static tach_result *side(const char *cmd)
 
 /* Measures in batches into *base / *cand (new result sets, one benchmark
  * "command" each) until decided, out of time or at max_runs. */
-static int measure(const cli_ab *ab, const tach_compare_opts *opts, uint64_t seed,
-                   tach_result **base, tach_result **cand, tach_error *err)
+static int measure(const cli_ab *ab, const cli_suite *suite, const tach_compare_opts *opts,
+                   uint64_t seed, tach_result **base, tach_result **cand, tach_error *err)
 {
-	*base = side(ab->base_text);
-	*cand = side(ab->cand_text);
+	*base = side(ab->base_text, ab->suite);
+	*cand = side(ab->cand_text, ab->suite);
 	if (!*base || !*cand)
 		return TACH_ENOMEM;
 	double start = now();
 	size_t n = 0, step = ab->min_runs;
+	tach_rng rng;
+	tach_rng_seed(&rng, seed);
 	for (int first = 1;; first = 0) {
-		tach_result *one = tach_result_new();
-		if (!one)
-			return TACH_ENOMEM;
-		int rc = batch(ab, step, first ? ab->warmup : 0, seed++, one, err);
-		if (!rc && one->n_benchmarks == 2) {
-			rc = merge((*base)->benchmarks[0], one->benchmarks[0]);
-			if (!rc)
-				rc = merge((*cand)->benchmarks[0], one->benchmarks[1]);
+		int rc = 0;
+		if (ab->suite) {
+			/* rounds of both programs; the first round's results are
+			 * kept (each program warms up within its own run) */
+			size_t rounds = (step + ab->reps - 1) / ab->reps;
+			for (size_t k = 0; !rc && k < rounds; k++)
+				rc = cli_suite_round(suite, ab, ab->reps, &rng, *base, *cand, err);
+			step = rounds * ab->reps;
+		} else {
+			tach_result *one = tach_result_new();
+			if (!one)
+				return TACH_ENOMEM;
+			rc = batch(ab, step, first ? ab->warmup : 0, seed++, one, err);
+			if (!rc && one->n_benchmarks == 2) {
+				rc = merge((*base)->benchmarks[0], one->benchmarks[0]);
+				if (!rc)
+					rc = merge((*cand)->benchmarks[0], one->benchmarks[1]);
+			}
+			tach_result_free(one);
 		}
-		tach_result_free(one);
 		if (rc)
 			return rc;
 		n += step;
@@ -133,28 +172,39 @@ int cli_ab_compare(const cli_ab *ab, const tach_compare_opts *opts, cli_ab_outco
                    tach_error *err)
 {
 	memset(out, 0, sizeof *out);
-	int rc = measure(ab, opts, ab->seed, &out->base, &out->cand, err);
+	cli_suite suite = {0};
+	int rc = ab->suite ? cli_suite_prepare(&suite, ab->base_argv, ab->cand_argv, err) : 0;
+	if (rc) {
+		cli_suite_cleanup(&suite);
+		return rc;
+	}
+	rc = measure(ab, &suite, opts, ab->seed, &out->base, &out->cand, err);
 	if (!rc)
 		rc = tach_compare(out->base, out->cand, opts, &out->comparison);
-	if (rc || !ab->confirm)
+	if (rc || !ab->confirm) {
+		cli_suite_cleanup(&suite);
 		return rc;
+	}
 	int flagged = 0;
 	for (size_t i = 0; i < out->comparison->n_rows; i++)
 		flagged |= out->comparison->rows[i].verdict == TACH_REGRESSED ||
 		           out->comparison->rows[i].verdict == TACH_IMPROVED;
-	if (!flagged)
+	if (!flagged) {
+		cli_suite_cleanup(&suite);
 		return 0;
+	}
 	/* the confirmation pass: as many fresh runs as the first pass took */
 	cli_ab again = *ab;
-	again.min_runs = again.max_runs = out->base->benchmarks[0]->n_metrics
-	                                      ? out->base->benchmarks[0]->metrics[0]->n_samples
-	                                      : ab->min_runs;
+	again.min_runs = again.max_runs =
+		out->base->n_benchmarks && out->base->benchmarks[0]->n_metrics
+			? out->base->benchmarks[0]->metrics[0]->n_samples
+			: ab->min_runs;
 	if (ab->progress)
 		fprintf(stderr, "tach: confirming %zu changed row(s) with fresh runs\n",
 		        out->comparison->counts[TACH_REGRESSED] + out->comparison->counts[TACH_IMPROVED]);
 	tach_result *b2 = NULL, *c2 = NULL;
 	tach_comparison *cmp2 = NULL;
-	rc = measure(&again, opts, ab->seed + 1000003, &b2, &c2, err);
+	rc = measure(&again, &suite, opts, ab->seed + 1000003, &b2, &c2, err);
 	if (!rc)
 		rc = tach_compare(b2, c2, opts, &cmp2);
 	if (!rc)
@@ -163,6 +213,7 @@ int cli_ab_compare(const cli_ab *ab, const tach_compare_opts *opts, cli_ab_outco
 	tach_comparison_free(cmp2);
 	tach_result_free(b2);
 	tach_result_free(c2);
+	cli_suite_cleanup(&suite);
 	return rc;
 }
 

@@ -19,7 +19,32 @@ typedef struct cli_ab {
 	uint64_t seed;   /* of the interleaving order */
 	int confirm;     /* re-measure flagged rows */
 	int progress;    /* a progress line on stderr */
+	/* The commands are benchmark programs (tach or Google Benchmark):
+	 * every benchmark in them becomes a row; each run of a program gives
+	 * `reps` repetitions of each benchmark. */
+	int suite;
+	size_t reps;
 } cli_ab;
+
+/* Appends src's benchmarks (matched by name and parameters) and samples
+ * to dst.  0 or TACH_ENOMEM. */
+int cli_merge_results(tach_result *dst, const tach_result *src);
+
+typedef enum cli_suite_kind { CLI_SUITE_TACH, CLI_SUITE_GBENCH } cli_suite_kind;
+
+typedef struct cli_suite {
+	cli_suite_kind kind[2]; /* base, cand */
+	char dir[64];           /* a private temporary directory */
+} cli_suite;
+
+/* Finds out what kind of program each side is (its --help) and makes
+ * the temporary directory. */
+int cli_suite_prepare(cli_suite *s, char **base_argv, char **cand_argv, tach_error *err);
+void cli_suite_cleanup(cli_suite *s);
+/* Runs both programs once each, in an order drawn from rng, adding
+ * their samples to base and cand. */
+int cli_suite_round(const cli_suite *s, const cli_ab *ab, size_t reps, tach_rng *rng,
+                    tach_result *base, tach_result *cand, tach_error *err);
 
 typedef struct cli_ab_outcome {
 	tach_result *base, *cand;   /* every sample of the first pass */

@@ -156,3 +156,24 @@ Test(cli_compare, run_measures_two_commands_interleaved)
 	cr_expect(strstr(r.err, "exited with code 3"), "%s", r.err);
 	run_free(&r);
 }
+
+Test(cli_compare, suite_compares_every_benchmark_of_two_programs)
+{
+	const char *prog = TACH_BUILD_ROOT "/examples/example_minimal";
+	run_result r = run_tach(ARGV("compare", "--no-config", "--run", "--suite", "--reps", "2",
+	                             "--min-runs", "4", "--max-runs", "4", "-f", "json", prog, prog),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	json_t *root = json_loads(r.out, 0, NULL);
+	cr_assert(root, "%s %s", r.out, r.err);
+	json_t *row = json_array_get(json_object_get(root, "rows"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(row, "name")), "bm_fib");
+	cr_expect_eq(json_integer_value(json_object_get(row, "n_base")), 4, "2 runs x 2 reps");
+	json_decref(root);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "--run", "--suite", "/bin/true", prog), NULL,
+	             NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "neither a tach benchmark program"), "%s", r.err);
+	run_free(&r);
+}

@@ -1,0 +1,141 @@
+/* compare_suite.c - one round of `tach compare --run --suite`: both
+ * benchmark programs (tach/bench.h binaries or Google Benchmark binaries)
+ * run once each, in random order, each writing its results to a file that
+ * is imported and whose samples are added to that side's.
+ *
+ * A round gives `reps` repetitions of every benchmark per side; rounds
+ * alternate the two programs, so the machine's drift hits both alike, as
+ * interleaved runs of whole commands do.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "cli/compare_run.h"
+
+/* Google Benchmark binaries describe --benchmark_filter in --help; tach
+ * benchmark binaries describe --repetitions. */
+static int kind_of(char **argv, const char *dir, cli_suite_kind *kind, tach_error *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/help.txt", dir);
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **av = calloc(n + 2, sizeof *av);
+	if (!av)
+		return TACH_ENOMEM;
+	memcpy(av, argv, n * sizeof *av);
+	av[n] = "--help";
+	tach_exec_opts eo = {.output = TACH_OUTPUT_FILE, .output_path = path, .timeout = 30};
+	tach_run_sample s;
+	int rc = tach_exec(av, &eo, &s, err);
+	free(av);
+	if (rc)
+		return rc;
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t len = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	unlink(path);
+	buf[len] = 0;
+	if (strstr(buf, "benchmark_filter"))
+		*kind = CLI_SUITE_GBENCH;
+	else if (strstr(buf, "--repetitions"))
+		*kind = CLI_SUITE_TACH;
+	else {
+		snprintf(err->message, sizeof err->message,
+		         "'%s' is neither a tach benchmark program (TACH_MAIN) nor a Google Benchmark "
+		         "program (its --help mentions neither --repetitions nor --benchmark_filter)",
+		         argv[0]);
+		return TACH_EFORMAT;
+	}
+	return 0;
+}
+
+int cli_suite_prepare(cli_suite *s, char **base_argv, char **cand_argv, tach_error *err)
+{
+	char tmpl[] = "/tmp/tach-compare-XXXXXX";
+	if (!mkdtemp(tmpl))
+		return -errno;
+	snprintf(s->dir, sizeof s->dir, "%s", tmpl);
+	int rc = kind_of(base_argv, s->dir, &s->kind[0], err);
+	if (!rc)
+		rc = kind_of(cand_argv, s->dir, &s->kind[1], err);
+	return rc;
+}
+
+void cli_suite_cleanup(cli_suite *s)
+{
+	if (s->dir[0])
+		rmdir(s->dir);
+	s->dir[0] = 0;
+}
+
+/* Runs one program once into a new result set. */
+static int run_one(const cli_suite *s, int side, char **argv, size_t reps, double timeout,
+                   tach_result **out, tach_error *err)
+{
+	char path[4200], flag[4300], rep[64];
+	snprintf(path, sizeof path, "%s/side%d.json", s->dir, side);
+	unlink(path);
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **av = calloc(n + 8, sizeof *av);
+	if (!av)
+		return TACH_ENOMEM;
+	memcpy(av, argv, n * sizeof *av);
+	if (s->kind[side] == CLI_SUITE_TACH) {
+		snprintf(rep, sizeof rep, "%zu", reps);
+		av[n++] = "--out";
+		av[n++] = path;
+		av[n++] = "--repetitions";
+		av[n++] = rep;
+		av[n++] = "--max-repetitions";
+		av[n++] = rep;
+	} else {
+		snprintf(flag, sizeof flag, "--benchmark_out=%s", path);
+		snprintf(rep, sizeof rep, "--benchmark_repetitions=%zu", reps);
+		av[n++] = flag;
+		av[n++] = "--benchmark_out_format=json";
+		av[n++] = rep;
+	}
+	tach_exec_opts eo = {.timeout = timeout};
+	tach_run_sample rs;
+	int rc = tach_exec(av, &eo, &rs, err);
+	free(av);
+	if (rc)
+		return rc;
+	if (rs.state != TACH_RUN_EXITED || rs.exit_code != 0) {
+		snprintf(err->message, sizeof err->message, "'%s' %s %d", argv[0],
+		         rs.state == TACH_RUN_EXITED ? "exited with code" : "was killed by signal",
+		         rs.state == TACH_RUN_EXITED ? rs.exit_code : rs.signal);
+		return TACH_ERANGE;
+	}
+	rc = tach_import_file(path, NULL, out, err);
+	unlink(path);
+	return rc;
+}
+
+int cli_suite_round(const cli_suite *s, const cli_ab *ab, size_t reps, tach_rng *rng,
+                    tach_result *base, tach_result *cand, tach_error *err)
+{
+	int first = (int)(tach_rng_next(rng) & 1);
+	for (int k = 0; k < 2; k++) {
+		int side = k ^ first;
+		tach_result *r = NULL;
+		int rc = run_one(s, side, side ? ab->cand_argv : ab->base_argv, reps, ab->timeout, &r,
+		                 err);
+		if (!rc)
+			rc = cli_merge_results(side ? cand : base, r);
+		tach_result_free(r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
