@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -497,12 +498,31 @@ static void print_timing(void)
 		tach_comparison_free(c);
 	}
 	double med = bench_median(t, REPS);
+	/* the peer: the same comparison as a Python script does it (SciPy's
+	 * U test and NumPy medians per row), on data of the same shape */
+	char n_arg[32], *out = NULL;
+	snprintf(n_arg, sizeof n_arg, "%d", TIMING_BENCH);
+	char *argv[] = {BENCH_PYTHON, PEER_DIR "/peer_compare.py", n_arg, "1", NULL};
+	size_t len = 0;
+	int status = 0;
+	double peer_s = 0;
+	long peer_rows = 0, peer_flagged = 0;
+	if (bench_run_capture(argv, &out, &len, &status) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0 && out)
+		sscanf(out, "compare %lf %ld %ld", &peer_s, &peer_rows, &peer_flagged);
+	free(out);
 	printf("\n## Speed\n\n");
 	printf("| comparison | rows | regressed | median of %d | goal |\n", REPS);
 	printf("|---|---:|---:|---:|---|\n");
 	printf("| %d benchmarks x 3 metrics x 20 samples per side | %zu | %zu | %.3f s | "
 	       "< 1 s %s |\n",
 	       TIMING_BENCH, rows, regressed, med, med < 1 ? "met" : "MISSED");
+	if (peer_s > 0)
+		printf("| the same in Python (SciPy mannwhitneyu + NumPy medians per row, no "
+		       "correction) | %ld | %ld | %.3f s | ratio peer/tach %.1fx |\n",
+		       peer_rows, peer_flagged, peer_s, peer_s / med);
+	else
+		printf("\n(peer not run: needs " BENCH_PYTHON " with NumPy and SciPy)\n");
 	tach_result_free(base);
 	tach_result_free(cand);
 }
