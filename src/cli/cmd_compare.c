@@ -203,6 +203,29 @@ static void print_aa(FILE *f, const cli_ab_outcome *o)
 	        rule.min_effect * 100, need < 3 ? 3 : need);
 }
 
+/* Two files measured at different times carry the machine's run-to-run
+ * offset (1-3 % on shared machines), which within-run samples cannot
+ * show: say so when a small change was flagged between them. */
+static void offset_hint(FILE *f, const tach_comparison *c, const tach_result *base,
+                        const tach_result *cand)
+{
+	const char *tb = base->meta.timestamp, *tc = cand->meta.timestamp;
+	if (tb && tc && !strcmp(tb, tc))
+		return;
+	size_t small = 0;
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		double w = fabs(log(r->ratio));
+		small += (r->verdict == TACH_REGRESSED || r->verdict == TACH_IMPROVED) &&
+		         !(r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ERROR)) && w < log(1.03);
+	}
+	if (small)
+		fprintf(f, "note: %zu change%s under 3%% between files measured at different times; "
+		        "run-to-run offsets of that size are common on shared machines and look "
+		        "like changes: confirm with 'tach compare --run' (see docs/statistics.md)\n",
+		        small, small == 1 ? "" : "s");
+}
+
 int cmd_compare(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -274,6 +297,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		if (a.fmt == TACH_REPORT_MARKDOWN)
 			fputs("```\n", out);
 	}
+	if (!a.run && !a.aa && a.fmt == TACH_REPORT_TEXT)
+		offset_hint(out, c, base, cand);
 	if (ab.confirmed && a.fmt == TACH_REPORT_TEXT)
 		fputs("(changed rows were measured again; only changes that reproduced count)\n", out);
 	if (fflush(out) || ferror(out)) {
