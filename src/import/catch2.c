@@ -393,6 +393,25 @@ static unsigned xml_column(const xml_state *x, const char *at)
 	return (unsigned)(at - x->line_start) + 1;
 }
 
+/* Writes code point cp as UTF-8 at o ('?' for none, a surrogate or one
+ * past U+10FFFF); never longer than the entity it replaces. */
+static char *utf8(char *o, unsigned long cp)
+{
+	if (!cp || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		*o++ = '?';
+	else if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800)
+		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
+	else if (cp < 0x10000)
+		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3f)),
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	else
+		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | (cp >> 12 & 0x3f)),
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
+	return o;
+}
+
 /* Decodes an attribute value's entities into a new string. */
 static char *xml_unescape(const char *p, size_t len)
 {
@@ -417,16 +436,7 @@ static char *xml_unescape(const char *p, size_t len)
 		if (!done && semi && n > 2 && p[i + 1] == '#') {
 			unsigned long cp = p[i + 2] == 'x' ? strtoul(p + i + 3, NULL, 16)
 			                                   : strtoul(p + i + 2, NULL, 10);
-			/* as UTF-8 */
-			if (cp && cp < 0x80)
-				*o++ = (char)cp;
-			else if (cp && cp < 0x800)
-				*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
-			else if (cp && cp < 0x10000 && n >= 4)
-				*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3f)),
-				*o++ = (char)(0x80 | (cp & 0x3f));
-			else
-				*o++ = '?';
+			o = utf8(o, cp);
 			done = 1;
 		}
 		if (done)

@@ -351,9 +351,11 @@ static int read_context(console_state *st, tach__lines *it, int *caches, const t
 		*caches = 0;
 	}
 	if (tach__starts_with(l, len, "Run on (")) {
+		char copy[128]; /* the line is not NUL-terminated */
 		int cpus;
 		double mhz;
-		if (sscanf(l, "Run on (%d X %lf MHz", &cpus, &mhz) == 2) {
+		snprintf(copy, sizeof copy, "%.*s", (int)(len < 127 ? len : 127), l);
+		if (sscanf(copy, "Run on (%d X %lf MHz", &cpus, &mhz) == 2) {
 			char v[32];
 			snprintf(v, sizeof v, "%d", cpus);
 			rc = tach_kvlist_set(&r->meta.context, "num_cpus", v);
@@ -384,6 +386,23 @@ static int read_context(console_state *st, tach__lines *it, int *caches, const t
 		return rc ? rc : 1;
 	}
 	return 0;
+}
+
+/* A row without the colour escapes of --benchmark_color=true (ESC '['
+ * parameters, then a letter) copied to out; returns its length. */
+static size_t strip_colour(const char *l, size_t len, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (l[i] == '\033' && i + 1 < len && l[i + 1] == '[') {
+			i += 2;
+			while (i < len && !isalpha((unsigned char)l[i]))
+				i++;
+			continue;
+		}
+		out[n++] = l[i];
+	}
+	return n;
 }
 
 static int detect(const tach__import_input *in)
@@ -422,8 +441,15 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 			              !tach__starts_with(f[4].p, f[4].len, "MetaData...");
 			memcpy(st->cols, f + 4, (n > 4 ? n - 4 : 0) * sizeof *f);
 			st->n_cols = n > 4 ? n - 4 : 0;
-		} else if (c == 0 && st->in_table && !is_dashes(it.line, it.len))
-			rc = read_row(st, it.line, it.len);
+		} else if (c == 0 && st->in_table && !is_dashes(it.line, it.len)) {
+			if (memchr(it.line, '\033', it.len)) {
+				char *plain = malloc(it.len + 1);
+				rc = plain ? read_row(st, plain, strip_colour(it.line, it.len, plain))
+				           : TACH_ENOMEM;
+				free(plain);
+			} else
+				rc = read_row(st, it.line, it.len);
+		}
 		prev2 = prev;
 		prev = it;
 	}

@@ -175,7 +175,7 @@ static void map_unit(const char *u, size_t len, go_metric *m)
 	snprintf(m->unit_buf, sizeof m->unit_buf, "%.*s", (int)len, u);
 	tach_unit_class cls;
 	double t = tach__import_time_unit(u, len);
-	if (ends_with(u, len, "-bytes") || ends_with(u, len, "-B"))
+	if (ends_with(u, len, "-bytes"))
 		m->unit = "B";
 	else if (t > 0)
 		m->unit = "s", m->scale = t;

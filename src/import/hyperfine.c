@@ -18,7 +18,8 @@ static int detect(const tach__import_input *in)
 	json_t *list = json_object_get(in->json, "results");
 	json_t *first = json_array_get(list, 0);
 	return json_is_array(list) && json_is_string(json_object_get(first, "command")) &&
-	               json_is_number(json_object_get(first, "mean"))
+	               (json_is_number(json_object_get(first, "mean")) ||
+	                json_is_array(json_object_get(first, "times")))
 	           ? 2
 	           : 0;
 }
