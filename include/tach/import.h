@@ -13,7 +13,9 @@ extern "C" {
 #endif
 
 /* The names of the importable formats, i = 0, 1, ... until NULL:
- * "tach", "google-benchmark", "hyperfine". */
+ * "tach", "google-benchmark", "google-benchmark-console", "go",
+ * "hyperfine", "pytest-benchmark", "criterion", "catch2", "nanobench",
+ * "jmh" (docs/import.md describes each). */
 TACH_API const char *tach_import_format_name(size_t i);
 
 /* Reads results in any known format from memory.  `from` forces a format

@@ -98,15 +98,9 @@ static void row_cells(const tach_compare_row *r, const tach_report_opts *o, cell
 		snprintf(c->verdict, sizeof c->verdict, "%s", v);
 }
 
-/* "bench/name (k=v, k=v)" for display; the params only when present. */
 static void display_name(char *buf, size_t size, const tach_compare_row *r)
 {
-	size_t used = (size_t)snprintf(buf, size, "%s", r->name);
-	for (size_t i = 0; r->params && i < r->params->n && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", i ? ", " : " (",
-		                         r->params->items[i].key, r->params->items[i].value);
-	if (r->params && r->params->n && used < size)
-		snprintf(buf + used, size - used, ")");
+	tach__display_name(buf, size, r->name, r->params);
 }
 
 static void summary_line(FILE *f, const tach_comparison *c, int md)

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tach/result.h"
 #include "tach/units.h"
 #include "report/emit.h"
 
@@ -123,4 +124,39 @@ size_t tach__text_width(const char *s)
 			w++;
 	}
 	return w;
+}
+
+/* 1 if name shows value as a path part ("/64", "/64/...") or as
+ * "key:value" / "key=value". */
+static int shown(const char *name, const char *key, const char *value)
+{
+	size_t vl = strlen(value);
+	for (const char *p = strstr(name, value); p; p = strstr(p + 1, value)) {
+		char after = p[vl];
+		if (after && after != '/' && after != ' ')
+			continue;
+		if (p > name && p[-1] == '/')
+			return 1;
+		size_t kl = strlen(key);
+		if ((size_t)(p - name) > kl && (p[-1] == ':' || p[-1] == '=') &&
+		    !strncmp(p - 1 - kl, key, kl))
+			return 1;
+	}
+	return 0;
+}
+
+void tach__display_name(char *buf, size_t size, const char *name, const tach_kvlist *params)
+{
+	size_t used = (size_t)snprintf(buf, size, "%s", name);
+	int open = 0;
+	for (size_t i = 0; params && i < params->n && used < size; i++) {
+		const tach_kv *kv = &params->items[i];
+		if (shown(name, kv->key, kv->value))
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", open ? ", " : " (",
+		                         kv->key, kv->value);
+		open = 1;
+	}
+	if (open && used < size)
+		snprintf(buf + used, size - used, ")");
 }

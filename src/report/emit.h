@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "tach/result.h"
+
 #define TACH_HIDDEN __attribute__((visibility("hidden")))
 
 /* A JSON string literal with quotes; '<', '>' and '&' become \u escapes
@@ -25,6 +27,11 @@ TACH_HIDDEN void tach__emit_xml(FILE *f, const char *s);
 /* Terminal text: control characters (ESC, newline, ...) shown as \xNN
  * escapes, so a name cannot move the cursor or forge lines. */
 TACH_HIDDEN void tach__emit_text(FILE *f, const char *s);
+/* "name (k=v, k=v)": the benchmark's name and those parameters whose
+ * value the name does not already show ("/64", "size:64", "size=64"),
+ * truncated to fit buf. */
+TACH_HIDDEN void tach__display_name(char *buf, size_t size, const char *name,
+                                    const tach_kvlist *params);
 /* Display width of terminal text as tach__emit_text writes it (UTF-8
  * code points count 1, escapes 4). */
 TACH_HIDDEN size_t tach__text_width(const char *s);

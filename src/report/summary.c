@@ -156,8 +156,10 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 	                         o->ascii ? "min ... max" : "min \xe2\x80\xa6 max", "CV");
 	for (size_t i = 0; !rc && i < in->result->n_benchmarks; i++) {
 		const tach_benchmark *b = in->result->benchmarks[i];
+		char name[512];
+		tach__display_name(name, sizeof name, b->name, &b->params);
 		if (b->error || b->skipped || !b->n_metrics)
-			rc = tach__table_row(t, b->error ? TACH_ROW_BAD : 0, b->name,
+			rc = tach__table_row(t, b->error ? TACH_ROW_BAD : 0, name,
 			                     b->error ? "(error)" : b->skipped ? "(skipped)" : "(no metrics)",
 			                     "", "", "", "");
 		for (size_t k = 0; !rc && k < b->n_metrics; k++) {
@@ -171,7 +173,7 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 			snprintf(med, sizeof med, "%s %s %s", c.median,
 			         o->ascii ? "+-" : "\xc2\xb1", c.mad);
 			int flags = s.n >= 2 && s.cv > 0.05 ? TACH_ROW_NOISY : 0;
-			rc = tach__table_row(t, flags, k || b->error || b->skipped ? "" : b->name,
+			rc = tach__table_row(t, flags, k || b->error || b->skipped ? "" : name,
 			                     m->name, c.n, s.n ? med : "-", c.range, c.cv);
 		}
 	}
@@ -225,9 +227,11 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 	tach_report_opts mo = *o;
 	for (size_t i = 0; i < in->result->n_benchmarks; i++) {
 		const tach_benchmark *b = in->result->benchmarks[i];
+		char name[512];
+		tach__display_name(name, sizeof name, b->name, &b->params);
 		if (b->error || b->skipped) {
 			fputs("| ", f);
-			tach__emit_md_cell(f, b->name);
+			tach__emit_md_cell(f, name);
 			fputs(b->error ? " | **error**: " : " | skipped: ", f);
 			tach__emit_md_cell(f, b->error ? b->error : b->skipped);
 			fputs(" | | | | | | |\n", f);
@@ -246,7 +250,7 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 			fmt_value(hi, sizeof hi, s.max, sc);
 			fmt_cv(cv, sizeof cv, &s);
 			fputs("| ", f);
-			tach__emit_md_cell(f, k || b->error || b->skipped ? "" : b->name);
+			tach__emit_md_cell(f, k || b->error || b->skipped ? "" : name);
 			fputs(" | ", f);
 			tach__emit_md_cell(f, mt->name);
 			if (s.n)
