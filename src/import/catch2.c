@@ -65,36 +65,12 @@ static int integer(const field *f, uint64_t *out)
 	return 1;
 }
 
-/* A whole field as a number times `scale`.  A power-of-ten scale shifts
- * the exponent in the text instead of multiplying, so "55.76" ns is the
- * double nearest 55.76e-9 s, not 55.76 * 1e-9 with its rounding. */
-static int parse_scaled(const char *p, size_t len, double scale, double *out)
-{
-	char buf[80];
-	if (!len || len >= 64 || memchr(p, 'x', len) || memchr(p, 'X', len))
-		return 0;
-	memcpy(buf, p, len);
-	buf[len] = 0;
-	char *end;
-	double v = tach__strtod(buf, &end);
-	if (end != buf + len)
-		return 0;
-	int k = (int)lround(log10(scale));
-	if (scale != 1 && k >= -22 && k <= 22 && pow(10, k) == scale && isfinite(v) &&
-	    !memchr(p, 'e', len) && !memchr(p, 'E', len)) {
-		snprintf(buf + len, sizeof buf - len, "e%d", k);
-		v = tach__strtod(buf, &end);
-	} else
-		v *= scale;
-	*out = v;
-	return 1;
-}
 
 /* "<value> <unit>" at f[0..1] as seconds */
 static int duration(const field *f, double *out)
 {
 	double per = tach__import_time_unit(f[1].p, f[1].len);
-	return per > 0 && parse_scaled(f[0].p, f[0].len, per, out);
+	return per > 0 && tach__import_number(f[0].p, f[0].len, per, out);
 }
 
 /* samples x iterations: how many iterations the mean averages over */
@@ -623,7 +599,7 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			size_t n;
 			double ns;
 			/* Catch2: "All values in nano seconds" */
-			if (!xml_attr_raw(&t, "value", &v, &n) || !parse_scaled(v, n, 1e-9, &ns))
+			if (!xml_attr_raw(&t, "value", &v, &n) || !tach__import_number(v, n, 1e-9, &ns))
 				rc = tach__import_fail(err, TACH_EPARSE, x.line, xml_column(&x, at),
 				                       "<mean> without a numeric value");
 			else

@@ -68,6 +68,29 @@ double tach__import_time_unit(const char *u, size_t len)
 	return 0;
 }
 
+int tach__import_number(const char *p, size_t len, double scale, double *out)
+{
+	char buf[80];
+	if (!len || len >= 64 || memchr(p, 'x', len) || memchr(p, 'X', len))
+		return 0;
+	memcpy(buf, p, len);
+	buf[len] = 0;
+	char *end;
+	double v = tach__strtod(buf, &end);
+	if (end != buf + len)
+		return 0;
+	int k = (int)lround(log10(scale));
+	if (scale != 1 && k >= -22 && k <= 22 && pow(10, k) == scale && isfinite(v) &&
+	    !memchr(p, 'e', len) && !memchr(p, 'E', len)) {
+		snprintf(buf + len, sizeof buf - len, "e%d", k);
+		v = tach__strtod(buf, &end);
+	} else {
+		v *= scale;
+	}
+	*out = v;
+	return 1;
+}
+
 int tach__next_line(tach__lines *it)
 {
 	if (it->pos >= it->size)

@@ -39,30 +39,6 @@ static int next_field(const char *line, size_t len, size_t *pos, size_t *start, 
 	return 1;
 }
 
-/* A whole field as a number times `scale`.  A power-of-ten scale shifts
- * the exponent in the text instead of multiplying, so "55.76" ns is the
- * double nearest 55.76e-9 s, not 55.76 * 1e-9 with its rounding. */
-static int parse_scaled(const char *p, size_t len, double scale, double *out)
-{
-	char buf[80];
-	if (!len || len >= 64 || memchr(p, 'x', len) || memchr(p, 'X', len))
-		return 0;
-	memcpy(buf, p, len);
-	buf[len] = 0;
-	char *end;
-	double v = tach__strtod(buf, &end);
-	if (end != buf + len)
-		return 0;
-	int k = (int)lround(log10(scale));
-	if (scale != 1 && k >= -22 && k <= 22 && pow(10, k) == scale && isfinite(v) &&
-	    !memchr(p, 'e', len) && !memchr(p, 'E', len)) {
-		snprintf(buf + len, sizeof buf - len, "e%d", k);
-		v = tach__strtod(buf, &end);
-	} else
-		v *= scale;
-	*out = v;
-	return 1;
-}
 
 /* Go's own test: `Benchmark\S*\s+\d+\s+` starts a result line; prose
  * that merely begins with "Benchmark" does not match. */
@@ -254,7 +230,7 @@ static int read_result(go_state *st, const tach__lines *it)
 		go_metric m;
 		double v;
 		map_unit(line + at, n, &m);
-		if (!parse_scaled(line + vat, vn, m.scale, &v))
+		if (!tach__import_number(line + vat, vn, m.scale, &v))
 			return tach__import_fail(st->err, TACH_EPARSE, it->number, (unsigned)vat + 1,
 			                         "expected a number, found '%.*s'", (int)vn, line + vat);
 		if (!strcmp(m.unit, "s") && v < 0)

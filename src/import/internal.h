@@ -70,6 +70,12 @@ TACH_HIDDEN int tach__import_sample(tach_benchmark *b, const char *metric, const
  * "sec", "min"...), or 0 if it is not one. */
 TACH_HIDDEN double tach__import_time_unit(const char *unit, size_t len);
 
+/* p[0..len) -- all of it, decimal, not hex -- as a number times
+ * `scale` into *out; 0 if it is not one.  A power-of-ten scale shifts the
+ * exponent in the text instead of multiplying, so "55.76" ns is the
+ * double nearest 55.76e-9 s, not 55.76 * 1e-9 with its rounding. */
+TACH_HIDDEN int tach__import_number(const char *p, size_t len, double scale, double *out);
+
 /* Walking text by lines: start with a zeroed tach__lines over data/len;
  * each call sets line/len (without the '\n' and a '\r' before it) and the
  * 1-based line number, and returns 0 at the end. */
