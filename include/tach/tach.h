@@ -12,10 +12,12 @@
 #include "tach/import.h"
 #include "tach/compare.h"
 #include "tach/gate.h"
+#include "tach/store.h"
 #include "tach/monitor.h"
 #include "tach/counters.h"
 #include "tach/histogram.h"
 #include "tach/clock.h"
+#include "tach/changepoint.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -28,6 +28,12 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_gate_opts[];
 extern const char cmd_gate_details[];
 
+int cmd_history(int argc, char **argv, const cli_cmd *self);
+extern const cli_cmd cmd_history_subs[];
+extern const char cmd_history_details[];
+int cmd_baseline(int argc, char **argv, const cli_cmd *self);
+extern const cli_cmd cmd_baseline_subs[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

@@ -3,14 +3,49 @@
  * other tools' formats hook in here, so every command accepts them. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tach/tach.h"
 #include "tach/import.h"
 #include "cli/cli.h"
 #include "cli/input.h"
 
+const char *cli_db;
+
+static int is_ref(const char *path)
+{
+	if (path[0] == '@' || path[0] == '#')
+		return 1;
+	size_t n = strlen(path);
+	return n >= 4 && n <= 40 && strspn(path, "0123456789abcdefABCDEF") == n &&
+	       access(path, F_OK) != 0;
+}
+
+static int read_ref(const char *ref, tach_result **out)
+{
+	tach_store *s;
+	tach_error err;
+	int64_t id;
+	int rc = tach_store_open(cli_db, &s, &err);
+	if (!rc) {
+		rc = tach_store_resolve(s, ref, &id, &err);
+		if (!rc)
+			rc = tach_store_get(s, id, out, &err);
+		tach_store_close(s);
+	}
+	if (rc) {
+		char msg[600];
+		tach_error_format(&err, msg, sizeof msg);
+		fflush(stdout);
+		fprintf(stderr, "tach: %s\n", msg);
+	}
+	return rc;
+}
+
 int cli_read_results(const char *path, tach_result **out)
 {
+	if (strcmp(path, "-") && is_ref(path) && access(path, F_OK) != 0)
+		return read_ref(path, out);
 	tach_error err;
 	const char *shown = strcmp(path, "-") ? path : "(stdin)";
 	int rc = tach_import_file(path, NULL, out, &err);

@@ -5,7 +5,13 @@
 
 #include "tach/result.h"
 
-/* Reads path ("-" = stdin) into *out.  On failure prints the error to
+/* The history for references (--db of the command, else NULL: $TACH_DB
+ * or the default file). */
+extern const char *cli_db;
+
+/* Reads path ("-" = stdin) into *out.  A path that is not a file and
+ * looks like a history reference (#ID, @NAME, @latest~N, @HEAD~N, a
+ * commit hash) is read from the history instead.  On failure prints the error to
  * stderr and returns nonzero (the caller exits with EXIT_USAGE). */
 int cli_read_results(const char *path, tach_result **out);
 

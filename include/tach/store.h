@@ -1,0 +1,123 @@
+/* store.h - the history of runs: result sets saved with their git commit,
+ * listed, read back, compared and followed over time.
+ *
+ * One interface, two backends: SQLite (a file; the default is
+ * .tach/history.db at the top of the git work tree) and PostgreSQL (a
+ * `postgresql://` URL, for a team's shared history).  Every run is added
+ * in one transaction: a killed tach leaves whole runs or nothing.  The
+ * schema is versioned; opening an older store upgrades it in place.
+ * docs/history.md describes the schema.
+ */
+#ifndef TACH_STORE_H
+#define TACH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/error.h"
+#include "tach/result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The schema version this library writes; older stores are migrated. */
+#define TACH_STORE_SCHEMA 2
+
+typedef struct tach_store tach_store;
+
+/* Opens the store at `location`: a `postgresql://` or `postgres://` URL
+ * (or a libpq "key=value" string starting with "host=" or "dbname="),
+ * else a SQLite file path (created with its directory if missing).  NULL:
+ * $TACH_DB, else tach_store_default_path().  Creates or migrates the
+ * schema, safely when several processes do it at once.  0, or an error
+ * in err (TACH_EIO and the backend's message; -errno for files). */
+TACH_API int tach_store_open(const char *location, tach_store **out, tach_error *err);
+TACH_API void tach_store_close(tach_store *s);
+
+/* Where the store is, for messages: the file path, or the URL with any
+ * password replaced by "***".  Borrowed. */
+TACH_API const char *tach_store_location(const tach_store *s);
+
+/* The default SQLite path for the current directory: .tach/history.db in
+ * the nearest directory upwards that already has one, stopping at the top
+ * of the enclosing git work tree; if there is none, at that top; outside
+ * git, in the current directory.  Writes into buf; 0 or -errno. */
+TACH_API int tach_store_default_path(char *buf, size_t size);
+
+/* Adds a run: the result set (its benchmarks and metadata; labels are
+ * added to the result's own).  *id receives the new run's id.  One
+ * transaction.  0 or an error. */
+TACH_API int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels,
+                            int64_t *id, tach_error *err);
+
+/* Reads run `id` back as a result set (caller frees). TACH_ENOENT-like
+ * error (TACH_EINVAL with a message) when there is no such run. */
+TACH_API int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err);
+
+/* Removes run `id` (and baselines pointing at it). */
+TACH_API int tach_store_remove(tach_store *s, int64_t id, tach_error *err);
+
+/* One line of `tach history list`. */
+typedef struct tach_run_info {
+	int64_t id;
+	char *timestamp;  /* when the results were measured (UTC ISO 8601) */
+	char *git_commit; /* NULL when unknown */
+	char *git_branch;
+	int git_dirty;
+	char *hostname;
+	size_t n_benchmarks;
+	tach_kvlist labels;
+} tach_run_info;
+
+typedef struct tach_run_filter {
+	const char *bench; /* glob: only runs with a benchmark matching it */
+	const char *branch;
+	const char *since; /* ISO 8601 date or time: runs at or after it */
+	size_t limit;      /* 0: all */
+} tach_run_filter;
+
+/* Runs matching the filter, newest first. */
+TACH_API int tach_store_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
+                             size_t *n, tach_error *err);
+TACH_API void tach_run_infos_free(tach_run_info *v, size_t n);
+
+/* Named baselines: NAME -> run. */
+TACH_API int tach_store_baseline_set(tach_store *s, const char *name, int64_t id,
+                                     tach_error *err);
+
+/* Resolves a reference to a run id: "@NAME" (a baseline), "@latest",
+ * "@latest~N" (the Nth run before the newest), "@HEAD", "@HEAD~N" (the
+ * newest run of that commit of the current git repository), "@BRANCH"
+ * when no baseline has that name (the newest run on that branch), a
+ * commit hash or prefix of 4+ hex digits (its newest run), or "#ID".
+ * TACH_EINVAL with a message when nothing matches. */
+TACH_API int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *err);
+
+/* One point of a benchmark metric's history: the median of that run. */
+typedef struct tach_history_point {
+	int64_t run;
+	char *timestamp;
+	char *git_commit;
+	double median;
+	size_t n; /* samples in that run */
+} tach_history_point;
+
+/* The series of benchmark `name` (with exactly `params`; NULL: none)
+ * metric `metric`, oldest first (ties in insertion order), optionally on
+ * one branch. */
+TACH_API int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
+                               const char *metric, const char *branch,
+                               tach_history_point **out, size_t *n, tach_error *err);
+TACH_API void tach_history_points_free(tach_history_point *p, size_t n);
+
+/* The distinct benchmark metrics in the store matching a benchmark glob
+ * and a metric name (either NULL: all), as a result set whose benchmarks
+ * each hold the matching metrics without samples (caller frees). */
+TACH_API int tach_store_catalog(tach_store *s, const char *bench, const char *metric,
+                                tach_result **out, tach_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/* internal.h - what the store's backends share: the operations table each
+ * backend fills, and the encodings both use (packed samples, canonical
+ * parameters, metadata as JSON).  Hidden from the library's ABI. */
+#ifndef TACH_STORE_INTERNAL_H
+#define TACH_STORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tach/store.h"
+#include "util/util.h"
+
+/* What tach_store_resolve asks a backend to find. */
+enum {
+	TACH__FIND_LATEST = 0, /* the (skip+1)-th newest run; text unused */
+	TACH__FIND_COMMIT = 1, /* the newest run whose commit starts with text */
+	TACH__FIND_BRANCH = 2, /* the newest run on branch text */
+};
+
+typedef struct tach__store_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	int (*add)(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
+	           tach_error *err);
+	int (*get)(tach_store *s, int64_t id, tach_result **out, tach_error *err);
+	int (*remove)(tach_store *s, int64_t id, tach_error *err);
+	int (*list)(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
+	            tach_error *err);
+	int (*baseline_set)(tach_store *s, const char *name, int64_t id, tach_error *err);
+	/* *id = 0 when there is no such baseline (not an error) */
+	int (*baseline_get)(tach_store *s, const char *name, int64_t *id, tach_error *err);
+	/* *id = 0 when nothing matches (not an error) */
+	int (*find)(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
+	            tach_error *err);
+	int (*series)(tach_store *s, const char *name, const char *params_key, const char *metric,
+	              const char *branch, tach_history_point **out, size_t *n, tach_error *err);
+	int (*catalog)(tach_store *s, const char *bench, const char *metric, tach_result **out,
+	               tach_error *err);
+	void (*close)(tach_store *s);
+} tach__store_ops;
+
+struct tach_store {
+	const tach__store_ops *ops;
+	char *location; /* printable: password masked */
+	void *impl;     /* the backend's connection */
+};
+
+/* Opens the backends: fill s->impl, create or migrate the schema. */
+TACH_HIDDEN int tach__sqlite_open(tach_store *s, const char *path, tach_error *err);
+TACH_HIDDEN int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err);
+
+/* ---- encodings (encode.c) ---- */
+
+/* Samples as little-endian IEEE doubles, iterations as little-endian
+ * uint64: malloc'd, *len bytes.  NULL only when out of memory (or n = 0,
+ * then *len = 0). */
+TACH_HIDDEN unsigned char *tach__pack_doubles(const double *v, size_t n, size_t *len);
+TACH_HIDDEN unsigned char *tach__pack_u64(const uint64_t *v, size_t n, size_t *len);
+/* Appends the packed values to the metric (as samples, or as iteration
+ * counts of its existing samples).  0, TACH_ENOMEM, or TACH_EFORMAT for
+ * a blob whose length is not a multiple of 8. */
+TACH_HIDDEN int tach__unpack_samples(tach_metric *m, const unsigned char *blob, size_t len,
+                                     const unsigned char *iters, size_t ilen);
+/* Time series of a metric: [u64 count] then per series [u64 sample]
+ * [u64 n] [n doubles t] [n doubles v]; NULL with *len = 0 when none. */
+TACH_HIDDEN unsigned char *tach__pack_series(const tach_metric *m, size_t *len, int *oom);
+TACH_HIDDEN int tach__unpack_series(tach_metric *m, const unsigned char *blob, size_t len);
+
+/* Parameters as a canonical key (sorted by key, "k=v" joined by '\x1f')
+ * for matching and indexing, and as a JSON object in their own order for
+ * reading back.  malloc'd; NULL when out of memory. */
+TACH_HIDDEN char *tach__params_key(const tach_kvlist *params);
+TACH_HIDDEN char *tach__params_json(const tach_kvlist *params);
+TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);
+
+/* The result's metadata (with extra labels) as tach results-format JSON
+ * text holding no benchmarks, and back. */
+TACH_HIDDEN char *tach__meta_json(const tach_result *r, const tach_kvlist *labels);
+TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_error *err);
+
+/* Benchmark extras (source, error, skipped) as JSON, and back. */
+TACH_HIDDEN char *tach__bench_json(const tach_benchmark *b);
+TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json);
+
+/* 1 if text matches the glob (fnmatch without special '/' handling). */
+TACH_HIDDEN int tach__glob(const char *glob, const char *text);
+
+#endif

@@ -1,0 +1,664 @@
+/* sqlite.c - the SQLite backend of the store: one file, WAL mode, a busy
+ * timeout, foreign keys, one IMMEDIATE transaction per added run.
+ *
+ * Why these settings: WAL lets readers (tach trend) run while a CI job
+ * adds a run, and a process killed mid-write leaves only whole committed
+ * runs (the write-ahead log is replayed or discarded as a unit).
+ * synchronous=NORMAL keeps that guarantee for a killed process and costs
+ * no fsync per commit; only a power cut can lose the newest run.  BEGIN
+ * IMMEDIATE takes the write lock up front, so two writers queue under the
+ * busy timeout instead of deadlocking on a lock upgrade.
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "store/internal.h"
+
+#define BUSY_MS 60000
+
+/* Schema version 1, kept to document the upgrade path (and to let the
+ * tests make a version-1 file): runs, benchmarks, metrics. */
+static const char schema_v1[] =
+	"CREATE TABLE tach_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE runs(id INTEGER PRIMARY KEY, added TEXT NOT NULL, timestamp TEXT,"
+	" git_commit TEXT, git_branch TEXT, git_dirty INTEGER, host TEXT, tool_version TEXT,"
+	" n_benchmarks INTEGER NOT NULL, meta TEXT NOT NULL);"
+	"CREATE TABLE benchmarks(id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, ord INTEGER NOT NULL,"
+	" name TEXT NOT NULL, params_key TEXT NOT NULL, params TEXT NOT NULL, extra TEXT);"
+	"CREATE TABLE metrics(id INTEGER PRIMARY KEY,"
+	" benchmark_id INTEGER NOT NULL REFERENCES benchmarks(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, unit TEXT NOT NULL, direction INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, n INTEGER NOT NULL, median REAL, samples BLOB,"
+	" iterations BLOB, series BLOB);"
+	"CREATE INDEX benchmarks_series ON benchmarks(name, params_key, run_id);"
+	"CREATE INDEX metrics_benchmark ON metrics(benchmark_id, name);"
+	"CREATE INDEX runs_branch ON runs(git_branch, id);"
+	"INSERT INTO tach_meta VALUES('schema', '1');";
+
+/* From version 1 to 2: labels queryable per run, named baselines, runs
+ * found by commit. */
+static const char migrate_v2[] =
+	"CREATE TABLE run_labels(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
+	"CREATE TABLE baselines(name TEXT PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
+	"CREATE INDEX runs_commit ON runs(git_commit);"
+	"UPDATE tach_meta SET value = '2' WHERE key = 'schema';";
+
+const char *tach__sqlite_schema_v1(void);
+const char *tach__sqlite_schema_v1(void)
+{
+	return schema_v1;
+}
+
+enum { ST_RUN, ST_LABEL, ST_BENCH, ST_METRIC, N_STMT };
+
+static const char *const stmt_sql[N_STMT] = {
+	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
+	" tool_version, n_benchmarks, meta) VALUES(?,?,?,?,?,?,?,?,?)",
+	"INSERT OR REPLACE INTO run_labels(run_id, key, value) VALUES(?,?,?)",
+	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra) VALUES(?,?,?,?,?,?)",
+	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
+	" iterations, series) VALUES(?,?,?,?,?,?,?,?,?,?)",
+};
+
+typedef struct db {
+	sqlite3 *h;
+	sqlite3_stmt *st[N_STMT];
+} db;
+
+static int fail(tach_store *s, tach_error *err, const char *what)
+{
+	db *d = s->impl;
+	int code = d && d->h ? sqlite3_extended_errcode(d->h) : SQLITE_ERROR;
+	if (err) {
+		err->line = err->column = 0;
+		const char *why = d && d->h ? sqlite3_errmsg(d->h) : "out of memory";
+		if ((code & 0xff) == SQLITE_FULL)
+			why = "the disk is full";
+		else if ((code & 0xff) == SQLITE_READONLY)
+			why = "the database is read-only";
+		int sys = d && d->h ? sqlite3_system_errno(d->h) : 0;
+		if (sys && (code & 0xff) == SQLITE_IOERR)
+			snprintf(err->message, sizeof err->message, "%s: %s: %s (%s)", s->location, what,
+			         why, strerror(sys));
+		else
+			snprintf(err->message, sizeof err->message, "%s: %s: %s", s->location, what, why);
+	}
+	return (code & 0xff) == SQLITE_FULL ? -ENOSPC : TACH_EIO;
+}
+
+static int exec(tach_store *s, const char *sql, tach_error *err)
+{
+	db *d = s->impl;
+	return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, err, "SQL");
+}
+
+static int schema_version(db *d)
+{
+	sqlite3_stmt *q;
+	int v = 0;
+	if (sqlite3_prepare_v2(d->h, "SELECT value FROM tach_meta WHERE key = 'schema'", -1, &q,
+	                       NULL) != SQLITE_OK)
+		return 0; /* no table yet */
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = atoi((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* Creates or upgrades the schema inside one IMMEDIATE transaction, so
+ * that of several processes doing it at once one does the work and the
+ * others, queued by the busy timeout, find it done. */
+static int ensure_schema(tach_store *s, tach_error *err)
+{
+	db *d = s->impl;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	int v = schema_version(d);
+	if (v > TACH_STORE_SCHEMA) {
+		exec(s, "ROLLBACK", NULL);
+		snprintf(err->message, sizeof err->message,
+		         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location,
+		         v, TACH_STORE_SCHEMA);
+		return TACH_EVERSION;
+	}
+	if (v < 1)
+		rc = exec(s, schema_v1, err);
+	if (!rc && v < 2)
+		rc = exec(s, migrate_v2, err);
+	if (!rc)
+		rc = exec(s, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* journal_mode=WAL needs a moment with no other connection writing; a
+ * busy answer is retried until the timeout. */
+static int set_wal(tach_store *s, tach_error *err)
+{
+	db *d = s->impl;
+	struct timespec pause = {0, 5000000};
+	for (int tries = 0; tries < BUSY_MS / 5; tries++) {
+		int rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return fail(s, err, "switching to WAL");
+		nanosleep(&pause, NULL);
+	}
+	return fail(s, err, "switching to WAL");
+}
+
+static void close_db(tach_store *s)
+{
+	db *d = s->impl;
+	if (!d)
+		return;
+	for (int i = 0; i < N_STMT; i++)
+		sqlite3_finalize(d->st[i]);
+	sqlite3_close_v2(d->h);
+	free(d);
+	s->impl = NULL;
+}
+
+static sqlite3_stmt *stmt(tach_store *s, int which)
+{
+	db *d = s->impl;
+	if (!d->st[which] &&
+	    sqlite3_prepare_v3(d->h, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &d->st[which],
+	                       NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(d->st[which]);
+	sqlite3_clear_bindings(d->st[which]);
+	return d->st[which];
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(q, i, t, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void now_utc(char *buf, size_t size)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int add_metric(tach_store *s, int64_t bench_id, const tach_metric *m)
+{
+	sqlite3_stmt *q = stmt(s, ST_METRIC);
+	if (!q)
+		return -1;
+	double median = 0;
+	size_t slen, ilen = 0, serlen;
+	int oom;
+	unsigned char *samples = tach__pack_doubles(m->samples, m->n_samples, &slen);
+	unsigned char *iters = m->iterations ? tach__pack_u64(m->iterations, m->n_samples, &ilen)
+	                                     : NULL;
+	unsigned char *series = tach__pack_series(m, &serlen, &oom);
+	int rc = -1;
+	if (samples && (!m->iterations || iters) && !oom) {
+		sqlite3_bind_int64(q, 1, bench_id);
+		bind_text(q, 2, m->name);
+		bind_text(q, 3, m->unit);
+		sqlite3_bind_int(q, 4, (int)m->direction);
+		sqlite3_bind_int(q, 5, (int)m->flags);
+		sqlite3_bind_int64(q, 6, (sqlite3_int64)m->n_samples);
+		if (m->n_samples && tach_stats_median(m->samples, m->n_samples, &median) == 0)
+			sqlite3_bind_double(q, 7, median);
+		sqlite3_bind_blob(q, 8, samples, (int)slen, SQLITE_STATIC);
+		if (iters)
+			sqlite3_bind_blob(q, 9, iters, (int)ilen, SQLITE_STATIC);
+		if (series)
+			sqlite3_bind_blob(q, 10, series, (int)serlen, SQLITE_STATIC);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(q);
+	}
+	free(samples);
+	free(iters);
+	free(series);
+	return rc;
+}
+
+static int add_bench(tach_store *s, int64_t run, size_t ord, const tach_benchmark *b)
+{
+	sqlite3_stmt *q = stmt(s, ST_BENCH);
+	char *key = tach__params_key(&b->params), *params = tach__params_json(&b->params);
+	char *extra = tach__bench_json(b);
+	int rc = -1;
+	if (q && key && params && extra) {
+		sqlite3_bind_int64(q, 1, run);
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)ord);
+		bind_text(q, 3, b->name);
+		bind_text(q, 4, key);
+		bind_text(q, 5, params);
+		bind_text(q, 6, extra);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	}
+	free(key);
+	free(params);
+	free(extra);
+	if (rc)
+		return rc;
+	int64_t id = sqlite3_last_insert_rowid(((db *)s->impl)->h);
+	for (size_t i = 0; !rc && i < b->n_metrics; i++)
+		rc = add_metric(s, id, b->metrics[i]);
+	return rc;
+}
+
+static int add_labels(tach_store *s, int64_t run, const tach_kvlist *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		sqlite3_stmt *q = stmt(s, ST_LABEL);
+		if (!q)
+			return -1;
+		sqlite3_bind_int64(q, 1, run);
+		bind_text(q, 2, l->items[i].key);
+		bind_text(q, 3, l->items[i].value);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
+                  tach_error *err)
+{
+	db *d = s->impl;
+	char *meta = tach__meta_json(r, labels), added[32];
+	if (!meta)
+		return TACH_ENOMEM;
+	now_utc(added, sizeof added);
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc) {
+		free(meta);
+		return rc;
+	}
+	sqlite3_stmt *q = stmt(s, ST_RUN);
+	int ok = q != NULL;
+	if (ok) {
+		bind_text(q, 1, added);
+		bind_text(q, 2, r->meta.timestamp ? r->meta.timestamp : added);
+		bind_text(q, 3, r->meta.git_commit);
+		bind_text(q, 4, r->meta.git_branch);
+		if (r->meta.git_dirty >= 0)
+			sqlite3_bind_int(q, 5, r->meta.git_dirty);
+		bind_text(q, 6, r->meta.hostname);
+		bind_text(q, 7, r->meta.tool_version);
+		sqlite3_bind_int64(q, 8, (sqlite3_int64)r->n_benchmarks);
+		bind_text(q, 9, meta);
+		ok = sqlite3_step(q) == SQLITE_DONE;
+	}
+	free(meta);
+	int64_t run = ok ? sqlite3_last_insert_rowid(d->h) : 0;
+	ok = ok && !add_labels(s, run, &r->meta.labels) && !add_labels(s, run, labels);
+	for (size_t i = 0; ok && i < r->n_benchmarks; i++)
+		ok = !add_bench(s, run, i, r->benchmarks[i]);
+	if (ok && sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		*id = run;
+		return 0;
+	}
+	rc = fail(s, err, "adding a run");
+	sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int no_run(tach_store *s, tach_error *err, int64_t id)
+{
+	snprintf(err->message, sizeof err->message, "%s: no run #%lld", s->location, (long long)id);
+	return TACH_EINVAL;
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q, i);
+}
+
+static int read_metrics(tach_store *s, int64_t bench_id, tach_benchmark *b, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT name, unit, direction, flags, samples, iterations, series"
+	                       " FROM metrics WHERE benchmark_id = ? ORDER BY id",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading metrics");
+	sqlite3_bind_int64(q, 1, bench_id);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		tach_metric *m = tach_benchmark_add_metric(b, col_text(q, 0), col_text(q, 1),
+		                                           (tach_direction)sqlite3_column_int(q, 2));
+		if (!m) {
+			rc = TACH_ENOMEM;
+			break;
+		}
+		m->flags = (unsigned)sqlite3_column_int(q, 3);
+		const void *sb = sqlite3_column_blob(q, 4);
+		size_t sl = (size_t)sqlite3_column_bytes(q, 4);
+		const void *ib = sqlite3_column_blob(q, 5);
+		size_t il = (size_t)sqlite3_column_bytes(q, 5);
+		rc = tach__unpack_samples(m, sb, sl, ib, il);
+		if (!rc)
+			rc = tach__unpack_series(m, sqlite3_column_blob(q, 6),
+			                         (size_t)sqlite3_column_bytes(q, 6));
+	}
+	sqlite3_finalize(q);
+	if (rc == TACH_EFORMAT)
+		snprintf(err->message, sizeof err->message, "%s: a damaged metric in the store",
+		         s->location);
+	return rc;
+}
+
+static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	*out = NULL;
+	if (sqlite3_prepare_v2(d->h, "SELECT meta FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading a run");
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return no_run(s, err, id);
+	}
+	tach_result *r = tach_result_new();
+	int rc = r ? tach__meta_from_json(r, col_text(q, 0), err) : TACH_ENOMEM;
+	sqlite3_finalize(q);
+	if (!rc && sqlite3_prepare_v2(d->h,
+	                              "SELECT id, name, params, extra FROM benchmarks"
+	                              " WHERE run_id = ? ORDER BY ord",
+	                              -1, &q, NULL) != SQLITE_OK)
+		rc = fail(s, err, "reading benchmarks");
+	else if (!rc) {
+		sqlite3_bind_int64(q, 1, id);
+		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+			tach_benchmark *b = tach_result_add_benchmark(r, col_text(q, 1));
+			if (!b) {
+				rc = TACH_ENOMEM;
+				break;
+			}
+			rc = tach__params_from_json(&b->params, col_text(q, 2));
+			if (!rc && col_text(q, 3))
+				rc = tach__bench_from_json(b, col_text(q, 3));
+			if (!rc)
+				rc = read_metrics(s, sqlite3_column_int64(q, 0), b, err);
+		}
+		sqlite3_finalize(q);
+	}
+	if (rc) {
+		tach_result_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+static int op_remove(tach_store *s, int64_t id, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "DELETE FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "removing a run");
+	sqlite3_bind_int64(q, 1, id);
+	int step = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE)
+		return fail(s, err, "removing a run");
+	return sqlite3_changes(d->h) ? 0 : no_run(s, err, id);
+}
+
+static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
+                   tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q, *lq;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT id, timestamp, git_commit, git_branch, git_dirty, host,"
+	                       " n_benchmarks FROM runs r WHERE (?1 IS NULL OR git_branch = ?1)"
+	                       " AND (?2 IS NULL OR timestamp >= ?2) AND (?3 IS NULL OR EXISTS"
+	                       " (SELECT 1 FROM benchmarks b WHERE b.run_id = r.id AND b.name GLOB ?3))"
+	                       " ORDER BY id DESC LIMIT ?4",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "listing runs");
+	if (sqlite3_prepare_v2(d->h, "SELECT key, value FROM run_labels WHERE run_id = ?", -1, &lq,
+	                       NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return fail(s, err, "listing runs");
+	}
+	bind_text(q, 1, f ? f->branch : NULL);
+	bind_text(q, 2, f ? f->since : NULL);
+	bind_text(q, 3, f ? f->bench : NULL);
+	sqlite3_bind_int64(q, 4, f && f->limit ? (sqlite3_int64)f->limit : -1);
+	size_t cap = 0;
+	int rc = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		if (tach__grow((void **)out, &cap, *n + 1, sizeof **out)) {
+			rc = TACH_ENOMEM;
+			break;
+		}
+		tach_run_info *ri = &(*out)[(*n)++];
+		memset(ri, 0, sizeof *ri);
+		ri->id = sqlite3_column_int64(q, 0);
+		ri->git_dirty = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 4);
+		ri->n_benchmarks = (size_t)sqlite3_column_int64(q, 6);
+		if (tach_meta_set(&ri->timestamp, col_text(q, 1)) ||
+		    tach_meta_set(&ri->git_commit, col_text(q, 2)) ||
+		    tach_meta_set(&ri->git_branch, col_text(q, 3)) ||
+		    tach_meta_set(&ri->hostname, col_text(q, 5)))
+			rc = TACH_ENOMEM;
+		sqlite3_reset(lq);
+		sqlite3_bind_int64(lq, 1, ri->id);
+		while (!rc && sqlite3_step(lq) == SQLITE_ROW)
+			rc = tach_kvlist_set(&ri->labels, col_text(lq, 0), col_text(lq, 1));
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(lq);
+	if (rc) {
+		tach_run_infos_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int op_baseline_set(tach_store *s, const char *name, int64_t id, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h,
+	                       "INSERT INTO baselines(name, run_id) VALUES(?, ?)"
+	                       " ON CONFLICT(name) DO UPDATE SET run_id = excluded.run_id",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "setting a baseline");
+	bind_text(q, 1, name);
+	sqlite3_bind_int64(q, 2, id);
+	int step = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (step == SQLITE_CONSTRAINT || sqlite3_extended_errcode(d->h) == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return no_run(s, err, id);
+	return step == SQLITE_DONE ? 0 : fail(s, err, "setting a baseline");
+}
+
+/* One int64 from a query with one text and one integer parameter. */
+static int one_id(tach_store *s, const char *sql, const char *text, int64_t num, int64_t *id,
+                  tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	*id = 0;
+	if (sqlite3_prepare_v2(d->h, sql, -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "finding a run");
+	bind_text(q, 1, text);
+	sqlite3_bind_int64(q, 2, num);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : fail(s, err, "finding a run");
+}
+
+static int op_baseline_get(tach_store *s, const char *name, int64_t *id, tach_error *err)
+{
+	return one_id(s, "SELECT run_id FROM baselines WHERE name = ?1 AND ?2 = ?2", name, 0, id,
+	              err);
+}
+
+static int op_find(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
+                   tach_error *err)
+{
+	switch (what) {
+	case TACH__FIND_LATEST:
+		return one_id(s, "SELECT id FROM runs WHERE ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?2",
+		              NULL, (int64_t)skip, id, err);
+	case TACH__FIND_COMMIT:
+		return one_id(s, "SELECT id FROM runs WHERE substr(git_commit, 1, length(?1)) = ?1"
+		                 " AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
+		              text, 0, id, err);
+	default:
+		return one_id(s, "SELECT id FROM runs WHERE git_branch = ?1 AND ?2 = ?2"
+		                 " ORDER BY id DESC LIMIT 1",
+		              text, 0, id, err);
+	}
+}
+
+static int op_series(tach_store *s, const char *name, const char *params_key, const char *metric,
+                     const char *branch, tach_history_point **out, size_t *n, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT r.id, r.timestamp, r.git_commit, m.median, m.n"
+	                       " FROM benchmarks b JOIN runs r ON r.id = b.run_id"
+	                       " JOIN metrics m ON m.benchmark_id = b.id"
+	                       " WHERE b.name = ?1 AND b.params_key = ?2 AND m.name = ?3"
+	                       " AND (?4 IS NULL OR r.git_branch = ?4)"
+	                       " ORDER BY r.timestamp, r.id",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading a series");
+	bind_text(q, 1, name);
+	bind_text(q, 2, params_key);
+	bind_text(q, 3, metric);
+	bind_text(q, 4, branch);
+	size_t cap = 0;
+	int rc = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		if (sqlite3_column_type(q, 3) == SQLITE_NULL)
+			continue; /* a metric without samples in that run */
+		if (tach__grow((void **)out, &cap, *n + 1, sizeof **out)) {
+			rc = TACH_ENOMEM;
+			break;
+		}
+		tach_history_point *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->run = sqlite3_column_int64(q, 0);
+		p->median = sqlite3_column_double(q, 3);
+		p->n = (size_t)sqlite3_column_int64(q, 4);
+		if (tach_meta_set(&p->timestamp, col_text(q, 1)) ||
+		    tach_meta_set(&p->git_commit, col_text(q, 2)))
+			rc = TACH_ENOMEM;
+	}
+	sqlite3_finalize(q);
+	if (rc) {
+		tach_history_points_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int op_catalog(tach_store *s, const char *bench, const char *metric, tach_result **out,
+                      tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	*out = NULL;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT b.name, b.params, m.name, m.unit, m.direction, min(b.id)"
+	                       " FROM benchmarks b JOIN metrics m ON m.benchmark_id = b.id"
+	                       " WHERE (?1 IS NULL OR b.name GLOB ?1) AND (?2 IS NULL OR m.name = ?2)"
+	                       " GROUP BY b.name, b.params_key, m.name ORDER BY min(b.id), min(m.id)",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "listing series");
+	bind_text(q, 1, bench);
+	bind_text(q, 2, metric);
+	tach_result *r = tach_result_new();
+	int rc = r ? 0 : TACH_ENOMEM;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		tach_kvlist params = {0};
+		rc = tach__params_from_json(&params, col_text(q, 1));
+		tach_benchmark *b = rc ? NULL : tach_result_find(r, col_text(q, 0), &params);
+		if (!rc && !b) {
+			b = tach_result_add_benchmark(r, col_text(q, 0));
+			for (size_t i = 0; b && i < params.n; i++)
+				tach_kvlist_set(&b->params, params.items[i].key, params.items[i].value);
+		}
+		tach_kvlist_release(&params);
+		if (!rc && (!b || !tach_benchmark_add_metric(b, col_text(q, 2), col_text(q, 3),
+		                                             (tach_direction)sqlite3_column_int(q, 4))))
+			rc = TACH_ENOMEM;
+	}
+	sqlite3_finalize(q);
+	if (rc) {
+		tach_result_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+static const tach__store_ops sqlite_ops = {
+	.name = "sqlite",
+	.add = op_add,
+	.get = op_get,
+	.remove = op_remove,
+	.list = op_list,
+	.baseline_set = op_baseline_set,
+	.baseline_get = op_baseline_get,
+	.find = op_find,
+	.series = op_series,
+	.catalog = op_catalog,
+	.close = close_db,
+};
+
+int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
+{
+	db *d = calloc(1, sizeof *d);
+	if (!d)
+		return TACH_ENOMEM;
+	s->impl = d;
+	s->ops = &sqlite_ops;
+	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(s, err, "opening");
+		close_db(s);
+		return rc;
+	}
+	sqlite3_busy_timeout(d->h, BUSY_MS);
+	sqlite3_extended_result_codes(d->h, 1);
+	if ((rc = exec(s, "PRAGMA foreign_keys=ON", err)) || (rc = set_wal(s, err)) ||
+	    (rc = exec(s, "PRAGMA synchronous=NORMAL", err)) || (rc = ensure_schema(s, err))) {
+		close_db(s);
+		return rc;
+	}
+	return 0;
+}

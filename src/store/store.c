@@ -1,0 +1,348 @@
+/* store.c - the store's front: choosing the backend from the location,
+ * finding the default file like git finds .git, resolving references
+ * (@main, @latest~2, a commit) and the functions every backend shares. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "store/internal.h"
+
+extern char **environ;
+
+static int is_url(const char *loc)
+{
+	return !strncmp(loc, "postgresql://", 13) || !strncmp(loc, "postgres://", 11) ||
+	       !strncmp(loc, "host=", 5) || !strncmp(loc, "dbname=", 7);
+}
+
+/* The location with any password hidden: "user:secret@" in a URL and
+ * "password=secret" in a key=value string become "***". */
+static char *masked(const char *loc)
+{
+	char *m = malloc(strlen(loc) + 4);
+	if (!m)
+		return NULL;
+	strcpy(m, loc);
+	char *scheme = strstr(m, "://");
+	if (scheme) {
+		char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':');
+		if (at && colon && colon < at)
+			memmove(colon + 4, at, strlen(at) + 1), memcpy(colon + 1, "***", 3);
+	}
+	for (char *p = strstr(m, "password="); p; p = strstr(p + 1, "password=")) {
+		char *v = p + 9, *end = v;
+		while (*end && *end != ' ' && *end != '&')
+			end++;
+		if (end - v >= 3) {
+			memcpy(v, "***", 3);
+			memmove(v + 3, end, strlen(end) + 1);
+		}
+	}
+	return m;
+}
+
+/* mkdir -p of the directory holding path. */
+static int make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = 0;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0777) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(dir, 0777) && errno != EEXIST ? -errno : 0;
+}
+
+int tach_store_default_path(char *buf, size_t size)
+{
+	char dir[PATH_MAX], top[PATH_MAX] = "";
+	if (!getcwd(dir, sizeof dir))
+		return -errno;
+	char cwd[PATH_MAX];
+	snprintf(cwd, sizeof cwd, "%s", dir);
+	for (;;) {
+		char probe[PATH_MAX + 32];
+		struct stat st;
+		snprintf(probe, sizeof probe, "%s/.tach/history.db", dir);
+		if (stat(probe, &st) == 0)
+			return snprintf(buf, size, "%s", probe) < (int)size ? 0 : -ENAMETOOLONG;
+		snprintf(probe, sizeof probe, "%s/.git", dir);
+		if (stat(probe, &st) == 0) {
+			snprintf(top, sizeof top, "%s", dir);
+			break; /* the top of the work tree: look no higher */
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = 0;
+	}
+	const char *base = top[0] ? top : cwd;
+	return snprintf(buf, size, "%s/.tach/history.db", base) < (int)size ? 0 : -ENAMETOOLONG;
+}
+
+int tach_store_open(const char *location, tach_store **out, tach_error *err)
+{
+	tach_error dummy;
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof *err);
+	*out = NULL;
+	char path[PATH_MAX];
+	if (!location || !*location)
+		location = getenv("TACH_DB");
+	if (!location || !*location) {
+		int rc = tach_store_default_path(path, sizeof path);
+		if (rc) {
+			snprintf(err->message, sizeof err->message, "cannot find the history: %s",
+			         strerror(-rc));
+			return rc;
+		}
+		location = path;
+	}
+	tach_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->location = masked(location))) {
+		free(s);
+		return TACH_ENOMEM;
+	}
+	int rc;
+	if (is_url(location)) {
+		rc = tach__pg_open(s, location, err);
+	} else {
+		rc = make_parent(location);
+		if (rc)
+			snprintf(err->message, sizeof err->message, "%s: cannot create its directory: %s",
+			         location, strerror(-rc));
+		else
+			rc = tach__sqlite_open(s, location, err);
+	}
+	if (rc) {
+		free(s->location);
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void tach_store_close(tach_store *s)
+{
+	if (!s)
+		return;
+	if (s->ops && s->impl)
+		s->ops->close(s);
+	free(s->location);
+	free(s);
+}
+
+const char *tach_store_location(const tach_store *s)
+{
+	return s->location;
+}
+
+int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
+                   tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->add(s, r, labels, id, err ? err : &dummy);
+}
+
+int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->get(s, id, out, err ? err : &dummy);
+}
+
+int tach_store_remove(tach_store *s, int64_t id, tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->remove(s, id, err ? err : &dummy);
+}
+
+int tach_store_list(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
+                    tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->list(s, f, out, n, err ? err : &dummy);
+}
+
+void tach_run_infos_free(tach_run_info *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].timestamp);
+		free(v[i].git_commit);
+		free(v[i].git_branch);
+		free(v[i].hostname);
+		tach_kvlist_release(&v[i].labels);
+	}
+	free(v);
+}
+
+int tach_store_baseline_set(tach_store *s, const char *name, int64_t id, tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->baseline_set(s, name, id, err ? err : &dummy);
+}
+
+int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
+                      const char *metric, const char *branch, tach_history_point **out,
+                      size_t *n, tach_error *err)
+{
+	tach_error dummy;
+	static const tach_kvlist none;
+	char *key = tach__params_key(params ? params : &none);
+	if (!key)
+		return TACH_ENOMEM;
+	int rc = s->ops->series(s, name, key, metric, branch, out, n, err ? err : &dummy);
+	free(key);
+	return rc;
+}
+
+void tach_history_points_free(tach_history_point *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].timestamp);
+		free(p[i].git_commit);
+	}
+	free(p);
+}
+
+int tach_store_catalog(tach_store *s, const char *bench, const char *metric, tach_result **out,
+                       tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->catalog(s, bench, metric, out, err ? err : &dummy);
+}
+
+/* ---- references ---- */
+
+/* `git rev-parse --verify REV^{commit}` in the current directory, no
+ * shell: the full hash into buf, or 0 bytes when git says no. */
+static int git_rev(const char *rev, char *buf, size_t size)
+{
+	char spec[256];
+	snprintf(spec, sizeof spec, "%s^{commit}", rev);
+	char *argv[] = {"git", "rev-parse", "--verify", "--quiet", spec, NULL};
+	int fd[2];
+	if (pipe(fd))
+		return -errno;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fd[0]);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	buf[0] = 0;
+	if (rc) {
+		close(fd[0]);
+		return -rc;
+	}
+	ssize_t got = read(fd[0], buf, size - 1);
+	close(fd[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	buf[got > 0 ? got : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		buf[0] = 0;
+	return 0;
+}
+
+static int hexish(const char *t)
+{
+	size_t n = strlen(t);
+	if (n < 4 || n > 64)
+		return 0;
+	for (; *t; t++)
+		if (!isxdigit((unsigned char)*t))
+			return 0;
+	return 1;
+}
+
+static int none_found(tach_store *s, const char *ref, tach_error *err, const char *why)
+{
+	snprintf(err->message, sizeof err->message, "%s: no run for '%s'%s%s", s->location, ref,
+	         why ? ": " : "", why ? why : "");
+	return TACH_EINVAL;
+}
+
+int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *err)
+{
+	tach_error dummy;
+	if (!err)
+		err = &dummy;
+	*id = 0;
+	int rc;
+	if (ref[0] == '#') {
+		char *end;
+		long long v = strtoll(ref + 1, &end, 10);
+		if (end == ref + 1 || *end || v <= 0)
+			return none_found(s, ref, err, "a run id is #NUMBER");
+		*id = v;
+		return 0;
+	}
+	if (ref[0] != '@') {
+		if (!hexish(ref))
+			return none_found(s, ref, err, "not a reference (@NAME, @latest, @HEAD~N, a commit "
+			                               "or #ID)");
+		char lower[80];
+		size_t i = 0;
+		for (; ref[i] && i + 1 < sizeof lower; i++)
+			lower[i] = (char)tolower((unsigned char)ref[i]);
+		lower[i] = 0;
+		if ((rc = s->ops->find(s, TACH__FIND_COMMIT, lower, 0, id, err)))
+			return rc;
+		return *id ? 0 : none_found(s, ref, err, "no run of that commit");
+	}
+	const char *name = ref + 1;
+	size_t back = 0;
+	char base[256];
+	snprintf(base, sizeof base, "%s", name);
+	char *tilde = strchr(base, '~');
+	if (tilde) {
+		char *end;
+		unsigned long long v = strtoull(tilde + 1, &end, 10);
+		if (end == tilde + 1 || *end)
+			return none_found(s, ref, err, "expected ~NUMBER");
+		back = (size_t)v;
+		*tilde = 0;
+	}
+	if (!strcmp(base, "latest")) {
+		if ((rc = s->ops->find(s, TACH__FIND_LATEST, NULL, back, id, err)))
+			return rc;
+		return *id ? 0 : none_found(s, ref, err, "the history has fewer runs");
+	}
+	if (!tilde && (rc = s->ops->baseline_get(s, base, id, err)))
+		return rc;
+	if (*id)
+		return 0;
+	if (!tilde && (rc = s->ops->find(s, TACH__FIND_BRANCH, base, 0, id, err)))
+		return rc;
+	if (*id)
+		return 0;
+	/* a git revision: HEAD~3, a tag, a branch not in the history */
+	char full[128];
+	if (git_rev(name, full, sizeof full) || !full[0])
+		return none_found(s, ref, err, "not a baseline, branch or git revision");
+	if ((rc = s->ops->find(s, TACH__FIND_COMMIT, full, 0, id, err)))
+		return rc;
+	return *id ? 0 : none_found(s, ref, err, "no run of that commit");
+}

@@ -1,0 +1,485 @@
+/* test_store.c - the history store, the same suite against SQLite (a
+ * temporary file) and PostgreSQL (the throw-away server scripts/run-tests
+ * starts; TACH_TEST_PG_URL), plus SQLite's own promises: an old schema
+ * upgraded in place, whole runs only after kill -9, a full disk leaving
+ * the store as it was. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+
+/* ---- fixtures ---- */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/tach-store-XXXXXX");
+	cr_assert(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A fresh store of either backend; PostgreSQL tables are emptied first so
+ * every test starts clean. */
+static const char *location(int pg, const char *name, char *buf, size_t size)
+{
+	if (!pg) {
+		snprintf(buf, size, "%s/%s.db", tmpdir, name);
+		return buf;
+	}
+	const char *url = getenv("TACH_TEST_PG_URL");
+	if (!url || !*url)
+		return NULL;
+	return url;
+}
+
+static tach_store *open_clean(int pg, const char *name)
+{
+	static char buf[256];
+	const char *loc = location(pg, name, buf, sizeof buf);
+	if (!loc)
+		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(loc, &s, &err), 0, "%s", err.message);
+	if (pg) {
+		/* empty it through the API: remove every run */
+		tach_run_info *runs;
+		size_t n;
+		cr_assert_eq(tach_store_list(s, NULL, &runs, &n, &err), 0, "%s", err.message);
+		for (size_t i = 0; i < n; i++)
+			cr_assert_eq(tach_store_remove(s, runs[i].id, &err), 0, "%s", err.message);
+		tach_run_infos_free(runs, n);
+	}
+	return s;
+}
+
+static tach_result *sample_result(const char *commit, const char *branch, const char *ts,
+                                  double scale, size_t n_bench)
+{
+	tach_result *r = tach_result_new();
+	tach_meta_set(&r->meta.tool, "tach");
+	tach_meta_set(&r->meta.tool_version, "0.1.0");
+	tach_meta_set(&r->meta.timestamp, ts);
+	tach_meta_set(&r->meta.git_commit, commit);
+	tach_meta_set(&r->meta.git_branch, branch);
+	tach_meta_set(&r->meta.hostname, "host-1");
+	r->meta.git_dirty = 0;
+	tach_kvlist_set(&r->meta.labels, "suite", "unit");
+	for (size_t i = 0; i < n_bench; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "BM_copy/%zu", i);
+		tach_benchmark *b = tach_result_add_benchmark(r, name);
+		tach_benchmark_set_source(b, TACH_SOURCE_LIBRARY, "tach", NULL);
+		char v[16];
+		snprintf(v, sizeof v, "%zu", i);
+		tach_kvlist_set(&b->params, "size", v);
+		tach_kvlist_set(&b->params, "align", "8");
+		tach_metric *m = tach_benchmark_add_metric(b, "time", "s", TACH_LOWER_IS_BETTER);
+		for (int k = 0; k < 5; k++)
+			tach_metric_add_sample_iters(m, scale * (1e-6 + k * 1e-9) + i * 1e-9, 1000 + k);
+		tach_metric *c = tach_benchmark_add_metric(b, "instructions", "count",
+		                                           TACH_LOWER_IS_BETTER);
+		c->flags = TACH_METRIC_DETERMINISTIC;
+		tach_metric_add_sample(c, 12345);
+	}
+	return r;
+}
+
+static int64_t add(tach_store *s, const tach_result *r)
+{
+	int64_t id = 0;
+	tach_error err;
+	cr_assert_eq(tach_store_add(s, r, NULL, &id, &err), 0, "%s", err.message);
+	cr_assert_gt(id, 0);
+	return id;
+}
+
+/* ---- the shared suite ---- */
+
+static void roundtrip(int pg)
+{
+	tach_store *s = open_clean(pg, "roundtrip");
+	tach_result *r = sample_result("aaaa1111bbbb2222cccc3333dddd4444eeee5555", "main",
+	                               "2026-11-01T10:00:00Z", 1, 3);
+	tach_benchmark *bad = tach_result_add_benchmark(r, "BM_crash <\"'>");
+	tach_meta_set(&bad->error, "segfault");
+	tach_metric *m = r->benchmarks[0]->metrics[0];
+	tach_series *ser = tach_metric_add_series(m, 1);
+	tach_series_add(ser, 0.01, 4096);
+	tach_series_add(ser, 0.02, 8192);
+	tach_kvlist extra = {0};
+	tach_kvlist_set(&extra, "ci", "yes");
+	int64_t id;
+	tach_error err;
+	cr_assert_eq(tach_store_add(s, r, &extra, &id, &err), 0, "%s", err.message);
+	tach_result *back;
+	cr_assert_eq(tach_store_get(s, id, &back, &err), 0, "%s", err.message);
+	cr_assert_eq(back->n_benchmarks, 4);
+	cr_expect_str_eq(back->meta.git_commit, r->meta.git_commit);
+	cr_expect_str_eq(back->meta.git_branch, "main");
+	cr_expect_str_eq(back->meta.hostname, "host-1");
+	cr_expect_str_eq(tach_kvlist_get(&back->meta.labels, "ci"), "yes");
+	cr_expect_str_eq(tach_kvlist_get(&back->meta.labels, "suite"), "unit");
+	for (size_t i = 0; i < 3; i++) {
+		const tach_benchmark *a = r->benchmarks[i], *b = back->benchmarks[i];
+		cr_expect_str_eq(b->name, a->name);
+		cr_assert_eq(b->params.n, 2);
+		cr_expect_str_eq(b->params.items[0].key, "size", "parameters keep their order");
+		cr_expect_str_eq(b->params.items[1].key, "align");
+		cr_assert_eq(b->n_metrics, 2);
+		const tach_metric *ma = a->metrics[0], *mb = b->metrics[0];
+		cr_assert_eq(mb->n_samples, ma->n_samples);
+		cr_expect_eq(memcmp(mb->samples, ma->samples, ma->n_samples * sizeof(double)), 0,
+		             "samples come back bit for bit");
+		cr_assert(mb->iterations);
+		cr_expect_eq(mb->iterations[4], 1004);
+		cr_expect_eq(b->metrics[1]->flags, TACH_METRIC_DETERMINISTIC);
+	}
+	cr_assert_eq(back->benchmarks[0]->metrics[0]->n_series, 1);
+	cr_expect_eq(back->benchmarks[0]->metrics[0]->series[0]->v[1], 8192);
+	cr_expect_str_eq(back->benchmarks[3]->error, "segfault");
+	cr_expect_str_eq(back->benchmarks[3]->name, "BM_crash <\"'>");
+	tach_result_free(back);
+	tach_result_free(r);
+	tach_kvlist_release(&extra);
+	cr_expect_neq(tach_store_get(s, id + 1000, &back, &err), 0);
+	cr_expect(strstr(err.message, "no run"), "%s", err.message);
+	tach_store_close(s);
+}
+
+static void list_resolve_series(int pg)
+{
+	tach_store *s = open_clean(pg, "list");
+	tach_result *r1 = sample_result("1111aaaa", "main", "2026-11-01T10:00:00Z", 1.00, 2);
+	tach_result *r2 = sample_result("2222bbbb", "feature", "2026-11-02T10:00:00Z", 1.10, 2);
+	tach_result *r3 = sample_result("3333cccc", "main", "2026-11-03T10:00:00Z", 1.20, 1);
+	/* a run measured earlier but added last: the series orders by time */
+	tach_result *r0 = sample_result("0000dddd", "main", "2026-10-30T10:00:00Z", 0.90, 2);
+	int64_t a = add(s, r1), b = add(s, r2), c = add(s, r3), d = add(s, r0);
+	tach_run_info *runs;
+	size_t n;
+	tach_error err;
+	cr_assert_eq(tach_store_list(s, NULL, &runs, &n, &err), 0, "%s", err.message);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(runs[0].id, d, "newest first");
+	cr_expect_str_eq(tach_kvlist_get(&runs[0].labels, "suite"), "unit");
+	tach_run_infos_free(runs, n);
+	tach_run_filter f = {.branch = "main", .since = "2026-11-01", .limit = 10};
+	cr_assert_eq(tach_store_list(s, &f, &runs, &n, &err), 0);
+	cr_expect_eq(n, 2);
+	tach_run_infos_free(runs, n);
+	f = (tach_run_filter){.bench = "BM_copy/1", .limit = 1};
+	cr_assert_eq(tach_store_list(s, &f, &runs, &n, &err), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_eq(runs[0].id, d);
+	tach_run_infos_free(runs, n);
+
+	int64_t id;
+	cr_assert_eq(tach_store_resolve(s, "@latest", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, d);
+	cr_assert_eq(tach_store_resolve(s, "@latest~3", &id, &err), 0);
+	cr_expect_eq(id, a);
+	cr_expect_neq(tach_store_resolve(s, "@latest~4", &id, &err), 0);
+	cr_assert_eq(tach_store_resolve(s, "2222", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, b);
+	cr_assert_eq(tach_store_resolve(s, "@feature", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, b, "a branch name");
+	cr_assert_eq(tach_store_baseline_set(s, "feature", a, &err), 0, "%s", err.message);
+	cr_assert_eq(tach_store_resolve(s, "@feature", &id, &err), 0);
+	cr_expect_eq(id, a, "a baseline wins over a branch of the same name");
+	cr_expect_neq(tach_store_baseline_set(s, "x", 99999, &err), 0, "no such run");
+	cr_assert_eq(tach_store_resolve(s, "#3", &id, &err), 0);
+	cr_expect_neq(tach_store_resolve(s, "@nothing-like-this", &id, &err), 0);
+	cr_expect(strstr(err.message, "nothing-like-this"), "%s", err.message);
+
+	tach_kvlist p = {0};
+	tach_kvlist_set(&p, "align", "8"); /* in another order than stored */
+	tach_kvlist_set(&p, "size", "0");
+	tach_history_point *pts;
+	cr_assert_eq(tach_store_series(s, "BM_copy/0", &p, "time", NULL, &pts, &n, &err), 0, "%s",
+	             err.message);
+	cr_assert_eq(n, 4);
+	cr_expect_eq(pts[0].run, d, "oldest measurement first");
+	cr_expect_eq(pts[3].run, c);
+	cr_expect_float_eq(pts[1].median, 1.002e-6, 1e-15);
+	cr_expect_eq(pts[1].n, 5);
+	tach_history_points_free(pts, n);
+	cr_assert_eq(tach_store_series(s, "BM_copy/0", &p, "time", "feature", &pts, &n, &err), 0);
+	cr_expect_eq(n, 1);
+	tach_history_points_free(pts, n);
+	tach_kvlist_release(&p);
+
+	tach_result *cat;
+	cr_assert_eq(tach_store_catalog(s, "BM_copy/*", "time", &cat, &err), 0, "%s", err.message);
+	cr_expect_eq(cat->n_benchmarks, 2);
+	cr_expect_eq(cat->benchmarks[0]->n_metrics, 1);
+	tach_result_free(cat);
+
+	cr_assert_eq(tach_store_remove(s, a, &err), 0);
+	cr_expect_neq(tach_store_resolve(s, "@feature", &id, &err) == 0 && id == a, 1,
+	              "the baseline went with its run");
+	cr_expect_neq(tach_store_remove(s, a, &err), 0, "removed twice");
+	tach_result_free(r0);
+	tach_result_free(r1);
+	tach_result_free(r2);
+	tach_result_free(r3);
+	tach_store_close(s);
+}
+
+/* 8 processes open the same (new) store at once and add 100 runs each. */
+static void concurrent_writers(int pg)
+{
+	char buf[256];
+	const char *loc = location(pg, "concurrent", buf, sizeof buf);
+	if (!loc)
+		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
+	if (pg)
+		tach_store_close(open_clean(pg, "concurrent"));
+	enum { PROCS = 8, RUNS = 100 };
+	pid_t pids[PROCS];
+	for (int p = 0; p < PROCS; p++) {
+		pids[p] = fork();
+		cr_assert_geq(pids[p], 0);
+		if (pids[p] == 0) {
+			tach_store *s;
+			tach_error err;
+			if (tach_store_open(loc, &s, &err)) {
+				fprintf(stderr, "open: %s\n", err.message);
+				_exit(1);
+			}
+			for (int k = 0; k < RUNS; k++) {
+				char label[32];
+				snprintf(label, sizeof label, "%d-%d", p, k);
+				tach_result *r = sample_result("cafe", "main", "2026-11-05T00:00:00Z", 1, 2);
+				tach_kvlist l = {0};
+				tach_kvlist_set(&l, "who", label);
+				int64_t id;
+				int rc = tach_store_add(s, r, &l, &id, &err);
+				tach_kvlist_release(&l);
+				tach_result_free(r);
+				if (rc) {
+					fprintf(stderr, "add: %s\n", err.message);
+					_exit(1);
+				}
+			}
+			tach_store_close(s);
+			_exit(0);
+		}
+	}
+	for (int p = 0; p < PROCS; p++) {
+		int st;
+		waitpid(pids[p], &st, 0);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer %d failed", p);
+	}
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(loc, &s, &err), 0, "%s", err.message);
+	tach_run_info *runs;
+	size_t n;
+	cr_assert_eq(tach_store_list(s, NULL, &runs, &n, &err), 0);
+	cr_expect_eq(n, PROCS * RUNS);
+	/* every (process, run) label exactly once */
+	static char seen[PROCS][RUNS];
+	memset(seen, 0, sizeof seen);
+	for (size_t i = 0; i < n; i++) {
+		int p, k;
+		const char *w = tach_kvlist_get(&runs[i].labels, "who");
+		cr_assert(w && sscanf(w, "%d-%d", &p, &k) == 2);
+		cr_expect_eq(seen[p][k]++, 0, "run %s twice", w);
+	}
+	tach_run_infos_free(runs, n);
+	tach_store_close(s);
+}
+
+Test(store_sqlite, roundtrip, .init = make_tmpdir, .fini = remove_tmpdir) { roundtrip(0); }
+Test(store_sqlite, list_resolve_series, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	list_resolve_series(0);
+}
+Test(store_sqlite, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	concurrent_writers(0);
+}
+Test(store_pg, roundtrip, .init = make_tmpdir, .fini = remove_tmpdir) { roundtrip(1); }
+Test(store_pg, list_resolve_series, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	list_resolve_series(1);
+}
+Test(store_pg, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	concurrent_writers(1);
+}
+
+/* ---- SQLite's own promises ---- */
+
+Test(store_sqlite, version_1_file_is_upgraded_in_place, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char path[256], cmd[512];
+	snprintf(path, sizeof path, "%s/old.db", tmpdir);
+	snprintf(cmd, sizeof cmd, "cp '%s/tests/fixtures/history-v1.db' '%s'", TACH_SOURCE_ROOT,
+	         path);
+	cr_assert_eq(system(cmd), 0);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0, "%s", err.message);
+	tach_result *r;
+	cr_assert_eq(tach_store_get(s, 1, &r, &err), 0, "%s", err.message);
+	cr_expect_str_eq(r->benchmarks[0]->name, "BM_old/64");
+	cr_expect_eq(r->benchmarks[0]->metrics[0]->samples[2], 3.0);
+	cr_expect_str_eq(r->meta.hostname, "old-host");
+	tach_result_free(r);
+	int64_t id;
+	cr_assert_eq(tach_store_baseline_set(s, "old", 1, &err), 0, "%s: a v2 feature", err.message);
+	cr_assert_eq(tach_store_resolve(s, "0123456", &id, &err), 0, "%s", err.message);
+	tach_store_close(s);
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_prepare_v2(db, "SELECT value FROM tach_meta WHERE key = 'schema'", -1, &q, NULL);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(q, 0), TACH_STORE_SCHEMA);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* The store holds whole runs only: n_benchmarks of every run equals its
+ * benchmark rows, and the file passes integrity_check. */
+static void expect_whole(const char *path, size_t *runs_out)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	cr_expect_str_eq((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	cr_assert_eq(sqlite3_prepare_v2(db,
+	                                "SELECT count(*), sum(r.n_benchmarks = (SELECT count(*) FROM"
+	                                " benchmarks b WHERE b.run_id = r.id)) FROM runs r",
+	                                -1, &q, NULL),
+	             SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	int runs = sqlite3_column_int(q, 0), whole = sqlite3_column_int(q, 1);
+	cr_expect_eq(runs, whole, "%d runs, %d whole", runs, whole);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	*runs_out = (size_t)runs;
+}
+
+Test(store_sqlite, kill_9_while_adding_leaves_whole_runs, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 300)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/kill.db", tmpdir);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0);
+	tach_store_close(s);
+	tach_result *big = sample_result("dead", "main", "2026-11-06T00:00:00Z", 1, 2000);
+	srand(7);
+	size_t last = 0;
+	for (int round = 0; round < 100; round++) {
+		pid_t pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			tach_store *c;
+			if (tach_store_open(path, &c, NULL))
+				_exit(1);
+			for (;;) {
+				int64_t id;
+				if (tach_store_add(c, big, NULL, &id, NULL))
+					_exit(1);
+			}
+		}
+		struct timespec t = {0, (long)(rand() % 40 + 1) * 1000000L};
+		nanosleep(&t, NULL);
+		kill(pid, SIGKILL);
+		int st;
+		waitpid(pid, &st, 0);
+		cr_assert(WIFSIGNALED(st), "the writer failed instead of being killed");
+	}
+	expect_whole(path, &last);
+	tach_result_free(big);
+}
+
+Test(store_sqlite, full_disk_is_an_error_and_the_store_stays, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/full.db", tmpdir);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0);
+	tach_result *small = sample_result("beef", "main", "2026-11-07T00:00:00Z", 1, 2);
+	add(s, small);
+	tach_store_close(s);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* files may not grow past 256 KiB: the big run cannot fit */
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit rl = {256 * 1024, 256 * 1024};
+		setrlimit(RLIMIT_FSIZE, &rl);
+		tach_store *c;
+		if (tach_store_open(path, &c, &err))
+			_exit(3);
+		tach_result *big = sample_result("f00d", "main", "2026-11-07T01:00:00Z", 1, 5000);
+		int64_t id;
+		int rc = tach_store_add(c, big, NULL, &id, &err);
+		fprintf(stderr, "full disk: %s\n", err.message);
+		_exit(rc == 0 ? 0 : strstr(err.message, tmpdir) ? 2 : 4);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st));
+	cr_expect_eq(WEXITSTATUS(st), 2, "an error naming the store (status %d)", WEXITSTATUS(st));
+	size_t runs;
+	expect_whole(path, &runs);
+	cr_expect_eq(runs, 1, "the store is as it was");
+	tach_result_free(small);
+}
+
+Test(store, default_path_and_masked_urls, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	char old[1024], buf[1024], sub[256];
+	cr_assert(getcwd(old, sizeof old));
+	snprintf(sub, sizeof sub, "%s/repo/a/b", tmpdir);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s/repo/.git'", sub, tmpdir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(chdir(sub), 0);
+	cr_assert_eq(tach_store_default_path(buf, sizeof buf), 0);
+	char want[512];
+	snprintf(want, sizeof want, "%s/repo/.tach/history.db", tmpdir);
+	cr_expect_str_eq(buf, want, "the top of the work tree");
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/repo/a/.tach' && touch '%s/repo/a/.tach/history.db'",
+	         tmpdir, tmpdir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(tach_store_default_path(buf, sizeof buf), 0);
+	snprintf(want, sizeof want, "%s/repo/a/.tach/history.db", tmpdir);
+	cr_expect_str_eq(buf, want, "an existing store nearer wins");
+	cr_assert_eq(chdir(old), 0);
+	tach_store *s;
+	tach_error err;
+	int rc = tach_store_open("postgresql://me:s3cret@127.0.0.1:1/none?connect_timeout=1", &s, &err);
+	cr_expect_neq(rc, 0);
+	cr_expect_null(strstr(err.message, "s3cret"), "the password is never printed: %s",
+	               err.message);
+}
