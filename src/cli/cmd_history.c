@@ -78,6 +78,7 @@ static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int *
 		*status = EXIT_USAGE;
 		return 1;
 	}
+	*status = EXIT_OK;
 	return 0;
 }
 

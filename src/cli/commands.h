@@ -34,6 +34,10 @@ extern const char cmd_history_details[];
 int cmd_baseline(int argc, char **argv, const cli_cmd *self);
 extern const cli_cmd cmd_baseline_subs[];
 
+int cmd_trend(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_trend_opts[];
+extern const char cmd_trend_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

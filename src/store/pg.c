@@ -301,8 +301,9 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 		value = field(r, 0, 0);
 	char *end = NULL;
 	long version = value ? strtol(value, &end, 10) : 0;
+	int valid = value && end != value && !*end && version >= 1 && version <= 1000000;
 	PQclear(r);
-	if (!value || end == value || *end || version < 1 || version > 1000000) {
+	if (!valid) {
 		snprintf(err->message, sizeof err->message,
 		         "%s: the database has tables named like tach's but no tach schema version",
 		         s->location);

@@ -17,6 +17,16 @@
 
 extern char **environ;
 
+/* Every entry point starts from a clean error, so that a message set
+ * deep in a backend never meets stale file/line fields. */
+static tach_error *clean(tach_error *err, tach_error *dummy)
+{
+	if (!err)
+		err = dummy;
+	memset(err, 0, sizeof *err);
+	return err;
+}
+
 static int is_url(const char *loc)
 {
 	return !strncmp(loc, "postgresql://", 13) || !strncmp(loc, "postgres://", 11) ||
@@ -159,26 +169,26 @@ int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *label
                    tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->add(s, r, labels, id, err ? err : &dummy);
+	return s->ops->add(s, r, labels, id, clean(err, &dummy));
 }
 
 int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->get(s, id, out, err ? err : &dummy);
+	return s->ops->get(s, id, out, clean(err, &dummy));
 }
 
 int tach_store_remove(tach_store *s, int64_t id, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->remove(s, id, err ? err : &dummy);
+	return s->ops->remove(s, id, clean(err, &dummy));
 }
 
 int tach_store_list(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
                     tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->list(s, f, out, n, err ? err : &dummy);
+	return s->ops->list(s, f, out, n, clean(err, &dummy));
 }
 
 void tach_run_infos_free(tach_run_info *v, size_t n)
@@ -196,7 +206,7 @@ void tach_run_infos_free(tach_run_info *v, size_t n)
 int tach_store_baseline_set(tach_store *s, const char *name, int64_t id, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->baseline_set(s, name, id, err ? err : &dummy);
+	return s->ops->baseline_set(s, name, id, clean(err, &dummy));
 }
 
 int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
@@ -208,7 +218,7 @@ int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params
 	char *key = tach__params_key(params ? params : &none);
 	if (!key)
 		return TACH_ENOMEM;
-	int rc = s->ops->series(s, name, key, metric, branch, out, n, err ? err : &dummy);
+	int rc = s->ops->series(s, name, key, metric, branch, out, n, clean(err, &dummy));
 	free(key);
 	return rc;
 }
@@ -226,7 +236,7 @@ int tach_store_catalog(tach_store *s, const char *bench, const char *metric, tac
                        tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->catalog(s, bench, metric, out, err ? err : &dummy);
+	return s->ops->catalog(s, bench, metric, out, clean(err, &dummy));
 }
 
 /* ---- references ---- */
@@ -287,8 +297,7 @@ static int none_found(tach_store *s, const char *ref, tach_error *err, const cha
 int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *err)
 {
 	tach_error dummy;
-	if (!err)
-		err = &dummy;
+	err = clean(err, &dummy);
 	*id = 0;
 	int rc;
 	if (ref[0] == '#') {

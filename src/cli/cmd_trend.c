@@ -1,0 +1,232 @@
+/* cmd_trend.c - `tach trend`: every benchmark metric of the history as a
+ * series (one point per run: that run's median, oldest first), its latest
+ * value, its change against a baseline run, and the change points found
+ * in it (tach/changepoint.h), each with its run, commit, size and p-value.
+ *
+ * Exit status 0 whatever it finds, so that a nightly job can print it;
+ * with --fail-on-change, 1 when a change point made a metric worse.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "tach/changepoint.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/input.h"
+
+enum { OPT_DB = 1, OPT_BENCH, OPT_METRIC, OPT_BRANCH, OPT_BASELINE, OPT_FORMAT, OPT_FAIL };
+
+const cli_opt cmd_trend_opts[] = {
+	{OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)", 0},
+	{OPT_BENCH, "bench", 'b', "PATTERN", "only benchmarks matching the glob", 0},
+	{OPT_METRIC, "metric", 'm', "NAME", "only this metric (default: all)", 0},
+	{OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch", 0},
+	{OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: @main when set, else the first point)", 0},
+	{OPT_FORMAT, "format", 'f', "FMT", "text (default) or json", 0},
+	{OPT_FAIL, "fail-on-change", 0, NULL, "exit 1 when a change point made a metric worse", 0},
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_trend_details[] =
+	"Follows every benchmark metric through the history and finds where it\n"
+	"shifted: E-divisive means on a sliding window with a t-test per candidate\n"
+	"(p <= 0.001) and a minimum segment length, as in Apache Otava; see\n"
+	"docs/history.md.  Points are ordered by the runs' measurement time.";
+
+typedef struct series {
+	const tach_benchmark *bench;
+	const tach_metric *metric; /* name, unit, direction */
+	tach_history_point *points;
+	size_t n;
+	tach_changepoint *cps;
+	size_t n_cps;
+	double baseline; /* NaN when the baseline run is not in the series */
+} series;
+
+static void print_text(const series *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const series *s = &v[i];
+		if (!s->n)
+			continue;
+		tach_scale sc = tach_scale_for(s->metric->unit, s->points[s->n - 1].median, 0);
+		char latest[64], num[48];
+		tach_format_scaled(num, sizeof num, s->points[s->n - 1].median, sc);
+		snprintf(latest, sizeof latest, "%s %s%s", num, sc.prefix, sc.unit);
+		for (const char *c = s->bench->name; *c; c++)
+			putchar((unsigned char)*c < 0x20 ? '?' : *c);
+		for (size_t k = 0; k < s->bench->params.n; k++)
+			printf("%s%s=%s", k ? ", " : " (", s->bench->params.items[k].key,
+			       s->bench->params.items[k].value);
+		printf("%s  %s: %zu points, latest %s", s->bench->params.n ? ")" : "",
+		       s->metric->name, s->n, latest);
+		if (!isnan(s->baseline) && s->baseline != 0)
+			printf(", %+.2f%% vs baseline", (s->points[s->n - 1].median / s->baseline - 1) * 100);
+		putchar('\n');
+		for (size_t k = 0; k < s->n_cps; k++) {
+			const tach_changepoint *c = &s->cps[k];
+			const tach_history_point *p = &s->points[c->index];
+			int worse = s->metric->direction == TACH_HIGHER_IS_BETTER ? c->change < 1
+			                                                           : c->change > 1;
+			printf("    change at run #%lld (%s, commit %.12s): %+.2f%%, p = %.2g%s\n",
+			       (long long)p->run, p->timestamp ? p->timestamp : "-",
+			       p->git_commit ? p->git_commit : "-", (c->change - 1) * 100, c->p,
+			       worse ? "  (worse)" : "");
+		}
+	}
+}
+
+static void print_json(const series *v, size_t n)
+{
+	json_t *all = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const series *s = &v[i];
+		json_t *params = json_object(), *pts = json_array(), *cps = json_array();
+		for (size_t k = 0; k < s->bench->params.n; k++)
+			json_object_set_new(params, s->bench->params.items[k].key,
+			                    json_string(s->bench->params.items[k].value));
+		for (size_t k = 0; k < s->n; k++)
+			json_array_append_new(pts, json_pack("{s:I,s:s?,s:s?,s:f,s:I}", "run",
+			                                     (json_int_t)s->points[k].run, "timestamp",
+			                                     s->points[k].timestamp, "commit",
+			                                     s->points[k].git_commit, "value",
+			                                     s->points[k].median, "n",
+			                                     (json_int_t)s->points[k].n));
+		for (size_t k = 0; k < s->n_cps; k++) {
+			const tach_history_point *p = &s->points[s->cps[k].index];
+			json_array_append_new(cps, json_pack("{s:I,s:I,s:s?,s:f,s:f}", "index",
+			                                     (json_int_t)s->cps[k].index, "run",
+			                                     (json_int_t)p->run, "commit", p->git_commit,
+			                                     "change", s->cps[k].change, "p", s->cps[k].p));
+		}
+		json_t *o = json_pack("{s:s,s:o,s:s,s:s,s:s,s:o,s:o}", "benchmark", s->bench->name,
+		                      "params", params, "metric", s->metric->name, "unit",
+		                      s->metric->unit, "direction",
+		                      s->metric->direction == TACH_HIGHER_IS_BETTER ? "higher" : "lower",
+		                      "points", pts, "change_points", cps);
+		if (s->n)
+			json_object_set_new(o, "latest", json_real(s->points[s->n - 1].median));
+		if (s->n && !isnan(s->baseline) && s->baseline != 0)
+			json_object_set_new(o, "baseline_change",
+			                    json_real(s->points[s->n - 1].median / s->baseline));
+		json_array_append_new(all, o);
+	}
+	json_t *doc = json_pack("{s:o}", "series", all);
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(doc);
+}
+
+int cmd_trend(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	const char *db = NULL, *bench = NULL, *metric = NULL, *branch = NULL, *base_ref = NULL;
+	int json = 0, fail_on_change = 0;
+	status = 0;
+	for (size_t i = 0; i < p.n && !status; i++) {
+		const char *v = p.items[i].value;
+		switch (p.items[i].id) {
+		case OPT_DB: db = v; break;
+		case OPT_BENCH: bench = v; break;
+		case OPT_METRIC: metric = v; break;
+		case OPT_BRANCH: branch = v; break;
+		case OPT_BASELINE: base_ref = v; break;
+		case OPT_FAIL: fail_on_change = 1; break;
+		case OPT_FORMAT:
+			json = !strcmp(v, "json");
+			if (!json && strcmp(v, "text"))
+				status = cli_bad_value(p.items[i].spelled, v, "use text or json");
+			break;
+		}
+	}
+	if (!status && p.npos)
+		status = cli_error("'tach trend' takes no arguments (use --bench and --metric)");
+	tach_store *store = NULL;
+	tach_result *cat = NULL;
+	series *v = NULL;
+	size_t nv = 0;
+	tach_error err;
+	if (!status && tach_store_open(db ? db : cli_db, &store, &err))
+		status = EXIT_USAGE;
+	int64_t base_id = 0;
+	if (!status) {
+		if (base_ref && tach_store_resolve(store, base_ref, &base_id, &err))
+			status = EXIT_USAGE;
+		else if (!base_ref && tach_store_resolve(store, "@main", &base_id, NULL))
+			base_id = 0;
+	}
+	if (!status && tach_store_catalog(store, bench, metric, &cat, &err))
+		status = EXIT_USAGE;
+	if (status == EXIT_USAGE && err.message[0]) {
+		char msg[600];
+		tach_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "tach: %s\n", msg);
+	}
+	size_t total = 0;
+	for (size_t i = 0; cat && i < cat->n_benchmarks; i++)
+		total += cat->benchmarks[i]->n_metrics;
+	if (!status && !(v = calloc(total + 1, sizeof *v)))
+		status = cli_error("out of memory");
+	tach_changepoint_opts co = tach_changepoint_defaults();
+	int worse = 0;
+	for (size_t i = 0; !status && i < cat->n_benchmarks; i++) {
+		const tach_benchmark *b = cat->benchmarks[i];
+		for (size_t k = 0; !status && k < b->n_metrics; k++) {
+			series *s = &v[nv++];
+			s->bench = b;
+			s->metric = b->metrics[k];
+			s->baseline = NAN;
+			if (tach_store_series(store, b->name, &b->params, s->metric->name, branch, &s->points,
+			                      &s->n, &err)) {
+				status = cli_error("%s", err.message);
+				break;
+			}
+			double *x = malloc((s->n + 1) * sizeof *x);
+			if (!x) {
+				status = cli_error("out of memory");
+				break;
+			}
+			for (size_t j = 0; j < s->n; j++) {
+				x[j] = s->points[j].median;
+				if (base_id ? s->points[j].run == base_id : j == 0)
+					s->baseline = x[j];
+			}
+			int rc = tach_changepoints(x, s->n, &co, &s->cps, &s->n_cps);
+			free(x);
+			if (rc) {
+				status = cli_error("change points of %s %s: %s", b->name, s->metric->name,
+				                   tach_strerror(rc));
+				break;
+			}
+			for (size_t j = 0; j < s->n_cps; j++)
+				worse |= s->metric->direction == TACH_HIGHER_IS_BETTER ? s->cps[j].change < 1
+				                                                       : s->cps[j].change > 1;
+		}
+	}
+	if (!status) {
+		if (json)
+			print_json(v, nv);
+		else if (!nv)
+			printf("no series in %s%s\n", tach_store_location(store),
+			       bench || metric ? " matching the filters" : "");
+		else
+			print_text(v, nv);
+		status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		tach_history_points_free(v[i].points, v[i].n);
+		free(v[i].cps);
+	}
+	free(v);
+	tach_result_free(cat);
+	tach_store_close(store);
+	cli_parsed_free(&p);
+	return status;
+}

@@ -1,0 +1,187 @@
+/* test_cli_history.c - the history commands as a user runs them: add,
+ * list, show, baseline, references in compare, export/import between two
+ * stores, trend with its change points and exit status, clear errors. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "run.h"
+
+#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static char dir[64], db[128], db2[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/tach-hist-XXXXXX");
+	cr_assert(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/h.db", dir);
+	snprintf(db2, sizeof db2, "%s/copy.db", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* Run i of a history: BM_step 5 % slower from run 40 on, BM_flat flat. */
+static const char *run_file(int i)
+{
+	tach_result *r = tach_result_new();
+	char ts[32], commit[48];
+	snprintf(ts, sizeof ts, "2026-10-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
+	snprintf(commit, sizeof commit, "%040x", 0xabc000 + i);
+	tach_meta_set(&r->meta.tool, "tach");
+	tach_meta_set(&r->meta.timestamp, ts);
+	tach_meta_set(&r->meta.git_commit, commit);
+	tach_meta_set(&r->meta.git_branch, "main");
+	tach_rng rng;
+	tach_rng_seed(&rng, (uint64_t)i + 1);
+	const char *names[] = {"BM_step", "BM_flat"};
+	for (int b = 0; b < 2; b++) {
+		tach_metric *m = tach_benchmark_add_metric(tach_result_add_benchmark(r, names[b]),
+		                                           "time", "s", TACH_LOWER_IS_BETTER);
+		double center = 1e-3 * (b == 0 && i >= 40 ? 1.05 : 1.0);
+		for (int k = 0; k < 10; k++)
+			tach_metric_add_sample(m, center * exp(0.01 * tach_norm_ppf(0.01 + 0.98 * tach_rng_uniform(&rng))));
+	}
+	static char path[8][160];
+	char *p = path[i % 8];
+	snprintf(p, 160, "%s/r%02d.json", dir, i);
+	FILE *f = fopen(p, "w");
+	cr_assert(f);
+	cr_assert_eq(tach_result_write(r, f, NULL), 0);
+	fclose(f);
+	tach_result_free(r);
+	return p;
+}
+
+static void add_runs(int n)
+{
+	for (int i = 0; i < n; i++) {
+		run_result r = run_tach(ARGV("history", "add", "--db", db, run_file(i)), NULL, NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_free(&r);
+	}
+}
+
+Test(cli_history, add_list_show_baseline_and_compare, .init = setup, .fini = teardown)
+{
+	add_runs(3);
+	run_result r = run_tach(ARGV("history", "list", "--db", db), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(!strncmp(r.out, "#3 ", 3), "newest first: %s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("baseline", "set", "--db", db, "main", "#1"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "@main", "@latest"), NULL,
+	             ARGV("TACH_DB=/nonexistent-dir-for-tach/x.db"), NULL);
+	cr_expect_eq(r.status, 2, "TACH_DB elsewhere: the references are not there");
+	run_free(&r);
+	char env[200];
+	snprintf(env, sizeof env, "TACH_DB=%s", db);
+	r = run_tach(ARGV("compare", "--no-config", "@main", "@latest"), NULL, ARGV(env), NULL);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "@main"), "%s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("history", "show", "--db", db, "-f", "json", "@latest~2"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "0000000000000000000000000000000000abc000"), "run #1's commit");
+	run_free(&r);
+	r = run_tach(ARGV("history", "show", "--db", db, "abc001"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "not a prefix of any commit");
+	run_free(&r);
+	r = run_tach(ARGV("history", "rm", "--db", db, "2"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "rm", "--db", db, "2"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "no run #2"), "%s", r.err);
+	run_free(&r);
+}
+
+Test(cli_history, export_and_import_move_every_run, .init = setup, .fini = teardown)
+{
+	add_runs(4);
+	char exp[160];
+	snprintf(exp, sizeof exp, "%s/export.jsonl", dir);
+	run_result r = run_tach(ARGV("history", "export", "--db", db, "-o", exp), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "import", "--db", db2, exp), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "imported 4 runs"), "%s", r.out);
+	run_free(&r);
+	run_result a = run_tach(ARGV("history", "show", "--db", db, "-f", "json", "@latest"), NULL, NULL, NULL);
+	run_result b = run_tach(ARGV("history", "show", "--db", db2, "-f", "json", "@latest"), NULL, NULL, NULL);
+	cr_expect_str_eq(a.out, b.out, "the newest run is the same in both stores");
+	run_free(&a);
+	run_free(&b);
+	const char *bad = temp_file("{\"format\": 1, \"benchmarks\": []}\n{oops}\n", ".jsonl");
+	r = run_tach(ARGV("history", "import", "--db", db2, bad), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, ":2:"), "the bad line is named: %s", r.err);
+	run_free(&r);
+}
+
+Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown, .timeout = 120)
+{
+	add_runs(60);
+	run_result r = run_tach(ARGV("trend", "--db", db, "-f", "json"), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	cr_assert(doc, "%s", r.out);
+	json_t *series = json_object_get(doc, "series");
+	cr_assert_eq(json_array_size(series), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *s = json_array_get(series, i);
+		const char *name = json_string_value(json_object_get(s, "benchmark"));
+		json_t *cps = json_object_get(s, "change_points");
+		cr_expect_eq(json_array_size(json_object_get(s, "points")), 60);
+		if (!strcmp(name, "BM_step")) {
+			cr_assert_eq(json_array_size(cps), 1, "one change point");
+			json_t *c = json_array_get(cps, 0);
+			cr_expect_eq(json_integer_value(json_object_get(c, "index")), 40);
+			cr_expect_eq(json_integer_value(json_object_get(c, "run")), 41);
+			double ch = json_real_value(json_object_get(c, "change"));
+			cr_expect(ch > 1.03 && ch < 1.07, "change %g", ch);
+			cr_expect(json_real_value(json_object_get(c, "p")) <= 0.001);
+		} else {
+			cr_expect_eq(json_array_size(cps), 0, "no change point on the flat series");
+		}
+	}
+	json_decref(doc);
+	run_free(&r);
+	r = run_tach(ARGV("trend", "--db", db, "--fail-on-change"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "%s", r.out);
+	cr_expect(strstr(r.out, "change at run #41"), "%s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("trend", "--db", db, "--bench", "BM_flat", "--fail-on-change"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	run_free(&r);
+}
+
+Test(cli_history, clear_errors_and_no_password, .init = setup, .fini = teardown)
+{
+	run_result r = run_tach(ARGV("history", "list", "--db", "/proc/no-such-dir/h.db"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "/proc/no-such-dir"), "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "list", "--db",
+	                  "postgresql://ci:hunter2@127.0.0.1:1/tach?connect_timeout=2"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect_null(strstr(r.err, "hunter2"), "%s", r.err);
+	cr_expect(strstr(r.err, "***"), "the masked URL: %s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "frobnicate"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	run_free(&r);
+}
