@@ -18,6 +18,7 @@
 #include "tach/counters.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/input.h"
 #include "cli/run_output.h"
 
 enum {
@@ -26,7 +27,7 @@ enum {
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY, OPT_COUNTERS,
-	OPT_MONITOR,
+	OPT_MONITOR, OPT_SAVE, OPT_DB,
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -53,6 +54,8 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_NO_INTERLEAVE, "no-interleave", 0, NULL, "run the commands one after another, not interleaved", 0},
 	{OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0},
 	{OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)", 0},
+	{OPT_SAVE, "save", 0, NULL, "add the results to the history as a run", 0},
+	{OPT_DB, "db", 0, "PATH|URL", "the history for --save (default: $TACH_DB, else .tach/history.db)", 0},
 	{OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary", 0},
 	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
 	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
@@ -78,6 +81,8 @@ typedef struct run_cli {
 	const char *scan_name, *scan_min, *scan_max, *step;
 	const char *list_name, *list_values;
 	const char *export_json, *export_md, *export_csv;
+	int save;
+	const char *db;
 	tach_counter_set *counters;
 	char counters_why[512];
 	tach_kvlist labels;
@@ -364,6 +369,8 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		}
 		case OPT_EXPORT_JSON: c->export_json = v; break;
+		case OPT_SAVE: c->save = 1; break;
+		case OPT_DB: c->db = v; break;
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
@@ -528,6 +535,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (c.export_md && write_export(c.export_md, res, TACH_REPORT_MARKDOWN))
 			status = EXIT_USAGE;
 		if (c.export_csv && write_export(c.export_csv, res, TACH_REPORT_CSV))
+			status = EXIT_USAGE;
+		/* only a complete measurement becomes a run of the history */
+		if (c.save && status == EXIT_OK && !stop_flag && cli_save_run(c.db, res))
 			status = EXIT_USAGE;
 	}
 

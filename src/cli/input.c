@@ -58,3 +58,25 @@ int cli_read_results(const char *path, tach_result **out)
 	fprintf(stderr, "%s\n", msg);
 	return rc;
 }
+
+int cli_save_run(const char *db, const tach_result *r)
+{
+	tach_store *s;
+	tach_error err;
+	int64_t id;
+	int rc = tach_store_open(db ? db : cli_db, &s, &err);
+	if (!rc) {
+		rc = tach_store_add(s, r, NULL, &id, &err);
+		if (!rc)
+			fprintf(stderr, "tach: saved as run #%lld in %s\n", (long long)id,
+			        tach_store_location(s));
+		tach_store_close(s);
+	}
+	if (rc) {
+		char msg[600];
+		tach_error_format(&err, msg, sizeof msg);
+		fflush(stdout);
+		fprintf(stderr, "tach: %s\n", msg);
+	}
+	return rc;
+}

@@ -15,4 +15,9 @@ extern const char *cli_db;
  * stderr and returns nonzero (the caller exits with EXIT_USAGE). */
 int cli_read_results(const char *path, tach_result **out);
 
+/* Adds r to the history at db (NULL: $TACH_DB or the default file) and
+ * prints "saved as run #ID in LOCATION" on stderr; on failure prints the
+ * error and returns nonzero. */
+int cli_save_run(const char *db, const tach_result *r);
+
 #endif
