@@ -38,6 +38,10 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_trend_opts[];
 extern const char cmd_trend_details[];
 
+int cmd_bisect(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_bisect_opts[];
+extern const char cmd_bisect_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

@@ -185,3 +185,37 @@ Test(cli_history, clear_errors_and_no_password, .init = setup, .fini = teardown)
 	cr_expect_eq(r.status, 2);
 	run_free(&r);
 }
+
+/* A repository of 8 commits whose benchmark burns 20 ms, then 60 ms from
+ * commit 5 on: tach bisect names commit 5 and leaves the tree as it was. */
+Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown, .timeout = 300)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && git init -q repo && cd repo && git config user.email t@example.org && "
+	         "git config user.name t && for i in 1 2 3 4 5 6 7 8; do "
+	         "if [ $i -ge 5 ]; then echo 60 > ms; else echo 20 > ms; fi; echo $i > n; "
+	         "git add -A && git commit -qm \"commit $i\" || exit 1; done",
+	         dir);
+	cr_assert_eq(system(cmd), 0);
+	char repo[128], burn[512];
+	snprintf(repo, sizeof repo, "%s/repo", dir);
+	snprintf(burn, sizeof burn, "exec '%s' --burn $(cat ms)", TACH_TESTPROG);
+	char old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	cr_assert_eq(chdir(repo), 0);
+	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--", "sh", "-c",
+	                             burn),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(chdir(old), 0);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "first bad commit: ") && strstr(r.out, " commit 5\n"), "%s%s", r.out,
+	          r.err);
+	run_free(&r);
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && test -z \"$(git status --porcelain)\" && "
+	         "test \"$(git symbolic-ref --short HEAD)\" = \"$(git symbolic-ref --short HEAD)\" && "
+	         "git log -1 --format=%%s | grep -qx 'commit 8' && ! git bisect log >/dev/null 2>&1",
+	         repo);
+	cr_expect_eq(system(cmd), 0, "the work tree is back on commit 8, no bisection left");
+}
