@@ -656,7 +656,10 @@ int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 	sqlite3_busy_timeout(d->h, BUSY_MS);
 	sqlite3_extended_result_codes(d->h, 1);
 	if ((rc = exec(s, "PRAGMA foreign_keys=ON", err)) || (rc = set_wal(s, err)) ||
-	    (rc = exec(s, "PRAGMA synchronous=NORMAL", err)) || (rc = ensure_schema(s, err))) {
+	    (rc = exec(s, "PRAGMA synchronous=NORMAL", err)) ||
+	    /* a 32 MiB page cache keeps the indexes of a large history in
+	     * memory while a run is added (the default 2 MiB rereads them) */
+	    (rc = exec(s, "PRAGMA cache_size=-32768", err)) || (rc = ensure_schema(s, err))) {
 		close_db(s);
 		return rc;
 	}
