@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
+#include "result/internal.h"
 #include "store/internal.h"
 
 static void put64(unsigned char *p, uint64_t v)
@@ -226,6 +227,7 @@ int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
 	int rc = tach_result_read_buffer(json, strlen(json), "(stored metadata)", &m, err);
 	if (rc)
 		return rc;
+	tach__meta_release(&r->meta);
 	r->meta = m->meta;
 	memset(&m->meta, 0, sizeof m->meta);
 	tach_result_free(m);

@@ -4,9 +4,11 @@
  *
  * Every value travels as a statement parameter, never inside SQL text;
  * blobs and doubles travel in binary, so nothing is quoted or rounded.
- * Each added run is one transaction.  The schema is created or upgraded
- * in one transaction holding a fixed advisory lock, so processes opening
- * a new database at once queue instead of colliding on CREATE TABLE.
+ * Each added run is one transaction, its rows pipelined so that a server
+ * across a network costs a few round trips, not one per metric.  The
+ * schema is created or upgraded in one transaction holding a fixed
+ * advisory lock, so processes opening a new database at once queue
+ * instead of colliding on CREATE TABLE.
  */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -54,7 +56,9 @@ static const char migrate_v2[] =
 	" CROSS JOIN LATERAL json_each_text(CASE WHEN json_typeof(r.l) = 'object' THEN r.l END) e"
 	" ON CONFLICT DO NOTHING;";
 
-/* The statements of adding a run, prepared once per connection. */
+/* The statements of adding a run, prepared once per connection.  All but
+ * the first are pipelined (sent without waiting for answers), so a metric
+ * finds its benchmark as the last one this session inserted. */
 enum { ST_RUN, ST_LABEL, ST_BENCH, ST_METRIC, N_STMT };
 
 static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_bench",
@@ -66,15 +70,17 @@ static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
 	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
 	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
-	" VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+	" VALUES($1, $2, $3, $4, $5, $6)",
 	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
-	" iterations, series) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	" iterations, series) VALUES(currval(pg_get_serial_sequence('benchmarks', 'id')),"
+	" $1, $2, $3, $4, $5, $6, $7, $8, $9)",
 };
 
 typedef struct pg {
 	PGconn *conn;
 	char *password; /* masked in every message passed on; NULL: none given */
-	int prepared;
+	unsigned prepared; /* bit i: statement i is prepared */
+	int queued;        /* statements sent in the pipeline, answers unread */
 } pg;
 
 /* ---- parameters ---- */
@@ -250,6 +256,7 @@ static int script(tach_store *s, const char *sql, const char *what, tach_error *
 	return check(s, PQexec(((pg *)s->impl)->conn, sql), NULL, what, err);
 }
 
+/* Runs prepared statement `which` and waits for its answer. */
 static int run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err)
 {
 	pg *p = s->impl;
@@ -257,16 +264,64 @@ static int run_stmt(tach_store *s, int which, const args *a, PGresult **res, tac
 	return check(s, r, res, "adding a run", err);
 }
 
+/* Most of a run goes through libpq's pipeline mode: statements are sent
+ * without waiting, and their answers read at a sync point every BATCH
+ * statements and at the end.  A server across a network then costs a
+ * round trip per batch rather than one per metric. */
+#define BATCH 256
+
+/* Reads the answers to everything queued: 0, or the first error. */
+static int flush(tach_store *s, tach_error *err)
+{
+	pg *p = s->impl;
+	p->queued = 0;
+	if (!PQpipelineSync(p->conn))
+		return fail(s, NULL, "adding a run", err);
+	int rc = 0, nulls = 0;
+	for (;;) {
+		PGresult *r = PQgetResult(p->conn);
+		if (!r) {
+			/* one NULL ends each statement's answers; two in a row
+			 * mean the connection is gone */
+			if (++nulls == 2 || PQstatus(p->conn) == CONNECTION_BAD) {
+				if (!rc)
+					rc = fail(s, NULL, "adding a run", err);
+				break;
+			}
+			continue;
+		}
+		nulls = 0;
+		ExecStatusType st = PQresultStatus(r);
+		if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		    st != PGRES_PIPELINE_SYNC)
+			rc = fail(s, r, "adding a run", err);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	return rc;
+}
+
+static int queue(tach_store *s, int which, const args *a, tach_error *err)
+{
+	pg *p = s->impl;
+	if (!PQsendQueryPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0))
+		return fail(s, NULL, "adding a run", err);
+	return ++p->queued == BATCH ? flush(s, err) : 0;
+}
+
 static int prepare(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
-	for (int i = 0; !p->prepared && i < N_STMT; i++) {
+	for (int i = 0; i < N_STMT; i++) {
+		if (p->prepared & 1u << i)
+			continue;
 		int rc = check(s, PQprepare(p->conn, stmt_name[i], stmt_sql[i], 0, NULL), NULL,
 		               "preparing", err);
 		if (rc)
 			return rc;
+		p->prepared |= 1u << i;
 	}
-	p->prepared = 1;
 	return 0;
 }
 
@@ -280,14 +335,14 @@ static void rollback(tach_store *s)
 /* The schema version in the database: 0 when it has no tach tables. */
 static int schema_version(tach_store *s, int *v, tach_error *err)
 {
-	PGresult *r;
+	PGresult *r = NULL;
 	*v = 0;
 	int rc = run(s,
 	             "SELECT to_regclass('tach_meta') IS NOT NULL, to_regclass('runs') IS NOT NULL",
 	             NULL, 0, &r, "reading the schema", err);
 	if (rc)
 		return rc;
-	int has_meta = field(r, 0, 0)[0] == 't', has_runs = field(r, 0, 1)[0] == 't';
+	int has_meta = PQgetvalue(r, 0, 0)[0] == 't', has_runs = PQgetvalue(r, 0, 1)[0] == 't';
 	PQclear(r);
 	if (!has_meta && !has_runs)
 		return 0;
@@ -360,7 +415,7 @@ static void now_utc(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int add_metric(tach_store *s, int64_t bench_id, const tach_metric *m, tach_error *err)
+static int add_metric(tach_store *s, const tach_metric *m, tach_error *err)
 {
 	size_t slen, ilen = 0, serlen;
 	int oom;
@@ -373,11 +428,14 @@ static int add_metric(tach_store *s, int64_t bench_id, const tach_metric *m, tac
 	if (!samples || (m->iterations && !iters) || oom ||
 	    (m->n_samples && tach_stats_median(m->samples, m->n_samples, &median)))
 		rc = TACH_ENOMEM;
-	else if (slen > INT32_MAX || serlen > INT32_MAX)
-		rc = TACH_ERANGE; /* past what one protocol message can carry */
+	else if (slen > INT32_MAX || serlen > INT32_MAX) {
+		/* past what one protocol message can carry */
+		snprintf(err->message, sizeof err->message, "%s: metric '%s' has too many samples",
+		         s->location, m->name);
+		rc = TACH_ERANGE;
+	}
 	if (!rc) {
 		args a = {0};
-		arg_int(&a, bench_id);
 		arg_text(&a, m->name);
 		arg_text(&a, m->unit);
 		arg_int(&a, (int64_t)m->direction);
@@ -390,7 +448,7 @@ static int add_metric(tach_store *s, int64_t bench_id, const tach_metric *m, tac
 		arg_blob(&a, samples, slen);
 		arg_blob(&a, iters, ilen);
 		arg_blob(&a, series, serlen);
-		rc = run_stmt(s, ST_METRIC, &a, NULL, err);
+		rc = queue(s, ST_METRIC, &a, err);
 	}
 	free(samples);
 	free(iters);
@@ -403,7 +461,6 @@ static int add_bench(tach_store *s, int64_t run_id, size_t ord, const tach_bench
 {
 	char *key = tach__params_key(&b->params), *params = tach__params_json(&b->params);
 	char *extra = tach__bench_json(b);
-	PGresult *r = NULL;
 	int rc = key && params && extra ? 0 : TACH_ENOMEM;
 	if (!rc) {
 		args a = {0};
@@ -413,17 +470,13 @@ static int add_bench(tach_store *s, int64_t run_id, size_t ord, const tach_bench
 		arg_text(&a, key);
 		arg_text(&a, params);
 		arg_text(&a, extra);
-		rc = run_stmt(s, ST_BENCH, &a, &r, err);
+		rc = queue(s, ST_BENCH, &a, err);
 	}
 	free(key);
 	free(params);
 	free(extra);
-	if (rc)
-		return rc;
-	int64_t id = text_int(r, 0, 0);
-	PQclear(r);
 	for (size_t i = 0; !rc && i < b->n_metrics; i++)
-		rc = add_metric(s, id, b->metrics[i], err);
+		rc = add_metric(s, b->metrics[i], err);
 	return rc;
 }
 
@@ -435,7 +488,7 @@ static int add_labels(tach_store *s, int64_t run_id, const tach_kvlist *l, tach_
 		arg_int(&a, run_id);
 		arg_text(&a, l->items[i].key);
 		arg_text(&a, l->items[i].value);
-		rc = run_stmt(s, ST_LABEL, &a, NULL, err);
+		rc = queue(s, ST_LABEL, &a, err);
 	}
 	return rc;
 }
@@ -443,6 +496,7 @@ static int add_labels(tach_store *s, int64_t run_id, const tach_kvlist *l, tach_
 static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
                   tach_error *err)
 {
+	pg *p = s->impl;
 	char added[32], *meta = tach__meta_json(r, labels);
 	if (!meta)
 		return TACH_ENOMEM;
@@ -467,18 +521,26 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	arg_text(&a, r->meta.tool_version);
 	arg_int(&a, (int64_t)r->n_benchmarks);
 	arg_text(&a, meta);
-	PGresult *res;
+	PGresult *res = NULL;
 	rc = run_stmt(s, ST_RUN, &a, &res, err);
 	free(meta);
 	int64_t run_id = 0;
 	if (!rc) {
 		run_id = text_int(res, 0, 0);
 		PQclear(res);
-		if (!(rc = add_labels(s, run_id, &r->meta.labels, err)))
-			rc = add_labels(s, run_id, labels, err);
+		if (!PQenterPipelineMode(p->conn))
+			rc = fail(s, NULL, "adding a run", err);
 	}
+	if (!rc && !(rc = add_labels(s, run_id, &r->meta.labels, err)))
+		rc = add_labels(s, run_id, labels, err);
 	for (size_t i = 0; !rc && i < r->n_benchmarks; i++)
 		rc = add_bench(s, run_id, i, r->benchmarks[i], err);
+	if (PQpipelineStatus(p->conn) != PQ_PIPELINE_OFF) {
+		tach_error ignored;
+		int frc = flush(s, rc ? &ignored : err);
+		rc = rc ? rc : frc;
+		PQexitPipelineMode(p->conn);
+	}
 	if (!rc)
 		rc = script(s, "COMMIT", "adding a run", err);
 	if (rc) {
@@ -703,8 +765,8 @@ static int bench_filter(tach_store *s, const char *glob, char **like, char **nam
 	if (!rc)
 		strcpy(buf, "{");
 	for (int row = 0; !rc && row < PQntuples(q); row++)
-		if (tach__glob(glob, field(q, row, 0)))
-			rc = array_add(&buf, &len, &cap, field(q, row, 0));
+		if (tach__glob(glob, PQgetvalue(q, row, 0)))
+			rc = array_add(&buf, &len, &cap, PQgetvalue(q, row, 0));
 	PQclear(q);
 	if (!rc)
 		strcpy(buf + len, "}");

@@ -101,6 +101,42 @@ static int exec(tach_store *s, const char *sql, tach_error *err)
 	return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, err, "SQL");
 }
 
+static int add_labels(tach_store *s, int64_t run, const tach_kvlist *l);
+
+/* tach_glob(pattern, text): the same glob as PostgreSQL's backend and
+ * the gate config (fnmatch), where SQL's GLOB differs on [!...] and
+ * escapes. */
+static void sql_glob(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	(void)argc;
+	const char *g = (const char *)sqlite3_value_text(v[0]);
+	const char *t = (const char *)sqlite3_value_text(v[1]);
+	sqlite3_result_int(ctx, g && t && tach__glob(g, t));
+}
+
+/* Labels were queryable only from version 2 on: fill run_labels of the
+ * runs a version-1 store holds from their stored metadata. */
+static int labels_from_meta(tach_store *s, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "SELECT id, meta FROM runs", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "upgrading labels");
+	int rc = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		tach_result *r = tach_result_new();
+		tach_error e;
+		if (!r)
+			rc = TACH_ENOMEM;
+		else if (tach__meta_from_json(r, (const char *)sqlite3_column_text(q, 1), &e) == 0 &&
+		         add_labels(s, sqlite3_column_int64(q, 0), &r->meta.labels))
+			rc = fail(s, err, "upgrading labels");
+		tach_result_free(r);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static int schema_version(db *d)
 {
 	sqlite3_stmt *q;
@@ -135,6 +171,8 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = exec(s, schema_v1, err);
 	if (!rc && v < 2)
 		rc = exec(s, migrate_v2, err);
+	if (!rc && v == 1)
+		rc = labels_from_meta(s, err);
 	if (!rc)
 		rc = exec(s, "COMMIT", err);
 	if (rc)
@@ -434,7 +472,8 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	                       "SELECT id, timestamp, git_commit, git_branch, git_dirty, host,"
 	                       " n_benchmarks FROM runs r WHERE (?1 IS NULL OR git_branch = ?1)"
 	                       " AND (?2 IS NULL OR timestamp >= ?2) AND (?3 IS NULL OR EXISTS"
-	                       " (SELECT 1 FROM benchmarks b WHERE b.run_id = r.id AND b.name GLOB ?3))"
+	                       " (SELECT 1 FROM benchmarks b WHERE b.run_id = r.id"
+	                       " AND tach_glob(?3, b.name)))"
 	                       " ORDER BY id DESC LIMIT ?4",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "listing runs");
@@ -595,7 +634,7 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	if (sqlite3_prepare_v2(d->h,
 	                       "SELECT b.name, b.params, m.name, m.unit, m.direction, min(b.id)"
 	                       " FROM benchmarks b JOIN metrics m ON m.benchmark_id = b.id"
-	                       " WHERE (?1 IS NULL OR b.name GLOB ?1) AND (?2 IS NULL OR m.name = ?2)"
+	                       " WHERE (?1 IS NULL OR tach_glob(?1, b.name)) AND (?2 IS NULL OR m.name = ?2)"
 	                       " GROUP BY b.name, b.params_key, m.name ORDER BY min(b.id), min(m.id)",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "listing series");
@@ -654,6 +693,8 @@ int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 		return rc;
 	}
 	sqlite3_busy_timeout(d->h, BUSY_MS);
+	sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        sql_glob, NULL, NULL);
 	sqlite3_extended_result_codes(d->h, 1);
 	if ((rc = exec(s, "PRAGMA foreign_keys=ON", err)) || (rc = set_wal(s, err)) ||
 	    (rc = exec(s, "PRAGMA synchronous=NORMAL", err)) ||

@@ -34,28 +34,45 @@ static int is_url(const char *loc)
 }
 
 /* The location with any password hidden: "user:secret@" in a URL and
- * "password=secret" in a key=value string become "***". */
+ * password=secret (quoted or not) in a key=value string become "***". */
 static char *masked(const char *loc)
 {
-	char *m = malloc(strlen(loc) + 4);
+	size_t len = strlen(loc);
+	char *m = malloc(len + 8), *o = m;
 	if (!m)
 		return NULL;
-	strcpy(m, loc);
-	char *scheme = strstr(m, "://");
+	const char *p = loc, *scheme = strstr(loc, "://");
 	if (scheme) {
-		char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':');
-		if (at && colon && colon < at)
-			memmove(colon + 4, at, strlen(at) + 1), memcpy(colon + 1, "***", 3);
-	}
-	for (char *p = strstr(m, "password="); p; p = strstr(p + 1, "password=")) {
-		char *v = p + 9, *end = v;
-		while (*end && *end != ' ' && *end != '&')
-			end++;
-		if (end - v >= 3) {
-			memcpy(v, "***", 3);
-			memmove(v + 3, end, strlen(end) + 1);
+		const char *user = scheme + 3, *at = strchr(user, '@'), *colon = strchr(user, ':');
+		if (at && colon && colon < at) {
+			memcpy(o, loc, (size_t)(colon + 1 - loc));
+			o += colon + 1 - loc;
+			memcpy(o, "***", 3);
+			o += 3;
+			p = at;
 		}
 	}
+	while (*p) {
+		if (!strncmp(p, "password=", 9) && (p == loc || p[-1] == ' ' || p[-1] == '?' ||
+		                                    p[-1] == '&')) {
+			memcpy(o, "password=***", 12);
+			o += 12;
+			p += 9;
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					if (*p == '\\' && p[1])
+						p++;
+				if (*p)
+					p++;
+			} else {
+				while (*p && *p != ' ' && *p != '&')
+					p++;
+			}
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = 0;
 	return m;
 }
 

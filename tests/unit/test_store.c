@@ -316,13 +316,12 @@ Test(store_sqlite, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdi
 {
 	concurrent_writers(0);
 }
-Test(store_pg, roundtrip, .init = make_tmpdir, .fini = remove_tmpdir) { roundtrip(1); }
-Test(store_pg, list_resolve_series, .init = make_tmpdir, .fini = remove_tmpdir)
+/* One database for the whole PostgreSQL suite: the cases run in order,
+ * not in parallel, since each starts by emptying it. */
+Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 300)
 {
+	roundtrip(1);
 	list_resolve_series(1);
-}
-Test(store_pg, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdir)
-{
 	concurrent_writers(1);
 }
 
