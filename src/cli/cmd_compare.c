@@ -24,6 +24,7 @@
 enum {
 	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
 	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM, OPT_SUITE, OPT_REPS,
+	OPT_SAVE, OPT_DB,
 };
 
 const cli_opt cmd_compare_opts[] = {
@@ -31,6 +32,8 @@ const cli_opt cmd_compare_opts[] = {
 	{OPT_OUT, "output", 'o', "FILE", "write the comparison to FILE instead of standard output", 0},
 	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
 	DECIDE_OPTS,
+	{OPT_SAVE, "save", 0, NULL, "add CAND (as read or measured) to the history as a run", 0},
+	{OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references", 0},
 	{OPT_RUN, "run", 0, NULL, "BASE and CAND are commands: measure both now, interleaved", 0},
 	{OPT_AA, "aa", 0, NULL, "one command against itself: false alarms and detectable change", 0},
 	{OPT_SUITE, "suite", 0, NULL, "--run: the commands are benchmark programs (tach or Google Benchmark); compare each benchmark", 0},
@@ -70,7 +73,7 @@ const char cmd_compare_details[] =
 typedef struct args {
 	tach_report_format fmt;
 	const char *out, *config;
-	int no_config, ascii, run, aa;
+	int no_config, ascii, run, aa, save;
 	cli_ab ab;
 	cli_decide d;
 } args;
@@ -134,6 +137,8 @@ static int parse_args(const cli_parsed *p, args *a)
 			break;
 		}
 		case OPT_NO_CONFIRM: a->ab.confirm = 0; break;
+		case OPT_SAVE: a->save = 1; break;
+		case OPT_DB: cli_db = v; break;
 		case OPT_SUITE: a->ab.suite = 1; break;
 		case OPT_REPS: rc = count_value(sp, v, &a->ab.reps); break;
 		}
@@ -307,6 +312,10 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	}
 	status = (c->n_failed || targets.n_failed) && !a.d.warn_only && !a.aa ? EXIT_REGRESSION
 	                                                                     : EXIT_OK;
+	/* the candidate is history whatever the verdict: that is how the
+	 * trend sees a regression arrive */
+	if (a.save && !a.aa && cli_save_run(NULL, cand))
+		status = EXIT_USAGE;
 	if (a.d.warn_only && (c->n_failed || targets.n_failed))
 		cli_warn("the gate failed (%zu rows, %zu targets); --warn-only keeps exit status 0",
 		         c->n_failed, targets.n_failed);

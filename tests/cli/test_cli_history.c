@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
@@ -218,4 +219,34 @@ Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown, .tim
 	         "git log -1 --format=%%s | grep -qx 'commit 8' && ! git bisect log >/dev/null 2>&1",
 	         repo);
 	cr_expect_eq(system(cmd), 0, "the work tree is back on commit 8, no bisection left");
+}
+
+Test(cli_history, compare_save_keeps_the_candidate, .init = setup, .fini = teardown)
+{
+	const char *a = run_file(0), *b = run_file(1);
+	run_result r = run_tach(ARGV("compare", "--no-config", "--db", db, "--save", a, b), NULL, NULL,
+	                        NULL);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.err, "saved as run #1"), "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "show", "--db", db, "-f", "json", "#1"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "0000000000000000000000000000000000abc001"), "the candidate's commit");
+	run_free(&r);
+}
+
+Test(cli_history, read_only_store_is_a_clear_error, .init = setup, .fini = teardown)
+{
+	if (geteuid() == 0)
+		cr_skip_test("running as root, which may write read-only files");
+	add_runs(1);
+	cr_assert_eq(chmod(db, 0444), 0);
+	run_result r = run_tach(ARGV("history", "add", "--db", db, run_file(1)), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, db), "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(chmod(db, 0644), 0);
+	r = run_tach(ARGV("history", "list", "--db", db), NULL, NULL, NULL);
+	cr_expect(strstr(r.out, "#1 ") && !strstr(r.out, "#2 "), "the store is as it was: %s", r.out);
+	run_free(&r);
 }
