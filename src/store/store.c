@@ -153,7 +153,7 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	} else {
 		rc = make_parent(location);
 		if (rc)
-			snprintf(err->message, sizeof err->message, "%s: cannot create its directory: %s",
+			snprintf(err->message, sizeof err->message, "%.180s: cannot create its directory: %s",
 			         location, strerror(-rc));
 		else
 			rc = tach__sqlite_open(s, location, err);

@@ -86,7 +86,7 @@ static tach_result *sample_result(const char *commit, const char *branch, const 
 		snprintf(name, sizeof name, "BM_copy/%zu", i);
 		tach_benchmark *b = tach_result_add_benchmark(r, name);
 		tach_benchmark_set_source(b, TACH_SOURCE_LIBRARY, "tach", NULL);
-		char v[16];
+		char v[24];
 		snprintf(v, sizeof v, "%zu", i);
 		tach_kvlist_set(&b->params, "size", v);
 		tach_kvlist_set(&b->params, "align", "8");
