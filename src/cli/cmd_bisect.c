@@ -27,7 +27,7 @@
 
 extern char **environ;
 
-enum { OPT_GOOD = 1, OPT_BAD, OPT_BUILD, OPT_RUNS, OPT_MIN_EFFECT, OPT_STEP, OPT_BASE };
+enum { OPT_GOOD = 1, OPT_BAD, OPT_BUILD, OPT_RUNS, OPT_MIN_EFFECT, OPT_STEP, OPT_BASE, OPT_BAD_CHANGE };
 
 const cli_opt cmd_bisect_opts[] = {
 	{OPT_GOOD, "good", 0, "REV", "a revision where the benchmark was fast", 0},
@@ -37,6 +37,7 @@ const cli_opt cmd_bisect_opts[] = {
 	{OPT_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts as slower (1%)", 0},
 	{OPT_STEP, "step", 0, NULL, "(internal) one step of git bisect run", 0},
 	{OPT_BASE, "base", 0, "FILE", "(internal) the good side's results", 0},
+	{OPT_BAD_CHANGE, "bad-change", 0, "RATIO", "(internal) the bad side's time over the good side's", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -44,14 +45,16 @@ const char cmd_bisect_details[] =
 	"Measures BENCH_CMD (the words after --; no shell) at --good and --bad,\n"
 	"then lets git bisect run 'tach bisect --step' at each commit between:\n"
 	"each step runs --build (a failure skips the commit), measures BENCH_CMD\n"
-	"and compares it with the good side's runs; a regression (the rule of\n"
-	"tach compare) marks the commit bad.  Prints the first bad commit and the\n"
-	"change it showed, and restores the work tree.";
+	"and compares it with the good side's runs; a commit is bad when it\n"
+	"regressed (the rule of tach compare) and its time is nearer the bad end's\n"
+	"than the good end's (above their geometric midpoint).  Prints the first\n"
+	"bad commit and the change it showed, and restores the work tree.";
 
 typedef struct bisect {
 	const char *good, *bad, *build, *base;
 	size_t runs;
 	double min_effect;
+	double bad_change; /* the bad end's time ratio to the good end */
 	int step;
 	char **cmd; /* BENCH_CMD */
 } bisect;
@@ -165,6 +168,12 @@ static int step(const bisect *bs)
 	}
 	double change = 0;
 	int bad = regressed(bs, good, now, &change);
+	/* git bisect needs a yes or no at every commit: a commit is bad when
+	 * it regressed and sits nearer the bad end than the good one (above
+	 * the geometric midpoint), so noise on a loaded machine cannot call a
+	 * fast commit slow */
+	if (bad > 0 && bs->bad_change > 1 && change * change < bs->bad_change)
+		bad = 0;
 	char head[64] = "";
 	char *argv[] = {"git", "rev-parse", "HEAD", NULL};
 	run(argv, head, sizeof head);
@@ -288,8 +297,9 @@ static int drive(const bisect *in)
 		goto reset;
 	}
 	self[n] = 0;
-	char runs[32], effect[32];
+	char runs[32], effect[32], badch[48];
 	snprintf(runs, sizeof runs, "%zu", bs->runs);
+	snprintf(badch, sizeof badch, "%.17g", change);
 	snprintf(effect, sizeof effect, "%g%%", bs->min_effect * 100);
 	size_t nc = 0;
 	while (bs->cmd[nc])
@@ -301,6 +311,7 @@ static int drive(const bisect *in)
 	argv[k++] = "git", argv[k++] = "bisect", argv[k++] = "run", argv[k++] = self;
 	argv[k++] = "bisect", argv[k++] = "--step", argv[k++] = "--base", argv[k++] = base;
 	argv[k++] = "--runs", argv[k++] = runs, argv[k++] = "--min-effect", argv[k++] = effect;
+	argv[k++] = "--bad-change", argv[k++] = badch;
 	if (bs->build)
 		argv[k++] = "--build", argv[k++] = (char *)bs->build;
 	argv[k++] = "--";
@@ -352,6 +363,13 @@ int cmd_bisect(int argc, char **argv, const cli_cmd *self)
 		case OPT_BUILD: bs.build = v; break;
 		case OPT_STEP: bs.step = 1; break;
 		case OPT_BASE: bs.base = v; break;
+		case OPT_BAD_CHANGE: {
+			char *end;
+			bs.bad_change = strtod(v, &end);
+			if (end == v || *end || !(bs.bad_change > 0))
+				status = cli_bad_value(sp, v, "a positive ratio");
+			break;
+		}
 		case OPT_RUNS: {
 			char *end;
 			unsigned long n = strtoul(v, &end, 10);

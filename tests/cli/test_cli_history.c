@@ -133,7 +133,7 @@ Test(cli_history, export_and_import_move_every_run, .init = setup, .fini = teard
 	run_free(&r);
 }
 
-Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown, .timeout = 120)
+Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown)
 {
 	add_runs(60);
 	run_result r = run_tach(ARGV("trend", "--db", db, "-f", "json"), NULL, NULL, NULL);
@@ -189,7 +189,7 @@ Test(cli_history, clear_errors_and_no_password, .init = setup, .fini = teardown)
 
 /* A repository of 8 commits whose benchmark burns 20 ms, then 60 ms from
  * commit 5 on: tach bisect names commit 5 and leaves the tree as it was. */
-Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown, .timeout = 300)
+Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown)
 {
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,

@@ -318,7 +318,7 @@ Test(store_sqlite, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdi
 }
 /* One database for the whole PostgreSQL suite: the cases run in order,
  * not in parallel, since each starts by emptying it. */
-Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 300)
+Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir)
 {
 	roundtrip(1);
 	list_resolve_series(1);
@@ -383,7 +383,7 @@ static void expect_whole(const char *path, size_t *runs_out)
 }
 
 Test(store_sqlite, kill_9_while_adding_leaves_whole_runs, .init = make_tmpdir,
-     .fini = remove_tmpdir, .timeout = 300)
+     .fini = remove_tmpdir)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/kill.db", tmpdir);
