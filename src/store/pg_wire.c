@@ -1,0 +1,425 @@
+/* pg_wire.c - the libpq plumbing of the PostgreSQL backend: statement
+ * parameters (text, binary doubles and blobs), results, errors with the
+ * password masked, prepared and pipelined statements, the schema created
+ * or upgraded under an advisory lock, and the connection's password and
+ * notices.  The operations on runs are in pg.c.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tach/tach.h"
+#include "store/internal.h"
+#include "store/pg_wire.h"
+
+/* The advisory lock held while the schema is created or migrated: "tachstor". */
+#define SCHEMA_LOCK "8386658464838006642"
+
+/* Schema version 1 (the tables of sqlite.c's version 1), the base the
+ * upgrades start from.  A new database gets it and every upgrade in the
+ * same transaction, so it never exists on its own. */
+static const char schema_v1[] =
+	"CREATE TABLE tach_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE runs(id BIGSERIAL PRIMARY KEY, added TEXT NOT NULL, timestamp TEXT,"
+	" git_commit TEXT, git_branch TEXT, git_dirty INTEGER, host TEXT, tool_version TEXT,"
+	" n_benchmarks INTEGER NOT NULL, meta TEXT NOT NULL);"
+	"CREATE TABLE benchmarks(id BIGSERIAL PRIMARY KEY,"
+	" run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, ord INTEGER NOT NULL,"
+	" name TEXT NOT NULL, params_key TEXT NOT NULL, params TEXT NOT NULL, extra TEXT);"
+	"CREATE TABLE metrics(id BIGSERIAL PRIMARY KEY,"
+	" benchmark_id BIGINT NOT NULL REFERENCES benchmarks(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, unit TEXT NOT NULL, direction INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, n INTEGER NOT NULL, median DOUBLE PRECISION, samples BYTEA,"
+	" iterations BYTEA, series BYTEA);"
+	"CREATE INDEX benchmarks_series ON benchmarks(name, params_key, run_id);"
+	"CREATE INDEX metrics_benchmark ON metrics(benchmark_id, name);"
+	"CREATE INDEX runs_branch ON runs(git_branch, id);";
+
+/* From version 1 to 2: labels queryable per run (filled from the stored
+ * metadata of existing runs), named baselines, runs found by commit. */
+static const char migrate_v2[] =
+	"CREATE TABLE run_labels(run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
+	"CREATE TABLE baselines(name TEXT PRIMARY KEY,"
+	" run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
+	"CREATE INDEX runs_commit ON runs(git_commit);"
+	"INSERT INTO run_labels(run_id, key, value) SELECT r.id, e.key, e.value"
+	" FROM (SELECT id, meta::json -> 'meta' -> 'labels' AS l FROM runs) r"
+	" CROSS JOIN LATERAL json_each_text(CASE WHEN json_typeof(r.l) = 'object' THEN r.l END) e"
+	" ON CONFLICT DO NOTHING;";
+
+/* The statements of adding a run, prepared once per connection.  All but
+ * the first are pipelined (sent without waiting for answers), so a metric
+ * finds its benchmark as the last one this session inserted. */
+
+static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_bench",
+                                              "tach_metric"};
+static const char *const stmt_sql[N_STMT] = {
+	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
+	" tool_version, n_benchmarks, meta) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	" RETURNING id",
+	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
+	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
+	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
+	" VALUES($1, $2, $3, $4, $5, $6)",
+	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
+	" iterations, series) VALUES(currval(pg_get_serial_sequence('benchmarks', 'id')),"
+	" $1, $2, $3, $4, $5, $6, $7, $8, $9)",
+};
+
+
+/* ---- parameters ---- */
+
+
+
+void pg__arg_text(args *a, const char *t)
+{
+	a->val[a->n] = t;
+	a->len[a->n] = 0;
+	a->fmt[a->n] = 0;
+	a->n++;
+}
+
+void pg__arg_int(args *a, int64_t v)
+{
+	snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)v);
+	pg__arg_text(a, a->num[a->n]);
+}
+
+/* float8 in binary is the IEEE bits, big-endian. */
+void pg__arg_double(args *a, double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	for (int i = 0; i < 8; i++)
+		a->bin[a->n][i] = (unsigned char)(u >> (56 - 8 * i));
+	a->val[a->n] = (const char *)a->bin[a->n];
+	a->len[a->n] = 8;
+	a->fmt[a->n] = 1;
+	a->n++;
+}
+
+void pg__arg_blob(args *a, const unsigned char *b, size_t len)
+{
+	a->val[a->n] = (const char *)b;
+	a->len[a->n] = (int)len;
+	a->fmt[a->n] = 1;
+	a->n++;
+}
+
+/* ---- results ---- */
+
+/* An integer column of a binary result (int2, int4 or int8, big-endian). */
+int64_t pg__bin_int(const PGresult *r, int row, int col)
+{
+	const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
+	int len = PQgetlength(r, row, col);
+	uint64_t v = len > 0 && (p[0] & 0x80) ? ~UINT64_C(0) : 0;
+	for (int i = 0; i < len && i < 8; i++)
+		v = v << 8 | p[i];
+	return (int64_t)v;
+}
+
+double pg__bin_double(const PGresult *r, int row, int col)
+{
+	const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
+	uint64_t u = 0;
+	for (int i = 0; i < 8 && i < PQgetlength(r, row, col); i++)
+		u = u << 8 | p[i];
+	double d;
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+int64_t pg__text_int(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* A text column (in either format libpq ends values with a NUL byte), or
+ * NULL for SQL NULL.  Borrowed from r. */
+const char *pg__field(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* ---- errors ---- */
+
+/* Copies a libpq message into out on one line, with the password, should
+ * it appear, replaced by "***". */
+static void tidy(const char *msg, const char *password, char *out, size_t size)
+{
+	size_t o = 0, plen = password ? strlen(password) : 0;
+	int space = 0;
+	for (const char *p = msg; *p && o + 4 < size;) {
+		if (plen && !strncmp(p, password, plen)) {
+			memcpy(out + o, "***", 3);
+			o += 3;
+			p += plen;
+			space = 0;
+		} else if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+			space = o > 0;
+			p++;
+		} else {
+			if (space)
+				out[o++] = ' ';
+			space = 0;
+			out[o++] = *p++;
+		}
+	}
+	out[o] = 0;
+}
+
+/* Fills err with "LOCATION: WHAT: why" from r (or the connection when r
+ * holds no message).  -ENOSPC for a full disk, else TACH_EIO. */
+int pg__fail(tach_store *s, const PGresult *r, const char *what, tach_error *err)
+{
+	pg *p = s->impl;
+	const char *why = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!why || !*why)
+		why = r ? PQresultErrorMessage(r) : "";
+	if (!*why)
+		why = PQerrorMessage(p->conn);
+	if (!*why)
+		why = "out of memory";
+	char clean[200];
+	tidy(why, p->password, clean, sizeof clean);
+	err->line = err->column = 0;
+	snprintf(err->message, sizeof err->message, "%s: %s: %s", s->location, what, clean);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return state && !strcmp(state, "53100") ? -ENOSPC : TACH_EIO;
+}
+
+int pg__no_run(tach_store *s, tach_error *err, int64_t id)
+{
+	snprintf(err->message, sizeof err->message, "%s: no run #%lld", s->location, (long long)id);
+	return TACH_EINVAL;
+}
+
+/* ---- statements ---- */
+
+static int check(tach_store *s, PGresult *r, PGresult **res, const char *what, tach_error *err)
+{
+	ExecStatusType st = PQresultStatus(r);
+	if (r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
+		if (res)
+			*res = r;
+		else
+			PQclear(r);
+		return 0;
+	}
+	int rc = pg__fail(s, r, what, err);
+	PQclear(r);
+	return rc;
+}
+
+/* Runs one statement with parameters a (NULL: none); the result in
+ * binary when `binary`.  0 with *res for the caller to PQclear (res NULL:
+ * dropped), or an error in err. */
+int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult **res,
+               const char *what, tach_error *err)
+{
+	pg *p = s->impl;
+	PGresult *r = PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->val : NULL,
+	                           a ? a->len : NULL, a ? a->fmt : NULL, binary);
+	return check(s, r, res, what, err);
+}
+
+/* Runs a constant script of one or more statements (schema, BEGIN...). */
+int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err)
+{
+	return check(s, PQexec(((pg *)s->impl)->conn, sql), NULL, what, err);
+}
+
+/* Runs prepared statement `which` and waits for its answer. */
+int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err)
+{
+	pg *p = s->impl;
+	PGresult *r = PQexecPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0);
+	return check(s, r, res, "adding a run", err);
+}
+
+/* Most of a run goes through libpq's pipeline mode: statements are sent
+ * without waiting, and their answers read at a sync point every BATCH
+ * statements and at the end.  A server across a network then costs a
+ * round trip per batch rather than one per metric. */
+#define BATCH 256
+
+/* Reads the answers to everything queued: 0, or the first error. */
+int pg__flush(tach_store *s, tach_error *err)
+{
+	pg *p = s->impl;
+	p->queued = 0;
+	if (!PQpipelineSync(p->conn))
+		return pg__fail(s, NULL, "adding a run", err);
+	int rc = 0, nulls = 0;
+	for (;;) {
+		PGresult *r = PQgetResult(p->conn);
+		if (!r) {
+			/* one NULL ends each statement's answers; two in a row
+			 * mean the connection is gone */
+			if (++nulls == 2 || PQstatus(p->conn) == CONNECTION_BAD) {
+				if (!rc)
+					rc = pg__fail(s, NULL, "adding a run", err);
+				break;
+			}
+			continue;
+		}
+		nulls = 0;
+		ExecStatusType st = PQresultStatus(r);
+		if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		    st != PGRES_PIPELINE_SYNC)
+			rc = pg__fail(s, r, "adding a run", err);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	return rc;
+}
+
+int pg__queue(tach_store *s, int which, const args *a, tach_error *err)
+{
+	pg *p = s->impl;
+	if (!PQsendQueryPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0))
+		return pg__fail(s, NULL, "adding a run", err);
+	return ++p->queued == BATCH ? pg__flush(s, err) : 0;
+}
+
+int pg__prepare(tach_store *s, tach_error *err)
+{
+	pg *p = s->impl;
+	for (int i = 0; i < N_STMT; i++) {
+		if (p->prepared & 1u << i)
+			continue;
+		int rc = check(s, PQprepare(p->conn, stmt_name[i], stmt_sql[i], 0, NULL), NULL,
+		               "preparing", err);
+		if (rc)
+			return rc;
+		p->prepared |= 1u << i;
+	}
+	return 0;
+}
+
+void pg__rollback(tach_store *s)
+{
+	PQclear(PQexec(((pg *)s->impl)->conn, "ROLLBACK"));
+}
+
+/* ---- the schema ---- */
+
+/* The schema version in the database: 0 when it has no tach tables. */
+static int schema_version(tach_store *s, int *v, tach_error *err)
+{
+	PGresult *r = NULL;
+	*v = 0;
+	int rc = pg__run(s,
+	             "SELECT to_regclass('tach_meta') IS NOT NULL, to_regclass('runs') IS NOT NULL",
+	             NULL, 0, &r, "reading the schema", err);
+	if (rc)
+		return rc;
+	int has_meta = PQgetvalue(r, 0, 0)[0] == 't', has_runs = PQgetvalue(r, 0, 1)[0] == 't';
+	PQclear(r);
+	if (!has_meta && !has_runs)
+		return 0;
+	const char *value = NULL;
+	r = NULL;
+	if (has_meta &&
+	    (rc = pg__run(s, "SELECT value FROM tach_meta WHERE key = 'schema'", NULL, 0, &r,
+	              "reading the schema", err)))
+		return rc;
+	if (r && PQntuples(r) == 1)
+		value = pg__field(r, 0, 0);
+	char *end = NULL;
+	long version = value ? strtol(value, &end, 10) : 0;
+	int valid = value && end != value && !*end && version >= 1 && version <= 1000000;
+	PQclear(r);
+	if (!valid) {
+		snprintf(err->message, sizeof err->message,
+		         "%s: the database has tables named like tach's but no tach schema version",
+		         s->location);
+		return TACH_EFORMAT;
+	}
+	*v = (int)version;
+	return 0;
+}
+
+/* Creates or upgrades the schema in one transaction under the advisory
+ * lock: of several processes doing it at once, one does the work and the
+ * others, waiting on the lock, find it done. */
+int pg__ensure_schema(tach_store *s, tach_error *err)
+{
+	const char *what = "creating the schema";
+	int v = 0, rc = pg__script(s, "BEGIN", what, err);
+	if (rc)
+		return rc;
+	if (!(rc = pg__script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
+		rc = schema_version(s, &v, err);
+	if (!rc && v > TACH_STORE_SCHEMA) {
+		snprintf(err->message, sizeof err->message,
+		         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location,
+		         v, TACH_STORE_SCHEMA);
+		rc = TACH_EVERSION;
+	}
+	if (!rc && v < 1)
+		rc = pg__script(s, schema_v1, what, err);
+	if (!rc && v < 2)
+		rc = pg__script(s, migrate_v2, what, err);
+	if (!rc && v < TACH_STORE_SCHEMA) {
+		args a = {0};
+		pg__arg_int(&a, TACH_STORE_SCHEMA);
+		rc = pg__run(s,
+		         "INSERT INTO tach_meta(key, value) VALUES('schema', $1)"
+		         " ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value",
+		         &a, 0, NULL, what, err);
+	}
+	if (!rc)
+		rc = pg__script(s, "COMMIT", what, err);
+	if (rc)
+		pg__rollback(s);
+	return rc;
+}
+
+/* ---- opening and closing ---- */
+
+void pg__close_pg(tach_store *s)
+{
+	pg *p = s->impl;
+	if (!p)
+		return;
+	PQfinish(p->conn);
+	free(p->password);
+	free(p);
+	s->impl = NULL;
+}
+
+/* The password in a connection string, if any, so that messages can hide
+ * it.  A string libpq cannot parse is reported without libpq's words
+ * when it may hold a password, since they quote the string. */
+int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err)
+{
+	char *why = NULL;
+	*password = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
+	if (!opts) {
+		const char *at = strchr(conninfo, '@'), *colon = strchr(conninfo, ':');
+		int secret = strstr(conninfo, "password") ||
+		             (at && colon && strchr(colon + 1, ':') && strchr(colon + 1, ':') < at);
+		char clean[160] = "";
+		if (why && !secret)
+			tidy(why, NULL, clean, sizeof clean);
+		snprintf(err->message, sizeof err->message, "%s: not a valid connection string%s%s",
+		         s->location, clean[0] ? ": " : "", clean);
+		PQfreemem(why);
+		return why ? TACH_EINVAL : TACH_ENOMEM;
+	}
+	int rc = 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && o->val[0] &&
+		    !(*password = strdup(o->val)))
+			rc = TACH_ENOMEM;
+	PQconninfoFree(opts);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* pg_wire.h - the libpq plumbing of the PostgreSQL backend (pg_wire.c)
+ * that its operations (pg.c) use: the connection, statement parameters,
+ * reading results, errors with the password masked, the pipelined
+ * statements of an added run, and the schema.  Internal to src/store. */
+#ifndef TACH_STORE_PG_WIRE_H
+#define TACH_STORE_PG_WIRE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "store/internal.h"
+/* The prepared statements of adding a run (pg_wire.c holds their SQL). */
+enum { ST_RUN, ST_LABEL, ST_BENCH, ST_METRIC, N_STMT };
+
+/* The backend's connection, s->impl. */
+typedef struct pg {
+	PGconn *conn;
+	char *password; /* masked in every message passed on; NULL: none given */
+	unsigned prepared; /* bit i: statement i is prepared */
+	int queued;        /* statements sent in the pipeline, answers unread */
+} pg;
+
+#define MAX_ARGS 10
+/* One statement's parameters: text (NULL: SQL NULL), integers as text,
+ * doubles and blobs in binary. */
+typedef struct args {
+	int n;
+	const char *val[MAX_ARGS];
+	int len[MAX_ARGS], fmt[MAX_ARGS];
+	char num[MAX_ARGS][24];
+	unsigned char bin[MAX_ARGS][8];
+} args;
+
+TACH_HIDDEN void pg__arg_text(args *a, const char *t);
+TACH_HIDDEN void pg__arg_int(args *a, int64_t v);
+TACH_HIDDEN void pg__arg_double(args *a, double d);
+TACH_HIDDEN void pg__arg_blob(args *a, const unsigned char *b, size_t len);
+TACH_HIDDEN int64_t pg__bin_int(const PGresult *r, int row, int col);
+TACH_HIDDEN double pg__bin_double(const PGresult *r, int row, int col);
+TACH_HIDDEN int64_t pg__text_int(const PGresult *r, int row, int col);
+TACH_HIDDEN const char *pg__field(const PGresult *r, int row, int col);
+TACH_HIDDEN int pg__fail(tach_store *s, const PGresult *r, const char *what, tach_error *err);
+TACH_HIDDEN int pg__no_run(tach_store *s, tach_error *err, int64_t id);
+TACH_HIDDEN int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult **res,
+               const char *what, tach_error *err);
+TACH_HIDDEN int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err);
+TACH_HIDDEN int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err);
+TACH_HIDDEN int pg__flush(tach_store *s, tach_error *err);
+TACH_HIDDEN int pg__queue(tach_store *s, int which, const args *a, tach_error *err);
+TACH_HIDDEN int pg__prepare(tach_store *s, tach_error *err);
+TACH_HIDDEN void pg__rollback(tach_store *s);
+TACH_HIDDEN int pg__ensure_schema(tach_store *s, tach_error *err);
+TACH_HIDDEN void pg__close_pg(tach_store *s);
+TACH_HIDDEN int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err);
+
+#endif
