@@ -63,6 +63,21 @@ TACH_API int tach_report_comparison(FILE *out, const tach_comparison *c,
                                     const char *base_name, const char *cand_name,
                                     tach_report_format fmt, const tach_report_opts *opts);
 
+/* What `tach report` shows: a comparison (then its candidate's and base's
+ * samples too) or, without one, the given result sets. */
+typedef struct tach_html_input {
+	const char *title;                /* NULL: "tach report" */
+	const tach_comparison *comparison; /* may be NULL */
+	const char *base_name, *cand_name; /* labels of the comparison's sides */
+	const tach_report_input *results;  /* shown when there is no comparison */
+	size_t n_results;
+} tach_html_input;
+
+/* Writes one self-contained HTML page (inline CSS and SVG, a little
+ * inline JavaScript for filtering, nothing loaded from the network; every
+ * name escaped).  0, TACH_EINVAL (nothing to show) or TACH_EIO. */
+TACH_API int tach_report_html(FILE *out, const tach_html_input *in);
+
 #ifdef __cplusplus
 }
 #endif

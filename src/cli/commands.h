@@ -42,6 +42,10 @@ int cmd_bisect(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_bisect_opts[];
 extern const char cmd_bisect_details[];
 
+int cmd_report(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_report_opts[];
+extern const char cmd_report_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

@@ -1,0 +1,112 @@
+/* cmd_report.c - `tach report [FILE...] [--base A --cand B] -o report.html`:
+ * a self-contained HTML page of results or of a comparison (files or
+ * history references).  Exits 0 whatever the verdicts in it; 2 on bad
+ * input. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/decide.h"
+#include "cli/input.h"
+
+enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB };
+
+const cli_opt cmd_report_opts[] = {
+	{OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)", 0},
+	{OPT_BASE, "base", 0, "RESULTS", "the baseline of a comparison (a file or a run: @main)", 0},
+	{OPT_CAND, "cand", 0, "RESULTS", "the candidate of a comparison", 0},
+	{OPT_TITLE, "title", 0, "TEXT", "the page's title", 0},
+	{OPT_DB, "db", 0, "PATH|URL", "the history for @references", 0},
+	DECIDE_OPTS,
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_report_details[] =
+	"Writes one HTML file that needs nothing else (inline CSS and SVG charts, no\n"
+	"network): what was measured where, summary cards, each change with its\n"
+	"interval against the minimum-effect band, the full table, and every\n"
+	"benchmark's samples, base against candidate.  With --base and --cand it\n"
+	"shows their comparison (the rule and options of 'tach compare');\n"
+	"otherwise the FILEs.  docs/report.md explains each part.  Exit status 0\n"
+	"whatever the verdicts; 2 for bad input.";
+
+int cmd_report(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	const char *out_path = NULL, *base_ref = NULL, *cand_ref = NULL, *title = NULL,
+	           *config = NULL;
+	int no_config = 0;
+	cli_decide d = {0};
+	status = 0;
+	for (size_t i = 0; i < p.n && !status; i++) {
+		const char *v = p.items[i].value;
+		int id = p.items[i].id;
+		switch (id) {
+		case OPT_OUT: out_path = v; break;
+		case OPT_BASE: base_ref = v; break;
+		case OPT_CAND: cand_ref = v; break;
+		case OPT_TITLE: title = v; break;
+		case OPT_DB: cli_db = v; break;
+		case DECIDE_CONFIG: config = v; break;
+		case DECIDE_NO_CONFIG: no_config = 1; break;
+		default:
+			if (cli_decide_option(&d, id, p.items[i].spelled, v) < 0)
+				status = EXIT_USAGE;
+		}
+	}
+	if (!status && !!base_ref != !!cand_ref)
+		status = cli_error("--base and --cand go together");
+	if (!status && !base_ref && !p.npos)
+		status = cli_error("nothing to report: give results files, or --base and --cand");
+	if (!status)
+		status = cli_decide_finish(&d, config, no_config);
+	tach_result *base = NULL, *cand = NULL;
+	tach_report_input *ins = calloc(p.npos + 1, sizeof *ins);
+	tach_comparison *c = NULL;
+	if (!status && !ins)
+		status = cli_error("out of memory");
+	/* every input is read before the page is written */
+	if (!status && base_ref &&
+	    (cli_read_results(base_ref, &base) || cli_read_results(cand_ref, &cand)))
+		status = EXIT_USAGE;
+	for (size_t i = 0; !status && i < p.npos; i++) {
+		tach_result *r;
+		if (cli_read_results(p.pos[i], &r))
+			status = EXIT_USAGE;
+		else
+			ins[i] = (tach_report_input){r, p.pos[i]};
+	}
+	if (!status && base && tach_compare(base, cand, &d.opts, &c))
+		status = cli_error("cannot compare (out of memory or a bad rule)");
+	FILE *out = stdout;
+	if (!status && out_path && !(out = fopen(out_path, "w")))
+		status = cli_error("cannot write %s: %s", out_path, strerror(errno));
+	if (!status) {
+		tach_html_input in = {.title = title, .comparison = c, .base_name = base_ref,
+		                      .cand_name = cand_ref, .results = ins, .n_results = p.npos};
+		int rc = tach_report_html(out, &in);
+		if (rc || fflush(out) || ferror(out))
+			status = cli_error("cannot write the report: %s",
+			                   rc ? tach_strerror(rc) : strerror(errno));
+		if (out_path && fclose(out) && !status)
+			status = cli_error("cannot write %s: %s", out_path, strerror(errno));
+		if (!status && out_path)
+			fprintf(stderr, "tach: report written to %s\n", out_path);
+	}
+	tach_comparison_free(c);
+	tach_result_free(base);
+	tach_result_free(cand);
+	for (size_t i = 0; ins && i < p.npos; i++)
+		tach_result_free((tach_result *)ins[i].result);
+	free(ins);
+	cli_decide_release(&d);
+	cli_parsed_free(&p);
+	return status;
+}

@@ -1,0 +1,501 @@
+/* html.c - `tach report`: one self-contained HTML file (inline CSS, inline
+ * SVG drawn here, a few lines of inline JavaScript for the filter box; no
+ * network, and readable without the script) with a header saying what was
+ * measured where, summary cards, the comparison chart (each row's change
+ * with its interval against the minimum-effect band, sorted, coloured by
+ * verdict), the full table, and per benchmark the distribution of its
+ * samples, base against candidate.
+ *
+ * Every name goes through tach__emit_html and sits in <bdi>, so markup,
+ * quotes and right-to-left overrides in a benchmark name stay text.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "report/emit.h"
+#include "report/svg.h"
+
+static const char css[] =
+	":root{--bg:#fff;--fg:#1d2330;--mute:#667085;--line:#d0d5dd;--card:#f6f7f9;"
+	"--bad:#d92d20;--good:#12a150;--warn:#c4850c;--base:#6172f3;--cand:#e04f9b;--band:#e6f4ea}"
+	"@media (prefers-color-scheme:dark){:root{--bg:#12151c;--fg:#e4e7ec;--mute:#98a2b3;"
+	"--line:#344054;--card:#1d2330;--band:#17392a}}"
+	"*{box-sizing:border-box}body{margin:0 auto;max-width:1180px;padding:24px;font:14px/1.45 "
+	"system-ui,-apple-system,'Segoe UI',sans-serif;background:var(--bg);color:var(--fg)}"
+	"h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}"
+	".meta{color:var(--mute)}.warn{color:var(--warn)}"
+	".cards{display:flex;flex-wrap:wrap;gap:12px;margin:18px 0}"
+	".card{background:var(--card);border-radius:10px;padding:12px 16px;min-width:130px}"
+	".card b{display:block;font-size:24px}.card.bad b{color:var(--bad)}"
+	".card.good b{color:var(--good)}.card.inc b{color:var(--warn)}"
+	"table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}"
+	"th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right}"
+	"th:first-child,td:first-child,td.l{text-align:left}"
+	"tr.regressed td.v{color:var(--bad);font-weight:600}"
+	"tr.improved td.v{color:var(--good);font-weight:600}tr.inconclusive td.v{color:var(--warn)}"
+	"svg{display:block;max-width:100%;height:auto}svg.dist{width:740px}svg text{fill:var(--fg);font-size:11px}"
+	"svg .axis{stroke:var(--line)}svg .band{fill:var(--band)}"
+	"svg .regressed{stroke:var(--bad);fill:var(--bad)}svg .improved{stroke:var(--good);"
+	"fill:var(--good)}svg .same,svg .new,svg .gone{stroke:var(--mute);fill:var(--mute)}"
+	"svg .inconclusive{stroke:var(--warn);fill:var(--warn)}"
+	"svg .base{fill:var(--base);stroke:var(--base)}svg .cand{fill:var(--cand);stroke:var(--cand)}"
+	"details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
+	"#filter{padding:6px 10px;width:320px;max-width:100%;border:1px solid var(--line);"
+	"border-radius:6px;background:var(--bg);color:var(--fg)}"
+	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
+	"@media print{#filter{display:none}details{break-inside:avoid}details>*{display:block}}";
+
+/* The filter box: hides rows and sections whose name does not contain the
+ * text.  Without JavaScript every row is simply shown. */
+static const char script[] =
+	"document.getElementById('filter').hidden=false;"
+	"document.getElementById('filter').addEventListener('input',function(e){"
+	"var q=e.target.value.toLowerCase();"
+	"document.querySelectorAll('[data-name]').forEach(function(n){"
+	"n.style.display=n.getAttribute('data-name').toLowerCase().indexOf(q)<0?'none':'';});});";
+
+static void h(FILE *f, const char *s)
+{
+	tach__emit_html(f, s ? s : "");
+}
+
+/* A name as isolated bidirectional text. */
+static void name_html(FILE *f, const char *name, const tach_kvlist *params)
+{
+	char buf[600];
+	tach__display_name(buf, sizeof buf, name, params);
+	fputs("<bdi>", f);
+	h(f, buf);
+	fputs("</bdi>", f);
+}
+
+static void pct(char *buf, size_t size, double ratio)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%+.2f%%", (ratio - 1) * 100);
+}
+
+static void value(char *buf, size_t size, double v, const char *unit)
+{
+	if (!isfinite(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	tach_scale sc = tach_scale_for(unit ? unit : "count", v, 0);
+	char num[40];
+	tach_format_scaled(num, sizeof num, v, sc);
+	snprintf(buf, size, "%s%s%s%s", num, sc.unit && *sc.unit ? " " : "", sc.prefix,
+	         sc.unit ? sc.unit : "");
+}
+
+/* ---- header ---- */
+
+static void header(FILE *f, const tach_html_input *in, const tach_result *r)
+{
+	const tach_meta *m = &r->meta;
+	fputs("<header><h1>", f);
+	h(f, in->title ? in->title : "tach report");
+	fputs("</h1><div class=meta>", f);
+	size_t n = r->n_benchmarks;
+	fprintf(f, "%zu benchmark%s", n, n == 1 ? "" : "s");
+	if (m->timestamp) {
+		fputs(" · measured ", f);
+		h(f, m->timestamp);
+	}
+	if (m->hostname) {
+		fputs(" · on ", f);
+		h(f, m->hostname);
+	}
+	if (m->cpu_model) {
+		fputs(" · ", f);
+		h(f, m->cpu_model);
+	}
+	if (m->git_commit) {
+		fputs(" · commit ", f);
+		fprintf(f, "<code>%.12s</code>", m->git_commit);
+		if (m->git_branch) {
+			fputs(" (", f);
+			h(f, m->git_branch);
+			fputs(")", f);
+		}
+		if (m->git_dirty == 1)
+			fputs(" <span class=warn>dirty</span>", f);
+	}
+	fputs("</div>", f);
+	/* what makes the numbers less trustworthy, said up front */
+	const char *build = tach_kvlist_get(&m->context, "library_build_type");
+	const char *scaling = tach_kvlist_get(&m->context, "cpu_scaling_enabled");
+	int debug = (build && !strcmp(build, "debug")) ||
+	            (m->compiler_flags && !strstr(m->compiler_flags, "-O"));
+	size_t noisy = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		for (size_t k = 0; k < r->benchmarks[i]->n_metrics; k++) {
+			const tach_metric *mm = r->benchmarks[i]->metrics[k];
+			noisy += mm->n_samples >= 3 && tach_stats_cv(mm->samples, mm->n_samples) > 0.05;
+		}
+	if (debug || (scaling && !strcmp(scaling, "true")) || noisy) {
+		fputs("<ul class=warn>", f);
+		if (debug)
+			fputs("<li>a debug (unoptimised) build was measured</li>", f);
+		if (scaling && !strcmp(scaling, "true"))
+			fputs("<li>CPU frequency scaling was on: timings may be noisy</li>", f);
+		if (noisy)
+			fprintf(f, "<li>%zu metric%s noisier than 5%% CV</li>", noisy,
+			        noisy == 1 ? " is" : "s are");
+		fputs("</ul>", f);
+	}
+	fputs("</header>\n", f);
+}
+
+/* ---- summary cards ---- */
+
+static void cards(FILE *f, const tach_comparison *c)
+{
+	static const struct {
+		tach_verdict v;
+		const char *cls;
+	} order[] = {{TACH_REGRESSED, "bad"}, {TACH_IMPROVED, "good"}, {TACH_SAME, ""},
+	             {TACH_INCONCLUSIVE, "inc"}};
+	fputs("<section class=cards>", f);
+	for (size_t i = 0; i < 4; i++)
+		fprintf(f, "<div class='card %s'><b>%zu</b>%s</div>", order[i].cls,
+		        c->counts[order[i].v], tach_verdict_name(order[i].v));
+	for (size_t g = 0; g < c->n_geomeans && g < 2; g++) {
+		char ch[32];
+		pct(ch, sizeof ch, c->geomeans[g].ratio);
+		fprintf(f, "<div class=card><b>%s</b>geomean ", ch);
+		h(f, c->geomeans[g].metric);
+		fputs("</div>", f);
+	}
+	const tach_compare_row *worst = NULL;
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		if (r->verdict == TACH_REGRESSED && isfinite(r->ratio) &&
+		    (!worst || tach_compare_row_worsening(r) > tach_compare_row_worsening(worst)))
+			worst = r;
+	}
+	if (worst) {
+		fprintf(f, "<div class='card bad'><b>%+.1f%%</b>worst: ",
+		        tach_compare_row_worsening(worst) * 100);
+		name_html(f, worst->name, worst->params);
+		fputs(" ", f);
+		h(f, worst->metric);
+		fputs("</div>", f);
+	}
+	fputs("</section>\n", f);
+}
+
+/* ---- the comparison chart ---- */
+
+static int by_worsening(const void *a, const void *b)
+{
+	double x = tach_compare_row_worsening(*(const tach_compare_row *const *)a);
+	double y = tach_compare_row_worsening(*(const tach_compare_row *const *)b);
+	return (y > x) - (y < x);
+}
+
+static void chart(FILE *f, const tach_comparison *c)
+{
+	size_t n = 0;
+	const tach_compare_row **rows = malloc((c->n_rows + 1) * sizeof *rows);
+	if (!rows)
+		return;
+	double lo = 1, hi = 1, band = 0.01;
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		if (!r->metric || !(r->ratio > 0) || !isfinite(r->ratio))
+			continue;
+		rows[n++] = r;
+		band = r->rule.min_effect;
+		double l = isfinite(r->ratio_lo) && r->ratio_lo > 0 ? r->ratio_lo : r->ratio;
+		double u = isfinite(r->ratio_hi) ? r->ratio_hi : r->ratio;
+		lo = fmin(lo, l);
+		hi = fmax(hi, u);
+	}
+	if (!n) {
+		free(rows);
+		return;
+	}
+	qsort(rows, n, sizeof *rows, by_worsening);
+	tach__axis ax;
+	tach__axis_ratio(fmax(lo, 1e-3), fmin(hi, 1e3), &ax);
+	const double left = 360, right = 1120, top = 24, row_h = 18;
+	double height = top + row_h * (double)n + 10;
+	fputs("<h2>Changes</h2><p class=meta>Each row: the change of the candidate's median with "
+	      "its confidence interval; the green band is the minimum effect (changes inside it "
+	      "do not count). Worst first.</p>\n",
+	      f);
+	fprintf(f, "<svg role=img aria-label='changes' viewBox='0 0 1140 ");
+	tach__svg_num(f, height);
+	fputs("'>", f);
+	double b0 = tach__axis_px(&ax, 1 / (1 + band), left, right),
+	       b1 = tach__axis_px(&ax, 1 + band, left, right);
+	fputs("<rect class=band x='", f);
+	tach__svg_num(f, b0);
+	fprintf(f, "' y='%g' width='", top - 6);
+	tach__svg_num(f, b1 - b0);
+	fputs("' height='", f);
+	tach__svg_num(f, height - top);
+	fputs("'/>", f);
+	for (size_t t = 0; t < ax.n_ticks; t++) {
+		double x = tach__axis_px(&ax, ax.ticks[t], left, right);
+		fputs("<line class=axis x1='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' x2='");
+		tach__svg_num(f, x);
+		fprintf(f, "' y1='%g' y2='", top - 6);
+		tach__svg_num(f, height);
+		fputs("'/><text text-anchor=middle x='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' y='12'>%s</text>", ax.labels[t]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const tach_compare_row *r = rows[i];
+		double y = top + row_h * (double)i + row_h / 2;
+		const char *cls = tach_verdict_name(r->verdict);
+		char label[700], ch[32];
+		tach__display_name(label, sizeof label, r->name, r->params);
+		pct(ch, sizeof ch, r->ratio);
+		fprintf(f, "<g data-name=\"");
+		h(f, label);
+		fputs("\"><title>", f);
+		h(f, label);
+		fputs(" ", f);
+		h(f, r->metric);
+		fprintf(f, ": %s (%s)</title><text x='%g' y='", ch, cls, left - 8);
+		tach__svg_num(f, y + 4);
+		fputs("' text-anchor=end><tspan>", f);
+		/* long names are cut for the chart; the title and table hold them whole */
+		size_t len = strlen(label);
+		if (len > 48) {
+			size_t cut = 45;
+			while (cut > 0 && ((unsigned char)label[cut] & 0xc0) == 0x80)
+				cut--;
+			label[cut] = 0;
+			h(f, label);
+			fputs("…", f);
+		} else {
+			h(f, label);
+		}
+		fputs("</tspan> <tspan class=meta>", f);
+		h(f, r->metric);
+		fputs("</tspan></text>", f);
+		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi) && r->ratio_lo > 0) {
+			fprintf(f, "<line class=%s stroke-width=2 x1='", cls);
+			tach__svg_num(f, tach__axis_px(&ax, r->ratio_lo, left, right));
+			fputs("' x2='", f);
+			tach__svg_num(f, tach__axis_px(&ax, r->ratio_hi, left, right));
+			fputs("' y1='", f);
+			tach__svg_num(f, y);
+			fputs("' y2='", f);
+			tach__svg_num(f, y);
+			fputs("'/>", f);
+		}
+		fprintf(f, "<circle class=%s r=4 cx='", cls);
+		tach__svg_num(f, tach__axis_px(&ax, r->ratio, left, right));
+		fputs("' cy='", f);
+		tach__svg_num(f, y);
+		fputs("'/></g>\n", f);
+	}
+	fputs("</svg>\n", f);
+	free(rows);
+}
+
+/* ---- the table ---- */
+
+static void table(FILE *f, const tach_comparison *c)
+{
+	fputs("<h2>All rows</h2><table><thead><tr><th>benchmark</th><th>metric</th><th>base</th>"
+	      "<th>cand</th><th>change</th><th>98% CI</th><th>p (Holm)</th><th>n</th><th>CV</th>"
+	      "<th class=l>verdict</th></tr></thead><tbody>\n",
+	      f);
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		char label[700], b[64], k[64], ch[32], lo[32], hi[32];
+		tach__display_name(label, sizeof label, r->name, r->params);
+		value(b, sizeof b, r->base_median, r->unit);
+		value(k, sizeof k, r->cand_median, r->unit);
+		pct(ch, sizeof ch, r->ratio);
+		pct(lo, sizeof lo, r->ratio_lo);
+		pct(hi, sizeof hi, r->ratio_hi);
+		fprintf(f, "<tr class=%s data-name=\"", tach_verdict_name(r->verdict));
+		h(f, label);
+		fputs("\"><td>", f);
+		name_html(f, r->name, r->params);
+		fputs("</td><td class=l>", f);
+		h(f, r->metric ? r->metric : "");
+		fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>", b, k, r->metric ? ch : "");
+		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi))
+			fprintf(f, "[%s, %s]", lo, hi);
+		fputs("</td><td>", f);
+		if (isfinite(r->p_adjusted))
+			fprintf(f, "%.3g", r->p_adjusted);
+		fprintf(f, "</td><td>%zu/%zu</td><td>", r->n_base, r->n_cand);
+		if (r->n_base >= 2 || r->n_cand >= 2)
+			fprintf(f, "%.1f%%", fmax(r->cv_base, r->cv_cand) * 100);
+		fprintf(f, "</td><td class='v l'>%s", tach_verdict_name(r->verdict));
+		if (r->verdict == TACH_INCONCLUSIVE && r->n_needed)
+			fprintf(f, " (n≈%zu/side)", r->n_needed);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+/* ---- distributions ---- */
+
+/* A strip of every sample and a box (quartiles, median) for one side. */
+static void strip(FILE *f, const tach_metric *m, const tach__axis *ax, double y, const char *cls)
+{
+	if (!m || !m->n_samples)
+		return;
+	double *s = malloc(m->n_samples * sizeof *s);
+	if (!s)
+		return;
+	memcpy(s, m->samples, m->n_samples * sizeof *s);
+	tach_stats_sort(s, m->n_samples);
+	double q1 = tach_stats_percentile_sorted(s, m->n_samples, 25);
+	double q2 = tach_stats_percentile_sorted(s, m->n_samples, 50);
+	double q3 = tach_stats_percentile_sorted(s, m->n_samples, 75);
+	const double left = 90, right = 700;
+	fprintf(f, "<rect class=%s fill-opacity=0.18 x='", cls);
+	tach__svg_num(f, tach__axis_px(ax, q1, left, right));
+	fputs("' y='", f);
+	tach__svg_num(f, y - 9);
+	fputs("' width='", f);
+	tach__svg_num(f, fmax(1, tach__axis_px(ax, q3, left, right) - tach__axis_px(ax, q1, left, right)));
+	fprintf(f, "' height='18'/><line class=%s stroke-width=2 x1='", cls);
+	tach__svg_num(f, tach__axis_px(ax, q2, left, right));
+	fputs("' x2='", f);
+	tach__svg_num(f, tach__axis_px(ax, q2, left, right));
+	fputs("' y1='", f);
+	tach__svg_num(f, y - 11);
+	fputs("' y2='", f);
+	tach__svg_num(f, y + 11);
+	fputs("'/>", f);
+	for (size_t i = 0; i < m->n_samples; i++) {
+		/* a deterministic jitter keeps equal values apart */
+		double jy = y + ((double)((i * 7919) % 13) - 6) * 0.9;
+		fprintf(f, "<circle class=%s fill-opacity=0.55 r=2.2 cx='", cls);
+		tach__svg_num(f, tach__axis_px(ax, m->samples[i], left, right));
+		fputs("' cy='", f);
+		tach__svg_num(f, jy);
+		fputs("'/>", f);
+	}
+	free(s);
+}
+
+static void distribution(FILE *f, const tach_metric *base, const tach_metric *cand)
+{
+	const tach_metric *any = cand ? cand : base;
+	double lo = INFINITY, hi = -INFINITY;
+	for (int side = 0; side < 2; side++) {
+		const tach_metric *m = side ? cand : base;
+		for (size_t i = 0; m && i < m->n_samples; i++) {
+			lo = fmin(lo, m->samples[i]);
+			hi = fmax(hi, m->samples[i]);
+		}
+	}
+	tach__axis ax;
+	if (!isfinite(lo) || tach__axis_make(lo, hi, any->unit, 1, &ax))
+		return;
+	int two = base && cand;
+	double height = two ? 92 : 62;
+	fprintf(f, "<svg class=dist viewBox='0 0 740 %g' role=img aria-label='samples'>", height);
+	for (size_t t = 0; t < ax.n_ticks; t++) {
+		double x = tach__axis_px(&ax, ax.ticks[t], 90, 700);
+		fputs("<line class=axis x1='", f);
+		tach__svg_num(f, x);
+		fputs("' x2='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' y1=4 y2='%g'/><text text-anchor=middle x='", height - 18);
+		tach__svg_num(f, x);
+		fprintf(f, "' y='%g'>%s</text>", height - 4, ax.labels[t]);
+	}
+	if (base) {
+		fputs("<text x=4 y=26>base</text>", f);
+		strip(f, base, &ax, 22, "base");
+	}
+	if (cand) {
+		fprintf(f, "<text x=4 y='%d'>%s</text>", two ? 56 : 26, two ? "candidate" : "samples");
+		strip(f, cand, &ax, two ? 52 : 22, two ? "cand" : "base");
+	}
+	fputs("</svg>\n", f);
+}
+
+static void benchmarks(FILE *f, const tach_result *base, const tach_result *cand)
+{
+	fputs("<h2>Benchmarks</h2>\n", f);
+	for (size_t i = 0; i < cand->n_benchmarks; i++) {
+		const tach_benchmark *b = cand->benchmarks[i];
+		const tach_benchmark *o = base ? tach_result_find(base, b->name, &b->params) : NULL;
+		char label[700];
+		tach__display_name(label, sizeof label, b->name, &b->params);
+		fputs("<details data-name=\"", f);
+		h(f, label);
+		fputs("\"><summary>", f);
+		name_html(f, b->name, &b->params);
+		if (b->error) {
+			fputs(" — <span class=warn>failed: ", f);
+			h(f, b->error);
+			fputs("</span>", f);
+		}
+		fputs("</summary>\n", f);
+		for (size_t k = 0; k < b->n_metrics; k++) {
+			const tach_metric *m = b->metrics[k];
+			const tach_metric *om = o ? tach_benchmark_metric(o, m->name) : NULL;
+			char med[64];
+			double mv = NAN;
+			if (m->n_samples)
+				tach_stats_median(m->samples, m->n_samples, &mv);
+			value(med, sizeof med, mv, m->unit);
+			fputs("<h3>", f);
+			h(f, m->name);
+			fprintf(f, " <span class=meta>median %s, %zu sample%s</span></h3>\n", med,
+			        m->n_samples, m->n_samples == 1 ? "" : "s");
+			distribution(f, om, m);
+		}
+		fputs("</details>\n", f);
+	}
+}
+
+int tach_report_html(FILE *f, const tach_html_input *in)
+{
+	const tach_result *cand = in->comparison ? in->comparison->cand
+	                          : in->n_results ? in->results[0].result
+	                                          : NULL;
+	const tach_result *base = in->comparison ? in->comparison->base : NULL;
+	if (!cand)
+		return TACH_EINVAL;
+	fputs("<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
+	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
+	      "<meta name=color-scheme content='light dark'><title>",
+	      f);
+	h(f, in->title ? in->title : "tach report");
+	fprintf(f, "</title><style>%s</style></head><body>\n", css);
+	header(f, in, cand);
+	fputs("<input id=filter type=search placeholder='filter benchmarks' hidden "
+	      "aria-label='filter benchmarks'>\n",
+	      f);
+	if (in->comparison) {
+		fputs("<p class=meta>", f);
+		h(f, in->base_name ? in->base_name : "base");
+		fputs(" → ", f);
+		h(f, in->cand_name ? in->cand_name : "candidate");
+		fputs("</p>\n", f);
+		cards(f, in->comparison);
+		chart(f, in->comparison);
+		table(f, in->comparison);
+	}
+	for (size_t i = 0; i < (in->comparison ? 1 : in->n_results); i++)
+		benchmarks(f, base, in->comparison ? cand : in->results[i].result);
+	fprintf(f, "<footer>made by tach %s · one file, no network · "
+	           "changes use the rule in docs/statistics.md</footer>\n<script>%s</script>"
+	           "</body></html>\n",
+	        tach_version(), script);
+	return ferror(f) ? TACH_EIO : 0;
+}
