@@ -45,10 +45,10 @@ const char cmd_bisect_details[] =
 	"Measures BENCH_CMD (the words after --; no shell) at --good and --bad,\n"
 	"then lets git bisect run 'tach bisect --step' at each commit between:\n"
 	"each step runs --build (a failure skips the commit), measures BENCH_CMD\n"
-	"and compares it with the good side's runs; a commit is bad when it\n"
-	"regressed (the rule of tach compare) and its time is nearer the bad end's\n"
-	"than the good end's (above their geometric midpoint).  Prints the first\n"
-	"bad commit and the change it showed, and restores the work tree.";
+	"and compares it with the good side's runs (printing the verdict of tach\n"
+	"compare); a commit is bad when its time is nearer the bad end's than the\n"
+	"good end's (above their geometric midpoint).  Prints the first bad commit\n"
+	"and the change it showed, and restores the work tree.";
 
 typedef struct bisect {
 	const char *good, *bad, *build, *base;
@@ -167,13 +167,15 @@ static int step(const bisect *bs)
 		return 128; /* abort the bisection */
 	}
 	double change = 0;
-	int bad = regressed(bs, good, now, &change);
-	/* git bisect needs a yes or no at every commit: a commit is bad when
-	 * it regressed and sits nearer the bad end than the good one (above
-	 * the geometric midpoint), so noise on a loaded machine cannot call a
-	 * fast commit slow */
-	if (bad > 0 && bs->bad_change > 1 && change * change < bs->bad_change)
-		bad = 0;
+	int verdict = regressed(bs, good, now, &change);
+	/* git bisect needs a yes or no at every commit.  Both ends were
+	 * measured and differ significantly, so the commit is bad when its
+	 * time is nearer the bad end's than the good end's (above their
+	 * geometric midpoint): on a loaded machine a single comparison can
+	 * call a fast commit slower by noise, or a slow one inconclusive. */
+	int bad = verdict < 0 ? -1
+	          : bs->bad_change > 1 ? change * change >= bs->bad_change && change > 1 + bs->min_effect
+	                               : verdict;
 	char head[64] = "";
 	char *argv[] = {"git", "rev-parse", "HEAD", NULL};
 	run(argv, head, sizeof head);
@@ -183,8 +185,8 @@ static int step(const bisect *bs)
 		fprintf(log, "%s %.6f %s\n", head, change, bad > 0 ? "bad" : "good");
 		fclose(log);
 	}
-	fprintf(stderr, "tach bisect: %.12s %+.2f%% %s\n", head, (change - 1) * 100,
-	        bad > 0 ? "regressed" : "not regressed");
+	fprintf(stderr, "tach bisect: %.12s %+.2f%% (%s) -> %s\n", head, (change - 1) * 100,
+	        verdict > 0 ? "regressed" : "not regressed", bad > 0 ? "bad" : "good");
 	tach_result_free(good);
 	tach_result_free(now);
 	return bad < 0 ? 128 : bad;

@@ -12,15 +12,22 @@
 #include "cli/commands.h"
 #include "cli/decide.h"
 #include "cli/input.h"
+#include "cli/series.h"
 
-enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB };
+enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB, OPT_HISTORY, OPT_BENCH, OPT_METRIC_H,
+       OPT_BRANCH, OPT_BASELINE };
 
 const cli_opt cmd_report_opts[] = {
 	{OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)", 0},
 	{OPT_BASE, "base", 0, "RESULTS", "the baseline of a comparison (a file or a run: @main)", 0},
 	{OPT_CAND, "cand", 0, "RESULTS", "the candidate of a comparison", 0},
 	{OPT_TITLE, "title", 0, "TEXT", "the page's title", 0},
-	{OPT_DB, "db", 0, "PATH|URL", "the history for @references", 0},
+	{OPT_DB, "db", 0, "PATH|URL", "the history for @references and --history", 0},
+	{OPT_HISTORY, "history", 0, NULL, "add the history's series with their change points", 0},
+	{OPT_BENCH, "bench", 'b', "PATTERN", "--history: only benchmarks matching the glob", 0},
+	{OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric", 0},
+	{OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch", 0},
+	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default @main when set)", 0},
 	DECIDE_OPTS,
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -41,8 +48,9 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	if (cli_parse(self, argc, argv, &p, &status))
 		return status;
 	const char *out_path = NULL, *base_ref = NULL, *cand_ref = NULL, *title = NULL,
-	           *config = NULL;
-	int no_config = 0;
+	           *config = NULL, *hbench = NULL, *hmetric = NULL, *branch = NULL,
+	           *baseline = NULL;
+	int no_config = 0, with_history = 0;
 	cli_decide d = {0};
 	status = 0;
 	for (size_t i = 0; i < p.n && !status; i++) {
@@ -54,6 +62,11 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		case OPT_CAND: cand_ref = v; break;
 		case OPT_TITLE: title = v; break;
 		case OPT_DB: cli_db = v; break;
+		case OPT_HISTORY: with_history = 1; break;
+		case OPT_BENCH: hbench = v; break;
+		case OPT_METRIC_H: hmetric = v; break;
+		case OPT_BRANCH: branch = v; break;
+		case OPT_BASELINE: baseline = v; break;
 		case DECIDE_CONFIG: config = v; break;
 		case DECIDE_NO_CONFIG: no_config = 1; break;
 		default:
@@ -63,8 +76,8 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!status && !!base_ref != !!cand_ref)
 		status = cli_error("--base and --cand go together");
-	if (!status && !base_ref && !p.npos)
-		status = cli_error("nothing to report: give results files, or --base and --cand");
+	if (!status && !base_ref && !p.npos && !with_history)
+		status = cli_error("nothing to report: give results files, --base and --cand, or --history");
 	if (!status)
 		status = cli_decide_finish(&d, config, no_config);
 	tach_result *base = NULL, *cand = NULL;
@@ -83,6 +96,18 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		else
 			ins[i] = (tach_report_input){r, p.pos[i]};
 	}
+	cli_history hist = {0};
+	tach_html_series *hs = NULL;
+	if (!status && with_history &&
+	    !(status = cli_history_load(&hist, NULL, hbench, hmetric, branch, baseline)) &&
+	    !(hs = calloc(hist.n + 1, sizeof *hs)))
+		status = cli_error("out of memory");
+	for (size_t i = 0; !status && i < hist.n; i++) {
+		const cli_series *s = &hist.v[i];
+		hs[i] = (tach_html_series){s->bench->name, &s->bench->params, s->metric->name,
+		                           s->metric->unit, s->metric->direction, s->points, s->n,
+		                           s->cps, s->n_cps, s->baseline};
+	}
 	if (!status && base && tach_compare(base, cand, &d.opts, &c))
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 	FILE *out = stdout;
@@ -90,7 +115,8 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("cannot write %s: %s", out_path, strerror(errno));
 	if (!status) {
 		tach_html_input in = {.title = title, .comparison = c, .base_name = base_ref,
-		                      .cand_name = cand_ref, .results = ins, .n_results = p.npos};
+		                      .cand_name = cand_ref, .results = ins, .n_results = p.npos,
+		                      .series = hs, .n_series = hist.n};
 		int rc = tach_report_html(out, &in);
 		if (rc || fflush(out) || ferror(out))
 			status = cli_error("cannot write the report: %s",
@@ -100,6 +126,8 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		if (!status && out_path)
 			fprintf(stderr, "tach: report written to %s\n", out_path);
 	}
+	free(hs);
+	cli_history_release(&hist);
 	tach_comparison_free(c);
 	tach_result_free(base);
 	tach_result_free(cand);

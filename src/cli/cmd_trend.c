@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/series.h"
 
 enum { OPT_DB = 1, OPT_BENCH, OPT_METRIC, OPT_BRANCH, OPT_BASELINE, OPT_FORMAT, OPT_FAIL };
 
@@ -37,15 +38,7 @@ const char cmd_trend_details[] =
 	"(p <= 0.001) and a minimum segment length, as in Apache Otava; see\n"
 	"docs/history.md.  Points are ordered by the runs' measurement time.";
 
-typedef struct series {
-	const tach_benchmark *bench;
-	const tach_metric *metric; /* name, unit, direction */
-	tach_history_point *points;
-	size_t n;
-	tach_changepoint *cps;
-	size_t n_cps;
-	double baseline; /* NaN when the baseline run is not in the series */
-} series;
+typedef cli_series series;
 
 static void print_text(const series *v, size_t n)
 {
@@ -148,85 +141,26 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!status && p.npos)
 		status = cli_error("'tach trend' takes no arguments (use --bench and --metric)");
-	tach_store *store = NULL;
-	tach_result *cat = NULL;
-	series *v = NULL;
-	size_t nv = 0;
-	tach_error err;
-	if (!status && tach_store_open(db ? db : cli_db, &store, &err))
-		status = EXIT_USAGE;
-	int64_t base_id = 0;
-	if (!status) {
-		if (base_ref && tach_store_resolve(store, base_ref, &base_id, &err))
-			status = EXIT_USAGE;
-		else if (!base_ref && tach_store_resolve(store, "@main", &base_id, NULL))
-			base_id = 0;
-	}
-	if (!status && tach_store_catalog(store, bench, metric, &cat, &err))
-		status = EXIT_USAGE;
-	if (status == EXIT_USAGE && err.message[0]) {
-		char msg[600];
-		tach_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "tach: %s\n", msg);
-	}
-	size_t total = 0;
-	for (size_t i = 0; cat && i < cat->n_benchmarks; i++)
-		total += cat->benchmarks[i]->n_metrics;
-	if (!status && !(v = calloc(total + 1, sizeof *v)))
-		status = cli_error("out of memory");
-	tach_changepoint_opts co = tach_changepoint_defaults();
+	cli_history hist = {0};
+	if (!status)
+		status = cli_history_load(&hist, db, bench, metric, branch, base_ref);
+	series *v = hist.v;
+	size_t nv = hist.n;
 	int worse = 0;
-	for (size_t i = 0; !status && i < cat->n_benchmarks; i++) {
-		const tach_benchmark *b = cat->benchmarks[i];
-		for (size_t k = 0; !status && k < b->n_metrics; k++) {
-			series *s = &v[nv++];
-			s->bench = b;
-			s->metric = b->metrics[k];
-			s->baseline = NAN;
-			if (tach_store_series(store, b->name, &b->params, s->metric->name, branch, &s->points,
-			                      &s->n, &err)) {
-				status = cli_error("%s", err.message);
-				break;
-			}
-			double *x = malloc((s->n + 1) * sizeof *x);
-			if (!x) {
-				status = cli_error("out of memory");
-				break;
-			}
-			for (size_t j = 0; j < s->n; j++) {
-				x[j] = s->points[j].median;
-				if (base_id ? s->points[j].run == base_id : j == 0)
-					s->baseline = x[j];
-			}
-			int rc = tach_changepoints(x, s->n, &co, &s->cps, &s->n_cps);
-			free(x);
-			if (rc) {
-				status = cli_error("change points of %s %s: %s", b->name, s->metric->name,
-				                   tach_strerror(rc));
-				break;
-			}
-			for (size_t j = 0; j < s->n_cps; j++)
-				worse |= s->metric->direction == TACH_HIGHER_IS_BETTER ? s->cps[j].change < 1
-				                                                       : s->cps[j].change > 1;
-		}
-	}
+	for (size_t i = 0; !status && i < nv; i++)
+		for (size_t j = 0; j < v[i].n_cps; j++)
+			worse |= cli_series_worse(&v[i], &v[i].cps[j]);
 	if (!status) {
 		if (json)
 			print_json(v, nv);
 		else if (!nv)
-			printf("no series in %s%s\n", tach_store_location(store),
+			printf("no series in %s%s\n", tach_store_location(hist.store),
 			       bench || metric ? " matching the filters" : "");
 		else
 			print_text(v, nv);
 		status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
 	}
-	for (size_t i = 0; i < nv; i++) {
-		tach_history_points_free(v[i].points, v[i].n);
-		free(v[i].cps);
-	}
-	free(v);
-	tach_result_free(cat);
-	tach_store_close(store);
+	cli_history_release(&hist);
 	cli_parsed_free(&p);
 	return status;
 }

@@ -42,7 +42,7 @@ static const char css[] =
 	"fill:var(--good)}svg .same,svg .new,svg .gone{stroke:var(--mute);fill:var(--mute)}"
 	"svg .inconclusive{stroke:var(--warn);fill:var(--warn)}"
 	"svg .base{fill:var(--base);stroke:var(--base)}svg .cand{fill:var(--cand);stroke:var(--cand)}"
-	"details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
+	"svg .line{fill:none}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
 	"#filter{padding:6px 10px;width:320px;max-width:100%;border:1px solid var(--line);"
 	"border-radius:6px;background:var(--bg);color:var(--fg)}"
 	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
@@ -463,13 +463,120 @@ static void benchmarks(FILE *f, const tach_result *base, const tach_result *cand
 	}
 }
 
+/* ---- history ---- */
+
+/* A series as a line of run medians, each change point as a dashed
+ * vertical line at its first run, the baseline as a horizontal one. */
+static void series_chart(FILE *f, const tach_html_series *s)
+{
+	if (!s->n)
+		return;
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < s->n; i++) {
+		lo = fmin(lo, s->points[i].median);
+		hi = fmax(hi, s->points[i].median);
+	}
+	if (isfinite(s->baseline)) {
+		lo = fmin(lo, s->baseline);
+		hi = fmax(hi, s->baseline);
+	}
+	tach__axis ay;
+	if (tach__axis_make(lo, hi, s->unit, 1, &ay))
+		return;
+	const double left = 90, right = 700, top = 10, bottom = 150;
+	double span = s->n > 1 ? (double)(s->n - 1) : 1;
+	fputs("<svg class=dist viewBox='0 0 740 172' role=img aria-label='history'>", f);
+	for (size_t t = 0; t < ay.n_ticks; t++) {
+		double y = tach__axis_px(&ay, ay.ticks[t], bottom, top);
+		fputs("<line class=axis x1='90' x2='700' y1='", f);
+		tach__svg_num(f, y);
+		fputs("' y2='", f);
+		tach__svg_num(f, y);
+		fputs("'/><text text-anchor=end x='84' y='", f);
+		tach__svg_num(f, y + 4);
+		fprintf(f, "'>%s</text>", ay.labels[t]);
+	}
+	if (isfinite(s->baseline)) {
+		double y = tach__axis_px(&ay, s->baseline, bottom, top);
+		fputs("<line class=base stroke-dasharray='2 3' x1='90' x2='700' y1='", f);
+		tach__svg_num(f, y);
+		fputs("' y2='", f);
+		tach__svg_num(f, y);
+		fputs("'><title>baseline</title></line>", f);
+	}
+	for (size_t k = 0; k < s->n_cps; k++) {
+		const tach_changepoint *c = &s->cps[k];
+		double x = left + (right - left) * (double)c->index / span;
+		const tach_history_point *p = &s->points[c->index];
+		int worse = s->direction == TACH_HIGHER_IS_BETTER ? c->change < 1 : c->change > 1;
+		fprintf(f, "<line class=%s stroke-dasharray='4 3' x1='", worse ? "regressed" : "improved");
+		tach__svg_num(f, x);
+		fputs("' x2='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' y1='%g' y2='%g'><title>change %+.2f%%, p = %.2g, run #%lld", top, bottom,
+		        (c->change - 1) * 100, c->p, (long long)p->run);
+		if (p->git_commit)
+			fprintf(f, ", commit %.12s", p->git_commit);
+		fputs("</title></line>", f);
+	}
+	fputs("<polyline class='cand line' stroke-width=1.5 points='", f);
+	for (size_t i = 0; i < s->n; i++) {
+		tach__svg_num(f, left + (right - left) * (double)i / span);
+		fputc(',', f);
+		tach__svg_num(f, tach__axis_px(&ay, s->points[i].median, bottom, top));
+		fputc(' ', f);
+	}
+	fputs("'/>", f);
+	/* commits on the axis: the first, the last, and each change's */
+	for (size_t i = 0; i < s->n; i++) {
+		int mark = i == 0 || i + 1 == s->n;
+		for (size_t k = 0; !mark && k < s->n_cps; k++)
+			mark = s->cps[k].index == i;
+		if (!mark)
+			continue;
+		fputs("<text text-anchor=middle y='166' x='", f);
+		tach__svg_num(f, left + (right - left) * (double)i / span);
+		fputs("'>", f);
+		if (s->points[i].git_commit)
+			fprintf(f, "%.7s", s->points[i].git_commit);
+		else
+			fprintf(f, "#%lld", (long long)s->points[i].run);
+		fputs("</text>", f);
+	}
+	fputs("</svg>\n", f);
+}
+
+static void history(FILE *f, const tach_html_series *v, size_t n)
+{
+	fputs("<h2>History</h2><p class=meta>Each run's median, oldest first; dashed lines mark "
+	      "change points (red: slower), the dotted line the baseline.</p>\n",
+	      f);
+	for (size_t i = 0; i < n; i++) {
+		const tach_html_series *s = &v[i];
+		char label[700];
+		tach__display_name(label, sizeof label, s->name, s->params);
+		fprintf(f, "<details%s data-name=\"", s->n_cps ? " open" : "");
+		h(f, label);
+		fputs("\"><summary>", f);
+		name_html(f, s->name, s->params);
+		fputs(" ", f);
+		h(f, s->metric);
+		fprintf(f, " <span class=meta>%zu runs", s->n);
+		if (s->n_cps)
+			fprintf(f, ", %zu change point%s", s->n_cps, s->n_cps == 1 ? "" : "s");
+		fputs("</span></summary>\n", f);
+		series_chart(f, s);
+		fputs("</details>\n", f);
+	}
+}
+
 int tach_report_html(FILE *f, const tach_html_input *in)
 {
 	const tach_result *cand = in->comparison ? in->comparison->cand
 	                          : in->n_results ? in->results[0].result
 	                                          : NULL;
 	const tach_result *base = in->comparison ? in->comparison->base : NULL;
-	if (!cand)
+	if (!cand && !in->n_series)
 		return TACH_EINVAL;
 	fputs("<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
 	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
@@ -477,7 +584,13 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	      f);
 	h(f, in->title ? in->title : "tach report");
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
-	header(f, in, cand);
+	if (cand)
+		header(f, in, cand);
+	else {
+		fputs("<header><h1>", f);
+		h(f, in->title ? in->title : "tach report");
+		fprintf(f, "</h1><div class=meta>%zu history series</div></header>\n", in->n_series);
+	}
 	fputs("<input id=filter type=search placeholder='filter benchmarks' hidden "
 	      "aria-label='filter benchmarks'>\n",
 	      f);
@@ -491,7 +604,9 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 		chart(f, in->comparison);
 		table(f, in->comparison);
 	}
-	for (size_t i = 0; i < (in->comparison ? 1 : in->n_results); i++)
+	if (in->n_series)
+		history(f, in->series, in->n_series);
+	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
 		benchmarks(f, base, in->comparison ? cand : in->results[i].result);
 	fprintf(f, "<footer>made by tach %s · one file, no network · "
 	           "changes use the rule in docs/statistics.md</footer>\n<script>%s</script>"

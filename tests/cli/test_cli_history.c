@@ -250,3 +250,18 @@ Test(cli_history, read_only_store_is_a_clear_error, .init = setup, .fini = teard
 	cr_expect(strstr(r.out, "#1 ") && !strstr(r.out, "#2 "), "the store is as it was: %s", r.out);
 	run_free(&r);
 }
+
+Test(cli_history, report_draws_the_series_with_its_change_point, .init = setup, .fini = teardown)
+{
+	add_runs(60);
+	run_result r = run_tach(ARGV("report", "--no-config", "--db", db, "--history", "--bench",
+	                             "BM_step"),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "<h2>History</h2>"), "a history section");
+	cr_expect(strstr(r.out, "<polyline"), "the series is drawn");
+	cr_expect(strstr(r.out, "<title>change +"), "the change point is marked: %.200s", r.out);
+	cr_expect(strstr(r.out, "run #41"), "at run #41");
+	cr_expect(strstr(r.out, "1 change point"), "and counted");
+	run_free(&r);
+}
