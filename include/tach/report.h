@@ -13,6 +13,8 @@
 
 #include "tach/result.h"
 #include "tach/compare.h"
+#include "tach/changepoint.h"
+#include "tach/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,14 +65,31 @@ TACH_API int tach_report_comparison(FILE *out, const tach_comparison *c,
                                     const char *base_name, const char *cand_name,
                                     tach_report_format fmt, const tach_report_opts *opts);
 
+/* One history series for the report: a benchmark metric's run medians,
+ * oldest first, with the change points found in it. */
+typedef struct tach_html_series {
+	const char *name;
+	const tach_kvlist *params;
+	const char *metric, *unit;
+	tach_direction direction;
+	const tach_history_point *points;
+	size_t n;
+	const tach_changepoint *cps;
+	size_t n_cps;
+	double baseline; /* the baseline run's median, NaN when none */
+} tach_html_series;
+
 /* What `tach report` shows: a comparison (then its candidate's and base's
- * samples too) or, without one, the given result sets. */
+ * samples too) or, without one, the given result sets; and history
+ * series when given. */
 typedef struct tach_html_input {
 	const char *title;                /* NULL: "tach report" */
 	const tach_comparison *comparison; /* may be NULL */
 	const char *base_name, *cand_name; /* labels of the comparison's sides */
 	const tach_report_input *results;  /* shown when there is no comparison */
 	size_t n_results;
+	const tach_html_series *series; /* history, may be NULL */
+	size_t n_series;
 } tach_html_input;
 
 /* Writes one self-contained HTML page (inline CSS and SVG, a little
