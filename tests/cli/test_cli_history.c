@@ -187,9 +187,9 @@ Test(cli_history, clear_errors_and_no_password, .init = setup, .fini = teardown)
 	run_free(&r);
 }
 
-/* A repository of 8 commits whose benchmark sleeps 20 ms, then 80 ms from
+/* A repository of 8 commits whose benchmark sleeps 20 ms, then 200 ms from
  * commit 5 on (sleeping, not burning CPU, so that a loaded machine's
- * scheduling does not blur the step): tach bisect names commit 5 and
+ * scheduling does not blur the step; 15 runs a side, as the machine may be busy): tach bisect names commit 5 and
  * leaves the tree as it was. */
 Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown)
 {
@@ -197,7 +197,7 @@ Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown)
 	snprintf(cmd, sizeof cmd,
 	         "cd '%s' && git init -q repo && cd repo && git config user.email t@example.org && "
 	         "git config user.name t && for i in 1 2 3 4 5 6 7 8; do "
-	         "if [ $i -ge 5 ]; then echo 80 > ms; else echo 20 > ms; fi; echo $i > n; "
+	         "if [ $i -ge 5 ]; then echo 200 > ms; else echo 20 > ms; fi; echo $i > n; "
 	         "git add -A && git commit -qm \"commit $i\" || exit 1; done",
 	         dir);
 	cr_assert_eq(system(cmd), 0);
@@ -207,8 +207,8 @@ Test(cli_history, bisect_finds_the_commit, .init = setup, .fini = teardown)
 	char old[1024];
 	cr_assert(getcwd(old, sizeof old));
 	cr_assert_eq(chdir(repo), 0);
-	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--", "sh", "-c",
-	                             burn),
+	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--runs", "15",
+	                             "--", "sh", "-c", burn),
 	                        NULL, NULL, NULL);
 	cr_assert_eq(chdir(old), 0);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
