@@ -35,11 +35,14 @@ const cli_opt cmd_report_opts[] = {
 const char cmd_report_details[] =
 	"Writes one HTML file that needs nothing else (inline CSS and SVG charts, no\n"
 	"network): what was measured where, summary cards, each change with its\n"
-	"interval against the minimum-effect band, the full table, and every\n"
-	"benchmark's samples, base against candidate.  With --base and --cand it\n"
-	"shows their comparison (the rule and options of 'tach compare');\n"
-	"otherwise the FILEs.  docs/report.md explains each part.  Exit status 0\n"
-	"whatever the verdicts; 2 for bad input.";
+	"interval against the minimum-effect band, the full table, throughput\n"
+	"against threads with scaling efficiency, and per benchmark its samples\n"
+	"(base against candidate), latency percentiles, allocations and the memory\n"
+	"and CPU of monitored runs over time; with --history the series of the\n"
+	"history with their change points.  With --base and --cand it shows their\n"
+	"comparison (the rule and options of 'tach compare'); otherwise the FILEs.\n"
+	"docs/report.md explains each part.  Exit status 0 whatever the verdicts;\n"
+	"2 for bad input.";
 
 int cmd_report(int argc, char **argv, const cli_cmd *self)
 {

@@ -68,7 +68,7 @@ static void print_text(const series *v, size_t n)
 			printf("    change at run #%lld (%s, commit %.12s): %+.2f%%, p = %.2g%s\n",
 			       (long long)p->run, p->timestamp ? p->timestamp : "-",
 			       p->git_commit ? p->git_commit : "-", (c->change - 1) * 100, c->p,
-			       worse ? "  (worse)" : "");
+			       worse ? "  (worse)" : "  (better)");
 		}
 	}
 }

@@ -137,11 +137,13 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 		bad += ec->samples[k] != 0;
 	for (size_t k = 0; to && k < to->n_samples; k++)
 		timeouts += to->samples[k] != 0;
-	if (bad || timeouts)
-		fprintf(f, "  %sFailures:          %zu of %zu runs failed%s%zu timed out%s\n",
-		        color ? "\x1b[31m" : "", bad + timeouts - (timeouts <= bad ? timeouts : 0),
-		        ec->n_samples, timeouts ? " (" : "", timeouts,
-		        timeouts ? ")" : (color ? "\x1b[0m" : ""));
+	if (bad || timeouts) {
+		fprintf(f, "  %sFailures:          %zu of %zu runs failed", color ? "\x1b[31m" : "",
+		        bad + timeouts - (timeouts <= bad ? timeouts : 0), ec->n_samples);
+		if (timeouts)
+			fprintf(f, " (%zu timed out)", timeouts);
+		fprintf(f, "%s\n", color ? "\x1b[0m" : "");
+	}
 	fputc('\n', f);
 }
 

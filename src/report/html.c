@@ -16,6 +16,7 @@
 
 #include "tach/tach.h"
 #include "report/emit.h"
+#include "report/html.h"
 #include "report/svg.h"
 
 static const char css[] =
@@ -33,11 +34,11 @@ static const char css[] =
 	".card.good b{color:var(--good)}.card.inc b{color:var(--warn)}"
 	"table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}"
 	"th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right}"
-	"th:first-child,td:first-child,td.l{text-align:left}"
+	"th:first-child,td:first-child,td.l,th.l{text-align:left}"
 	"tr.regressed td.v{color:var(--bad);font-weight:600}"
 	"tr.improved td.v{color:var(--good);font-weight:600}tr.inconclusive td.v{color:var(--warn)}"
 	"svg{display:block;max-width:100%;height:auto}svg.dist{width:740px}svg text{fill:var(--fg);font-size:11px}"
-	"svg .axis{stroke:var(--line)}svg .band{fill:var(--band)}"
+	"svg .axis{stroke:var(--line);fill:none}svg .band{fill:var(--band)}"
 	"svg .regressed{stroke:var(--bad);fill:var(--bad)}svg .improved{stroke:var(--good);"
 	"fill:var(--good)}svg .same,svg .new,svg .gone{stroke:var(--mute);fill:var(--mute)}"
 	"svg .inconclusive{stroke:var(--warn);fill:var(--warn)}"
@@ -45,6 +46,11 @@ static const char css[] =
 	"svg .line{fill:none}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
 	"#filter{padding:6px 10px;width:320px;max-width:100%;border:1px solid var(--line);"
 	"border-radius:6px;background:var(--bg);color:var(--fg)}"
+	"h3{font-size:14px;margin:14px 0 4px}.pair{display:flex;flex-wrap:wrap;gap:8px 20px;"
+	"align-items:flex-start}svg.lat{width:740px}table.mini{width:auto;margin:6px 0 10px}"
+	".barcell{width:220px}.bar{display:inline-block;height:10px;border-radius:2px;"
+	"vertical-align:middle}.bar.base{background:var(--base)}.bar.cand{background:var(--cand)}"
+	"svg .over{fill:var(--card)}svg text.peak{font-weight:600}svg text.regressed,svg text.improved{stroke:none}"
 	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
 	"@media print{#filter{display:none}details{break-inside:avoid}details>*{display:block}}";
 
@@ -57,22 +63,21 @@ static const char script[] =
 	"document.querySelectorAll('[data-name]').forEach(function(n){"
 	"n.style.display=n.getAttribute('data-name').toLowerCase().indexOf(q)<0?'none':'';});});";
 
-static void h(FILE *f, const char *s)
+void tach__html_text(FILE *f, const char *s)
 {
 	tach__emit_html(f, s ? s : "");
 }
 
-/* A name as isolated bidirectional text. */
-static void name_html(FILE *f, const char *name, const tach_kvlist *params)
+void tach__html_name(FILE *f, const char *name, const tach_kvlist *params)
 {
 	char buf[600];
 	tach__display_name(buf, sizeof buf, name, params);
 	fputs("<bdi>", f);
-	h(f, buf);
+	tach__html_text(f, buf);
 	fputs("</bdi>", f);
 }
 
-static void pct(char *buf, size_t size, double ratio)
+void tach__html_pct(char *buf, size_t size, double ratio)
 {
 	if (!isfinite(ratio))
 		snprintf(buf, size, "-");
@@ -80,7 +85,7 @@ static void pct(char *buf, size_t size, double ratio)
 		snprintf(buf, size, "%+.2f%%", (ratio - 1) * 100);
 }
 
-static void value(char *buf, size_t size, double v, const char *unit)
+void tach__html_value(char *buf, size_t size, double v, const char *unit)
 {
 	if (!isfinite(v)) {
 		snprintf(buf, size, "-");
@@ -93,34 +98,42 @@ static void value(char *buf, size_t size, double v, const char *unit)
 	         sc.unit ? sc.unit : "");
 }
 
+double tach__html_median(const tach_metric *m)
+{
+	double v = NAN;
+	if (m && m->n_samples)
+		tach_stats_median(m->samples, m->n_samples, &v);
+	return v;
+}
+
 /* ---- header ---- */
 
 static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 {
 	const tach_meta *m = &r->meta;
 	fputs("<header><h1>", f);
-	h(f, in->title ? in->title : "tach report");
+	tach__html_text(f, in->title ? in->title : "tach report");
 	fputs("</h1><div class=meta>", f);
 	size_t n = r->n_benchmarks;
 	fprintf(f, "%zu benchmark%s", n, n == 1 ? "" : "s");
 	if (m->timestamp) {
 		fputs(" · measured ", f);
-		h(f, m->timestamp);
+		tach__html_text(f, m->timestamp);
 	}
 	if (m->hostname) {
 		fputs(" · on ", f);
-		h(f, m->hostname);
+		tach__html_text(f, m->hostname);
 	}
 	if (m->cpu_model) {
 		fputs(" · ", f);
-		h(f, m->cpu_model);
+		tach__html_text(f, m->cpu_model);
 	}
 	if (m->git_commit) {
 		fputs(" · commit ", f);
 		fprintf(f, "<code>%.12s</code>", m->git_commit);
 		if (m->git_branch) {
 			fputs(" (", f);
-			h(f, m->git_branch);
+			tach__html_text(f, m->git_branch);
 			fputs(")", f);
 		}
 		if (m->git_dirty == 1)
@@ -128,25 +141,56 @@ static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 	}
 	fputs("</div>", f);
 	/* what makes the numbers less trustworthy, said up front */
-	const char *build = tach_kvlist_get(&m->context, "library_build_type");
+	const char *build = tach_kvlist_get(&m->context, "library_build_type"); /* Google Benchmark */
+	const char *ours = tach_kvlist_get(&m->context, "build");                /* tach/bench.h */
 	const char *scaling = tach_kvlist_get(&m->context, "cpu_scaling_enabled");
-	int debug = (build && !strcmp(build, "debug")) ||
+	const char *governor = tach_kvlist_get(&m->context, "cpu_governor");
+	int debug = (build && !strcmp(build, "debug")) || (ours && !strcmp(ours, "debug")) ||
 	            (m->compiler_flags && !strstr(m->compiler_flags, "-O"));
+	int freq = (scaling && !strcmp(scaling, "true")) ||
+	           (governor && strcmp(governor, "performance"));
 	size_t noisy = 0;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		for (size_t k = 0; k < r->benchmarks[i]->n_metrics; k++) {
 			const tach_metric *mm = r->benchmarks[i]->metrics[k];
 			noisy += mm->n_samples >= 3 && tach_stats_cv(mm->samples, mm->n_samples) > 0.05;
 		}
-	if (debug || (scaling && !strcmp(scaling, "true")) || noisy) {
+	if (debug || freq || noisy) {
 		fputs("<ul class=warn>", f);
 		if (debug)
 			fputs("<li>a debug (unoptimised) build was measured</li>", f);
-		if (scaling && !strcmp(scaling, "true"))
-			fputs("<li>CPU frequency scaling was on: timings may be noisy</li>", f);
-		if (noisy)
-			fprintf(f, "<li>%zu metric%s noisier than 5%% CV</li>", noisy,
+		if (freq) {
+			fputs("<li>CPU frequency scaling was on", f);
+			if (governor) {
+				fputs(" (governor ", f);
+				tach__html_text(f, governor);
+				fputs(")", f);
+			}
+			fputs(": timings may drift</li>", f);
+		}
+		if (noisy) {
+			/* name the first few, so the reader knows where to look */
+			fprintf(f, "<li>%zu metric%s noisier than 5%% CV: ", noisy,
 			        noisy == 1 ? " is" : "s are");
+			size_t shown = 0;
+			for (size_t i = 0; i < r->n_benchmarks && shown < 3; i++)
+				for (size_t k = 0; k < r->benchmarks[i]->n_metrics && shown < 3; k++) {
+					const tach_benchmark *b = r->benchmarks[i];
+					const tach_metric *mm = b->metrics[k];
+					double cv = mm->n_samples >= 3 ? tach_stats_cv(mm->samples, mm->n_samples) : 0;
+					if (!(cv > 0.05))
+						continue;
+					fputs(shown ? ", " : "", f);
+					tach__html_name(f, b->name, &b->params);
+					fputs(" ", f);
+					tach__html_text(f, mm->name);
+					fprintf(f, " (%.1f%%)", cv * 100);
+					shown++;
+				}
+			if (noisy > shown)
+				fprintf(f, " and %zu more", noisy - shown);
+			fputs("</li>", f);
+		}
 		fputs("</ul>", f);
 	}
 	fputs("</header>\n", f);
@@ -167,9 +211,9 @@ static void cards(FILE *f, const tach_comparison *c)
 		        c->counts[order[i].v], tach_verdict_name(order[i].v));
 	for (size_t g = 0; g < c->n_geomeans && g < 2; g++) {
 		char ch[32];
-		pct(ch, sizeof ch, c->geomeans[g].ratio);
+		tach__html_pct(ch, sizeof ch, c->geomeans[g].ratio);
 		fprintf(f, "<div class=card><b>%s</b>geomean ", ch);
-		h(f, c->geomeans[g].metric);
+		tach__html_text(f, c->geomeans[g].metric);
 		fputs("</div>", f);
 	}
 	const tach_compare_row *worst = NULL;
@@ -182,9 +226,9 @@ static void cards(FILE *f, const tach_comparison *c)
 	if (worst) {
 		fprintf(f, "<div class='card bad'><b>%+.1f%%</b>worst: ",
 		        tach_compare_row_worsening(worst) * 100);
-		name_html(f, worst->name, worst->params);
+		tach__html_name(f, worst->name, worst->params);
 		fputs(" ", f);
-		h(f, worst->metric);
+		tach__html_text(f, worst->metric);
 		fputs("</div>", f);
 	}
 	fputs("</section>\n", f);
@@ -199,6 +243,90 @@ static int by_worsening(const void *a, const void *b)
 	return (y > x) - (y < x);
 }
 
+/* One chart of rows (sorted) on a shared ratio axis. */
+static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const tach__axis *ax,
+                       double band)
+{
+	const double left = 360, right = 1120, top = 24, row_h = 18;
+	double height = top + row_h * (double)n + 10;
+	fprintf(f, "<svg role=img aria-label='changes' viewBox='0 0 1140 ");
+	tach__svg_num(f, height);
+	fputs("'>", f);
+	double b0 = tach__axis_px(ax, 1 / (1 + band), left, right),
+	       b1 = tach__axis_px(ax, 1 + band, left, right);
+	fputs("<rect class=band x='", f);
+	tach__svg_num(f, b0);
+	fprintf(f, "' y='%g' width='", top - 6);
+	tach__svg_num(f, b1 - b0);
+	fputs("' height='", f);
+	tach__svg_num(f, height - top);
+	fputs("'/>", f);
+	for (size_t t = 0; t < ax->n_ticks; t++) {
+		double x = tach__axis_px(ax, ax->ticks[t], left, right);
+		fputs("<line class=axis x1='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' x2='");
+		tach__svg_num(f, x);
+		fprintf(f, "' y1='%g' y2='", top - 6);
+		tach__svg_num(f, height);
+		fputs("'/><text text-anchor=middle x='", f);
+		tach__svg_num(f, x);
+		fprintf(f, "' y='12'>%s</text>", ax->labels[t]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const tach_compare_row *r = rows[i];
+		double y = top + row_h * (double)i + row_h / 2;
+		const char *cls = tach_verdict_name(r->verdict);
+		char label[700], ch[32];
+		tach__display_name(label, sizeof label, r->name, r->params);
+		tach__html_pct(ch, sizeof ch, r->ratio);
+		fprintf(f, "<g data-name=\"");
+		tach__html_text(f, label);
+		fputs("\"><title>", f);
+		tach__html_text(f, label);
+		fputs(" ", f);
+		tach__html_text(f, r->metric);
+		fprintf(f, ": %s (%s%s)</title><text x='%g' y='", ch, cls,
+		        r->flags & TACH_ROW_DETERMINISTIC ? ", deterministic: a threshold, no test" : "", left - 8);
+		tach__svg_num(f, y + 4);
+		fputs("' text-anchor=end><tspan>", f);
+		/* long names are cut for the chart; the title and table hold them whole */
+		size_t len = strlen(label);
+		if (len > 48) {
+			size_t cut = 45;
+			while (cut > 0 && ((unsigned char)label[cut] & 0xc0) == 0x80)
+				cut--;
+			label[cut] = 0;
+			tach__html_text(f, label);
+			fputs("…", f);
+		} else {
+			tach__html_text(f, label);
+		}
+		fputs("</tspan> <tspan class=meta>", f);
+		tach__html_text(f, r->metric);
+		fputs("</tspan></text>", f);
+		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi) && r->ratio_lo > 0) {
+			fprintf(f, "<line class=%s stroke-width=2 x1='", cls);
+			tach__svg_num(f, tach__axis_px(ax, r->ratio_lo, left, right));
+			fputs("' x2='", f);
+			tach__svg_num(f, tach__axis_px(ax, r->ratio_hi, left, right));
+			fputs("' y1='", f);
+			tach__svg_num(f, y);
+			fputs("' y2='", f);
+			tach__svg_num(f, y);
+			fputs("'/>", f);
+		}
+		fprintf(f, "<circle class=%s r=4 cx='", cls);
+		tach__svg_num(f, tach__axis_px(ax, r->ratio, left, right));
+		fputs("' cy='", f);
+		tach__svg_num(f, y);
+		fputs("'/></g>\n", f);
+	}
+	fputs("</svg>\n", f);
+}
+
+/* The changes chart.  A large suite shows the rows that moved (or could
+ * not be decided) and folds the unchanged ones away, on the same axis. */
 static void chart(FILE *f, const tach_comparison *c)
 {
 	size_t n = 0;
@@ -224,85 +352,37 @@ static void chart(FILE *f, const tach_comparison *c)
 	qsort(rows, n, sizeof *rows, by_worsening);
 	tach__axis ax;
 	tach__axis_ratio(fmax(lo, 1e-3), fmin(hi, 1e3), &ax);
-	const double left = 360, right = 1120, top = 24, row_h = 18;
-	double height = top + row_h * (double)n + 10;
 	fputs("<h2>Changes</h2><p class=meta>Each row: the change of the candidate's median with "
 	      "its confidence interval; the green band is the minimum effect (changes inside it "
 	      "do not count). Worst first.</p>\n",
 	      f);
-	fprintf(f, "<svg role=img aria-label='changes' viewBox='0 0 1140 ");
-	tach__svg_num(f, height);
-	fputs("'>", f);
-	double b0 = tach__axis_px(&ax, 1 / (1 + band), left, right),
-	       b1 = tach__axis_px(&ax, 1 + band, left, right);
-	fputs("<rect class=band x='", f);
-	tach__svg_num(f, b0);
-	fprintf(f, "' y='%g' width='", top - 6);
-	tach__svg_num(f, b1 - b0);
-	fputs("' height='", f);
-	tach__svg_num(f, height - top);
-	fputs("'/>", f);
-	for (size_t t = 0; t < ax.n_ticks; t++) {
-		double x = tach__axis_px(&ax, ax.ticks[t], left, right);
-		fputs("<line class=axis x1='", f);
-		tach__svg_num(f, x);
-		fprintf(f, "' x2='");
-		tach__svg_num(f, x);
-		fprintf(f, "' y1='%g' y2='", top - 6);
-		tach__svg_num(f, height);
-		fputs("'/><text text-anchor=middle x='", f);
-		tach__svg_num(f, x);
-		fprintf(f, "' y='12'>%s</text>", ax.labels[t]);
+	if (n <= 40) {
+		chart_rows(f, rows, n, &ax, band);
+		free(rows);
+		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const tach_compare_row *r = rows[i];
-		double y = top + row_h * (double)i + row_h / 2;
-		const char *cls = tach_verdict_name(r->verdict);
-		char label[700], ch[32];
-		tach__display_name(label, sizeof label, r->name, r->params);
-		pct(ch, sizeof ch, r->ratio);
-		fprintf(f, "<g data-name=\"");
-		h(f, label);
-		fputs("\"><title>", f);
-		h(f, label);
-		fputs(" ", f);
-		h(f, r->metric);
-		fprintf(f, ": %s (%s)</title><text x='%g' y='", ch, cls, left - 8);
-		tach__svg_num(f, y + 4);
-		fputs("' text-anchor=end><tspan>", f);
-		/* long names are cut for the chart; the title and table hold them whole */
-		size_t len = strlen(label);
-		if (len > 48) {
-			size_t cut = 45;
-			while (cut > 0 && ((unsigned char)label[cut] & 0xc0) == 0x80)
-				cut--;
-			label[cut] = 0;
-			h(f, label);
-			fputs("…", f);
-		} else {
-			h(f, label);
-		}
-		fputs("</tspan> <tspan class=meta>", f);
-		h(f, r->metric);
-		fputs("</tspan></text>", f);
-		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi) && r->ratio_lo > 0) {
-			fprintf(f, "<line class=%s stroke-width=2 x1='", cls);
-			tach__svg_num(f, tach__axis_px(&ax, r->ratio_lo, left, right));
-			fputs("' x2='", f);
-			tach__svg_num(f, tach__axis_px(&ax, r->ratio_hi, left, right));
-			fputs("' y1='", f);
-			tach__svg_num(f, y);
-			fputs("' y2='", f);
-			tach__svg_num(f, y);
-			fputs("'/>", f);
-		}
-		fprintf(f, "<circle class=%s r=4 cx='", cls);
-		tach__svg_num(f, tach__axis_px(&ax, r->ratio, left, right));
-		fputs("' cy='", f);
-		tach__svg_num(f, y);
-		fputs("'/></g>\n", f);
+	/* stable partition: moved rows first, keeping the worst-first order */
+	const tach_compare_row **same = malloc(n * sizeof *same);
+	size_t n_moved = 0, n_same = 0;
+	for (size_t i = 0; same && i < n; i++) {
+		if (rows[i]->verdict == TACH_SAME)
+			same[n_same++] = rows[i];
+		else
+			rows[n_moved++] = rows[i];
 	}
-	fputs("</svg>\n", f);
+	if (!same)
+		n_moved = n;
+	if (n_moved)
+		chart_rows(f, rows, n_moved, &ax, band);
+	else
+		fputs("<p>No row moved.</p>\n", f);
+	if (n_same) {
+		fprintf(f, "<details><summary>%zu unchanged row%s</summary>\n", n_same,
+		        n_same == 1 ? "" : "s");
+		chart_rows(f, same, n_same, &ax, band);
+		fputs("</details>\n", f);
+	}
+	free(same);
 	free(rows);
 }
 
@@ -310,7 +390,10 @@ static void chart(FILE *f, const tach_comparison *c)
 
 static void table(FILE *f, const tach_comparison *c)
 {
-	fputs("<h2>All rows</h2><table><thead><tr><th>benchmark</th><th>metric</th><th>base</th>"
+	/* a long table is folded; the filter box still reaches into it */
+	fprintf(f, "<h2>All rows</h2><details%s><summary>%zu rows</summary>",
+	        c->n_rows <= 200 ? " open" : "", c->n_rows);
+	fputs("<table><thead><tr><th>benchmark</th><th class=l>metric</th><th>base</th>"
 	      "<th>cand</th><th>change</th><th>98% CI</th><th>p (Holm)</th><th>n</th><th>CV</th>"
 	      "<th class=l>verdict</th></tr></thead><tbody>\n",
 	      f);
@@ -318,17 +401,17 @@ static void table(FILE *f, const tach_comparison *c)
 		const tach_compare_row *r = &c->rows[i];
 		char label[700], b[64], k[64], ch[32], lo[32], hi[32];
 		tach__display_name(label, sizeof label, r->name, r->params);
-		value(b, sizeof b, r->base_median, r->unit);
-		value(k, sizeof k, r->cand_median, r->unit);
-		pct(ch, sizeof ch, r->ratio);
-		pct(lo, sizeof lo, r->ratio_lo);
-		pct(hi, sizeof hi, r->ratio_hi);
+		tach__html_value(b, sizeof b, r->base_median, r->unit);
+		tach__html_value(k, sizeof k, r->cand_median, r->unit);
+		tach__html_pct(ch, sizeof ch, r->ratio);
+		tach__html_pct(lo, sizeof lo, r->ratio_lo);
+		tach__html_pct(hi, sizeof hi, r->ratio_hi);
 		fprintf(f, "<tr class=%s data-name=\"", tach_verdict_name(r->verdict));
-		h(f, label);
+		tach__html_text(f, label);
 		fputs("\"><td>", f);
-		name_html(f, r->name, r->params);
+		tach__html_name(f, r->name, r->params);
 		fputs("</td><td class=l>", f);
-		h(f, r->metric ? r->metric : "");
+		tach__html_text(f, r->metric ? r->metric : "");
 		fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>", b, k, r->metric ? ch : "");
 		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi))
 			fprintf(f, "[%s, %s]", lo, hi);
@@ -341,126 +424,12 @@ static void table(FILE *f, const tach_comparison *c)
 		fprintf(f, "</td><td class='v l'>%s", tach_verdict_name(r->verdict));
 		if (r->verdict == TACH_INCONCLUSIVE && r->n_needed)
 			fprintf(f, " (n≈%zu/side)", r->n_needed);
+		if (r->flags & TACH_ROW_DETERMINISTIC)
+			fprintf(f, " <span class=meta>(deterministic: ±%.2g%% threshold)</span>",
+			        r->rule.threshold * 100);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody></table>\n", f);
-}
-
-/* ---- distributions ---- */
-
-/* A strip of every sample and a box (quartiles, median) for one side. */
-static void strip(FILE *f, const tach_metric *m, const tach__axis *ax, double y, const char *cls)
-{
-	if (!m || !m->n_samples)
-		return;
-	double *s = malloc(m->n_samples * sizeof *s);
-	if (!s)
-		return;
-	memcpy(s, m->samples, m->n_samples * sizeof *s);
-	tach_stats_sort(s, m->n_samples);
-	double q1 = tach_stats_percentile_sorted(s, m->n_samples, 25);
-	double q2 = tach_stats_percentile_sorted(s, m->n_samples, 50);
-	double q3 = tach_stats_percentile_sorted(s, m->n_samples, 75);
-	const double left = 90, right = 700;
-	fprintf(f, "<rect class=%s fill-opacity=0.18 x='", cls);
-	tach__svg_num(f, tach__axis_px(ax, q1, left, right));
-	fputs("' y='", f);
-	tach__svg_num(f, y - 9);
-	fputs("' width='", f);
-	tach__svg_num(f, fmax(1, tach__axis_px(ax, q3, left, right) - tach__axis_px(ax, q1, left, right)));
-	fprintf(f, "' height='18'/><line class=%s stroke-width=2 x1='", cls);
-	tach__svg_num(f, tach__axis_px(ax, q2, left, right));
-	fputs("' x2='", f);
-	tach__svg_num(f, tach__axis_px(ax, q2, left, right));
-	fputs("' y1='", f);
-	tach__svg_num(f, y - 11);
-	fputs("' y2='", f);
-	tach__svg_num(f, y + 11);
-	fputs("'/>", f);
-	for (size_t i = 0; i < m->n_samples; i++) {
-		/* a deterministic jitter keeps equal values apart */
-		double jy = y + ((double)((i * 7919) % 13) - 6) * 0.9;
-		fprintf(f, "<circle class=%s fill-opacity=0.55 r=2.2 cx='", cls);
-		tach__svg_num(f, tach__axis_px(ax, m->samples[i], left, right));
-		fputs("' cy='", f);
-		tach__svg_num(f, jy);
-		fputs("'/>", f);
-	}
-	free(s);
-}
-
-static void distribution(FILE *f, const tach_metric *base, const tach_metric *cand)
-{
-	const tach_metric *any = cand ? cand : base;
-	double lo = INFINITY, hi = -INFINITY;
-	for (int side = 0; side < 2; side++) {
-		const tach_metric *m = side ? cand : base;
-		for (size_t i = 0; m && i < m->n_samples; i++) {
-			lo = fmin(lo, m->samples[i]);
-			hi = fmax(hi, m->samples[i]);
-		}
-	}
-	tach__axis ax;
-	if (!isfinite(lo) || tach__axis_make(lo, hi, any->unit, 1, &ax))
-		return;
-	int two = base && cand;
-	double height = two ? 92 : 62;
-	fprintf(f, "<svg class=dist viewBox='0 0 740 %g' role=img aria-label='samples'>", height);
-	for (size_t t = 0; t < ax.n_ticks; t++) {
-		double x = tach__axis_px(&ax, ax.ticks[t], 90, 700);
-		fputs("<line class=axis x1='", f);
-		tach__svg_num(f, x);
-		fputs("' x2='", f);
-		tach__svg_num(f, x);
-		fprintf(f, "' y1=4 y2='%g'/><text text-anchor=middle x='", height - 18);
-		tach__svg_num(f, x);
-		fprintf(f, "' y='%g'>%s</text>", height - 4, ax.labels[t]);
-	}
-	if (base) {
-		fputs("<text x=4 y=26>base</text>", f);
-		strip(f, base, &ax, 22, "base");
-	}
-	if (cand) {
-		fprintf(f, "<text x=4 y='%d'>%s</text>", two ? 56 : 26, two ? "candidate" : "samples");
-		strip(f, cand, &ax, two ? 52 : 22, two ? "cand" : "base");
-	}
-	fputs("</svg>\n", f);
-}
-
-static void benchmarks(FILE *f, const tach_result *base, const tach_result *cand)
-{
-	fputs("<h2>Benchmarks</h2>\n", f);
-	for (size_t i = 0; i < cand->n_benchmarks; i++) {
-		const tach_benchmark *b = cand->benchmarks[i];
-		const tach_benchmark *o = base ? tach_result_find(base, b->name, &b->params) : NULL;
-		char label[700];
-		tach__display_name(label, sizeof label, b->name, &b->params);
-		fputs("<details data-name=\"", f);
-		h(f, label);
-		fputs("\"><summary>", f);
-		name_html(f, b->name, &b->params);
-		if (b->error) {
-			fputs(" — <span class=warn>failed: ", f);
-			h(f, b->error);
-			fputs("</span>", f);
-		}
-		fputs("</summary>\n", f);
-		for (size_t k = 0; k < b->n_metrics; k++) {
-			const tach_metric *m = b->metrics[k];
-			const tach_metric *om = o ? tach_benchmark_metric(o, m->name) : NULL;
-			char med[64];
-			double mv = NAN;
-			if (m->n_samples)
-				tach_stats_median(m->samples, m->n_samples, &mv);
-			value(med, sizeof med, mv, m->unit);
-			fputs("<h3>", f);
-			h(f, m->name);
-			fprintf(f, " <span class=meta>median %s, %zu sample%s</span></h3>\n", med,
-			        m->n_samples, m->n_samples == 1 ? "" : "s");
-			distribution(f, om, m);
-		}
-		fputs("</details>\n", f);
-	}
+	fputs("</tbody></table></details>\n", f);
 }
 
 /* ---- history ---- */
@@ -486,16 +455,7 @@ static void series_chart(FILE *f, const tach_html_series *s)
 	const double left = 90, right = 700, top = 10, bottom = 150;
 	double span = s->n > 1 ? (double)(s->n - 1) : 1;
 	fputs("<svg class=dist viewBox='0 0 740 172' role=img aria-label='history'>", f);
-	for (size_t t = 0; t < ay.n_ticks; t++) {
-		double y = tach__axis_px(&ay, ay.ticks[t], bottom, top);
-		fputs("<line class=axis x1='90' x2='700' y1='", f);
-		tach__svg_num(f, y);
-		fputs("' y2='", f);
-		tach__svg_num(f, y);
-		fputs("'/><text text-anchor=end x='84' y='", f);
-		tach__svg_num(f, y + 4);
-		fprintf(f, "'>%s</text>", ay.labels[t]);
-	}
+	tach__svg_ygrid(f, &ay, bottom, top, left, right);
 	if (isfinite(s->baseline)) {
 		double y = tach__axis_px(&ay, s->baseline, bottom, top);
 		fputs("<line class=base stroke-dasharray='2 3' x1='90' x2='700' y1='", f);
@@ -518,11 +478,19 @@ static void series_chart(FILE *f, const tach_html_series *s)
 		if (p->git_commit)
 			fprintf(f, ", commit %.12s", p->git_commit);
 		fputs("</title></line>", f);
+		/* the size of the step beside it, readable without hovering */
+		fprintf(f, "<text class=%s %sx='", worse ? "regressed" : "improved",
+		        x > 620 ? "text-anchor=end " : "");
+		tach__svg_num(f, x > 620 ? x - 4 : x + 4);
+		fprintf(f, "' y='%g'>%+.1f%%</text>", top + 10, (c->change - 1) * 100);
 	}
-	fputs("<polyline class='cand line' stroke-width=1.5 points='", f);
+	/* x is the run's index, scaled by the transform: a history of a
+	 * thousand series stays small */
+	fprintf(f, "<polyline class='cand line' stroke-width=1.5 vector-effect=non-scaling-stroke "
+	           "transform='translate(%g 0) scale(%.6g 1)' points='",
+	        left, (right - left) / span);
 	for (size_t i = 0; i < s->n; i++) {
-		tach__svg_num(f, left + (right - left) * (double)i / span);
-		fputc(',', f);
+		fprintf(f, "%zu,", i);
 		tach__svg_num(f, tach__axis_px(&ay, s->points[i].median, bottom, top));
 		fputc(' ', f);
 	}
@@ -556,11 +524,11 @@ static void history(FILE *f, const tach_html_series *v, size_t n)
 		char label[700];
 		tach__display_name(label, sizeof label, s->name, s->params);
 		fprintf(f, "<details%s data-name=\"", s->n_cps ? " open" : "");
-		h(f, label);
+		tach__html_text(f, label);
 		fputs("\"><summary>", f);
-		name_html(f, s->name, s->params);
+		tach__html_name(f, s->name, s->params);
 		fputs(" ", f);
-		h(f, s->metric);
+		tach__html_text(f, s->metric);
 		fprintf(f, " <span class=meta>%zu runs", s->n);
 		if (s->n_cps)
 			fprintf(f, ", %zu change point%s", s->n_cps, s->n_cps == 1 ? "" : "s");
@@ -582,13 +550,13 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
 	      "<meta name=color-scheme content='light dark'><title>",
 	      f);
-	h(f, in->title ? in->title : "tach report");
+	tach__html_text(f, in->title ? in->title : "tach report");
 	fprintf(f, "</title><style>%s</style></head><body>\n", css);
 	if (cand)
 		header(f, in, cand);
 	else {
 		fputs("<header><h1>", f);
-		h(f, in->title ? in->title : "tach report");
+		tach__html_text(f, in->title ? in->title : "tach report");
 		fprintf(f, "</h1><div class=meta>%zu history series</div></header>\n", in->n_series);
 	}
 	fputs("<input id=filter type=search placeholder='filter benchmarks' hidden "
@@ -596,9 +564,9 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	      f);
 	if (in->comparison) {
 		fputs("<p class=meta>", f);
-		h(f, in->base_name ? in->base_name : "base");
+		tach__html_text(f, in->base_name ? in->base_name : "base");
 		fputs(" → ", f);
-		h(f, in->cand_name ? in->cand_name : "candidate");
+		tach__html_text(f, in->cand_name ? in->cand_name : "candidate");
 		fputs("</p>\n", f);
 		cards(f, in->comparison);
 		chart(f, in->comparison);
@@ -607,7 +575,9 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	if (in->n_series)
 		history(f, in->series, in->n_series);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
-		benchmarks(f, base, in->comparison ? cand : in->results[i].result);
+		tach__html_scaling(f, base, in->comparison ? cand : in->results[i].result);
+	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
+		tach__html_benchmarks(f, base, in->comparison ? cand : in->results[i].result);
 	fprintf(f, "<footer>made by tach %s · one file, no network · "
 	           "changes use the rule in docs/statistics.md</footer>\n<script>%s</script>"
 	           "</body></html>\n",

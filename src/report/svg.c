@@ -14,12 +14,23 @@ static double nice_step(double span, int want)
 	return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-static void label(tach__axis *a, size_t i, tach_scale sc)
+/* A tick label in the axis's scale with as many decimals as the step
+ * needs ("4.35 ns" beside "4.36 ns", "700 M/s"), not a fixed count of
+ * significant digits. */
+static void label(tach__axis *a, size_t i, tach_scale sc, double step)
 {
-	char num[24];
-	tach_format_scaled(num, sizeof num, a->ticks[i], sc);
-	snprintf(a->labels[i], sizeof a->labels[i], "%s%s%s%s", num, sc.unit && *sc.unit ? " " : "",
-	         sc.prefix, sc.unit ? sc.unit : "");
+	double v = a->ticks[i] / sc.divisor, st = step / sc.divisor;
+	int dec = 0;
+	if (a->log)
+		dec = v < 1 ? (int)ceil(-log10(v) - 1e-9) : 0;
+	else if (st > 0)
+		dec = (int)ceil(-log10(st) - 1e-9);
+	if (dec < 0)
+		dec = 0;
+	if (dec > 9)
+		dec = 9;
+	snprintf(a->labels[i], sizeof a->labels[i], "%.*f%s%s%s", dec, v,
+	         sc.unit && *sc.unit ? " " : "", sc.prefix, sc.unit ? sc.unit : "");
 }
 
 int tach__axis_make(double lo, double hi, const char *unit, int allow_log, tach__axis *a)
@@ -39,6 +50,10 @@ int tach__axis_make(double lo, double hi, const char *unit, int allow_log, tach_
 		if (lo < 0 && hi - 2 * d >= 0)
 			lo = 0;
 	}
+	/* a span that overflows cannot be drawn */
+	if (!isfinite(hi - lo))
+		return TACH_EINVAL;
+	tach_scale sc;
 	if (allow_log && lo > 0 && hi / lo > 100) {
 		a->log = 1;
 		double e0 = floor(log10(lo)), e1 = ceil(log10(hi));
@@ -51,9 +66,15 @@ int tach__axis_make(double lo, double hi, const char *unit, int allow_log, tach_
 		a->hi = a->ticks[a->n_ticks - 1];
 		if (a->hi < hi)
 			a->hi = pow(10, e1);
+		sc = tach_scale_for(unit ? unit : "count", a->ticks[a->n_ticks / 2], 0);
 	} else {
-		double step = nice_step(hi - lo, 5), t0 = floor(lo / step) * step;
-		for (double t = t0; a->n_ticks < TACH_AXIS_MAX_TICKS; t += step) {
+		/* steps round in the unit the labels are read in: 10 MiB, not
+		 * 10,000,000 B, which would read 9.54 MiB */
+		sc = tach_scale_for(unit ? unit : "count", fmax(fabs(lo), fabs(hi)), 0);
+		double d = sc.divisor > 0 ? sc.divisor : 1;
+		double step = nice_step((hi - lo) / d, 5) * d, t0 = floor(lo / step) * step;
+		for (size_t i = 0; a->n_ticks < TACH_AXIS_MAX_TICKS; i++) {
+			double t = t0 + (double)i * step;
 			a->ticks[a->n_ticks++] = fabs(t) < step * 1e-9 ? 0 : t;
 			if (t >= hi - step * 1e-9)
 				break;
@@ -61,13 +82,9 @@ int tach__axis_make(double lo, double hi, const char *unit, int allow_log, tach_
 		a->lo = a->ticks[0];
 		a->hi = a->ticks[a->n_ticks - 1];
 	}
-	/* one scale for every label, chosen by the largest magnitude */
-	double big = fmax(fabs(a->lo), fabs(a->hi));
-	tach_scale sc = tach_scale_for(unit ? unit : "count", big, 0);
-	if (a->log)
-		sc = tach_scale_for(unit ? unit : "count", a->ticks[a->n_ticks / 2], 0);
+	double step = a->n_ticks > 1 ? a->ticks[1] - a->ticks[0] : 0;
 	for (size_t i = 0; i < a->n_ticks; i++)
-		label(a, i, sc);
+		label(a, i, sc, step);
 	return 0;
 }
 
@@ -91,8 +108,14 @@ int tach__axis_ratio(double lo, double hi, tach__axis *a)
 		double p = use[i];
 		/* a -x % tick sits at the mirror of +x %, i.e. ratio 1/(1+x) */
 		a->ticks[i] = p >= 0 ? 1 + p / 100 : 1 / (1 - p / 100);
-		snprintf(a->labels[i], sizeof a->labels[i], p == 0 ? "0%%" : "%+.2g%%",
-		         p >= 0 ? p : (a->ticks[i] - 1) * 100);
+		/* two significant digits, never an exponent: +5%, -4.8%, +200% */
+		double shown = p >= 0 ? p : (a->ticks[i] - 1) * 100;
+		if (p == 0)
+			snprintf(a->labels[i], sizeof a->labels[i], "0%%");
+		else if (fabs(shown) >= 10)
+			snprintf(a->labels[i], sizeof a->labels[i], "%+.0f%%", shown);
+		else
+			snprintf(a->labels[i], sizeof a->labels[i], "%+.2g%%", shown);
 	}
 	a->n_ticks = n;
 	return 0;
@@ -116,9 +139,74 @@ void tach__svg_num(FILE *f, double v)
 {
 	if (!isfinite(v))
 		v = 0;
-	double r = round(v * 100) / 100;
-	if (r == floor(r))
-		fprintf(f, "%.0f", r);
-	else
-		fprintf(f, "%.2f", r);
+	if (fabs(v) >= 1e15) { /* no decimals to keep; the integer path below would overflow */
+		fprintf(f, "%.0f", v);
+		return;
+	}
+	/* tenths of a pixel by hand: a page of a thousand charts writes
+	 * millions of these, and printf's float path was most of its time */
+	long long k = llround(v * 10);
+	char buf[24], *p = buf + sizeof buf;
+	*--p = 0;
+	unsigned long long u = k < 0 ? (unsigned long long)(-k) : (unsigned long long)k;
+	if (u % 10) {
+		*--p = (char)('0' + u % 10);
+		*--p = '.';
+	}
+	u /= 10;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (k < 0)
+		*--p = '-';
+	fputs(p, f);
+}
+
+/* Grid lines go into one <path> (a tenth of the bytes of a <line> each),
+ * then the labels. */
+void tach__svg_xgrid(FILE *f, const tach__axis *a, double px0, double px1, double y0, double y1)
+{
+	fputs("<path class=axis d='", f);
+	for (size_t t = 0; t < a->n_ticks; t++) {
+		fputc('M', f);
+		tach__svg_num(f, tach__axis_px(a, a->ticks[t], px0, px1));
+		fputc(' ', f);
+		tach__svg_num(f, y0);
+		fputc('V', f);
+		tach__svg_num(f, y1);
+	}
+	/* numbers need no quotes in HTML attributes: the labels are most of
+	 * a chart's bytes */
+	fputs("'/><g text-anchor=middle>", f);
+	for (size_t t = 0; t < a->n_ticks; t++) {
+		fputs("<text x=", f);
+		tach__svg_num(f, tach__axis_px(a, a->ticks[t], px0, px1));
+		fputs(" y=", f);
+		tach__svg_num(f, y1 + 14);
+		fprintf(f, ">%s</text>", a->labels[t]);
+	}
+	fputs("</g>", f);
+}
+
+void tach__svg_ygrid(FILE *f, const tach__axis *a, double py0, double py1, double x0, double x1)
+{
+	fputs("<path class=axis d='", f);
+	for (size_t t = 0; t < a->n_ticks; t++) {
+		fputc('M', f);
+		tach__svg_num(f, x0);
+		fputc(' ', f);
+		tach__svg_num(f, tach__axis_px(a, a->ticks[t], py0, py1));
+		fputc('H', f);
+		tach__svg_num(f, x1);
+	}
+	fputs("'/><g text-anchor=end>", f);
+	for (size_t t = 0; t < a->n_ticks; t++) {
+		fputs("<text x=", f);
+		tach__svg_num(f, x0 - 6);
+		fputs(" y=", f);
+		tach__svg_num(f, tach__axis_px(a, a->ticks[t], py0, py1) + 4);
+		fprintf(f, ">%s</text>", a->labels[t]);
+	}
+	fputs("</g>", f);
 }

@@ -37,7 +37,17 @@ TACH_HIDDEN int tach__axis_ratio(double lo, double hi, tach__axis *out);
  * clamped to the axis. */
 TACH_HIDDEN double tach__axis_px(const tach__axis *a, double v, double px0, double px1);
 
-/* A number for an SVG attribute: at most 2 decimals, no exponent. */
+/* Grid lines with their labels: vertical lines for an x axis drawn from
+ * px0 (lo) to px1 (hi), spanning y0..y1, labels under y1; or horizontal
+ * lines for a y axis drawn from py0 (lo) to py1 (hi), spanning x0..x1,
+ * labels left of x0. */
+TACH_HIDDEN void tach__svg_xgrid(FILE *f, const tach__axis *a, double px0, double px1, double y0,
+                                 double y1);
+TACH_HIDDEN void tach__svg_ygrid(FILE *f, const tach__axis *a, double py0, double py1, double x0,
+                                 double x1);
+
+/* A number for an SVG attribute: at most one decimal (a tenth of a
+ * pixel), no exponent, never "-0". */
 TACH_HIDDEN void tach__svg_num(FILE *f, double v);
 
 #endif

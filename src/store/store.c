@@ -326,9 +326,19 @@ int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *
 		return 0;
 	}
 	if (ref[0] != '@') {
-		if (!hexish(ref))
+		if (!hexish(ref)) {
+			/* a baseline or branch name without its '@' is the likely slip */
+			int64_t named = 0;
+			tach_error ignored;
+			if (s->ops->baseline_get(s, ref, &named, &ignored) == 0 && named) {
+				snprintf(err->message, sizeof err->message,
+				         "%s: no run for '%s': a baseline is named so; write @%s", s->location,
+				         ref, ref);
+				return TACH_EINVAL;
+			}
 			return none_found(s, ref, err, "not a reference (@NAME, @latest, @HEAD~N, a commit "
 			                               "or #ID)");
+		}
 		char lower[80];
 		size_t i = 0;
 		for (; ref[i] && i + 1 < sizeof lower; i++)

@@ -1,0 +1,36 @@
+/* html.h - pieces the parts of the HTML report share: escaped text, names
+ * as isolated bidirectional text, numbers with units, and the sections
+ * that live in their own files (per-benchmark panels, thread scaling).
+ * Internal to src/report. */
+#ifndef TACH_REPORT_HTML_H
+#define TACH_REPORT_HTML_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tach/result.h"
+
+#define TACH_HIDDEN __attribute__((visibility("hidden")))
+
+/* Escaped text (NULL: nothing). */
+TACH_HIDDEN void tach__html_text(FILE *f, const char *s);
+/* "name (k=v)" escaped inside <bdi>, so right-to-left text stays put. */
+TACH_HIDDEN void tach__html_name(FILE *f, const char *name, const tach_kvlist *params);
+/* "+2.50%" for a ratio of 1.025, "-" when not finite. */
+TACH_HIDDEN void tach__html_pct(char *buf, size_t size, double ratio);
+/* "12.3 µs": a value in its unit, scaled for reading; "-" when not finite. */
+TACH_HIDDEN void tach__html_value(char *buf, size_t size, double v, const char *unit);
+/* The median of a metric's samples, NaN when it has none. */
+TACH_HIDDEN double tach__html_median(const struct tach_metric *m);
+
+/* The "Benchmarks" section: per benchmark (of cand, matched in base when
+ * base is not NULL) the sample distributions, latency percentiles,
+ * allocations and resource series over time. */
+TACH_HIDDEN void tach__html_benchmarks(FILE *f, const tach_result *base, const tach_result *cand);
+
+/* The "Scaling" section: throughput against threads, with efficiency,
+ * for every family of benchmarks run at two or more thread counts.
+ * Writes nothing when there is none. */
+TACH_HIDDEN void tach__html_scaling(FILE *f, const tach_result *base, const tach_result *cand);
+
+#endif
