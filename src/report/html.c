@@ -432,6 +432,61 @@ static void table(FILE *f, const tach_comparison *c)
 	fputs("</tbody></table></details>\n", f);
 }
 
+/* ---- results without a comparison ---- */
+
+/* The metric a row of the overview shows: time when there is one. */
+static const tach_metric *primary(const tach_benchmark *b)
+{
+	const tach_metric *m = tach_benchmark_metric(b, TACH_M_TIME);
+	return m ? m : b->n_metrics ? b->metrics[0] : NULL;
+}
+
+/* One row per benchmark: its main metric's median, spread and samples and
+ * the throughput when measured; the numbers a reader scans before opening
+ * a section. */
+static void overview(FILE *f, const tach_report_input *in, int named)
+{
+	const tach_result *r = in->result;
+	fputs("<h2>Results", f);
+	if (named && in->name) {
+		fputs(" <span class=meta>", f);
+		tach__html_text(f, in->name);
+		fputs("</span>", f);
+	}
+	fprintf(f, "</h2><details%s><summary>%zu benchmark%s</summary><table><thead><tr>"
+	           "<th>benchmark</th><th class=l>metric</th><th>median</th><th>CV</th><th>n</th>"
+	           "<th>throughput</th></tr></thead><tbody>\n",
+	        r->n_benchmarks <= 200 ? " open" : "", r->n_benchmarks,
+	        r->n_benchmarks == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		const tach_metric *m = primary(b);
+		char label[700], med[64], tp[64] = "";
+		tach__display_name(label, sizeof label, b->name, &b->params);
+		double v = tach__html_median(m);
+		tach__html_value(med, sizeof med, v, m ? m->unit : NULL);
+		const tach_metric *t = tach_benchmark_metric(b, TACH_M_ITEMS_PER_SECOND);
+		if (!t)
+			t = tach_benchmark_metric(b, TACH_M_BYTES_PER_SECOND);
+		if (t)
+			tach__html_value(tp, sizeof tp, tach__html_median(t), t->unit);
+		double cv = m && m->n_samples >= 2 ? tach_stats_cv(m->samples, m->n_samples) : NAN;
+		fputs("<tr data-name=\"", f);
+		tach__html_text(f, label);
+		fputs("\"><td>", f);
+		tach__html_name(f, b->name, &b->params);
+		if (b->error)
+			fputs(" <span class=warn>failed</span>", f);
+		fputs("</td><td class=l>", f);
+		tach__html_text(f, m ? m->name : "");
+		fprintf(f, "</td><td>%s</td><td%s>", med, cv > 0.05 ? " class=warn" : "");
+		if (isfinite(cv))
+			fprintf(f, "%.1f%%", cv * 100);
+		fprintf(f, "</td><td>%zu</td><td>%s</td></tr>\n", m ? m->n_samples : 0, tp);
+	}
+	fputs("</tbody></table></details>\n", f);
+}
+
 /* ---- history ---- */
 
 /* A series as a line of run medians, each change point as a dashed
@@ -572,6 +627,8 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 		chart(f, in->comparison);
 		table(f, in->comparison);
 	}
+	for (size_t i = 0; !in->comparison && i < in->n_results; i++)
+		overview(f, &in->results[i], in->n_results > 1);
 	if (in->n_series)
 		history(f, in->series, in->n_series);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
