@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """check_report.py - the HTML report in a real browser: Debian's chromium
-loads a report made by tach (a comparison with a regression, names with
-markup), headless; the console must stay silent (no error, no uncaught
+loads two reports made by tach (a comparison with a regression, names
+with markup; results with every other panel: thread scaling, latency,
+allocations, memory over time), headless; the console must stay silent (no error, no uncaught
 exception) and the screenshot must not be blank.  Exit 77 (skipped) when
 chromium is not installed.
 
@@ -56,6 +57,56 @@ def png_pixels(path):
     return width, height, channels, rows
 
 
+def metric(name, unit, direction, values):
+    return {"name": name, "unit": unit, "direction": direction, "samples": values}
+
+
+def panels_doc(evil):
+    """A results file with a 1/2/4-thread family, latency percentiles,
+    allocations and a monitored command's memory series."""
+    benches = []
+    for threads, items in ((1, 100e6), (2, 180e6), (4, 200e6)):
+        benches.append({"name": "bm_queue/threads:%d" % threads,
+                        "params": {"threads": str(threads)},
+                        "metrics": [metric("time", "s", "lower", [1e-8 * (1 + 0.01 * k) for k in range(5)]),
+                                    metric("items_per_second", "/s", "higher", [items])]})
+    benches.append({"name": "bm_latency", "metrics": [
+        metric("time", "s", "lower", [1e-6, 1.1e-6, 0.9e-6]),
+        metric("latency_p50", "s", "lower", [1e-6]), metric("latency_p99", "s", "lower", [9e-6]),
+        metric("latency_p999", "s", "lower", [3e-5]), metric("allocs_per_op", "count", "lower", [2]),
+        metric("bytes_per_op", "B", "lower", [64])]})
+    rss = metric("peak_rss", "B", "lower", [50 * 2**20, 51 * 2**20])
+    rss["series"] = [{"sample": run, "t": [0.01 * k for k in range(50)],
+                      "v": [min(k, 25) * 2 * 2**20 + run * 2**20 for k in range(50)]} for run in (0, 1)]
+    benches.append({"name": evil, "source": {"kind": "command", "command": "./srv '<b>'"},
+                    "metrics": [metric("time", "s", "lower", [0.5, 0.51]), rss]})
+    return {"format": 1, "meta": {"tool": "tach", "cpu_count": 2}, "benchmarks": benches}
+
+
+def check_page(browser, page):
+    """1 (and why, printed) when the page logs to the console or renders blank."""
+    shot = page[:-5] + ".png"
+    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                          "--window-size=1200,1400", "--screenshot=" + shot,
+                          "file://" + os.path.abspath(page)],
+                         capture_output=True, text=True, timeout=120)
+    console = [l for l in run.stderr.splitlines() if ":CONSOLE" in l]
+    if console:
+        print("%s: console messages:\n%s" % (page, "\n".join(console)))
+        return 1
+    width, height, channels, rows = png_pixels(shot)
+    colours = set()
+    for row in rows[::7]:
+        for x in range(0, width * channels, channels * 5):
+            colours.add(row[x:x + 3])
+    print("%s: screenshot %dx%d, %d distinct colours sampled" % (page, width, height, len(colours)))
+    if len(colours) < 8:
+        print("the screenshot is (nearly) blank")
+        return 1
+    return 0
+
+
 def main():
     tach, example, out = sys.argv[1:4]
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -74,26 +125,17 @@ def main():
     cand = os.path.join(out, "cand.json")
     json.dump(doc, open(cand, "w"))
     page = os.path.join(out, "report.html")
-    shot = os.path.join(out, "report.png")
     subprocess.run([tach, "report", "--no-config", "--base", base, "--cand", cand,
                     "--title", "browser <test>", "-o", page], check=True)
-    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                          "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                          "--window-size=1200,1400", "--screenshot=" + shot,
-                          "file://" + os.path.abspath(page)],
-                         capture_output=True, text=True, timeout=120)
-    console = [l for l in run.stderr.splitlines() if ":CONSOLE" in l]
-    if console:
-        print("console messages:\n" + "\n".join(console))
+    if check_page(browser, page):
         return 1
-    width, height, channels, rows = png_pixels(shot)
-    colours = set()
-    for row in rows[::7]:
-        for x in range(0, width * channels, channels * 5):
-            colours.add(row[x:x + 3])
-    print("screenshot %dx%d, %d distinct colours sampled" % (width, height, len(colours)))
-    if len(colours) < 8:
-        print("the screenshot is (nearly) blank")
+    # every other panel: thread scaling, latency percentiles, allocations,
+    # memory over time
+    panels = os.path.join(out, "panels.json")
+    json.dump(panels_doc(evil), open(panels, "w"))
+    page = os.path.join(out, "panels.html")
+    subprocess.run([tach, "report", panels, "-o", page], check=True)
+    if check_page(browser, page):
         return 1
     return 0
 
