@@ -211,6 +211,17 @@ typedef struct tach_bench_run_opts {
 	/* Clock for tests: returns seconds; NULL = the benchmark timer. */
 	double (*clock)(void *ctx);
 	void *clock_ctx;
+	/* Deterministic mode (docs/deterministic.md), for a program running
+	 * under Valgrind's callgrind (the benchmark binary's --instructions
+	 * re-runs itself so): no calibration, every call runs
+	 * `fixed_iterations` iterations (0: 100) on one thread, callgrind
+	 * collects only inside the timed loop (tach_pause() stops it too),
+	 * and each repetition (default 1) is dumped as a profile part tagged
+	 * "tach:B:R" (B the benchmark's index in `out`, R the repetition)
+	 * for the parent process to read.  On by itself whenever the program
+	 * runs under Valgrind, since timing there means nothing. */
+	int instructions;
+	uint64_t fixed_iterations;
 } tach_bench_run_opts;
 
 /* Runs the registered benchmarks that match, appending one benchmark per
@@ -220,6 +231,11 @@ typedef struct tach_bench_run_opts {
  * TACH_EINVAL (a bad filter: err says why) or TACH_ENOMEM. */
 TACH_API int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out,
                                 tach_error *err);
+
+/* 1 when the program runs under Valgrind (then tach_bench_run_all takes
+ * the deterministic path), 0 otherwise, -1 when this library was built
+ * without Valgrind's headers and cannot tell. */
+TACH_API int tach_bench_under_valgrind(void);
 
 /* The full names of the registered instances that match `filter`, one
  * per call: i = 0, 1, ... until NULL.  The string is valid until the next

@@ -203,6 +203,10 @@ TACH_API tach_metric *tach_benchmark_add_metric(tach_benchmark *b,
 TACH_API tach_metric *tach_benchmark_metric(const tach_benchmark *b,
                                             const char *name);
 
+/* Removes (and frees) the metric with that name; 1 if there was one, else
+ * 0.  Pointers to the benchmark's other metrics stay valid. */
+TACH_API int tach_benchmark_remove_metric(tach_benchmark *b, const char *name);
+
 /* Appends a sample.  0 or TACH_ENOMEM. */
 TACH_API int tach_metric_add_sample(tach_metric *m, double value);
 /* Appends a sample with its iteration count (allocates the iterations

@@ -18,6 +18,7 @@
 #include "tach/histogram.h"
 #include "tach/clock.h"
 #include "tach/changepoint.h"
+#include "tach/sim.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -17,6 +17,7 @@
 #include "tach/clock.h"
 #include "tach/counters.h"
 #include "bench/alloc_count.h"
+#include "bench/instructions.h"
 
 static const char usage[] =
 	"usage: %s [OPTIONS]\n\n"
@@ -38,6 +39,10 @@ static const char usage[] =
 	"  --seed N            the seed tach_seed() gives the benchmarks (default 1)\n"
 	"  --counters LIST     perf events per iteration in an extra pass, e.g.\n"
 	"                      instructions,cycles,branch-misses,cache-misses,task-clock\n"
+	"  --instructions      deterministic mode: count instructions, cache misses and\n"
+	"                      estimated cycles per iteration under Valgrind's callgrind\n"
+	"                      (no timing; see docs/deterministic.md)\n"
+	"  --iterations N      --instructions: iterations per repetition (default 100)\n"
 	"  --help              this text\n";
 
 typedef struct cli {
@@ -80,7 +85,8 @@ static int parse_args(cli *c, int argc, char **argv)
 			v = a + (eq - name) + 1;
 		}
 		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h") ||
-		           !strcmp(name, "--no-alloc") || !strcmp(name, "--latency");
+		           !strcmp(name, "--no-alloc") || !strcmp(name, "--latency") ||
+		           !strcmp(name, "--instructions");
 		if (!flag && !v) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
@@ -98,6 +104,14 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->no_alloc = 1;
 		} else if (!strcmp(name, "--latency")) {
 			c->o.latency = 1;
+		} else if (!strcmp(name, "--instructions")) {
+			c->o.instructions = 1;
+		} else if (!strcmp(name, "--iterations")) {
+			size_t it;
+			rc = parse_count(prog, name, v, &it);
+			if (!rc && !it)
+				rc = bad(prog, name, v, "expected at least 1");
+			c->o.fixed_iterations = it;
 		} else if (!strcmp(name, "--seed")) {
 			size_t seed;
 			rc = parse_count(prog, name, v, &seed);
@@ -195,6 +209,11 @@ static void print_table(const tach_result *r)
 			continue;
 		}
 		const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+		if (!t) {
+			printf("%s%s\n", b->skipped ? "skipped: " : "no samples",
+			       b->skipped ? b->skipped : "");
+			continue;
+		}
 		tach_summary s;
 		tach_stats_summarize(t->samples, t->n_samples, &s);
 		char tm[48], extra[512] = "";
@@ -217,6 +236,37 @@ static void print_table(const tach_result *r)
 		printf("%12s  %6.1f%%%s %12llu  %s\n", tm, s.cv * 100, unstable ? "!" : " ",
 		       (unsigned long long)(t->iterations ? t->iterations[0] : 0), extra);
 	}
+}
+
+/* Deterministic mode: counts per iteration, exact, no spread to show. */
+static void print_instr_table(const tach_result *r)
+{
+	size_t w = 9;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (strlen(r->benchmarks[i]->name) > w)
+			w = strlen(r->benchmarks[i]->name);
+	printf("%-*s  %14s  %12s  %12s  %14s\n", (int)w, "benchmark", "instructions", "L1 misses",
+	       "LL misses", "est. cycles");
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		printf("%-*s  ", (int)w, b->name);
+		if (b->error || b->skipped) {
+			printf("%s: %s\n", b->error ? "error" : "skipped", b->error ? b->error : b->skipped);
+			continue;
+		}
+		const char *names[] = {TACH_M_INSTRUCTIONS, TACH_M_L1_MISSES, TACH_M_LL_MISSES,
+		                       TACH_M_EST_CYCLES};
+		const int widths[] = {14, 12, 12, 14};
+		for (size_t k = 0; k < 4; k++) {
+			const tach_metric *m = tach_benchmark_metric(b, names[k]);
+			double med = 0;
+			if (m && m->n_samples)
+				tach_stats_median(m->samples, m->n_samples, &med);
+			printf("%*.*f%s", widths[k], med < 100 ? 2 : 1, med, k < 3 ? "  " : "\n");
+		}
+	}
+	printf("\nper iteration; instructions and simulated cache misses are deterministic: "
+	       "compare them with a threshold, not a test\n");
 }
 
 /* The clock's own cost beside latency figures, and the throughput of
@@ -335,7 +385,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	for (size_t i = 0; i < c.labels.n; i++)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
-	check_machine(prog, r);
+	if (!c.o.instructions) /* timing conditions do not move instruction counts */
+		check_machine(prog, r);
 	char seed_s[32];
 	snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)(c.o.seed ? c.o.seed : 1));
 	tach_kvlist_set(&r->meta.context, "seed", seed_s);
@@ -370,7 +421,25 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		c.o.progress = progress;
 	tach_error err;
 	memset(&err, 0, sizeof err);
-	rc = tach_bench_run_all(&c.o, r, &err);
+	int instr_parent = c.o.instructions && tach_bench_under_valgrind() != 1;
+	if (instr_parent) {
+		/* this process only starts the counting one and reads its counts */
+		rc = tach__instr_parent(prog, argc, argv, r);
+		if (rc) {
+			tach_result_free(r);
+			tach_counters_free(c.counters);
+			tach_kvlist_release(&c.labels);
+			return rc;
+		}
+	} else {
+		if (tach_bench_under_valgrind() == 1) {
+			char it[32];
+			snprintf(it, sizeof it, "%llu",
+			         (unsigned long long)(c.o.fixed_iterations ? c.o.fixed_iterations : 100));
+			tach_kvlist_set(&r->meta.context, "fixed_iterations", it);
+		}
+		rc = tach_bench_run_all(&c.o, r, &err);
+	}
 	int status = 0;
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, err.message[0] ? err.message : tach_strerror(rc));
@@ -394,6 +463,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		} else if (c.format == 2) {
 			tach_report_input in = {r, prog};
 			rc = tach_report_summary(stdout, &in, 1, TACH_REPORT_CSV, NULL);
+		} else if (instr_parent) {
+			print_instr_table(r);
 		} else {
 			print_table(r);
 			print_notes(r);

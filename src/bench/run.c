@@ -24,12 +24,14 @@
 #include "tach/histogram.h"
 #include "tach/stats.h"
 #include "bench/internal.h"
+#include "bench/valgrind.h"
 
 #define DEFAULT_MIN_TIME 0.01
 #define DEFAULT_REPS 10
 #define DEFAULT_MAX_REPS 30
 #define DEFAULT_STABLE 0.005
 #define MAX_ITERATIONS 1000000000ull
+#define DEFAULT_FIXED_ITERATIONS 100
 
 /* The benchmark timer (tach/clock.h): the TSC where it is invariant and
  * calibrated, else CLOCK_MONOTONIC. */
@@ -437,6 +439,95 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	return rc;
 }
 
+/* ---- deterministic mode (under Valgrind's callgrind) ---- */
+
+int tach_bench_under_valgrind(void)
+{
+	return TACH__VALGRIND_KNOWN ? RUNNING_ON_VALGRIND != 0 : -1;
+}
+
+/* The clock of deterministic mode: the loop reads the clock exactly where
+ * the timed region starts and stops (and at tach_pause/tach_resume), so
+ * toggling callgrind's collection there counts the loop and nothing else.
+ * It still returns the time, which the state machine needs. */
+static double instr_clock(void *ctx)
+{
+	(void)ctx;
+	CALLGRIND_TOGGLE_COLLECT;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One instance in deterministic mode: a warm-up call (lazy symbol
+ * binding and first-touch work stay out of the counts), then each
+ * repetition with the counters zeroed before and dumped after, tagged so
+ * that the parent can tell the parts apart.  Multi-thread instances are
+ * skipped: the simulator runs threads one at a time, in an order that is
+ * not deterministic. */
+static int run_instance_instr(const tach__instance *in, const tach_bench_run_opts *o,
+                              tach_result *out)
+{
+	const tach_bench_opts *bo = in->reg->opts;
+	size_t index = out->n_benchmarks;
+	samples s;
+	memset(&s, 0, sizeof s);
+	if (in->threads > 1) {
+		int rc = to_result(in, &s, NULL, out);
+		tach_benchmark *b = rc ? NULL : out->benchmarks[out->n_benchmarks - 1];
+		if (b && !(b->skipped = strdup("instruction counts are taken on one thread only")))
+			rc = TACH_ENOMEM;
+		return rc;
+	}
+	tach_bench_run_opts oi = *o;
+	oi.clock = instr_clock;
+	oi.clock_ctx = NULL;
+	call c;
+	memset(&c, 0, sizeof c);
+	c.in = in;
+	c.o = &oi;
+	c.priv = calloc(1, sizeof *c.priv);
+	if (!c.priv)
+		return TACH_ENOMEM;
+	tach__state_priv sp;
+	memset(&sp, 0, sizeof sp);
+	sp.arg[0] = in->arg[0];
+	sp.arg[1] = in->arg[1];
+	sp.threads = 1;
+	sp.seed = o->seed;
+	tach_state setup_state = {0, &sp};
+	if (bo->setup)
+		bo->setup(&setup_state);
+	size_t reps = bo->repetitions ? bo->repetitions : o->repetitions ? o->repetitions : 1;
+	c.iters = o->fixed_iterations ? o->fixed_iterations : DEFAULT_FIXED_ITERATIONS;
+	double t;
+	int rc = run_call(&c, &t);
+	const char *error = c.priv[0].error;
+	if (!rc && !error && !c.priv[0].used_loop)
+		error = "the benchmark function never called tach_loop()";
+	for (size_t r = 0; !rc && !error && r < reps; r++) {
+		CALLGRIND_ZERO_STATS;
+		rc = run_call(&c, &t);
+		if (!rc && c.priv[0].error)
+			error = c.priv[0].error;
+		char tag[64];
+		snprintf(tag, sizeof tag, "tach:%zu:%zu", index, r);
+		CALLGRIND_DUMP_STATS_AT(tag);
+		if (!rc && !error)
+			rc = record_call(&s, &c, t);
+	}
+	char err_copy[256] = "";
+	if (error)
+		snprintf(err_copy, sizeof err_copy, "%s", error);
+	if (bo->teardown)
+		bo->teardown(&setup_state);
+	if (!rc)
+		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	samples_free(&s);
+	free(c.priv);
+	return rc;
+}
+
 /* Scaling efficiency of each multi-thread instance against the 1-thread
  * instance of the same function and arguments: throughput_N / (N x
  * throughput_1), from median times per iteration (each thread runs the
@@ -493,6 +584,7 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		tach_clock_init();
 	tach__instance *inst = NULL;
 	size_t n = 0;
+	int instr = o->instructions || tach_bench_under_valgrind() == 1;
 	int rc = tach__instances(o->threads, &inst, &n);
 	size_t total = 0, done = 0, first = out->n_benchmarks;
 	size_t *result_of = rc ? NULL : malloc((n ? n : 1) * sizeof *result_of);
@@ -505,11 +597,11 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
 			continue;
 		result_of[i] = out->n_benchmarks - first;
-		rc = run_instance(&inst[i], o, out);
+		rc = instr ? run_instance_instr(&inst[i], o, out) : run_instance(&inst[i], o, out);
 		if (o->progress)
 			o->progress(o->progress_ctx, ++done, total, inst[i].name);
 	}
-	if (!rc)
+	if (!rc && !instr)
 		rc = add_scaling(inst, n, first, result_of, out);
 	free(result_of);
 	free(inst);

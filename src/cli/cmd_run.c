@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/run_output.h"
+#include "cli/run_instructions.h"
 
 enum {
 	OPT_WARMUP = 1, OPT_RUNS, OPT_MIN_RUNS, OPT_MAX_RUNS, OPT_DURATION,
@@ -27,7 +28,7 @@ enum {
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY, OPT_COUNTERS,
-	OPT_MONITOR, OPT_SAVE, OPT_DB,
+	OPT_MONITOR, OPT_SAVE, OPT_DB, OPT_INSTRUCTIONS,
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -61,6 +62,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
 	{OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1},
 	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "do not measure memory with a cgroup per run", 0},
+	{OPT_INSTRUCTIONS, "instructions", 0, NULL, "deterministic mode: count instructions, cache misses and estimated cycles per run under Valgrind (no timings)", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -73,7 +75,9 @@ const char cmd_run_details[] =
 	"tree (a cgroup per run where the system allows it, else the largest single\n"
 	"process, and it says which).  A run that fails stops the benchmark unless\n"
 	"--ignore-failure; a command that cannot be found stops it before any run.\n"
-	"Durations take units: 500ms, 10s, 1.5m.";
+	"Durations take units: 500ms, 10s, 1.5m.  With --instructions every run goes\n"
+	"through Valgrind's callgrind instead, children too, and records counts that\n"
+	"do not move with the machine's noise (docs/deterministic.md).";
 
 typedef struct run_cli {
 	tach_runner_opts ro;
@@ -85,6 +89,7 @@ typedef struct run_cli {
 	const char *db;
 	tach_counter_set *counters;
 	char counters_why[512];
+	int instructions;
 	tach_kvlist labels;
 	const char *names[256];
 	size_t n_names;
@@ -374,6 +379,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
+		case OPT_INSTRUCTIONS: c->instructions = 1; break;
 		case OPT_MONITOR:
 			c->ro.exec.monitor = 0.01;
 			if (v)
@@ -401,6 +407,12 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 	if (!rc && c->counters && c->ro.concurrency > 1)
 		rc = cli_error("--counters cannot be combined with --concurrency: the events of "
 		               "concurrent runs cannot be told apart");
+	if (!rc && c->instructions && (c->ro.concurrency > 1 || c->counters || c->ro.exec.monitor > 0))
+		rc = cli_error("--instructions runs one simulated copy at a time: it cannot be combined "
+		               "with --concurrency, --counters or --monitor");
+	if (!rc && c->instructions && c->shell)
+		rc = cli_error("--instructions cannot be combined with --shell: the shell's own "
+		               "instructions would be counted");
 	if (!rc && c->ro.runs && c->ro.duration > 0)
 		rc = cli_error("--runs and --duration cannot be combined");
 	if (!rc && c->ro.max_runs && c->ro.min_runs > c->ro.max_runs)
@@ -427,6 +439,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	char ***words = NULL;
 	size_t nvals = 0, ncmd = 0;
 	const char *pname = NULL;
+	cli_instr ci;
+	memset(&ci, 0, sizeof ci);
 
 	status = parse_options(&c, &p);
 	if (!status && !p.npos) {
@@ -469,12 +483,26 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 				status = check_runnable(words[j][0]);
 		}
 	}
+	if (!status && c.instructions) {
+		/* a simulator has no warm state to reach: warm-up runs would only
+		 * leave their profiles behind */
+		c.ro.warmup = 0;
+		status = cli_instr_begin(&ci, ncmd);
+		for (size_t j = 0; !status && j < ncmd; j++) {
+			char **w = cli_instr_wrap(&ci, words[j]);
+			if (!w)
+				status = cli_error("out of memory");
+			tach_words_free(words[j]);
+			words[j] = w;
+		}
+	}
 	if (!status) {
 		c.ro.prepare = c.helper_argv[0];
 		c.ro.cleanup = c.helper_argv[1];
 		c.ro.setup = c.helper_argv[2];
 		c.ro.conclude = c.helper_argv[3];
-		c.ro.progress = cli_run_progress;
+		c.ro.progress = c.instructions ? cli_instr_progress : cli_run_progress;
+		c.ro.progress_ctx = c.instructions ? &ci : NULL;
 		c.ro.counters = c.counters;
 		c.ro.counters_why = c.counters_why;
 		c.ro.counters_why_size = sizeof c.counters_why;
@@ -520,6 +548,12 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			cli_warn("counters: %s", c.counters_why);
 		if (c.shell && res->n_benchmarks)
 			subtract_shell(&c, res);
+		if (c.instructions) {
+			if (ci.why[0])
+				cli_error("--instructions: %s", ci.why);
+			if (!status)
+				status = cli_instr_finish(&ci, res);
+		}
 		if (rc == TACH_ERANGE) {
 			cli_error("%s", err.message);
 			status = EXIT_USAGE;
@@ -541,6 +575,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			status = EXIT_USAGE;
 	}
 
+	cli_instr_end(&ci);
 	tach_runner_free(runner);
 	tach_result_free(res);
 	for (size_t j = 0; j < ncmd; j++) {

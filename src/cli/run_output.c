@@ -83,6 +83,66 @@ static double median_of(const tach_metric *m)
 	return v;
 }
 
+/* A count with thousands grouped: 1,054,471 (fractions kept to 2
+ * decimals for per-iteration counts). */
+static void fmt_count(char *buf, size_t size, double v)
+{
+	char digits[64];
+	snprintf(digits, sizeof digits, "%.0f", floor(fabs(v)));
+	size_t n = strlen(digits), k = 0;
+	char out[96];
+	if (v < 0)
+		out[k++] = '-';
+	for (size_t i = 0; i < n && k + 2 < sizeof out; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = 0;
+	double frac = fabs(v) - floor(fabs(v));
+	if (frac >= 0.005)
+		snprintf(buf, size, "%s.%02d", out, (int)(frac * 100 + 0.5) % 100);
+	else
+		snprintf(buf, size, "%s", out);
+}
+
+static void print_failures(FILE *f, const tach_metric *ec, const tach_metric *to, int color)
+{
+	size_t bad = 0, timeouts = 0;
+	for (size_t k = 0; ec && k < ec->n_samples; k++)
+		bad += ec->samples[k] != 0;
+	for (size_t k = 0; to && k < to->n_samples; k++)
+		timeouts += to->samples[k] != 0;
+	if (bad || timeouts) {
+		fprintf(f, "  %sFailures:          %zu of %zu runs failed", color ? "\x1b[31m" : "",
+		        bad + timeouts - (timeouts <= bad ? timeouts : 0), ec->n_samples);
+		if (timeouts)
+			fprintf(f, " (%zu timed out)", timeouts);
+		fprintf(f, "%s\n", color ? "\x1b[0m" : "");
+	}
+}
+
+/* A benchmark measured with --instructions: counts, no timings. */
+static void print_counts(FILE *f, const tach_benchmark *b, const tach_metric *ins)
+{
+	char v[64], l1[64], ll[64], cy[64];
+	double lo = tach_stats_min(ins->samples, ins->n_samples);
+	double hi = tach_stats_max(ins->samples, ins->n_samples);
+	fmt_count(v, sizeof v, median_of(ins));
+	fmt_count(l1, sizeof l1, median_of(tach_benchmark_metric(b, TACH_M_L1_MISSES)));
+	fmt_count(ll, sizeof ll, median_of(tach_benchmark_metric(b, TACH_M_LL_MISSES)));
+	fmt_count(cy, sizeof cy, median_of(tach_benchmark_metric(b, TACH_M_EST_CYCLES)));
+	fprintf(f, "  Instructions:      %s per run", v);
+	if (ins->n_samples > 1 && hi == lo)
+		fprintf(f, " (all %zu runs equal)\n", ins->n_samples);
+	else if (ins->n_samples > 1)
+		fprintf(f, " (runs differ by %.4f %%)\n", lo > 0 ? (hi / lo - 1) * 100 : 0);
+	else
+		fputc('\n', f);
+	fprintf(f, "  Cache misses:      L1 %s, last level %s (simulated)\n", l1, ll);
+	fprintf(f, "  Est. cycles:       %s\n", cy);
+}
+
 static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *method,
                         int color, int ascii)
 {
@@ -96,6 +156,13 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 	for (const char *p = b->name; *p; p++)
 		fputc((unsigned char)*p < 0x20 ? '?' : *p, f);
 	fputs(color ? "\x1b[0m\n" : "\n", f);
+	const tach_metric *ins = tach_benchmark_metric(b, TACH_M_INSTRUCTIONS);
+	if ((!t || !t->n_samples) && ins && ins->n_samples) {
+		print_counts(f, b, ins);
+		print_failures(f, ec, to, color);
+		fputc('\n', f);
+		return;
+	}
 	if (!t || !t->n_samples) {
 		fputs("  no runs measured\n", f);
 		return;
@@ -132,19 +199,33 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 	if (rps && rps->n_samples)
 		fprintf(f, "  Throughput:        %.1f runs/s with %s at once\n", rps->samples[0],
 		        conc ? conc : "several");
-	size_t bad = 0, timeouts = 0;
-	for (size_t k = 0; ec && k < ec->n_samples; k++)
-		bad += ec->samples[k] != 0;
-	for (size_t k = 0; to && k < to->n_samples; k++)
-		timeouts += to->samples[k] != 0;
-	if (bad || timeouts) {
-		fprintf(f, "  %sFailures:          %zu of %zu runs failed", color ? "\x1b[31m" : "",
-		        bad + timeouts - (timeouts <= bad ? timeouts : 0), ec->n_samples);
-		if (timeouts)
-			fprintf(f, " (%zu timed out)", timeouts);
-		fprintf(f, "%s\n", color ? "\x1b[0m" : "");
-	}
+	print_failures(f, ec, to, color);
 	fputc('\n', f);
+}
+
+/* Deterministic counts need no interval: the fewest instructions, and
+ * every other command's ratio to it. */
+static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
+{
+	size_t best = 0;
+	double bm = INFINITY;
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		double m = median_of(tach_benchmark_metric(r->benchmarks[i], TACH_M_INSTRUCTIONS));
+		if (m > 0 && m < bm) {
+			bm = m;
+			best = i;
+		}
+	}
+	if (!isfinite(bm))
+		return;
+	fprintf(f, "%sSummary%s\n  %s executed the fewest instructions\n", color ? "\x1b[1m" : "",
+	        color ? "\x1b[0m" : "", r->benchmarks[best]->name);
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		double m = median_of(tach_benchmark_metric(r->benchmarks[i], TACH_M_INSTRUCTIONS));
+		if (i != best && m > 0)
+			fprintf(f, "    %s: %.4f%s as many (%+.2f %%)\n", r->benchmarks[i]->name, m / bm,
+			        ascii ? "x" : "\xc3\x97", (m / bm - 1) * 100);
+	}
 }
 
 void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
@@ -154,6 +235,10 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 		print_bench(f, i, r->benchmarks[i], method, color, ascii);
 	if (r->n_benchmarks < 2)
 		return;
+	if (tach_benchmark_metric(r->benchmarks[0], TACH_M_INSTRUCTIONS)) {
+		summary_counts(f, r, color, ascii);
+		return;
+	}
 	/* the fastest by median time, then every other against it */
 	size_t best = 0;
 	double bm = INFINITY;
@@ -165,7 +250,12 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 			best = i;
 		}
 	}
-	if (!isfinite(bm) || bm <= 0)
+	size_t others = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+		others += i != best && t && t->n_samples;
+	}
+	if (!isfinite(bm) || bm <= 0 || !others)
 		return;
 	const tach_metric *bt = tach_benchmark_metric(r->benchmarks[best], TACH_M_TIME);
 	fprintf(f, "%sSummary%s\n  %s ran\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "",

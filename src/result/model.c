@@ -148,6 +148,19 @@ void tach__meta_release(tach_meta *m)
 	tach_kvlist_release(&m->context);
 }
 
+int tach_benchmark_remove_metric(tach_benchmark *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_metrics; i++)
+		if (!strcmp(b->metrics[i]->name, name)) {
+			metric_free(b->metrics[i]);
+			memmove(&b->metrics[i], &b->metrics[i + 1],
+			        (b->n_metrics - i - 1) * sizeof b->metrics[0]);
+			b->n_metrics--;
+			return 1;
+		}
+	return 0;
+}
+
 void tach_result_free(tach_result *r)
 {
 	if (!r)

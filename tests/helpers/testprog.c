@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"  --procs K        K processes in all (K-1 children) each holding --alloc\n"
 	"  --tree           parent 50 MiB, child 200 MiB, grandchild 120 MiB at once\n"
 	"  --burn MS        busy-loop MS ms of CPU time\n"
+	"  --spin N         a loop of exactly N steps (a known amount of work)\n"
 	"  --sleep MS       sleep MS ms\n"
 	"  --print TEXT     write TEXT and a newline to stdout\n"
 	"  --daemon         leave a setsid() grandchild sleeping 60 s\n"
@@ -217,9 +218,18 @@ static void burn(long ms)
 	} while ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L < ms);
 }
 
+/* N steps of a loop the compiler cannot fold: the same instructions
+ * every time, so a simulator's count is linear in N. */
+static void spin(long n)
+{
+	volatile unsigned long x = 0;
+	for (long i = 0; i < n; i++)
+		x = x + (unsigned long)i;
+}
+
 int main(int argc, char **argv)
 {
-	long alloc = 0, procs = 1, burn_ms = 0, sleep_ms_ = 0, exit_code = 0;
+	long alloc = 0, procs = 1, burn_ms = 0, sleep_ms_ = 0, exit_code = 0, spin_n = 0;
 	int tree = 0, daemon_ = 0, hang = 0, sig = 0;
 	const char *print = NULL;
 
@@ -231,6 +241,8 @@ int main(int argc, char **argv)
 			procs = number(o, v), i++;
 		else if (strcmp(o, "--burn") == 0)
 			burn_ms = number(o, v), i++;
+		else if (strcmp(o, "--spin") == 0)
+			spin_n = number(o, v), i++;
 		else if (strcmp(o, "--sleep") == 0)
 			sleep_ms_ = number(o, v), i++;
 		else if (strcmp(o, "--exit") == 0)
@@ -272,6 +284,8 @@ int main(int argc, char **argv)
 
 	if (burn_ms)
 		burn(burn_ms);
+	if (spin_n)
+		spin(spin_n);
 	if (sleep_ms_)
 		sleep_ms(sleep_ms_);
 	if (print) {
