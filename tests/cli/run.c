@@ -51,8 +51,12 @@ run_result run_tach(const char *const *argv, const char *stdin_text,
 		snprintf(homebuf, sizeof homebuf, "HOME=%s", home);
 		envp[ne++] = homebuf;
 	}
-	for (; env && *env && ne < 31; env++)
-		envp[ne++] = *env;
+	for (; env && *env && ne < 31; env++) {
+		if (!strncmp(*env, "PATH=", 5))
+			envp[0] = *env; /* a test's own PATH replaces the default */
+		else
+			envp[ne++] = *env;
+	}
 	envp[ne] = NULL;
 
 	int in = tmpfd(), out = tmpfd(), err = tmpfd();
