@@ -183,6 +183,11 @@ TACH_API int tach_meta_set(char **field, const char *value);
 /* Appends a benchmark.  Returned pointer is owned by r. */
 TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
                                                    const char *name);
+/* Moves every benchmark of src to the end of dst (src keeps its metadata
+ * and no benchmarks), naming each "PREFIX/name" when prefix is neither
+ * NULL nor empty.  0, or TACH_ENOMEM with both sets unchanged. */
+TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *prefix);
+
 /* The first benchmark with that name and exactly these params (NULL
  * params: any), or NULL.  Borrowed. */
 TACH_API tach_benchmark *tach_result_find(const tach_result *r,

@@ -4,6 +4,9 @@
 
 #include "cli/cli.h"
 
+int cmd_merge(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_merge_opts[];
+extern const char cmd_merge_details[];
 int cmd_show(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_show_opts[];
 extern const char cmd_show_details[];

@@ -275,9 +275,21 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 
 /* ---- help ---- */
 
+/* The command a subcommand belongs to ("history" for "add"), or NULL. */
+static const char *parent_of(const cli_cmd *cmd)
+{
+	for (const cli_cmd *c = cli_commands; c->name; c++)
+		for (const cli_cmd *s = c->subcommands; s && s->name; s++)
+			if (s == cmd)
+				return c->name;
+	return NULL;
+}
+
 void cli_help(const cli_cmd *cmd, FILE *f)
 {
-	fprintf(f, "usage: tach %s [OPTIONS]%s%s\n\n%s\n", cmd->name,
+	const char *parent = parent_of(cmd);
+	fprintf(f, "usage: tach %s%s%s [OPTIONS]%s%s\n\n%s\n", parent ? parent : "",
+	        parent ? " " : "", cmd->name,
 	        cmd->args ? " " : "", cmd->args ? cmd->args : "", cmd->summary);
 	if (cmd->details)
 		fprintf(f, "\n%s\n", cmd->details);

@@ -4,6 +4,7 @@
  * arrays of pointers, so a pointer handed out by an _add function stays
  * valid while more are added.  Arrays grow by doubling.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,6 +185,39 @@ tach_benchmark *tach_result_add_benchmark(tach_result *r, const char *name)
 	}
 	r->benchmarks[r->n_benchmarks++] = b;
 	return b;
+}
+
+int tach_result_take(tach_result *dst, tach_result *src, const char *prefix)
+{
+	if (tach__grow((void **)&dst->benchmarks, &dst->cap_benchmarks,
+	               dst->n_benchmarks + src->n_benchmarks, sizeof *dst->benchmarks))
+		return TACH_ENOMEM;
+	/* the new names first, so that running out of memory changes nothing */
+	size_t n = src->n_benchmarks;
+	char **names = prefix && *prefix ? calloc(n ? n : 1, sizeof *names) : NULL;
+	if (prefix && *prefix && !names)
+		return TACH_ENOMEM;
+	for (size_t i = 0; names && i < n; i++) {
+		size_t len = strlen(prefix) + 1 + strlen(src->benchmarks[i]->name) + 1;
+		if (!(names[i] = malloc(len))) {
+			for (size_t k = 0; k < i; k++)
+				free(names[k]);
+			free(names);
+			return TACH_ENOMEM;
+		}
+		snprintf(names[i], len, "%s/%s", prefix, src->benchmarks[i]->name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		tach_benchmark *b = src->benchmarks[i];
+		if (names) {
+			free(b->name);
+			b->name = names[i];
+		}
+		dst->benchmarks[dst->n_benchmarks++] = b;
+	}
+	free(names);
+	src->n_benchmarks = 0;
+	return 0;
 }
 
 tach_benchmark *tach_result_find(const tach_result *r, const char *name,

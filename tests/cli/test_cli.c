@@ -516,3 +516,38 @@ Test(cli, import_and_show_other_tools_files)
 	cr_expect_str_eq(r.out, "");
 	run_free(&r);
 }
+
+/* tach merge: several files become one set; a prefix keeps equal names
+ * apart; the first file's metadata wins; duplicates are refused. */
+Test(cli_merge, prefixes_metadata_and_duplicates)
+{
+	char out[] = "/tmp/tach-merge-XXXXXX.json";
+	close(mkstemps(out, 5));
+	run_result r = run_tach(ARGV("merge", "-o", out, "a=" EXAMPLE, "b=" EXAMPLE), NULL, NULL,
+	                        NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	tach_result *one, *both;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(EXAMPLE, &one, &err), 0);
+	cr_assert_eq(tach_result_read_file(out, &both, &err), 0, "%s", err.message);
+	cr_expect_eq(both->n_benchmarks, 2 * one->n_benchmarks);
+	char want[300];
+	snprintf(want, sizeof want, "a/%s", one->benchmarks[0]->name);
+	cr_expect_str_eq(both->benchmarks[0]->name, want);
+	snprintf(want, sizeof want, "b/%s", one->benchmarks[0]->name);
+	cr_expect_str_eq(both->benchmarks[one->n_benchmarks]->name, want);
+	cr_expect_str_eq(both->meta.timestamp, one->meta.timestamp, "the first file's metadata");
+	cr_expect_eq(both->benchmarks[0]->metrics[0]->n_samples,
+	             one->benchmarks[0]->metrics[0]->n_samples, "every sample kept");
+	tach_result_free(one);
+	tach_result_free(both);
+	r = run_tach(ARGV("merge", "-o", out, EXAMPLE, EXAMPLE), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "PREFIX=FILE"), "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("merge", "x=/nonexistent.json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	run_free(&r);
+	unlink(out);
+}

@@ -1,0 +1,121 @@
+/* cmd_merge.c - `tach merge [PREFIX=]FILE... -o OUT`: several results
+ * files (of any format tach reads) as one result set, so that the output
+ * of several benchmark programs becomes one run of the history.
+ *
+ * The metadata is the first file's (machine, time, commit); the others'
+ * labels and context are added where the first has no such key.  A
+ * PREFIX names the benchmarks of its file "PREFIX/name", which keeps two
+ * programs' equal names apart (the same benchmark measured two ways).
+ * Two benchmarks with the same name and parameters in the output are an
+ * error: a comparison could not tell them apart.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tach/tach.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/input.h"
+
+enum { OPT_OUTPUT = 1 };
+
+const cli_opt cmd_merge_opts[] = {
+	{OPT_OUTPUT, "output", 'o', "FILE", "write the merged results file to FILE (default: standard output)", 0},
+	{0, NULL, 0, NULL, NULL, 0},
+};
+
+const char cmd_merge_details[] =
+	"Each argument is a results file, optionally as PREFIX=FILE: its benchmarks\n"
+	"are then named PREFIX/NAME.  The first file's metadata (time, machine,\n"
+	"commit) is the merged set's; labels and context of the others are added\n"
+	"where the first has no such key.  Two benchmarks with the same name and\n"
+	"parameters are an error (give one file a PREFIX).  Exit 0, or 2 for bad\n"
+	"input.";
+
+static void add_missing(tach_kvlist *to, const tach_kvlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (!tach_kvlist_get(to, from->items[i].key))
+			tach_kvlist_set(to, from->items[i].key, from->items[i].value);
+}
+
+/* The first duplicate (name and parameters) in r, or -1. */
+static long duplicate(const tach_result *r)
+{
+	for (size_t i = 1; i < r->n_benchmarks; i++)
+		if (tach_result_find(r, r->benchmarks[i]->name, &r->benchmarks[i]->params) !=
+		    r->benchmarks[i])
+			return (long)i;
+	return -1;
+}
+
+int cmd_merge(int argc, char **argv, const cli_cmd *self)
+{
+	int status;
+	cli_parsed p;
+	if (cli_parse(self, argc, argv, &p, &status))
+		return status;
+	const char *out = NULL;
+	for (size_t i = 0; i < p.n; i++)
+		if (p.items[i].id == OPT_OUTPUT)
+			out = p.items[i].value;
+	if (!p.npos) {
+		cli_parsed_free(&p);
+		return cli_error("no results files given");
+	}
+	tach_result *merged = NULL;
+	status = EXIT_OK;
+	for (size_t i = 0; !status && i < p.npos; i++) {
+		const char *arg = p.pos[i], *eq = strchr(arg, '=');
+		char prefix[256] = "";
+		const char *path = arg;
+		/* PREFIX=FILE, unless the whole argument is an existing file */
+		if (eq && eq != arg && access(arg, F_OK) != 0) {
+			snprintf(prefix, sizeof prefix, "%.*s", (int)(eq - arg), arg);
+			path = eq + 1;
+		}
+		tach_result *r = NULL;
+		if (cli_read_results(path, &r)) {
+			status = EXIT_USAGE;
+			break;
+		}
+		if (!merged) {
+			merged = r;
+			if (prefix[0]) {
+				/* rename in place: take the set's own benchmarks back */
+				tach_result *tmp = tach_result_new();
+				if (!tmp || tach_result_take(tmp, merged, NULL) ||
+				    tach_result_take(merged, tmp, prefix))
+					status = cli_error("out of memory");
+				tach_result_free(tmp);
+			}
+			continue;
+		}
+		add_missing(&merged->meta.labels, &r->meta.labels);
+		add_missing(&merged->meta.context, &r->meta.context);
+		if (tach_result_take(merged, r, prefix))
+			status = cli_error("out of memory");
+		tach_result_free(r);
+	}
+	long d = merged && !status ? duplicate(merged) : -1;
+	if (d >= 0)
+		status = cli_error("two benchmarks named '%s' with the same parameters: give one of "
+		                   "the files a PREFIX (PREFIX=FILE)",
+		                   merged->benchmarks[d]->name);
+	if (!status) {
+		FILE *f = out ? fopen(out, "w") : stdout;
+		tach_error err;
+		memset(&err, 0, sizeof err);
+		if (!f)
+			status = cli_error("cannot write '%s': %s", out, strerror(errno));
+		else if (tach_result_write(merged, f, &err) || (out && fclose(f)))
+			status = cli_error("cannot write '%s': %s", out ? out : "standard output",
+			                   err.message[0] ? err.message : strerror(errno));
+	}
+	tach_result_free(merged);
+	cli_parsed_free(&p);
+	return status;
+}
