@@ -194,6 +194,24 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 		        method ? method : "unknown method",
 		        method && !strcmp(method, "rusage-max") ? ": largest single process" : "");
 	}
+	/* --monitor: the resource block of the runs as the sampler saw them */
+	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
+	if (cpu && cpu->n_samples) {
+		size_t points = 0;
+		double span = 0, sum = 0;
+		for (size_t k = 0; k < cpu->n_series; k++) {
+			const tach_series *sr = cpu->series[k];
+			points += sr->n;
+			if (sr->n)
+				span += sr->t[sr->n - 1];
+		}
+		for (size_t k = 0; k < cpu->n_samples; k++)
+			sum += cpu->samples[k];
+		char dur[64];
+		fmt_time(dur, sizeof dur, span, ascii);
+		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average; %zu samples over %s\n",
+		        sum / (double)cpu->n_samples, points, dur);
+	}
 	const tach_metric *rps = tach_benchmark_metric(b, "runs_per_second");
 	const char *conc = tach_kvlist_get(&b->params, "concurrency");
 	if (rps && rps->n_samples)

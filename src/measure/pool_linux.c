@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tach/monitor.h"
 #include "tach/run.h"
 #include "measure/spawn.h"
 
@@ -25,6 +26,7 @@ typedef struct slot {
 	double t0;
 	int termed; /* SIGTERM sent at the timeout */
 	double kill_at;
+	struct tach_monitor *mon; /* with exec opts' monitor: this copy's tree */
 } slot;
 
 static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
@@ -49,8 +51,19 @@ static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
 		s.state = TACH_RUN_SIGNALLED;
 		s.signal = WTERMSIG(status);
 	}
+	if (sl->mon) {
+		/* the copy's series go with its sample; the receiver owns them */
+		tach_monitor_summary sum;
+		tach_monitor_stop(sl->mon, &sum);
+		s.monitor = done ? sl->mon : NULL;
+		if (!done)
+			tach_monitor_free(sl->mon);
+		sl->mon = NULL;
+	}
 	if (done)
 		done(ctx, &s);
+	else if (s.monitor)
+		tach_monitor_free(s.monitor);
 	close(sl->pidfd);
 	sl->pid = 0;
 }
@@ -98,6 +111,12 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 			}
 			sl[i].pidfd = tach__pidfd_open(sl[i].pid);
 			sl[i].termed = 0;
+			sl[i].mon = NULL;
+			if (o->monitor > 0) {
+				tach_monitor_opts mo = {o->monitor, 0};
+				if (tach_monitor_start(sl[i].pid, &mo, &sl[i].mon) != 0)
+					sl[i].mon = NULL; /* already gone */
+			}
 			started++;
 			running++;
 		}

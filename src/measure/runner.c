@@ -479,8 +479,10 @@ static int record(const tach_runner *r, tach_result *out)
 			 * q for peak_rss (one sample per run), the sample just
 			 * added for cpu_percent (runs that ended before sampling
 			 * began have none) */
+			/* a pool has one peak for all copies: the copies' memory
+			 * series would have no sample of their own to belong to */
 			if (tach_metric_add_sample(cpu, sum.avg_cpu_percent) ||
-			    tach_monitor_series(mon, m[3], NULL, q) ||
+			    (!b->pooled && tach_monitor_series(mon, m[3], NULL, q)) ||
 			    tach_monitor_series(mon, NULL, cpu, cpu->n_samples - 1))
 				return TACH_ENOMEM;
 		}

@@ -551,3 +551,29 @@ Test(cli_merge, prefixes_metadata_and_duplicates)
 	run_free(&r);
 	unlink(out);
 }
+
+/* --monitor in a load test: every copy's CPU series is kept (one sample
+ * per run), the resource block is printed, and the pool's one peak stays
+ * the memory figure. */
+Test(cli_run, monitor_with_concurrency)
+{
+	char json[] = "/tmp/tach-pmon-XXXXXX.json";
+	close(mkstemps(json, 5));
+	run_result r = run_tach(ARGV("run", "-C", "2", "--runs", "4", "--monitor", "--export-json",
+	                             json, TACH_TESTPROG " --alloc 8 --burn 60"),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "CPU (monitored):"), "%s", r.out);
+	run_free(&r);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_benchmark *b = res->benchmarks[0];
+	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
+	cr_assert(cpu, "cpu_percent recorded for a pool");
+	cr_expect_eq(cpu->n_samples, 4);
+	cr_expect_eq(cpu->n_series, 4, "one series per copy");
+	cr_expect_eq(tach_benchmark_metric(b, TACH_M_PEAK_RSS)->n_samples, 1, "one pool peak");
+	tach_result_free(res);
+	unlink(json);
+}
