@@ -224,6 +224,15 @@ static void offset_hint(FILE *f, const tach_comparison *c, const tach_result *ba
 		small += (r->verdict == TACH_REGRESSED || r->verdict == TACH_IMPROVED) &&
 		         !(r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ERROR)) && w < log(1.03);
 	}
+	/* instruction counts per iteration carry the loop's start and stop
+	 * spread over the iterations: comparable only at equal counts */
+	const char *kb = tach_kvlist_get(&base->meta.context, "fixed_iterations");
+	const char *kc = tach_kvlist_get(&cand->meta.context, "fixed_iterations");
+	if (kb && kc && strcmp(kb, kc))
+		fprintf(f, "note: instruction counts taken at %s and %s iterations per repetition: "
+		        "each repetition's fixed cost (about 85 instructions) is spread differently; "
+		        "count both sides with the same --iterations (docs/deterministic.md)\n",
+		        kb, kc);
 	if (small)
 		fprintf(f, "note: %zu change%s under 3%% between files measured at different times; "
 		        "run-to-run offsets of that size are common on shared machines and look "
