@@ -23,6 +23,12 @@ static void pct(char *buf, size_t size, double x)
 		snprintf(buf, size, "-");
 	else if (isinf(x))
 		snprintf(buf, size, x > 0 ? "+inf" : "-inf");
+	else if (x <= -0.9)
+		/* -100.0% would hide whether it is 10x or 6,000x: say the factor */
+		snprintf(buf, size, "%+.2f%% (/%.*f)", x * 100, 1 / (1 + x) < 100 ? 1 : 0,
+		         1 / (1 + x));
+	else if (x >= 9)
+		snprintf(buf, size, "%+.0f%% (x%.*f)", x * 100, 1 + x < 100 ? 1 : 0, 1 + x);
 	else if (fabs(x) < 0.1)
 		snprintf(buf, size, "%+.2f%%", x * 100);
 	else

@@ -1,0 +1,227 @@
+/* eventbus_bench.c - the seed's BenchmarkEventBusComparison in C: one
+ * benchmark per scenario (scenario/light, /medium, /heavy, /burst), run
+ * with the design named by EVENTBUS_DESIGN=thread|pool|inline (default
+ * pool).  Names and parameters are the same for every design, so two runs
+ * compare with `tach compare thread.json pool.json`.  EVENTBUS_THREAD_STACK
+ * (bytes) sets the thread design's stack size, for the experiment in
+ * README.md.
+ *
+ * One iteration is one whole scenario run: every publisher publishes all
+ * its events and every handler call has completed (eventbus_drain).  The
+ * bus and the publisher threads are made once per call of the benchmark
+ * function, outside the timed loop, as the seed does before b.ResetTimer.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tach/bench.h>
+#include <tach/stats.h>
+
+#include "eventbus.h"
+#include "workload.h"
+
+static eventbus_design design = EVENTBUS_POOL;
+static size_t thread_stack; /* 0: pthread's default */
+
+/* One subscriber's view: what it saw in the current run.  A line each,
+ * so that handlers running at once do not share their counters' line. */
+typedef struct handler_slot {
+	_Alignas(64) atomic_uint_fast64_t calls, id_sum, work;
+	unsigned index, handlers;
+	double *latency; /* [event id * handlers + index], seconds */
+} handler_slot;
+
+/* The subscriber: 10 us of work, then the latency from publish to here. */
+static void bench_handler(const eventbus_event *ev, void *arg)
+{
+	handler_slot *h = arg;
+	uint64_t x = workload_spin(WORKLOAD_HANDLER_NS, ev->payload[0] + h->index);
+	uint64_t done = eventbus_now_ns();
+	/* each (event, handler) slot is written by exactly one call; the
+	 * bus's drain orders these writes before the reader */
+	h->latency[ev->id * h->handlers + h->index] = (double)(done - ev->published_ns) * 1e-9;
+	atomic_fetch_add_explicit(&h->calls, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->id_sum, ev->id, memory_order_relaxed);
+	atomic_fetch_xor_explicit(&h->work, x, memory_order_relaxed);
+}
+
+/* What a call accumulates over its iterations. */
+typedef struct totals {
+	double seconds, p50, p95, p99;
+	uint64_t allocs, bytes;
+	unsigned peak;
+} totals;
+
+/* After a run (untimed): every handler saw every event once, then the
+ * run's latency percentiles and the bus's counters.  NULL or the reason
+ * the run is wrong. */
+static const char *account(const scenario *sc, eventbus *bus, handler_slot *slots,
+                           double *lat, totals *t)
+{
+	uint64_t e = sc->events;
+	for (unsigned i = 0; i < sc->handlers; i++) {
+		if (atomic_load(&slots[i].calls) != e)
+			return "a handler missed or repeated an event (call count)";
+		if (atomic_load(&slots[i].id_sum) != e * (e - 1) / 2)
+			return "a handler missed or repeated an event (id checksum)";
+	}
+	eventbus_stats st;
+	eventbus_get_stats(bus, &st);
+	/* drained: no handler thread is left, only the pool's workers */
+	unsigned want_live = design == EVENTBUS_POOL ? st.peak_threads : 0;
+	if (st.calls != e * sc->handlers || st.published != e || st.live_threads != want_live)
+		return "the bus's counters disagree with the handlers'";
+	size_t n = (size_t)e * sc->handlers;
+	if (tach_stats_sort(lat, n))
+		return "out of memory";
+	t->p50 += tach_stats_percentile_sorted(lat, n, 50);
+	t->p95 += tach_stats_percentile_sorted(lat, n, 95);
+	t->p99 += tach_stats_percentile_sorted(lat, n, 99);
+	t->allocs += st.allocs;
+	t->bytes += st.bytes;
+	if (st.peak_threads > t->peak)
+		t->peak = st.peak_threads;
+	return NULL;
+}
+
+static void reset(const scenario *sc, eventbus *bus, handler_slot *slots)
+{
+	for (unsigned i = 0; i < sc->handlers; i++) {
+		atomic_store(&slots[i].calls, 0);
+		atomic_store(&slots[i].id_sum, 0);
+	}
+	eventbus_reset_stats(bus);
+}
+
+static void run_scenario(tach_state *s, const scenario *sc)
+{
+	eventbus_opts o = {.design = design, .thread_stack = thread_stack};
+	eventbus *bus = NULL;
+	crew *pubs = NULL;
+	handler_slot *slots = aligned_alloc(64, sc->handlers * sizeof *slots);
+	double *lat = malloc((size_t)sc->events * sc->handlers * sizeof *lat);
+	if (!slots || !lat || eventbus_new(&o, &bus)) {
+		tach_skip_with_error(s, "cannot set up the bus");
+		goto out;
+	}
+	for (unsigned i = 0; i < sc->handlers; i++) {
+		memset(&slots[i], 0, sizeof slots[i]);
+		slots[i].index = i;
+		slots[i].handlers = sc->handlers;
+		slots[i].latency = lat;
+		eventbus_subscribe(bus, bench_handler, &slots[i]);
+	}
+	if (crew_new(bus, sc->publishers, sc->events, tach_seed(s), &pubs)) {
+		tach_skip_with_error(s, "cannot start the publishers");
+		goto out;
+	}
+
+	totals t = {0};
+	reset(sc, bus, slots);
+	while (tach_loop(s)) {
+		uint64_t t0 = eventbus_now_ns();
+		int rc = crew_run(pubs);
+		eventbus_drain(bus);
+		uint64_t t1 = eventbus_now_ns();
+		tach_pause(s);
+		t.seconds += (double)(t1 - t0) * 1e-9;
+		const char *why = rc ? "a publish failed" : account(sc, bus, slots, lat, &t);
+		if (why) {
+			tach_skip_with_error(s, why);
+			break;
+		}
+		reset(sc, bus, slots);
+		tach_resume(s);
+	}
+
+	uint64_t n = tach_iterations(s);
+	double e = sc->events;
+	tach_set_items(s, n * sc->events);
+	/* PER_ITERATION divides by the iterations: these are means per run */
+	tach_set_metric(s, "time_per_event", t.seconds / e, "s", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_PER_ITERATION);
+	tach_set_metric(s, "latency_p50", t.p50, "s", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_PER_ITERATION);
+	tach_set_metric(s, "latency_p95", t.p95, "s", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_PER_ITERATION);
+	tach_set_metric(s, "latency_p99", t.p99, "s", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_PER_ITERATION);
+	tach_set_metric(s, "bytes_per_event", (double)t.bytes / e, "B", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_PER_ITERATION);
+	tach_set_metric(s, "allocs_per_event", (double)t.allocs / e, "count",
+	                TACH_LOWER_IS_BETTER, TACH_COUNTER_PER_ITERATION);
+	/* a maximum, not a sum: TOTAL keeps it as is */
+	tach_set_metric(s, "peak_threads", t.peak, "count", TACH_LOWER_IS_BETTER,
+	                TACH_COUNTER_TOTAL);
+	uint64_t work = 0;
+	for (unsigned i = 0; i < sc->handlers; i++)
+		work ^= atomic_load(&slots[i].work);
+	tach_do_not_optimize(work);
+out:
+	crew_free(pubs);
+	eventbus_free(bus);
+	free(lat);
+	free(slots);
+}
+
+/* "scenario/light" is not a C identifier, so register by hand what
+ * TACH_BENCH would: one function per scenario. */
+static const tach_bench_opts plain;
+#define SCENARIO(i)                                                           \
+	static void bm_scenario_##i(tach_state *s)                            \
+	{                                                                     \
+		run_scenario(s, &workload_scenarios[i]);                      \
+	}
+SCENARIO(0)
+SCENARIO(1)
+SCENARIO(2)
+SCENARIO(3)
+
+__attribute__((constructor)) static void register_scenarios(void)
+{
+	static char names[4][32];
+	tach_bench_fn fns[4] = {bm_scenario_0, bm_scenario_1, bm_scenario_2, bm_scenario_3};
+	for (int i = 0; i < 4; i++) {
+		snprintf(names[i], sizeof names[i], "scenario/%s", workload_scenarios[i].name);
+		tach_bench_register(names[i], fns[i], &plain);
+	}
+}
+
+/* The design comes from the environment, not the command line, so that
+ * the benchmark names and options stay identical across designs; it is
+ * recorded in the results as the label design=NAME. */
+int main(int argc, char **argv)
+{
+	const char *d = getenv("EVENTBUS_DESIGN");
+	if (d && *d && eventbus_design_parse(d, &design)) {
+		fprintf(stderr, "EVENTBUS_DESIGN: unknown design '%s' (thread, pool or inline)\n", d);
+		return 2;
+	}
+	const char *st = getenv("EVENTBUS_THREAD_STACK");
+	char *end = NULL;
+	if (st && *st && ((thread_stack = strtoull(st, &end, 10)) < 16384 || *end)) {
+		fprintf(stderr, "EVENTBUS_THREAD_STACK: '%s' is not a byte count >= 16384\n", st);
+		return 2;
+	}
+	char label[32], stack_label[48];
+	snprintf(label, sizeof label, "design=%s", eventbus_design_name(design));
+	snprintf(stack_label, sizeof stack_label, "thread_stack=%zu", thread_stack);
+	char **args = malloc(((size_t)argc + 5) * sizeof *args);
+	if (!args)
+		return 2;
+	int n = 0;
+	args[n++] = argv[0];
+	args[n++] = "--label";
+	args[n++] = label;
+	if (thread_stack) {
+		args[n++] = "--label";
+		args[n++] = stack_label;
+	}
+	for (int i = 1; i <= argc; i++)
+		args[n++] = argv[i]; /* argv[argc] is NULL */
+	int rc = tach_main(n - 1, args);
+	free(args);
+	return rc;
+}
