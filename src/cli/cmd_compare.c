@@ -285,6 +285,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 			status = EXIT_USAGE;
 			goto done;
 		}
+		cli_decide_candidate(&a.d, cand);
 		int rc = tach_compare(base, cand, &a.d.opts, &c);
 		if (rc) {
 			status = cli_error("cannot compare: %s", tach_strerror(rc));
@@ -313,6 +314,12 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!a.run && !a.aa && a.fmt == TACH_REPORT_TEXT)
 		offset_hint(out, c, base, cand);
+	if (a.d.n_sized && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN))
+		fprintf(out, "%snote: the minimum effect of %zu row%s was raised to the largest change "
+		             "between consecutive runs in the last %zu runs of the history, with margin "
+		             "(--noise-runs)\n",
+		        a.fmt == TACH_REPORT_MARKDOWN ? "\n" : "", a.d.n_sized,
+		        a.d.n_sized == 1 ? "" : "s", a.d.noise_runs);
 	if (ab.confirmed && a.fmt == TACH_REPORT_TEXT)
 		fputs("(changed rows were measured again; only changes that reproduced count)\n", out);
 	if (fflush(out) || ferror(out)) {

@@ -86,6 +86,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	cli_decide_candidate(&d, cand);
 	if (base && tach_compare(base, cand, &d.opts, &c)) {
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 		goto done;

@@ -111,6 +111,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		                           s->metric->unit, s->metric->direction, s->points, s->n,
 		                           s->cps, s->n_cps, s->baseline};
 	}
+	cli_decide_candidate(&d, cand);
 	if (!status && base && tach_compare(base, cand, &d.opts, &c))
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 	FILE *out = stdout;

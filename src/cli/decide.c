@@ -7,6 +7,7 @@
 
 #include "tach/tach.h"
 #include "cli/decide.h"
+#include "cli/input.h"
 
 enum { SET_ALPHA = 1, SET_MIN_EFFECT = 2, SET_MAX_REGRESSION = 4 };
 
@@ -51,15 +52,63 @@ int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *va
 	case DECIDE_WARN_ONLY:
 		d->warn_only = 1;
 		return 1;
+	case DECIDE_NOISE_RUNS: {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (*end || n < 3 || n > 1000)
+			return cli_bad_value(spelled, value, "a number of runs from 3 to 1000"), -1;
+		d->noise_runs = (size_t)n;
+		return 1;
+	}
 	}
 	return 0;
 }
 
-/* The config's rule, then the command line's values over it. */
+/* --noise-runs: runs taken at different times differ by the machine's
+ * offset between runs, which the samples of one run cannot show; the
+ * largest change between consecutive runs of this metric in its recent
+ * history, with half again as margin (in log terms), is a change it
+ * shows without any cause.  Needs at least 3 runs (2 changes). */
+static double history_noise(cli_decide *d, const tach_benchmark *b, const char *metric)
+{
+	if (!d->store) {
+		tach_error err;
+		if (tach_store_open(cli_db, &d->store, &err)) {
+			d->noise_runs = 0; /* said once, then compared without */
+			cli_warn("--noise-runs: %s", err.message);
+			return 0;
+		}
+	}
+	tach_history_point *pts = NULL;
+	size_t n = 0;
+	tach_error err;
+	if (tach_store_series(d->store, b->name, &b->params, metric, NULL, &pts, &n, &err))
+		return 0;
+	/* the runs before the candidate, newest noise_runs of them */
+	size_t end = n;
+	while (end > 0 && d->before && pts[end - 1].timestamp &&
+	       strcmp(pts[end - 1].timestamp, d->before) >= 0)
+		end--;
+	size_t start = end > d->noise_runs ? end - d->noise_runs : 0;
+	double worst = 0;
+	size_t changes = 0;
+	for (size_t i = start + 1; i < end; i++) {
+		double a = pts[i - 1].median, c = pts[i].median;
+		if (a > 0 && c > 0) {
+			worst = fmax(worst, fabs(log(c / a)));
+			changes++;
+		}
+	}
+	tach_history_points_free(pts, n);
+	return changes >= 2 ? expm1(1.5 * worst) : 0;
+}
+
+/* The config's rule, then the command line's values over it, then the
+ * history's noise as a floor of the minimum effect. */
 static void rule_for(void *ctx, const tach_benchmark *b, const char *metric,
                      tach_compare_rule *rule)
 {
-	const cli_decide *d = ctx;
+	cli_decide *d = ctx;
 	if (d->config)
 		tach_gate_config_rule(d->config, b, metric, rule);
 	if (d->set & SET_ALPHA)
@@ -68,6 +117,18 @@ static void rule_for(void *ctx, const tach_benchmark *b, const char *metric,
 		rule->min_effect = d->flags.min_effect;
 	if (d->set & SET_MAX_REGRESSION)
 		rule->max_regression = d->flags.max_regression;
+	if (d->noise_runs && b && metric && !rule->ignore) {
+		double noise = history_noise(d, b, metric);
+		if (noise > rule->min_effect) {
+			rule->min_effect = noise;
+			d->n_sized++;
+		}
+	}
+}
+
+void cli_decide_candidate(cli_decide *d, const tach_result *cand)
+{
+	d->before = cand ? cand->meta.timestamp : NULL;
 }
 
 int cli_decide_finish(cli_decide *d, const char *config_path, int no_config)
@@ -95,6 +156,9 @@ void cli_decide_release(cli_decide *d)
 {
 	tach_gate_config_free(d->config);
 	d->config = NULL;
+	if (d->store)
+		tach_store_close(d->store);
+	d->store = NULL;
 }
 
 void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color)

@@ -17,6 +17,7 @@ enum {
 	DECIDE_MAX_REGRESSION,
 	DECIDE_METRIC,
 	DECIDE_WARN_ONLY,
+	DECIDE_NOISE_RUNS,
 };
 
 #define DECIDE_OPTS                                                                        \
@@ -28,7 +29,9 @@ enum {
 	{DECIDE_MAX_REGRESSION, "max-regression", 0, "PCT",                                  \
 	 "regressions up to PCT do not fail (default 0: any regression fails)", 0},          \
 	{DECIDE_METRIC, "metric", 'm', "NAME", "compare only this metric (repeatable)", 0},  \
-	{DECIDE_WARN_ONLY, "warn-only", 0, NULL, "report failures but exit 0", 0}
+	{DECIDE_WARN_ONLY, "warn-only", 0, NULL, "report failures but exit 0", 0},          \
+	{DECIDE_NOISE_RUNS, "noise-runs", 0, "N",                                            \
+	 "size each metric's minimum effect from its run-to-run changes over the last N runs of the history", 0}
 
 typedef struct cli_decide {
 	tach_gate_config *config;
@@ -39,6 +42,12 @@ typedef struct cli_decide {
 	/* command-line rule values, applied over the config's */
 	tach_compare_rule flags;
 	unsigned set;
+	/* --noise-runs: the history's last runs before `before` (the
+	 * candidate's time; NULL: all) size each row's minimum effect */
+	size_t noise_runs;
+	const char *before;
+	struct tach_store *store;
+	size_t n_sized; /* rows whose minimum effect the history raised */
 } cli_decide;
 
 /* Handles one parsed option if it is a DECIDE_ one: 1 handled, 0 not
@@ -48,6 +57,9 @@ int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *va
  * d->opts.  0, or EXIT_USAGE after printing the error. */
 int cli_decide_finish(cli_decide *d, const char *config_path, int no_config);
 void cli_decide_release(cli_decide *d);
+/* Before comparing: the candidate, whose time bounds the history used by
+ * --noise-runs (its own run and later ones are not noise). */
+void cli_decide_candidate(cli_decide *d, const tach_result *cand);
 
 /* Prints the target checks (text) to f. */
 void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color);

@@ -267,3 +267,60 @@ Test(cli_history, report_draws_the_series_with_its_change_point, .init = setup, 
 	cr_expect(strstr(r.out, "1 change point"), "and counted");
 	run_free(&r);
 }
+
+/* Run i of a machine whose runs differ by +-20 % offsets (within-run
+ * noise 0.5 %), then run 6 at `last` times the base level. */
+static const char *offset_run(int i, double level)
+{
+	tach_result *r = tach_result_new();
+	char ts[32];
+	snprintf(ts, sizeof ts, "2026-11-%02dT10:00:00Z", 1 + i);
+	tach_meta_set(&r->meta.tool, "tach");
+	tach_meta_set(&r->meta.timestamp, ts);
+	tach_rng rng;
+	tach_rng_seed(&rng, (uint64_t)i + 100);
+	tach_metric *m = tach_benchmark_add_metric(tach_result_add_benchmark(r, "BM_drift"), "time",
+	                                           "s", TACH_LOWER_IS_BETTER);
+	for (int k = 0; k < 20; k++)
+		tach_metric_add_sample(m, 1e-3 * level * (1 + 0.005 * tach_norm_ppf(0.01 + 0.98 * tach_rng_uniform(&rng))));
+	static char path[4][160];
+	char *p = path[i % 4];
+	snprintf(p, 160, "%s/d%02d.json", dir, i);
+	FILE *f = fopen(p, "w");
+	cr_assert(f);
+	cr_assert_eq(tach_result_write(r, f, NULL), 0);
+	fclose(f);
+	tach_result_free(r);
+	return p;
+}
+
+/* --noise-runs: a +20 % offset the history has shown before is not a
+ * regression; a +100 % change still is; without the option both are. */
+Test(cli_history, noise_runs_size_the_minimum_effect, .init = setup, .fini = teardown)
+{
+	const double levels[] = {1.0, 1.2, 1.0, 0.85, 1.0};
+	for (int i = 0; i < 5; i++) {
+		run_result r = run_tach(ARGV("history", "add", "--db", db, offset_run(i, levels[i])), NULL,
+		                        NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_free(&r);
+	}
+	const char *drift = offset_run(5, 1.2), *real = offset_run(6, 2.0);
+	run_result r = run_tach(ARGV("compare", "--no-config", "--db", db, "#5", drift), NULL, NULL,
+	                        NULL);
+	cr_expect_eq(r.status, 1, "without the history's noise +20 %% is a regression: %s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "--db", db, "--noise-runs", "10", "#5", drift),
+	             NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "an offset seen before: %s", r.out);
+	cr_expect(strstr(r.out, "minimum effect of 1 row was raised"), "%s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "--db", db, "--noise-runs", "10", "#5", real),
+	             NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "twice as slow is beyond the noise: %s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "--db", db, "--noise-runs", "2", "#5", drift),
+	             NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "too few runs to size anything");
+	run_free(&r);
+}
