@@ -252,15 +252,26 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 	fprintf(f, "<svg role=img aria-label='changes' viewBox='0 0 1140 ");
 	tach__svg_num(f, height);
 	fputs("'>", f);
-	double b0 = tach__axis_px(ax, 1 / (1 + band), left, right),
-	       b1 = tach__axis_px(ax, 1 + band, left, right);
-	fputs("<rect class=band x='", f);
-	tach__svg_num(f, b0);
-	fprintf(f, "' y='%g' width='", top - 6);
-	tach__svg_num(f, b1 - b0);
-	fputs("' height='", f);
-	tach__svg_num(f, height - top);
-	fputs("'/>", f);
+	/* the minimum-effect band: one for the chart, or one per row when the
+	 * rows were decided with different minimum effects (gate config,
+	 * --noise-runs) */
+	int same_band = 1;
+	for (size_t i = 1; i < n; i++)
+		same_band &= rows[i]->rule.min_effect == rows[0]->rule.min_effect;
+	for (size_t i = 0; i < (same_band ? 1 : n); i++) {
+		double e = same_band ? band : rows[i]->rule.min_effect;
+		double b0 = tach__axis_px(ax, 1 / (1 + e), left, right),
+		       b1 = tach__axis_px(ax, 1 + e, left, right);
+		fputs("<rect class=band x='", f);
+		tach__svg_num(f, b0);
+		fputs("' y='", f);
+		tach__svg_num(f, same_band ? top - 6 : top + row_h * (double)i + 1);
+		fputs("' width='", f);
+		tach__svg_num(f, b1 - b0);
+		fputs("' height='", f);
+		tach__svg_num(f, same_band ? height - top : row_h - 2);
+		fputs("'/>", f);
+	}
 	for (size_t t = 0; t < ax->n_ticks; t++) {
 		double x = tach__axis_px(ax, ax->ticks[t], left, right);
 		fputs("<line class=axis x1='", f);
