@@ -79,6 +79,15 @@ typedef struct tach_html_series {
 	double baseline; /* the baseline run's median, NaN when none */
 } tach_html_series;
 
+/* A comparison shown beside the main one, with its own heading: two
+ * designs of the same benchmarks measured in one run (a pool against a
+ * thread per call), or any two results sets.  All borrowed. */
+typedef struct tach_html_versus {
+	const char *title;
+	const tach_comparison *comparison;
+	const char *base_name, *cand_name;
+} tach_html_versus;
+
 /* What `tach report` shows: a comparison (then its candidate's and base's
  * samples too) or, without one, the given result sets; and history
  * series when given. */
@@ -90,6 +99,8 @@ typedef struct tach_html_input {
 	size_t n_results;
 	const tach_html_series *series; /* history, may be NULL */
 	size_t n_series;
+	const tach_html_versus *versus; /* further comparisons, may be NULL */
+	size_t n_versus;
 } tach_html_input;
 
 /* Writes one self-contained HTML page (inline CSS and SVG, a little

@@ -15,7 +15,7 @@
 #include "cli/series.h"
 
 enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB, OPT_HISTORY, OPT_BENCH, OPT_METRIC_H,
-       OPT_BRANCH, OPT_BASELINE };
+       OPT_BRANCH, OPT_BASELINE, OPT_VERSUS };
 
 const cli_opt cmd_report_opts[] = {
 	{OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)", 0},
@@ -28,9 +28,13 @@ const cli_opt cmd_report_opts[] = {
 	{OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric", 0},
 	{OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch", 0},
 	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default @main when set)", 0},
+	{OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
+	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3},
 	DECIDE_OPTS,
 	{0, NULL, 0, NULL, NULL, 0},
 };
+
+#define MAX_VERSUS 16
 
 const char cmd_report_details[] =
 	"Writes one HTML file that needs nothing else (inline CSS and SVG charts, no\n"
@@ -41,6 +45,8 @@ const char cmd_report_details[] =
 	"and CPU of monitored runs over time; with --history the series of the\n"
 	"history with their change points.  With --base and --cand it shows their\n"
 	"comparison (the rule and options of 'tach compare'); otherwise the FILEs.\n"
+	"--versus adds further comparisons with their own heading, e.g. two designs\n"
+	"of the same benchmarks measured in one run.\n"
 	"docs/report.md explains each part.  Exit status 0 whatever the verdicts;\n"
 	"2 for bad input.";
 
@@ -55,6 +61,8 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	           *baseline = NULL;
 	int no_config = 0, with_history = 0;
 	cli_decide d = {0};
+	char **vs_args[MAX_VERSUS];
+	size_t n_vs = 0;
 	status = 0;
 	for (size_t i = 0; i < p.n && !status; i++) {
 		const char *v = p.items[i].value;
@@ -70,6 +78,12 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		case OPT_METRIC_H: hmetric = v; break;
 		case OPT_BRANCH: branch = v; break;
 		case OPT_BASELINE: baseline = v; break;
+		case OPT_VERSUS:
+			if (n_vs == MAX_VERSUS)
+				status = cli_error("at most %d --versus comparisons", MAX_VERSUS);
+			else
+				vs_args[n_vs++] = p.items[i].values;
+			break;
 		case DECIDE_CONFIG: config = v; break;
 		case DECIDE_NO_CONFIG: no_config = 1; break;
 		default:
@@ -79,7 +93,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!status && !!base_ref != !!cand_ref)
 		status = cli_error("--base and --cand go together");
-	if (!status && !base_ref && !p.npos && !with_history)
+	if (!status && !base_ref && !p.npos && !with_history && !n_vs)
 		status = cli_error("nothing to report: give results files, --base and --cand, or --history");
 	if (!status)
 		status = cli_decide_finish(&d, config, no_config);
@@ -114,13 +128,31 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	cli_decide_candidate(&d, cand);
 	if (!status && base && tach_compare(base, cand, &d.opts, &c))
 		status = cli_error("cannot compare (out of memory or a bad rule)");
+	/* the further comparisons: same rule, no history noise (their two
+	 * sides were measured together) */
+	tach_result *vs_res[2 * MAX_VERSUS] = {0};
+	tach_comparison *vs_cmp[MAX_VERSUS] = {0};
+	tach_html_versus vs[MAX_VERSUS];
+	size_t saved_noise = d.noise_runs;
+	d.noise_runs = 0;
+	for (size_t i = 0; !status && i < n_vs; i++) {
+		if (cli_read_results(vs_args[i][1], &vs_res[2 * i]) ||
+		    cli_read_results(vs_args[i][2], &vs_res[2 * i + 1])) {
+			status = EXIT_USAGE;
+			break;
+		}
+		if (tach_compare(vs_res[2 * i], vs_res[2 * i + 1], &d.opts, &vs_cmp[i]))
+			status = cli_error("cannot compare (out of memory or a bad rule)");
+		vs[i] = (tach_html_versus){vs_args[i][0], vs_cmp[i], vs_args[i][1], vs_args[i][2]};
+	}
+	d.noise_runs = saved_noise;
 	FILE *out = stdout;
 	if (!status && out_path && !(out = fopen(out_path, "w")))
 		status = cli_error("cannot write %s: %s", out_path, strerror(errno));
 	if (!status) {
 		tach_html_input in = {.title = title, .comparison = c, .base_name = base_ref,
 		                      .cand_name = cand_ref, .results = ins, .n_results = p.npos,
-		                      .series = hs, .n_series = hist.n};
+		                      .series = hs, .n_series = hist.n, .versus = vs, .n_versus = n_vs};
 		int rc = tach_report_html(out, &in);
 		if (rc || fflush(out) || ferror(out))
 			status = cli_error("cannot write the report: %s",
@@ -129,6 +161,11 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 			status = cli_error("cannot write %s: %s", out_path, strerror(errno));
 		if (!status && out_path)
 			fprintf(stderr, "tach: report written to %s\n", out_path);
+	}
+	for (size_t i = 0; i < n_vs; i++) {
+		tach_comparison_free(vs_cmp[i]);
+		tach_result_free(vs_res[2 * i]);
+		tach_result_free(vs_res[2 * i + 1]);
 	}
 	free(hs);
 	cli_history_release(&hist);

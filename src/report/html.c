@@ -81,6 +81,10 @@ void tach__html_pct(char *buf, size_t size, double ratio)
 {
 	if (!isfinite(ratio))
 		snprintf(buf, size, "-");
+	else if (ratio > 0 && ratio <= 0.1) /* -99.98% hides 6,000x: say the factor */
+		snprintf(buf, size, "/%.*f", 1 / ratio < 100 ? 1 : 0, 1 / ratio);
+	else if (ratio >= 10)
+		snprintf(buf, size, "x%.*f", ratio < 100 ? 1 : 0, ratio);
 	else
 		snprintf(buf, size, "%+.2f%%", (ratio - 1) * 100);
 }
@@ -338,7 +342,7 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 
 /* The changes chart.  A large suite shows the rows that moved (or could
  * not be decided) and folds the unchanged ones away, on the same axis. */
-static void chart(FILE *f, const tach_comparison *c)
+static void chart(FILE *f, const tach_comparison *c, int heading)
 {
 	size_t n = 0;
 	const tach_compare_row **rows = malloc((c->n_rows + 1) * sizeof *rows);
@@ -362,11 +366,12 @@ static void chart(FILE *f, const tach_comparison *c)
 	}
 	qsort(rows, n, sizeof *rows, by_worsening);
 	tach__axis ax;
-	tach__axis_ratio(fmax(lo, 1e-3), fmin(hi, 1e3), &ax);
-	fputs("<h2>Changes</h2><p class=meta>Each row: the change of the candidate's median with "
-	      "its confidence interval; the green band is the minimum effect (changes inside it "
-	      "do not count). Worst first.</p>\n",
-	      f);
+	tach__axis_ratio(fmax(lo, 1e-6), fmin(hi, 1e6), &ax);
+	if (heading)
+		fputs("<h2>Changes</h2><p class=meta>Each row: the change of the candidate's median "
+		      "with its confidence interval; the green band is the minimum effect (changes "
+		      "inside it do not count). Worst first.</p>\n",
+		      f);
 	if (n <= 40) {
 		chart_rows(f, rows, n, &ax, band);
 		free(rows);
@@ -399,11 +404,12 @@ static void chart(FILE *f, const tach_comparison *c)
 
 /* ---- the table ---- */
 
-static void table(FILE *f, const tach_comparison *c)
+static void table(FILE *f, const tach_comparison *c, int main_table)
 {
-	/* a long table is folded; the filter box still reaches into it */
-	fprintf(f, "<h2>All rows</h2><details%s><summary>%zu rows</summary>",
-	        c->n_rows <= 200 ? " open" : "", c->n_rows);
+	/* a long table is folded (a further comparison's always); the filter
+	 * box still reaches into it */
+	fprintf(f, "%s<details%s><summary>%zu rows</summary>", main_table ? "<h2>All rows</h2>" : "",
+	        main_table && c->n_rows <= 200 ? " open" : "", c->n_rows);
 	fputs("<table><thead><tr><th>benchmark</th><th class=l>metric</th><th>base</th>"
 	      "<th>cand</th><th>change</th><th>98% CI</th><th>p (Holm)</th><th>n</th><th>CV</th>"
 	      "<th class=l>verdict</th></tr></thead><tbody>\n",
@@ -441,6 +447,25 @@ static void table(FILE *f, const tach_comparison *c)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table></details>\n", f);
+}
+
+/* ---- further comparisons ---- */
+
+/* One more comparison under its own heading: its cards, its chart, and
+ * its table folded (the main sections hold the samples). */
+static void versus(FILE *f, const tach_html_versus *v)
+{
+	fputs("<h2>", f);
+	tach__html_text(f, v->title ? v->title : "Comparison");
+	fputs("</h2><p class=meta>", f);
+	tach__html_text(f, v->base_name ? v->base_name : "base");
+	fputs(" → ", f);
+	tach__html_text(f, v->cand_name ? v->cand_name : "candidate");
+	fputs(": each row the candidate's change with its confidence interval, as above.</p>\n",
+	      f);
+	cards(f, v->comparison);
+	chart(f, v->comparison, 0);
+	table(f, v->comparison, 0);
 }
 
 /* ---- results without a comparison ---- */
@@ -610,7 +635,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	                          : in->n_results ? in->results[0].result
 	                                          : NULL;
 	const tach_result *base = in->comparison ? in->comparison->base : NULL;
-	if (!cand && !in->n_series)
+	if (!cand && !in->n_series && !in->n_versus)
 		return TACH_EINVAL;
 	fputs("<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
 	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
@@ -635,9 +660,11 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 		tach__html_text(f, in->cand_name ? in->cand_name : "candidate");
 		fputs("</p>\n", f);
 		cards(f, in->comparison);
-		chart(f, in->comparison);
-		table(f, in->comparison);
+		chart(f, in->comparison, 1);
+		table(f, in->comparison, 1);
 	}
+	for (size_t i = 0; i < in->n_versus; i++)
+		versus(f, &in->versus[i]);
 	for (size_t i = 0; !in->comparison && i < in->n_results; i++)
 		overview(f, &in->results[i], in->n_results > 1);
 	if (in->n_series)

@@ -2,6 +2,7 @@
  * ranges, one display unit per axis. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tach/tach.h"
@@ -96,6 +97,28 @@ int tach__axis_ratio(double lo, double hi, tach__axis *a)
 	/* symmetric around no change, at least +-2 % */
 	double m = fmax(fabs(log(lo)), fabs(log(hi)));
 	m = fmax(m, log(1.02));
+	if (m >= log(10) - 1e-12) {
+		/* ten times or more: decades, labelled as factors ("/100",
+		 * "x100"), since -99.99% and -99.9% would sit on top of each other */
+		int k = (int)ceil(m / log(10) - 1e-9);
+		int mid = (k + 1) / 2;
+		int e[5] = {-k, -mid, 0, mid, k};
+		size_t n = k > 1 ? 5 : 3;
+		const int *use = n == 5 ? e : (const int[]){-k, 0, k};
+		a->log = 1;
+		a->lo = pow(10, -k);
+		a->hi = pow(10, k);
+		for (size_t i = 0; i < n; i++) {
+			a->ticks[i] = pow(10, use[i]);
+			if (use[i] == 0)
+				snprintf(a->labels[i], sizeof a->labels[i], "0%%");
+			else
+				snprintf(a->labels[i], sizeof a->labels[i], "%s%.0f", use[i] < 0 ? "/" : "x",
+				         pow(10, abs(use[i])));
+		}
+		a->n_ticks = n;
+		return 0;
+	}
 	double pct = expm1(m) * 100, step = nice_step(pct, 2);
 	double top = ceil(pct / step) * step;
 	a->log = 1;

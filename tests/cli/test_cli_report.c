@@ -108,3 +108,24 @@ Test(cli_report, results_page_and_bad_input)
 	cr_expect_str_eq(r.out, "", "nothing written on bad input");
 	run_free(&r);
 }
+
+/* --versus: a further comparison under its own heading, and factors for
+ * changes of ten times or more. */
+Test(cli_report, versus_adds_a_comparison)
+{
+	const char *names[] = {"BM_alloc/4096", "BM_alloc/65536"};
+	double slow[] = {20e-6, 60e-6}, fast[] = {3e-9, 6e-9};
+	const char *a = results(names, 2, slow, 4), *b = results(names, 2, fast, 5);
+	run_result r = run_tach(ARGV("report", "--no-config", "--versus", "Arena <vs> mmap", a, b, a),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "<h2>Arena &lt;vs&gt; mmap</h2>"), "the heading, escaped");
+	cr_expect(strstr(r.out, "<div class='card good'><b>2</b>improved</div>"));
+	cr_expect(strstr(r.out, ">/1000</text>") || strstr(r.out, ">/10000</text>"),
+	          "a decade axis labelled by factors");
+	cr_expect(strstr(r.out, "<b>/"), "the geomean card as a factor");
+	run_free(&r);
+	r = run_tach(ARGV("report", "--no-config", "--versus", "t", a), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "three values needed");
+	run_free(&r);
+}
