@@ -322,6 +322,22 @@ static int to_result(const tach__instance *in, const samples *s, const char *err
 	return 0;
 }
 
+/* The end of an instance: teardown (which may free what the error
+ * message points into, hence the copy) and its benchmark in the result.
+ * Sets *rc from to_result unless it already holds an error. */
+static void finish(const tach__instance *in, tach_state *setup_state, const samples *s,
+                   const char *error, int *rc, tach_result *out)
+{
+	char err_copy[256] = "";
+	if (error)
+		snprintf(err_copy, sizeof err_copy, "%s", error);
+	const tach_bench_opts *bo = in->reg->opts;
+	if (bo->teardown)
+		bo->teardown(setup_state);
+	if (!*rc)
+		*rc = to_result(in, s, error ? err_copy : NULL, out);
+}
+
 static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, tach_result *out)
 {
 	const tach_bench_opts *bo = in->reg->opts;
@@ -401,13 +417,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 			n_cv = tach_counters_read(o->counters, cv, 32) >= 0 ? 1 : 0;
 		}
 	}
-	char err_copy[256] = "";
-	if (error)
-		snprintf(err_copy, sizeof err_copy, "%s", error);
-	if (bo->teardown)
-		bo->teardown(&setup_state);
-	if (!rc)
-		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	finish(in, &setup_state, &s, error, &rc, out);
 	if (!rc && n_cv) {
 		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
 		double ops = (double)iters * (double)in->threads;
@@ -516,13 +526,7 @@ static int run_instance_instr(const tach__instance *in, const tach_bench_run_opt
 		if (!rc && !error)
 			rc = record_call(&s, &c, t);
 	}
-	char err_copy[256] = "";
-	if (error)
-		snprintf(err_copy, sizeof err_copy, "%s", error);
-	if (bo->teardown)
-		bo->teardown(&setup_state);
-	if (!rc)
-		rc = to_result(in, &s, error ? err_copy : NULL, out);
+	finish(in, &setup_state, &s, error, &rc, out);
 	samples_free(&s);
 	free(c.priv);
 	return rc;
