@@ -93,80 +93,8 @@ typedef struct cost {
  * exit status, or -1 after printing what went wrong. */
 static int run_program(char *const argv[], int max_ok, char **out, cost *c)
 {
-	FILE *errf = tmpfile();
-	int fd[2];
-	if (!errf || pipe2(fd, O_CLOEXEC) != 0) {
-		fprintf(stderr, "bench_instr: cannot create a pipe: %s\n", strerror(errno));
-		if (errf)
-			fclose(errf);
-		return -1;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, fileno(errf), STDERR_FILENO);
-	pid_t pid;
-	double t0 = bench_now();
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
-	if (rc != 0) {
-		close(fd[0]);
-		fclose(errf);
-		fprintf(stderr, "bench_instr: cannot run '%s': %s\n", argv[0], strerror(rc));
-		return -1;
-	}
-	size_t n = 0, cap = 1 << 14;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (buf && n + 1 == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-		char sink[4096];
-		ssize_t got = read(fd[0], buf ? buf + n : sink, buf ? cap - 1 - n : sizeof sink);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if (buf)
-			n += (size_t)got;
-	}
-	close(fd[0]);
-	int status;
-	struct rusage ru;
-	memset(&ru, 0, sizeof ru);
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	if (c) {
-		c->wall = bench_now() - t0;
-		c->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
-		         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-	}
-	if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) > max_ok) {
-		char st[32], line[512];
-		fprintf(stderr, "bench_instr: '%s' failed (%s); its arguments and stderr:\n ",
-		        argv[0], buf ? bench_status_text(status, st, sizeof st) : "out of memory");
-		for (size_t i = 1; argv[i]; i++)
-			fprintf(stderr, " %s", argv[i]);
-		fputc('\n', stderr);
-		rewind(errf);
-		while (fgets(line, sizeof line, errf))
-			fprintf(stderr, "  %s", line);
-		fclose(errf);
-		free(buf);
-		return -1;
-	}
-	fclose(errf);
-	buf[n] = '\0';
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WEXITSTATUS(status);
+	return bench_run_program("bench_instr", argv, max_ok, out, NULL, c ? &c->wall : NULL,
+	                         c ? &c->cpu : NULL);
 }
 
 static tach_result *read_results(const char *path)

@@ -95,65 +95,7 @@ static double median_of(const double *x, size_t n)
  * printing what went wrong. */
 static int run_program(char *const argv[], char **out, size_t *len, double *wall)
 {
-	FILE *errf = tmpfile();
-	int fd[2];
-	if (!errf || pipe2(fd, O_CLOEXEC) != 0) {
-		fprintf(stderr, "bench_lib: cannot create a pipe: %s\n", strerror(errno));
-		return 1;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, fileno(errf), STDERR_FILENO);
-	pid_t pid;
-	double t0 = bench_now();
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
-	if (rc != 0) {
-		close(fd[0]);
-		fclose(errf);
-		fprintf(stderr, "bench_lib: cannot run '%s': %s\n", argv[0], strerror(rc));
-		return 1;
-	}
-	size_t n = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (buf && n + 1 == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-		char sink[4096];
-		ssize_t got = read(fd[0], buf ? buf + n : sink, buf ? cap - 1 - n : sizeof sink);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	*wall = bench_now() - t0;
-	if (!buf || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char st[32], line[512];
-		fprintf(stderr, "bench_lib: '%s' failed (%s); its stderr:\n", argv[0],
-		        buf ? bench_status_text(status, st, sizeof st) : "out of memory");
-		rewind(errf);
-		while (fgets(line, sizeof line, errf))
-			fprintf(stderr, "  %s", line);
-		fclose(errf);
-		free(buf);
-		return 1;
-	}
-	fclose(errf);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	return bench_run_program("bench_lib", argv, 0, out, len, wall, NULL) < 0;
 }
 
 /* tach's results file: every sample of metric "time" (s) as ns. */

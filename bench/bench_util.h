@@ -35,6 +35,16 @@ double bench_lognormal(tach_rng *rng, double sigma);
 int bench_run_capture(char *const argv[], char **out, size_t *out_len,
                       int *status);
 
+/* Runs argv[0] (a path, no shell) with stdin from /dev/null, its stdout
+ * captured into *out (NUL-terminated, caller frees; dropped when out is
+ * NULL) and its stderr kept aside: when the program fails (an exit
+ * status above max_ok, a signal), its arguments and stderr are printed
+ * after "WHO: ".  Wall time and CPU time (user + system, from wait4) go to
+ * *wall and *cpu when not NULL.  Returns the exit status, or -1 after
+ * printing what went wrong. */
+int bench_run_program(const char *who, char *const argv[], int max_ok, char **out,
+                      size_t *out_len, double *wall, double *cpu);
+
 /* Describes a wait status for a message: "exit 3", "signal 9". */
 const char *bench_status_text(int status, char *buf, size_t size);
 
