@@ -63,6 +63,9 @@ enum {
 	TACH_ROW_ZERO = 1u << 3,          /* every sample zero on both sides */
 	TACH_ROW_GEOMEAN = 1u << 4,       /* its ratio is in the geometric mean */
 	TACH_ROW_ERROR = 1u << 5,         /* a side's benchmark failed */
+	/* a side's times are below what its measurement resolved
+	 * (TACH_METRIC_UNRESOLVED): inconclusive whatever the numbers say */
+	TACH_ROW_UNRESOLVED = 1u << 6,
 };
 
 typedef struct tach_compare_row {

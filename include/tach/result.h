@@ -71,6 +71,11 @@ enum {
 	/* Counts from a simulator (instructions, cache misses): the same input
 	 * gives the same value, so comparisons need no significance test. */
 	TACH_METRIC_DETERMINISTIC = 1u << 0,
+	/* Times at or below what the measurement resolves (the timer's
+	 * resolution, or the spread of a start-up subtracted from them): the
+	 * samples are kept, but they do not measure the thing named, and
+	 * comparisons call such rows inconclusive. */
+	TACH_METRIC_UNRESOLVED = 1u << 1,
 };
 
 typedef struct tach_metric {

@@ -233,6 +233,44 @@ TACH_API int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err);
  * TACH_PEAK_NONE with a reason in why[0..size) saying what to enable. */
 TACH_API tach_peak_method tach_cgroup_probe(char *why, size_t size);
 
+/* --------------------------------------------------------------------
+ * Times too short to measure.
+ */
+
+/* Why a command's wall time was not resolved. */
+typedef enum tach_resolution_kind {
+	TACH_RESOLVED = 0,
+	/* its median is at or below the timer's resolution */
+	TACH_UNRESOLVED_TIMER = 1,
+	/* a start-up time (the shell's, with --shell) is subtracted from every
+	 * run, and what is left of the command is within that start-up's own
+	 * run-to-run spread */
+	TACH_UNRESOLVED_STARTUP = 2,
+} tach_resolution_kind;
+
+typedef struct tach_resolution {
+	tach_resolution_kind kind;
+	double own;   /* s: median of the runs, less the start-up's median if any */
+	double limit; /* s: what `own` had to exceed (see tach_time_resolution) */
+	double lo;    /* s: with a start-up, the lower end of the 98 % interval
+	                 of the command's own time; NaN without one */
+} tach_resolution;
+
+/* Decides whether wall times raw[0..n) measured a command at all.  Without
+ * a start-up (startup NULL or n_startup 0): unresolved (TACH_UNRESOLVED_TIMER)
+ * when the median is at or below `timer_resolution`; limit = that
+ * resolution.  With the samples of a start-up that is subtracted from every
+ * run (an empty command through the same shell): own = median(raw) -
+ * median(startup), and the command is unresolved (TACH_UNRESOLVED_STARTUP)
+ * when own is not larger than the start-up's interquartile range (limit),
+ * or when the 98 % Hodges-Lehmann interval of the shift raw - startup
+ * reaches 0 (the runs cannot be told apart from the empty command); limit =
+ * the larger of that range and the timer's resolution.  n = 0: resolved, own
+ * NaN.  Returns 0 or TACH_ENOMEM. */
+TACH_API int tach_time_resolution(const double *raw, size_t n, const double *startup,
+                                  size_t n_startup, double timer_resolution,
+                                  tach_resolution *out);
+
 #ifdef __cplusplus
 }
 #endif

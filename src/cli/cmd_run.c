@@ -260,45 +260,6 @@ static int write_export(const char *path, const tach_result *r, tach_report_form
 	return 0;
 }
 
-/* With --shell the shell's own start-up is part of every run: measure an
- * empty command through the same shell and take its median off every
- * wall-time sample (clamped at 0), and say so in the results. */
-static void subtract_shell(run_cli *c, tach_result *res)
-{
-	char *argv[] = {c->shell, "-c", "", NULL};
-	tach_runner_opts o;
-	memset(&o, 0, sizeof o);
-	o.warmup = 3;
-	o.runs = 30;
-	o.exec.grace = 0.5;
-	tach_runner *r = tach_runner_new(&o, NULL);
-	tach_result *tmp = tach_result_new();
-	tach_error err;
-	double startup = 0;
-	if (r && tmp && !tach_runner_add(r, "shell", "", argv, NULL) &&
-	    !tach_runner_run(r, tmp, &err)) {
-		const tach_metric *m = tach_benchmark_metric(tmp->benchmarks[0], TACH_M_TIME);
-		tach_stats_median(m->samples, m->n_samples, &startup);
-	}
-	tach_runner_free(r);
-	tach_result_free(tmp);
-	if (!(startup > 0))
-		return;
-	for (size_t i = 0; i < res->n_benchmarks; i++) {
-		tach_metric *m = tach_benchmark_metric(res->benchmarks[i], TACH_M_TIME);
-		for (size_t k = 0; m && k < m->n_samples; k++)
-			m->samples[k] = m->samples[k] > startup ? m->samples[k] - startup : 0;
-	}
-	char num[TACH_DOUBLE_BUFSIZE];
-	tach_format_double(startup, num);
-	tach_kvlist_set(&res->meta.context, "shell", c->shell);
-	tach_kvlist_set(&res->meta.context, "shell_startup_subtracted_s", num);
-	char shown[64];
-	tach_format_scaled(shown, sizeof shown, startup, tach_scale_for("s", startup, 1));
-	fprintf(stderr, "tach: wall times exclude the start-up of %s (median %s %s over 30 runs)\n",
-	        c->shell, shown, tach_scale_for("s", startup, 1).unit);
-}
-
 static int parse_options(run_cli *c, const cli_parsed *p)
 {
 	int rc = 0;
@@ -546,8 +507,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		cli_run_progress_end();
 		if (c.counters_why[0])
 			cli_warn("counters: %s", c.counters_why);
-		if (c.shell && res->n_benchmarks)
-			subtract_shell(&c, res);
+		if (!c.instructions && res->n_benchmarks && cli_run_resolve(res, c.shell))
+			status = EXIT_USAGE;
 		if (c.instructions) {
 			if (ci.why[0])
 				cli_error("--instructions: %s", ci.why);

@@ -177,7 +177,8 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 	fmt_time(hi, sizeof hi, sm.max, ascii);
 	fmt_time(us, sizeof us, median_of(u), ascii);
 	fmt_time(sy, sizeof sy, median_of(s), ascii);
-	fprintf(f, "  Time (median):     %s%s%s\n", color ? "\x1b[32m" : "", med, color ? "\x1b[0m" : "");
+	fprintf(f, "  Time (median):     %s%s%s%s\n", color ? "\x1b[32m" : "", med, color ? "\x1b[0m" : "",
+	        t->flags & TACH_METRIC_UNRESOLVED ? "   (too fast to measure: not resolved)" : "");
 	fprintf(f, "  Time (mean %s %s):  %s %s %s   [User: %s, System: %s]\n",
 	        ascii ? "+-" : "\xc2\xb1", ascii ? "sd" : "\xcf\x83", mean,
 	        ascii ? "+-" : "\xc2\xb1", sd, us, sy);
@@ -221,6 +222,12 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 	fputc('\n', f);
 }
 
+/* Times with samples that measured something (not TACH_METRIC_UNRESOLVED). */
+static int resolved(const tach_metric *t)
+{
+	return t && t->n_samples && !(t->flags & TACH_METRIC_UNRESOLVED);
+}
+
 /* Deterministic counts need no interval: the fewest instructions, and
  * every other command's ratio to it. */
 static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
@@ -262,7 +269,7 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 	double bm = INFINITY;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
-		double m = t && t->n_samples ? median_of(t) : INFINITY;
+		double m = resolved(t) ? median_of(t) : INFINITY;
 		if (m < bm) {
 			bm = m;
 			best = i;
@@ -271,7 +278,7 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 	size_t others = 0;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
-		others += i != best && t && t->n_samples;
+		others += i != best && resolved(t);
 	}
 	if (!isfinite(bm) || bm <= 0 || !others)
 		return;
@@ -282,7 +289,11 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 		if (i == best)
 			continue;
 		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
-		if (!t || !t->n_samples)
+		if (t && t->n_samples && !resolved(t)) {
+			fprintf(f, "    %s (too fast to measure: not compared)\n", r->benchmarks[i]->name);
+			continue;
+		}
+		if (!resolved(t))
 			continue;
 		tach_ci ci;
 		if (tach_stats_bootstrap_ratio_ci(bt->samples, bt->n_samples, t->samples, t->n_samples,

@@ -91,6 +91,8 @@ int tach__compare_measure(const tach_metric *mb, const tach_metric *mk, tach_com
 		tach_stats_median(mk->samples, nk, &row->cand_median);
 	row->cv_base = cv(mb->samples, nb);
 	row->cv_cand = cv(mk->samples, nk);
+	if ((mb->flags | mk->flags) & TACH_METRIC_UNRESOLVED)
+		row->flags |= TACH_ROW_UNRESOLVED;
 	if (!nb || !nk)
 		return 0; /* a metric without samples on a side: inconclusive */
 	if (all_zero(mb) && all_zero(mk)) {
@@ -195,6 +197,11 @@ void tach__compare_decide(tach_compare_row *row)
 	double worse = tach_compare_row_worsening(row);
 	double band = log1p(rule->min_effect);
 	row->n_needed = 0;
+	if (row->flags & TACH_ROW_UNRESOLVED) {
+		/* more runs would not help: the measurement cannot see it */
+		row->verdict = TACH_INCONCLUSIVE;
+		return;
+	}
 	if (row->flags & TACH_ROW_ZERO) {
 		row->verdict = TACH_SAME;
 		return;

@@ -90,6 +90,8 @@ static void row_cells(const tach_compare_row *r, const tach_report_opts *o, cell
 	const char *v = tach_verdict_name(r->verdict);
 	if (r->flags & TACH_ROW_ERROR)
 		snprintf(c->verdict, sizeof c->verdict, "%s (failed)", v);
+	else if (r->flags & TACH_ROW_UNRESOLVED)
+		snprintf(c->verdict, sizeof c->verdict, "%s (below resolution)", v);
 	else if (r->verdict == TACH_INCONCLUSIVE && r->n_needed)
 		snprintf(c->verdict, sizeof c->verdict, "%s (n=%zu/side)", v, r->n_needed);
 	else if (r->flags & TACH_ROW_SINGLE)
@@ -329,9 +331,11 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		json_num_field(f, "cv_base", r->cv_base);
 		fputs(", ", f);
 		json_num_field(f, "cv_cand", r->cv_cand);
-		fprintf(f, ", \"n_needed\": %zu, \"single_sample\": %s, \"deterministic\": %s, ",
+		fprintf(f, ", \"n_needed\": %zu, \"single_sample\": %s, \"deterministic\": %s, "
+		           "\"unresolved\": %s, ",
 		        r->n_needed, r->flags & TACH_ROW_SINGLE ? "true" : "false",
-		        r->flags & TACH_ROW_DETERMINISTIC ? "true" : "false");
+		        r->flags & TACH_ROW_DETERMINISTIC ? "true" : "false",
+		        r->flags & TACH_ROW_UNRESOLVED ? "true" : "false");
 		json_num_field(f, "alpha", r->rule.alpha);
 		fputs(", ", f);
 		json_num_field(f, "min_effect", r->rule.min_effect);

@@ -173,8 +173,11 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 			snprintf(med, sizeof med, "%s %s %s", c.median,
 			         o->ascii ? "+-" : "\xc2\xb1", c.mad);
 			int flags = s.n >= 2 && s.cv > 0.05 ? TACH_ROW_NOISY : 0;
+			char mname[160];
+			snprintf(mname, sizeof mname, "%s%s", m->name,
+			         m->flags & TACH_METRIC_UNRESOLVED ? " (unresolved)" : "");
 			rc = tach__table_row(t, flags, k || b->error || b->skipped ? "" : name,
-			                     m->name, c.n, s.n ? med : "-", c.range, c.cv);
+			                     mname, c.n, s.n ? med : "-", c.range, c.cv);
 		}
 	}
 	if (!rc) {
@@ -253,6 +256,8 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 			tach__emit_md_cell(f, k || b->error || b->skipped ? "" : name);
 			fputs(" | ", f);
 			tach__emit_md_cell(f, mt->name);
+			if (mt->flags & TACH_METRIC_UNRESOLVED)
+				fputs(" (unresolved: too fast to measure)", f);
 			if (s.n)
 				fprintf(f, " | %zu | %s | %s | %s | %s | %s |\n", s.n,
 				        med, mad, lo, hi, cv);

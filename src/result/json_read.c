@@ -437,7 +437,7 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 
 enum { HAVE_NAME = 1, HAVE_UNIT = 2, HAVE_DIR = 4, HAVE_SAMPLES = 8 };
 
-static const char *const keys_metric[] = {"name", "unit", "direction", "deterministic", "samples", "iterations", "series", NULL};
+static const char *const keys_metric[] = {"name", "unit", "direction", "deterministic", "unresolved", "samples", "iterations", "series", NULL};
 
 static int read_metric(reader *r, tach_benchmark *b)
 {
@@ -488,6 +488,12 @@ static int read_metric(reader *r, tach_benchmark *b)
 				return r->j.failed;
 			if (det)
 				m->flags |= TACH_METRIC_DETERMINISTIC;
+		} else if (!strcmp(k, "unresolved")) {
+			int un;
+			if (get_bool(r, &un, "metric \"unresolved\""))
+				return r->j.failed;
+			if (un)
+				m->flags |= TACH_METRIC_UNRESOLVED;
 		} else if (!strcmp(k, "samples")) {
 			have |= HAVE_SAMPLES;
 			samples_at = at;

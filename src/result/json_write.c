@@ -230,6 +230,8 @@ static void write_metric(writer *w, const tach_metric *m)
 		PUTS(w, ", \"direction\": \"lower\"");
 	if (m->flags & TACH_METRIC_DETERMINISTIC)
 		PUTS(w, ", \"deterministic\": true");
+	if (m->flags & TACH_METRIC_UNRESOLVED)
+		PUTS(w, ", \"unresolved\": true");
 	PUTS(w, ",\n         \"samples\": ");
 	double_array(w, m->samples, m->n_samples);
 	if (m->iterations) {

@@ -361,6 +361,45 @@ Test(cli_run, parameters_and_shell)
 	run_free(&r);
 }
 
+/* ':' through a shell is the shell's start-up and nothing else: after the
+ * start-up is subtracted, what is left must be flagged, not shown as a
+ * measured 0 s. */
+Test(cli_run, too_fast_to_measure_is_said_and_flagged)
+{
+	char json[] = "/tmp/tach-colon-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--shell", "--runs", "20", "--export-json", json, ":"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "':' is too fast to measure through /bin/sh"), "%s", r.err);
+	cr_expect(strstr(r.out, "(too fast to measure: not resolved)"), "%s", r.out);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_metric *t = tach_benchmark_metric(res->benchmarks[0], "time");
+	cr_expect(t->flags & TACH_METRIC_UNRESOLVED);
+	cr_expect(tach_kvlist_get(&res->meta.context, "shell_startup_subtracted_s"));
+	cr_expect(tach_kvlist_get(&res->meta.context, "timer_resolution_s"));
+	tach_result_free(res);
+	run_free(&r);
+
+	/* the same file compared with itself: no verdict on nothing */
+	r = run_tach(ARGV("compare", json, json), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "below resolution"), "%s", r.out);
+	run_free(&r);
+	unlink(json);
+
+	/* a real command is not flagged */
+	r = run_tach(ARGV("run", "--runs", "3", TACH_TESTPROG " --sleep 20"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_null(strstr(r.err, "too fast"), "%s", r.err);
+	cr_expect_null(strstr(r.out, "not resolved"), "%s", r.out);
+	run_free(&r);
+}
+
 /* No process started by a run may survive it: a daemon, and a process
  * that ignores SIGTERM past the timeout. */
 Test(cli_run, leaves_no_orphans)
