@@ -4,7 +4,10 @@
  *     `tach run`, `hyperfine -N` and a bare posix_spawn + wait loop (the
  *     floor), on /bin/true and on a 1 ms program;
  *   memory: tach's tree peak vs `/usr/bin/time -v` vs the known truth on a
- *     fork tree (parent 50 MiB, child 200 MiB, grandchild 120 MiB at once).
+ *     fork tree (parent 50 MiB, child 200 MiB, grandchild 120 MiB at once);
+ *   too fast: commands through a shell whose own time is ~0 (':') or a
+ *     little more than the shell's start-up, as tach and hyperfine report
+ *     and flag them.
  * Printed, never asserted: the machine is shared and noisy.
  */
 #include <errno.h>
@@ -185,9 +188,92 @@ static void memory(void)
 	unlink(tjson);
 }
 
+/* Runs argv (no shell) with stdout and stderr into a temporary file and
+ * returns 1 if that output contains `needle`, 0 if not, -1 if it failed. */
+static int output_has(char *const *argv, const char *needle)
+{
+	char path[] = "/tmp/tach-bench-out-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, fd, 2);
+	pid_t pid;
+	int status = -1, found = -1;
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0 && waitpid(pid, &status, 0) > 0 &&
+	    WIFEXITED(status) && !WEXITSTATUS(status)) {
+		char buf[65536];
+		ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+		buf[n > 0 ? n : 0] = 0;
+		found = strstr(buf, needle) != NULL;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd);
+	unlink(path);
+	return found;
+}
+
+/* One command through /bin/sh: tach's median (start-up subtracted) and
+ * whether it flagged it, hyperfine's mean and whether it warned. */
+static void too_fast_one(const char *cmd, int runs)
+{
+	char runs_s[16], tjson[] = "/tmp/tach-bench-fast-XXXXXX", hjson[] = "/tmp/tach-bench-hff-XXXXXX";
+	snprintf(runs_s, sizeof runs_s, "%d", runs);
+	close(mkstemp(tjson));
+	close(mkstemp(hjson));
+	char *tach_argv[] = {TACH_EXE, "run", "--shell", "--runs", runs_s, "--export-json", tjson,
+	                     (char *)cmd, NULL};
+	char *hf_argv[] = {"/usr/bin/hyperfine", "--shell=/bin/sh", "--runs", runs_s,
+	                   "--export-json", hjson, "--style", "basic", (char *)cmd, NULL};
+	double w, median = NAN, hmean = NAN;
+	int flagged = -1, warned = -1;
+	if (run_quiet(tach_argv, &w) == 0) {
+		tach_result *r;
+		tach_error err;
+		if (tach_result_read_file(tjson, &r, &err) == 0 && r->n_benchmarks) {
+			const tach_metric *m = tach_benchmark_metric(r->benchmarks[0], "time");
+			if (m) {
+				tach_stats_median(m->samples, m->n_samples, &median);
+				flagged = !!(m->flags & TACH_METRIC_UNRESOLVED);
+			}
+			tach_result_free(r);
+		}
+	}
+	if (access(hf_argv[0], X_OK) == 0 &&
+	    (warned = output_has(hf_argv, "Command took less than")) >= 0)
+		hmean = hyperfine_mean(hjson);
+	const char *shown = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+	printf("%-22s %12.1f us %-14s %12.1f us %s\n", shown, median * 1e6,
+	       flagged < 0 ? "(failed)" : flagged ? "flagged" : "-", hmean * 1e6,
+	       warned < 0 ? "(not run)" : warned ? "warned (< 5 ms)" : "-");
+	unlink(tjson);
+	unlink(hjson);
+}
+
+/* Times that say nothing: tach flags a command it cannot tell apart from
+ * the subtracted shell start-up, hyperfine warns under 5 ms whatever the
+ * data. */
+static void too_fast(int runs)
+{
+	printf("\ntoo fast to measure through /bin/sh, %d runs each (tach: median less the\n"
+	       "shell's start-up, flagged when within its spread; hyperfine: mean, warning)\n\n", runs);
+	printf("%-22s %15s %-14s %15s %s\n", "command", "tach median", " tach", "hyperfine mean",
+	       "hyperfine");
+	too_fast_one(":", runs);
+	too_fast_one("true", runs);
+	too_fast_one(TACH_TESTPROG " --burn 2", runs);
+	too_fast_one("sleep 0.02", runs);
+}
+
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	if (argc > 1 && !strcmp(argv[1], "--too-fast")) { /* that part alone */
+		too_fast(50);
+		return 0;
+	}
 	int runs = quick ? 50 : 500;
 	printf("runner overhead, %d runs each (reported mean = what the tool reports per run;\n"
 	       "wall per run = the tool's whole wall time / runs), ratios to the floor\n\n", runs);
@@ -198,5 +284,6 @@ int main(int argc, char **argv)
 	char *busy_argv[] = {TACH_TESTPROG, "--burn", "1", NULL};
 	overhead("1 ms of CPU", TACH_TESTPROG " --burn 1", busy_argv, runs / 2);
 	memory();
+	too_fast(quick ? 20 : 50);
 	return 0;
 }

@@ -83,6 +83,10 @@ static void flag(tach_benchmark *b, tach_metric *m, const tach_resolution *res, 
 	if (res->kind == TACH_UNRESOLVED_TIMER)
 		cli_warn("'%s' is too fast to measure: its median time (%s) is at or below the "
 		         "timer's resolution (%s)", name, own, lim);
+	else if (!(res->own > 0))
+		cli_warn("'%s' is too fast to measure through %s: its runs took no longer than "
+		         "the shell's start-up alone (median %s less); run it without --shell, or "
+		         "time a loop of it", name, shell, own + (own[0] == '-'));
 	else
 		cli_warn("'%s' is too fast to measure through %s: what is left of it after the "
 		         "shell's start-up (%s) is within the start-up's own spread (%s); run it "
@@ -106,6 +110,18 @@ int cli_run_resolve(tach_result *res, const char *shell)
 		}
 	}
 	double tres = timer_resolution();
+	char num[TACH_DOUBLE_BUFSIZE];
+	tach_format_double(tres, num);
+	tach_kvlist_set(&res->meta.context, "timer_resolution_s", num);
+	if (ns) {
+		tach_format_double(median, num);
+		tach_kvlist_set(&res->meta.context, "shell", shell);
+		tach_kvlist_set(&res->meta.context, "shell_startup_subtracted_s", num);
+		char shown[64];
+		scaled(shown, sizeof shown, median);
+		fprintf(stderr, "tach: wall times exclude the start-up of %s (median %s over %zu runs)\n",
+		        shell, shown, ns);
+	}
 	for (size_t i = 0; i < res->n_benchmarks; i++) {
 		tach_benchmark *b = res->benchmarks[i];
 		tach_metric *m = tach_benchmark_metric(b, TACH_M_TIME);
@@ -122,18 +138,6 @@ int cli_run_resolve(tach_result *res, const char *shell)
 			m->samples[k] = m->samples[k] > median ? m->samples[k] - median : 0;
 		if (rr.kind != TACH_RESOLVED)
 			flag(b, m, &rr, shell);
-	}
-	char num[TACH_DOUBLE_BUFSIZE];
-	tach_format_double(tres, num);
-	tach_kvlist_set(&res->meta.context, "timer_resolution_s", num);
-	if (ns) {
-		tach_format_double(median, num);
-		tach_kvlist_set(&res->meta.context, "shell", shell);
-		tach_kvlist_set(&res->meta.context, "shell_startup_subtracted_s", num);
-		char shown[64];
-		scaled(shown, sizeof shown, median);
-		fprintf(stderr, "tach: wall times exclude the start-up of %s (median %s over %zu runs)\n",
-		        shell, shown, ns);
 	}
 	free(startup);
 	return 0;
