@@ -302,7 +302,10 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 		fputs(" ", f);
 		tach__html_text(f, r->metric);
 		fprintf(f, ": %s (%s%s)</title><text x='%g' y='", ch, cls,
-		        r->flags & TACH_ROW_DETERMINISTIC ? ", deterministic: a threshold, no test" : "", left - 8);
+		        r->flags & TACH_ROW_DETERMINISTIC ? ", deterministic: a threshold, no test"
+		        : r->flags & TACH_ROW_UNRESOLVED  ? ", below resolution: too fast to measure"
+		                                          : "",
+		        left - 8);
 		tach__svg_num(f, y + 4);
 		fputs("' text-anchor=end><tspan>", f);
 		/* long names are cut for the chart; the title and table hold them whole */
@@ -444,6 +447,8 @@ static void table(FILE *f, const tach_comparison *c, int main_table)
 		if (r->flags & TACH_ROW_DETERMINISTIC)
 			fprintf(f, " <span class=meta>(deterministic: ±%.2g%% threshold)</span>",
 			        r->rule.threshold * 100);
+		if (r->flags & TACH_ROW_UNRESOLVED)
+			fputs(" <span class=meta>(below resolution: too fast to measure)</span>", f);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table></details>\n", f);
