@@ -7,12 +7,14 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -446,11 +448,40 @@ static int paranoid(void)
 	return level;
 }
 
+/* A copy of the test program that nobody can execute: the build tree may
+ * sit in a directory nobody cannot traverse (a clone in root's 0700 home).
+ * The directory and the copy belong to nobody, who removes them after the
+ * test.  Writes the copy's path to `path`; 0 or -1. */
+static int copy_for_nobody(char *path, size_t size, char *dir)
+{
+	if (!mkdtemp(dir) || chmod(dir, 0755))
+		return -1;
+	snprintf(path, size, "%s/testprog", dir);
+	int in = open(TACH_TESTPROG, O_RDONLY | O_CLOEXEC);
+	int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	char buf[65536];
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	if (out < 0 || close(out) || n < 0 || in < 0)
+		return -1;
+	return chown(path, 65534, 65534) || chown(dir, 65534, 65534) ? -1 : 0;
+}
+
 Test(counters, unprivileged_counts_user_space_only)
 {
 	int level = paranoid();
 	if (geteuid() != 0 || level < 2 || level > 2)
 		cr_skip_test("needs root (to drop to nobody) and perf_event_paranoid 2, have %d", level);
+	char dir[] = "/tmp/tach-nobody-XXXXXX", prog[64];
+	cr_assert_eq(copy_for_nobody(prog, sizeof prog, dir), 0, "cannot copy the test program "
+	             "to a place nobody can reach: %s", strerror(errno));
+	char *argv[] = {prog, "--burn", "100", NULL};
 	/* This test process becomes nobody; criterion runs each test in a
 	 * process of its own. */
 	cr_assert_eq(setresgid(65534, 65534, 65534), 0);
@@ -459,7 +490,7 @@ Test(counters, unprivileged_counts_user_space_only)
 	 * inherit and which would forbid perf_event_open on them. */
 	cr_assert_eq(prctl(PR_SET_DUMPABLE, 1), 0);
 	tach_counter_set *s = parse_ok("task-clock,cs,page-faults");
-	child c = spawn_waiting(burn_argv);
+	child c = spawn_waiting(argv);
 	char why[512];
 	cr_expect_eq(tach_counters_open(s, c.pid, why, sizeof why), 2);
 	go_and_wait(c);
@@ -475,4 +506,6 @@ Test(counters, unprivileged_counts_user_space_only)
 	cr_expect(v[0].valid && v[0].value > 0.05);
 	cr_expect(v[2].valid && v[2].value > 0);
 	tach_counters_free(s);
+	cr_expect_eq(unlink(prog), 0);
+	cr_expect_eq(rmdir(dir), 0);
 }
