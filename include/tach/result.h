@@ -269,6 +269,13 @@ TACH_API int tach_result_validate(const tach_result *r, tach_error *err);
  * on a write error. */
 TACH_API int tach_result_write(const tach_result *r, FILE *f, tach_error *err);
 
+/* Writes r as a results file to `path` ("-": standard output) through
+ * tach_outfile (tach/outfile.h): a temporary file beside it, fsynced and
+ * renamed over it, so a failure leaves what was there untouched.  Returns
+ * what tach_result_write and tach_outfile_commit return; err->message then
+ * names the path and the failure ("file too large", "no space left"). */
+TACH_API int tach_result_write_file(const tach_result *r, const char *path, tach_error *err);
+
 /* Reads a results file from memory.  `name` is used only in error
  * messages (may be NULL).  On success *out is a new result set the caller
  * frees with tach_result_free().  On failure *out is NULL, nothing is

@@ -19,6 +19,7 @@
 #include "tach/clock.h"
 #include "tach/changepoint.h"
 #include "tach/sim.h"
+#include "tach/outfile.h"
 
 #ifdef __cplusplus
 extern "C" {

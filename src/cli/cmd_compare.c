@@ -16,6 +16,7 @@
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/compare_run.h"
 #include "cli/decide.h"
@@ -252,10 +253,14 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	cli_ab_outcome ab = {0};
 	char **argv_a = NULL, **argv_b = NULL;
 	FILE *out = stdout;
+	tach_outfile *of = NULL;
 	tach_gate_checks targets = {0};
 	if ((status = parse_args(&p, &a)) || (status = cli_decide_finish(&a.d, a.config, a.no_config)))
 		goto done;
 	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
+	const char *inputs[] = {bn, cn, a.config, cli_db};
+	if (a.out && (status = cli_out_distinct(inputs, 4, &a.out, 1)))
+		goto done;
 	if (a.run || a.aa) {
 		tach_error err = {0};
 		if (tach_words_split(bn, &argv_a, &err) || tach_words_split(cn, &argv_b, &err) ||
@@ -296,9 +301,12 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("out of memory");
 		goto done;
 	}
-	if (a.out && !(out = fopen(a.out, "w"))) {
-		status = cli_error("cannot write %s: %s", a.out, strerror(errno));
-		goto done;
+	if (a.out) {
+		if (!(of = cli_out_open(a.out))) {
+			status = EXIT_USAGE;
+			goto done;
+		}
+		out = tach_outfile_stream(of);
 	}
 	tach_report_opts ro = {a.fmt == TACH_REPORT_TEXT && !a.out && cli_color_stdout(),
 	                       a.ascii || !cli_utf8_stdout()};
@@ -322,7 +330,12 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		        a.d.n_sized == 1 ? "" : "s", a.d.noise_runs);
 	if (ab.confirmed && a.fmt == TACH_REPORT_TEXT)
 		fputs("(changed rows were measured again; only changes that reproduced count)\n", out);
-	if (fflush(out) || ferror(out)) {
+	if (of) {
+		status = cli_out_commit(of, a.out);
+		of = NULL;
+		if (status)
+			goto done;
+	} else if (fflush(out) || ferror(out)) {
 		status = cli_error("cannot write the output: %s", strerror(errno));
 		goto done;
 	}
@@ -336,8 +349,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		cli_warn("the gate failed (%zu rows, %zu targets); --warn-only keeps exit status 0",
 		         c->n_failed, targets.n_failed);
 done:
-	if (out && out != stdout)
-		fclose(out);
+	tach_outfile_abort(of);
 	tach_gate_checks_release(&targets);
 	if (a.run || a.aa) {
 		cli_ab_outcome_release(&ab);

@@ -11,6 +11,7 @@
 #include "tach/tach.h"
 #include "tach/import.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 
 enum { OPT_FROM = 1, OPT_OUT };
@@ -66,6 +67,8 @@ int cmd_import(int argc, char **argv, const cli_cmd *self)
 	}
 	tach_result *all = NULL;
 	status = EXIT_OK;
+	if (out_path && status == EXIT_OK)
+		status = cli_out_distinct((const char *const *)p.pos, p.npos, &out_path, 1);
 	for (size_t i = 0; i < p.npos && status == EXIT_OK; i++) {
 		tach_result *r;
 		tach_error err;
@@ -85,16 +88,9 @@ int cmd_import(int argc, char **argv, const cli_cmd *self)
 		}
 	}
 	if (status == EXIT_OK) {
-		FILE *f = out_path ? fopen(out_path, "w") : stdout;
 		tach_error err;
-		if (!f) {
-			status = cli_error("cannot write '%s': %s", out_path, strerror(errno));
-		} else {
-			int rc = tach_result_write(all, f, &err);
-			if ((out_path && fclose(f) != 0) || rc)
-				status = cli_error("cannot write '%s': %s", out_path ? out_path : "stdout",
-				                   rc ? err.message : strerror(errno));
-		}
+		if (tach_result_write_file(all, out_path ? out_path : "-", &err))
+			status = cli_error("%s", err.message);
 	}
 	tach_result_free(all);
 	cli_parsed_free(&p);

@@ -17,6 +17,7 @@
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 
@@ -68,6 +69,12 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 	}
 	tach_result *merged = NULL;
 	status = EXIT_OK;
+	/* -o must not be one of the files (whole, or after PREFIX=) */
+	for (size_t i = 0; out && !status && i < p.npos; i++) {
+		const char *eq = strchr(p.pos[i], '=');
+		const char *in[2] = {p.pos[i], eq ? eq + 1 : NULL};
+		status = cli_out_distinct(in, 2, &out, 1);
+	}
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		const char *arg = p.pos[i], *eq = strchr(arg, '=');
 		char prefix[256] = "";
@@ -106,14 +113,10 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 		                   "the files a PREFIX (PREFIX=FILE)",
 		                   merged->benchmarks[d]->name);
 	if (!status) {
-		FILE *f = out ? fopen(out, "w") : stdout;
 		tach_error err;
 		memset(&err, 0, sizeof err);
-		if (!f)
-			status = cli_error("cannot write '%s': %s", out, strerror(errno));
-		else if (tach_result_write(merged, f, &err) || (out && fclose(f)))
-			status = cli_error("cannot write '%s': %s", out ? out : "standard output",
-			                   err.message[0] ? err.message : strerror(errno));
+		if (tach_result_write_file(merged, out ? out : "-", &err))
+			status = cli_error("%s", err.message);
 	}
 	tach_result_free(merged);
 	cli_parsed_free(&p);

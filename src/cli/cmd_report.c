@@ -9,6 +9,7 @@
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/decide.h"
 #include "cli/input.h"
@@ -97,6 +98,23 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("nothing to report: give results files, --base and --cand, or --history");
 	if (!status)
 		status = cli_decide_finish(&d, config, no_config);
+	/* the page must not replace anything it is made from */
+	if (!status && out_path) {
+		const char *inputs[2 * MAX_VERSUS + 5];
+		size_t n_in = 0;
+		inputs[n_in++] = base_ref;
+		inputs[n_in++] = cand_ref;
+		inputs[n_in++] = config;
+		inputs[n_in++] = cli_db;
+		for (size_t i = 0; i < n_vs; i++) {
+			inputs[n_in++] = vs_args[i][1];
+			inputs[n_in++] = vs_args[i][2];
+		}
+		status = cli_out_distinct(inputs, n_in, (const char *const *)&out_path, 1);
+		if (!status)
+			status = cli_out_distinct((const char *const *)p.pos, p.npos,
+			                          (const char *const *)&out_path, 1);
+	}
 	tach_result *base = NULL, *cand = NULL;
 	tach_report_input *ins = calloc(p.npos + 1, sizeof *ins);
 	tach_comparison *c = NULL;
@@ -146,19 +164,20 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		vs[i] = (tach_html_versus){vs_args[i][0], vs_cmp[i], vs_args[i][1], vs_args[i][2]};
 	}
 	d.noise_runs = saved_noise;
-	FILE *out = stdout;
-	if (!status && out_path && !(out = fopen(out_path, "w")))
-		status = cli_error("cannot write %s: %s", out_path, strerror(errno));
+	tach_outfile *out = NULL;
+	if (!status && !(out = cli_out_open(out_path)))
+		status = EXIT_USAGE;
 	if (!status) {
 		tach_html_input in = {.title = title, .comparison = c, .base_name = base_ref,
 		                      .cand_name = cand_ref, .results = ins, .n_results = p.npos,
 		                      .series = hs, .n_series = hist.n, .versus = vs, .n_versus = n_vs};
-		int rc = tach_report_html(out, &in);
-		if (rc || fflush(out) || ferror(out))
-			status = cli_error("cannot write the report: %s",
-			                   rc ? tach_strerror(rc) : strerror(errno));
-		if (out_path && fclose(out) && !status)
-			status = cli_error("cannot write %s: %s", out_path, strerror(errno));
+		int rc = tach_report_html(tach_outfile_stream(out), &in);
+		if (rc) {
+			tach_outfile_abort(out);
+			status = cli_error("cannot write the report: %s", tach_strerror(rc));
+		} else {
+			status = cli_out_commit(out, out_path);
+		}
 		if (!status && out_path)
 			fprintf(stderr, "tach: report written to %s\n", out_path);
 	}

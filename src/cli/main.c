@@ -2,6 +2,7 @@
  * the table in commands.c.  The subcommand's return value is the exit
  * status, unless writing stdout failed (a full disk never exits 0). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,8 +21,22 @@ static int finish_stdout(int status)
 	return status;
 }
 
+/* A file-size limit (ulimit -f) must end in a message, not a silent death
+ * with status 153 and a half-written file: with a handler, write(2) fails
+ * with EFBIG and tach says "File too large".  A handler rather than
+ * SIG_IGN because an ignored signal would stay ignored in the commands
+ * tach runs, while a handler is reset by exec. */
+static void on_xfsz(int sig)
+{
+	(void)sig;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_xfsz;
+	sigaction(SIGXFSZ, &sa, NULL);
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];

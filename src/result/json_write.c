@@ -328,3 +328,23 @@ int tach_result_write(const tach_result *r, FILE *f, tach_error *err)
 		tach__error_set(err, "write failed: %s", tach_strerror(rc));
 	return rc;
 }
+
+int tach_result_write_file(const tach_result *r, const char *path, tach_error *err)
+{
+	tach_outfile *o;
+	int rc = tach_result_validate(r, err);
+	if (rc)
+		return rc;
+	if ((rc = tach_outfile_open(path, &o))) {
+		tach__error_set(err, "cannot write '%s': %s", path, tach_strerror(rc));
+		return rc;
+	}
+	rc = tach_result_write(r, tach_outfile_stream(o), err);
+	if (rc)
+		tach_outfile_abort(o);
+	else
+		rc = tach_outfile_commit(o);
+	if (rc)
+		tach__error_set(err, "cannot write '%s': %s", path, tach_strerror(rc));
+	return rc;
+}
