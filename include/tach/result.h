@@ -193,6 +193,10 @@ TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
  * NULL nor empty.  0, or TACH_ENOMEM with both sets unchanged. */
 TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *prefix);
 
+/* Removes and frees benchmark i (later ones move up one place; pointers to
+ * them stay valid).  1 if there was one, 0 if i is out of range. */
+TACH_API int tach_result_remove_benchmark(tach_result *r, size_t i);
+
 /* The first benchmark with that name and exactly these params (NULL
  * params: any), or NULL.  Borrowed. */
 TACH_API tach_benchmark *tach_result_find(const tach_result *r,

@@ -493,6 +493,14 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			tach_kvlist_release(&params);
 		}
 	}
+	/* the shell's own start-up, interleaved with the commands so that the
+	 * machine's drift falls on both alike; a --setup or --conclude command
+	 * must not run for it, so with those it is measured apart afterwards */
+	char *empty_argv[] = {c.shell, "-c", "", NULL};
+	int startup_in_res = c.shell && !c.instructions && !c.helper_argv[2] && !c.helper_argv[3];
+	if (!status && startup_in_res &&
+	    tach_runner_add(runner, CLI_SHELL_STARTUP, "", empty_argv, NULL))
+		status = cli_error("out of memory");
 	if (!status) {
 		for (size_t i = 0; i < c.labels.n; i++)
 			tach_kvlist_set(&res->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
@@ -507,7 +515,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		cli_run_progress_end();
 		if (c.counters_why[0])
 			cli_warn("counters: %s", c.counters_why);
-		if (!c.instructions && res->n_benchmarks && cli_run_resolve(res, c.shell))
+		if (!c.instructions && res->n_benchmarks &&
+		    cli_run_resolve(res, c.shell, startup_in_res))
 			status = EXIT_USAGE;
 		if (c.instructions) {
 			if (ci.why[0])

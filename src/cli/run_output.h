@@ -17,12 +17,18 @@ void cli_run_progress_end(void);
  * of medians with its 95% bootstrap CI. */
 void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii);
 
-/* After the runs (run_resolve.c): with `shell` (NULL: none), measures the
- * shell's start-up and subtracts its median from every wall time; flags
+/* The name of the empty command through the shell that `tach run --shell`
+ * runs among the commands, to measure the shell's own start-up. */
+#define CLI_SHELL_STARTUP "(shell start-up)"
+
+/* After the runs (run_resolve.c): with `shell` (NULL: none), takes the
+ * shell's start-up -- the last benchmark of res, CLI_SHELL_STARTUP, when
+ * `in_res` (it is then removed from res), else measured now -- and
+ * subtracts its median from every wall time; flags
  * (TACH_METRIC_UNRESOLVED) and names on stderr every command whose time is
  * at or below the timer's resolution or within the start-up's spread;
  * records the timer resolution and the subtracted start-up in the
  * context.  0, or an exit status after an error message. */
-int cli_run_resolve(tach_result *res, const char *shell);
+int cli_run_resolve(tach_result *res, const char *shell, int in_res);
 
 #endif

@@ -1,6 +1,7 @@
 /* run_resolve.c - what `tach run` does to its wall times after the runs:
  * with --shell, the shell's own start-up (an empty command through the
- * same shell) is measured and its median taken off every run; then every
+ * same shell, run among the commands so that drift of the machine falls on
+ * both alike) is measured and its median taken off every run; then every
  * command whose time is not resolved -- at or below the timer's
  * resolution, or lost in the spread of the subtracted start-up -- is
  * flagged in the results (TACH_METRIC_UNRESOLVED) and named on stderr,
@@ -15,7 +16,8 @@
 #include "cli/cli.h"
 #include "cli/run_output.h"
 
-#define SHELL_RUNS 30
+#define SHELL_RUNS 30 /* start-up runs when measured apart */
+#define MIN_STARTUP 3 /* fewer interleaved runs: measure apart */
 
 /* The empty command through `shell`: SHELL_RUNS runs after 3 warm-ups.
  * Caller frees the samples; NULL (and *n = 0) when it could not run. */
@@ -93,13 +95,36 @@ static void flag(tach_benchmark *b, tach_metric *m, const tach_resolution *res, 
 		         "without --shell, or time a loop of it", name, shell, own, lim);
 }
 
-int cli_run_resolve(tach_result *res, const char *shell)
+/* The start-up's samples from the runs (the last benchmark, removed), if
+ * at least MIN_STARTUP of them were measured. */
+static double *startup_from(tach_result *res, size_t *n)
+{
+	*n = 0;
+	if (!res->n_benchmarks)
+		return NULL;
+	size_t last = res->n_benchmarks - 1;
+	const tach_metric *m = tach_benchmark_metric(res->benchmarks[last], TACH_M_TIME);
+	double *out = NULL;
+	if (strcmp(res->benchmarks[last]->name, CLI_SHELL_STARTUP))
+		return NULL;
+	if (m && m->n_samples >= MIN_STARTUP && (out = malloc(m->n_samples * sizeof *out))) {
+		memcpy(out, m->samples, m->n_samples * sizeof *out);
+		*n = m->n_samples;
+	}
+	tach_result_remove_benchmark(res, last);
+	return out;
+}
+
+int cli_run_resolve(tach_result *res, const char *shell, int in_res)
 {
 	size_t ns = 0;
 	double *startup = NULL;
 	double median = 0;
-	if (shell) {
+	if (shell && in_res)
+		startup = startup_from(res, &ns);
+	if (shell && !ns) /* apart: with --setup/--conclude, or cut short */
 		startup = shell_startup(shell, &ns);
+	if (shell) {
 		if (ns)
 			tach_stats_median(startup, ns, &median);
 		if (!(median > 0)) {

@@ -162,6 +162,17 @@ int tach_benchmark_remove_metric(tach_benchmark *b, const char *name)
 	return 0;
 }
 
+int tach_result_remove_benchmark(tach_result *r, size_t i)
+{
+	if (i >= r->n_benchmarks)
+		return 0;
+	tach__benchmark_free(r->benchmarks[i]);
+	memmove(&r->benchmarks[i], &r->benchmarks[i + 1],
+	        (r->n_benchmarks - i - 1) * sizeof r->benchmarks[0]);
+	r->n_benchmarks--;
+	return 1;
+}
+
 void tach_result_free(tach_result *r)
 {
 	if (!r)
