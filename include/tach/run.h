@@ -87,6 +87,11 @@ typedef struct tach_exec_opts {
 	int measure_memory;      /* try a cgroup per run for the tree peak */
 	double monitor;          /* > 0: sample the tree every this many seconds
 	                            (tach/monitor.h) and hand the monitor back */
+	int direct;              /* fork from the calling process itself, not
+	                            the spawner (tach_exec_init): needed when the
+	                            child must inherit something of the caller's,
+	                            like perf counters; peak_rss then includes
+	                            the caller's resident high-water mark */
 } tach_exec_opts;
 
 typedef enum tach_run_state {

@@ -219,7 +219,9 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 		tach_counters_open_children(r->o.counters, first ? r->o.counters_why : NULL,
 		                            first ? r->o.counters_why_size : 0);
 	}
-	rc = r->ex.exec(r->ex.ctx, b->argv, &r->o.exec, &s, err);
+	tach_exec_opts eo = r->o.exec;
+	eo.direct = k > 0; /* the counters are inherited at fork from tach */
+	rc = r->ex.exec(r->ex.ctx, b->argv, &eo, &s, err);
 	double row[32];
 	if (k) {
 		tach_counter_value v[32];

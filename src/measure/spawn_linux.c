@@ -364,8 +364,9 @@ static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
 int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
                 tach__cgroup *cg, pid_t *pidp, double *t0)
 {
-	int src = tach__spawner_spawn(argv, o, pipe_w, cg ? tach__cgroup_procs_path(cg) : NULL,
-	                              pidp, t0);
+	int src = o->direct ? ENOSYS
+	                    : tach__spawner_spawn(argv, o, pipe_w,
+	                                          cg ? tach__cgroup_procs_path(cg) : NULL, pidp, t0);
 	if (src != ENOSYS)
 		return src;
 	if (cg)
