@@ -493,6 +493,56 @@ Test(cli_run, monitor_keeps_series_per_run)
 	run_free(&r);
 }
 
+Test(cli_run, two_peaks_each_named)
+{
+	char json[] = "/tmp/tach-peaks-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--runs", "2", "--no-memory-cgroup", "--export-json",
+	                             json, TACH_TESTPROG " --alloc 2"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "Peak RSS:") && strstr(r.out, "largest single process"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "Tree peak memory:  no cgroup: turned off"), "%s", r.out);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_metric *rss = tach_benchmark_metric(res->benchmarks[0], "peak_rss");
+	cr_assert(rss);
+	/* the command's own high-water mark: 2 MiB and libc, not tach's
+	 * 7.5 MiB, which a child forked from tach inherited across exec */
+	cr_expect_geq(rss->samples[0], 2 * 1048576.0);
+	cr_expect_lt(rss->samples[0], 6 * 1048576.0, "%.2f MiB", rss->samples[0] / 1048576.0);
+	cr_expect_null(tach_benchmark_metric(res->benchmarks[0], "tree_peak_memory"));
+	cr_expect_str_eq(tach_kvlist_get(&res->meta.context, "tree_peak_memory_method"), "none");
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+
+	/* a file from before the split: its one peak_rss was the tree's */
+	const char *old = temp_file(
+		"{\"format\": 1, \"meta\": {\"context\": {\"peak_rss_method\": \"cgroup\"}}, "
+		"\"benchmarks\": [{\"name\": \"x\", \"metrics\": [{\"name\": \"peak_rss\", "
+		"\"unit\": \"B\", \"direction\": \"lower\", \"samples\": [1000, 1000, 1000]}]}]}",
+		".json");
+	const char *now = temp_file(
+		"{\"format\": 1, \"meta\": {\"context\": {\"peak_rss_method\": \"rusage-max\", "
+		"\"tree_peak_memory_method\": \"cgroup-v2\"}}, "
+		"\"benchmarks\": [{\"name\": \"x\", \"metrics\": [{\"name\": \"peak_rss\", "
+		"\"unit\": \"B\", \"direction\": \"lower\", \"samples\": [2000, 2000, 2000]}]}]}",
+		".json");
+	r = run_tach(ARGV("compare", old, now), NULL, NULL, NULL);
+	cr_expect(strstr(r.out, "peak_rss measured by 'cgroup' in the base and 'rusage-max'") ||
+	          strstr(r.err, "peak_rss measured by 'cgroup' in the base and 'rusage-max'"),
+	          "%s%s", r.out, r.err);
+	run_free(&r);
+	r = run_tach(ARGV("show", old), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "old files stay readable: %s", r.err);
+	run_free(&r);
+}
+
 Test(cli, import_and_show_other_tools_files)
 {
 	const char *gb = temp_file(
