@@ -105,12 +105,17 @@ int tach_exec_init(void)
 		if (getppid() != parent)
 			_exit(0);
 		/* fds received must not land on 0-2, where dup2 would keep
-		 * them close-on-exec: keep the socket above and 0-2 open */
+		 * them close-on-exec: the socket goes above, 0-2 on /dev/null
+		 * (holding tach's own would keep a pipe reading tach's output
+		 * open after tach) */
 		int sock = fcntl(sv[1], F_DUPFD, 3);
 		close(sv[1]);
+		int null = open("/dev/null", O_RDWR);
 		for (int i = 0; i < 3; i++)
-			if (fcntl(i, F_GETFD) < 0)
-				open("/dev/null", O_RDWR);
+			if (null != i)
+				dup2(null, i);
+		if (null > 2)
+			close(null);
 		struct sigaction dfl;
 		memset(&dfl, 0, sizeof dfl);
 		dfl.sa_handler = SIG_DFL;
