@@ -41,6 +41,10 @@ typedef struct tach__cgroup_fs {
  * probes afresh.  For tests only. */
 TACH_HIDDEN void tach__cgroup_use_fs(const tach__cgroup_fs *fs);
 
+/* When the probe chose cgroup v1: why v2 (a fresh cgroup and memory.peak
+ * per run, no 256 KiB steps) could not be used; else NULL.  Borrowed. */
+TACH_HIDDEN const char *tach__cgroup_why_not_v2(void);
+
 /* Makes a fresh, empty cgroup for one run (its peak starts at 0, which is
  * how the peak is "reset": never reuse a cgroup for a second run).  Probes
  * first (see tach_cgroup_probe) and returns TACH_EUNSUPPORTED when the

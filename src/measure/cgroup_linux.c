@@ -39,6 +39,7 @@ static struct {
 	int version;         /* 1 or 2 when method is TACH_PEAK_CGROUP */
 	char base[PATH_MAX]; /* where runs' cgroups are made */
 	char why[512];
+	char why_not_v2[512]; /* when v1 was chosen: why not v2 */
 } probe;
 
 static unsigned run_counter;
@@ -389,6 +390,7 @@ tach_peak_method tach_cgroup_probe(char *why, size_t size)
 			probe.method = TACH_PEAK_CGROUP;
 			probe.version = 1;
 			snprintf(probe.why, sizeof probe.why, "cgroup v1 under %.400s", probe.base);
+			snprintf(probe.why_not_v2, sizeof probe.why_not_v2, "%s", why2);
 		} else if (strncmp(why1, "no cgroup v1", 12) == 0) {
 			/* A pure v2 machine: only the v2 story matters. */
 			snprintf(probe.why, sizeof probe.why, "%s", why2);
@@ -399,6 +401,12 @@ tach_peak_method tach_cgroup_probe(char *why, size_t size)
 	if (why && size > 0)
 		snprintf(why, size, "%s", probe.why);
 	return probe.method;
+}
+
+const char *tach__cgroup_why_not_v2(void)
+{
+	tach_cgroup_probe(NULL, 0);
+	return probe.why_not_v2[0] ? probe.why_not_v2 : NULL;
 }
 
 const char *tach_cgroup_probe_method(void)

@@ -21,6 +21,7 @@
 #include "tach/monitor.h"
 #include "tach/run.h"
 #include "tach/stats.h"
+#include "measure/cgroup.h"
 #include "util/util.h"
 
 #define AUTO_MIN_RUNS 10
@@ -433,6 +434,9 @@ static int record_tree_method(const tach_runner *r, tach_result *out, int any_ru
 	                     : any_sampled ? "sampled"
 	                                   : "none";
 	char why[640] = "";
+	const char *not_v2 = all_cgroup ? tach__cgroup_why_not_v2() : NULL;
+	if (not_v2) /* v1 is the fallback of v2 */
+		snprintf(why, sizeof why, "cgroup v2 not used: %s", not_v2);
 	if (!all_cgroup) {
 		char probe[512];
 		if (!r->o.exec.measure_memory)

@@ -415,6 +415,7 @@ Test(cgroup_fake, v2_delegated_uses_memory_peak)
 	fake_machine(V2_DELEGATED, own, sizeof own);
 	cr_assert_eq(tach_cgroup_probe(why, sizeof why), TACH_PEAK_CGROUP, "%s", why);
 	cr_expect_str_eq(tach_cgroup_probe_method(), "cgroup-v2");
+	cr_expect_null(tach__cgroup_why_not_v2(), "v2 is the best: nothing to excuse");
 	cr_expect(strstr(why, "cgroup v2 under") && strstr(why, own), "%s", why);
 	/* the memory controller was enabled for the runs' cgroups */
 	read_file(own, "cgroup.subtree_control", buf, sizeof buf);
@@ -491,6 +492,10 @@ Test(cgroup_fake, v1_uses_max_usage_and_resets_at_the_usage_left)
 	cr_assert_eq(tach_cgroup_probe(why, sizeof why), TACH_PEAK_CGROUP, "%s", why);
 	cr_expect_str_eq(tach_cgroup_probe_method(), "cgroup-v1");
 	cr_expect(strstr(why, "cgroup v1 under") && strstr(why, own), "%s", why);
+	/* the fallback from v2 says why */
+	cr_assert_not_null(tach__cgroup_why_not_v2());
+	cr_expect(strstr(tach__cgroup_why_not_v2(), "no cgroup v2 hierarchy is mounted"), "%s",
+	          tach__cgroup_why_not_v2());
 	tach__cgroup *cg = fake_cgroup();
 	cg_dir(cg, dir, sizeof dir);
 	cr_expect_eq(strncmp(dir, own, strlen(own)), 0, "%s is not under %s", dir, own);
