@@ -105,7 +105,9 @@ typedef struct tach_run_sample {
 	tach_run_state state;
 	int exit_code;  /* for TACH_RUN_EXITED */
 	int signal;     /* for TACH_RUN_SIGNALLED */
-	double wall;    /* seconds, monotonic clock, spawn to exit of the leader */
+	double wall;    /* seconds, monotonic clock, from right before the
+	                   leader's exec (read by the child; by tach just
+	                   before spawning when tach forks itself) to its exit */
 	double user;    /* seconds of user CPU of the whole tree (wait4) */
 	double system;  /* seconds of system CPU of the whole tree */
 	/* The largest single process's high-water RSS, in bytes: the largest
