@@ -1,8 +1,10 @@
 /* spawner.h - the protocol between tach (spawner_linux.c) and its spawner
  * (spawner_serve.c, run inside the tiny tach-spawn helper or, failing that,
  * in a fork of tach): one request per command over a SOCK_SEQPACKET pair --
- * a header, the cgroup.procs path (may be empty), argv and the environment
- * as NUL-terminated strings, and stdin, stdout, stderr as SCM_RIGHTS; one
+ * everything of tach's that a command inherits and tach may change after
+ * start-up (working directory, environment, stdio) travels with it --
+ * a header, the cgroup.procs path (may be empty), tach's working directory,
+ * argv and the environment as NUL-terminated strings, and stdin, stdout, stderr as SCM_RIGHTS; one
  * reply.  Internal to src/measure.
  */
 #ifndef TACH_MEASURE_SPAWNER_H
@@ -21,6 +23,7 @@ enum {
 
 typedef struct tach__spawn_request {
 	uint32_t procs_len; /* bytes of the cgroup.procs path incl. NUL, or 0 */
+	uint32_t cwd_len;   /* bytes of tach's working directory incl. NUL */
 	uint32_t argc, envc;
 } tach__spawn_request;
 

@@ -178,15 +178,21 @@ int tach__spawner_spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
                         const char *procs_path, pid_t *pidp, double *t0)
 {
 	static char buf[TACH__SPAWN_MAX_MSG];
-	tach__spawn_request rq = {0, 0, 0};
+	char cwd[PATH_MAX];
+	tach__spawn_request rq = {0, 0, 0, 0};
 	size_t at = sizeof rq;
-	if (spawner_fd < 0)
-		return ENOSYS;
+	if (spawner_fd < 0 || !getcwd(cwd, sizeof cwd))
+		return ENOSYS; /* no spawner, or a directory it cannot name */
 	if (procs_path) {
 		if (put(buf, &at, sizeof buf, procs_path))
 			return ENOSYS;
 		rq.procs_len = (uint32_t)(at - sizeof rq);
 	}
+	/* tach may have changed directory since the spawner was made */
+	size_t before = at;
+	if (put(buf, &at, sizeof buf, cwd))
+		return ENOSYS;
+	rq.cwd_len = (uint32_t)(at - before);
 	for (; argv[rq.argc]; rq.argc++)
 		if (rq.argc >= TACH__SPAWN_MAX_STRINGS / 2 || put(buf, &at, sizeof buf, argv[rq.argc]))
 			return ENOSYS; /* too big for a message: spawn directly */

@@ -37,7 +37,7 @@ static char *strings[TACH__SPAWN_MAX_STRINGS + 2];
 static char child_stack[CHILD_STACK] __attribute__((aligned(16)));
 
 typedef struct job {
-	const char *procs;
+	const char *procs, *cwd;
 	char **argv, **envp;
 	int fd[3];
 	double t0;
@@ -51,6 +51,8 @@ static int job_child(void *p)
 	job *j = p;
 	if (j->procs)
 		tach__cgroup_enter(j->procs); /* failure: the probe says why */
+	if (chdir(j->cwd) < 0)
+		goto fail;
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
@@ -94,12 +96,15 @@ static void serve_one(int sock, ssize_t len, int *fds, int nfds)
 	if (len >= (ssize_t)sizeof rq && nfds == 3) {
 		memcpy(&rq, msg, sizeof rq);
 		if (rq.argc >= 1 && rq.argc + rq.envc + 2 <= TACH__SPAWN_MAX_STRINGS + 2 &&
-		    rq.procs_len <= (size_t)(end - p)) {
+		    rq.cwd_len >= 1 && (size_t)rq.procs_len + rq.cwd_len <= (size_t)(end - p)) {
 			j.procs = rq.procs_len ? p : NULL;
 			p += rq.procs_len;
+			j.cwd = p;
+			p += rq.cwd_len;
 			j.argv = strings;
 			j.envp = strings + rq.argc + 1;
 			if ((!j.procs || memchr(j.procs, '\0', rq.procs_len)) &&
+			    memchr(j.cwd, '\0', rq.cwd_len) &&
 			    split(&p, end, rq.argc, j.argv) == 0 &&
 			    split(&p, end, rq.envc, j.envp) == 0) {
 				memcpy(j.fd, fds, sizeof j.fd);

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -103,4 +104,33 @@ Test(spawn, exec_errors_still_reported)
 	const char *ok[] = {TACH_TESTPROG, NULL};
 	o.input_path = "/nonexistent/input";
 	cr_expect_eq(tach_exec((char *const *)ok, &o, &s, &err), -ENOENT);
+}
+
+Test(spawn, commands_run_where_tach_is_now)
+{
+	start_then_grow();
+	/* tach bisect changes directory after start-up: the spawner, made
+	 * before, must still start commands in tach's present directory */
+	char dir[] = "/tmp/tach-spawn-cwd-XXXXXX", out[64];
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chdir(dir), 0);
+	snprintf(out, sizeof out, "%s/out", dir);
+	const char *pwd[] = {"/bin/pwd", NULL};
+	tach_exec_opts o;
+	memset(&o, 0, sizeof o);
+	o.output = TACH_OUTPUT_FILE;
+	o.output_path = out;
+	tach_run_sample s;
+	tach_error err;
+	cr_assert_eq(tach_exec((char *const *)pwd, &o, &s, &err), 0, "%s", err.message);
+	char line[256] = "";
+	FILE *f = fopen(out, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(line, sizeof line, f));
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	cr_expect_str_eq(line, dir);
+	unlink(out);
+	cr_expect_eq(chdir("/"), 0);
+	rmdir(dir);
 }
