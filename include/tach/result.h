@@ -143,7 +143,15 @@ typedef struct tach_result {
 #define TACH_M_CPU_TIME "cpu_time"         /* s, lower */
 #define TACH_M_USER_TIME "user_time"       /* s, lower */
 #define TACH_M_SYSTEM_TIME "system_time"   /* s, lower */
-#define TACH_M_PEAK_RSS "peak_rss"         /* B, lower */
+/* B, lower: the largest single process's high-water resident set (the
+ * largest ru_maxrss of the processes of a run), as /usr/bin/time -v and
+ * hyperfine report it.  In files of tach run written before
+ * tree_peak_memory existed (no tree_peak_memory_method in the context) it
+ * may be a tree peak: their peak_rss_method says (docs/results-format.md). */
+#define TACH_M_PEAK_RSS "peak_rss"
+/* B, lower: the whole process tree's simultaneous peak memory, by the
+ * method in the context's tree_peak_memory_method. */
+#define TACH_M_TREE_PEAK_MEMORY "tree_peak_memory"
 #define TACH_M_CPU_PERCENT "cpu_percent"   /* %, lower */
 #define TACH_M_BYTES_PER_OP "bytes_per_op" /* B, lower */
 #define TACH_M_ALLOCS_PER_OP "allocs_per_op"       /* count, lower */

@@ -53,16 +53,30 @@ typedef enum tach_output_mode {
 	TACH_OUTPUT_FILE,     /* appended to a file */
 } tach_output_mode;
 
-/* How the peak memory of a run was measured. */
+/* How a peak memory figure of a run was measured.  A run has two (see
+ * tach_run_sample): the largest single process's high-water RSS, always
+ * TACH_PEAK_RUSAGE_MAX, and the whole tree's simultaneous peak, from a
+ * cgroup or from sampling. */
 typedef enum tach_peak_method {
 	TACH_PEAK_NONE = 0,       /* not measured */
 	TACH_PEAK_CGROUP = 1,     /* a cgroup per run: exact for the whole tree */
 	TACH_PEAK_SAMPLED = 2,    /* /proc sampling of the tree: may miss short peaks */
-	TACH_PEAK_RUSAGE_MAX = 3, /* largest single process (wait4): a lower bound */
+	TACH_PEAK_RUSAGE_MAX = 3, /* largest single process (wait4 of each one) */
 } tach_peak_method;
 
 /* "cgroup", "sampled", "rusage-max" or "none". */
 TACH_API const char *tach_peak_method_name(tach_peak_method m);
+
+/* Starts the spawner: a small process that starts every command tach_exec
+ * and tach_exec_pool run, so that each command's peak_rss is its own.
+ * Linux carries a process's resident high-water mark across exec, so a
+ * command forked from a big process reports at least that process's RSS
+ * (as /usr/bin/time would not).  Call it first thing in main, before the
+ * program allocates: the spawner is a copy of the caller at that moment,
+ * and what it has touched is the floor of every command's peak_rss.
+ * Without it, commands are spawned from the calling process directly.
+ * The spawner ends when the caller exits.  0 or -errno; idempotent. */
+TACH_API int tach_exec_init(void);
 
 typedef struct tach_exec_opts {
 	tach_output_mode output;
@@ -73,6 +87,11 @@ typedef struct tach_exec_opts {
 	int measure_memory;      /* try a cgroup per run for the tree peak */
 	double monitor;          /* > 0: sample the tree every this many seconds
 	                            (tach/monitor.h) and hand the monitor back */
+	int direct;              /* fork from the calling process itself, not
+	                            the spawner (tach_exec_init): needed when the
+	                            child must inherit something of the caller's,
+	                            like perf counters; peak_rss then includes
+	                            the caller's resident high-water mark */
 } tach_exec_opts;
 
 typedef enum tach_run_state {
@@ -86,11 +105,24 @@ typedef struct tach_run_sample {
 	tach_run_state state;
 	int exit_code;  /* for TACH_RUN_EXITED */
 	int signal;     /* for TACH_RUN_SIGNALLED */
-	double wall;    /* seconds, monotonic clock, spawn to exit of the leader */
+	double wall;    /* seconds, monotonic clock, from right before the
+	                   leader's exec (read by the child; by tach just
+	                   before spawning when tach forks itself) to its exit */
 	double user;    /* seconds of user CPU of the whole tree (wait4) */
 	double system;  /* seconds of system CPU of the whole tree */
-	uint64_t peak_rss;        /* bytes; 0 when unknown */
+	/* The largest single process's high-water RSS, in bytes: the largest
+	 * ru_maxrss that wait4 returned for any process of the tree tach
+	 * reaped -- the figure /usr/bin/time -v and hyperfine report.  0 when
+	 * unknown; peak_method is TACH_PEAK_RUSAGE_MAX. */
+	uint64_t peak_rss;
 	tach_peak_method peak_method;
+	/* The whole tree's simultaneous peak, in bytes: the cgroup's peak
+	 * charge (TACH_PEAK_CGROUP; tach_cgroup_probe_method says v1 or v2)
+	 * or, with opts->monitor and no cgroup, the largest RSS sum of the
+	 * tree at one sample (TACH_PEAK_SAMPLED).  0 with TACH_PEAK_NONE when
+	 * neither was available. */
+	uint64_t tree_peak;
+	tach_peak_method tree_method;
 	/* With opts->monitor: the stopped sampler of this run (its series of
 	 * tree RSS and CPU %), which the caller frees with tach_monitor_free;
 	 * NULL otherwise or when the run ended before sampling began. */
@@ -111,11 +143,13 @@ TACH_API int tach_exec(char *const *argv, const tach_exec_opts *opts,
  * runs until `duration` seconds have passed -- with `concurrency` runs
  * going at once (a new run starts as soon as one ends).  Each run is
  * spawned, timed out and cleaned up as by tach_exec and reported through
- * done() as it ends (its user and system time are its leader's; its
- * peak_rss is 0).  *whole describes the pool: wall = elapsed time, user
- * and system = CPU of every process of the pool, peak_rss = the peak of
- * all runs together (one cgroup for the pool) or else the largest single
- * process.  Returns 0 or the -errno of a run that could not be started. */
+ * done() as it ends (its user and system time and peak_rss are its
+ * leader's, which include the descendants the leader reaped; no tree
+ * peak).  *whole describes the pool: wall = elapsed time, user and system
+ * = CPU of every process of the pool, peak_rss = the largest single
+ * process of any copy, tree_peak = all copies together at their peak (one
+ * cgroup for the pool; TACH_PEAK_NONE without one).  Returns 0 or the
+ * -errno of a run that could not be started. */
 TACH_API int tach_exec_pool(char *const *argv, const tach_exec_opts *opts,
                             size_t concurrency, size_t runs, double duration,
                             tach_pool_done_fn done, void *ctx,
@@ -229,9 +263,16 @@ TACH_API int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err);
 
 /* What the machine allows, probed once: TACH_PEAK_CGROUP if a per-run
  * cgroup with a memory peak can be made here (cgroup v2 with the memory
- * controller delegated, or a writable cgroup v1 memory hierarchy), else
- * TACH_PEAK_NONE with a reason in why[0..size) saying what to enable. */
+ * controller delegated and memory.peak, or a writable cgroup v1 memory
+ * hierarchy), else TACH_PEAK_NONE.  why[0..size) gets where the cgroups
+ * are made, or the reason none can be (each way tried and why it failed,
+ * and what to enable). */
 TACH_API tach_peak_method tach_cgroup_probe(char *why, size_t size);
+
+/* The probe's method as stored in results (tree_peak_memory_method):
+ * "cgroup-v2" (memory.peak) or "cgroup-v1" (memory.max_usage_in_bytes);
+ * NULL when the probe found no usable cgroup.  Static string. */
+TACH_API const char *tach_cgroup_probe_method(void);
 
 /* --------------------------------------------------------------------
  * Times too short to measure.

@@ -211,10 +211,23 @@ static void print_aa(FILE *f, const cli_ab_outcome *o)
 
 /* Two files measured at different times carry the machine's run-to-run
  * offset (1-3 % on shared machines), which within-run samples cannot
- * show: say so when a small change was flagged between them. */
+ * show: say so when a small change was flagged between them.  Also say
+ * when a peak memory figure was measured differently on the two sides. */
 static void offset_hint(FILE *f, const tach_comparison *c, const tach_result *base,
                         const tach_result *cand)
 {
+	/* a peak measured two ways is no change: old files of tach run have
+	 * one peak_rss, the tree's when their method was cgroup or sampled */
+	static const char *const peak_keys[] = {"peak_rss_method", "tree_peak_memory_method"};
+	static const char *const peak_names[] = {"peak_rss", "tree_peak_memory"};
+	for (int k = 0; k < 2; k++) {
+		const char *mb = tach_kvlist_get(&base->meta.context, peak_keys[k]);
+		const char *mc = tach_kvlist_get(&cand->meta.context, peak_keys[k]);
+		if (mb && mc && strcmp(mb, mc))
+			fprintf(f, "note: %s measured by '%s' in the base and '%s' in the candidate: "
+			        "different figures, not a change (docs/cli.md, \"Peak memory\")\n",
+			        peak_names[k], mb, mc);
+	}
 	const char *tb = base->meta.timestamp, *tc = cand->meta.timestamp;
 	if (tb && tc && !strcmp(tb, tc))
 		return;

@@ -61,7 +61,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
 	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
 	{OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1},
-	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "do not measure memory with a cgroup per run", 0},
+	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "no cgroup per run (no tree_peak_memory without --monitor)", 0},
 	{OPT_INSTRUCTIONS, "instructions", 0, NULL, "deterministic mode: count instructions, cache misses and estimated cycles per run under Valgrind (no timings)", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -71,9 +71,11 @@ const char cmd_run_details[] =
 	"backslashes) but run without a shell.  Several commands are compared; their\n"
 	"runs are interleaved in a seeded random order so that drift of the machine\n"
 	"hits all of them alike.  Per run tach records wall time, user and system CPU\n"
-	"time of the whole process tree, the exit code and the peak memory of the\n"
-	"tree (a cgroup per run where the system allows it, else the largest single\n"
-	"process, and it says which).  A run that fails stops the benchmark unless\n"
+	"time of the whole process tree, the exit code and two peaks of memory: the\n"
+	"largest single process's peak RSS (peak_rss, as /usr/bin/time -v reports\n"
+	"it) and the whole tree's peak at one instant (tree_peak_memory: a cgroup\n"
+	"per run where the system allows it, else sampled with --monitor; tach says\n"
+	"which, or why there is none).  A run that fails stops the benchmark unless\n"
 	"--ignore-failure; a command that cannot be found stops it before any run.\n"
 	"Durations take units: 500ms, 10s, 1.5m.  With --instructions every run goes\n"
 	"through Valgrind's callgrind instead, children too, and records counts that\n"

@@ -33,6 +33,11 @@ static void on_xfsz(int sig)
 
 int main(int argc, char **argv)
 {
+	/* First, while tach is small: the spawner that starts benchmarked
+	 * commands is a copy of tach now, and its size is the floor of every
+	 * command's peak RSS (see tach_exec_init).  Failing, commands are
+	 * spawned directly. */
+	tach_exec_init();
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_xfsz;

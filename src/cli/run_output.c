@@ -143,7 +143,51 @@ static void print_counts(FILE *f, const tach_benchmark *b, const tach_metric *in
 	fprintf(f, "  Est. cycles:       %s\n", cy);
 }
 
-static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *method,
+/* The largest of a metric's samples, scaled: "1.617 MiB". */
+static void fmt_peak(char *buf, size_t size, const tach_metric *m, int ascii)
+{
+	double peak = tach_stats_max(m->samples, m->n_samples);
+	tach_scale sc = tach_scale_for("B", peak, ascii);
+	char num[48];
+	tach_format_scaled(num, sizeof num, peak, sc);
+	snprintf(buf, size, "%s %s", num, sc.unit);
+}
+
+/* The two peaks (docs/cli.md, "Peak memory"): the largest single
+ * process, comparable with /usr/bin/time -v and hyperfine, and the whole
+ * tree at once, with its method or why it is missing.  Files written
+ * before the two were told apart have one peak_rss whose method is
+ * peak_rss_method. */
+static void print_memory(FILE *f, const tach_benchmark *b, const tach_metric *rss,
+                         const tach_kvlist *ctx, int ascii)
+{
+	const char *method = tach_kvlist_get(ctx, "peak_rss_method");
+	const char *tree_method = tach_kvlist_get(ctx, "tree_peak_memory_method");
+	const char *why = tach_kvlist_get(ctx, "tree_peak_memory_why");
+	const tach_metric *tree = tach_benchmark_metric(b, TACH_M_TREE_PEAK_MEMORY);
+	int pool = tach_benchmark_metric(b, "runs_per_second") != NULL;
+	char v[64];
+	if (rss && rss->n_samples) {
+		fmt_peak(v, sizeof v, rss, ascii);
+		if (!tree_method) /* an older file: one peak, of its method */
+			fprintf(f, "  Peak memory:       %s (%s; %s)\n", v,
+			        pool ? "all copies at once" : "max over runs",
+			        method ? method : "unknown method");
+		else
+			fprintf(f, "  Peak RSS:          %s (largest single process, max over %s)\n",
+			        v, pool ? "all copies" : "runs");
+	}
+	if (tree && tree->n_samples) {
+		fmt_peak(v, sizeof v, tree, ascii);
+		fprintf(f, "  Tree peak memory:  %s (whole tree at once, %s; %s)\n", v,
+		        pool ? "all copies" : "max over runs", tree_method ? tree_method : "?");
+	}
+	if (tree_method && why)
+		fprintf(f, "  %s %s\n", tree && tree->n_samples ? "Tree peak method: " : "Tree peak memory: ",
+		        why);
+}
+
+static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_kvlist *ctx,
                         int color, int ascii)
 {
 	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
@@ -184,17 +228,7 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 	        ascii ? "+-" : "\xc2\xb1", sd, us, sy);
 	fprintf(f, "  Range (min %s max): %s %s %s    %zu run%s\n", ascii ? "..." : "\xe2\x80\xa6",
 	        lo, ascii ? "..." : "\xe2\x80\xa6", hi, sm.n, sm.n == 1 ? "" : "s");
-	if (rss && rss->n_samples) {
-		double peak = tach_stats_max(rss->samples, rss->n_samples);
-		tach_scale sc = tach_scale_for("B", peak, ascii);
-		char num[48];
-		tach_format_scaled(num, sizeof num, peak, sc);
-		fprintf(f, "  Peak memory:       %s %s (%s; %s%s)\n", num, sc.unit,
-		        tach_benchmark_metric(b, "runs_per_second") ? "all copies at once"
-		                                                    : "max over runs",
-		        method ? method : "unknown method",
-		        method && !strcmp(method, "rusage-max") ? ": largest single process" : "");
-	}
+	print_memory(f, b, rss, ctx, ascii);
 	/* --monitor: the resource block of the runs as the sampler saw them */
 	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
 	if (cpu && cpu->n_samples) {
@@ -255,9 +289,8 @@ static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
 
 void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 {
-	const char *method = tach_kvlist_get(&r->meta.context, "peak_rss_method");
 	for (size_t i = 0; i < r->n_benchmarks; i++)
-		print_bench(f, i, r->benchmarks[i], method, color, ascii);
+		print_bench(f, i, r->benchmarks[i], &r->meta.context, color, ascii);
 	if (r->n_benchmarks < 2)
 		return;
 	if (tach_benchmark_metric(r->benchmarks[0], TACH_M_INSTRUCTIONS)) {

@@ -20,6 +20,31 @@
  * read the peak -> kill_all -> destroy. */
 typedef struct tach__cgroup tach__cgroup;
 
+/* Where the cgroup code looks and how it makes and removes cgroups: the
+ * kernel's by default.  Tests point it at a fake cgroup file system -- a
+ * directory tree with the files the kernel provides -- to run the probe's
+ * decisions, the path choice, the peak files and the fallbacks with their
+ * reasons on any machine; what the kernel does behind a write (moving a
+ * process, charging memory) is not faked. */
+typedef struct tach__cgroup_fs {
+	const char *proc_cgroup; /* instead of /proc/self/cgroup */
+	const char *mountinfo;   /* instead of /proc/self/mountinfo */
+	/* Makes a cgroup directory with the control files the kernel would
+	 * give it; 0 or -errno (e.g. -EACCES where the caller may not). */
+	int (*make_dir)(const char *dir);
+	/* Removes a cgroup directory; 0 or -errno (-EBUSY: try again). */
+	int (*remove_dir)(const char *dir);
+} tach__cgroup_fs;
+
+/* Uses `fs` from now on (NULL members: the kernel's; NULL: all of the
+ * kernel's again) and forgets the probe's verdict, so the next call
+ * probes afresh.  For tests only. */
+TACH_HIDDEN void tach__cgroup_use_fs(const tach__cgroup_fs *fs);
+
+/* When the probe chose cgroup v1: why v2 (a fresh cgroup and memory.peak
+ * per run, no 256 KiB steps) could not be used; else NULL.  Borrowed. */
+TACH_HIDDEN const char *tach__cgroup_why_not_v2(void);
+
 /* Makes a fresh, empty cgroup for one run (its peak starts at 0, which is
  * how the peak is "reset": never reuse a cgroup for a second run).  Probes
  * first (see tach_cgroup_probe) and returns TACH_EUNSUPPORTED when the
@@ -38,6 +63,7 @@ TACH_HIDDEN const char *tach__cgroup_procs_path(const tach__cgroup *cg);
 /* Moves the calling process (all its threads) into the cgroup whose
  * cgroup.procs is `procs_path`, by writing "0" to it.  Only open, write and
  * close: async-signal-safe, so a forked child may call it before exec.
+ * Defined in spawner_serve.c, which the tach-spawn helper links alone.
  * Do it before exec: memory is charged to the cgroup a page is first
  * touched in, and the exec'd image is then charged to the run.  0 or
  * -errno. */

@@ -3,7 +3,10 @@
  * The probe runs once: it finds tach's own cgroup in /proc/self/cgroup and
  * /proc/self/mountinfo, prefers cgroup v2 (memory.peak) and falls back to a
  * writable v1 memory hierarchy (memory.max_usage_in_bytes), testing both by
- * really making, entering and removing a cgroup.
+ * really making, entering and removing a cgroup.  Every path it reads and
+ * every directory it makes goes through `fs`, which tests point at a fake
+ * cgroup file system (tach__cgroup_use_fs) to run the v1 and v2 paths and
+ * their fallbacks on any machine.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,9 +39,53 @@ static struct {
 	int version;         /* 1 or 2 when method is TACH_PEAK_CGROUP */
 	char base[PATH_MAX]; /* where runs' cgroups are made */
 	char why[512];
+	char why_not_v2[512]; /* when v1 was chosen: why not v2 */
 } probe;
 
 static unsigned run_counter;
+
+static void sleep_ms(long ms);
+
+/* ------------------------------------------------------------------
+ * The file system: the kernel's, or a test's fake.
+ */
+
+static int real_make_dir(const char *dir)
+{
+	return mkdir(dir, 0755) == 0 ? 0 : -errno;
+}
+
+static int real_remove_dir(const char *dir)
+{
+	return rmdir(dir) == 0 ? 0 : -errno;
+}
+
+static const tach__cgroup_fs real_fs = {"/proc/self/cgroup", "/proc/self/mountinfo",
+                                        real_make_dir, real_remove_dir};
+static tach__cgroup_fs fs = {"/proc/self/cgroup", "/proc/self/mountinfo", real_make_dir,
+                             real_remove_dir};
+
+void tach__cgroup_use_fs(const tach__cgroup_fs *f)
+{
+	fs = f ? *f : real_fs;
+	if (!fs.proc_cgroup)
+		fs.proc_cgroup = real_fs.proc_cgroup;
+	if (!fs.mountinfo)
+		fs.mountinfo = real_fs.mountinfo;
+	if (!fs.make_dir)
+		fs.make_dir = real_make_dir;
+	if (!fs.remove_dir)
+		fs.remove_dir = real_remove_dir;
+	memset(&probe, 0, sizeof probe);
+}
+
+/* Removes dir, retrying up to `tries` times while the kernel still
+ * reports it busy (dying tasks, v1 charge reparenting). */
+static void remove_dir(const char *dir, int tries)
+{
+	for (int i = 0; i < tries && fs.remove_dir(dir) == -EBUSY; i++)
+		sleep_ms(5);
+}
 
 /* ------------------------------------------------------------------
  * Small file helpers.
@@ -106,7 +153,7 @@ static int path_join(char *out, size_t size, const char *dir, const char *name)
  * controller list holds `controller`. */
 static int own_cgroup_path(const char *controller, char *out, size_t size)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
+	FILE *f = fopen(fs.proc_cgroup, "re");
 	if (!f)
 		return -errno;
 	char line[PATH_MAX + 256];
@@ -157,7 +204,7 @@ static void unescape(char *s)
 static int cgroup_dir(const char *fstype, const char *option,
                       const char *cgpath, char *out, size_t size)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	FILE *f = fopen(fs.mountinfo, "re");
 	if (!f)
 		return -errno;
 	char line[3 * PATH_MAX];
@@ -208,11 +255,11 @@ static int try_child_cgroup(const char *base, const char *peak_file,
 	if (snprintf(dir, sizeof dir, "%s/tach-probe-%ld", base, (long)getpid()) >=
 	    (int)sizeof dir)
 		return -ENAMETOOLONG;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		int e = errno;
+	int e = fs.make_dir(dir);
+	if (e < 0 && e != -EEXIST) {
 		snprintf(why, size, "cannot create a cgroup in %.300s: %s; %s", base,
-		         strerror(e), hint);
-		return -e;
+		         strerror(-e), hint);
+		return e;
 	}
 	int rc = 0;
 	path_join(file, sizeof file, dir, peak_file);
@@ -244,8 +291,7 @@ static int try_child_cgroup(const char *base, const char *peak_file,
 			         strerror(-rc), hint);
 	}
 	/* The child has exited; the kernel may need a moment to let go. */
-	for (int i = 0; i < 100 && rmdir(dir) < 0 && errno == EBUSY; i++)
-		sleep_ms(10);
+	remove_dir(dir, 200);
 	return rc;
 }
 
@@ -293,11 +339,12 @@ static int probe_v2(char *why, size_t size)
 			}
 			if (path_join(self, sizeof self, dir, "tach-self") < 0)
 				return -ENAMETOOLONG;
-			if (mkdir(self, 0755) < 0 && errno != EEXIST)
-				rc = -errno;
-			else if (path_join(procs, sizeof procs, self, "cgroup.procs") < 0)
+			rc = fs.make_dir(self);
+			if (rc == -EEXIST)
+				rc = 0;
+			if (!rc && path_join(procs, sizeof procs, self, "cgroup.procs") < 0)
 				rc = -ENAMETOOLONG;
-			else if ((rc = write_text(procs, pid)) == 0)
+			if (!rc && (rc = write_text(procs, pid)) == 0)
 				rc = write_text(file, "+memory");
 		}
 		if (rc < 0) {
@@ -343,6 +390,7 @@ tach_peak_method tach_cgroup_probe(char *why, size_t size)
 			probe.method = TACH_PEAK_CGROUP;
 			probe.version = 1;
 			snprintf(probe.why, sizeof probe.why, "cgroup v1 under %.400s", probe.base);
+			snprintf(probe.why_not_v2, sizeof probe.why_not_v2, "%s", why2);
 		} else if (strncmp(why1, "no cgroup v1", 12) == 0) {
 			/* A pure v2 machine: only the v2 story matters. */
 			snprintf(probe.why, sizeof probe.why, "%s", why2);
@@ -353,6 +401,19 @@ tach_peak_method tach_cgroup_probe(char *why, size_t size)
 	if (why && size > 0)
 		snprintf(why, size, "%s", probe.why);
 	return probe.method;
+}
+
+const char *tach__cgroup_why_not_v2(void)
+{
+	tach_cgroup_probe(NULL, 0);
+	return probe.why_not_v2[0] ? probe.why_not_v2 : NULL;
+}
+
+const char *tach_cgroup_probe_method(void)
+{
+	if (tach_cgroup_probe(NULL, 0) != TACH_PEAK_CGROUP)
+		return NULL;
+	return probe.version == 2 ? "cgroup-v2" : "cgroup-v1";
 }
 
 /* ------------------------------------------------------------------
@@ -377,12 +438,12 @@ int tach__cgroup_create(tach__cgroup **out)
 			free(cg);
 			return -ENAMETOOLONG;
 		}
-		if (mkdir(cg->dir, 0755) == 0)
+		int e = fs.make_dir(cg->dir);
+		if (e == 0)
 			break;
-		if (errno != EEXIST || tries >= 100) {
-			int e = errno;
+		if (e != -EEXIST || tries >= 100) {
 			free(cg);
-			return -e;
+			return e;
 		}
 	}
 	path_join(cg->procs, sizeof cg->procs, cg->dir, "cgroup.procs");
@@ -390,7 +451,7 @@ int tach__cgroup_create(tach__cgroup **out)
 		cg->dirfd = open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg->dirfd < 0) {
 			int e = errno;
-			rmdir(cg->dir);
+			fs.remove_dir(cg->dir);
 			free(cg);
 			return -e;
 		}
@@ -407,18 +468,6 @@ int tach__cgroup_fd(const tach__cgroup *cg)
 const char *tach__cgroup_procs_path(const tach__cgroup *cg)
 {
 	return cg->procs;
-}
-
-int tach__cgroup_enter(const char *procs_path)
-{
-	/* Writing 0 means "the writer" in v1 and v2 alike, which saves the
-	 * child from formatting its pid. */
-	int fd = open(procs_path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int rc = write(fd, "0", 1) == 1 ? 0 : -errno;
-	close(fd);
-	return rc;
 }
 
 int tach__cgroup_attach(tach__cgroup *cg, pid_t pid)
@@ -535,7 +584,6 @@ void tach__cgroup_destroy(tach__cgroup *cg)
 		close(cg->dirfd);
 	/* Right after its last process exits the kernel may still hold the
 	 * cgroup for a moment (dying tasks, v1 charge reparenting). */
-	for (int i = 0; i < 200 && rmdir(cg->dir) < 0 && errno == EBUSY; i++)
-		sleep_ms(5);
+	remove_dir(cg->dir, 200);
 	free(cg);
 }

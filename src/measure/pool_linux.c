@@ -3,8 +3,9 @@
  *
  * Each copy is spawned like a single run (own process group, timeout,
  * SIGTERM then SIGKILL), watched through its pidfd; one poll() waits for
- * whichever ends first.  The pool shares one cgroup, so its peak is the
- * memory of all copies at once, which is what a load test asks for.
+ * whichever ends first.  The pool shares one cgroup, so its tree peak is
+ * the memory of all copies at once, which is what a load test asks for;
+ * its peak_rss is the largest single process of all copies.
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,7 +30,8 @@ typedef struct slot {
 	struct tach_monitor *mon; /* with exec opts' monitor: this copy's tree */
 } slot;
 
-static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
+/* Reaps a copy's leader and reports it; returns its ru_maxrss in bytes. */
+static uint64_t finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
 {
 	int status = 0;
 	struct rusage ru;
@@ -42,6 +44,8 @@ static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
 	s.wall = t1 - sl->t0;
 	s.user = tach__tv_seconds(ru.ru_utime);
 	s.system = tach__tv_seconds(ru.ru_stime);
+	s.peak_rss = (uint64_t)ru.ru_maxrss * 1024;
+	s.peak_method = TACH_PEAK_RUSAGE_MAX;
 	if (timed_out) {
 		s.state = TACH_RUN_TIMED_OUT;
 	} else if (WIFEXITED(status)) {
@@ -66,6 +70,7 @@ static void finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ctx)
 		tach_monitor_free(s.monitor);
 	close(sl->pidfd);
 	sl->pid = 0;
+	return s.peak_rss;
 }
 
 int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrency,
@@ -93,6 +98,7 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 	getrusage(RUSAGE_CHILDREN, &before);
 	double start = tach__now(), end = duration > 0 ? start + duration : 0;
 	size_t started = 0, running = 0;
+	uint64_t maxrss = 0, m;
 	int rc = 0;
 	for (;;) {
 		/* fill free slots */
@@ -148,7 +154,8 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 				continue;
 			short rev = pf[k++].revents;
 			if (rev & POLLIN) {
-				finish(&sl[i], sl[i].termed, done, ctx);
+				if ((m = finish(&sl[i], sl[i].termed, done, ctx)) > maxrss)
+					maxrss = m;
 				running--;
 			} else if (o->timeout > 0 && !sl[i].termed && t >= sl[i].t0 + o->timeout) {
 				kill(-sl[i].pid, SIGTERM);
@@ -165,22 +172,25 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 	for (size_t i = 0; i < concurrency; i++)
 		if (sl[i].pid) {
 			kill(-sl[i].pid, SIGKILL);
-			finish(&sl[i], 0, NULL, NULL);
+			if ((m = finish(&sl[i], 0, NULL, NULL)) > maxrss)
+				maxrss = m;
 		}
 	whole->wall = tach__now() - start;
 	if (cg)
 		tach__cgroup_kill_all(cg);
-	tach__reap_leftovers(0);
+	if ((m = tach__reap_leftovers(0)) > maxrss)
+		maxrss = m;
 	getrusage(RUSAGE_CHILDREN, &after);
 	whole->user = tach__tv_seconds(after.ru_utime) - tach__tv_seconds(before.ru_utime);
 	whole->system = tach__tv_seconds(after.ru_stime) - tach__tv_seconds(before.ru_stime);
 	uint64_t peak;
+	/* not after.ru_maxrss: that is the largest of every child tach ever
+	 * reaped, earlier runs included */
+	whole->peak_rss = maxrss;
+	whole->peak_method = TACH_PEAK_RUSAGE_MAX;
 	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
-		whole->peak_rss = peak;
-		whole->peak_method = TACH_PEAK_CGROUP;
-	} else {
-		whole->peak_rss = (uint64_t)after.ru_maxrss * 1024;
-		whole->peak_method = TACH_PEAK_RUSAGE_MAX;
+		whole->tree_peak = peak;
+		whole->tree_method = TACH_PEAK_CGROUP;
 	}
 	if (cg)
 		tach__release_cgroup(cg);

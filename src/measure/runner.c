@@ -11,6 +11,7 @@
  * with a fake clock and fake processes.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "tach/monitor.h"
 #include "tach/run.h"
 #include "tach/stats.h"
+#include "measure/cgroup.h"
 #include "util/util.h"
 
 #define AUTO_MIN_RUNS 10
@@ -218,7 +220,9 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 		tach_counters_open_children(r->o.counters, first ? r->o.counters_why : NULL,
 		                            first ? r->o.counters_why_size : 0);
 	}
-	rc = r->ex.exec(r->ex.ctx, b->argv, &r->o.exec, &s, err);
+	tach_exec_opts eo = r->o.exec;
+	eo.direct = k > 0; /* the counters are inherited at fork from tach */
+	rc = r->ex.exec(r->ex.ctx, b->argv, &eo, &s, err);
 	double row[32];
 	if (k) {
 		tach_counter_value v[32];
@@ -419,9 +423,48 @@ static int run_pools(tach_runner *r, tach_error *err)
 
 /* ---- results ---- */
 
+/* The whole tree's peak: its method and, when it is not a cgroup's, why
+ * not, in the results' context (docs/results-format.md). */
+static int record_tree_method(const tach_runner *r, tach_result *out, int any_run,
+                              int all_cgroup, int any_sampled)
+{
+	const char *method = all_cgroup && tach_cgroup_probe_method()
+	                             ? tach_cgroup_probe_method()
+	                     : all_cgroup  ? "cgroup"
+	                     : any_sampled ? "sampled"
+	                                   : "none";
+	char why[640] = "";
+	const char *not_v2 = all_cgroup ? tach__cgroup_why_not_v2() : NULL;
+	if (not_v2) /* v1 is the fallback of v2 */
+		snprintf(why, sizeof why, "cgroup v2 not used: %s", not_v2);
+	if (!all_cgroup) {
+		char probe[512];
+		if (!r->o.exec.measure_memory)
+			snprintf(why, sizeof why, "no cgroup: turned off (--no-memory-cgroup)");
+		else if (tach_cgroup_probe(probe, sizeof probe) != TACH_PEAK_CGROUP)
+			snprintf(why, sizeof why, "no cgroup: %s", probe);
+		else
+			snprintf(why, sizeof why, "no cgroup: the cgroup of a run could not be "
+			         "made or read (%s)", probe);
+		if (!any_sampled) {
+			size_t l = strlen(why);
+			snprintf(why + l, sizeof why - l, "; not sampled either (--monitor samples it)");
+		}
+	}
+	if (!any_run)
+		return 0;
+	if (tach_kvlist_set(&out->meta.context, "tree_peak_memory_method", method) ||
+	    (why[0] && tach_kvlist_set(&out->meta.context, "tree_peak_memory_why", why)))
+		return TACH_ENOMEM;
+	return 0;
+}
+
 static int record(const tach_runner *r, tach_result *out)
 {
 	tach_peak_method method = TACH_PEAK_NONE;
+	int any_run = 0, all_cgroup = 1, any_sampled = 0;
+	size_t *tree_at = NULL; /* per run: its tree_peak_memory sample, or SIZE_MAX */
+	int rc = 0;
 	for (size_t i = 0; i < r->nb; i++) {
 		const bench *b = &r->b[i];
 		tach_benchmark *tb = tach_result_add_benchmark(out, b->name);
@@ -434,21 +477,35 @@ static int record(const tach_runner *r, tach_result *out)
 		int any_timeout = 0;
 		for (size_t k = 0; k < b->n; k++)
 			any_timeout |= b->runs[k].state == TACH_RUN_TIMED_OUT;
+		/* the whole tree's simultaneous peak, where some run has one */
+		int want_tree = b->pooled && b->whole.tree_method != TACH_PEAK_NONE;
+		for (size_t k = 0; !b->pooled && k < b->n; k++)
+			want_tree |= b->runs[k].tree_method != TACH_PEAK_NONE;
 		tach_metric *m[6] = {
 			tach_benchmark_add_metric(tb, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER),
 			tach_benchmark_add_metric(tb, TACH_M_USER_TIME, "s", TACH_LOWER_IS_BETTER),
 			tach_benchmark_add_metric(tb, TACH_M_SYSTEM_TIME, "s", TACH_LOWER_IS_BETTER),
 			tach_benchmark_add_metric(tb, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER),
-			tach_benchmark_add_metric(tb, "exit_code", "count", TACH_LOWER_IS_BETTER),
+			NULL,
+			NULL,
+		};
+		tach_metric *tree = want_tree ? tach_benchmark_add_metric(tb, TACH_M_TREE_PEAK_MEMORY,
+		                                                          "B", TACH_LOWER_IS_BETTER)
+		                              : NULL;
+		m[4] = tach_benchmark_add_metric(tb, "exit_code", "count", TACH_LOWER_IS_BETTER);
+		m[5] =
 			any_timeout ? tach_benchmark_add_metric(tb, "timed_out", "count",
 			                                        TACH_LOWER_IS_BETTER)
-			            : NULL,
-		};
+			            : NULL;
 		for (int q = 0; q < 5; q++)
 			if (!m[q])
-				return TACH_ENOMEM;
-		if (any_timeout && !m[5])
-			return TACH_ENOMEM;
+				goto nomem;
+		if ((any_timeout && !m[5]) || (want_tree && !tree))
+			goto nomem;
+		free(tree_at);
+		if (!(tree_at = malloc((b->n ? b->n : 1) * sizeof *tree_at)))
+			goto nomem;
+		any_run |= b->n > 0;
 		for (size_t k = 0; k < b->n; k++) {
 			const tach_run_sample *s = &b->runs[k];
 			int code = s->state == TACH_RUN_EXITED ? s->exit_code
@@ -460,9 +517,19 @@ static int record(const tach_runner *r, tach_result *out)
 			    (!b->pooled && tach_metric_add_sample(m[3], (double)s->peak_rss)) ||
 			    tach_metric_add_sample(m[4], code) ||
 			    (m[5] && tach_metric_add_sample(m[5], s->state == TACH_RUN_TIMED_OUT)))
-				return TACH_ENOMEM;
+				goto nomem;
 			if (s->peak_method > method)
 				method = s->peak_method;
+			tree_at[k] = SIZE_MAX;
+			if (b->pooled)
+				continue;
+			if (s->tree_method != TACH_PEAK_NONE) {
+				if (tach_metric_add_sample(tree, (double)s->tree_peak))
+					goto nomem;
+				tree_at[k] = tree->n_samples - 1;
+			}
+			all_cgroup &= s->tree_method == TACH_PEAK_CGROUP;
+			any_sampled |= s->tree_method == TACH_PEAK_SAMPLED;
 		}
 		/* monitored runs: the series of tree RSS and CPU %, per run */
 		tach_metric *cpu = NULL;
@@ -472,19 +539,20 @@ static int record(const tach_runner *r, tach_result *out)
 				continue;
 			if (!cpu && !(cpu = tach_benchmark_add_metric(tb, TACH_M_CPU_PERCENT, "%",
 			                                              TACH_LOWER_IS_BETTER)))
-				return TACH_ENOMEM;
+				goto nomem;
 			tach_monitor_summary sum;
 			tach_monitor_stop(mon, &sum);
 			/* a series names its sample by index within its metric:
-			 * q for peak_rss (one sample per run), the sample just
-			 * added for cpu_percent (runs that ended before sampling
-			 * began have none) */
+			 * the run's tree_peak_memory sample for the tree RSS, the
+			 * sample just added for cpu_percent (runs that ended before
+			 * sampling began have none) */
 			/* a pool has one peak for all copies: the copies' memory
 			 * series would have no sample of their own to belong to */
 			if (tach_metric_add_sample(cpu, sum.avg_cpu_percent) ||
-			    (!b->pooled && tach_monitor_series(mon, m[3], NULL, q)) ||
+			    (!b->pooled && tree && tree_at[q] != SIZE_MAX &&
+			     tach_monitor_series(mon, tree, NULL, tree_at[q])) ||
 			    tach_monitor_series(mon, NULL, cpu, cpu->n_samples - 1))
-				return TACH_ENOMEM;
+				goto nomem;
 		}
 		size_t k = r->o.counters ? tach_counters_count(r->o.counters) : 0;
 		for (size_t c = 0; b->ctr && c < k && c < 32; c++) {
@@ -494,11 +562,11 @@ static int record(const tach_runner *r, tach_result *out)
 			                                            tach_counters_unit(r->o.counters, c),
 			                                            TACH_LOWER_IS_BETTER);
 			if (!cm)
-				return TACH_ENOMEM;
+				goto nomem;
 			for (size_t q = 0; q < b->n; q++) {
 				double v = b->ctr[q * k + c];
 				if (!isnan(v) && tach_metric_add_sample(cm, v))
-					return TACH_ENOMEM;
+					goto nomem;
 			}
 		}
 		if (b->pooled) {
@@ -510,18 +578,25 @@ static int record(const tach_runner *r, tach_result *out)
 			char c[32];
 			snprintf(c, sizeof c, "%zu", r->o.concurrency);
 			if (!rps || tach_metric_add_sample(m[3], (double)b->whole.peak_rss) ||
+			    (tree && tach_metric_add_sample(tree, (double)b->whole.tree_peak)) ||
 			    (b->whole.wall > 0 &&
 			     tach_metric_add_sample(rps, (double)b->n / b->whole.wall)) ||
 			    tach_kvlist_set(&tb->params, "concurrency", c))
-				return TACH_ENOMEM;
+				goto nomem;
 			if (b->whole.peak_method > method)
 				method = b->whole.peak_method;
+			all_cgroup &= b->whole.tree_method == TACH_PEAK_CGROUP;
 		}
 	}
 	if (method != TACH_PEAK_NONE &&
 	    tach_kvlist_set(&out->meta.context, "peak_rss_method", tach_peak_method_name(method)))
-		return TACH_ENOMEM;
-	return 0;
+		goto nomem;
+	rc = record_tree_method(r, out, any_run, all_cgroup, any_sampled);
+	free(tree_at);
+	return rc;
+nomem:
+	free(tree_at);
+	return TACH_ENOMEM;
 }
 
 int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err)

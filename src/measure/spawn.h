@@ -3,6 +3,7 @@
 #ifndef TACH_MEASURE_SPAWN_H
 #define TACH_MEASURE_SPAWN_H
 
+#include <stdint.h>
 #include <sys/time.h>
 #include <sys/types.h>
 
@@ -14,8 +15,17 @@
  * Returns 0 or an errno value. */
 TACH_HIDDEN int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
                             tach__cgroup *cg, pid_t *pid, double *t0);
-/* SIGKILLs the group pgid and every other descendant left, and reaps them. */
-TACH_HIDDEN void tach__reap_leftovers(pid_t pgid);
+/* SIGKILLs the group pgid and every other descendant left, and reaps them.
+ * Returns the largest ru_maxrss (bytes) among the processes it reaped. */
+TACH_HIDDEN uint64_t tach__reap_leftovers(pid_t pgid);
+/* Starts argv through the spawner (spawner_linux.c) as tach's child, in the
+ * cgroup whose cgroup.procs is procs_path when not NULL.  0, an errno value,
+ * or ENOSYS when there is no spawner (or the request is too big for it):
+ * the caller then spawns directly. */
+TACH_HIDDEN int tach__spawner_spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
+                                    const char *procs_path, pid_t *pid, double *t0);
+/* The spawner's pid, 0 when none runs: never one of the runs' leftovers. */
+TACH_HIDDEN pid_t tach__spawner_pid(void);
 TACH_HIDDEN int tach__pidfd_open(pid_t pid);
 /* A cgroup for a run (reused where the peak can be reset), or NULL. */
 TACH_HIDDEN tach__cgroup *tach__run_cgroup(void);

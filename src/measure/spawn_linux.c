@@ -6,9 +6,12 @@
  * busy wait).  CPU time is the growth of RUSAGE_CHILDREN across the run,
  * which covers every descendant tach reaps -- including daemons re-parented
  * to tach as child subreaper -- and not only the leader that wait4 sees.
- * Peak memory comes from a cgroup per run when the machine allows it
- * (exact for the tree), else from wait4's ru_maxrss (the largest single
- * process: a lower bound), and says which.
+ * Two peaks: the largest single process's high-water RSS, from wait4 of
+ * every process tach reaps (the leader's ru_maxrss already covers the
+ * descendants it reaped itself); and the whole tree's simultaneous peak,
+ * from a cgroup per run when the machine allows it, else from sampling with
+ * --monitor.  Commands are started by the spawner (spawner_linux.c), so that
+ * their high-water mark does not start at tach's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -101,7 +104,7 @@ static size_t list_children(pid_t self, pid_t *out, size_t max)
 			continue;
 		long pid;
 		while (n < max && fscanf(f, "%ld", &pid) == 1)
-			if (pid != self)
+			if (pid != self && pid != tach__spawner_pid())
 				out[n++] = (pid_t)pid;
 		fclose(f);
 	}
@@ -109,7 +112,20 @@ static size_t list_children(pid_t self, pid_t *out, size_t max)
 	return n;
 }
 
-int tach_kill_descendants(int except)
+/* Reaps pid (-1: any, without waiting), raising *maxrss to its ru_maxrss
+ * in bytes; waitpid's return. */
+static pid_t reap(pid_t pid, int flags, uint64_t *maxrss)
+{
+	struct rusage ru;
+	pid_t r;
+	while ((r = wait4(pid, NULL, flags, &ru)) < 0 && errno == EINTR)
+		;
+	if (r > 0 && (uint64_t)ru.ru_maxrss * 1024 > *maxrss)
+		*maxrss = (uint64_t)ru.ru_maxrss * 1024;
+	return r;
+}
+
+static int kill_descendants(int except, uint64_t *maxrss)
 {
 	int killed = 0;
 	pid_t self = getpid();
@@ -128,27 +144,37 @@ int tach_kill_descendants(int except)
 		}
 		for (size_t i = 0; i < n; i++)
 			if (kids[i] != except)
-				waitpid(kids[i], NULL, 0);
+				reap(kids[i], 0, maxrss);
 		if (!other)
 			break;
 	}
 	return killed;
 }
 
+int tach_kill_descendants(int except)
+{
+	uint64_t ignored = 0;
+	return kill_descendants(except, &ignored);
+}
+
 /* After the leader is reaped: anything still alive is a descendant that
  * outlived it.  waitpid(-1, WNOHANG) answers "any children?" without a
  * /proc scan, which keeps the common case (none) cheap. */
-void tach__reap_leftovers(pid_t pgid)
+uint64_t tach__reap_leftovers(pid_t pgid)
 {
+	uint64_t maxrss = 0;
 	if (pgid > 0) /* kill(-0) would be our own group */
 		kill(-pgid, SIGKILL);
 	for (;;) {
-		pid_t r = waitpid(-1, NULL, WNOHANG);
+		pid_t r = reap(-1, WNOHANG, &maxrss);
 		if (r > 0)
 			continue; /* reaped a zombie; look again */
 		if (r < 0)
-			return; /* ECHILD: nothing left */
-		tach_kill_descendants(0);
+			return maxrss; /* ECHILD: nothing left */
+		/* 0: a child lives -- maybe only the spawner, which wait4
+		 * does not reap (a clone child) but still counts */
+		if (!kill_descendants(0, &maxrss))
+			return maxrss;
 	}
 }
 
@@ -338,6 +364,11 @@ static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
 int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
                 tach__cgroup *cg, pid_t *pidp, double *t0)
 {
+	int src = o->direct ? ENOSYS
+	                    : tach__spawner_spawn(argv, o, pipe_w,
+	                                          cg ? tach__cgroup_procs_path(cg) : NULL, pidp, t0);
+	if (src != ENOSYS)
+		return src;
 	if (cg)
 		return spawn_into_cgroup(pidp, t0, argv, o, pipe_w, tach__cgroup_procs_path(cg));
 	posix_spawn_file_actions_t fa;
@@ -438,7 +469,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		out->state = TACH_RUN_KILLED;
 	if (cg)
 		tach__cgroup_kill_all(cg);
-	tach__reap_leftovers(pid);
+	uint64_t rest = tach__reap_leftovers(pid);
 	getrusage(RUSAGE_CHILDREN, &after);
 	out->user = tach__tv_seconds(after.ru_utime) - tach__tv_seconds(before.ru_utime);
 	out->system = tach__tv_seconds(after.ru_stime) - tach__tv_seconds(before.ru_stime);
@@ -449,15 +480,20 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		tach_monitor_stop(mon, &sum);
 		out->monitor = mon;
 	}
+	/* the leader's ru_maxrss covers what it reaped; `rest` what tach did */
+	out->peak_rss = (uint64_t)leader.ru_maxrss * 1024;
+	if (rest > out->peak_rss)
+		out->peak_rss = rest;
+	out->peak_method = TACH_PEAK_RUSAGE_MAX;
 	if (cg && tach__cgroup_peak(cg, &peak) == 0) {
-		out->peak_rss = peak;
-		out->peak_method = TACH_PEAK_CGROUP;
-	} else if (mon && sum.peak_tree_rss > (uint64_t)leader.ru_maxrss * 1024) {
-		out->peak_rss = sum.peak_tree_rss; /* the tree, as sampled */
-		out->peak_method = TACH_PEAK_SAMPLED;
-	} else {
-		out->peak_rss = (uint64_t)leader.ru_maxrss * 1024;
-		out->peak_method = TACH_PEAK_RUSAGE_MAX;
+		out->tree_peak = peak;
+		out->tree_method = TACH_PEAK_CGROUP;
+	} else if (mon) {
+		/* the tree at its largest sample holds at least the largest
+		 * process at its peak, which a sample may have missed */
+		out->tree_peak = sum.peak_tree_rss > out->peak_rss ? sum.peak_tree_rss
+		                                                   : out->peak_rss;
+		out->tree_method = TACH_PEAK_SAMPLED;
 	}
 	if (cg)
 		tach__release_cgroup(cg);

@@ -144,6 +144,27 @@ static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 			fputs(" <span class=warn>dirty</span>", f);
 	}
 	fputs("</div>", f);
+	/* what the memory figures of tach run are (docs/results-format.md) */
+	const char *pm = tach_kvlist_get(&m->context, "peak_rss_method");
+	const char *tm = tach_kvlist_get(&m->context, "tree_peak_memory_method");
+	const char *tw = tach_kvlist_get(&m->context, "tree_peak_memory_why");
+	if (pm || tm) {
+		fputs("<div class=meta>memory: ", f);
+		if (tm) {
+			fputs("peak_rss = the largest single process; tree_peak_memory = the whole tree "
+			      "at once, by ", f);
+			tach__html_text(f, tm);
+			if (tw) {
+				fputs(" (", f);
+				tach__html_text(f, tw);
+				fputs(")", f);
+			}
+		} else {
+			fputs("peak_rss by ", f); /* a file from before the two peaks */
+			tach__html_text(f, pm);
+		}
+		fputs("</div>", f);
+	}
 	/* what makes the numbers less trustworthy, said up front */
 	const char *build = tach_kvlist_get(&m->context, "library_build_type"); /* Google Benchmark */
 	const char *ours = tach_kvlist_get(&m->context, "build");                /* tach/bench.h */

@@ -319,7 +319,9 @@ static const tach_series *peak_of(const tach_metric *m, double *t, double *v)
 
 static const char *resource_title(const char *metric)
 {
-	if (!strcmp(metric, TACH_M_PEAK_RSS))
+	/* the tree's RSS series: on tree_peak_memory, or on peak_rss in
+	 * files written before the two peaks were told apart */
+	if (!strcmp(metric, TACH_M_TREE_PEAK_MEMORY) || !strcmp(metric, TACH_M_PEAK_RSS))
 		return "memory over time <span class=meta>resident set of the whole process tree</span>";
 	if (!strcmp(metric, TACH_M_CPU_PERCENT))
 		return "CPU over time <span class=meta>% of one core, the whole process tree</span>";

@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"  --sleep MS       sleep MS ms\n"
 	"  --print TEXT     write TEXT and a newline to stdout\n"
 	"  --daemon         leave a setsid() grandchild sleeping 60 s\n"
+	"  --daemon-alloc MiB  the daemon touches MiB first\n"
 	"  --hang           sleep forever\n"
 	"  --signal SIG     raise SIG (number or name) at the end\n"
 	"  --exit N         exit with status N (default 0)\n"
@@ -164,7 +165,7 @@ static void release_helpers(void)
 /* Double fork: the grandchild is reparented (to init or a subreaper), gets
  * a session of its own and stdio on /dev/null like a well-behaved daemon,
  * and tells us it exists before we go on. */
-static void daemonize(void)
+static void daemonize(long mib)
 {
 	int p[2];
 	if (pipe(p) < 0)
@@ -192,6 +193,7 @@ static void daemonize(void)
 			if (null > 2)
 				close(null);
 		}
+		alloc_touch(mib);
 		if (write(p[1], "d", 1) != 1)
 			_exit(125);
 		close(p[1]);
@@ -230,6 +232,7 @@ static void spin(long n)
 int main(int argc, char **argv)
 {
 	long alloc = 0, procs = 1, burn_ms = 0, sleep_ms_ = 0, exit_code = 0, spin_n = 0;
+	long daemon_mib = 0;
 	int tree = 0, daemon_ = 0, hang = 0, sig = 0;
 	const char *print = NULL;
 
@@ -257,6 +260,8 @@ int main(int argc, char **argv)
 			tree = 1;
 		else if (strcmp(o, "--daemon") == 0)
 			daemon_ = 1;
+		else if (strcmp(o, "--daemon-alloc") == 0)
+			daemon_mib = number(o, v), i++;
 		else if (strcmp(o, "--hang") == 0)
 			hang = 1;
 		else if (strcmp(o, "--ignore-term") == 0)
@@ -293,7 +298,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	if (daemon_)
-		daemonize();
+		daemonize(daemon_mib);
 	while (hang)
 		pause();
 	release_helpers();

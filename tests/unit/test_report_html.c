@@ -228,3 +228,32 @@ Test(report_html, history_series_with_change_point)
 	free(html);
 	free(cps);
 }
+
+Test(report_html, memory_methods_are_named)
+{
+	tach_result *r = tach_result_new();
+	tach_benchmark *b = tach_result_add_benchmark(r, "cmd");
+	metric(b, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER, 1 << 20, 3);
+	metric(b, TACH_M_TREE_PEAK_MEMORY, "B", TACH_LOWER_IS_BETTER, 3 << 20, 3);
+	tach_kvlist_set(&r->meta.context, "peak_rss_method", "rusage-max");
+	tach_kvlist_set(&r->meta.context, "tree_peak_memory_method", "sampled");
+	tach_kvlist_set(&r->meta.context, "tree_peak_memory_why", "no cgroup: <turned off>");
+	tach_report_input ri = {r, "now.json"};
+	tach_html_input in = {.results = &ri, .n_results = 1};
+	char *html = render(&in);
+	cr_expect(strstr(html, "tree_peak_memory = the whole tree at once, by sampled "
+	                       "(no cgroup: &lt;turned off&gt;)"), "%s", html);
+	free(html);
+	tach_result_free(r);
+
+	/* a file from before the two peaks: its one method */
+	r = tach_result_new();
+	b = tach_result_add_benchmark(r, "cmd");
+	metric(b, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER, 1 << 20, 3);
+	tach_kvlist_set(&r->meta.context, "peak_rss_method", "cgroup");
+	ri.result = r;
+	html = render(&in);
+	cr_expect(strstr(html, "memory: peak_rss by cgroup"), "%s", html);
+	free(html);
+	tach_result_free(r);
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
+#include "measure/cgroup.h"
 
 /* ---- words ---- */
 
@@ -65,6 +66,7 @@ typedef struct fake {
 	double cost[4];   /* seconds per run of command i (by argv[0] "c<i>") */
 	int fail_at;      /* timed+warmup exec number that exits 3, or -1 */
 	int execs;
+	tach_peak_method tree; /* how runs measure the tree's peak (3 MiB) */
 	char log[4096];   /* "c0 c1 prep c0 ..." */
 } fake;
 
@@ -86,6 +88,8 @@ static int fake_exec(void *ctx, char *const *argv, const tach_exec_opts *o,
 	out->user = c / 2;
 	out->peak_rss = 1 << 20;
 	out->peak_method = TACH_PEAK_RUSAGE_MAX;
+	out->tree_method = f->tree;
+	out->tree_peak = f->tree ? 3 << 20 : 0;
 	if (cmd && f->execs++ == f->fail_at)
 		out->exit_code = 3;
 	return 0;
@@ -229,4 +233,72 @@ Test(runner, stop_flag_keeps_what_was_measured)
 	cr_expect_eq(rc, 0);
 	cr_expect_lt(n_time(r, 0), 100);
 	tach_result_free(r);
+}
+
+/* No cgroup on this "machine": the probe reads files that do not exist. */
+static void no_cgroups(void)
+{
+	tach__cgroup_fs fs = {"/nonexistent/cgroup", "/nonexistent/mountinfo", NULL, NULL};
+	tach__cgroup_use_fs(&fs);
+}
+
+Test(runner, two_peaks_named_apart)
+{
+	no_cgroups();
+	/* a cgroup measured every run's tree: both peaks, each named */
+	fake f = {.cost = {0.01}, .fail_at = -1, .tree = TACH_PEAK_CGROUP};
+	tach_runner_opts o = {.runs = 4};
+	o.exec.measure_memory = 1;
+	int rc;
+	tach_error err;
+	tach_result *r = run_with(&f, &o, 1, &rc, &err);
+	cr_assert_eq(rc, 0);
+	const tach_benchmark *b = r->benchmarks[0];
+	const tach_metric *rss = tach_benchmark_metric(b, TACH_M_PEAK_RSS);
+	const tach_metric *tree = tach_benchmark_metric(b, TACH_M_TREE_PEAK_MEMORY);
+	cr_assert(rss && tree);
+	cr_expect_eq(rss->n_samples, 4);
+	cr_expect_eq(tree->n_samples, 4);
+	cr_expect_eq(rss->samples[0], 1 << 20, "the largest single process");
+	cr_expect_eq(tree->samples[0], 3 << 20, "the whole tree at once");
+	cr_expect_str_eq(tree->unit, "B");
+	cr_expect_str_eq(tach_kvlist_get(&r->meta.context, "peak_rss_method"), "rusage-max");
+	cr_expect_str_eq(tach_kvlist_get(&r->meta.context, "tree_peak_memory_method"), "cgroup");
+	cr_expect_null(tach_kvlist_get(&r->meta.context, "tree_peak_memory_why"),
+	               "the best method needs no excuse");
+	tach_result_free(r);
+	tach__cgroup_use_fs(NULL);
+}
+
+Test(runner, missing_tree_peak_says_why)
+{
+	no_cgroups();
+	/* cgroups turned off, no sampling: no tree metric, and why */
+	fake f = {.cost = {0.01}, .fail_at = -1};
+	tach_runner_opts o = {.runs = 3};
+	int rc;
+	tach_error err;
+	tach_result *r = run_with(&f, &o, 1, &rc, &err);
+	cr_assert_eq(rc, 0);
+	cr_expect_null(tach_benchmark_metric(r->benchmarks[0], TACH_M_TREE_PEAK_MEMORY));
+	cr_expect_str_eq(tach_kvlist_get(&r->meta.context, "tree_peak_memory_method"), "none");
+	const char *why = tach_kvlist_get(&r->meta.context, "tree_peak_memory_why");
+	cr_assert(why);
+	cr_expect(strstr(why, "no cgroup: turned off"), "%s", why);
+	cr_expect(strstr(why, "not sampled either"), "%s", why);
+	tach_result_free(r);
+
+	/* asked for a cgroup, none here, sampled instead: the probe's reason */
+	fake g = {.cost = {0.01}, .fail_at = -1, .tree = TACH_PEAK_SAMPLED};
+	o.exec.measure_memory = 1;
+	r = run_with(&g, &o, 1, &rc, &err);
+	cr_assert_eq(rc, 0);
+	cr_expect_eq(tach_benchmark_metric(r->benchmarks[0], TACH_M_TREE_PEAK_MEMORY)->n_samples, 3);
+	cr_expect_str_eq(tach_kvlist_get(&r->meta.context, "tree_peak_memory_method"), "sampled");
+	why = tach_kvlist_get(&r->meta.context, "tree_peak_memory_why");
+	cr_assert(why);
+	cr_expect(strstr(why, "no cgroup v2 hierarchy is mounted"), "%s", why);
+	cr_expect_null(strstr(why, "not sampled"), "%s", why);
+	tach_result_free(r);
+	tach__cgroup_use_fs(NULL);
 }
