@@ -173,7 +173,9 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 	tach_run_info *runs = NULL;
 	size_t n = 0;
 	tach_error err;
-	if (!status && tach_store_list(h.store, &f, &runs, &n, &err))
+	/* damage can hide whole runs from a listing: check the file first */
+	if (!status && (tach_store_verify(h.store, &err) ||
+	                tach_store_list(h.store, &f, &runs, &n, &err)))
 		status = store_error(&err);
 	if (!status && json) {
 		json_t *a = json_array();
@@ -303,7 +305,8 @@ static int hist_export(int argc, char **argv, const cli_cmd *self)
 	tach_run_info *runs = NULL;
 	size_t n = 0;
 	tach_error err;
-	if (tach_store_list(h.store, NULL, &runs, &n, &err))
+	/* a backup must hold every run: a damaged file is an error */
+	if (tach_store_verify(h.store, &err) || tach_store_list(h.store, NULL, &runs, &n, &err))
 		status = store_error(&err);
 	/* oldest first, so that an import keeps the order */
 	for (size_t i = n; !status && i-- > 0;) {

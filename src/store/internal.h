@@ -35,6 +35,8 @@ typedef struct tach__store_ops {
 	              const char *branch, tach_history_point **out, size_t *n, tach_error *err);
 	int (*catalog)(tach_store *s, const char *bench, const char *metric, tach_result **out,
 	               tach_error *err);
+	/* NULL: nothing to check */
+	int (*verify)(tach_store *s, tach_error *err);
 	void (*close)(tach_store *s);
 } tach__store_ops;
 
@@ -77,9 +79,11 @@ TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);
 TACH_HIDDEN char *tach__meta_json(const tach_result *r, const tach_kvlist *labels);
 TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_error *err);
 
-/* Benchmark extras (source, error, skipped) as JSON, and back. */
+/* Benchmark extras (source, error, skipped, and its number of metrics)
+ * as JSON, and back; *n_metrics = -1 when the text does not say (a run
+ * stored before tach counted them). */
 TACH_HIDDEN char *tach__bench_json(const tach_benchmark *b);
-TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json);
+TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json, long long *n_metrics);
 
 /* 1 if text matches the glob (fnmatch without special '/' handling). */
 TACH_HIDDEN int tach__glob(const char *glob, const char *text);

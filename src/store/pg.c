@@ -229,7 +229,8 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 	if (rc)
 		return rc;
 	int64_t *ids = malloc(((size_t)PQntuples(q) + 1) * sizeof *ids);
-	rc = ids ? 0 : TACH_ENOMEM;
+	long long *counts = malloc(((size_t)PQntuples(q) + 1) * sizeof *counts);
+	rc = ids && counts ? 0 : TACH_ENOMEM;
 	for (int row = 0; !rc && row < PQntuples(q); row++) {
 		tach_benchmark *b = tach_result_add_benchmark(r, pg__field(q, row, 1));
 		if (!b) {
@@ -237,9 +238,10 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 			break;
 		}
 		ids[row] = pg__text_int(q, row, 0);
+		counts[row] = -1;
 		rc = tach__params_from_json(&b->params, pg__field(q, row, 2));
 		if (!rc && pg__field(q, row, 3))
-			rc = tach__bench_from_json(b, pg__field(q, row, 3));
+			rc = tach__bench_from_json(b, pg__field(q, row, 3), &counts[row]);
 	}
 	PQclear(q);
 	if (rc == TACH_EFORMAT)
@@ -247,7 +249,15 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 		         s->location);
 	if (!rc)
 		rc = read_metrics(s, id, r, ids, err);
+	/* every metric row the benchmark counted when it was added */
+	for (size_t i = 0; !rc && i < r->n_benchmarks; i++)
+		if (counts[i] >= 0 && (long long)r->benchmarks[i]->n_metrics != counts[i]) {
+			snprintf(err->message, sizeof err->message,
+			         "%s: run #%lld is damaged in the store", s->location, (long long)id);
+			rc = TACH_EFORMAT;
+		}
 	free(ids);
+	free(counts);
 	return rc;
 }
 

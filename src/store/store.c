@@ -182,6 +182,12 @@ const char *tach_store_location(const tach_store *s)
 	return s->location;
 }
 
+int tach_store_verify(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->verify ? s->ops->verify(s, clean(err, &dummy)) : 0;
+}
+
 int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
                    tach_error *err)
 {
@@ -329,8 +335,9 @@ int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *
 		if (!hexish(ref)) {
 			/* a baseline or branch name without its '@' is the likely slip */
 			int64_t named = 0;
-			tach_error ignored;
-			if (s->ops->baseline_get(s, ref, &named, &ignored) == 0 && named) {
+			if ((rc = s->ops->baseline_get(s, ref, &named, err)))
+				return rc;
+			if (named) {
 				snprintf(err->message, sizeof err->message,
 				         "%s: no run for '%s': a baseline is named so; write @%s", s->location,
 				         ref, ref);
