@@ -112,15 +112,19 @@ static int rows_end(tach_store *s, int step, int rc, const char *what, tach_erro
 
 /* A run whose rows do not hold together (a NULL where the schema says
  * NOT NULL, a blob of the wrong length, fewer benchmarks than the run
- * counted): the store is damaged there. */
+ * counted, stored metadata that no longer parses): the store is damaged
+ * there.  A message already in err (the parser's) is kept as the reason. */
 static int damaged(tach_store *s, tach_error *err, int64_t run)
 {
-	err->line = err->column = 0;
+	char why[200] = "";
+	if (err->message[0])
+		tach_error_format(err, why, sizeof why);
+	char what[48] = "the store";
 	if (run)
-		snprintf(err->message, sizeof err->message, "%s: run #%lld is damaged in the store",
-		         s->location, (long long)run);
-	else
-		snprintf(err->message, sizeof err->message, "%s: the store is damaged", s->location);
+		snprintf(what, sizeof what, "run #%lld", (long long)run);
+	memset(err, 0, sizeof *err);
+	snprintf(err->message, sizeof err->message, "%s: %s is damaged%s%s", s->location, what,
+	         why[0] ? ": " : "", why);
 	return TACH_EFORMAT;
 }
 
@@ -478,6 +482,8 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	int64_t counted = sqlite3_column_int64(q, 1);
 	int rc = !r ? TACH_ENOMEM : !col_text(q, 0) ? TACH_EFORMAT
 	                                            : tach__meta_from_json(r, col_text(q, 0), err);
+	if (rc && rc != TACH_ENOMEM)
+		rc = TACH_EFORMAT; /* the metadata tach wrote no longer parses */
 	sqlite3_finalize(q);
 	if (!rc && sqlite3_prepare_v2(d->h,
 	                              "SELECT id, name, params, extra FROM benchmarks"

@@ -324,3 +324,153 @@ Test(cli_history, noise_runs_size_the_minimum_effect, .init = setup, .fini = tea
 	cr_expect_eq(r.status, 2, "too few runs to size anything");
 	run_free(&r);
 }
+
+/* ---- a damaged store (issue 16.1) ---- */
+
+/* What a command's JSON output holds, without its values: the names,
+ * run ids, counts and the number of samples of everything in it.  Two
+ * outputs of the same shape hold the same runs, benchmarks, metrics,
+ * points and samples. */
+static void shape_of(json_t *v, const char *key, FILE *out)
+{
+	static const char *const kept[] = {"name", "benchmark", "metric", "id", "run", "benchmarks",
+	                                   "n_base", "n_cand", NULL};
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		fputc('{', out);
+		json_object_foreach(v, k, x) shape_of(x, k, out);
+		fputc('}', out);
+	} else if (json_is_array(v)) {
+		fprintf(out, "%s[%zu", key ? key : "", json_array_size(v));
+		if (!key || strcmp(key, "samples")) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(v, i, x) shape_of(x, NULL, out);
+		}
+		fputc(']', out);
+	} else if (key) {
+		for (int i = 0; kept[i]; i++)
+			if (!strcmp(key, kept[i])) {
+				if (json_is_string(v))
+					fprintf(out, "%s=%s;", key, json_string_value(v));
+				else if (json_is_integer(v))
+					fprintf(out, "%s=%lld;", key, (long long)json_integer_value(v));
+			}
+	}
+}
+
+/* The shape of every JSON document in text (one, or one per line). */
+static char *shape(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	cr_assert(out);
+	const char *p = text;
+	while (*p) {
+		json_error_t e;
+		json_t *doc = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
+		if (!doc) {
+			fputs("(not JSON)", out);
+			break;
+		}
+		shape_of(doc, NULL, out);
+		json_decref(doc);
+		p += e.position;
+		while (*p == '\n' || *p == ' ')
+			p++;
+	}
+	fclose(out);
+	return buf;
+}
+
+/* Random bytes written over a copy of a store with several runs, at the
+ * page header, the cell pointers, and cells near the start, middle and end
+ * of every page (the file header, the schema, tables and indexes alike):
+ * every command reading the copy exits 2 naming it, or gives exactly what
+ * the intact store gives — the same runs, benchmarks, metrics, points and
+ * sample counts.  Values inside a cell can change without SQLite noticing;
+ * the store keeps no checksums, so those count as "changed". */
+Test(cli_history, damaged_store_is_an_error_never_fewer_runs, .init = setup, .fini = teardown)
+{
+	add_runs(6);
+	char copy[160];
+	snprintf(copy, sizeof copy, "%s/damaged.db", dir);
+	const char *const cmds[][9] = {
+		{"history", "list", "--db", copy, "-f", "json", NULL},
+		{"history", "export", "--db", copy, NULL},
+		{"history", "show", "--db", copy, "-f", "json", "#1", NULL},
+		{"history", "show", "--db", copy, "-f", "json", "@latest", NULL},
+		{"trend", "--db", copy, "-f", "json", NULL},
+		{"compare", "--no-config", "--db", copy, "-f", "json", "#2", "#5"},
+	};
+	enum { N_CMD = sizeof cmds / sizeof cmds[0] };
+	char *want[N_CMD], *want_out[N_CMD];
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", db, copy);
+	cr_assert_eq(system(cmd), 0);
+	for (int c = 0; c < N_CMD; c++) {
+		run_result r = run_tach(cmds[c], NULL, NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s: %s", cmds[c][1], r.err);
+		want[c] = shape(r.out);
+		want_out[c] = strdup(r.out);
+		run_free(&r);
+	}
+	struct stat st;
+	cr_assert_eq(stat(db, &st), 0);
+	cr_assert_eq(st.st_size % 4096, 0, "pages of 4 KiB");
+	static const int within[] = {0, 5, 8, 100, 1500, 3000, 4088};
+	size_t n_within = sizeof within / sizeof within[0];
+	size_t offsets = 0, errors = 0, same = 0, changed = 0;
+	srand(16);
+	for (off_t page = 0; page < st.st_size / 4096; page++)
+		for (size_t w = 0; w < n_within; w++) {
+			off_t at = page * 4096 + within[w];
+			offsets++;
+			for (int c = 0; c < N_CMD; c++) {
+				/* each command gets a fresh copy: a reader may roll
+				 * back or rewrite what it finds */
+				snprintf(cmd, sizeof cmd, "rm -f '%s'-wal '%s'-shm && cp '%s' '%s'", copy,
+				         copy, db, copy);
+				cr_assert_eq(system(cmd), 0);
+				FILE *f = fopen(copy, "r+b");
+				cr_assert(f);
+				unsigned char junk[8];
+				for (size_t k = 0; k < sizeof junk; k++)
+					junk[k] = (unsigned char)(rand() >> 7);
+				cr_assert_eq(fseeko(f, at, SEEK_SET), 0);
+				cr_assert_eq(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+				cr_assert_eq(fclose(f), 0);
+				run_result r = run_tach(cmds[c], NULL, NULL, NULL);
+				if (r.status == 2) {
+					cr_expect(strstr(r.err, copy), "offset %lld, %s %s: the error names the store: %s",
+					          (long long)at, cmds[c][0], cmds[c][1], r.err);
+					errors++;
+				} else {
+					cr_expect(r.status == 0 || (c == N_CMD - 1 && r.status == 1),
+					          "offset %lld, %s %s: status %d: %s", (long long)at, cmds[c][0],
+					          cmds[c][1], r.status, r.err);
+					char *got = shape(r.out);
+					cr_expect_str_eq(got, want[c],
+					                 "offset %lld, %s %s: exit %d with other runs than the intact store's",
+					                 (long long)at, cmds[c][0], cmds[c][1], r.status);
+					if (strcmp(r.out, want_out[c]))
+						changed++;
+					else
+						same++;
+					free(got);
+				}
+				run_free(&r);
+			}
+		}
+	fprintf(stderr,
+	        "damaged store: %zu offsets x %d commands: %zu exit 2, %zu the intact answer, "
+	        "%zu the same runs with changed values\n",
+	        offsets, N_CMD, errors, same, changed);
+	cr_expect_gt(errors, 0, "some damage is found");
+	for (int c = 0; c < N_CMD; c++) {
+		free(want[c]);
+		free(want_out[c]);
+	}
+}
