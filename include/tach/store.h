@@ -61,6 +61,19 @@ TACH_API int tach_store_verify(tach_store *s, tach_error *err);
 TACH_API int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels,
                             int64_t *id, tach_error *err);
 
+/* Makes the adds that follow one transaction, all or nothing: until
+ * tach_store_commit every run added stays invisible to other readers, and
+ * tach_store_rollback (or closing the store, or the process dying)
+ * leaves the store as it was before tach_store_begin.  Inside, an add
+ * that fails undoes only itself.  Not nested: a second begin is
+ * TACH_EINVAL.  0 or an error in err. */
+TACH_API int tach_store_begin(tach_store *s, tach_error *err);
+/* Keeps every run added since tach_store_begin.  On failure nothing is
+ * kept and the transaction is over. */
+TACH_API int tach_store_commit(tach_store *s, tach_error *err);
+/* Drops every run added since tach_store_begin; a no-op outside one. */
+TACH_API void tach_store_rollback(tach_store *s);
+
 /* Reads run `id` back as a result set (caller frees). TACH_ENOENT-like
  * error (TACH_EINVAL with a message) when there is no such run. */
 TACH_API int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err);

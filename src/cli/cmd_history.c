@@ -2,9 +2,10 @@
  * `tach baseline set|list`: the runs in the store.
  *
  * export writes JSON lines, one complete result set per run (the results
- * format on one line), oldest first; import reads them back, each run in
- * its own transaction: the way to back up a store or move it between
- * SQLite and PostgreSQL.
+ * format on one line), oldest first; import reads them back in one
+ * transaction, all or nothing, so that a rerun after fixing a bad line
+ * adds no run twice: the way to back up a store or move it between SQLite
+ * and PostgreSQL.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -350,6 +351,9 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 	if (!h.p.npos)
 		status = cli_error("expected an export file (JSON lines; - for standard input)");
 	size_t added = 0;
+	tach_error err;
+	if (!status && tach_store_begin(h.store, &err))
+		status = store_error(&err);
 	for (size_t i = 0; !status && i < h.p.npos; i++) {
 		const char *path = h.p.pos[i];
 		FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
@@ -366,7 +370,6 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 			if (len == 1 && line[0] == '\n')
 				continue;
 			tach_result *r;
-			tach_error err;
 			if (tach_result_read_buffer(line, (size_t)len, path, &r, &err)) {
 				/* the reader counts lines within this one */
 				err.line = lineno;
@@ -384,9 +387,15 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 		if (f != stdin)
 			fclose(f);
 	}
-	if (added || !status)
+	if (!status && tach_store_commit(h.store, &err))
+		status = store_error(&err);
+	if (status) {
+		tach_store_rollback(h.store);
+		fprintf(stderr, "tach: nothing imported into %s\n", tach_store_location(h.store));
+	} else {
 		printf("imported %zu run%s into %s\n", added, added == 1 ? "" : "s",
 		       tach_store_location(h.store));
+	}
 	return done(&h, status);
 }
 

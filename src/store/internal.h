@@ -17,6 +17,9 @@ enum {
 	TACH__FIND_BRANCH = 2, /* the newest run on branch text */
 };
 
+/* What tach__store_ops.txn does to the store's transaction. */
+enum { TACH__TXN_BEGIN = 0, TACH__TXN_COMMIT = 1, TACH__TXN_ROLLBACK = 2 };
+
 typedef struct tach__store_ops {
 	const char *name; /* "sqlite", "postgresql" */
 	int (*add)(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
@@ -37,6 +40,8 @@ typedef struct tach__store_ops {
 	               tach_error *err);
 	/* NULL: nothing to check */
 	int (*verify)(tach_store *s, tach_error *err);
+	/* begins, commits or rolls back the transaction of tach_store_begin */
+	int (*txn)(tach_store *s, int what, tach_error *err);
 	void (*close)(tach_store *s);
 } tach__store_ops;
 
@@ -44,6 +49,7 @@ struct tach_store {
 	const tach__store_ops *ops;
 	char *location; /* printable: password masked */
 	void *impl;     /* the backend's connection */
+	int batch;      /* inside tach_store_begin: an add is a savepoint */
 };
 
 /* Opens the backends: fill s->impl, create or migrate the schema. */

@@ -119,8 +119,10 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		return TACH_ENOMEM;
 	now_utc(added, sizeof added);
 	int rc = pg__prepare(s, err);
+	/* inside tach_store_begin's transaction a run is a savepoint, so
+	 * that a failed add undoes itself and no more */
 	if (!rc)
-		rc = pg__script(s, "BEGIN", "adding a run", err);
+		rc = pg__script(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN", "adding a run", err);
 	if (rc) {
 		free(meta);
 		return rc;
@@ -159,9 +161,14 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		PQexitPipelineMode(p->conn);
 	}
 	if (!rc)
-		rc = pg__script(s, "COMMIT", "adding a run", err);
+		rc = pg__script(s, s->batch ? "RELEASE SAVEPOINT tach_add" : "COMMIT", "adding a run",
+		                err);
 	if (rc) {
-		pg__rollback(s);
+		if (s->batch)
+			PQclear(PQexec(p->conn, "ROLLBACK TO SAVEPOINT tach_add;"
+			                        " RELEASE SAVEPOINT tach_add"));
+		else
+			pg__rollback(s);
 		return rc;
 	}
 	*id = run_id;
@@ -673,6 +680,24 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+static int op_txn(tach_store *s, int what, tach_error *err)
+{
+	static const char *const sql[] = {"BEGIN", "COMMIT", "ROLLBACK"};
+	static const char *const doing[] = {"starting a transaction", "committing", "rolling back"};
+	PGresult *q;
+	int rc = pg__run(s, sql[what], NULL, 0, &q, doing[what], err);
+	if (rc)
+		return rc;
+	/* COMMIT of a transaction the server aborted answers ROLLBACK */
+	if (what == TACH__TXN_COMMIT && strcmp(PQcmdStatus(q), "COMMIT")) {
+		snprintf(err->message, sizeof err->message, "%s: committing: the server rolled back",
+		         s->location);
+		rc = TACH_EIO;
+	}
+	PQclear(q);
+	return rc;
+}
+
 static const tach__store_ops pg_ops = {
 	.name = "postgresql",
 	.add = op_add,
@@ -684,6 +709,7 @@ static const tach__store_ops pg_ops = {
 	.find = op_find,
 	.series = op_series,
 	.catalog = op_catalog,
+	.txn = op_txn,
 	.close = pg__close_pg,
 };
 

@@ -379,7 +379,9 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	if (!meta)
 		return TACH_ENOMEM;
 	now_utc(added, sizeof added);
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	/* inside tach_store_begin's transaction a run is a savepoint, so
+	 * that a failed add undoes itself and no more */
+	int rc = exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
 	if (rc) {
 		free(meta);
 		return rc;
@@ -404,12 +406,14 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	ok = ok && !add_labels(s, run, &r->meta.labels) && !add_labels(s, run, labels);
 	for (size_t i = 0; ok && i < r->n_benchmarks; i++)
 		ok = !add_bench(s, run, i, r->benchmarks[i]);
-	if (ok && sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+	if (ok && sqlite3_exec(d->h, s->batch ? "RELEASE tach_add" : "COMMIT", NULL, NULL, NULL) ==
+	                  SQLITE_OK) {
 		*id = run;
 		return 0;
 	}
 	rc = fail(s, err, "adding a run");
-	sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(d->h, s->batch ? "ROLLBACK TO tach_add; RELEASE tach_add" : "ROLLBACK", NULL,
+	             NULL, NULL);
 	return rc;
 }
 
@@ -779,6 +783,16 @@ static int op_verify(tach_store *s, tach_error *err)
 	return rc;
 }
 
+static int op_txn(tach_store *s, int what, tach_error *err)
+{
+	static const char *const sql[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+	static const char *const doing[] = {"starting a transaction", "committing", "rolling back"};
+	db *d = s->impl;
+	return sqlite3_exec(d->h, sql[what], NULL, NULL, NULL) == SQLITE_OK
+	               ? 0
+	               : fail(s, err, doing[what]);
+}
+
 static const tach__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.add = op_add,
@@ -791,6 +805,7 @@ static const tach__store_ops sqlite_ops = {
 	.series = op_series,
 	.catalog = op_catalog,
 	.verify = op_verify,
+	.txn = op_txn,
 	.close = close_db,
 };
 

@@ -171,8 +171,10 @@ void tach_store_close(tach_store *s)
 {
 	if (!s)
 		return;
-	if (s->ops && s->impl)
+	if (s->ops && s->impl) {
+		tach_store_rollback(s);
 		s->ops->close(s);
+	}
 	free(s->location);
 	free(s);
 }
@@ -186,6 +188,45 @@ int tach_store_verify(tach_store *s, tach_error *err)
 {
 	tach_error dummy;
 	return s->ops->verify ? s->ops->verify(s, clean(err, &dummy)) : 0;
+}
+
+int tach_store_begin(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	if (s->batch) {
+		snprintf(err->message, sizeof err->message, "%s: a transaction is already open",
+		         s->location);
+		return TACH_EINVAL;
+	}
+	int rc = s->ops->txn(s, TACH__TXN_BEGIN, err);
+	s->batch = rc == 0;
+	return rc;
+}
+
+int tach_store_commit(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	if (!s->batch) {
+		snprintf(err->message, sizeof err->message, "%s: no transaction to commit",
+		         s->location);
+		return TACH_EINVAL;
+	}
+	int rc = s->ops->txn(s, TACH__TXN_COMMIT, err);
+	if (rc) /* a commit that failed may leave the transaction open */
+		s->ops->txn(s, TACH__TXN_ROLLBACK, &dummy);
+	s->batch = 0;
+	return rc;
+}
+
+void tach_store_rollback(tach_store *s)
+{
+	tach_error dummy;
+	if (s && s->batch)
+		s->ops->txn(s, TACH__TXN_ROLLBACK, &dummy);
+	if (s)
+		s->batch = 0;
 }
 
 int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,

@@ -3,6 +3,7 @@
  * stores, trend with its change points and exit status, clear errors. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,103 @@ Test(cli_history, export_and_import_move_every_run, .init = setup, .fini = teard
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, ":2:"), "the bad line is named: %s", r.err);
 	run_free(&r);
+}
+
+/* Lines of an export file: the first n runs of `history export`, then
+ * junk when bad (issue 16.6). */
+static const char *export_lines(const char *exp, int n, int bad)
+{
+	static char path[160];
+	snprintf(path, sizeof path, "%s/part.jsonl", dir);
+	FILE *in = fopen(exp, "r"), *out = fopen(path, "w");
+	cr_assert(in && out);
+	char *line = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < n && getline(&line, &cap, in) > 0; i++)
+		fputs(line, out);
+	if (bad)
+		fputs("{\"format\": 1, \"benchmarks\": [oops]}\n", out);
+	free(line);
+	fclose(in);
+	fclose(out);
+	return path;
+}
+
+static size_t runs_in(const char *store)
+{
+	run_result r = run_tach(ARGV("history", "list", "--db", store, "-f", "json"), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	size_t n = json_array_size(doc);
+	json_decref(doc);
+	run_free(&r);
+	return n;
+}
+
+/* A PostgreSQL store of its own in the test server (TACH_TEST_PG_URL):
+ * a schema first on the search path, so that the unit tests emptying the
+ * database at the same time do not meet these runs.  sql: CREATE or DROP.
+ * NULL when there is no server. */
+static void pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static const char *pg_schema(const char *sql)
+{
+	static char url[512];
+	const char *base = getenv("TACH_TEST_PG_URL");
+	if (!base || !*base || strchr(base, '?'))
+		return NULL;
+	char stmt[128];
+	snprintf(stmt, sizeof stmt, "%s SCHEMA %s tach_cli_%d%s", sql,
+	         sql[0] == 'C' ? "IF NOT EXISTS" : "IF EXISTS", (int)getpid(),
+	         sql[0] == 'C' ? "" : " CASCADE");
+	PGconn *c = PQconnectdb(base);
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	PGresult *r = PQexec(c, stmt);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	snprintf(url, sizeof url, "%s?options=-csearch_path%%3Dtach_cli_%d", base, (int)getpid());
+	return url;
+}
+
+/* An import stopped by a bad line adds nothing, so that the rerun after
+ * the fix adds each run once; for SQLite and, with TACH_TEST_PG_URL,
+ * PostgreSQL. */
+Test(cli_history, import_is_all_or_nothing, .init = setup, .fini = teardown)
+{
+	add_runs(3);
+	char exp[160];
+	snprintf(exp, sizeof exp, "%s/export.jsonl", dir);
+	run_result r = run_tach(ARGV("history", "export", "--db", db, "-o", exp), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	const char *stores[] = {db2, pg_schema("CREATE")};
+	for (int k = 0; k < 2 && stores[k]; k++) {
+		size_t before = runs_in(stores[k]);
+		cr_expect_eq(before, 0, "a new store");
+		r = run_tach(ARGV("history", "import", "--db", stores[k], export_lines(exp, 3, 1)), NULL,
+		             NULL, NULL);
+		cr_expect_eq(r.status, 2, "%s", r.err);
+		cr_expect(strstr(r.err, ":4:"), "the bad line is named: %s", r.err);
+		cr_expect(strstr(r.err, "nothing imported"), "%s", r.err);
+		cr_expect_eq(r.out[0], 0, "no \"imported\" line: %s", r.out);
+		run_free(&r);
+		cr_expect_eq(runs_in(stores[k]), before, "%s: the three good lines were not kept",
+		             k ? "postgresql" : "sqlite");
+		r = run_tach(ARGV("history", "import", "--db", stores[k], export_lines(exp, 3, 0)), NULL,
+		             NULL, NULL);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "imported 3 runs"), "%s", r.out);
+		run_free(&r);
+		cr_expect_eq(runs_in(stores[k]), before + 3, "each run once after the fix");
+	}
+	if (stores[1])
+		pg_schema("DROP");
 }
 
 Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown)

@@ -242,6 +242,49 @@ static void list_resolve_series(int pg)
 	tach_store_close(s);
 }
 
+static size_t count_runs(tach_store *s)
+{
+	tach_run_info *runs;
+	size_t n;
+	tach_error err;
+	cr_assert_eq(tach_store_list(s, NULL, &runs, &n, &err), 0, "%s", err.message);
+	tach_run_infos_free(runs, n);
+	return n;
+}
+
+/* tach_store_begin: the adds after it stay only on commit; a rollback,
+ * or closing the store without a commit, leaves it as it was (issue 16.6:
+ * an import stopped by a bad line had kept the runs before it). */
+static void all_or_nothing(int pg)
+{
+	tach_store *s = open_clean(pg, "txn");
+	tach_result *r = sample_result("feedf00d", "main", "2026-11-08T00:00:00Z", 1, 2);
+	tach_error err;
+	add(s, r);
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	cr_expect_eq(tach_store_begin(s, &err), TACH_EINVAL, "not nested");
+	add(s, r);
+	add(s, r);
+	cr_expect_eq(count_runs(s), 3, "this connection sees its own adds");
+	tach_store_rollback(s);
+	cr_expect_eq(count_runs(s), 1, "rolled back: the run from before only");
+	cr_expect_eq(tach_store_commit(s, &err), TACH_EINVAL, "no transaction");
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	add(s, r);
+	add(s, r);
+	cr_assert_eq(tach_store_commit(s, &err), 0, "%s", err.message);
+	cr_expect_eq(count_runs(s), 3);
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	add(s, r);
+	tach_store_close(s);
+	char buf[256];
+	cr_assert_eq(tach_store_open(location(pg, "txn", buf, sizeof buf), &s, &err), 0, "%s",
+	             err.message);
+	cr_expect_eq(count_runs(s), 3, "closed without a commit: nothing kept");
+	tach_store_close(s);
+	tach_result_free(r);
+}
+
 /* 8 processes open the same (new) store at once and add 100 runs each. */
 static void concurrent_writers(int pg)
 {
@@ -316,6 +359,10 @@ Test(store_sqlite, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdi
 {
 	concurrent_writers(0);
 }
+Test(store_sqlite, all_or_nothing, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	all_or_nothing(0);
+}
 /* One database for the whole PostgreSQL suite: the cases run in order,
  * not in parallel, since each starts by emptying it. */
 Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir)
@@ -323,6 +370,7 @@ Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir)
 	roundtrip(1);
 	list_resolve_series(1);
 	concurrent_writers(1);
+	all_or_nothing(1);
 }
 
 /* ---- SQLite's own promises ---- */
