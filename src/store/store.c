@@ -76,8 +76,9 @@ static char *masked(const char *loc)
 	return m;
 }
 
-/* mkdir -p of the directory holding path. */
-static int make_parent(const char *path)
+/* mkdir -p of the directory holding path; the last directory with mode
+ * `mode` (before the umask). */
+static int make_parent(const char *path, mode_t mode)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -93,34 +94,101 @@ static int make_parent(const char *path)
 			return -errno;
 		*p = '/';
 	}
-	return mkdir(dir, 0777) && errno != EEXIST ? -errno : 0;
+	return mkdir(dir, mode) && errno != EEXIST ? -errno : 0;
 }
 
+/* The top of the git work tree holding dir (its nearest ancestor, or
+ * itself, with a .git entry) into top; 0 when there is none. */
+static int git_top(const char *dir, char *top, size_t size)
+{
+	char d[PATH_MAX];
+	snprintf(d, sizeof d, "%s", dir);
+	for (;;) {
+		char probe[PATH_MAX + 8];
+		struct stat st;
+		snprintf(probe, sizeof probe, "%s/.git", d);
+		if (stat(probe, &st) == 0)
+			return snprintf(top, size, "%s", d[0] ? d : "/") < (int)size;
+		char *slash = strrchr(d, '/');
+		if (!slash || !d[0])
+			return 0;
+		*slash = 0; /* "/a" becomes "", the root */
+	}
+}
+
+/* Inside a git work tree the history belongs to the repository, so the
+ * search goes up to its top and no further; outside one, a directory
+ * above is anybody's (the system's temporary directory, a shared home),
+ * so only the current directory is looked at. */
 int tach_store_default_path(char *buf, size_t size)
 {
-	char dir[PATH_MAX], top[PATH_MAX] = "";
+	char dir[PATH_MAX], top[PATH_MAX];
 	if (!getcwd(dir, sizeof dir))
 		return -errno;
-	char cwd[PATH_MAX];
-	snprintf(cwd, sizeof cwd, "%s", dir);
+	if (!git_top(dir, top, sizeof top))
+		return snprintf(buf, size, "%s/.tach/history.db", strcmp(dir, "/") ? dir : "") <
+		               (int)size
+		               ? 0
+		               : -ENAMETOOLONG;
+	size_t top_len = strlen(top);
 	for (;;) {
 		char probe[PATH_MAX + 32];
 		struct stat st;
 		snprintf(probe, sizeof probe, "%s/.tach/history.db", dir);
 		if (stat(probe, &st) == 0)
 			return snprintf(buf, size, "%s", probe) < (int)size ? 0 : -ENAMETOOLONG;
-		snprintf(probe, sizeof probe, "%s/.git", dir);
-		if (stat(probe, &st) == 0) {
-			snprintf(top, sizeof top, "%s", dir);
-			break; /* the top of the work tree: look no higher */
-		}
 		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
+		if (strlen(dir) <= top_len || !slash)
 			break;
 		*slash = 0;
 	}
-	const char *base = top[0] ? top : cwd;
-	return snprintf(buf, size, "%s/.tach/history.db", base) < (int)size ? 0 : -ENAMETOOLONG;
+	return snprintf(buf, size, "%s/.tach/history.db", strcmp(top, "/") ? top : "") < (int)size
+	               ? 0
+	               : -ENAMETOOLONG;
+}
+
+/* Why path (the store found by default, or its directory) must not be
+ * used: another user owns it, or every user may write it, so that
+ * another user could have planted it or could change it (as git refuses
+ * a repository another user owns).  NULL when it is ours, or missing.  A
+ * symbolic link counts as what it is and as what it points to. */
+static const char *unsafe(const char *path, char *why, size_t size)
+{
+	struct stat st;
+	for (int follow = 0; follow < 2; follow++) {
+		if ((follow ? stat(path, &st) : lstat(path, &st)) != 0)
+			return NULL;
+		if (st.st_uid != geteuid()) {
+			snprintf(why, size, "owned by another user (uid %u)", (unsigned)st.st_uid);
+			return why;
+		}
+		if (follow && (st.st_mode & S_IWOTH)) {
+			snprintf(why, size, "writable by every user (mode %03o)",
+			         (unsigned)(st.st_mode & 0777));
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* The store found by default, and its directory, must be ours: see
+ * unsafe().  0, or -EPERM with a message saying why and what to do. */
+static int check_found(const char *path, tach_error *err)
+{
+	char dir[PATH_MAX], why[48];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	const char *what = unsafe(dir, why, sizeof why) ? "its directory is" : NULL;
+	if (!what && unsafe(path, why, sizeof why))
+		what = "it is";
+	if (!what)
+		return 0;
+	snprintf(err->message, sizeof err->message,
+	         "%.100s: not used: %s %s; name it explicitly (--db or TACH_DB) to use it anyway",
+	         path, what, why);
+	return -EPERM;
 }
 
 int tach_store_open(const char *location, tach_store **out, tach_error *err)
@@ -133,7 +201,8 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	char path[PATH_MAX];
 	if (!location || !*location)
 		location = getenv("TACH_DB");
-	if (!location || !*location) {
+	int found = !location || !*location; /* not named: checked before use */
+	if (found) {
 		int rc = tach_store_default_path(path, sizeof path);
 		if (rc) {
 			snprintf(err->message, sizeof err->message, "cannot find the history: %s",
@@ -151,11 +220,13 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	if (is_url(location)) {
 		rc = tach__pg_open(s, location, err);
 	} else {
-		rc = make_parent(location);
+		/* a directory tach makes for a store found by default is its
+		 * own and nobody else's to write */
+		rc = make_parent(location, found ? 0755 : 0777);
 		if (rc)
 			snprintf(err->message, sizeof err->message, "%.180s: cannot create its directory: %s",
 			         location, strerror(-rc));
-		else
+		else if (!found || !(rc = check_found(location, err)))
 			rc = tach__sqlite_open(s, location, err);
 	}
 	if (rc) {

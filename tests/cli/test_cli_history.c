@@ -572,3 +572,48 @@ Test(cli_history, damaged_store_is_an_error_never_fewer_runs, .init = setup, .fi
 		free(want_out[c]);
 	}
 }
+
+/* Issue 16.9 as reported: outside git, a world-writable .tach/history.db
+ * planted in a shared parent directory (by nobody when we are root) is
+ * neither written by `history add` in a directory below, nor used from
+ * the directory itself; named with --db it is. */
+Test(cli_history, planted_store_is_not_used, .init = setup, .fini = teardown)
+{
+	char planted[200], work[160], cmd[600];
+	snprintf(planted, sizeof planted, "%s/.tach/history.db", dir);
+	snprintf(work, sizeof work, "%s/work", dir);
+	cr_assert_eq(mkdir(work, 0755), 0);
+	run_result r = run_tach(ARGV("history", "add", "--db", planted, run_file(0)), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	int root = geteuid() == 0;
+	snprintf(cmd, sizeof cmd, "chmod 777 '%s/.tach' && chmod 666 '%s'%s%s%s", dir, planted,
+	         root ? " && chown -R 65534:65534 '" : "", root ? dir : "", root ? "/.tach'" : "");
+	cr_assert_eq(system(cmd), 0);
+	char old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	cr_assert_eq(chdir(work), 0);
+	r = run_tach(ARGV("history", "add", run_file(1)), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, work) || strstr(r.out, "#1 "), "a store of its own: %s%s", r.out,
+	          r.err);
+	run_free(&r);
+	struct stat st;
+	char own[200];
+	snprintf(own, sizeof own, "%s/.tach/history.db", work);
+	cr_expect_eq(stat(own, &st), 0, "the store is made in the current directory");
+	cr_expect_eq(st.st_uid, geteuid());
+	cr_assert_eq(chdir(dir), 0);
+	r = run_tach(ARGV("history", "list"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, planted) && strstr(r.err, root ? "owned by another user"
+	                                                       : "writable by every user"),
+	          "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(chdir(old), 0);
+	r = run_tach(ARGV("history", "list", "--db", planted), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "named explicitly: %s", r.err);
+	cr_expect(strstr(r.out, "#1 ") && !strstr(r.out, "#2 "), "the planted store got nothing: %s",
+	          r.out);
+	run_free(&r);
+}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -529,4 +530,102 @@ Test(store, default_path_and_masked_urls, .init = make_tmpdir, .fini = remove_tm
 	cr_expect_neq(rc, 0);
 	cr_expect_null(strstr(err.message, "s3cret"), "the password is never printed: %s",
 	               err.message);
+}
+
+/* ---- the store found by default (issue 16.9) ---- */
+
+/* A valid store at dir/.tach/history.db, made by this user. */
+static void make_store_in(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/.tach/history.db", dir);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0, "%s", err.message);
+	tach_store_close(s);
+}
+
+static int open_found(tach_error *err)
+{
+	tach_store *s;
+	int rc = tach_store_open(NULL, &s, err);
+	tach_store_close(s);
+	return rc;
+}
+
+/* Outside git, a store in a directory above is not looked for: it may
+ * be anybody's (the system's temporary directory). */
+Test(store, outside_git_only_the_current_directory, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	unsetenv("TACH_DB");
+	char sub[256], buf[1024], want[512], old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(sub, sizeof sub, "%s/work", tmpdir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	cr_assert_eq(chdir(sub), 0);
+	cr_assert_eq(tach_store_default_path(buf, sizeof buf), 0);
+	snprintf(want, sizeof want, "%s/.tach/history.db", sub);
+	cr_expect_str_eq(buf, want, "the current directory, not the store above it");
+	cr_assert_eq(chdir(old), 0);
+}
+
+/* A store found by default that every user may write, or in a directory
+ * every user may write, is refused with the reason; named, it is used. */
+Test(store, found_store_writable_by_all_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	unsetenv("TACH_DB");
+	char old[1024], path[512], dir[256];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(dir, sizeof dir, "%s/.tach", tmpdir);
+	snprintf(path, sizeof path, "%s/history.db", dir);
+	cr_assert_eq(chdir(tmpdir), 0);
+	tach_error err;
+	cr_expect_eq(open_found(&err), 0, "our own store: %s", err.message);
+	cr_assert_eq(chmod(path, 0666), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, path) && strstr(err.message, "writable by every user"), "%s",
+	          err.message);
+	cr_expect(strstr(err.message, "--db"), "says how to use it anyway: %s", err.message);
+	tach_store *s;
+	cr_expect_eq(tach_store_open(path, &s, &err), 0, "named explicitly: %s", err.message);
+	tach_store_close(s);
+	setenv("TACH_DB", path, 1);
+	cr_expect_eq(open_found(&err), 0, "named by TACH_DB: %s", err.message);
+	unsetenv("TACH_DB");
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(chmod(dir, 0777), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "its directory is writable by every user"), "%s", err.message);
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_expect_eq(open_found(&err), 0, "%s", err.message);
+	cr_assert_eq(chdir(old), 0);
+}
+
+/* A store another user owns (nobody, uid 65534), or in a directory that
+ * user owns, is refused; it takes root to make one. */
+Test(store, found_store_of_another_user_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	if (geteuid() != 0)
+		cr_skip_test("not root: cannot give a store to another user");
+	unsetenv("TACH_DB");
+	char old[1024], path[512], dir[256];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(dir, sizeof dir, "%s/.tach", tmpdir);
+	snprintf(path, sizeof path, "%s/history.db", dir);
+	cr_assert_eq(chdir(tmpdir), 0);
+	tach_error err;
+	cr_assert_eq(chown(path, 65534, 65534), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "it is owned by another user (uid 65534)"), "%s", err.message);
+	cr_assert_eq(chown(path, 0, 0), 0);
+	cr_assert_eq(chown(dir, 65534, 65534), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "its directory is owned by another user"), "%s", err.message);
+	tach_store *s;
+	cr_expect_eq(tach_store_open(path, &s, &err), 0, "named explicitly: %s", err.message);
+	tach_store_close(s);
+	cr_assert_eq(chdir(old), 0);
 }
