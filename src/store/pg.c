@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 #include "store/internal.h"
 #include "store/pg_wire.h"
 
@@ -723,9 +724,8 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		free(p);
 		return rc;
 	}
-	/* dbname expands the whole string; later keys override what it says */
-	const char *const keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
-	const char *const vals[] = {conninfo, "tach", "UTF8", NULL};
+	const char *keys[6], *vals[6];
+	tach__conninfo_params(conninfo, keys, vals);
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	s->impl = p;
 	s->ops = &pg_ops;
@@ -735,7 +735,15 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		rc = pg__fail(s, NULL, "cannot connect", err);
 	} else {
 		PQsetNoticeProcessor(p->conn, quiet, NULL);
-		rc = pg__ensure_schema(s, err);
+		/* a statement the server takes more than 5 minutes over ends in
+		 * an error rather than a wait without end; a limit the user,
+		 * role or database sets is kept */
+		rc = pg__script(s,
+		                "SELECT set_config('statement_timeout', '300s', false)"
+		                " WHERE current_setting('statement_timeout') = '0'",
+		                "setting a statement timeout", err);
+		if (!rc)
+			rc = pg__ensure_schema(s, err);
 	}
 	if (rc) {
 		pg__close_pg(s);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 #include "store/internal.h"
 
 extern char **environ;
@@ -25,55 +26,6 @@ static tach_error *clean(tach_error *err, tach_error *dummy)
 		err = dummy;
 	memset(err, 0, sizeof *err);
 	return err;
-}
-
-static int is_url(const char *loc)
-{
-	return !strncmp(loc, "postgresql://", 13) || !strncmp(loc, "postgres://", 11) ||
-	       !strncmp(loc, "host=", 5) || !strncmp(loc, "dbname=", 7);
-}
-
-/* The location with any password hidden: "user:secret@" in a URL and
- * password=secret (quoted or not) in a key=value string become "***". */
-static char *masked(const char *loc)
-{
-	size_t len = strlen(loc);
-	char *m = malloc(len + 8), *o = m;
-	if (!m)
-		return NULL;
-	const char *p = loc, *scheme = strstr(loc, "://");
-	if (scheme) {
-		const char *user = scheme + 3, *at = strchr(user, '@'), *colon = strchr(user, ':');
-		if (at && colon && colon < at) {
-			memcpy(o, loc, (size_t)(colon + 1 - loc));
-			o += colon + 1 - loc;
-			memcpy(o, "***", 3);
-			o += 3;
-			p = at;
-		}
-	}
-	while (*p) {
-		if (!strncmp(p, "password=", 9) && (p == loc || p[-1] == ' ' || p[-1] == '?' ||
-		                                    p[-1] == '&')) {
-			memcpy(o, "password=***", 12);
-			o += 12;
-			p += 9;
-			if (*p == '\'') {
-				for (p++; *p && *p != '\''; p++)
-					if (*p == '\\' && p[1])
-						p++;
-				if (*p)
-					p++;
-			} else {
-				while (*p && *p != ' ' && *p != '&')
-					p++;
-			}
-			continue;
-		}
-		*o++ = *p++;
-	}
-	*o = 0;
-	return m;
 }
 
 /* mkdir -p of the directory holding path; the last directory with mode
@@ -212,12 +164,12 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 		location = path;
 	}
 	tach_store *s = calloc(1, sizeof *s);
-	if (!s || !(s->location = masked(location))) {
+	if (!s || !(s->location = tach__conninfo_masked(location))) {
 		free(s);
 		return TACH_ENOMEM;
 	}
 	int rc;
-	if (is_url(location)) {
+	if (tach__is_conninfo(location)) {
 		rc = tach__pg_open(s, location, err);
 	} else {
 		/* a directory tach makes for a store found by default is its

@@ -4,19 +4,25 @@
  * upgraded in place, whole runs only after kill -9, a full disk leaving
  * the store as it was. */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 
 /* ---- fixtures ---- */
 
@@ -628,4 +634,159 @@ Test(store, found_store_of_another_user_is_refused, .init = make_tmpdir, .fini =
 	cr_expect_eq(tach_store_open(path, &s, &err), 0, "named explicitly: %s", err.message);
 	tach_store_close(s);
 	cr_assert_eq(chdir(old), 0);
+}
+
+/* ---- PostgreSQL connection strings (issues 16.10, 16.11) ---- */
+
+/* Every spelling of a password libpq reads: each string, as libpq parses
+ * it, holds the password "hun ter'2" or "hunter2"; masked, and in the
+ * error of a connection that fails, none of it shows. */
+Test(store, every_password_spelling_is_masked)
+{
+	static const struct {
+		const char *conninfo, *password, *masked;
+	} cases[] = {
+		{"postgresql://ci:hunter2@127.0.0.1:1/db", "hunter2", "postgresql://ci:***@127.0.0.1:1/db"},
+		{"postgres://ci:hun%20ter%272@127.0.0.1:1/db", "hun ter'2",
+		 "postgres://ci:***@127.0.0.1:1/db"},
+		{"postgresql://ci@127.0.0.1:1/db?password=hunter2&sslmode=disable", "hunter2",
+		 "postgresql://ci@127.0.0.1:1/db?password=***&sslmode=disable"},
+		{"postgresql://127.0.0.1:1/db?sslmode=disable&pass%77ord=hunter2", "hunter2",
+		 "postgresql://127.0.0.1:1/db?sslmode=disable&pass%77ord=***"},
+		{"host=127.0.0.1 port=1 password=hunter2 dbname=db", "hunter2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"host=127.0.0.1 port=1 password = hunter2 dbname=db", "hunter2",
+		 "host=127.0.0.1 port=1 password = *** dbname=db"},
+		{"host=127.0.0.1 port=1 password= hunter2", "hunter2", "host=127.0.0.1 port=1 password= ***"},
+		{"password =hunter2\tport=1 host=127.0.0.1", "hunter2", "password =***\tport=1 host=127.0.0.1"},
+		{"host=127.0.0.1 port=1 password='hun ter\\'2' dbname=db", "hun ter'2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"host=127.0.0.1 port=1 password=hun\\ ter\\'2 dbname=db", "hun ter'2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"user=ci password='' host=127.0.0.1 port=1", "", "user=ci password=*** host=127.0.0.1 port=1"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *c = cases[i].conninfo;
+		/* the case is one libpq reads, with that password */
+		char *why = NULL;
+		PQconninfoOption *opts = PQconninfoParse(c, &why);
+		cr_assert(opts, "%s: %s", c, why ? why : "");
+		const char *pw = NULL;
+		for (PQconninfoOption *o = opts; o->keyword; o++)
+			if (!strcmp(o->keyword, "password"))
+				pw = o->val;
+		cr_expect_str_eq(pw ? pw : "(none)", cases[i].password, "libpq reads %s", c);
+		PQconninfoFree(opts);
+		cr_expect(tach__is_conninfo(c), "%s is a connection string", c);
+		char *m = tach__conninfo_masked(c);
+		cr_expect_str_eq(m, cases[i].masked);
+		free(m);
+		tach_store *s;
+		tach_error err;
+		cr_expect_neq(tach_store_open(c, &s, &err), 0, "nothing listens on port 1");
+		cr_expect(strstr(err.message, "***"), "%s", err.message);
+		if (cases[i].password[0]) {
+			cr_expect_null(strstr(err.message, "hunter2"), "%s", err.message);
+			cr_expect_null(strstr(err.message, "ter'2"), "%s", err.message);
+			cr_expect_null(strstr(err.message, "ter%272"), "%s", err.message);
+		}
+	}
+	cr_expect(!tach__is_conninfo("results/history.db"));
+	cr_expect(!tach__is_conninfo("size=3.db"), "not a libpq keyword: a file");
+	char *m = tach__conninfo_masked("/tmp/password=x.db");
+	cr_expect_str_eq(m, "/tmp/password=x.db", "a file path is printed as it is");
+	free(m);
+}
+
+static int has_key(const char *const *keys, const char *const *vals, const char *key,
+                   const char *val)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], key))
+			return !val || !strcmp(vals[i], val);
+	return 0;
+}
+
+/* connect_timeout: tach's default unless the string or the environment
+ * sets one. */
+Test(store, default_connect_timeout_only_when_unset)
+{
+	const char *keys[6], *vals[6];
+	unsetenv("PGCONNECT_TIMEOUT");
+	tach__conninfo_params("postgresql://u@db.example/x", keys, vals);
+	cr_expect(has_key(keys, vals, "connect_timeout", TACH__PG_CONNECT_TIMEOUT));
+	cr_expect(has_key(keys, vals, "dbname", "postgresql://u@db.example/x"));
+	tach__conninfo_params("host=db.example dbname=x", keys, vals);
+	cr_expect(has_key(keys, vals, "connect_timeout", TACH__PG_CONNECT_TIMEOUT));
+	tach__conninfo_params("postgresql://u@db.example/x?connect_timeout=3", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the URL's own");
+	tach__conninfo_params("host=db.example connect_timeout = 3", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the string's own");
+	setenv("PGCONNECT_TIMEOUT", "4", 1);
+	tach__conninfo_params("host=db.example", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the environment's");
+	unsetenv("PGCONNECT_TIMEOUT");
+}
+
+/* A server that accepts connections and never says a word. */
+static int silent_fd = -1;
+static void *silent_server(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(silent_fd, NULL, NULL);
+		if (c < 0)
+			return NULL;
+		/* kept open, never answered */
+	}
+}
+
+/* Issue 16.11: connecting to it ends with an error naming the server
+ * (and not the password) after the connection string's timeout, instead
+ * of hanging.  The child has 30 s before an alarm kills it. */
+Test(store, silent_server_times_out)
+{
+	silent_fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(silent_fd, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	cr_assert_eq(bind(silent_fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(silent_fd, 8), 0);
+	cr_assert_eq(getsockname(silent_fd, (struct sockaddr *)&a, &len), 0);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, silent_server, NULL), 0);
+	char url[128];
+	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?connect_timeout=2",
+	         ntohs(a.sin_port));
+	int pipefd[2];
+	cr_assert_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(30);
+		tach_store *s;
+		tach_error err;
+		int rc = tach_store_open(url, &s, &err);
+		if (write(pipefd[1], err.message, strlen(err.message)) < 0)
+			_exit(3);
+		_exit(rc ? 0 : 1);
+	}
+	close(pipefd[1]);
+	char msg[512] = "";
+	ssize_t got = read(pipefd[0], msg, sizeof msg - 1);
+	msg[got > 0 ? got : 0] = 0;
+	close(pipefd[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st), "tach hung on a server that never answers (killed by signal %d)",
+	          WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	cr_expect_eq(WEXITSTATUS(st), 0, "an error");
+	char port[16];
+	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+	cr_expect(strstr(msg, "127.0.0.1") && strstr(msg, port), "names the server: %s", msg);
+	cr_expect(strstr(msg, "timeout"), "says it timed out: %s", msg);
+	cr_expect_null(strstr(msg, "s3cret"), "%s", msg);
+	shutdown(silent_fd, SHUT_RDWR);
+	close(silent_fd);
+	pthread_join(t, NULL);
 }
