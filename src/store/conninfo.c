@@ -20,10 +20,12 @@ static int is_uri(const char *s)
 }
 
 /* Is `key` (len bytes) a keyword libpq knows?  Its list, not ours, so
- * that a newer libpq's keywords count too. */
+ * that a newer libpq's keywords count too: an empty string parses into
+ * every keyword with no value (PQconndefaults would also read the
+ * environment and the service file, and fail with them). */
 static int libpq_keyword(const char *key, size_t len)
 {
-	PQconninfoOption *opts = PQconndefaults();
+	PQconninfoOption *opts = PQconninfoParse("", NULL);
 	int found = 0;
 	for (PQconninfoOption *o = opts; o && o->keyword && !found; o++)
 		found = strlen(o->keyword) == len && !strncmp(o->keyword, key, len);

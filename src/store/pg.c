@@ -288,7 +288,16 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 		/* the stored metadata replaces the new set's defaults */
 		tach_meta_set(&r->meta.tool, NULL);
 		tach_meta_set(&r->meta.tool_version, NULL);
-		rc = tach__meta_from_json(r, pg__field(q, 0, 0), err);
+		const char *meta = pg__field(q, 0, 0);
+		rc = meta ? tach__meta_from_json(r, meta, err) : TACH_EFORMAT;
+		if (rc && rc != TACH_ENOMEM) {
+			snprintf(err->message, sizeof err->message,
+			         "%s: run #%lld is damaged: its stored metadata does not parse",
+			         s->location, (long long)id);
+			err->file = NULL;
+			err->line = err->column = 0;
+			rc = TACH_EFORMAT;
+		}
 	}
 	PQclear(q);
 	if (!rc)
