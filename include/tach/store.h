@@ -27,22 +27,31 @@ extern "C" {
 typedef struct tach_store tach_store;
 
 /* Opens the store at `location`: a `postgresql://` or `postgres://` URL
- * (or a libpq "key=value" string starting with "host=" or "dbname="),
- * else a SQLite file path (created with its directory if missing).  NULL:
- * $TACH_DB, else tach_store_default_path().  Creates or migrates the
- * schema, safely when several processes do it at once.  0, or an error
- * in err (TACH_EIO and the backend's message; -errno for files). */
+ * (or a libpq "keyword=value" string whose first keyword is one of
+ * libpq's, spaces around '=' allowed), else a SQLite file path (created
+ * with its directory if missing).  NULL: $TACH_DB, else
+ * tach_store_default_path(); a store found that way is refused (-EPERM,
+ * with the reason in err) when it or its directory is owned by another
+ * user or writable by every user, since another user could have planted
+ * it; a location named by the caller or $TACH_DB is used as given.
+ * PostgreSQL: connect_timeout is 10 s unless the string or
+ * $PGCONNECT_TIMEOUT sets one, and the session's statement_timeout 5
+ * minutes unless one is set.  Creates or migrates the schema, safely when
+ * several processes do it at once.  0, or an error in err (TACH_EIO and
+ * the backend's message; -errno for files). */
 TACH_API int tach_store_open(const char *location, tach_store **out, tach_error *err);
 TACH_API void tach_store_close(tach_store *s);
 
-/* Where the store is, for messages: the file path, or the URL with any
- * password replaced by "***".  Borrowed. */
+/* Where the store is, for messages: the file path, or the connection
+ * string with its password, in any spelling libpq reads, replaced by
+ * "***".  Borrowed. */
 TACH_API const char *tach_store_location(const tach_store *s);
 
-/* The default SQLite path for the current directory: .tach/history.db in
- * the nearest directory upwards that already has one, stopping at the top
- * of the enclosing git work tree; if there is none, at that top; outside
- * git, in the current directory.  Writes into buf; 0 or -errno. */
+/* The default SQLite path for the current directory: inside a git work
+ * tree, .tach/history.db in the nearest directory upwards that already
+ * has one, stopping at the top of the work tree, else at that top;
+ * outside git, in the current directory (a directory above may be
+ * anybody's).  Writes into buf; 0 or -errno. */
 TACH_API int tach_store_default_path(char *buf, size_t size);
 
 /* Checks the whole store for damage.  SQLite reads every page and index
