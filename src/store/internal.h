@@ -91,6 +91,13 @@ TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_erro
 TACH_HIDDEN char *tach__bench_json(const tach_benchmark *b);
 TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json, long long *n_metrics);
 
+/* Adds one row of a backend's catalog query to r: the benchmark `name`
+ * with the parameters `params_json` (found, or added), then its metric.
+ * 0, TACH_ENOMEM, or TACH_EFORMAT for missing text or parameters that do
+ * not parse (a damaged row). */
+TACH_HIDDEN int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
+                                  const char *metric, const char *unit, int direction);
+
 /* 1 if text matches the glob (fnmatch without special '/' handling). */
 TACH_HIDDEN int tach__glob(const char *glob, const char *text);
 

@@ -659,22 +659,13 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 		return rc;
 	tach_result *r = tach_result_new();
 	rc = r ? 0 : TACH_ENOMEM;
-	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		tach_kvlist params = {0};
-		rc = tach__params_from_json(&params, pg__field(q, row, 1));
-		tach_benchmark *b = rc ? NULL : tach_result_find(r, pg__field(q, row, 0), &params);
-		if (!rc && !b) {
-			b = tach_result_add_benchmark(r, pg__field(q, row, 0));
-			for (size_t i = 0; b && !rc && i < params.n; i++)
-				rc = tach_kvlist_set(&b->params, params.items[i].key,
-				                     params.items[i].value);
-		}
-		tach_kvlist_release(&params);
-		if (!rc && (!b || !tach_benchmark_add_metric(b, pg__field(q, row, 2), pg__field(q, row, 3),
-		                                             (tach_direction)pg__text_int(q, row, 4))))
-			rc = TACH_ENOMEM;
-	}
+	for (int row = 0; !rc && row < PQntuples(q); row++)
+		rc = tach__catalog_add(r, pg__field(q, row, 0), pg__field(q, row, 1), pg__field(q, row, 2),
+		                       pg__field(q, row, 3), (int)pg__text_int(q, row, 4));
 	PQclear(q);
+	if (rc == TACH_EFORMAT)
+		snprintf(err->message, sizeof err->message, "%s: a damaged benchmark in the store",
+		         s->location);
 	if (rc) {
 		tach_result_free(r);
 		return rc;

@@ -732,27 +732,11 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	bind_text(q, 2, metric);
 	tach_result *r = tach_result_new();
 	int rc = r ? 0 : TACH_ENOMEM, step = SQLITE_DONE;
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (!col_text(q, 0) || !col_text(q, 1) || !col_text(q, 2) || !col_text(q, 3)) {
-			rc = damaged(s, err, 0);
-			break;
-		}
-		tach_kvlist params = {0};
-		rc = tach__params_from_json(&params, col_text(q, 1));
-		if (rc == TACH_EFORMAT)
-			damaged(s, err, 0);
-		tach_benchmark *b = rc ? NULL : tach_result_find(r, col_text(q, 0), &params);
-		if (!rc && !b) {
-			b = tach_result_add_benchmark(r, col_text(q, 0));
-			for (size_t i = 0; b && !rc && i < params.n; i++)
-				rc = tach_kvlist_set(&b->params, params.items[i].key,
-				                     params.items[i].value);
-		}
-		tach_kvlist_release(&params);
-		if (!rc && (!b || !tach_benchmark_add_metric(b, col_text(q, 2), col_text(q, 3),
-		                                             (tach_direction)sqlite3_column_int(q, 4))))
-			rc = TACH_ENOMEM;
-	}
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+		rc = tach__catalog_add(r, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
+		                       sqlite3_column_int(q, 4));
+	if (rc == TACH_EFORMAT)
+		damaged(s, err, 0);
 	rc = rows_end(s, step, rc, "listing series", err);
 	sqlite3_finalize(q);
 	if (rc) {

@@ -326,6 +326,25 @@ int tach_store_catalog(tach_store *s, const char *bench, const char *metric, tac
 	return s->ops->catalog(s, bench, metric, out, clean(err, &dummy));
 }
 
+int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
+                      const char *metric, const char *unit, int direction)
+{
+	if (!name || !params_json || !metric || !unit)
+		return TACH_EFORMAT;
+	tach_kvlist params = {0};
+	int rc = tach__params_from_json(&params, params_json);
+	tach_benchmark *b = rc ? NULL : tach_result_find(r, name, &params);
+	if (!rc && !b) {
+		b = tach_result_add_benchmark(r, name);
+		for (size_t i = 0; b && !rc && i < params.n; i++)
+			rc = tach_kvlist_set(&b->params, params.items[i].key, params.items[i].value);
+	}
+	tach_kvlist_release(&params);
+	if (!rc && (!b || !tach_benchmark_add_metric(b, metric, unit, (tach_direction)direction)))
+		rc = TACH_ENOMEM;
+	return rc;
+}
+
 /* ---- references ---- */
 
 /* `git rev-parse --verify REV^{commit}` in the current directory, no
