@@ -180,11 +180,18 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 		status = store_error(&err);
 	if (!status && json) {
 		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !status; i++) {
 			json_t *o = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:I}", "id", (json_int_t)runs[i].id,
 			                      "timestamp", runs[i].timestamp, "git_commit",
 			                      runs[i].git_commit, "git_branch", runs[i].git_branch, "host",
 			                      runs[i].hostname, "benchmarks", (json_int_t)runs[i].n_benchmarks);
+			if (!o) {
+				/* tach stores only UTF-8: anything else is damage, and
+				 * leaving the run out would be a shorter answer */
+				status = cli_error("%s: run #%lld holds text that is not UTF-8 (a damaged store)",
+				                   tach_store_location(h.store), (long long)runs[i].id);
+				break;
+			}
 			json_t *l = json_object();
 			for (size_t k = 0; k < runs[i].labels.n; k++)
 				json_object_set_new(l, runs[i].labels.items[k].key,
@@ -192,8 +199,10 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 			json_object_set_new(o, "labels", l);
 			json_array_append_new(a, o);
 		}
-		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		if (!status) {
+			json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+		}
 		json_decref(a);
 	} else if (!status) {
 		if (!n)

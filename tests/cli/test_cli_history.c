@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,5 +616,27 @@ Test(cli_history, planted_store_is_not_used, .init = setup, .fini = teardown)
 	cr_expect_eq(r.status, 0, "named explicitly: %s", r.err);
 	cr_expect(strstr(r.out, "#1 ") && !strstr(r.out, "#2 "), "the planted store got nothing: %s",
 	          r.out);
+	run_free(&r);
+}
+
+/* Text that is not UTF-8 in a run (damage inside a cell: SQLite returns
+ * it as it is) made the JSON writer leave that run out of `history list
+ * -f json` and its points out of `trend -f json`, exit 0; it is an error. */
+Test(cli_history, text_not_utf8_is_an_error_not_a_missing_run, .init = setup, .fini = teardown)
+{
+	add_runs(3);
+	sqlite3 *h;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, "UPDATE runs SET timestamp = CAST(x'323032ff60' AS TEXT) WHERE id = 2",
+	                          NULL, NULL, NULL),
+	             SQLITE_OK);
+	sqlite3_close(h);
+	run_result r = run_tach(ARGV("history", "list", "--db", db, "-f", "json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, "run #2") && strstr(r.err, db), "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("trend", "--db", db, "-f", "json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, db), "%s", r.err);
 	run_free(&r);
 }
