@@ -27,29 +27,61 @@ extern "C" {
 typedef struct tach_store tach_store;
 
 /* Opens the store at `location`: a `postgresql://` or `postgres://` URL
- * (or a libpq "key=value" string starting with "host=" or "dbname="),
- * else a SQLite file path (created with its directory if missing).  NULL:
- * $TACH_DB, else tach_store_default_path().  Creates or migrates the
- * schema, safely when several processes do it at once.  0, or an error
- * in err (TACH_EIO and the backend's message; -errno for files). */
+ * (or a libpq "keyword=value" string whose first keyword is one of
+ * libpq's, spaces around '=' allowed), else a SQLite file path (created
+ * with its directory if missing).  NULL: $TACH_DB, else
+ * tach_store_default_path(); a store found that way is refused (-EPERM,
+ * with the reason in err) when it or its directory is owned by another
+ * user or writable by every user, since another user could have planted
+ * it; a location named by the caller or $TACH_DB is used as given.
+ * PostgreSQL: connect_timeout is 10 s unless the string or
+ * $PGCONNECT_TIMEOUT sets one, and the session's statement_timeout 5
+ * minutes unless one is set.  Creates or migrates the schema, safely when
+ * several processes do it at once.  0, or an error in err (TACH_EIO and
+ * the backend's message; -errno for files). */
 TACH_API int tach_store_open(const char *location, tach_store **out, tach_error *err);
 TACH_API void tach_store_close(tach_store *s);
 
-/* Where the store is, for messages: the file path, or the URL with any
- * password replaced by "***".  Borrowed. */
+/* Where the store is, for messages: the file path, or the connection
+ * string with its password, in any spelling libpq reads, replaced by
+ * "***".  Borrowed. */
 TACH_API const char *tach_store_location(const tach_store *s);
 
-/* The default SQLite path for the current directory: .tach/history.db in
- * the nearest directory upwards that already has one, stopping at the top
- * of the enclosing git work tree; if there is none, at that top; outside
- * git, in the current directory.  Writes into buf; 0 or -errno. */
+/* The default SQLite path for the current directory: inside a git work
+ * tree, .tach/history.db in the nearest directory upwards that already
+ * has one, stopping at the top of the work tree, else at that top;
+ * outside git, in the current directory (a directory above may be
+ * anybody's).  Writes into buf; 0 or -errno. */
 TACH_API int tach_store_default_path(char *buf, size_t size);
+
+/* Checks the whole store for damage.  SQLite reads every page and index
+ * (PRAGMA integrity_check: about 30 ms for 2.5 MB of history); a
+ * PostgreSQL server keeps its own pages, so there is nothing to do.  0,
+ * or TACH_EFORMAT with the store and the first damage found in err.
+ * Reads of one run check that run's own counts (benchmarks, metrics,
+ * samples) and fail on any damage the database reports; the commands
+ * that read the whole history (list, export, trend) call this first,
+ * since damage can also hide whole rows from a query. */
+TACH_API int tach_store_verify(tach_store *s, tach_error *err);
 
 /* Adds a run: the result set (its benchmarks and metadata; labels are
  * added to the result's own).  *id receives the new run's id.  One
  * transaction.  0 or an error. */
 TACH_API int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels,
                             int64_t *id, tach_error *err);
+
+/* Makes the adds that follow one transaction, all or nothing: until
+ * tach_store_commit every run added stays invisible to other readers, and
+ * tach_store_rollback (or closing the store, or the process dying)
+ * leaves the store as it was before tach_store_begin.  Inside, an add
+ * that fails undoes only itself.  Not nested: a second begin is
+ * TACH_EINVAL.  0 or an error in err. */
+TACH_API int tach_store_begin(tach_store *s, tach_error *err);
+/* Keeps every run added since tach_store_begin.  On failure nothing is
+ * kept and the transaction is over. */
+TACH_API int tach_store_commit(tach_store *s, tach_error *err);
+/* Drops every run added since tach_store_begin; a no-op outside one. */
+TACH_API void tach_store_rollback(tach_store *s);
 
 /* Reads run `id` back as a result set (caller frees). TACH_ENOENT-like
  * error (TACH_EINVAL with a message) when there is no such run. */

@@ -2,9 +2,10 @@
  * `tach baseline set|list`: the runs in the store.
  *
  * export writes JSON lines, one complete result set per run (the results
- * format on one line), oldest first; import reads them back, each run in
- * its own transaction: the way to back up a store or move it between
- * SQLite and PostgreSQL.
+ * format on one line), oldest first; import reads them back in one
+ * transaction, all or nothing, so that a rerun after fixing a bad line
+ * adds no run twice: the way to back up a store or move it between SQLite
+ * and PostgreSQL.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -173,15 +174,24 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 	tach_run_info *runs = NULL;
 	size_t n = 0;
 	tach_error err;
-	if (!status && tach_store_list(h.store, &f, &runs, &n, &err))
+	/* damage can hide whole runs from a listing: check the file first */
+	if (!status && (tach_store_verify(h.store, &err) ||
+	                tach_store_list(h.store, &f, &runs, &n, &err)))
 		status = store_error(&err);
 	if (!status && json) {
 		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !status; i++) {
 			json_t *o = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:I}", "id", (json_int_t)runs[i].id,
 			                      "timestamp", runs[i].timestamp, "git_commit",
 			                      runs[i].git_commit, "git_branch", runs[i].git_branch, "host",
 			                      runs[i].hostname, "benchmarks", (json_int_t)runs[i].n_benchmarks);
+			if (!o) {
+				/* tach stores only UTF-8: anything else is damage, and
+				 * leaving the run out would be a shorter answer */
+				status = cli_error("%s: run #%lld holds text that is not UTF-8 (a damaged store)",
+				                   tach_store_location(h.store), (long long)runs[i].id);
+				break;
+			}
 			json_t *l = json_object();
 			for (size_t k = 0; k < runs[i].labels.n; k++)
 				json_object_set_new(l, runs[i].labels.items[k].key,
@@ -189,8 +199,10 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 			json_object_set_new(o, "labels", l);
 			json_array_append_new(a, o);
 		}
-		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		if (!status) {
+			json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+		}
 		json_decref(a);
 	} else if (!status) {
 		if (!n)
@@ -303,7 +315,8 @@ static int hist_export(int argc, char **argv, const cli_cmd *self)
 	tach_run_info *runs = NULL;
 	size_t n = 0;
 	tach_error err;
-	if (tach_store_list(h.store, NULL, &runs, &n, &err))
+	/* a backup must hold every run: a damaged file is an error */
+	if (tach_store_verify(h.store, &err) || tach_store_list(h.store, NULL, &runs, &n, &err))
 		status = store_error(&err);
 	/* oldest first, so that an import keeps the order */
 	for (size_t i = n; !status && i-- > 0;) {
@@ -347,6 +360,9 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 	if (!h.p.npos)
 		status = cli_error("expected an export file (JSON lines; - for standard input)");
 	size_t added = 0;
+	tach_error err;
+	if (!status && tach_store_begin(h.store, &err))
+		status = store_error(&err);
 	for (size_t i = 0; !status && i < h.p.npos; i++) {
 		const char *path = h.p.pos[i];
 		FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
@@ -363,7 +379,6 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 			if (len == 1 && line[0] == '\n')
 				continue;
 			tach_result *r;
-			tach_error err;
 			if (tach_result_read_buffer(line, (size_t)len, path, &r, &err)) {
 				/* the reader counts lines within this one */
 				err.line = lineno;
@@ -381,9 +396,15 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 		if (f != stdin)
 			fclose(f);
 	}
-	if (added || !status)
+	if (!status && tach_store_commit(h.store, &err))
+		status = store_error(&err);
+	if (status) {
+		tach_store_rollback(h.store);
+		fprintf(stderr, "tach: nothing imported into %s\n", tach_store_location(h.store));
+	} else {
 		printf("imported %zu run%s into %s\n", added, added == 1 ? "" : "s",
 		       tach_store_location(h.store));
+	}
 	return done(&h, status);
 }
 

@@ -73,28 +73,32 @@ static void print_text(const series *v, size_t n)
 	}
 }
 
-static void print_json(const series *v, size_t n)
+/* 0, or 1 when a stored text is not UTF-8 (jansson refuses it): an
+ * error, since leaving the point out would be a shorter answer. */
+static int print_json(const series *v, size_t n)
 {
 	json_t *all = json_array();
-	for (size_t i = 0; i < n; i++) {
+	int bad = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
 		const series *s = &v[i];
 		json_t *params = json_object(), *pts = json_array(), *cps = json_array();
 		for (size_t k = 0; k < s->bench->params.n; k++)
 			json_object_set_new(params, s->bench->params.items[k].key,
 			                    json_string(s->bench->params.items[k].value));
 		for (size_t k = 0; k < s->n; k++)
-			json_array_append_new(pts, json_pack("{s:I,s:s?,s:s?,s:f,s:I}", "run",
-			                                     (json_int_t)s->points[k].run, "timestamp",
-			                                     s->points[k].timestamp, "commit",
-			                                     s->points[k].git_commit, "value",
-			                                     s->points[k].median, "n",
-			                                     (json_int_t)s->points[k].n));
+			bad |= json_array_append_new(pts, json_pack("{s:I,s:s?,s:s?,s:f,s:I}", "run",
+			                                            (json_int_t)s->points[k].run, "timestamp",
+			                                            s->points[k].timestamp, "commit",
+			                                            s->points[k].git_commit, "value",
+			                                            s->points[k].median, "n",
+			                                            (json_int_t)s->points[k].n)) != 0;
 		for (size_t k = 0; k < s->n_cps; k++) {
 			const tach_history_point *p = &s->points[s->cps[k].index];
-			json_array_append_new(cps, json_pack("{s:I,s:I,s:s?,s:f,s:f}", "index",
-			                                     (json_int_t)s->cps[k].index, "run",
-			                                     (json_int_t)p->run, "commit", p->git_commit,
-			                                     "change", s->cps[k].change, "p", s->cps[k].p));
+			bad |= json_array_append_new(cps, json_pack("{s:I,s:I,s:s?,s:f,s:f}", "index",
+			                                            (json_int_t)s->cps[k].index, "run",
+			                                            (json_int_t)p->run, "commit", p->git_commit,
+			                                            "change", s->cps[k].change, "p",
+			                                            s->cps[k].p)) != 0;
 		}
 		json_t *o = json_pack("{s:s,s:o,s:s,s:s,s:s,s:o,s:o}", "benchmark", s->bench->name,
 		                      "params", params, "metric", s->metric->name, "unit",
@@ -106,12 +110,15 @@ static void print_json(const series *v, size_t n)
 		if (s->n && !isnan(s->baseline) && s->baseline != 0)
 			json_object_set_new(o, "baseline_change",
 			                    json_real(s->points[s->n - 1].median / s->baseline));
-		json_array_append_new(all, o);
+		bad |= json_array_append_new(all, o) != 0;
 	}
 	json_t *doc = json_pack("{s:o}", "series", all);
-	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	if (!bad && doc) {
+		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	}
 	json_decref(doc);
+	return bad || !doc;
 }
 
 int cmd_trend(int argc, char **argv, const cli_cmd *self)
@@ -151,14 +158,17 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 		for (size_t j = 0; j < v[i].n_cps; j++)
 			worse |= cli_series_worse(&v[i], &v[i].cps[j]);
 	if (!status) {
-		if (json)
-			print_json(v, nv);
-		else if (!nv)
+		if (json) {
+			if (print_json(v, nv))
+				status = cli_error("%s: a stored text is not UTF-8 (a damaged store)",
+				                   tach_store_location(hist.store));
+		} else if (!nv)
 			printf("no series in %s%s\n", tach_store_location(hist.store),
 			       bench || metric ? " matching the filters" : "");
 		else
 			print_text(v, nv);
-		status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
+		if (!status)
+			status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
 	}
 	cli_history_release(&hist);
 	cli_parsed_free(&p);

@@ -82,8 +82,11 @@ static double history_noise(cli_decide *d, const tach_benchmark *b, const char *
 	tach_history_point *pts = NULL;
 	size_t n = 0;
 	tach_error err;
-	if (tach_store_series(d->store, b->name, &b->params, metric, NULL, &pts, &n, &err))
+	if (tach_store_series(d->store, b->name, &b->params, metric, NULL, &pts, &n, &err)) {
+		d->noise_runs = 0; /* a store that cannot be read: said once, as above */
+		cli_warn("--noise-runs: %s", err.message);
 		return 0;
+	}
 	/* the runs before the candidate, newest noise_runs of them */
 	size_t end = n;
 	while (end > 0 && d->before && pts[end - 1].timestamp &&

@@ -30,11 +30,17 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 	h->n = 0;
 	if (tach_store_open(db ? db : cli_db, &h->store, &err))
 		return print_error(&err);
+	/* damage can hide rows from the queries below: check the file first */
+	if (tach_store_verify(h->store, &err))
+		return print_error(&err);
 	int64_t base_id = 0;
 	if (base_ref && tach_store_resolve(h->store, base_ref, &base_id, &err))
 		return print_error(&err);
-	if (!base_ref && tach_store_resolve(h->store, "@main", &base_id, NULL))
-		base_id = 0;
+	/* @main is the default baseline when it resolves; a store that cannot
+	 * be read is an error, not a missing baseline */
+	int rc = base_ref ? 0 : tach_store_resolve(h->store, "@main", &base_id, &err);
+	if (rc && rc != TACH_EINVAL)
+		return print_error(&err);
 	if (tach_store_catalog(h->store, bench, metric, &h->catalog, &err))
 		return print_error(&err);
 	size_t total = 0;
@@ -61,7 +67,7 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 				if (base_id ? s->points[j].run == base_id : j == 0)
 					s->baseline = x[j];
 			}
-			int rc = tach_changepoints(x, s->n, &co, &s->cps, &s->n_cps);
+			rc = tach_changepoints(x, s->n, &co, &s->cps, &s->n_cps);
 			free(x);
 			if (rc)
 				return cli_error("change points of %s %s: %s", b->name, s->metric->name,

@@ -248,13 +248,17 @@ char *tach__bench_json(const tach_benchmark *b)
 		json_object_set_new(o, "error", json_string(b->error));
 	if (b->skipped)
 		json_object_set_new(o, "skipped", json_string(b->skipped));
+	/* how many metric rows belong to it: a read that finds fewer has
+	 * met a damaged store */
+	json_object_set_new(o, "metrics", json_integer((json_int_t)b->n_metrics));
 	char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	json_decref(o);
 	return text;
 }
 
-int tach__bench_from_json(tach_benchmark *b, const char *text)
+int tach__bench_from_json(tach_benchmark *b, const char *text, long long *n_metrics)
 {
+	*n_metrics = -1;
 	json_t *o = json_loads(text, 0, NULL);
 	if (!json_is_object(o)) {
 		json_decref(o);
@@ -269,6 +273,8 @@ int tach__bench_from_json(tach_benchmark *b, const char *text)
 		rc = tach_meta_set(&b->error, e);
 	if (!rc && s)
 		rc = tach_meta_set(&b->skipped, s);
+	if (json_is_integer(json_object_get(o, "metrics")))
+		*n_metrics = json_integer_value(json_object_get(o, "metrics"));
 	json_decref(o);
 	return rc;
 }

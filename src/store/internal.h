@@ -17,6 +17,9 @@ enum {
 	TACH__FIND_BRANCH = 2, /* the newest run on branch text */
 };
 
+/* What tach__store_ops.txn does to the store's transaction. */
+enum { TACH__TXN_BEGIN = 0, TACH__TXN_COMMIT = 1, TACH__TXN_ROLLBACK = 2 };
+
 typedef struct tach__store_ops {
 	const char *name; /* "sqlite", "postgresql" */
 	int (*add)(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
@@ -35,6 +38,10 @@ typedef struct tach__store_ops {
 	              const char *branch, tach_history_point **out, size_t *n, tach_error *err);
 	int (*catalog)(tach_store *s, const char *bench, const char *metric, tach_result **out,
 	               tach_error *err);
+	/* NULL: nothing to check */
+	int (*verify)(tach_store *s, tach_error *err);
+	/* begins, commits or rolls back the transaction of tach_store_begin */
+	int (*txn)(tach_store *s, int what, tach_error *err);
 	void (*close)(tach_store *s);
 } tach__store_ops;
 
@@ -42,6 +49,7 @@ struct tach_store {
 	const tach__store_ops *ops;
 	char *location; /* printable: password masked */
 	void *impl;     /* the backend's connection */
+	int batch;      /* inside tach_store_begin: an add is a savepoint */
 };
 
 /* Opens the backends: fill s->impl, create or migrate the schema. */
@@ -77,9 +85,18 @@ TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);
 TACH_HIDDEN char *tach__meta_json(const tach_result *r, const tach_kvlist *labels);
 TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_error *err);
 
-/* Benchmark extras (source, error, skipped) as JSON, and back. */
+/* Benchmark extras (source, error, skipped, and its number of metrics)
+ * as JSON, and back; *n_metrics = -1 when the text does not say (a run
+ * stored before tach counted them). */
 TACH_HIDDEN char *tach__bench_json(const tach_benchmark *b);
-TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json);
+TACH_HIDDEN int tach__bench_from_json(tach_benchmark *b, const char *json, long long *n_metrics);
+
+/* Adds one row of a backend's catalog query to r: the benchmark `name`
+ * with the parameters `params_json` (found, or added), then its metric.
+ * 0, TACH_ENOMEM, or TACH_EFORMAT for missing text or parameters that do
+ * not parse (a damaged row). */
+TACH_HIDDEN int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
+                                  const char *metric, const char *unit, int direction);
 
 /* 1 if text matches the glob (fnmatch without special '/' handling). */
 TACH_HIDDEN int tach__glob(const char *glob, const char *text);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 #include "store/internal.h"
 #include "store/pg_wire.h"
 
@@ -119,8 +120,10 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		return TACH_ENOMEM;
 	now_utc(added, sizeof added);
 	int rc = pg__prepare(s, err);
+	/* inside tach_store_begin's transaction a run is a savepoint, so
+	 * that a failed add undoes itself and no more */
 	if (!rc)
-		rc = pg__script(s, "BEGIN", "adding a run", err);
+		rc = pg__script(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN", "adding a run", err);
 	if (rc) {
 		free(meta);
 		return rc;
@@ -159,9 +162,14 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		PQexitPipelineMode(p->conn);
 	}
 	if (!rc)
-		rc = pg__script(s, "COMMIT", "adding a run", err);
+		rc = pg__script(s, s->batch ? "RELEASE SAVEPOINT tach_add" : "COMMIT", "adding a run",
+		                err);
 	if (rc) {
-		pg__rollback(s);
+		if (s->batch)
+			PQclear(PQexec(p->conn, "ROLLBACK TO SAVEPOINT tach_add;"
+			                        " RELEASE SAVEPOINT tach_add"));
+		else
+			pg__rollback(s);
 		return rc;
 	}
 	*id = run_id;
@@ -229,7 +237,8 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 	if (rc)
 		return rc;
 	int64_t *ids = malloc(((size_t)PQntuples(q) + 1) * sizeof *ids);
-	rc = ids ? 0 : TACH_ENOMEM;
+	long long *counts = malloc(((size_t)PQntuples(q) + 1) * sizeof *counts);
+	rc = ids && counts ? 0 : TACH_ENOMEM;
 	for (int row = 0; !rc && row < PQntuples(q); row++) {
 		tach_benchmark *b = tach_result_add_benchmark(r, pg__field(q, row, 1));
 		if (!b) {
@@ -237,9 +246,10 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 			break;
 		}
 		ids[row] = pg__text_int(q, row, 0);
+		counts[row] = -1;
 		rc = tach__params_from_json(&b->params, pg__field(q, row, 2));
 		if (!rc && pg__field(q, row, 3))
-			rc = tach__bench_from_json(b, pg__field(q, row, 3));
+			rc = tach__bench_from_json(b, pg__field(q, row, 3), &counts[row]);
 	}
 	PQclear(q);
 	if (rc == TACH_EFORMAT)
@@ -247,7 +257,15 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 		         s->location);
 	if (!rc)
 		rc = read_metrics(s, id, r, ids, err);
+	/* every metric row the benchmark counted when it was added */
+	for (size_t i = 0; !rc && i < r->n_benchmarks; i++)
+		if (counts[i] >= 0 && (long long)r->benchmarks[i]->n_metrics != counts[i]) {
+			snprintf(err->message, sizeof err->message,
+			         "%s: run #%lld is damaged in the store", s->location, (long long)id);
+			rc = TACH_EFORMAT;
+		}
 	free(ids);
+	free(counts);
 	return rc;
 }
 
@@ -270,7 +288,16 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 		/* the stored metadata replaces the new set's defaults */
 		tach_meta_set(&r->meta.tool, NULL);
 		tach_meta_set(&r->meta.tool_version, NULL);
-		rc = tach__meta_from_json(r, pg__field(q, 0, 0), err);
+		const char *meta = pg__field(q, 0, 0);
+		rc = meta ? tach__meta_from_json(r, meta, err) : TACH_EFORMAT;
+		if (rc && rc != TACH_ENOMEM) {
+			snprintf(err->message, sizeof err->message,
+			         "%s: run #%lld is damaged: its stored metadata does not parse",
+			         s->location, (long long)id);
+			err->file = NULL;
+			err->line = err->column = 0;
+			rc = TACH_EFORMAT;
+		}
 	}
 	PQclear(q);
 	if (!rc)
@@ -632,22 +659,13 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 		return rc;
 	tach_result *r = tach_result_new();
 	rc = r ? 0 : TACH_ENOMEM;
-	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		tach_kvlist params = {0};
-		rc = tach__params_from_json(&params, pg__field(q, row, 1));
-		tach_benchmark *b = rc ? NULL : tach_result_find(r, pg__field(q, row, 0), &params);
-		if (!rc && !b) {
-			b = tach_result_add_benchmark(r, pg__field(q, row, 0));
-			for (size_t i = 0; b && !rc && i < params.n; i++)
-				rc = tach_kvlist_set(&b->params, params.items[i].key,
-				                     params.items[i].value);
-		}
-		tach_kvlist_release(&params);
-		if (!rc && (!b || !tach_benchmark_add_metric(b, pg__field(q, row, 2), pg__field(q, row, 3),
-		                                             (tach_direction)pg__text_int(q, row, 4))))
-			rc = TACH_ENOMEM;
-	}
+	for (int row = 0; !rc && row < PQntuples(q); row++)
+		rc = tach__catalog_add(r, pg__field(q, row, 0), pg__field(q, row, 1), pg__field(q, row, 2),
+		                       pg__field(q, row, 3), (int)pg__text_int(q, row, 4));
 	PQclear(q);
+	if (rc == TACH_EFORMAT)
+		snprintf(err->message, sizeof err->message, "%s: a damaged benchmark in the store",
+		         s->location);
 	if (rc) {
 		tach_result_free(r);
 		return rc;
@@ -663,6 +681,24 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+static int op_txn(tach_store *s, int what, tach_error *err)
+{
+	static const char *const sql[] = {"BEGIN", "COMMIT", "ROLLBACK"};
+	static const char *const doing[] = {"starting a transaction", "committing", "rolling back"};
+	PGresult *q;
+	int rc = pg__run(s, sql[what], NULL, 0, &q, doing[what], err);
+	if (rc)
+		return rc;
+	/* COMMIT of a transaction the server aborted answers ROLLBACK */
+	if (what == TACH__TXN_COMMIT && strcmp(PQcmdStatus(q), "COMMIT")) {
+		snprintf(err->message, sizeof err->message, "%s: committing: the server rolled back",
+		         s->location);
+		rc = TACH_EIO;
+	}
+	PQclear(q);
+	return rc;
+}
+
 static const tach__store_ops pg_ops = {
 	.name = "postgresql",
 	.add = op_add,
@@ -674,6 +710,7 @@ static const tach__store_ops pg_ops = {
 	.find = op_find,
 	.series = op_series,
 	.catalog = op_catalog,
+	.txn = op_txn,
 	.close = pg__close_pg,
 };
 
@@ -687,9 +724,8 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		free(p);
 		return rc;
 	}
-	/* dbname expands the whole string; later keys override what it says */
-	const char *const keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
-	const char *const vals[] = {conninfo, "tach", "UTF8", NULL};
+	const char *keys[6], *vals[6];
+	tach__conninfo_params(conninfo, keys, vals);
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	s->impl = p;
 	s->ops = &pg_ops;
@@ -699,7 +735,15 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		rc = pg__fail(s, NULL, "cannot connect", err);
 	} else {
 		PQsetNoticeProcessor(p->conn, quiet, NULL);
-		rc = pg__ensure_schema(s, err);
+		/* a statement the server takes more than 5 minutes over ends in
+		 * an error rather than a wait without end; a limit the user,
+		 * role or database sets is kept */
+		rc = pg__script(s,
+		                "SELECT set_config('statement_timeout', '300s', false)"
+		                " WHERE current_setting('statement_timeout') = '0'",
+		                "setting a statement timeout", err);
+		if (!rc)
+			rc = pg__ensure_schema(s, err);
 	}
 	if (rc) {
 		pg__close_pg(s);

@@ -404,8 +404,10 @@ int pg__find_password(tach_store *s, const char *conninfo, char **password, tach
 	*password = NULL;
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
 	if (!opts) {
+		/* any hint of a password, in any spelling: libpq's words stay out */
 		const char *at = strchr(conninfo, '@'), *colon = strchr(conninfo, ':');
-		int secret = strstr(conninfo, "password") ||
+		int secret = strcasestr(conninfo, "pass") || strchr(conninfo, '%') ||
+		             strcmp(conninfo, s->location) ||
 		             (at && colon && strchr(colon + 1, ':') && strchr(colon + 1, ':') < at);
 		char clean[160] = "";
 		if (why && !secret)

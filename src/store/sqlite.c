@@ -101,6 +101,33 @@ static int exec(tach_store *s, const char *sql, tach_error *err)
 	return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, err, "SQL");
 }
 
+/* The end of a loop over a statement's rows, before the statement is
+ * finalized: a step that is neither a row nor done (a damaged page, an
+ * I/O error) is an error naming the store, never a shorter answer.  rc is
+ * the loop's own error, which wins. */
+static int rows_end(tach_store *s, int step, int rc, const char *what, tach_error *err)
+{
+	return rc || step == SQLITE_DONE ? rc : fail(s, err, what);
+}
+
+/* A run whose rows do not hold together (a NULL where the schema says
+ * NOT NULL, a blob of the wrong length, fewer benchmarks than the run
+ * counted, stored metadata that no longer parses): the store is damaged
+ * there.  A message already in err (the parser's) is kept as the reason. */
+static int damaged(tach_store *s, tach_error *err, int64_t run)
+{
+	char why[200] = "";
+	if (err->message[0])
+		tach_error_format(err, why, sizeof why);
+	char what[48] = "the store";
+	if (run)
+		snprintf(what, sizeof what, "run #%lld", (long long)run);
+	memset(err, 0, sizeof *err);
+	snprintf(err->message, sizeof err->message, "%s: %s is damaged%s%s", s->location, what,
+	         why[0] ? ": " : "", why);
+	return TACH_EFORMAT;
+}
+
 static int add_labels(tach_store *s, int64_t run, const tach_kvlist *l);
 
 /* tach_glob(pattern, text): the same glob as PostgreSQL's backend and
@@ -122,32 +149,57 @@ static int labels_from_meta(tach_store *s, tach_error *err)
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(d->h, "SELECT id, meta FROM runs", -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "upgrading labels");
-	int rc = 0;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+	int rc = 0, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
 		tach_result *r = tach_result_new();
+		const char *meta = (const char *)sqlite3_column_text(q, 1);
 		tach_error e;
 		if (!r)
 			rc = TACH_ENOMEM;
-		else if (tach__meta_from_json(r, (const char *)sqlite3_column_text(q, 1), &e) == 0 &&
+		else if (meta && tach__meta_from_json(r, meta, &e) == 0 &&
 		         add_labels(s, sqlite3_column_int64(q, 0), &r->meta.labels))
 			rc = fail(s, err, "upgrading labels");
 		tach_result_free(r);
 	}
+	rc = rows_end(s, step, rc, "upgrading labels", err);
 	sqlite3_finalize(q);
 	return rc;
 }
 
-static int schema_version(db *d)
+/* The schema version in *v: 0 for a file without tach's tables.  A
+ * schema that cannot be read (a damaged file) is an error, not a new
+ * store to create tables in. */
+static int schema_version(tach_store *s, int *v, tach_error *err)
 {
+	db *d = s->impl;
 	sqlite3_stmt *q;
-	int v = 0;
+	*v = 0;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'tach_meta'",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading the schema");
+	int step = sqlite3_step(q);
+	int rc = step == SQLITE_ROW ? 0 : rows_end(s, step, 0, "reading the schema", err);
+	sqlite3_finalize(q);
+	if (step != SQLITE_ROW)
+		return rc; /* no tach_meta: a new store, or an error */
 	if (sqlite3_prepare_v2(d->h, "SELECT value FROM tach_meta WHERE key = 'schema'", -1, &q,
 	                       NULL) != SQLITE_OK)
-		return 0; /* no table yet */
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = atoi((const char *)sqlite3_column_text(q, 0));
+		return fail(s, err, "reading the schema");
+	if ((step = sqlite3_step(q)) == SQLITE_DONE) {
+		rc = damaged(s, err, 0);
+	} else if (step == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+		char *end = NULL;
+		long version = t ? strtol(t, &end, 10) : 0;
+		if (!t || end == t || *end || version < 1 || version > 1000000)
+			rc = damaged(s, err, 0);
+		*v = (int)version;
+	} else {
+		rc = rows_end(s, step, 0, "reading the schema", err);
+	}
 	sqlite3_finalize(q);
-	return v;
+	return rc;
 }
 
 /* Creates or upgrades the schema inside one IMMEDIATE transaction, so
@@ -159,7 +211,11 @@ static int ensure_schema(tach_store *s, tach_error *err)
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
-	int v = schema_version(d);
+	int v;
+	if ((rc = schema_version(s, &v, err))) {
+		exec(s, "ROLLBACK", NULL);
+		return rc;
+	}
 	if (v > TACH_STORE_SCHEMA) {
 		exec(s, "ROLLBACK", NULL);
 		snprintf(err->message, sizeof err->message,
@@ -323,7 +379,9 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	if (!meta)
 		return TACH_ENOMEM;
 	now_utc(added, sizeof added);
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	/* inside tach_store_begin's transaction a run is a savepoint, so
+	 * that a failed add undoes itself and no more */
+	int rc = exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
 	if (rc) {
 		free(meta);
 		return rc;
@@ -348,12 +406,14 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	ok = ok && !add_labels(s, run, &r->meta.labels) && !add_labels(s, run, labels);
 	for (size_t i = 0; ok && i < r->n_benchmarks; i++)
 		ok = !add_bench(s, run, i, r->benchmarks[i]);
-	if (ok && sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+	if (ok && sqlite3_exec(d->h, s->batch ? "RELEASE tach_add" : "COMMIT", NULL, NULL, NULL) ==
+	                  SQLITE_OK) {
 		*id = run;
 		return 0;
 	}
 	rc = fail(s, err, "adding a run");
-	sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(d->h, s->batch ? "ROLLBACK TO tach_add; RELEASE tach_add" : "ROLLBACK", NULL,
+	             NULL, NULL);
 	return rc;
 }
 
@@ -373,13 +433,17 @@ static int read_metrics(tach_store *s, int64_t bench_id, tach_benchmark *b, tach
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(d->h,
-	                       "SELECT name, unit, direction, flags, samples, iterations, series"
+	                       "SELECT name, unit, direction, flags, samples, iterations, series, n"
 	                       " FROM metrics WHERE benchmark_id = ? ORDER BY id",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "reading metrics");
 	sqlite3_bind_int64(q, 1, bench_id);
-	int rc = 0, step;
+	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (!col_text(q, 0) || !col_text(q, 1)) {
+			rc = TACH_EFORMAT;
+			break;
+		}
 		tach_metric *m = tach_benchmark_add_metric(b, col_text(q, 0), col_text(q, 1),
 		                                           (tach_direction)sqlite3_column_int(q, 2));
 		if (!m) {
@@ -395,11 +459,12 @@ static int read_metrics(tach_store *s, int64_t bench_id, tach_benchmark *b, tach
 		if (!rc)
 			rc = tach__unpack_series(m, sqlite3_column_blob(q, 6),
 			                         (size_t)sqlite3_column_bytes(q, 6));
+		/* the count stored beside the samples: a blob cut short is damage */
+		if (!rc && m->n_samples != (size_t)sqlite3_column_int64(q, 7))
+			rc = TACH_EFORMAT;
 	}
+	rc = rows_end(s, step, rc, "reading metrics", err);
 	sqlite3_finalize(q);
-	if (rc == TACH_EFORMAT)
-		snprintf(err->message, sizeof err->message, "%s: a damaged metric in the store",
-		         s->location);
 	return rc;
 }
 
@@ -408,15 +473,21 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	*out = NULL;
-	if (sqlite3_prepare_v2(d->h, "SELECT meta FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(d->h, "SELECT meta, n_benchmarks FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "reading a run");
 	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
+	int step = sqlite3_step(q);
+	if (step != SQLITE_ROW) {
+		int rc = step == SQLITE_DONE ? no_run(s, err, id) : fail(s, err, "reading a run");
 		sqlite3_finalize(q);
-		return no_run(s, err, id);
+		return rc;
 	}
 	tach_result *r = tach_result_new();
-	int rc = r ? tach__meta_from_json(r, col_text(q, 0), err) : TACH_ENOMEM;
+	int64_t counted = sqlite3_column_int64(q, 1);
+	int rc = !r ? TACH_ENOMEM : !col_text(q, 0) ? TACH_EFORMAT
+	                                            : tach__meta_from_json(r, col_text(q, 0), err);
+	if (rc && rc != TACH_ENOMEM)
+		rc = TACH_EFORMAT; /* the metadata tach wrote no longer parses */
 	sqlite3_finalize(q);
 	if (!rc && sqlite3_prepare_v2(d->h,
 	                              "SELECT id, name, params, extra FROM benchmarks"
@@ -425,20 +496,33 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 		rc = fail(s, err, "reading benchmarks");
 	else if (!rc) {
 		sqlite3_bind_int64(q, 1, id);
-		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+			if (!col_text(q, 1) || !col_text(q, 2)) {
+				rc = TACH_EFORMAT;
+				break;
+			}
 			tach_benchmark *b = tach_result_add_benchmark(r, col_text(q, 1));
 			if (!b) {
 				rc = TACH_ENOMEM;
 				break;
 			}
+			long long n_metrics = -1;
 			rc = tach__params_from_json(&b->params, col_text(q, 2));
 			if (!rc && col_text(q, 3))
-				rc = tach__bench_from_json(b, col_text(q, 3));
+				rc = tach__bench_from_json(b, col_text(q, 3), &n_metrics);
 			if (!rc)
 				rc = read_metrics(s, sqlite3_column_int64(q, 0), b, err);
+			if (!rc && n_metrics >= 0 && (long long)b->n_metrics != n_metrics)
+				rc = TACH_EFORMAT;
 		}
+		rc = rows_end(s, step, rc, "reading benchmarks", err);
 		sqlite3_finalize(q);
 	}
+	/* the run counted its benchmarks when added: fewer rows is loss */
+	if (!rc && (int64_t)r->n_benchmarks != counted)
+		rc = TACH_EFORMAT;
+	if (rc == TACH_EFORMAT)
+		damaged(s, err, id);
 	if (rc) {
 		tach_result_free(r);
 		return rc;
@@ -487,8 +571,8 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	bind_text(q, 3, f ? f->bench : NULL);
 	sqlite3_bind_int64(q, 4, f && f->limit ? (sqlite3_int64)f->limit : -1);
 	size_t cap = 0;
-	int rc = 0;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+	int rc = 0, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (tach__grow((void **)out, &cap, *n + 1, sizeof **out)) {
 			rc = TACH_ENOMEM;
 			break;
@@ -505,9 +589,14 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 			rc = TACH_ENOMEM;
 		sqlite3_reset(lq);
 		sqlite3_bind_int64(lq, 1, ri->id);
-		while (!rc && sqlite3_step(lq) == SQLITE_ROW)
-			rc = tach_kvlist_set(&ri->labels, col_text(lq, 0), col_text(lq, 1));
+		int lstep = SQLITE_DONE;
+		while (!rc && (lstep = sqlite3_step(lq)) == SQLITE_ROW)
+			rc = !col_text(lq, 0) || !col_text(lq, 1)
+			             ? damaged(s, err, ri->id)
+			             : tach_kvlist_set(&ri->labels, col_text(lq, 0), col_text(lq, 1));
+		rc = rows_end(s, lstep, rc, "listing runs", err);
 	}
+	rc = rows_end(s, step, rc, "listing runs", err);
 	sqlite3_finalize(q);
 	sqlite3_finalize(lq);
 	if (rc) {
@@ -599,8 +688,8 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	bind_text(q, 3, metric);
 	bind_text(q, 4, branch);
 	size_t cap = 0;
-	int rc = 0;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+	int rc = 0, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (sqlite3_column_type(q, 3) == SQLITE_NULL)
 			continue; /* a metric without samples in that run */
 		if (tach__grow((void **)out, &cap, *n + 1, sizeof **out)) {
@@ -616,6 +705,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 		    tach_meta_set(&p->git_commit, col_text(q, 2)))
 			rc = TACH_ENOMEM;
 	}
+	rc = rows_end(s, step, rc, "reading a series", err);
 	sqlite3_finalize(q);
 	if (rc) {
 		tach_history_points_free(*out, *n);
@@ -641,21 +731,13 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	bind_text(q, 1, bench);
 	bind_text(q, 2, metric);
 	tach_result *r = tach_result_new();
-	int rc = r ? 0 : TACH_ENOMEM;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
-		tach_kvlist params = {0};
-		rc = tach__params_from_json(&params, col_text(q, 1));
-		tach_benchmark *b = rc ? NULL : tach_result_find(r, col_text(q, 0), &params);
-		if (!rc && !b) {
-			b = tach_result_add_benchmark(r, col_text(q, 0));
-			for (size_t i = 0; b && i < params.n; i++)
-				tach_kvlist_set(&b->params, params.items[i].key, params.items[i].value);
-		}
-		tach_kvlist_release(&params);
-		if (!rc && (!b || !tach_benchmark_add_metric(b, col_text(q, 2), col_text(q, 3),
-		                                             (tach_direction)sqlite3_column_int(q, 4))))
-			rc = TACH_ENOMEM;
-	}
+	int rc = r ? 0 : TACH_ENOMEM, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+		rc = tach__catalog_add(r, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
+		                       sqlite3_column_int(q, 4));
+	if (rc == TACH_EFORMAT)
+		damaged(s, err, 0);
+	rc = rows_end(s, step, rc, "listing series", err);
 	sqlite3_finalize(q);
 	if (rc) {
 		tach_result_free(r);
@@ -663,6 +745,36 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	}
 	*out = r;
 	return 0;
+}
+
+/* PRAGMA integrity_check answers "ok", or one row per problem found. */
+static int op_verify(tach_store *s, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "PRAGMA integrity_check(1)", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "checking the store");
+	int step = sqlite3_step(q), rc = 0;
+	const char *t = step == SQLITE_ROW ? col_text(q, 0) : NULL;
+	if (step != SQLITE_ROW) {
+		rc = fail(s, err, "checking the store");
+	} else if (!t || strcmp(t, "ok")) {
+		snprintf(err->message, sizeof err->message, "%s: the store is damaged: %.160s",
+		         s->location, t ? t : "(no answer)");
+		rc = TACH_EFORMAT;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int op_txn(tach_store *s, int what, tach_error *err)
+{
+	static const char *const sql[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+	static const char *const doing[] = {"starting a transaction", "committing", "rolling back"};
+	db *d = s->impl;
+	return sqlite3_exec(d->h, sql[what], NULL, NULL, NULL) == SQLITE_OK
+	               ? 0
+	               : fail(s, err, doing[what]);
 }
 
 static const tach__store_ops sqlite_ops = {
@@ -676,6 +788,8 @@ static const tach__store_ops sqlite_ops = {
 	.find = op_find,
 	.series = op_series,
 	.catalog = op_catalog,
+	.verify = op_verify,
+	.txn = op_txn,
 	.close = close_db,
 };
 

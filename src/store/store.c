@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 #include "store/internal.h"
 
 extern char **environ;
@@ -27,57 +28,9 @@ static tach_error *clean(tach_error *err, tach_error *dummy)
 	return err;
 }
 
-static int is_url(const char *loc)
-{
-	return !strncmp(loc, "postgresql://", 13) || !strncmp(loc, "postgres://", 11) ||
-	       !strncmp(loc, "host=", 5) || !strncmp(loc, "dbname=", 7);
-}
-
-/* The location with any password hidden: "user:secret@" in a URL and
- * password=secret (quoted or not) in a key=value string become "***". */
-static char *masked(const char *loc)
-{
-	size_t len = strlen(loc);
-	char *m = malloc(len + 8), *o = m;
-	if (!m)
-		return NULL;
-	const char *p = loc, *scheme = strstr(loc, "://");
-	if (scheme) {
-		const char *user = scheme + 3, *at = strchr(user, '@'), *colon = strchr(user, ':');
-		if (at && colon && colon < at) {
-			memcpy(o, loc, (size_t)(colon + 1 - loc));
-			o += colon + 1 - loc;
-			memcpy(o, "***", 3);
-			o += 3;
-			p = at;
-		}
-	}
-	while (*p) {
-		if (!strncmp(p, "password=", 9) && (p == loc || p[-1] == ' ' || p[-1] == '?' ||
-		                                    p[-1] == '&')) {
-			memcpy(o, "password=***", 12);
-			o += 12;
-			p += 9;
-			if (*p == '\'') {
-				for (p++; *p && *p != '\''; p++)
-					if (*p == '\\' && p[1])
-						p++;
-				if (*p)
-					p++;
-			} else {
-				while (*p && *p != ' ' && *p != '&')
-					p++;
-			}
-			continue;
-		}
-		*o++ = *p++;
-	}
-	*o = 0;
-	return m;
-}
-
-/* mkdir -p of the directory holding path. */
-static int make_parent(const char *path)
+/* mkdir -p of the directory holding path; the last directory with mode
+ * `mode` (before the umask). */
+static int make_parent(const char *path, mode_t mode)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -93,34 +46,101 @@ static int make_parent(const char *path)
 			return -errno;
 		*p = '/';
 	}
-	return mkdir(dir, 0777) && errno != EEXIST ? -errno : 0;
+	return mkdir(dir, mode) && errno != EEXIST ? -errno : 0;
 }
 
+/* The top of the git work tree holding dir (its nearest ancestor, or
+ * itself, with a .git entry) into top; 0 when there is none. */
+static int git_top(const char *dir, char *top, size_t size)
+{
+	char d[PATH_MAX];
+	snprintf(d, sizeof d, "%s", dir);
+	for (;;) {
+		char probe[PATH_MAX + 8];
+		struct stat st;
+		snprintf(probe, sizeof probe, "%s/.git", d);
+		if (stat(probe, &st) == 0)
+			return snprintf(top, size, "%s", d[0] ? d : "/") < (int)size;
+		char *slash = strrchr(d, '/');
+		if (!slash || !d[0])
+			return 0;
+		*slash = 0; /* "/a" becomes "", the root */
+	}
+}
+
+/* Inside a git work tree the history belongs to the repository, so the
+ * search goes up to its top and no further; outside one, a directory
+ * above is anybody's (the system's temporary directory, a shared home),
+ * so only the current directory is looked at. */
 int tach_store_default_path(char *buf, size_t size)
 {
-	char dir[PATH_MAX], top[PATH_MAX] = "";
+	char dir[PATH_MAX], top[PATH_MAX];
 	if (!getcwd(dir, sizeof dir))
 		return -errno;
-	char cwd[PATH_MAX];
-	snprintf(cwd, sizeof cwd, "%s", dir);
+	if (!git_top(dir, top, sizeof top))
+		return snprintf(buf, size, "%s/.tach/history.db", strcmp(dir, "/") ? dir : "") <
+		               (int)size
+		               ? 0
+		               : -ENAMETOOLONG;
+	size_t top_len = strlen(top);
 	for (;;) {
 		char probe[PATH_MAX + 32];
 		struct stat st;
 		snprintf(probe, sizeof probe, "%s/.tach/history.db", dir);
 		if (stat(probe, &st) == 0)
 			return snprintf(buf, size, "%s", probe) < (int)size ? 0 : -ENAMETOOLONG;
-		snprintf(probe, sizeof probe, "%s/.git", dir);
-		if (stat(probe, &st) == 0) {
-			snprintf(top, sizeof top, "%s", dir);
-			break; /* the top of the work tree: look no higher */
-		}
 		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
+		if (strlen(dir) <= top_len || !slash)
 			break;
 		*slash = 0;
 	}
-	const char *base = top[0] ? top : cwd;
-	return snprintf(buf, size, "%s/.tach/history.db", base) < (int)size ? 0 : -ENAMETOOLONG;
+	return snprintf(buf, size, "%s/.tach/history.db", strcmp(top, "/") ? top : "") < (int)size
+	               ? 0
+	               : -ENAMETOOLONG;
+}
+
+/* Why path (the store found by default, or its directory) must not be
+ * used: another user owns it, or every user may write it, so that
+ * another user could have planted it or could change it (as git refuses
+ * a repository another user owns).  NULL when it is ours, or missing.  A
+ * symbolic link counts as what it is and as what it points to. */
+static const char *unsafe(const char *path, char *why, size_t size)
+{
+	struct stat st;
+	for (int follow = 0; follow < 2; follow++) {
+		if ((follow ? stat(path, &st) : lstat(path, &st)) != 0)
+			return NULL;
+		if (st.st_uid != geteuid()) {
+			snprintf(why, size, "owned by another user (uid %u)", (unsigned)st.st_uid);
+			return why;
+		}
+		if (follow && (st.st_mode & S_IWOTH)) {
+			snprintf(why, size, "writable by every user (mode %03o)",
+			         (unsigned)(st.st_mode & 0777));
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* The store found by default, and its directory, must be ours: see
+ * unsafe().  0, or -EPERM with a message saying why and what to do. */
+static int check_found(const char *path, tach_error *err)
+{
+	char dir[PATH_MAX], why[48];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	const char *what = unsafe(dir, why, sizeof why) ? "its directory is" : NULL;
+	if (!what && unsafe(path, why, sizeof why))
+		what = "it is";
+	if (!what)
+		return 0;
+	snprintf(err->message, sizeof err->message,
+	         "%.100s: not used: %s %s; name it explicitly (--db or TACH_DB) to use it anyway",
+	         path, what, why);
+	return -EPERM;
 }
 
 int tach_store_open(const char *location, tach_store **out, tach_error *err)
@@ -133,7 +153,8 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	char path[PATH_MAX];
 	if (!location || !*location)
 		location = getenv("TACH_DB");
-	if (!location || !*location) {
+	int found = !location || !*location; /* not named: checked before use */
+	if (found) {
 		int rc = tach_store_default_path(path, sizeof path);
 		if (rc) {
 			snprintf(err->message, sizeof err->message, "cannot find the history: %s",
@@ -143,19 +164,21 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 		location = path;
 	}
 	tach_store *s = calloc(1, sizeof *s);
-	if (!s || !(s->location = masked(location))) {
+	if (!s || !(s->location = tach__conninfo_masked(location))) {
 		free(s);
 		return TACH_ENOMEM;
 	}
 	int rc;
-	if (is_url(location)) {
+	if (tach__is_conninfo(location)) {
 		rc = tach__pg_open(s, location, err);
 	} else {
-		rc = make_parent(location);
+		/* a directory tach makes for a store found by default is its
+		 * own and nobody else's to write */
+		rc = make_parent(location, found ? 0755 : 0777);
 		if (rc)
 			snprintf(err->message, sizeof err->message, "%.180s: cannot create its directory: %s",
 			         location, strerror(-rc));
-		else
+		else if (!found || !(rc = check_found(location, err)))
 			rc = tach__sqlite_open(s, location, err);
 	}
 	if (rc) {
@@ -171,8 +194,10 @@ void tach_store_close(tach_store *s)
 {
 	if (!s)
 		return;
-	if (s->ops && s->impl)
+	if (s->ops && s->impl) {
+		tach_store_rollback(s);
 		s->ops->close(s);
+	}
 	free(s->location);
 	free(s);
 }
@@ -180,6 +205,51 @@ void tach_store_close(tach_store *s)
 const char *tach_store_location(const tach_store *s)
 {
 	return s->location;
+}
+
+int tach_store_verify(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	return s->ops->verify ? s->ops->verify(s, clean(err, &dummy)) : 0;
+}
+
+int tach_store_begin(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	if (s->batch) {
+		snprintf(err->message, sizeof err->message, "%s: a transaction is already open",
+		         s->location);
+		return TACH_EINVAL;
+	}
+	int rc = s->ops->txn(s, TACH__TXN_BEGIN, err);
+	s->batch = rc == 0;
+	return rc;
+}
+
+int tach_store_commit(tach_store *s, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	if (!s->batch) {
+		snprintf(err->message, sizeof err->message, "%s: no transaction to commit",
+		         s->location);
+		return TACH_EINVAL;
+	}
+	int rc = s->ops->txn(s, TACH__TXN_COMMIT, err);
+	if (rc) /* a commit that failed may leave the transaction open */
+		s->ops->txn(s, TACH__TXN_ROLLBACK, &dummy);
+	s->batch = 0;
+	return rc;
+}
+
+void tach_store_rollback(tach_store *s)
+{
+	tach_error dummy;
+	if (s && s->batch)
+		s->ops->txn(s, TACH__TXN_ROLLBACK, &dummy);
+	if (s)
+		s->batch = 0;
 }
 
 int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *labels, int64_t *id,
@@ -256,6 +326,25 @@ int tach_store_catalog(tach_store *s, const char *bench, const char *metric, tac
 	return s->ops->catalog(s, bench, metric, out, clean(err, &dummy));
 }
 
+int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
+                      const char *metric, const char *unit, int direction)
+{
+	if (!name || !params_json || !metric || !unit)
+		return TACH_EFORMAT;
+	tach_kvlist params = {0};
+	int rc = tach__params_from_json(&params, params_json);
+	tach_benchmark *b = rc ? NULL : tach_result_find(r, name, &params);
+	if (!rc && !b) {
+		b = tach_result_add_benchmark(r, name);
+		for (size_t i = 0; b && !rc && i < params.n; i++)
+			rc = tach_kvlist_set(&b->params, params.items[i].key, params.items[i].value);
+	}
+	tach_kvlist_release(&params);
+	if (!rc && (!b || !tach_benchmark_add_metric(b, metric, unit, (tach_direction)direction)))
+		rc = TACH_ENOMEM;
+	return rc;
+}
+
 /* ---- references ---- */
 
 /* `git rev-parse --verify REV^{commit}` in the current directory, no
@@ -329,8 +418,9 @@ int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *
 		if (!hexish(ref)) {
 			/* a baseline or branch name without its '@' is the likely slip */
 			int64_t named = 0;
-			tach_error ignored;
-			if (s->ops->baseline_get(s, ref, &named, &ignored) == 0 && named) {
+			if ((rc = s->ops->baseline_get(s, ref, &named, err)))
+				return rc;
+			if (named) {
 				snprintf(err->message, sizeof err->message,
 				         "%s: no run for '%s': a baseline is named so; write @%s", s->location,
 				         ref, ref);

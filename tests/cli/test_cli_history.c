@@ -3,7 +3,9 @@
  * stores, trend with its change points and exit status, clear errors. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +133,103 @@ Test(cli_history, export_and_import_move_every_run, .init = setup, .fini = teard
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, ":2:"), "the bad line is named: %s", r.err);
 	run_free(&r);
+}
+
+/* Lines of an export file: the first n runs of `history export`, then
+ * junk when bad (issue 16.6). */
+static const char *export_lines(const char *exp, int n, int bad)
+{
+	static char path[160];
+	snprintf(path, sizeof path, "%s/part.jsonl", dir);
+	FILE *in = fopen(exp, "r"), *out = fopen(path, "w");
+	cr_assert(in && out);
+	char *line = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < n && getline(&line, &cap, in) > 0; i++)
+		fputs(line, out);
+	if (bad)
+		fputs("{\"format\": 1, \"benchmarks\": [oops]}\n", out);
+	free(line);
+	fclose(in);
+	fclose(out);
+	return path;
+}
+
+static size_t runs_in(const char *store)
+{
+	run_result r = run_tach(ARGV("history", "list", "--db", store, "-f", "json"), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *doc = json_loads(r.out, 0, NULL);
+	size_t n = json_array_size(doc);
+	json_decref(doc);
+	run_free(&r);
+	return n;
+}
+
+/* A PostgreSQL store of its own in the test server (TACH_TEST_PG_URL):
+ * a schema first on the search path, so that the unit tests emptying the
+ * database at the same time do not meet these runs.  sql: CREATE or DROP.
+ * NULL when there is no server. */
+static void pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static const char *pg_schema(const char *sql)
+{
+	static char url[512];
+	const char *base = getenv("TACH_TEST_PG_URL");
+	if (!base || !*base || strchr(base, '?'))
+		return NULL;
+	char stmt[128];
+	snprintf(stmt, sizeof stmt, "%s SCHEMA %s tach_cli_%d%s", sql,
+	         sql[0] == 'C' ? "IF NOT EXISTS" : "IF EXISTS", (int)getpid(),
+	         sql[0] == 'C' ? "" : " CASCADE");
+	PGconn *c = PQconnectdb(base);
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	PGresult *r = PQexec(c, stmt);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	snprintf(url, sizeof url, "%s?options=-csearch_path%%3Dtach_cli_%d", base, (int)getpid());
+	return url;
+}
+
+/* An import stopped by a bad line adds nothing, so that the rerun after
+ * the fix adds each run once; for SQLite and, with TACH_TEST_PG_URL,
+ * PostgreSQL. */
+Test(cli_history, import_is_all_or_nothing, .init = setup, .fini = teardown)
+{
+	add_runs(3);
+	char exp[160];
+	snprintf(exp, sizeof exp, "%s/export.jsonl", dir);
+	run_result r = run_tach(ARGV("history", "export", "--db", db, "-o", exp), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	const char *stores[] = {db2, pg_schema("CREATE")};
+	for (int k = 0; k < 2 && stores[k]; k++) {
+		size_t before = runs_in(stores[k]);
+		cr_expect_eq(before, 0, "a new store");
+		r = run_tach(ARGV("history", "import", "--db", stores[k], export_lines(exp, 3, 1)), NULL,
+		             NULL, NULL);
+		cr_expect_eq(r.status, 2, "%s", r.err);
+		cr_expect(strstr(r.err, ":4:"), "the bad line is named: %s", r.err);
+		cr_expect(strstr(r.err, "nothing imported"), "%s", r.err);
+		cr_expect_eq(r.out[0], 0, "no \"imported\" line: %s", r.out);
+		run_free(&r);
+		cr_expect_eq(runs_in(stores[k]), before, "%s: the three good lines were not kept",
+		             k ? "postgresql" : "sqlite");
+		r = run_tach(ARGV("history", "import", "--db", stores[k], export_lines(exp, 3, 0)), NULL,
+		             NULL, NULL);
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect(strstr(r.out, "imported 3 runs"), "%s", r.out);
+		run_free(&r);
+		cr_expect_eq(runs_in(stores[k]), before + 3, "each run once after the fix");
+	}
+	if (stores[1])
+		pg_schema("DROP");
 }
 
 Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown)
@@ -322,5 +421,222 @@ Test(cli_history, noise_runs_size_the_minimum_effect, .init = setup, .fini = tea
 	r = run_tach(ARGV("compare", "--no-config", "--db", db, "--noise-runs", "2", "#5", drift),
 	             NULL, NULL, NULL);
 	cr_expect_eq(r.status, 2, "too few runs to size anything");
+	run_free(&r);
+}
+
+/* ---- a damaged store (issue 16.1) ---- */
+
+/* What a command's JSON output holds, without its values: the names,
+ * run ids, counts and the number of samples of everything in it.  Two
+ * outputs of the same shape hold the same runs, benchmarks, metrics,
+ * points and samples. */
+static void shape_of(json_t *v, const char *key, FILE *out)
+{
+	static const char *const kept[] = {"name", "benchmark", "metric", "id", "run", "benchmarks",
+	                                   "n_base", "n_cand", NULL};
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		fputc('{', out);
+		json_object_foreach(v, k, x) shape_of(x, k, out);
+		fputc('}', out);
+	} else if (json_is_array(v)) {
+		fprintf(out, "%s[%zu", key ? key : "", json_array_size(v));
+		if (!key || strcmp(key, "samples")) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(v, i, x) shape_of(x, NULL, out);
+		}
+		fputc(']', out);
+	} else if (key) {
+		for (int i = 0; kept[i]; i++)
+			if (!strcmp(key, kept[i])) {
+				if (json_is_string(v))
+					fprintf(out, "%s=%s;", key, json_string_value(v));
+				else if (json_is_integer(v))
+					fprintf(out, "%s=%lld;", key, (long long)json_integer_value(v));
+			}
+	}
+}
+
+/* The shape of every JSON document in text (one, or one per line). */
+static char *shape(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	cr_assert(out);
+	const char *p = text;
+	while (*p) {
+		json_error_t e;
+		json_t *doc = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
+		if (!doc) {
+			fputs("(not JSON)", out);
+			break;
+		}
+		shape_of(doc, NULL, out);
+		json_decref(doc);
+		p += e.position;
+		while (*p == '\n' || *p == ' ')
+			p++;
+	}
+	fclose(out);
+	return buf;
+}
+
+/* Random bytes written over a copy of a store with several runs, at the
+ * page header, the cell pointers, and cells near the start, middle and end
+ * of every page (the file header, the schema, tables and indexes alike):
+ * every command reading the copy exits 2 naming it, or gives exactly what
+ * the intact store gives — the same runs, benchmarks, metrics, points and
+ * sample counts.  Values inside a cell can change without SQLite noticing;
+ * the store keeps no checksums, so those count as "changed". */
+Test(cli_history, damaged_store_is_an_error_never_fewer_runs, .init = setup, .fini = teardown)
+{
+	add_runs(6);
+	char copy[160];
+	snprintf(copy, sizeof copy, "%s/damaged.db", dir);
+	const char *const cmds[][9] = {
+		{"history", "list", "--db", copy, "-f", "json", NULL},
+		{"history", "export", "--db", copy, NULL},
+		{"history", "show", "--db", copy, "-f", "json", "#1", NULL},
+		{"history", "show", "--db", copy, "-f", "json", "@latest", NULL},
+		{"trend", "--db", copy, "-f", "json", NULL},
+		{"compare", "--no-config", "--db", copy, "-f", "json", "#2", "#5"},
+	};
+	enum { N_CMD = sizeof cmds / sizeof cmds[0] };
+	char *want[N_CMD], *want_out[N_CMD];
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", db, copy);
+	cr_assert_eq(system(cmd), 0);
+	for (int c = 0; c < N_CMD; c++) {
+		run_result r = run_tach(cmds[c], NULL, NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s: %s", cmds[c][1], r.err);
+		want[c] = shape(r.out);
+		want_out[c] = strdup(r.out);
+		run_free(&r);
+	}
+	struct stat st;
+	cr_assert_eq(stat(db, &st), 0);
+	cr_assert_eq(st.st_size % 4096, 0, "pages of 4 KiB");
+	static const int within[] = {0, 5, 8, 100, 1500, 3000, 4088};
+	size_t n_within = sizeof within / sizeof within[0];
+	size_t offsets = 0, errors = 0, same = 0, changed = 0;
+	srand(16);
+	for (off_t page = 0; page < st.st_size / 4096; page++)
+		for (size_t w = 0; w < n_within; w++) {
+			off_t at = page * 4096 + within[w];
+			offsets++;
+			for (int c = 0; c < N_CMD; c++) {
+				/* each command gets a fresh copy: a reader may roll
+				 * back or rewrite what it finds */
+				snprintf(cmd, sizeof cmd, "rm -f '%s'-wal '%s'-shm && cp '%s' '%s'", copy,
+				         copy, db, copy);
+				cr_assert_eq(system(cmd), 0);
+				FILE *f = fopen(copy, "r+b");
+				cr_assert(f);
+				unsigned char junk[8];
+				for (size_t k = 0; k < sizeof junk; k++)
+					junk[k] = (unsigned char)(rand() >> 7);
+				cr_assert_eq(fseeko(f, at, SEEK_SET), 0);
+				cr_assert_eq(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+				cr_assert_eq(fclose(f), 0);
+				run_result r = run_tach(cmds[c], NULL, NULL, NULL);
+				if (r.status == 2) {
+					cr_expect(strstr(r.err, copy), "offset %lld, %s %s: the error names the store: %s",
+					          (long long)at, cmds[c][0], cmds[c][1], r.err);
+					errors++;
+				} else {
+					cr_expect(r.status == 0 || (c == N_CMD - 1 && r.status == 1),
+					          "offset %lld, %s %s: status %d: %s", (long long)at, cmds[c][0],
+					          cmds[c][1], r.status, r.err);
+					char *got = shape(r.out);
+					cr_expect_str_eq(got, want[c],
+					                 "offset %lld, %s %s: exit %d with other runs than the intact store's",
+					                 (long long)at, cmds[c][0], cmds[c][1], r.status);
+					if (strcmp(r.out, want_out[c]))
+						changed++;
+					else
+						same++;
+					free(got);
+				}
+				run_free(&r);
+			}
+		}
+	fprintf(stderr,
+	        "damaged store: %zu offsets x %d commands: %zu exit 2, %zu the intact answer, "
+	        "%zu the same runs with changed values\n",
+	        offsets, N_CMD, errors, same, changed);
+	cr_expect_gt(errors, 0, "some damage is found");
+	for (int c = 0; c < N_CMD; c++) {
+		free(want[c]);
+		free(want_out[c]);
+	}
+}
+
+/* Issue 16.9 as reported: outside git, a world-writable .tach/history.db
+ * planted in a shared parent directory (by nobody when we are root) is
+ * neither written by `history add` in a directory below, nor used from
+ * the directory itself; named with --db it is. */
+Test(cli_history, planted_store_is_not_used, .init = setup, .fini = teardown)
+{
+	char planted[200], work[160], cmd[600];
+	snprintf(planted, sizeof planted, "%s/.tach/history.db", dir);
+	snprintf(work, sizeof work, "%s/work", dir);
+	cr_assert_eq(mkdir(work, 0755), 0);
+	run_result r = run_tach(ARGV("history", "add", "--db", planted, run_file(0)), NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	int root = geteuid() == 0;
+	snprintf(cmd, sizeof cmd, "chmod 777 '%s/.tach' && chmod 666 '%s'%s%s%s", dir, planted,
+	         root ? " && chown -R 65534:65534 '" : "", root ? dir : "", root ? "/.tach'" : "");
+	cr_assert_eq(system(cmd), 0);
+	char old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	cr_assert_eq(chdir(work), 0);
+	r = run_tach(ARGV("history", "add", run_file(1)), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, work) || strstr(r.out, "#1 "), "a store of its own: %s%s", r.out,
+	          r.err);
+	run_free(&r);
+	struct stat st;
+	char own[200];
+	snprintf(own, sizeof own, "%s/.tach/history.db", work);
+	cr_expect_eq(stat(own, &st), 0, "the store is made in the current directory");
+	cr_expect_eq(st.st_uid, geteuid());
+	cr_assert_eq(chdir(dir), 0);
+	r = run_tach(ARGV("history", "list"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, planted) && strstr(r.err, root ? "owned by another user"
+	                                                       : "writable by every user"),
+	          "%s", r.err);
+	run_free(&r);
+	cr_assert_eq(chdir(old), 0);
+	r = run_tach(ARGV("history", "list", "--db", planted), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "named explicitly: %s", r.err);
+	cr_expect(strstr(r.out, "#1 ") && !strstr(r.out, "#2 "), "the planted store got nothing: %s",
+	          r.out);
+	run_free(&r);
+}
+
+/* Text that is not UTF-8 in a run (damage inside a cell: SQLite returns
+ * it as it is) made the JSON writer leave that run out of `history list
+ * -f json` and its points out of `trend -f json`, exit 0; it is an error. */
+Test(cli_history, text_not_utf8_is_an_error_not_a_missing_run, .init = setup, .fini = teardown)
+{
+	add_runs(3);
+	sqlite3 *h;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, "UPDATE runs SET timestamp = CAST(x'323032ff60' AS TEXT) WHERE id = 2",
+	                          NULL, NULL, NULL),
+	             SQLITE_OK);
+	sqlite3_close(h);
+	run_result r = run_tach(ARGV("history", "list", "--db", db, "-f", "json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, "run #2") && strstr(r.err, db), "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("trend", "--db", db, "-f", "json"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.out);
+	cr_expect(strstr(r.err, db), "%s", r.err);
 	run_free(&r);
 }

@@ -4,18 +4,25 @@
  * upgraded in place, whole runs only after kill -9, a full disk leaving
  * the store as it was. */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "store/conninfo.h"
 
 /* ---- fixtures ---- */
 
@@ -242,6 +249,49 @@ static void list_resolve_series(int pg)
 	tach_store_close(s);
 }
 
+static size_t count_runs(tach_store *s)
+{
+	tach_run_info *runs;
+	size_t n;
+	tach_error err;
+	cr_assert_eq(tach_store_list(s, NULL, &runs, &n, &err), 0, "%s", err.message);
+	tach_run_infos_free(runs, n);
+	return n;
+}
+
+/* tach_store_begin: the adds after it stay only on commit; a rollback,
+ * or closing the store without a commit, leaves it as it was (issue 16.6:
+ * an import stopped by a bad line had kept the runs before it). */
+static void all_or_nothing(int pg)
+{
+	tach_store *s = open_clean(pg, "txn");
+	tach_result *r = sample_result("feedf00d", "main", "2026-11-08T00:00:00Z", 1, 2);
+	tach_error err;
+	add(s, r);
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	cr_expect_eq(tach_store_begin(s, &err), TACH_EINVAL, "not nested");
+	add(s, r);
+	add(s, r);
+	cr_expect_eq(count_runs(s), 3, "this connection sees its own adds");
+	tach_store_rollback(s);
+	cr_expect_eq(count_runs(s), 1, "rolled back: the run from before only");
+	cr_expect_eq(tach_store_commit(s, &err), TACH_EINVAL, "no transaction");
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	add(s, r);
+	add(s, r);
+	cr_assert_eq(tach_store_commit(s, &err), 0, "%s", err.message);
+	cr_expect_eq(count_runs(s), 3);
+	cr_assert_eq(tach_store_begin(s, &err), 0, "%s", err.message);
+	add(s, r);
+	tach_store_close(s);
+	char buf[256];
+	cr_assert_eq(tach_store_open(location(pg, "txn", buf, sizeof buf), &s, &err), 0, "%s",
+	             err.message);
+	cr_expect_eq(count_runs(s), 3, "closed without a commit: nothing kept");
+	tach_store_close(s);
+	tach_result_free(r);
+}
+
 /* 8 processes open the same (new) store at once and add 100 runs each. */
 static void concurrent_writers(int pg)
 {
@@ -316,6 +366,10 @@ Test(store_sqlite, concurrent_writers, .init = make_tmpdir, .fini = remove_tmpdi
 {
 	concurrent_writers(0);
 }
+Test(store_sqlite, all_or_nothing, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	all_or_nothing(0);
+}
 /* One database for the whole PostgreSQL suite: the cases run in order,
  * not in parallel, since each starts by emptying it. */
 Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir)
@@ -323,6 +377,7 @@ Test(store_pg, suite, .init = make_tmpdir, .fini = remove_tmpdir)
 	roundtrip(1);
 	list_resolve_series(1);
 	concurrent_writers(1);
+	all_or_nothing(1);
 }
 
 /* ---- SQLite's own promises ---- */
@@ -481,4 +536,257 @@ Test(store, default_path_and_masked_urls, .init = make_tmpdir, .fini = remove_tm
 	cr_expect_neq(rc, 0);
 	cr_expect_null(strstr(err.message, "s3cret"), "the password is never printed: %s",
 	               err.message);
+}
+
+/* ---- the store found by default (issue 16.9) ---- */
+
+/* A valid store at dir/.tach/history.db, made by this user. */
+static void make_store_in(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/.tach/history.db", dir);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0, "%s", err.message);
+	tach_store_close(s);
+}
+
+static int open_found(tach_error *err)
+{
+	tach_store *s;
+	int rc = tach_store_open(NULL, &s, err);
+	tach_store_close(s);
+	return rc;
+}
+
+/* Outside git, a store in a directory above is not looked for: it may
+ * be anybody's (the system's temporary directory). */
+Test(store, outside_git_only_the_current_directory, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	unsetenv("TACH_DB");
+	char sub[256], buf[1024], want[512], old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(sub, sizeof sub, "%s/work", tmpdir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	cr_assert_eq(chdir(sub), 0);
+	cr_assert_eq(tach_store_default_path(buf, sizeof buf), 0);
+	snprintf(want, sizeof want, "%s/.tach/history.db", sub);
+	cr_expect_str_eq(buf, want, "the current directory, not the store above it");
+	cr_assert_eq(chdir(old), 0);
+}
+
+/* A store found by default that every user may write, or in a directory
+ * every user may write, is refused with the reason; named, it is used. */
+Test(store, found_store_writable_by_all_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	unsetenv("TACH_DB");
+	char old[1024], path[512], dir[256];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(dir, sizeof dir, "%s/.tach", tmpdir);
+	snprintf(path, sizeof path, "%s/history.db", dir);
+	cr_assert_eq(chdir(tmpdir), 0);
+	tach_error err;
+	cr_expect_eq(open_found(&err), 0, "our own store: %s", err.message);
+	cr_assert_eq(chmod(path, 0666), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, path) && strstr(err.message, "writable by every user"), "%s",
+	          err.message);
+	cr_expect(strstr(err.message, "--db"), "says how to use it anyway: %s", err.message);
+	tach_store *s;
+	cr_expect_eq(tach_store_open(path, &s, &err), 0, "named explicitly: %s", err.message);
+	tach_store_close(s);
+	setenv("TACH_DB", path, 1);
+	cr_expect_eq(open_found(&err), 0, "named by TACH_DB: %s", err.message);
+	unsetenv("TACH_DB");
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(chmod(dir, 0777), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "its directory is writable by every user"), "%s", err.message);
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_expect_eq(open_found(&err), 0, "%s", err.message);
+	cr_assert_eq(chdir(old), 0);
+}
+
+/* A store another user owns (nobody, uid 65534), or in a directory that
+ * user owns, is refused; it takes root to make one. */
+Test(store, found_store_of_another_user_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	if (geteuid() != 0)
+		cr_skip_test("not root: cannot give a store to another user");
+	unsetenv("TACH_DB");
+	char old[1024], path[512], dir[256];
+	cr_assert(getcwd(old, sizeof old));
+	make_store_in(tmpdir);
+	snprintf(dir, sizeof dir, "%s/.tach", tmpdir);
+	snprintf(path, sizeof path, "%s/history.db", dir);
+	cr_assert_eq(chdir(tmpdir), 0);
+	tach_error err;
+	cr_assert_eq(chown(path, 65534, 65534), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "it is owned by another user (uid 65534)"), "%s", err.message);
+	cr_assert_eq(chown(path, 0, 0), 0);
+	cr_assert_eq(chown(dir, 65534, 65534), 0);
+	cr_expect_eq(open_found(&err), -EPERM);
+	cr_expect(strstr(err.message, "its directory is owned by another user"), "%s", err.message);
+	tach_store *s;
+	cr_expect_eq(tach_store_open(path, &s, &err), 0, "named explicitly: %s", err.message);
+	tach_store_close(s);
+	cr_assert_eq(chdir(old), 0);
+}
+
+/* ---- PostgreSQL connection strings (issues 16.10, 16.11) ---- */
+
+/* Every spelling of a password libpq reads: each string, as libpq parses
+ * it, holds the password "hun ter'2" or "hunter2"; masked, and in the
+ * error of a connection that fails, none of it shows. */
+Test(store, every_password_spelling_is_masked)
+{
+	static const struct {
+		const char *conninfo, *password, *masked;
+	} cases[] = {
+		{"postgresql://ci:hunter2@127.0.0.1:1/db", "hunter2", "postgresql://ci:***@127.0.0.1:1/db"},
+		{"postgres://ci:hun%20ter%272@127.0.0.1:1/db", "hun ter'2",
+		 "postgres://ci:***@127.0.0.1:1/db"},
+		{"postgresql://ci@127.0.0.1:1/db?password=hunter2&sslmode=disable", "hunter2",
+		 "postgresql://ci@127.0.0.1:1/db?password=***&sslmode=disable"},
+		{"postgresql://127.0.0.1:1/db?sslmode=disable&pass%77ord=hunter2", "hunter2",
+		 "postgresql://127.0.0.1:1/db?sslmode=disable&pass%77ord=***"},
+		{"host=127.0.0.1 port=1 password=hunter2 dbname=db", "hunter2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"host=127.0.0.1 port=1 password = hunter2 dbname=db", "hunter2",
+		 "host=127.0.0.1 port=1 password = *** dbname=db"},
+		{"host=127.0.0.1 port=1 password= hunter2", "hunter2", "host=127.0.0.1 port=1 password= ***"},
+		{"password =hunter2\tport=1 host=127.0.0.1", "hunter2", "password =***\tport=1 host=127.0.0.1"},
+		{"host=127.0.0.1 port=1 password='hun ter\\'2' dbname=db", "hun ter'2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"host=127.0.0.1 port=1 password=hun\\ ter\\'2 dbname=db", "hun ter'2",
+		 "host=127.0.0.1 port=1 password=*** dbname=db"},
+		{"user=ci password='' host=127.0.0.1 port=1", "", "user=ci password=*** host=127.0.0.1 port=1"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *c = cases[i].conninfo;
+		/* the case is one libpq reads, with that password */
+		char *why = NULL;
+		PQconninfoOption *opts = PQconninfoParse(c, &why);
+		cr_assert(opts, "%s: %s", c, why ? why : "");
+		const char *pw = NULL;
+		for (PQconninfoOption *o = opts; o->keyword; o++)
+			if (!strcmp(o->keyword, "password"))
+				pw = o->val;
+		cr_expect_str_eq(pw ? pw : "(none)", cases[i].password, "libpq reads %s", c);
+		PQconninfoFree(opts);
+		cr_expect(tach__is_conninfo(c), "%s is a connection string", c);
+		char *m = tach__conninfo_masked(c);
+		cr_expect_str_eq(m, cases[i].masked);
+		free(m);
+		tach_store *s;
+		tach_error err;
+		cr_expect_neq(tach_store_open(c, &s, &err), 0, "nothing listens on port 1");
+		cr_expect(strstr(err.message, "***"), "%s", err.message);
+		if (cases[i].password[0]) {
+			cr_expect_null(strstr(err.message, "hunter2"), "%s", err.message);
+			cr_expect_null(strstr(err.message, "ter'2"), "%s", err.message);
+			cr_expect_null(strstr(err.message, "ter%272"), "%s", err.message);
+		}
+	}
+	cr_expect(!tach__is_conninfo("results/history.db"));
+	cr_expect(!tach__is_conninfo("size=3.db"), "not a libpq keyword: a file");
+	char *m = tach__conninfo_masked("/tmp/password=x.db");
+	cr_expect_str_eq(m, "/tmp/password=x.db", "a file path is printed as it is");
+	free(m);
+}
+
+static int has_key(const char *const *keys, const char *const *vals, const char *key,
+                   const char *val)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], key))
+			return !val || !strcmp(vals[i], val);
+	return 0;
+}
+
+/* connect_timeout: tach's default unless the string or the environment
+ * sets one. */
+Test(store, default_connect_timeout_only_when_unset)
+{
+	const char *keys[6], *vals[6];
+	unsetenv("PGCONNECT_TIMEOUT");
+	tach__conninfo_params("postgresql://u@db.example/x", keys, vals);
+	cr_expect(has_key(keys, vals, "connect_timeout", TACH__PG_CONNECT_TIMEOUT));
+	cr_expect(has_key(keys, vals, "dbname", "postgresql://u@db.example/x"));
+	tach__conninfo_params("host=db.example dbname=x", keys, vals);
+	cr_expect(has_key(keys, vals, "connect_timeout", TACH__PG_CONNECT_TIMEOUT));
+	tach__conninfo_params("postgresql://u@db.example/x?connect_timeout=3", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the URL's own");
+	tach__conninfo_params("host=db.example connect_timeout = 3", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the string's own");
+	setenv("PGCONNECT_TIMEOUT", "4", 1);
+	tach__conninfo_params("host=db.example", keys, vals);
+	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the environment's");
+	unsetenv("PGCONNECT_TIMEOUT");
+}
+
+/* A server that accepts connections and never says a word. */
+static int silent_fd = -1;
+static void *silent_server(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(silent_fd, NULL, NULL);
+		if (c < 0)
+			return NULL;
+		/* kept open, never answered */
+	}
+}
+
+/* Issue 16.11: connecting to it ends with an error naming the server
+ * (and not the password) after the connection string's timeout, instead
+ * of hanging.  The child has 30 s before an alarm kills it. */
+Test(store, silent_server_times_out)
+{
+	silent_fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(silent_fd, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	cr_assert_eq(bind(silent_fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(silent_fd, 8), 0);
+	cr_assert_eq(getsockname(silent_fd, (struct sockaddr *)&a, &len), 0);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, silent_server, NULL), 0);
+	char url[128];
+	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?connect_timeout=2",
+	         ntohs(a.sin_port));
+	int pipefd[2];
+	cr_assert_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		alarm(30);
+		tach_store *s;
+		tach_error err;
+		int rc = tach_store_open(url, &s, &err);
+		if (write(pipefd[1], err.message, strlen(err.message)) < 0)
+			_exit(3);
+		_exit(rc ? 0 : 1);
+	}
+	close(pipefd[1]);
+	char msg[512] = "";
+	ssize_t got = read(pipefd[0], msg, sizeof msg - 1);
+	msg[got > 0 ? got : 0] = 0;
+	close(pipefd[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st), "tach hung on a server that never answers (killed by signal %d)",
+	          WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	cr_expect_eq(WEXITSTATUS(st), 0, "an error");
+	char port[16];
+	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+	cr_expect(strstr(msg, "127.0.0.1") && strstr(msg, port), "names the server: %s", msg);
+	cr_expect(strstr(msg, "timeout"), "says it timed out: %s", msg);
+	cr_expect_null(strstr(msg, "s3cret"), "%s", msg);
+	shutdown(silent_fd, SHUT_RDWR);
+	close(silent_fd);
+	pthread_join(t, NULL);
 }
