@@ -185,6 +185,12 @@ TACH_API int tach_meta_collect(tach_meta *meta, const char *dir);
  * 0 or TACH_ENOMEM. */
 TACH_API int tach_meta_set(char **field, const char *value);
 
+/* 1 if s is a git commit hash as meta.git_commit holds it: 4 to 64
+ * hexadecimal digits (an abbreviated, SHA-1 or SHA-256 name), else 0.
+ * Readers refuse any other commit, so a commit never carries markup or
+ * control characters into a report. */
+TACH_API int tach_meta_commit_valid(const char *s);
+
 /* Appends a benchmark.  Returned pointer is owned by r. */
 TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
                                                    const char *name);

@@ -115,7 +115,7 @@ static int measure(const bisect *bs, tach_result **out)
 		rc = tach_runner_run(r, res, &err);
 	tach_runner_free(r);
 	if (rc) {
-		fprintf(stderr, "tach: %s\n", err.message[0] ? err.message : tach_strerror(rc));
+		cli_error("%s", err.message[0] ? err.message : tach_strerror(rc));
 		tach_result_free(res);
 		return rc;
 	}
@@ -330,13 +330,23 @@ static int drive(const bisect *in)
 		run(show, subject, sizeof subject);
 		subject[strcspn(subject, "\n")] = 0;
 		double ch = logged_change(first);
-		printf("first bad commit: %s %s\n", first, subject);
+		char esc[sizeof subject * 4], shown[256];
+		printf("first bad commit: %s %s\n", cli_text(shown, sizeof shown, first),
+		       cli_text(esc, sizeof esc, subject));
 		if (ch > 0)
-			printf("measured change there: time %+.2f%% against %s\n", (ch - 1) * 100, in->good);
+			printf("measured change there: time %+.2f%% against %s\n", (ch - 1) * 100,
+			       cli_text(shown, sizeof shown, in->good));
 		status_rc = EXIT_OK;
 	} else {
-		cli_error("git bisect run did not finish (status %d)%s%s", rc, out ? ":\n" : "",
-		          out ? out : "");
+		cli_error("git bisect run did not finish (status %d)%s", rc, out ? ":" : "");
+		/* git's output line by line, each escaped (it carries commit
+		 * subjects and the benchmark's own output) */
+		for (char *line = out, *end; line && *line; line = end ? end + 1 : NULL) {
+			if ((end = strchr(line, '\n')))
+				*end = '\0';
+			tach_text_write(stderr, line);
+			fputc('\n', stderr);
+		}
 	}
 	free(out);
 reset:

@@ -37,7 +37,7 @@ static int read_ref(const char *ref, tach_result **out)
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		fflush(stdout);
-		fprintf(stderr, "tach: %s\n", msg);
+		cli_error("%s", msg);
 	}
 	return rc;
 }
@@ -55,7 +55,7 @@ int cli_read_results(const char *path, tach_result **out)
 	err.file = shown;
 	tach_error_format(&err, msg, sizeof msg);
 	fflush(stdout);
-	fprintf(stderr, "%s\n", msg);
+	cli_error_placed("%s", msg);
 	return rc;
 }
 
@@ -76,7 +76,7 @@ int cli_save_run(const char *db, const tach_result *r)
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		fflush(stdout);
-		fprintf(stderr, "tach: %s\n", msg);
+		cli_error("%s", msg);
 	}
 	return rc;
 }
