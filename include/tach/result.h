@@ -263,7 +263,8 @@ TACH_API int tach_unit_check(const char *unit, tach_unit_class *cls,
  */
 
 /* Checks the invariants a results file must satisfy: names non-empty,
- * units valid, samples finite, durations (unit "s") not negative, series
+ * strings UTF-8, the commit a hash (tach_meta_commit_valid), units valid,
+ * samples finite, durations (unit "s") not negative, series
  * points finite and time-ordered, iterations aligned with samples.
  * Returns 0, or TACH_EFORMAT with err->message describing the first
  * problem (line/column 0). */

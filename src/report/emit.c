@@ -121,7 +121,12 @@ void tach__emit_xml(FILE *f, const char *s)
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
-		case '\t': case '\n': case '\r': putc((int)p.cp, f); break;
+		/* as references, so a name keeps its line breaks in an
+		 * attribute (which parsers turn into spaces) and the output its
+		 * lines */
+		case '\t': fputs("&#9;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
 		default:
 			if (p.bad || acts(p.cp)) /* XML forbids most; none may act */
 				fputs("\xef\xbf\xbd", f);

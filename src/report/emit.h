@@ -22,7 +22,9 @@ TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
  * their pictures (U+241B for ESC); C1 controls, bidirectional controls
  * and bytes that are not UTF-8 become U+FFFD. */
 TACH_HIDDEN void tach__emit_md_cell(FILE *f, const char *s);
-/* XML text or attribute value (JUnit): & < > " ' escaped; characters
+/* XML text or attribute value (JUnit): & < > " ' escaped, tab, LF and CR
+ * as character references (&#10;) so that they survive in attributes and
+ * never break a line of the output; characters
  * XML 1.0 forbids (controls other than tab, LF, CR), C1 controls,
  * bidirectional controls and bytes that are not UTF-8 written as U+FFFD. */
 TACH_HIDDEN void tach__emit_xml(FILE *f, const char *s);
