@@ -265,7 +265,9 @@ static int drive(const bisect *in)
 	tach_result *good = NULL, *bad = NULL;
 	double change = 0;
 	int status_rc = EXIT_USAGE;
-	fprintf(stderr, "tach bisect: measuring the good side (%s)\n", bs->good);
+	char rev[256], rev2[256]; /* revisions as typed, escaped for the terminal */
+	fprintf(stderr, "tach bisect: measuring the good side (%s)\n",
+	        cli_text(rev, sizeof rev, bs->good));
 	if (git("checkout", "--quiet", bs->good, NULL) || build(bs) || measure(bs, &good)) {
 		cli_error("cannot measure the good revision %s", bs->good);
 		goto restore;
@@ -274,19 +276,22 @@ static int drive(const bisect *in)
 		cli_error("cannot write %s", base);
 		goto restore;
 	}
-	fprintf(stderr, "tach bisect: measuring the bad side (%s)\n", bs->bad);
+	fprintf(stderr, "tach bisect: measuring the bad side (%s)\n",
+	        cli_text(rev, sizeof rev, bs->bad));
 	if (git("checkout", "--quiet", bs->bad, NULL) || build(bs) || measure(bs, &bad)) {
 		cli_error("cannot measure the bad revision %s", bs->bad);
 		goto restore;
 	}
 	if (regressed(bs, good, bad, &change) != 1) {
-		printf("no regression between %s and %s (time %+.2f%%): nothing to bisect\n", in->good,
-		       in->bad, (change - 1) * 100);
+		printf("no regression between %s and %s (time %+.2f%%): nothing to bisect\n",
+		       cli_text(rev, sizeof rev, in->good), cli_text(rev2, sizeof rev2, in->bad),
+		       (change - 1) * 100);
 		status_rc = EXIT_OK;
 		goto restore;
 	}
-	fprintf(stderr, "tach bisect: %s is %+.2f%% slower than %s; bisecting\n", in->bad,
-	        (change - 1) * 100, in->good);
+	fprintf(stderr, "tach bisect: %s is %+.2f%% slower than %s; bisecting\n",
+	        cli_text(rev, sizeof rev, in->bad), (change - 1) * 100,
+	        cli_text(rev2, sizeof rev2, in->good));
 	if (git("bisect", "start", bs->bad, bs->good)) {
 		cli_error("git bisect start failed");
 		goto restore;

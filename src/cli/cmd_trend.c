@@ -73,8 +73,8 @@ static void print_text(const series *v, size_t n)
 			char ts[128], commit[64];
 			printf("    change at run #%lld (%s, commit %.12s): %+.2f%%, p = %.2g%s\n",
 			       (long long)p->run, cli_text(ts, sizeof ts, p->timestamp),
-			       cli_text(commit, sizeof commit, p->git_commit), (c->change - 1) * 100, c->p,
-			       worse ? "  (worse)" : "  (better)");
+			       cli_text(commit, sizeof commit, p->git_commit), (c->change - 1) * 100,
+			       c->p, worse ? "  (worse)" : "  (better)");
 		}
 	}
 }
@@ -161,7 +161,8 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 			print_json(v, nv);
 		else if (!nv) {
 			char loc[1024];
-			printf("no series in %s%s\n", cli_text(loc, sizeof loc, tach_store_location(hist.store)),
+			printf("no series in %s%s\n",
+			       cli_text(loc, sizeof loc, tach_store_location(hist.store)),
 			       bench || metric ? " matching the filters" : "");
 		}
 		else

@@ -68,8 +68,7 @@ int cli_save_run(const char *db, const tach_result *r)
 	if (!rc) {
 		rc = tach_store_add(s, r, NULL, &id, &err);
 		if (!rc)
-			fprintf(stderr, "tach: saved as run #%lld in %s\n", (long long)id,
-			        tach_store_location(s));
+			cli_note("saved as run #%lld in %s", (long long)id, tach_store_location(s));
 		tach_store_close(s);
 	}
 	if (rc) {

@@ -57,6 +57,14 @@ int cli_error_placed(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("tach: ", fmt, ap);
+	va_end(ap);
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,6 +455,86 @@ ParameterizedTest(size_t *i, hostile, cli, .init = setup, .fini = teardown, .tim
 		inert(what, TEXT, bad.r[k].err, ben.r[k].err);
 		run_free(&ben.r[k]);
 		run_free(&bad.r[k]);
+	}
+}
+
+/* A store planted by someone else (any file can be edited) holds commits
+ * that no reader would accept: the history commands still show them
+ * inert.  The runs are added with hashes, then their commit column is
+ * set to h with SQL. */
+static const cli_case planted_cases[] = {
+	{"history list", TEXT, {"history", "list", "--db", "{db}"}},
+	{"history show", TEXT, {"history", "show", "--db", "{db}", "#2"}},
+	{"history show markdown", MARKDOWN, {"history", "show", "--db", "{db}", "-f", "markdown", "#2"}},
+	{"trend", TEXT, {"trend", "--db", "{db}"}},
+	{"report history", XML, {"report", "--no-config", "--db", "{db}", "--history", "#2"}},
+};
+#define N_PLANTED (sizeof planted_cases / sizeof *planted_cases)
+
+static void plant(const char *h, const char *sub, run_result *out)
+{
+	char d[128], db[160];
+	snprintf(d, sizeof d, "%s/%s", dir, sub);
+	cr_assert_eq(mkdir(d, 0700), 0);
+	snprintf(db, sizeof db, "%s/h.db", d);
+	tach_store *st;
+	tach_error err;
+	cr_assert_eq(tach_store_open(db, &st, &err), 0, "%s", err.message);
+	int rc = 0;
+	/* 30 runs with a step at the 16th: a change point at a commit */
+	for (int i = 0; !rc && i < 30; i++) {
+		/* text that is not UTF-8 only in the commit: files cannot hold it */
+		tach_result *r = make(utf8(h) ? h : "x", i < 15 ? 1 : 1.5, 0);
+		int64_t id;
+		rc = tach_store_add(st, r, NULL, &id, &err);
+		tach_result_free(r);
+	}
+	tach_store_close(st);
+	cr_assert_eq(rc, 0, "%s", err.message);
+	sqlite3 *q;
+	sqlite3_stmt *up;
+	cr_assert_eq(sqlite3_open(db, &q), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(q, "UPDATE runs SET git_commit = ?1", -1, &up, NULL), SQLITE_OK);
+	sqlite3_bind_text(up, 1, h, -1, SQLITE_STATIC);
+	cr_assert_eq(sqlite3_step(up), SQLITE_DONE);
+	sqlite3_finalize(up);
+	sqlite3_close(q);
+	for (size_t i = 0; i < N_PLANTED; i++) {
+		const char *argv[12] = {0};
+		for (size_t k = 0; planted_cases[i].argv[k]; k++)
+			argv[k] = !strcmp(planted_cases[i].argv[k], "{db}") ? db : planted_cases[i].argv[k];
+		out[i] = run_tach(argv, NULL, NULL, NULL);
+	}
+}
+
+ParameterizedTestParameters(hostile, planted_store)
+{
+	static size_t idx[N_HOSTILE];
+	for (size_t i = 0; i < N_HOSTILE; i++)
+		idx[i] = i;
+	return cr_make_param_array(size_t, idx, N_HOSTILE);
+}
+
+ParameterizedTest(size_t *i, hostile, planted_store, .init = setup, .fini = teardown,
+                  .timeout = 120)
+{
+	run_result ben[N_PLANTED], bad[N_PLANTED];
+	plant("x", "benign", ben);
+	plant(hostile[*i], "hostile", bad);
+	for (size_t k = 0; k < N_PLANTED; k++) {
+		char what[128];
+		snprintf(what, sizeof what, "hostile[%zu] planted store: tach %s", *i,
+		         planted_cases[k].what);
+		cr_expect(ben[k].status <= 1 && ben[k].out && ben[k].out[0],
+		          "%s: the benign run failed (%d): %s", what, ben[k].status, ben[k].err);
+		cr_expect_eq(bad[k].status, ben[k].status, "%s: exit %d, %d without hostile text: %s",
+		             what, bad[k].status, ben[k].status, bad[k].err);
+		inert(what, planted_cases[k].k, bad[k].out, ben[k].out);
+		snprintf(what, sizeof what, "hostile[%zu] planted store: tach %s (stderr)", *i,
+		         planted_cases[k].what);
+		inert(what, TEXT, bad[k].err, ben[k].err);
+		run_free(&ben[k]);
+		run_free(&bad[k]);
 	}
 }
 
