@@ -11,9 +11,14 @@
  * specials, the same quotes outside scripts, the same number of lines, and
  * no control character, C1 control or bidirectional control at all.
  * Outputs come from the public report functions (where a commit can still
- * be anything: a store is a file anyone may edit) and from the CLI: show,
- * compare text/markdown/junit, report, history add/list/show, trend and
- * the warnings on stderr.  A commit that is not a hash is refused when read.
+ * be anything) and from the CLI: show text/markdown, compare
+ * text/markdown/junit, gate, report (with --history), history
+ * add/list/show, trend, with their warnings on stderr; then from a planted
+ * store whose commit column holds the hostile text (a store is a file
+ * anyone may edit).  A commit that is not a hash is refused when read or
+ * imported.  No field is left out: names, parameter keys and values, metric
+ * names, custom units, labels, context, every meta string, error and
+ * skipped texts, the commits of change points and the inputs' names.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
