@@ -28,6 +28,18 @@ typedef enum tach_report_format {
 	TACH_REPORT_JUNIT = 4, /* comparisons only */
 } tach_report_format;
 
+/* Escapes s for a terminal or a log: C0 controls, DEL and bytes that are
+ * not UTF-8 become "\xNN" ("\x1b" for ESC, "\x0a" for a newline); C1
+ * controls, U+2028/U+2029 and the bidirectional controls (U+202E and its
+ * kin, which reorder the text after them) become "\uNNNN".  Everything
+ * else is kept, so a name cannot move the cursor, change colours, forge a
+ * line or disguise itself.  tach_text_escape writes into buf (size bytes,
+ * NUL-terminated when size > 0, cut only between whole characters or
+ * escapes) and returns the length the whole escaped text needs, as
+ * snprintf does; tach_text_write writes to f. */
+TACH_API size_t tach_text_escape(char *buf, size_t size, const char *s);
+TACH_API void tach_text_write(FILE *f, const char *s);
+
 /* Parses "text", "json", "markdown" (or "md") and "csv".  0 or TACH_EINVAL. */
 TACH_API int tach_report_format_parse(const char *name, tach_report_format *fmt);
 

@@ -193,6 +193,12 @@ TACH_API int tach_meta_collect(tach_meta *meta, const char *dir);
  * 0 or TACH_ENOMEM. */
 TACH_API int tach_meta_set(char **field, const char *value);
 
+/* 1 if s is a git commit hash as meta.git_commit holds it: 4 to 64
+ * hexadecimal digits (an abbreviated, SHA-1 or SHA-256 name), else 0.
+ * Readers refuse any other commit, so a commit never carries markup or
+ * control characters into a report. */
+TACH_API int tach_meta_commit_valid(const char *s);
+
 /* Appends a benchmark.  Returned pointer is owned by r. */
 TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
                                                    const char *name);
@@ -269,7 +275,8 @@ TACH_API int tach_unit_check(const char *unit, tach_unit_class *cls,
  */
 
 /* Checks the invariants a results file must satisfy: names non-empty,
- * units valid, samples finite, durations (unit "s") not negative, series
+ * strings UTF-8, the commit a hash (tach_meta_commit_valid), units valid,
+ * samples finite, durations (unit "s") not negative, series
  * points finite and time-ordered, iterations aligned with samples.
  * Returns 0, or TACH_EFORMAT with err->message describing the first
  * problem (line/column 0). */

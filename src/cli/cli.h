@@ -63,9 +63,20 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
               int *status);
 void cli_parsed_free(cli_parsed *p);
 
-/* Messages on stderr: "tach: message".  cli_error returns EXIT_USAGE. */
+/* Messages on stderr: "tach: message", one line, escaped as terminal text
+ * (tach_text_write), so a name from a file cannot send escape codes or
+ * forge lines.  cli_error returns EXIT_USAGE; cli_note is for news ("tach:
+ * saved as run #3 in ..."); cli_error_placed writes a message that leads
+ * with its place ("base.json:3:14: ...") without the "tach: " and returns
+ * EXIT_USAGE.  Anything else a command prints that came from a file, a
+ * store or another program goes through tach_text_write or cli_text. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_error_placed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s (NULL: "-") escaped as terminal text into buf (tach_text_escape, cut
+ * to fit); returns buf, for a printf "%s". */
+const char *cli_text(char *buf, size_t size, const char *s);
 /* An option value that does not parse: "invalid value 'x' for --timeout:
  * why" and returns EXIT_USAGE. */
 int cli_bad_value(const char *spelled, const char *value, const char *why);

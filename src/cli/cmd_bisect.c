@@ -115,7 +115,7 @@ static int measure(const bisect *bs, tach_result **out)
 		rc = tach_runner_run(r, res, &err);
 	tach_runner_free(r);
 	if (rc) {
-		fprintf(stderr, "tach: %s\n", err.message[0] ? err.message : tach_strerror(rc));
+		cli_error("%s", err.message[0] ? err.message : tach_strerror(rc));
 		tach_result_free(res);
 		return rc;
 	}
@@ -265,7 +265,9 @@ static int drive(const bisect *in)
 	tach_result *good = NULL, *bad = NULL;
 	double change = 0;
 	int status_rc = EXIT_USAGE;
-	fprintf(stderr, "tach bisect: measuring the good side (%s)\n", bs->good);
+	char rev[256], rev2[256]; /* revisions as typed, escaped for the terminal */
+	fprintf(stderr, "tach bisect: measuring the good side (%s)\n",
+	        cli_text(rev, sizeof rev, bs->good));
 	if (git("checkout", "--quiet", bs->good, NULL) || build(bs) || measure(bs, &good)) {
 		cli_error("cannot measure the good revision %s", bs->good);
 		goto restore;
@@ -274,19 +276,22 @@ static int drive(const bisect *in)
 		cli_error("cannot write %s", base);
 		goto restore;
 	}
-	fprintf(stderr, "tach bisect: measuring the bad side (%s)\n", bs->bad);
+	fprintf(stderr, "tach bisect: measuring the bad side (%s)\n",
+	        cli_text(rev, sizeof rev, bs->bad));
 	if (git("checkout", "--quiet", bs->bad, NULL) || build(bs) || measure(bs, &bad)) {
 		cli_error("cannot measure the bad revision %s", bs->bad);
 		goto restore;
 	}
 	if (regressed(bs, good, bad, &change) != 1) {
-		printf("no regression between %s and %s (time %+.2f%%): nothing to bisect\n", in->good,
-		       in->bad, (change - 1) * 100);
+		printf("no regression between %s and %s (time %+.2f%%): nothing to bisect\n",
+		       cli_text(rev, sizeof rev, in->good), cli_text(rev2, sizeof rev2, in->bad),
+		       (change - 1) * 100);
 		status_rc = EXIT_OK;
 		goto restore;
 	}
-	fprintf(stderr, "tach bisect: %s is %+.2f%% slower than %s; bisecting\n", in->bad,
-	        (change - 1) * 100, in->good);
+	fprintf(stderr, "tach bisect: %s is %+.2f%% slower than %s; bisecting\n",
+	        cli_text(rev, sizeof rev, in->bad), (change - 1) * 100,
+	        cli_text(rev2, sizeof rev2, in->good));
 	if (git("bisect", "start", bs->bad, bs->good)) {
 		cli_error("git bisect start failed");
 		goto restore;
@@ -330,13 +335,23 @@ static int drive(const bisect *in)
 		run(show, subject, sizeof subject);
 		subject[strcspn(subject, "\n")] = 0;
 		double ch = logged_change(first);
-		printf("first bad commit: %s %s\n", first, subject);
+		char esc[sizeof subject * 4], shown[256];
+		printf("first bad commit: %s %s\n", cli_text(shown, sizeof shown, first),
+		       cli_text(esc, sizeof esc, subject));
 		if (ch > 0)
-			printf("measured change there: time %+.2f%% against %s\n", (ch - 1) * 100, in->good);
+			printf("measured change there: time %+.2f%% against %s\n", (ch - 1) * 100,
+			       cli_text(shown, sizeof shown, in->good));
 		status_rc = EXIT_OK;
 	} else {
-		cli_error("git bisect run did not finish (status %d)%s%s", rc, out ? ":\n" : "",
-		          out ? out : "");
+		cli_error("git bisect run did not finish (status %d)%s", rc, out ? ":" : "");
+		/* git's output line by line, each escaped (it carries commit
+		 * subjects and the benchmark's own output) */
+		for (char *line = out, *end; line && *line; line = end ? end + 1 : NULL) {
+			if ((end = strchr(line, '\n')))
+				*end = '\0';
+			tach_text_write(stderr, line);
+			fputc('\n', stderr);
+		}
 	}
 	free(out);
 reset:

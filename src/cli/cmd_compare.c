@@ -242,11 +242,12 @@ static void offset_hint(FILE *f, const tach_comparison *c, const tach_result *ba
 	 * spread over the iterations: comparable only at equal counts */
 	const char *kb = tach_kvlist_get(&base->meta.context, "fixed_iterations");
 	const char *kc = tach_kvlist_get(&cand->meta.context, "fixed_iterations");
+	char eb[64], ec[64];
 	if (kb && kc && strcmp(kb, kc))
 		fprintf(f, "note: instruction counts taken at %s and %s iterations per repetition: "
 		        "each repetition's fixed cost (about 85 instructions) is spread differently; "
 		        "count both sides with the same --iterations (docs/deterministic.md)\n",
-		        kb, kc);
+		        cli_text(eb, sizeof eb, kb), cli_text(ec, sizeof ec, kc));
 	if (small)
 		fprintf(f, "note: %zu change%s under 3%% between files measured at different times; "
 		        "run-to-run offsets of that size are common on shared machines and look "

@@ -38,12 +38,14 @@ static void print_rows(FILE *f, const tach_comparison *c, int color)
 		fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
 		if (r->flags & TACH_ROW_ERROR)
 			fputs("failed to run", f);
-		else
-			fprintf(f, "%s regressed %+.2f%% (allowed %g%%)", r->metric,
+		else {
+			/* the metric and the name come from the results files */
+			tach_text_write(f, r->metric);
+			fprintf(f, " regressed %+.2f%% (allowed %g%%)",
 			        tach_compare_row_worsening(r) * 100, r->rule.max_regression * 100);
+		}
 		fputs("  ", f);
-		for (const unsigned char *s = (const unsigned char *)r->name; *s; s++)
-			fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+		tach_text_write(f, r->name);
 		fputc('\n', f);
 	}
 }

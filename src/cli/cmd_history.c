@@ -74,7 +74,7 @@ static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int *
 	if (tach_store_open(h->db ? h->db : cli_db, &h->store, &err)) {
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
-		fprintf(stderr, "tach: %s\n", msg);
+		cli_error("%s", msg);
 		cli_parsed_free(&h->p);
 		*status = EXIT_USAGE;
 		return 1;
@@ -95,7 +95,7 @@ static int store_error(const tach_error *err)
 	char msg[600];
 	tach_error_format(err, msg, sizeof msg);
 	fflush(stdout);
-	fprintf(stderr, "tach: %s\n", msg);
+	cli_error("%s", msg);
 	return EXIT_USAGE;
 }
 
@@ -129,11 +129,12 @@ static int hist_add(int argc, char **argv, const cli_cmd *self)
 	for (size_t i = 0; !status && i < h.p.npos; i++) {
 		int64_t id;
 		tach_error err;
+		char path[1024];
 		if (tach_store_add(h.store, rs[i], &labels, &id, &err))
 			status = store_error(&err);
 		else
-			printf("#%lld  %s  (%zu benchmarks)\n", (long long)id, h.p.pos[i],
-			       rs[i]->n_benchmarks);
+			printf("#%lld  %s  (%zu benchmarks)\n", (long long)id,
+			       cli_text(path, sizeof path, h.p.pos[i]), rs[i]->n_benchmarks);
 	}
 	for (size_t i = 0; rs && i < h.p.npos; i++)
 		tach_result_free(rs[i]);
@@ -205,22 +206,23 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 		}
 		json_decref(a);
 	} else if (!status) {
+		char loc[1024], ts[128], commit[64], branch[256];
 		if (!n)
-			printf("no runs in %s\n", tach_store_location(h.store));
+			printf("no runs in %s\n", cli_text(loc, sizeof loc, tach_store_location(h.store)));
 		for (size_t i = 0; i < n; i++) {
+			/* a store is a file anyone may edit: every string escaped */
 			const tach_run_info *r = &runs[i];
 			printf("#%-5lld %-24s %-12.12s %-16s %5zu benchmarks", (long long)r->id,
-			       r->timestamp ? r->timestamp : "-", r->git_commit ? r->git_commit : "-",
-			       r->git_branch ? r->git_branch : "-", r->n_benchmarks);
+			       cli_text(ts, sizeof ts, r->timestamp),
+			       cli_text(commit, sizeof commit, r->git_commit),
+			       cli_text(branch, sizeof branch, r->git_branch), r->n_benchmarks);
 			if (r->git_dirty == 1)
 				fputs("  dirty", stdout);
 			for (size_t k = 0; k < r->labels.n; k++) {
 				fputs(k ? ", " : "  ", stdout);
-				for (const char *c = r->labels.items[k].key; *c; c++)
-					putchar((unsigned char)*c < 0x20 ? '?' : *c);
+				tach_text_write(stdout, r->labels.items[k].key);
 				putchar('=');
-				for (const char *c = r->labels.items[k].value; *c; c++)
-					putchar((unsigned char)*c < 0x20 ? '?' : *c);
+				tach_text_write(stdout, r->labels.items[k].value);
 			}
 			putchar('\n');
 		}
@@ -434,11 +436,12 @@ static int baseline_set(int argc, char **argv, const cli_cmd *self)
 		return done(&h, cli_error("'%s' cannot be a baseline name", name));
 	int64_t id;
 	tach_error err;
+	char buf[512];
 	if (!(status = resolve(&h, h.p.pos[1], &id))) {
 		if (tach_store_baseline_set(h.store, name, id, &err))
 			status = store_error(&err);
 		else
-			printf("@%s -> #%lld\n", name, (long long)id);
+			printf("@%s -> #%lld\n", cli_text(buf, sizeof buf, name), (long long)id);
 	}
 	return done(&h, status);
 }

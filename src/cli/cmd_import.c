@@ -75,7 +75,7 @@ int cmd_import(int argc, char **argv, const cli_cmd *self)
 		if (tach_import_file(p.pos[i], from, &r, &err)) {
 			char msg[512];
 			tach_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "%s\n", msg);
+			cli_error_placed("%s", msg);
 			status = EXIT_USAGE;
 			break;
 		}

@@ -91,7 +91,9 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 {
 	char a[64], b[64], c[64], d[64];
 	fprintf(f, "Resource Usage Metrics\n");
-	fprintf(f, "  Command:       %s\n", what);
+	fputs("  Command:       ", f);
+	tach_text_write(f, what);
+	fputc('\n', f);
 	if (have_status && WIFEXITED(status))
 		fprintf(f, "  Exit status:   %d\n", WEXITSTATUS(status));
 	else if (have_status && WIFSIGNALED(status))
@@ -105,9 +107,10 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 		fprintf(f, "  Peak PSS:      %s (tree, read near the RSS peak)\n",
 		        bytes(a, sizeof a, (double)s->peak_tree_pss, ascii));
 	if (s->procs_seen)
+		/* a process names itself (prctl, exec): escaped */
 		fprintf(f, "  Largest:       %s, pid %d (%s)\n",
 		        bytes(a, sizeof a, (double)s->peak_proc_rss, ascii), (int)s->peak_pid,
-		        s->peak_comm);
+		        cli_text(b, sizeof b, s->peak_comm));
 	fprintf(f, "  CPU:           avg %.1f %%, peak %.1f %% (100 %% = one core), %.3f s\n",
 	        s->avg_cpu_percent, s->peak_cpu_percent, s->cpu_seconds);
 	fprintf(f, "  Processes:     %zu seen, at most %zu at once; peak threads %ld\n",
@@ -138,7 +141,7 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 	for (size_t i = 0; i < n && i < TOP_PROCS; i++)
 		fprintf(f, "    %10s  pid %-7d %-15s cpu %.3f s\n",
 		        bytes(a, sizeof a, (double)order[i]->peak_rss, ascii), (int)order[i]->pid,
-		        order[i]->comm, order[i]->cpu_seconds);
+		        cli_text(b, sizeof b, order[i]->comm), order[i]->cpu_seconds);
 	if (n > TOP_PROCS)
 		fprintf(f, "    ... and %zu more\n", n - TOP_PROCS);
 	free(order);

@@ -179,7 +179,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 			status = cli_out_commit(out, out_path);
 		}
 		if (!status && out_path)
-			fprintf(stderr, "tach: report written to %s\n", out_path);
+			cli_note("report written to %s", out_path);
 	}
 	for (size_t i = 0; i < n_vs; i++) {
 		tach_comparison_free(vs_cmp[i]);

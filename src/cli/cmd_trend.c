@@ -50,13 +50,18 @@ static void print_text(const series *v, size_t n)
 		char latest[64], num[48];
 		tach_format_scaled(num, sizeof num, s->points[s->n - 1].median, sc);
 		snprintf(latest, sizeof latest, "%s %s%s", num, sc.prefix, sc.unit);
-		for (const char *c = s->bench->name; *c; c++)
-			putchar((unsigned char)*c < 0x20 ? '?' : *c);
-		for (size_t k = 0; k < s->bench->params.n; k++)
-			printf("%s%s=%s", k ? ", " : " (", s->bench->params.items[k].key,
-			       s->bench->params.items[k].value);
-		printf("%s  %s: %zu points, latest %s", s->bench->params.n ? ")" : "",
-		       s->metric->name, s->n, latest);
+		/* names, units and commits come from a store anyone may edit */
+		tach_text_write(stdout, s->bench->name);
+		for (size_t k = 0; k < s->bench->params.n; k++) {
+			fputs(k ? ", " : " (", stdout);
+			tach_text_write(stdout, s->bench->params.items[k].key);
+			putchar('=');
+			tach_text_write(stdout, s->bench->params.items[k].value);
+		}
+		printf("%s  ", s->bench->params.n ? ")" : "");
+		tach_text_write(stdout, s->metric->name);
+		printf(": %zu points, latest ", s->n);
+		tach_text_write(stdout, latest);
 		if (!isnan(s->baseline) && s->baseline != 0)
 			printf(", %+.2f%% vs baseline", (s->points[s->n - 1].median / s->baseline - 1) * 100);
 		putchar('\n');
@@ -65,10 +70,11 @@ static void print_text(const series *v, size_t n)
 			const tach_history_point *p = &s->points[c->index];
 			int worse = s->metric->direction == TACH_HIGHER_IS_BETTER ? c->change < 1
 			                                                           : c->change > 1;
+			char ts[128], commit[64];
 			printf("    change at run #%lld (%s, commit %.12s): %+.2f%%, p = %.2g%s\n",
-			       (long long)p->run, p->timestamp ? p->timestamp : "-",
-			       p->git_commit ? p->git_commit : "-", (c->change - 1) * 100, c->p,
-			       worse ? "  (worse)" : "  (better)");
+			       (long long)p->run, cli_text(ts, sizeof ts, p->timestamp),
+			       cli_text(commit, sizeof commit, p->git_commit), (c->change - 1) * 100,
+			       c->p, worse ? "  (worse)" : "  (better)");
 		}
 	}
 }
@@ -162,9 +168,12 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 			if (print_json(v, nv))
 				status = cli_error("%s: a stored text is not UTF-8 (a damaged store)",
 				                   tach_store_location(hist.store));
-		} else if (!nv)
-			printf("no series in %s%s\n", tach_store_location(hist.store),
+		} else if (!nv) {
+			char loc[1024];
+			printf("no series in %s%s\n",
+			       cli_text(loc, sizeof loc, tach_store_location(hist.store)),
 			       bench || metric ? " matching the filters" : "");
+		}
 		else
 			print_text(v, nv);
 		if (!status)

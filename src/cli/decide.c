@@ -143,7 +143,7 @@ int cli_decide_finish(cli_decide *d, const char *config_path, int no_config)
 		if (tach_gate_config_load(config_path, &d->config, &err)) {
 			char msg[600];
 			tach_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "%s\n", msg);
+			cli_error_placed("%s", msg);
 			return EXIT_USAGE;
 		}
 	}
@@ -179,13 +179,20 @@ void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color)
 				snprintf(num, sizeof num, "no samples");
 			else
 				tach_format_scaled(num, sizeof num, c->actual, sc);
-			fprintf(f, "%s  (median %s%s%s%s)  ", c->target, num,
-			        isnan(c->actual) ? "" : " ", sc.prefix, isnan(c->actual) ? "" : sc.unit);
-			for (const unsigned char *s = (const unsigned char *)c->bench->name; *s; s++)
-				fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+			/* the target and pattern come from tach.conf, the unit and
+			 * name from a results file */
+			char target[256], unit[64];
+			fprintf(f, "%s  (median %s%s%s%s)  ", cli_text(target, sizeof target, c->target),
+			        num, isnan(c->actual) ? "" : " ", sc.prefix,
+			        isnan(c->actual) ? "" : cli_text(unit, sizeof unit, sc.unit));
+			tach_text_write(f, c->bench->name);
 		} else {
-			fprintf(f, "%s  (no benchmark matched%s%s)", c->target,
-			        c->pattern ? " " : "", c->pattern ? c->pattern : "");
+			char target[256];
+			fprintf(f, "%s  (no benchmark matched%s", cli_text(target, sizeof target, c->target),
+			        c->pattern ? " " : "");
+			if (c->pattern)
+				tach_text_write(f, c->pattern);
+			fputc(')', f);
 		}
 		fputc('\n', f);
 	}

@@ -37,7 +37,7 @@ static int read_ref(const char *ref, tach_result **out)
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		fflush(stdout);
-		fprintf(stderr, "tach: %s\n", msg);
+		cli_error("%s", msg);
 	}
 	return rc;
 }
@@ -55,7 +55,7 @@ int cli_read_results(const char *path, tach_result **out)
 	err.file = shown;
 	tach_error_format(&err, msg, sizeof msg);
 	fflush(stdout);
-	fprintf(stderr, "%s\n", msg);
+	cli_error_placed("%s", msg);
 	return rc;
 }
 
@@ -68,15 +68,14 @@ int cli_save_run(const char *db, const tach_result *r)
 	if (!rc) {
 		rc = tach_store_add(s, r, NULL, &id, &err);
 		if (!rc)
-			fprintf(stderr, "tach: saved as run #%lld in %s\n", (long long)id,
-			        tach_store_location(s));
+			cli_note("saved as run #%lld in %s", (long long)id, tach_store_location(s));
 		tach_store_close(s);
 	}
 	if (rc) {
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		fflush(stdout);
-		fprintf(stderr, "tach: %s\n", msg);
+		cli_error("%s", msg);
 	}
 	return rc;
 }

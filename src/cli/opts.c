@@ -11,31 +11,72 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tach/report.h"
 #include "cli/cli.h"
 
 int cli_color_mode = -1;
 
+/* Writes prefix and the formatted message as one line on stderr, the
+ * message escaped (tach_text_write): its strings come from files, stores,
+ * other programs and the command line, and none may reach the terminal
+ * as escape codes or forge a second line. */
+static void message(const char *prefix, const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	else if (n >= (int)sizeof small)
+		msg = small; /* out of memory: the message cut short */
+	va_end(again);
+	fflush(stdout);
+	fputs(prefix, stderr);
+	tach_text_write(stderr, n < 0 ? fmt : msg);
+	fputc('\n', stderr);
+	if (msg != small)
+		free(msg);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fputs("tach: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("tach: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
+}
+
+int cli_error_placed(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("", fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("tach: ", fmt, ap);
+	va_end(ap);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fputs("tach: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message("tach: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+const char *cli_text(char *buf, size_t size, const char *s)
+{
+	tach_text_escape(buf, size, s ? s : "-");
+	return buf;
 }
 
 int cli_bad_value(const char *spelled, const char *value, const char *why)

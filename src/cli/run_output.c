@@ -197,8 +197,7 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_k
 	const tach_metric *ec = tach_benchmark_metric(b, "exit_code");
 	const tach_metric *to = tach_benchmark_metric(b, "timed_out");
 	fprintf(f, "%sBenchmark %zu: ", color ? "\x1b[1m" : "", i + 1);
-	for (const char *p = b->name; *p; p++)
-		fputc((unsigned char)*p < 0x20 ? '?' : *p, f);
+	tach_text_write(f, b->name);
 	fputs(color ? "\x1b[0m\n" : "\n", f);
 	const tach_metric *ins = tach_benchmark_metric(b, TACH_M_INSTRUCTIONS);
 	if ((!t || !t->n_samples) && ins && ins->n_samples) {
@@ -277,13 +276,17 @@ static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
 	}
 	if (!isfinite(bm))
 		return;
-	fprintf(f, "%sSummary%s\n  %s executed the fewest instructions\n", color ? "\x1b[1m" : "",
-	        color ? "\x1b[0m" : "", r->benchmarks[best]->name);
+	fprintf(f, "%sSummary%s\n  ", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
+	tach_text_write(f, r->benchmarks[best]->name);
+	fputs(" executed the fewest instructions\n", f);
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		double m = median_of(tach_benchmark_metric(r->benchmarks[i], TACH_M_INSTRUCTIONS));
-		if (i != best && m > 0)
-			fprintf(f, "    %s: %.4f%s as many (%+.2f %%)\n", r->benchmarks[i]->name, m / bm,
-			        ascii ? "x" : "\xc3\x97", (m / bm - 1) * 100);
+		if (i != best && m > 0) {
+			fputs("    ", f);
+			tach_text_write(f, r->benchmarks[i]->name);
+			fprintf(f, ": %.4f%s as many (%+.2f %%)\n", m / bm, ascii ? "x" : "\xc3\x97",
+			        (m / bm - 1) * 100);
+		}
 	}
 }
 
@@ -316,14 +319,17 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 	if (!isfinite(bm) || bm <= 0 || !others)
 		return;
 	const tach_metric *bt = tach_benchmark_metric(r->benchmarks[best], TACH_M_TIME);
-	fprintf(f, "%sSummary%s\n  %s ran\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "",
-	        r->benchmarks[best]->name);
+	fprintf(f, "%sSummary%s\n  ", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
+	tach_text_write(f, r->benchmarks[best]->name);
+	fputs(" ran\n", f);
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		if (i == best)
 			continue;
 		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
 		if (t && t->n_samples && !resolved(t)) {
-			fprintf(f, "    %s (too fast to measure: not compared)\n", r->benchmarks[i]->name);
+			fputs("    ", f);
+			tach_text_write(f, r->benchmarks[i]->name);
+			fputs(" (too fast to measure: not compared)\n", f);
 			continue;
 		}
 		if (!resolved(t))
@@ -332,9 +338,9 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 		if (tach_stats_bootstrap_ratio_ci(bt->samples, bt->n_samples, t->samples, t->n_samples,
 		                                  0.95, 2000, 1, &ci) != 0)
 			continue;
-		fprintf(f, "    %s%.2f%s%s faster than %s  [95%% CI %.2f %s %.2f]\n",
-		        color ? "\x1b[32m" : "", ci.estimate, ascii ? "x" : "\xc3\x97",
-		        color ? "\x1b[0m" : "", r->benchmarks[i]->name, ci.lo,
-		        ascii ? "..." : "\xe2\x80\xa6", ci.hi);
+		fprintf(f, "    %s%.2f%s%s faster than ", color ? "\x1b[32m" : "", ci.estimate,
+		        ascii ? "x" : "\xc3\x97", color ? "\x1b[0m" : "");
+		tach_text_write(f, r->benchmarks[i]->name);
+		fprintf(f, "  [95%% CI %.2f %s %.2f]\n", ci.lo, ascii ? "..." : "\xe2\x80\xa6", ci.hi);
 	}
 }

@@ -144,8 +144,8 @@ int cli_run_resolve(tach_result *res, const char *shell, int in_res)
 		tach_kvlist_set(&res->meta.context, "shell_startup_subtracted_s", num);
 		char shown[64];
 		scaled(shown, sizeof shown, median);
-		fprintf(stderr, "tach: wall times exclude the start-up of %s (median %s over %zu runs)\n",
-		        shell, shown, ns);
+		cli_note("wall times exclude the start-up of %s (median %s over %zu runs)", shell,
+		         shown, ns);
 	}
 	for (size_t i = 0; i < res->n_benchmarks; i++) {
 		tach_benchmark *b = res->benchmarks[i];

@@ -11,7 +11,7 @@ static int print_error(const tach_error *err)
 {
 	char msg[600];
 	tach_error_format(err, msg, sizeof msg);
-	fprintf(stderr, "tach: %s\n", msg);
+	cli_error("%s", msg);
 	return EXIT_USAGE;
 }
 

@@ -79,8 +79,18 @@ static int read_meta(json_t *root, tach_meta *m)
 	json_t *cpu = json_object_get(mi, "cpu");
 	const char *s;
 	char buf[256];
-	if ((s = json_string_value(json_object_get(ci, "id"))) && tach_meta_set(&m->git_commit, s))
-		return TACH_ENOMEM;
+	if ((s = json_string_value(json_object_get(ci, "id")))) {
+		/* Mercurial's `hg id -i` ends a dirty working copy's id with '+' */
+		size_t n = strlen(s);
+		char id[80];
+		int dirty = n && s[n - 1] == '+';
+		/* anything but a hash is refused by tach_result_validate */
+		snprintf(id, sizeof id, "%.*s", (int)(n - (size_t)dirty), s);
+		if (tach_meta_set(&m->git_commit, n - (size_t)dirty < sizeof id ? id : s))
+			return TACH_ENOMEM;
+		if (dirty)
+			m->git_dirty = 1;
+	}
 	if ((s = json_string_value(json_object_get(ci, "branch"))) && *s &&
 	    tach_meta_set(&m->git_branch, s))
 		return TACH_ENOMEM;

@@ -128,7 +128,14 @@ static void summary_line(FILE *f, const tach_comparison *c, int md)
 	for (size_t g = 0; g < c->n_geomeans; g++) {
 		char ch[32];
 		pct(ch, sizeof ch, c->geomeans[g].ratio - 1);
-		fprintf(f, "%s geomean %s %s", g ? "," : " \xc2\xb7", c->geomeans[g].metric, ch);
+		fprintf(f, "%s geomean ", g ? "," : " \xc2\xb7");
+		/* the first line of a pull-request comment: a metric named
+		 * "<img src=...>" must not render there, nor recolour a terminal */
+		if (md)
+			tach__emit_md_cell(f, c->geomeans[g].metric);
+		else
+			tach__emit_text(f, c->geomeans[g].metric);
+		fprintf(f, " %s", ch);
 		if (g == 2 && c->n_geomeans > 3) {
 			fprintf(f, ", ...");
 			break;
@@ -217,7 +224,12 @@ static void md_row(FILE *f, const tach_compare_row *r, const tach_report_opts *o
 	tach__emit_md_cell(f, name);
 	fputs(" | ", f);
 	tach__emit_md_cell(f, r->metric ? r->metric : "");
-	fprintf(f, " | %s | %s | %s |", cl.base, cl.cand, r->metric ? cl.change : "");
+	/* values carry the unit, and a custom unit is the file's text */
+	fputs(" | ", f);
+	tach__emit_md_cell(f, cl.base);
+	fputs(" | ", f);
+	tach__emit_md_cell(f, cl.cand);
+	fprintf(f, " | %s |", r->metric ? cl.change : "");
 	if (full)
 		fprintf(f, " %s | %s | %s | %s |", cl.ci, cl.p, cl.n, cl.cv);
 	fprintf(f, " %s%s |\n", marks[r->verdict], cl.verdict);

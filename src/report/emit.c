@@ -1,7 +1,10 @@
-/* emit.c - escaping for JSON, CSV, Markdown and terminal output.
+/* emit.c - escaping for JSON, CSV, Markdown, XML/HTML and terminal output.
  *
  * One function per target format; reporters never write a name without
- * going through one of these.
+ * going through one of these, and the CLI writes every string that came
+ * from a file, a store or another program through tach_text_write.
+ * Text is read as UTF-8; a byte that is not valid UTF-8 and a code point
+ * that acts instead of showing (acts()) are made visible or replaced.
  */
 #include <math.h>
 #include <string.h>
@@ -58,29 +61,88 @@ void tach__emit_csv_field(FILE *f, const char *s)
 	putc('"', f);
 }
 
+/* ---- code points ---- */
+
+/* One piece of the input: a code point of valid UTF-8, or one byte that
+ * is not (bad = 1, cp = the byte).  len is the bytes it takes. */
+typedef struct piece {
+	unsigned cp;
+	size_t len;
+	int bad;
+} piece;
+
+static piece next_piece(const unsigned char *s)
+{
+	piece p = {s[0], 1, 0};
+	unsigned c = s[0], min;
+	size_t n;
+	if (c < 0x80)
+		return p;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80, p.cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800, p.cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000, p.cp = c & 0x07;
+	else
+		return (piece){c, 1, 1};
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return (piece){c, 1, 1};
+		p.cp = p.cp << 6 | (s[i] & 0x3f);
+	}
+	if (p.cp < min || p.cp > 0x10ffff || (p.cp >= 0xd800 && p.cp <= 0xdfff))
+		return (piece){c, 1, 1};
+	p.len = n;
+	return p;
+}
+
+/* Code points that act instead of showing: C0 and C1 controls and DEL
+ * (cursor movement, colours, CSI as U+009B), the line and paragraph
+ * separators, and the bidirectional marks, embeddings, overrides and
+ * isolates that reorder the text after them (U+202E shows "exe.txt" as
+ * "txt.exe"). */
+static int acts(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* ---- XML, HTML, Markdown ---- */
+
 void tach__emit_xml(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		piece p = next_piece(u);
+		switch (p.bad ? 0 : p.cp) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
+		/* as references, so a name keeps its line breaks in an
+		 * attribute (which parsers turn into spaces) and the output its
+		 * lines */
+		case '\t': fputs("&#9;", f); break;
+		case '\n': fputs("&#10;", f); break;
+		case '\r': fputs("&#13;", f); break;
 		default:
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			if (p.bad || acts(p.cp)) /* XML forbids most; none may act */
 				fputs("\xef\xbf\xbd", f);
 			else
-				putc(c, f);
+				fwrite(u, 1, p.len, f);
 		}
+		u += p.len;
 	}
 }
 
 void tach__emit_md_cell(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		piece p = next_piece(u);
+		unsigned c = p.bad ? 0x80 : p.cp;
 		switch (c) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -88,40 +150,85 @@ void tach__emit_md_cell(FILE *f, const char *s)
 		case '|': case '\\': case '`': case '*': case '_':
 		case '[': case ']': case '#': case '~':
 			putc('\\', f);
-			putc(c, f);
+			putc((int)c, f);
 			break;
 		case '\n': case '\r': case '\t':
 			putc(' ', f);
 			break;
 		default:
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20 || c == 0x7f) /* the control's picture: U+241B for ESC */
 				fprintf(f, "&#%u;", 0x2400u + (c == 0x7f ? 0x21u : c));
+			else if (p.bad || acts(c))
+				fputs("\xef\xbf\xbd", f);
 			else
-				putc(c, f);
+				fwrite(u, 1, p.len, f);
 		}
+		u += p.len;
 	}
 }
 
-void tach__emit_text(FILE *f, const char *s)
+/* ---- terminal text ---- */
+
+/* The escape for p into out (at least 8 bytes) and its length, or 0 when
+ * p is shown as it is. */
+static size_t text_escape(piece p, char *out)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
+	if (p.bad || p.cp < 0x20 || p.cp == 0x7f)
+		return (size_t)snprintf(out, 8, "\\x%02x", p.cp);
+	if (acts(p.cp))
+		return (size_t)snprintf(out, 8, "\\u%04x", p.cp);
+	return 0;
+}
+
+size_t tach_text_escape(char *buf, size_t size, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t used = 0, kept = 0; /* bytes needed; bytes written to buf */
+	while (*u) {
+		piece p = next_piece(u);
+		char esc[8];
+		size_t n = text_escape(p, esc);
+		const char *from = n ? esc : (const char *)u;
+		if (!n)
+			n = p.len;
+		/* whole escapes and whole characters only, and room for the NUL */
+		if (kept == used && used + n < size) {
+			memcpy(buf + used, from, n);
+			kept += n;
+		}
+		used += n;
+		u += p.len;
+	}
+	if (size)
+		buf[kept] = '\0';
+	return used;
+}
+
+void tach_text_write(FILE *f, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		piece p = next_piece(u);
+		char esc[8];
+		size_t n = text_escape(p, esc);
+		if (n)
+			fwrite(esc, 1, n, f);
 		else
-			putc(c, f);
+			fwrite(u, 1, p.len, f);
+		u += p.len;
 	}
 }
 
 size_t tach__text_width(const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t w = 0;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			w += 4;
-		else if ((c & 0xc0) != 0x80)
-			w++;
+	while (*u) {
+		piece p = next_piece(u);
+		char esc[8];
+		size_t n = text_escape(p, esc);
+		w += n ? n : 1;
+		u += p.len;
 	}
 	return w;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "tach/result.h"
+#include "tach/report.h"
 
 #define TACH_HIDDEN __attribute__((visibility("hidden")))
 
@@ -16,24 +17,28 @@ TACH_HIDDEN void tach__emit_json_string(FILE *f, const char *s);
 TACH_HIDDEN void tach__emit_json_number(FILE *f, double d);
 /* A CSV field, RFC 4180: quoted only if it holds ',', '"', CR or LF. */
 TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
-/* Markdown table cell text: '|', '\\', '`', '*', '_', '[', ']', '<', '>',
- * '&' and control characters made inert; newlines become spaces. */
+/* Markdown table cell text: '|', '\\', '`', '*', '_', '[', ']', '#', '~',
+ * '<', '>' and '&' made inert; newlines become spaces, other C0 controls
+ * their pictures (U+241B for ESC); C1 controls, bidirectional controls
+ * and bytes that are not UTF-8 become U+FFFD. */
 TACH_HIDDEN void tach__emit_md_cell(FILE *f, const char *s);
-/* XML text or attribute value (JUnit): & < > " ' escaped; characters
- * XML 1.0 forbids (controls other than tab, LF, CR) written as U+FFFD. */
+/* XML text or attribute value (JUnit): & < > " ' escaped, tab, LF and CR
+ * as character references (&#10;) so that they survive in attributes and
+ * never break a line of the output; characters
+ * XML 1.0 forbids (controls other than tab, LF, CR), C1 controls,
+ * bidirectional controls and bytes that are not UTF-8 written as U+FFFD. */
 TACH_HIDDEN void tach__emit_xml(FILE *f, const char *s);
 /* HTML text or attribute value: as XML (the same five characters). */
 #define tach__emit_html tach__emit_xml
-/* Terminal text: control characters (ESC, newline, ...) shown as \xNN
- * escapes, so a name cannot move the cursor or forge lines. */
-TACH_HIDDEN void tach__emit_text(FILE *f, const char *s);
+/* Terminal text: tach_text_write (tach/report.h). */
+#define tach__emit_text tach_text_write
 /* "name (k=v, k=v)": the benchmark's name and those parameters whose
  * value the name does not already show ("/64", "size:64", "size=64"),
  * truncated to fit buf. */
 TACH_HIDDEN void tach__display_name(char *buf, size_t size, const char *name,
                                     const tach_kvlist *params);
 /* Display width of terminal text as tach__emit_text writes it (UTF-8
- * code points count 1, escapes 4). */
+ * code points count 1, escapes their length). */
 TACH_HIDDEN size_t tach__text_width(const char *s);
 
 #endif

@@ -98,8 +98,16 @@ void tach__html_value(char *buf, size_t size, double v, const char *unit)
 	tach_scale sc = tach_scale_for(unit ? unit : "count", v, 0);
 	char num[40];
 	tach_format_scaled(num, sizeof num, v, sc);
-	snprintf(buf, size, "%s%s%s%s", num, sc.unit && *sc.unit ? " " : "", sc.prefix,
-	         sc.unit ? sc.unit : "");
+	/* a custom unit is the file's text ("a<b" is a valid one): escaped */
+	FILE *m = fmemopen(buf, size, "w");
+	if (!m) {
+		snprintf(buf, size, "%s", num);
+		return;
+	}
+	fprintf(m, "%s%s%s", num, sc.unit && *sc.unit ? " " : "", sc.prefix);
+	tach__emit_html(m, sc.unit ? sc.unit : "");
+	fclose(m);
+	buf[size - 1] = '\0';
 }
 
 double tach__html_median(const tach_metric *m)
@@ -111,6 +119,15 @@ double tach__html_median(const tach_metric *m)
 }
 
 /* ---- header ---- */
+
+/* The first n characters of a commit, escaped: readers refuse a commit
+ * that is not a hash, but a history store is a file anyone may edit. */
+static void short_commit(FILE *f, const char *commit, int n)
+{
+	char buf[16];
+	snprintf(buf, sizeof buf, "%.*s", n, commit);
+	tach__html_text(f, buf);
+}
 
 static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 {
@@ -133,8 +150,9 @@ static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 		tach__html_text(f, m->cpu_model);
 	}
 	if (m->git_commit) {
-		fputs(" · commit ", f);
-		fprintf(f, "<code>%.12s</code>", m->git_commit);
+		fputs(" · commit <code>", f);
+		short_commit(f, m->git_commit, 12);
+		fputs("</code>", f);
 		if (m->git_branch) {
 			fputs(" (", f);
 			tach__html_text(f, m->git_branch);
@@ -307,7 +325,9 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 		tach__svg_num(f, height);
 		fputs("'/><text text-anchor=middle x='", f);
 		tach__svg_num(f, x);
-		fprintf(f, "' y='12'>%s</text>", ax->labels[t]);
+		fputs("' y='12'>", f);
+		tach__html_text(f, ax->labels[t]);
+		fputs("</text>", f);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const tach_compare_row *r = rows[i];
@@ -592,8 +612,10 @@ static void series_chart(FILE *f, const tach_html_series *s)
 		tach__svg_num(f, x);
 		fprintf(f, "' y1='%g' y2='%g'><title>change %+.2f%%, p = %.2g, run #%lld", top, bottom,
 		        (c->change - 1) * 100, c->p, (long long)p->run);
-		if (p->git_commit)
-			fprintf(f, ", commit %.12s", p->git_commit);
+		if (p->git_commit) {
+			fputs(", commit ", f);
+			short_commit(f, p->git_commit, 12);
+		}
 		fputs("</title></line>", f);
 		/* the size of the step beside it, readable without hovering */
 		fprintf(f, "<text class=%s %sx='", worse ? "regressed" : "improved",
@@ -623,7 +645,7 @@ static void series_chart(FILE *f, const tach_html_series *s)
 		tach__svg_num(f, left + (right - left) * (double)i / span);
 		fputs("'>", f);
 		if (s->points[i].git_commit)
-			fprintf(f, "%.7s", s->points[i].git_commit);
+			short_commit(f, s->points[i].git_commit, 7);
 		else
 			fprintf(f, "#%lld", (long long)s->points[i].run);
 		fputs("</text>", f);

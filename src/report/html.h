@@ -18,7 +18,9 @@ TACH_HIDDEN void tach__html_text(FILE *f, const char *s);
 TACH_HIDDEN void tach__html_name(FILE *f, const char *name, const tach_kvlist *params);
 /* "+2.50%" for a ratio of 1.025, "-" when not finite. */
 TACH_HIDDEN void tach__html_pct(char *buf, size_t size, double ratio);
-/* "12.3 µs": a value in its unit, scaled for reading; "-" when not finite. */
+/* "12.3 µs": a value in its unit, scaled for reading; "-" when not finite.
+ * Already escaped for HTML (a custom unit may hold '<' or '&'): written
+ * as it is, never through tach__html_text. */
 TACH_HIDDEN void tach__html_value(char *buf, size_t size, double v, const char *unit);
 /* The median of a metric's samples, NaN when it has none. */
 TACH_HIDDEN double tach__html_median(const struct tach_metric *m);

@@ -87,6 +87,21 @@ static void metric_cells(const tach_metric *m, const tach_summary *s,
 
 /* ---- text ---- */
 
+/* The commit's first 12 characters as terminal text, or in Markdown as
+ * code when it is a hash; readers refuse any other commit, but a history
+ * store is a file anyone may edit, and a '`' would end the code span. */
+static void short_commit(FILE *f, const char *commit, int md)
+{
+	char buf[16];
+	snprintf(buf, sizeof buf, "%.12s", commit);
+	if (!md)
+		tach__emit_text(f, buf);
+	else if (tach_meta_commit_valid(buf))
+		fprintf(f, "`%s`", buf);
+	else
+		tach__emit_md_cell(f, buf);
+}
+
 static void text_header(FILE *f, const tach_report_input *in, const tach_report_opts *o)
 {
 	const tach_meta *m = &in->result->meta;
@@ -122,7 +137,8 @@ static void text_header(FILE *f, const tach_report_input *in, const tach_report_
 		sep = dot;
 	}
 	if (m->git_commit) {
-		fprintf(f, "%sgit %.12s", sep, m->git_commit);
+		fprintf(f, "%sgit ", sep);
+		short_commit(f, m->git_commit, 0);
 		sep = dot;
 		if (m->git_branch || m->git_dirty == 1) {
 			fputs(" (", f);
@@ -219,7 +235,8 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 			first = 0;
 		}
 		if (m->git_commit) {
-			fprintf(f, "%sgit `%.12s`", first ? "" : " · ", m->git_commit);
+			fprintf(f, "%sgit ", first ? "" : " · ");
+			short_commit(f, m->git_commit, 1);
 			if (m->git_dirty == 1)
 				fputs(" (dirty)", f);
 		}
@@ -258,10 +275,16 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 			tach__emit_md_cell(f, mt->name);
 			if (mt->flags & TACH_METRIC_UNRESOLVED)
 				fputs(" (unresolved: too fast to measure)", f);
-			if (s.n)
-				fprintf(f, " | %zu | %s | %s | %s | %s | %s |\n", s.n,
-				        med, mad, lo, hi, cv);
-			else
+			if (s.n) {
+				/* values carry the unit, and a custom unit is the file's text */
+				const char *v[] = {med, mad, lo, hi, cv};
+				fprintf(f, " | %zu", s.n);
+				for (size_t q = 0; q < sizeof v / sizeof *v; q++) {
+					fputs(" | ", f);
+					tach__emit_md_cell(f, v[q]);
+				}
+				fputs(" |\n", f);
+			} else
 				fputs(" | 0 | - | - | - | - | - |\n", f);
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
+#include "report/emit.h"
 #include "report/svg.h"
 
 /* The round step (1, 2 or 5 x 10^k) giving about `want` intervals. */
@@ -207,7 +208,9 @@ void tach__svg_xgrid(FILE *f, const tach__axis *a, double px0, double px1, doubl
 		tach__svg_num(f, tach__axis_px(a, a->ticks[t], px0, px1));
 		fputs(" y=", f);
 		tach__svg_num(f, y1 + 14);
-		fprintf(f, ">%s</text>", a->labels[t]);
+		fputc('>', f);
+		tach__emit_html(f, a->labels[t]); /* a custom unit is the file's text */
+		fputs("</text>", f);
 	}
 	fputs("</g>", f);
 }
@@ -229,7 +232,9 @@ void tach__svg_ygrid(FILE *f, const tach__axis *a, double py0, double py1, doubl
 		tach__svg_num(f, x0 - 6);
 		fputs(" y=", f);
 		tach__svg_num(f, tach__axis_px(a, a->ticks[t], py0, py1) + 4);
-		fprintf(f, ">%s</text>", a->labels[t]);
+		fputc('>', f);
+		tach__emit_html(f, a->labels[t]); /* a custom unit is the file's text */
+		fputs("</text>", f);
 	}
 	fputs("</g>", f);
 }

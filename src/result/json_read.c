@@ -294,8 +294,12 @@ static int read_section(reader *r, tach_meta *m, const char *section)
 			else if (!strcmp(k, "flags"))
 				field = &m->compiler_flags;
 		}
+		const char *at = r->j.p;
 		if (field ? get_string(r, field, what) : skip(r))
 			return r->j.failed;
+		if (field == &m->git_commit && !tach_meta_commit_valid(m->git_commit))
+			return FAIL(r, at, "meta.git.commit must be a commit hash of 4 to 64 "
+			            "hexadecimal digits");
 	}
 	return more < 0 ? r->j.failed : 0;
 }

@@ -21,6 +21,12 @@
 
 extern char **environ;
 
+int tach_meta_commit_valid(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+	return s[n] == '\0' && n >= 4 && n <= 64;
+}
+
 /* Runs git -C dir ARGS..., returns its first line of stdout (caller frees)
  * or NULL when git fails or prints nothing. */
 static char *git_line(const char *dir, const char *const *args)

@@ -89,6 +89,10 @@ static int check_meta(const tach_meta *m, tach_error *err)
 	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
 		if (check_str(strings[i], "a metadata field", err))
 			return TACH_EFORMAT;
+	if (m->git_commit && !tach_meta_commit_valid(m->git_commit)) {
+		tach__error_set(err, "meta.git_commit is not a commit hash (4 to 64 hexadecimal digits)");
+		return TACH_EFORMAT;
+	}
 	if (check_kvlist(&m->labels, "meta.labels", err) ||
 	    check_kvlist(&m->context, "meta.context", err))
 		return TACH_EFORMAT;
