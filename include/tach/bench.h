@@ -56,8 +56,13 @@ typedef void (*tach_bench_fn)(tach_state *s);
 /* Options of a benchmark, as designated initialisers in TACH_BENCH. */
 typedef struct tach_bench_opts {
 	/* One benchmark per value of the first argument: a list
-	 * (TACH_ARGS(...)), or a range lo, lo*mult, lo*mult^2, ... hi
-	 * (range_mult 0 means 8, like Google Benchmark). */
+	 * (TACH_ARGS(...)), or a range (set when range_lo or range_hi is
+	 * non-zero) expanded as Google Benchmark's
+	 * RangeMultiplier(mult)->Range(lo, hi): lo, the powers of mult
+	 * strictly between lo and hi (negated below zero, and 0 when the
+	 * range crosses it), then hi; 64..16384 by 16 is 64, 256, 4096,
+	 * 16384.  range_mult 0 means 8; a multiplier below 2 or hi < lo
+	 * makes the benchmark fail with the reason. */
 	const int64_t *args;
 	int64_t range_lo, range_hi, range_mult;
 	/* A second dimension (every combination with the first). */

@@ -58,6 +58,7 @@ typedef struct tach__instance {
 	int n_args; /* 0, 1 or 2 */
 	int threads;
 	int show_threads; /* the name carries "/threads:N" */
+	const char *error; /* bad options (an invalid range): reported, not run */
 	char name[256];
 } tach__instance;
 

@@ -601,7 +601,14 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
 			continue;
 		result_of[i] = out->n_benchmarks - first;
-		rc = instr ? run_instance_instr(&inst[i], o, out) : run_instance(&inst[i], o, out);
+		if (inst[i].error) {
+			samples none;
+			memset(&none, 0, sizeof none);
+			rc = to_result(&inst[i], &none, inst[i].error, out);
+		} else {
+			rc = instr ? run_instance_instr(&inst[i], o, out)
+			           : run_instance(&inst[i], o, out);
+		}
 		if (o->progress)
 			o->progress(o->progress_ctx, ++done, total, inst[i].name);
 	}

@@ -134,6 +134,81 @@ Test(bench, names_params_throughput_metrics)
 	tach_result_free(r);
 }
 
+/* Ranges expand as Google Benchmark's Range(lo, hi) with
+ * RangeMultiplier(mult): the expected lists are what Google Benchmark
+ * 1.7.1's --benchmark_list_tests printed for the same lo/hi/mult. */
+static void gb_range(tach_state *s)
+{
+	while (tach_loop(s))
+		fake_now += 1e-6;
+}
+#define GB_RANGE(name, ...)                                                   \
+	static const tach_bench_opts name##_opts = {__VA_ARGS__};             \
+	__attribute__((constructor)) static void reg_##name(void)              \
+	{                                                                     \
+		tach_bench_register(#name, gb_range, &name##_opts);           \
+	}
+GB_RANGE(gbr_a, .range_lo = 64, .range_hi = 16384, .range_mult = 16)
+GB_RANGE(gbr_b, .range_lo = 1, .range_hi = 100)
+GB_RANGE(gbr_c, .range_lo = 1, .range_hi = 100, .range_mult = 10)
+GB_RANGE(gbr_d, .range_lo = 0, .range_hi = 512)
+GB_RANGE(gbr_e, .range_lo = -20, .range_hi = 20, .range_mult = 2)
+GB_RANGE(gbr_f, .range_lo = -100, .range_hi = -3, .range_mult = 4)
+GB_RANGE(gbr_g, .range_lo = 5, .range_hi = 5)
+GB_RANGE(gbr_h, .range_lo = 7, .range_hi = 8)
+GB_RANGE(gbr_i, .range_lo = 10, .range_hi = 1000, .range_mult = 3)
+GB_RANGE(gbr_j, .range_lo = -8, .range_hi = 0)
+GB_RANGE(gbr_k, .range_lo = 64, .range_hi = 65536, .range_mult = 4)
+GB_RANGE(gbr_l, .range_lo = 9, .range_hi = 63)
+GB_RANGE(gbr_m, .range_lo = 1, .range_hi = INT64_MAX, .range_mult = 1000)
+GB_RANGE(gbr_n, .range_lo = -1, .range_hi = 1)
+GB_RANGE(gbr_o, .range_lo = -1, .range_hi = 0, .range_mult = 2)
+GB_RANGE(gbr_p, .range_lo = 8, .range_hi = 64)
+GB_RANGE(gbr_bad_order, .range_lo = 64, .range_hi = 8)
+GB_RANGE(gbr_bad_mult, .range_lo = 1, .range_hi = 8, .range_mult = 1)
+
+static void expect_instances(const char *name, const char *want)
+{
+	char filter[64], got[512] = "";
+	snprintf(filter, sizeof filter, "^%s(/|$)", name);
+	size_t len = 0;
+	const char *n;
+	for (size_t i = 0; (n = tach_bench_list(filter, i)) && len < sizeof got; i++)
+		len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? " " : "", n);
+	cr_expect_str_eq(got, want);
+}
+
+Test(bench, ranges_match_google_benchmark)
+{
+	expect_instances("gbr_a", "gbr_a/64 gbr_a/256 gbr_a/4096 gbr_a/16384");
+	expect_instances("gbr_b", "gbr_b/1 gbr_b/8 gbr_b/64 gbr_b/100");
+	expect_instances("gbr_c", "gbr_c/1 gbr_c/10 gbr_c/100");
+	expect_instances("gbr_d", "gbr_d/0 gbr_d/1 gbr_d/8 gbr_d/64 gbr_d/512");
+	expect_instances("gbr_e", "gbr_e/-20 gbr_e/-16 gbr_e/-8 gbr_e/-4 gbr_e/-2 gbr_e/-1 gbr_e/0 "
+	                          "gbr_e/1 gbr_e/2 gbr_e/4 gbr_e/8 gbr_e/16 gbr_e/20");
+	expect_instances("gbr_f", "gbr_f/-100 gbr_f/-64 gbr_f/-16 gbr_f/-4 gbr_f/-3");
+	expect_instances("gbr_g", "gbr_g/5");
+	expect_instances("gbr_h", "gbr_h/7 gbr_h/8");
+	expect_instances("gbr_i", "gbr_i/10 gbr_i/27 gbr_i/81 gbr_i/243 gbr_i/729 gbr_i/1000");
+	expect_instances("gbr_j", "gbr_j/-8 gbr_j/-1 gbr_j/0");
+	expect_instances("gbr_k", "gbr_k/64 gbr_k/256 gbr_k/1024 gbr_k/4096 gbr_k/16384 gbr_k/65536");
+	expect_instances("gbr_l", "gbr_l/9 gbr_l/63");
+	expect_instances("gbr_m", "gbr_m/1 gbr_m/1000 gbr_m/1000000 gbr_m/1000000000 "
+	                          "gbr_m/1000000000000 gbr_m/1000000000000000 "
+	                          "gbr_m/1000000000000000000 gbr_m/9223372036854775807");
+	expect_instances("gbr_n", "gbr_n/-1 gbr_n/0 gbr_n/1");
+	expect_instances("gbr_o", "gbr_o/-1 gbr_o/0");
+	expect_instances("gbr_p", "gbr_p/8 gbr_p/64");
+
+	/* an invalid range is one instance reporting why, not a crash */
+	tach_result *r = run("^gbr_bad_", NULL);
+	cr_assert_eq(r->n_benchmarks, 2);
+	cr_expect_str_eq(r->benchmarks[0]->name, "gbr_bad_order");
+	cr_expect(strstr(r->benchmarks[0]->error, "range_hi"), "%s", r->benchmarks[0]->error);
+	cr_expect(strstr(r->benchmarks[1]->error, "range_mult"), "%s", r->benchmarks[1]->error);
+	tach_result_free(r);
+}
+
 Test(bench, pause_excludes_work)
 {
 	tach_result *r = run("^bm_pause$", NULL);
