@@ -26,7 +26,10 @@ typedef struct tach__state_priv {
 	void *clock_ctx;
 	uint64_t iterations;
 	double t_start, elapsed; /* seconds of timed loop */
-	int started, running, finished;
+	/* the first clock reading of the loop, right after the barrier: the
+	 * call's common start is the earliest of the threads' (run.c) */
+	double t_begin;
+	int started, running, finished, began;
 	int used_loop; /* the function itself reached tach_loop() */
 	int64_t arg[2];
 	int thread, threads;

@@ -72,7 +72,35 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-/* Runs one call; *elapsed = the slowest thread's timed seconds.  Returns
+/* The time of one call of nt threads.  Every thread is counted from the
+ * common release -- the earliest first reading of the clock after the
+ * barrier, the closest estimate of when the barrier let them go -- to its
+ * own finish, less its own pauses (tach_pause): its loop time plus how
+ * late it started.  The call lasts as long as the longest of these.  A
+ * thread that the scheduler runs late is charged the wait, as a wall
+ * clock would charge it: with more threads than cores the call takes as
+ * long as the cores need for all the work, never less (counting each
+ * thread from its own start would let late starters run on freed cores
+ * and report more than the machine can do).  One thread: its loop time. */
+static double call_time(const tach__state_priv *p, int nt)
+{
+	double release = 0;
+	int any = 0;
+	for (int t = 0; t < nt; t++)
+		if (p[t].began && (!any || p[t].t_begin < release)) {
+			release = p[t].t_begin;
+			any = 1;
+		}
+	double worst = 0;
+	for (int t = 0; t < nt; t++) {
+		double span = p[t].elapsed + (p[t].began ? p[t].t_begin - release : 0);
+		if (span > worst)
+			worst = span;
+	}
+	return worst;
+}
+
+/* Runs one call; *elapsed = its time (call_time).  Returns
  * 0 or TACH_ENOMEM (threads could not be started). */
 static int run_call(call *c, double *elapsed)
 {
@@ -121,11 +149,7 @@ static int run_call(call *c, double *elapsed)
 		pthread_join(tid[t], NULL);
 	if (nt > 1)
 		pthread_barrier_destroy(&c->barrier);
-	double worst = 0;
-	for (int t = 0; t < nt; t++)
-		if (c->priv[t].elapsed > worst)
-			worst = c->priv[t].elapsed;
-	*elapsed = worst;
+	*elapsed = call_time(c->priv, nt);
 	return rc;
 }
 

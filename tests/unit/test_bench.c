@@ -284,6 +284,85 @@ Test(bench, threads_start_together_and_sum_throughput)
 	tach_result_free(r);
 }
 
+/* Threads on fewer cores than threads, with a per-thread fake clock:
+ * each thread's clock reads what the scheduler gave it.  Thread 1 starts
+ * its loop 5 ms after the release (it waited for a core); thread 0 starts
+ * at the release and pauses 3 ms per call (excluded).  Both run the same
+ * iterations at `cost` each.  The call lasts from the release to thread
+ * 1's finish: iterations x cost + 5 ms (not thread 1's own loop time
+ * iterations x cost, which a late starter would get if counted from its
+ * own start). */
+static _Thread_local double tl_now;
+static double tl_clock(void *ctx)
+{
+	(void)ctx;
+	return tl_now;
+}
+#define LATE 0.005
+
+TACH_BENCH(bm_late_start, .threads = TACH_THREADS(2), .repetitions = 3)
+{
+	int late = tach_thread_index(s) == 1;
+	tl_now = 100.0 + (late ? LATE : 0); /* where this call's loop begins */
+	int first = 1;
+	while (tach_loop(s)) {
+		if (first && !late) {
+			tach_pause(s);
+			tl_now += 0.003;
+			tach_resume(s);
+		}
+		first = 0;
+		tl_now += cost;
+	}
+	tach_set_items(s, tach_iterations(s));
+}
+
+Test(bench, late_threads_counted_from_the_common_release)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_late_start/";
+	o.clock = tl_clock;
+	o.warmup = (size_t)-1;
+	o.max_repetitions = 3;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	const tach_metric *ips = tach_benchmark_metric(r->benchmarks[0], "items_per_second");
+	cr_assert(t && ips && t->n_samples == 3);
+	for (size_t i = 0; i < t->n_samples; i++) {
+		double n = (double)t->iterations[i];
+		double want = n * cost + LATE;
+		cr_expect(fabs(t->samples[i] * n - want) < 1e-9, "call %g s, want %g s (loop %g s)",
+		          t->samples[i] * n, want, n * cost);
+		/* throughput over the same span: 2 threads x n items */
+		cr_expect(fabs(ips->samples[i] - 2 * n / want) < 1e-6 * ips->samples[i], "%g vs %g",
+		          ips->samples[i], 2 * n / want);
+	}
+	tach_result_free(r);
+}
+
+/* A thread that fails before its loop still passes the barrier: the
+ * other thread's call ends instead of waiting forever. */
+TACH_BENCH(bm_one_thread_fails, .threads = TACH_THREADS(2))
+{
+	if (tach_thread_index(s) == 0) {
+		tach_skip_with_error(s, "thread 0 cannot run");
+		return;
+	}
+	while (tach_loop(s))
+		fake_now += cost;
+}
+
+Test(bench, a_failing_thread_does_not_hang_the_call, .timeout = 20)
+{
+	tach_result *r = run("^bm_one_thread_fails/", NULL);
+	cr_assert_eq(r->n_benchmarks, 1);
+	cr_expect_str_eq(r->benchmarks[0]->error, "thread 0 cannot run");
+	tach_result_free(r);
+}
+
 /* A pure computation must not fold away at -O3: summing 1..n costs time
  * proportional to n with do_not_optimize on every step. */
 static uint64_t sum_to(uint64_t n)
