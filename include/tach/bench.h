@@ -76,6 +76,10 @@ typedef struct tach_bench_opts {
 	/* Per benchmark overrides of --repetitions and --min-time. */
 	size_t repetitions;
 	double min_time;
+	/* Per benchmark override of --max-time, the wall-clock budget in
+	 * seconds (tach_bench_run_opts.max_time): 0 takes the run's, a
+	 * negative value means no budget for this benchmark. */
+	double max_time;
 	/* Called once before and after all runs of one argument set, outside
 	 * any timing (data that every call of the function shares). */
 	void (*setup)(tach_state *s);
@@ -192,12 +196,26 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
 /* --------------------------------------------------------------------
  * Running (what tach_main does; usable directly from a program).
  */
+/* The wall-clock budget of a benchmark when nothing sets one (seconds). */
+#define TACH_BENCH_DEFAULT_MAX_TIME 5.0
+
 typedef struct tach_bench_run_opts {
 	const char *filter;   /* POSIX extended regex on the full name, or NULL */
 	double min_time;      /* s per repetition; 0: the default (0.01 s) */
 	size_t repetitions;   /* at least this many samples; 0: 10 */
 	size_t max_repetitions; /* adaptive stop: at most this many; 0: 30 */
 	double stable_cv;     /* stop once the median's CI is this tight; 0: 0.005 */
+	/* The wall-clock budget of each benchmark instance, in seconds: 0
+	 * the default (TACH_BENCH_DEFAULT_MAX_TIME, 5 s), negative none.
+	 * min_time counts only timed seconds; work excluded with
+	 * tach_pause() still takes wall time.
+	 * Calibration grows a call to at most max_time / (repetitions +
+	 * warm-up + 2) of wall time (a shorter timed repetition than
+	 * min_time), warm-up is skipped and repetitions stop (after one at
+	 * least) when the next call would end past the budget; each such
+	 * instance is named with what was cut in the results' context,
+	 * key "max_time_reached". */
+	double max_time;
 	size_t warmup;        /* warm-up repetitions; (size_t)-1: 1 */
 	const int *threads;   /* overrides every benchmark's thread list */
 	/* Called after each benchmark instance finishes (progress). */
@@ -248,7 +266,7 @@ TACH_API int tach_bench_under_valgrind(void);
 TACH_API const char *tach_bench_list(const char *filter, size_t i);
 
 /* The benchmark binary's command line (libtach_main): --filter, --list,
- * --min-time, --repetitions, --warmup, --threads, --format, --out,
+ * --min-time, --max-time, --repetitions, --warmup, --threads, --format, --out,
  * --label, --help.  Prints and returns the exit status.  `optimized` is 1
  * when the benchmarks were compiled with optimisation (TACH_MAIN passes
  * it), so a debug build can be flagged. */

@@ -5,7 +5,8 @@
  * call lasts min_time); warm-up repetitions; then repetitions until at
  * least `repetitions` samples exist and the median is pinned down (its
  * relative standard error, 1.4826 MAD / median / sqrt(n), is below
- * stable_cv), or max_repetitions is reached; teardown.  Short repetitions
+ * stable_cv), or max_repetitions is reached, or the wall-clock budget
+ * (max_time, default 5 s) is spent; teardown.  Short repetitions
  * (10 ms by default) and an adaptive count replace Google Benchmark's one
  * long 0.5 s repetition: ten or more samples are what a comparison needs,
  * and a stable benchmark stops early.
@@ -153,17 +154,51 @@ static int run_call(call *c, double *elapsed)
 	return rc;
 }
 
-/* Grows the iteration count until a call lasts min_time. */
-static int calibrate(call *c, double min_time, uint64_t *iters)
+/* The wall-clock budget of one instance (max_time): calibration, warm-up
+ * and repetitions together stop at it.  min_time counts only timed
+ * seconds, so a benchmark that pauses for setup in every iteration can
+ * need a hundred times its timed seconds of wall time; the budget bounds
+ * what that costs.  Wall time is read from the run's clock (the fake one
+ * in tests), from the start of calibration (after setup). */
+typedef struct budget {
+	double (*now)(void *ctx);
+	void *ctx;
+	double start, limit; /* limit 0: no budget */
+	double share;        /* the most wall time one call may take */
+	double last;         /* wall seconds of the last call */
+	double timed;        /* timed seconds of the chosen calibration call */
+	int capped, warmup_cut, reps_cut;
+} budget;
+
+/* run_call, with its wall time kept in b->last. */
+static int budget_call(budget *b, call *c, double *elapsed)
+{
+	double w0 = b->now(b->ctx);
+	int rc = run_call(c, elapsed);
+	b->last = b->now(b->ctx) - w0;
+	return rc;
+}
+
+/* 1 when a call as long as the last one would end past the budget. */
+static int budget_over(const budget *b)
+{
+	return b->limit > 0 && b->now(b->ctx) - b->start + b->last > b->limit;
+}
+
+/* Grows the iteration count until a call lasts min_time (timed seconds),
+ * or, with a budget, until a call takes its share of the wall time: then
+ * the count is cut to what fits the share and that call is the last. */
+static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 {
 	uint64_t n = 1;
-	for (;;) {
+	for (int last = 0;;) {
 		double t;
 		c->iters = n;
-		int rc = run_call(c, &t);
+		int rc = budget_call(b, c, &t);
 		if (rc || c->priv[0].error)
 			return rc;
-		if (t >= min_time || n >= MAX_ITERATIONS)
+		b->timed = t;
+		if (t >= min_time || n >= MAX_ITERATIONS || last)
 			break;
 		/* aim 40 % past the target (as Google Benchmark does), but
 		 * grow at most 10x from a too-short measurement */
@@ -171,10 +206,51 @@ static int calibrate(call *c, double min_time, uint64_t *iters)
 		if (t < min_time * 0.1 || mult > 10)
 			mult = 10;
 		uint64_t next = (uint64_t)((double)n * mult);
-		n = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
+		next = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
+		if (b->limit > 0) {
+			/* the wall time per iteration includes paused work */
+			double fits = b->last > 0 ? b->share / (b->last / (double)n) : (double)next;
+			if ((double)next > fits || b->now(b->ctx) - b->start >= b->limit) {
+				b->capped = 1;
+				if (fits <= (double)n || b->now(b->ctx) - b->start >= b->limit)
+					break; /* this call already took its share */
+				next = (uint64_t)fits;
+				last = 1;
+			}
+		}
+		n = next;
 	}
 	*iters = n;
 	return 0;
+}
+
+/* What the budget cut, appended to the results' context under
+ * "max_time_reached" ("name: what; name: what"), for the benchmark binary
+ * to print and for anyone reading the results. */
+static int budget_note(const budget *b, const char *name, uint64_t iters, double min_time,
+                       size_t reps, tach_result *out)
+{
+	if (!b->capped && !b->warmup_cut && !b->reps_cut)
+		return 0;
+	char note[512];
+	int len = snprintf(note, sizeof note, "%s: %g s wall-clock budget reached", name, b->limit);
+	if (b->capped)
+		len += snprintf(note + len, sizeof note - (size_t)len,
+		                ", %llu iterations per repetition (%.3g s timed, not min_time %g s)",
+		                (unsigned long long)iters, b->timed, min_time);
+	if (b->warmup_cut)
+		len += snprintf(note + len, sizeof note - (size_t)len, ", no warm-up");
+	if (b->reps_cut)
+		snprintf(note + len, sizeof note - (size_t)len, ", %zu repetitions", reps);
+	const char *prev = tach_kvlist_get(&out->meta.context, "max_time_reached");
+	size_t size = (prev ? strlen(prev) + 2 : 0) + strlen(note) + 1;
+	char *all = malloc(size);
+	if (!all)
+		return TACH_ENOMEM;
+	snprintf(all, size, "%s%s%s", prev ? prev : "", prev ? "; " : "", note);
+	int rc = tach_kvlist_set(&out->meta.context, "max_time_reached", all) ? TACH_ENOMEM : 0;
+	free(all);
+	return rc;
 }
 
 static int stable(const double *v, size_t n, double target)
@@ -401,19 +477,37 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	if (bo->setup)
 		bo->setup(&setup_state);
 
+	/* per benchmark: > 0 its own budget, < 0 none, 0 the run's (whose
+	 * 0 is the default and < 0 none) */
+	double max_time = bo->max_time != 0 ? bo->max_time
+	                : o->max_time != 0  ? o->max_time
+	                                    : TACH_BENCH_DEFAULT_MAX_TIME;
+	budget bud = {o->clock ? o->clock : bench_clock, o->clock_ctx, 0, max_time > 0 ? max_time : 0,
+	            0, 0, 0, 0, 0, 0};
+	/* calibration, warm-up and the minimum repetitions fit in the budget */
+	bud.share = bud.limit / (double)(reps + warmup + 2);
+	bud.start = bud.now(bud.ctx);
 	uint64_t iters = 1;
 	double t;
-	int rc = calibrate(&c, min_time, &iters);
+	int rc = calibrate(&c, min_time, &bud, &iters);
 	const char *error = c.priv[0].error;
 	if (!rc && !error && !c.priv[0].used_loop)
 		error = "the benchmark function never called tach_loop()";
 	for (size_t w = 0; !rc && !error && w < warmup; w++) {
+		if (budget_over(&bud)) {
+			bud.warmup_cut = 1;
+			break;
+		}
 		c.iters = iters;
-		rc = run_call(&c, &t);
+		rc = budget_call(&bud, &c, &t);
 	}
 	while (!rc && !error && s.n < max_reps) {
+		if (s.n && budget_over(&bud)) { /* one sample at least */
+			bud.reps_cut = 1;
+			break;
+		}
 		c.iters = iters;
-		rc = run_call(&c, &t);
+		rc = budget_call(&bud, &c, &t);
 		if (!rc && c.priv[0].error)
 			error = c.priv[0].error;
 		if (!rc && !error)
@@ -442,6 +536,8 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		}
 	}
 	finish(in, &setup_state, &s, error, &rc, out);
+	if (!rc && !error)
+		rc = budget_note(&bud, in->name, iters, min_time, s.n, out);
 	if (!rc && n_cv) {
 		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
 		double ops = (double)iters * (double)in->threads;

@@ -98,6 +98,7 @@ Test(bench, calibration_and_repetitions)
 	memset(&o, 0, sizeof o);
 	o.min_time = 0.5;
 	o.repetitions = 12;
+	o.max_time = -1; /* 15 calls of 0.5 s: more than the default budget */
 	r = run("^bm_fixed$", &o);
 	t = tach_benchmark_metric(r->benchmarks[0], "time");
 	cr_expect_geq((double)t->iterations[0] * cost, 0.5);
@@ -217,6 +218,116 @@ Test(bench, pause_excludes_work)
 	tach_result_free(r);
 }
 
+/* The wall-clock budget, with the fake clock: 20 us of paused setup
+ * around 60 ns of timed work per iteration.  min_time (10 ms timed)
+ * would need 167,000 iterations, 3.4 s of wall per repetition. */
+static void pause_heavy(tach_state *s)
+{
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += 20e-6;
+		tach_resume(s);
+		fake_now += 60e-9;
+	}
+}
+TACH_BENCH(bm_pause_heavy)
+{
+	pause_heavy(s);
+}
+TACH_BENCH(bm_pause_heavy_1s, .max_time = 1)
+{
+	pause_heavy(s);
+}
+/* the same with timed work that differs from call to call by 20 %: never
+ * stable, it would run 30 repetitions */
+static unsigned noisy_calls;
+TACH_BENCH(bm_pause_noisy)
+{
+	double work = 60e-9 * (1 + 0.2 * (noisy_calls++ % 3));
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += 20e-6;
+		tach_resume(s);
+		fake_now += work;
+	}
+}
+
+/* Runs one benchmark and returns the fake wall time it took. */
+static double wall_of(const char *filter, tach_bench_run_opts *o, tach_result **r)
+{
+	double t0 = fake_now;
+	*r = run(filter, o);
+	return fake_now - t0;
+}
+
+Test(bench, wall_clock_budget)
+{
+	/* default settings: a 5 s budget */
+	tach_result *r;
+	double wall = wall_of("^bm_pause_heavy$", NULL, &r);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	/* a call may take 5 s / (10 repetitions + 1 warm-up + 2): 0.385 s,
+	 * 19,000 iterations at 20.06 us of wall each */
+	double call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(call <= 5.0 / 13 * 1.001, "a call takes %g s of wall", call);
+	cr_expect(call >= 5.0 / 13 * 0.5, "but not far less: %g s", call);
+	cr_expect(wall <= 5.0 + call, "the instance took %g s (budget 5 s)", wall);
+	cr_expect_geq(t->n_samples, 1);
+	cr_expect_float_eq(t->samples[0], 60e-9, 1e-12, "the timing stays exact");
+	const char *note = tach_kvlist_get(&r->meta.context, "max_time_reached");
+	cr_assert(note, "the cut is recorded in the context");
+	cr_expect(strstr(note, "bm_pause_heavy: 5 s wall-clock budget reached"), "%s", note);
+	cr_expect(strstr(note, "iterations per repetition"), "%s", note);
+	tach_result_free(r);
+
+	/* the per-benchmark option */
+	wall = wall_of("^bm_pause_heavy_1s$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(wall <= 1.0 + call, "took %g s (budget 1 s)", wall);
+	cr_expect(strstr(tach_kvlist_get(&r->meta.context, "max_time_reached"), "1 s wall-clock"));
+	tach_result_free(r);
+
+	/* the run's option, and repetitions cut: 0.4 s for 10 repetitions of
+	 * calls a little longer than their share */
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.max_time = 0.4;
+	wall = wall_of("^bm_pause_heavy$", &o, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(wall <= 0.4 + call, "took %g s (budget 0.4 s)", wall);
+	tach_result_free(r);
+
+	/* repetitions stop at the budget (one at least) */
+	wall = wall_of("^bm_pause_noisy$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.1e-6;
+	cr_expect(wall <= 5.0 + call, "took %g s (budget 5 s)", wall);
+	cr_expect(t->n_samples >= 10 && t->n_samples < 30, "%zu repetitions", t->n_samples);
+	cr_expect(strstr(tach_kvlist_get(&r->meta.context, "max_time_reached"), " repetitions"));
+	tach_result_free(r);
+
+	/* no budget: min_time is reached, at 3.4 s of wall per call */
+	memset(&o, 0, sizeof o);
+	o.max_time = -1;
+	o.repetitions = 3;
+	o.max_repetitions = 3;
+	wall = wall_of("^bm_pause_heavy$", &o, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_expect_geq((double)t->iterations[0] * 60e-9, 0.01 * 0.999);
+	cr_expect_gt(wall, 10.0, "%g s", wall);
+	cr_expect_null(tach_kvlist_get(&r->meta.context, "max_time_reached"));
+	tach_result_free(r);
+
+	/* a benchmark far inside its budget is not cut */
+	wall = wall_of("^bm_fixed$", NULL, &r);
+	cr_expect_null(tach_kvlist_get(&r->meta.context, "max_time_reached"));
+	cr_expect_eq(tach_benchmark_metric(r->benchmarks[0], "time")->iterations[0], 14680);
+	tach_result_free(r);
+}
+
 Test(bench, errors_are_reported_not_crashes)
 {
 	tach_result *r = run("^bm_(error|noloop)$", NULL);
@@ -325,6 +436,7 @@ Test(bench, late_threads_counted_from_the_common_release)
 	o.clock = tl_clock;
 	o.warmup = (size_t)-1;
 	o.max_repetitions = 3;
+	o.max_time = -1; /* per-thread clocks: no wall clock to budget */
 	tach_result *r = tach_result_new();
 	tach_error err;
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
@@ -446,6 +558,7 @@ Test(bench, latency_mode_percentiles)
 	memset(&o, 0, sizeof o);
 	o.repetitions = 3;
 	o.max_repetitions = 3;
+	o.max_time = -1; /* the 1 s pauses are wall time */
 	tach_result *r = run("^bm_latency$", &o);
 	const tach_benchmark *b = r->benchmarks[0];
 	const tach_metric *p50 = tach_benchmark_metric(b, "latency_p50");
