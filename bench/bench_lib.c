@@ -56,6 +56,7 @@ extern char **environ;
 typedef struct series {
 	char name[64];
 	double ns[MAX_SAMPLES];
+	double cpu_ns[MAX_SAMPLES]; /* Google Benchmark's cpu_time; tach: 0 */
 	size_t n;
 } series;
 
@@ -175,7 +176,10 @@ static int parse_gbench(const char *text, size_t len, run_out *r)
 		}
 		double scale = !strcmp(unit, "ns") ? 1 : !strcmp(unit, "us") ? 1e3
 		             : !strcmp(unit, "ms") ? 1e6 : 1e9;
-		series_add(series_get(r, name), json_number_value(rt) * scale);
+		series *s = series_get(r, name);
+		if (s && s->n < MAX_SAMPLES)
+			s->cpu_ns[s->n] = json_number_value(json_object_get(e, "cpu_time")) * scale;
+		series_add(s, json_number_value(rt) * scale);
 	}
 	if (bad)
 		fprintf(stderr, "bench_lib: unexpected output from lib_suite_gbench\n");
@@ -460,10 +464,10 @@ static void print_values(const char *label, const double *v, int n, const char *
 static int figure_indep(int runs)
 {
 	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", INDEP_FILTER, "--format", "json",
-	                     "--no-alloc", NULL};
+	                     "--no-alloc", "--counters", "task-clock", NULL};
 	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" INDEP_FILTER,
 	                   "--benchmark_format=json", NULL};
-	double eff[2][MAX_RUNS];
+	double eff[2][MAX_RUNS], eff_cpu[2][MAX_RUNS];
 	static run_out gb;
 	double load0 = load_1min();
 	for (int k = 0; k < runs; k++) {
@@ -475,26 +479,35 @@ static int figure_indep(int runs)
 				if (run_tach_result(tach_argv, &r, &wall))
 					return 1;
 				eff[tool][k] = result_median(r, "indep/threads:8", "scaling_efficiency");
+				eff_cpu[tool][k] = 100 * result_median(r, "indep/threads:1", "task_clock") /
+				                   result_median(r, "indep/threads:8", TACH_M_TIME);
 				tach_result_free(r);
 			} else {
 				if (run_tool(TOOL_GB, gb_argv, &gb))
 					return 1;
 				series *one = series_get(&gb, "indep/threads:1");
 				series *eight = series_get(&gb, "indep/threads:8");
-				eff[tool][k] = one && eight && one->n && eight->n
-				                       ? 100 * median_of(one->ns, one->n) /
-				                                 median_of(eight->ns, eight->n)
-				                       : NAN;
+				int ok = one && eight && one->n && eight->n;
+				eff[tool][k] = ok ? 100 * median_of(one->ns, one->n) /
+				                            median_of(eight->ns, eight->n)
+				                  : NAN;
+				eff_cpu[tool][k] = ok ? 100 * median_of(one->cpu_ns, one->n) /
+				                                median_of(eight->ns, eight->n)
+				                      : NAN;
 			}
 		}
 	}
 	int cpus = usable_cpus();
 	double bound = cpus >= 8 ? 100 : 100.0 * cpus / 8;
-	double worst[2] = {-INFINITY, -INFINITY};
-	for (int t = 0; t < 2; t++)
-		for (int k = 0; k < runs; k++)
+	double worst[2] = {-INFINITY, -INFINITY}, worst_cpu[2] = {-INFINITY, -INFINITY};
+	for (int t = 0; t < 2; t++) {
+		for (int k = 0; k < runs; k++) {
 			if (!(eff[t][k] <= worst[t])) /* NAN counts as the worst */
 				worst[t] = eff[t][k];
+			if (!(eff_cpu[t][k] <= worst_cpu[t]))
+				worst_cpu[t] = eff_cpu[t][k];
+		}
+	}
 	printf("\nfigure 5: 8 threads of independent work (FNV-1a over 1 KiB each) on %d CPU%s,\n"
 	       "efficiency against 1 thread, %d runs alternating, each library at its defaults\n",
 	       cpus, cpus > 1 ? "s" : "", runs);
@@ -502,13 +515,21 @@ static int figure_indep(int runs)
 	printf("%-36s %9.1f%% %9.1f%%  tach <= %.1f%% x 1.06 = %.1f%% %s\n",
 	       "highest efficiency over the runs", worst[TOOL_TACH], worst[TOOL_GB], bound,
 	       bound * 1.06, met(worst[TOOL_TACH] <= bound * 1.06));
+	printf("%-36s %9.1f%% %9.1f%%  tach <= %.1f%% %s\n",
+	       "highest vs 1 thread's CPU time", worst_cpu[TOOL_TACH], worst_cpu[TOOL_GB],
+	       bound * 1.06, met(worst_cpu[TOOL_TACH] <= bound * 1.06));
 	print_values("tach per run", eff[TOOL_TACH], runs, "%");
 	print_values("GB per run  ", eff[TOOL_GB], runs, "%");
+	print_values("tach per run, vs CPU time", eff_cpu[TOOL_TACH], runs, "%");
+	print_values("GB per run, vs CPU time  ", eff_cpu[TOOL_GB], runs, "%");
 	printf("  at most %.0f %% is possible: %d cores run 8 threads' work in at least 8/%d of\n"
 	       "  the time of one; tach times a call from the barrier's release to the last\n"
 	       "  thread's finish; GB's real_time is the threads' mean own loop time\n"
 	       "  load average (1 min) %.2f before, %.2f after: other runnable threads on the\n"
-	       "  machine give 8 threads a larger share of the CPUs than 1, raising the bound\n",
+	       "  machine give 8 threads a larger share of the CPUs than 1, raising the bound\n"
+	       "  of the first row; the second divides the 1-thread run's CPU time per\n"
+	       "  iteration (tach: task_clock from --counters; GB: cpu_time) by the 8-thread\n"
+	       "  time, which no load can push above the bound\n",
 	       bound, cpus, cpus < 8 ? cpus : 8, load0, load_1min());
 	return 0;
 }

@@ -187,32 +187,54 @@ static int budget_over(const budget *b)
 
 /* Grows the iteration count until a call lasts min_time (timed seconds),
  * or, with a budget, until a call takes its share of the wall time: then
- * the count is cut to what fits the share and that call is the last. */
+ * the count is cut to what fits the share and that call is the last.
+ *
+ * A call's time can jump when the scheduler stalls it (a thread waiting
+ * for a core, another process taking the CPU) -- more so since a
+ * multi-thread call counts every thread's wait from the release.  One
+ * stalled call must not end calibration at a count far too small, where
+ * every repetition would then time the stall and the start-up rather
+ * than the loop: each call is judged by the fastest time per iteration
+ * seen so far (a stall only ever adds time), and a first call that
+ * already reaches the target is measured again. */
 static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 {
 	uint64_t n = 1;
-	for (int last = 0;;) {
+	double rate = INFINITY, wall_rate = INFINITY; /* best s per iteration */
+	for (int last = 0, calls = 0;;) {
 		double t;
 		c->iters = n;
 		int rc = budget_call(b, c, &t);
 		if (rc || c->priv[0].error)
 			return rc;
-		b->timed = t;
-		if (t >= min_time || n >= MAX_ITERATIONS || last)
+		calls++;
+		if (t / (double)n < rate)
+			rate = t / (double)n;
+		if (b->last / (double)n < wall_rate)
+			wall_rate = b->last / (double)n;
+		double est = rate * (double)n; /* this call without the stalls */
+		b->timed = est;
+		if (n >= MAX_ITERATIONS || last)
 			break;
+		if (est >= min_time) {
+			if (calls == 1)
+				continue; /* the first: once more */
+			break;
+		}
 		/* aim 40 % past the target (as Google Benchmark does), but
 		 * grow at most 10x from a too-short measurement */
-		double mult = t > 0 ? min_time * 1.4 / t : 10;
-		if (t < min_time * 0.1 || mult > 10)
+		double mult = est > 0 ? min_time * 1.4 / est : 10;
+		if (est < min_time * 0.1 || mult > 10)
 			mult = 10;
 		uint64_t next = (uint64_t)((double)n * mult);
 		next = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
 		if (b->limit > 0) {
 			/* the wall time per iteration includes paused work */
-			double fits = b->last > 0 ? b->share / (b->last / (double)n) : (double)next;
-			if ((double)next > fits || b->now(b->ctx) - b->start >= b->limit) {
+			double spent = b->now(b->ctx) - b->start;
+			double fits = wall_rate > 0 ? b->share / wall_rate : (double)next;
+			if ((double)next > fits || spent >= b->limit) {
 				b->capped = 1;
-				if (fits <= (double)n || b->now(b->ctx) - b->start >= b->limit)
+				if (fits <= (double)n || spent >= b->limit)
 					break; /* this call already took its share */
 				next = (uint64_t)fits;
 				last = 1;

@@ -107,6 +107,37 @@ Test(bench, calibration_and_repetitions)
 	tach_result_free(r);
 }
 
+/* A call the scheduler stalls (the fake clock jumps 50 ms during it) must
+ * not end calibration at a count far too small: the first call, or the
+ * third (100 iterations), stalls; calibration still settles on 14680. */
+static int stall_call = -1, calls_seen;
+TACH_BENCH(bm_stall)
+{
+	int stalled = calls_seen++ == stall_call;
+	while (tach_loop(s)) {
+		if (stalled) {
+			fake_now += 0.05;
+			stalled = 0;
+		}
+		fake_now += cost;
+	}
+}
+
+Test(bench, a_stalled_call_does_not_end_calibration)
+{
+	for (int k = 0; k < 2; k++) {
+		stall_call = k == 0 ? 0 : 2;
+		calls_seen = 0;
+		tach_result *r = run("^bm_stall$", NULL);
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+		cr_assert(t);
+		cr_expect_eq(t->iterations[0], 14680, "stall in call %d: %llu iterations", stall_call,
+		             (unsigned long long)t->iterations[0]);
+		cr_expect_float_eq(t->samples[0], cost, 1e-15);
+		tach_result_free(r);
+	}
+}
+
 Test(bench, names_params_throughput_metrics)
 {
 	tach_result *r = run("^bm_args", NULL);
