@@ -246,6 +246,21 @@ static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 	return 0;
 }
 
+/* The cut of calibration came from the best wall time per iteration it
+ * saw; a full-size call (the last of calibration, a warm-up) on a busy
+ * machine can take longer.  When one took more than 1.25 x its share,
+ * the count is scaled to what its measured wall time says fits, so that
+ * the minimum repetitions still fit in the budget. */
+static void budget_refit(budget *b, uint64_t *iters)
+{
+	if (!b->capped || b->last <= b->share * 1.25 || *iters <= 1)
+		return;
+	uint64_t n = (uint64_t)((double)*iters * b->share / b->last);
+	n = n ? n : 1;
+	b->timed *= (double)n / (double)*iters;
+	*iters = n;
+}
+
 /* What the budget cut, appended to the results' context under
  * "max_time_reached" ("name: what; name: what"), for the benchmark binary
  * to print and for anyone reading the results. */
@@ -512,6 +527,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	uint64_t iters = 1;
 	double t;
 	int rc = calibrate(&c, min_time, &bud, &iters);
+	budget_refit(&bud, &iters);
 	const char *error = c.priv[0].error;
 	if (!rc && !error && !c.priv[0].used_loop)
 		error = "the benchmark function never called tach_loop()";
@@ -522,6 +538,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		}
 		c.iters = iters;
 		rc = budget_call(&bud, &c, &t);
+		budget_refit(&bud, &iters);
 	}
 	while (!rc && !error && s.n < max_reps) {
 		if (s.n && budget_over(&bud)) { /* one sample at least */

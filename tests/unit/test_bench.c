@@ -283,6 +283,20 @@ TACH_BENCH(bm_pause_noisy)
 	}
 }
 
+/* A machine that gets busy: the paused setup costs 20 us in calls of up
+ * to 5000 iterations and 40 us in larger ones, so calibration's best wall
+ * time per iteration is half what a full-size call takes. */
+TACH_BENCH(bm_pause_loaded)
+{
+	double setup = tach_iterations(s) > 5000 ? 40e-6 : 20e-6;
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += setup;
+		tach_resume(s);
+		fake_now += 60e-9;
+	}
+}
+
 /* Runs one benchmark and returns the fake wall time it took. */
 static double wall_of(const char *filter, tach_bench_run_opts *o, tach_result **r)
 {
@@ -338,6 +352,17 @@ Test(bench, wall_clock_budget)
 	cr_expect(wall <= 5.0 + call, "took %g s (budget 5 s)", wall);
 	cr_expect(t->n_samples >= 10 && t->n_samples < 30, "%zu repetitions", t->n_samples);
 	cr_expect(strstr(tach_kvlist_get(&r->meta.context, "max_time_reached"), " repetitions"));
+	tach_result_free(r);
+
+	/* the count is refitted to a full-size call's wall time: 9,585
+	 * iterations, 0.385 s a call, 8 repetitions in what calibration (1.2
+	 * s) and the warm-up left (at 19,170 iterations, 0.77 s a call, 3) */
+	wall = wall_of("^bm_pause_loaded$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 40.06e-6;
+	cr_expect(call <= 5.0 / 13 * 1.01, "a call takes %g s of wall", call);
+	cr_expect_geq(t->n_samples, 8, "%zu repetitions", t->n_samples);
+	cr_expect(wall <= 5.0 + call, "took %g s (budget 5 s)", wall);
 	tach_result_free(r);
 
 	/* no budget: min_time is reached, at 3.4 s of wall per call */
