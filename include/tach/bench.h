@@ -211,7 +211,8 @@ typedef struct tach_bench_run_opts {
 	 * tach_pause() still takes wall time.
 	 * Calibration grows a call to at most max_time / (repetitions +
 	 * warm-up + 2) of wall time (a shorter timed repetition than
-	 * min_time), warm-up is skipped and repetitions stop (after one at
+	 * min_time; refitted when a full-size call takes longer than that
+	 * share), warm-up is skipped and repetitions stop (after one at
 	 * least) when the next call would end past the budget; each such
 	 * instance is named with what was cut in the results' context,
 	 * key "max_time_reached". */
