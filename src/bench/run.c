@@ -50,6 +50,7 @@ typedef struct call {
 	tach__state_priv *priv; /* one per thread */
 	tach_histogram *hists;  /* latency mode: one per thread, else NULL */
 	pthread_barrier_t barrier;
+	double work; /* after a call: the longest thread's own loop time */
 } call;
 
 typedef struct thread_arg {
@@ -151,6 +152,10 @@ static int run_call(call *c, double *elapsed)
 	if (nt > 1)
 		pthread_barrier_destroy(&c->barrier);
 	*elapsed = call_time(c->priv, nt);
+	c->work = 0;
+	for (int t = 0; t < nt; t++)
+		if (c->priv[t].elapsed > c->work)
+			c->work = c->priv[t].elapsed;
 	return rc;
 }
 
@@ -196,7 +201,10 @@ static int budget_over(const budget *b)
  * every repetition would then time the stall and the start-up rather
  * than the loop: each call is judged by the fastest time per iteration
  * seen so far (a stall only ever adds time), and a first call that
- * already reaches the target is measured again. */
+ * already reaches the target is measured again.  With threads, a call is
+ * judged by its longest loop (c->work), not by its time from the release:
+ * with more threads than cores, waiting for a core can take longer than
+ * min_time whatever the count, and it is the loops that must fill it. */
 static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 {
 	uint64_t n = 1;
@@ -208,6 +216,7 @@ static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 		if (rc || c->priv[0].error)
 			return rc;
 		calls++;
+		t = c->work;
 		if (t / (double)n < rate)
 			rate = t / (double)n;
 		if (b->last / (double)n < wall_rate)

@@ -465,12 +465,12 @@ static double tl_clock(void *ctx)
 	(void)ctx;
 	return tl_now;
 }
-#define LATE 0.005
+static double late_by = 0.005;
 
 TACH_BENCH(bm_late_start, .threads = TACH_THREADS(2), .repetitions = 3)
 {
 	int late = tach_thread_index(s) == 1;
-	tl_now = 100.0 + (late ? LATE : 0); /* where this call's loop begins */
+	tl_now = 100.0 + (late ? late_by : 0); /* where this call's loop begins */
 	int first = 1;
 	while (tach_loop(s)) {
 		if (first && !late) {
@@ -501,13 +501,25 @@ Test(bench, late_threads_counted_from_the_common_release)
 	cr_assert(t && ips && t->n_samples == 3);
 	for (size_t i = 0; i < t->n_samples; i++) {
 		double n = (double)t->iterations[i];
-		double want = n * cost + LATE;
+		double want = n * cost + late_by;
 		cr_expect(fabs(t->samples[i] * n - want) < 1e-9, "call %g s, want %g s (loop %g s)",
 		          t->samples[i] * n, want, n * cost);
 		/* throughput over the same span: 2 threads x n items */
 		cr_expect(fabs(ips->samples[i] - 2 * n / want) < 1e-6 * ips->samples[i], "%g vs %g",
 		          ips->samples[i], 2 * n / want);
 	}
+	tach_result_free(r);
+
+	/* a wait for a core longer than min_time: calibration still grows
+	 * the count until the loops fill min_time (14680 x ~0.95 us), and
+	 * does not stop at 1 iteration because the call already lasts 20 ms */
+	late_by = 0.02;
+	r = tach_result_new();
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	cr_expect_eq(t->iterations[0], 14680, "%llu", (unsigned long long)t->iterations[0]);
+	cr_expect(fabs(t->samples[0] * 14680 - (14680 * cost + 0.02)) < 1e-9);
 	tach_result_free(r);
 }
 
