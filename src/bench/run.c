@@ -278,7 +278,7 @@ static int budget_note(const budget *b, const char *name, uint64_t iters, double
 {
 	if (!b->capped && !b->warmup_cut && !b->reps_cut)
 		return 0;
-	char note[512];
+	char note[1024]; /* a name (< 256 bytes) and at most 200 more */
 	int len = snprintf(note, sizeof note, "%s: %g s wall-clock budget reached", name, b->limit);
 	if (b->capped)
 		len += snprintf(note + len, sizeof note - (size_t)len,
@@ -528,8 +528,8 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	double max_time = bo->max_time != 0 ? bo->max_time
 	                : o->max_time != 0  ? o->max_time
 	                                    : TACH_BENCH_DEFAULT_MAX_TIME;
-	budget bud = {o->clock ? o->clock : bench_clock, o->clock_ctx, 0, max_time > 0 ? max_time : 0,
-	            0, 0, 0, 0, 0, 0};
+	budget bud = {.now = o->clock ? o->clock : bench_clock, .ctx = o->clock_ctx,
+	              .limit = max_time > 0 ? max_time : 0};
 	/* calibration, warm-up and the minimum repetitions fit in the budget */
 	bud.share = bud.limit / (double)(reps + warmup + 2);
 	bud.start = bud.now(bud.ctx);
