@@ -29,6 +29,11 @@ typedef struct tach__state_priv {
 	/* the first clock reading of the loop, right after the barrier: the
 	 * call's common start is the earliest of the threads' (run.c) */
 	double t_begin;
+	/* the thread's CPU seconds from the loop's start to its end, pauses
+	 * included (calibration's second opinion, run.c); read only when
+	 * cpu_clock is set */
+	double (*cpu_clock)(void);
+	double cpu_begin, cpu;
 	int started, running, finished, began;
 	int used_loop; /* the function itself reached tach_loop() */
 	int64_t arg[2];

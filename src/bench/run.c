@@ -42,6 +42,14 @@ static double bench_clock(void *ctx)
 	return tach_clock_seconds(tach_clock_ticks());
 }
 
+/* The calling thread's CPU seconds. */
+static double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* One call of the function on every thread, `iters` iterations each. */
 typedef struct call {
 	const tach__instance *in;
@@ -50,7 +58,9 @@ typedef struct call {
 	tach__state_priv *priv; /* one per thread */
 	tach_histogram *hists;  /* latency mode: one per thread, else NULL */
 	pthread_barrier_t barrier;
-	double work; /* after a call: the longest thread's own loop time */
+	int cpu; /* read each thread's CPU time for calibration (not in tests
+	          * with a fake clock, nor under callgrind) */
+	double work; /* after a call: calibration's measure (run_call) */
 } call;
 
 typedef struct thread_arg {
@@ -119,6 +129,7 @@ static int run_call(call *c, double *elapsed)
 		p->threads = nt;
 		p->seed = c->o->seed;
 		p->barrier = nt > 1 ? &c->barrier : NULL;
+		p->cpu_clock = c->cpu ? thread_cpu_seconds : NULL;
 		if (c->hists) {
 			tach_histogram_reset(&c->hists[t]);
 			p->hist = &c->hists[t];
@@ -152,10 +163,17 @@ static int run_call(call *c, double *elapsed)
 	if (nt > 1)
 		pthread_barrier_destroy(&c->barrier);
 	*elapsed = call_time(c->priv, nt);
+	/* calibration's measure: the longest loop, each loop taken as the
+	 * smaller of two upper bounds of its work -- its timed seconds (which
+	 * include waits for a core) and its CPU seconds (which include paused
+	 * work) */
 	c->work = 0;
-	for (int t = 0; t < nt; t++)
-		if (c->priv[t].elapsed > c->work)
-			c->work = c->priv[t].elapsed;
+	for (int t = 0; t < nt; t++) {
+		const tach__state_priv *p = &c->priv[t];
+		double w = c->cpu && p->began && p->cpu < p->elapsed ? p->cpu : p->elapsed;
+		if (w > c->work)
+			c->work = w;
+	}
 	return rc;
 }
 
@@ -201,10 +219,11 @@ static int budget_over(const budget *b)
  * every repetition would then time the stall and the start-up rather
  * than the loop: each call is judged by the fastest time per iteration
  * seen so far (a stall only ever adds time), and a first call that
- * already reaches the target is measured again.  With threads, a call is
- * judged by its longest loop (c->work), not by its time from the release:
- * with more threads than cores, waiting for a core can take longer than
- * min_time whatever the count, and it is the loops that must fill it. */
+ * already reaches the target is measured again.  A call is judged by its
+ * longest loop, each taken as the smaller of its timed and its CPU
+ * seconds (c->work), not by its time from the release: with more threads
+ * than cores, waiting for a core can take longer than min_time whatever
+ * the count, and it is the loops' work that must fill it. */
 static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 {
 	uint64_t n = 1;
@@ -501,6 +520,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	memset(&c, 0, sizeof c);
 	c.in = in;
 	c.o = o;
+	c.cpu = !o->clock;
 	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
 	if (bo->latency || o->latency) {
 		c.hists = malloc((size_t)in->threads * sizeof *c.hists);

@@ -28,6 +28,8 @@ int tach__loop_edge(tach_state *s)
 			p->finished = 1;
 			return 0;
 		}
+		if (p->cpu_clock)
+			p->cpu_begin = p->cpu_clock();
 		p->running = 1;
 		p->t_start = p->clock(p->clock_ctx);
 		p->t_begin = p->t_start;
@@ -58,6 +60,8 @@ int tach__loop_edge(tach_state *s)
 		p->elapsed += t - p->t_start;
 		p->running = 0;
 		p->finished = 1;
+		if (p->cpu_clock)
+			p->cpu = p->cpu_clock() - p->cpu_begin;
 		return 0;
 	}
 	if (!p->finished) {
@@ -66,6 +70,8 @@ int tach__loop_edge(tach_state *s)
 			p->elapsed += t - p->t_start;
 		p->running = 0;
 		p->finished = 1;
+		if (p->cpu_clock && p->began)
+			p->cpu = p->cpu_clock() - p->cpu_begin;
 	}
 	return 0;
 }
