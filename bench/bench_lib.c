@@ -2,14 +2,19 @@
  * Benchmark on the same workloads, in the same run: loop overhead, ns/op
  * of three real workloads, the CV of those over 10 repetitions, and the
  * wall time and run-to-run CV of a 50-benchmark suite at each library's
- * default settings.  The two benchmark programs (lib_suite_tach,
- * lib_suite_gbench) are run with JSON output, no shell; tach's is read
- * with tach_result_read_buffer, Google Benchmark's with jansson.
+ * default settings; the efficiency of 8 threads of independent work on
+ * this machine's cores, the run-to-run CV of the channels example's
+ * oversubscribed efficiency, and the wall time of a 7-benchmark suite
+ * holding one that pauses for setup in every iteration.  The two
+ * benchmark programs (lib_suite_tach, lib_suite_gbench) are run with JSON
+ * output, no shell; tach's is read with tach_result_read_buffer, Google
+ * Benchmark's with jansson.
  * Printed, never asserted: the machine is shared and noisy.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,9 @@
 
 #ifndef TACH_SUITE_EXE
 #define TACH_SUITE_EXE ""
+#endif
+#ifndef CHANNELS_EXE
+#define CHANNELS_EXE ""
 #endif
 #ifndef GBENCH_EXE
 #define GBENCH_EXE ""
@@ -48,6 +56,7 @@ extern char **environ;
 typedef struct series {
 	char name[64];
 	double ns[MAX_SAMPLES];
+	double cpu_ns[MAX_SAMPLES]; /* Google Benchmark's cpu_time; tach: 0 */
 	size_t n;
 } series;
 
@@ -167,7 +176,10 @@ static int parse_gbench(const char *text, size_t len, run_out *r)
 		}
 		double scale = !strcmp(unit, "ns") ? 1 : !strcmp(unit, "us") ? 1e3
 		             : !strcmp(unit, "ms") ? 1e6 : 1e9;
-		series_add(series_get(r, name), json_number_value(rt) * scale);
+		series *s = series_get(r, name);
+		if (s && s->n < MAX_SAMPLES)
+			s->cpu_ns[s->n] = json_number_value(json_object_get(e, "cpu_time")) * scale;
+		series_add(s, json_number_value(rt) * scale);
 	}
 	if (bad)
 		fprintf(stderr, "bench_lib: unexpected output from lib_suite_gbench\n");
@@ -373,17 +385,271 @@ static int suite_runs(int runs, int quick)
 	return 0;
 }
 
+/* --------------------------------------------------------------------
+ * Figures 5-7: threads that outnumber cores, and the wall-clock budget.
+ */
+
+#define INDEP_FILTER "^indep/"
+#define BUDGET_FILTER "^(empty|inc|memcpy_4k|hash64|qsort1k|suite_fnv1a/4096|pause_setup)$"
+#define MAX_RUNS 5
+
+/* Runs a tach benchmark program (JSON on stdout) and reads the results. */
+static int run_tach_result(char *const argv[], tach_result **res, double *wall)
+{
+	char *text;
+	size_t len;
+	tach_error err;
+	memset(&err, 0, sizeof err);
+	if (run_program(argv, &text, &len, wall))
+		return 1;
+	int rc = tach_result_read_buffer(text, len, argv[0], res, &err);
+	free(text);
+	if (rc) {
+		char msg[512];
+		tach_error_format(&err, msg, sizeof msg);
+		fprintf(stderr, "bench_lib: %s\n", msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* The median of one metric of one benchmark in a results set, or NAN. */
+static double result_median(const tach_result *r, const char *bench, const char *metric)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		if (strcmp(r->benchmarks[i]->name, bench))
+			continue;
+		const tach_metric *m = tach_benchmark_metric(r->benchmarks[i], metric);
+		return m && m->n_samples ? median_of(m->samples, m->n_samples) : NAN;
+	}
+	return NAN;
+}
+
+/* The CPUs this process may run on. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+/* The 1-minute load average: other processes on the machine take CPU
+ * from the threads these figures count on. */
+static double load_1min(void)
+{
+	double l = NAN;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = NAN;
+		fclose(f);
+	}
+	return l;
+}
+
+static void print_values(const char *label, const double *v, int n, const char *unit)
+{
+	printf("  %s:", label);
+	for (int k = 0; k < n; k++)
+		printf(" %.1f%s", v[k], unit);
+	printf("\n");
+}
+
+/* Figure 5: indep/threads:8 against indep/threads:1, each library at its
+ * defaults, `runs` runs alternating.  tach's figure is its
+ * scaling_efficiency (median time per iteration, 1 thread / 8 threads);
+ * Google Benchmark's is computed the same way from its real_time. */
+static int figure_indep(int runs)
+{
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", INDEP_FILTER, "--format", "json",
+	                     "--no-alloc", "--counters", "task-clock", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" INDEP_FILTER,
+	                   "--benchmark_format=json", NULL};
+	double eff[2][MAX_RUNS], eff_cpu[2][MAX_RUNS], cpu1[2][MAX_RUNS], time8[2][MAX_RUNS];
+	static run_out gb;
+	double load0 = load_1min();
+	for (int k = 0; k < runs; k++) {
+		for (int j = 0; j < 2; j++) {
+			int tool = (j + k) % 2;
+			if (tool == TOOL_TACH) {
+				tach_result *r;
+				double wall;
+				if (run_tach_result(tach_argv, &r, &wall))
+					return 1;
+				eff[tool][k] = result_median(r, "indep/threads:8", "scaling_efficiency");
+				cpu1[tool][k] = result_median(r, "indep/threads:1", "task_clock");
+				time8[tool][k] = result_median(r, "indep/threads:8", TACH_M_TIME);
+				tach_result_free(r);
+			} else {
+				if (run_tool(TOOL_GB, gb_argv, &gb))
+					return 1;
+				series *one = series_get(&gb, "indep/threads:1");
+				series *eight = series_get(&gb, "indep/threads:8");
+				int ok = one && eight && one->n && eight->n;
+				eff[tool][k] = ok ? 100 * median_of(one->ns, one->n) /
+				                            median_of(eight->ns, eight->n)
+				                  : NAN;
+				cpu1[tool][k] = ok ? median_of(one->cpu_ns, one->n) : NAN;
+				time8[tool][k] = ok ? median_of(eight->ns, eight->n) : NAN;
+			}
+		}
+	}
+	int cpus = usable_cpus();
+	double bound = cpus >= 8 ? 100 : 100.0 * cpus / 8;
+	/* the 1-thread CPU time per iteration of fixed work: the smallest over
+	 * the runs (disturbances only ever add to it) */
+	for (int t = 0; t < 2; t++) {
+		double best = INFINITY;
+		for (int k = 0; k < runs; k++)
+			if (cpu1[t][k] < best)
+				best = cpu1[t][k];
+		for (int k = 0; k < runs; k++)
+			eff_cpu[t][k] = 100 * best / time8[t][k];
+	}
+	double worst[2] = {-INFINITY, -INFINITY}, worst_cpu[2] = {-INFINITY, -INFINITY};
+	for (int t = 0; t < 2; t++) {
+		for (int k = 0; k < runs; k++) {
+			if (!(eff[t][k] <= worst[t])) /* NAN counts as the worst */
+				worst[t] = eff[t][k];
+			if (!(eff_cpu[t][k] <= worst_cpu[t]))
+				worst_cpu[t] = eff_cpu[t][k];
+		}
+	}
+	printf("\nfigure 5: 8 threads of independent work (FNV-1a over 1 KiB each) on %d CPU%s,\n"
+	       "efficiency against 1 thread, %d runs alternating, each library at its defaults\n",
+	       cpus, cpus > 1 ? "s" : "", runs);
+	printf("%-36s %10s %10s  %s\n", "", "tach", "GB", "goal");
+	printf("%-36s %9.1f%% %9.1f%%  tach <= %.1f%% x 1.06 = %.1f%% %s\n",
+	       "highest efficiency over the runs", worst[TOOL_TACH], worst[TOOL_GB], bound,
+	       bound * 1.06, met(worst[TOOL_TACH] <= bound * 1.06));
+	printf("%-36s %9.1f%% %9.1f%%  tach <= %.1f%% %s\n",
+	       "highest vs 1 thread's CPU time", worst_cpu[TOOL_TACH], worst_cpu[TOOL_GB],
+	       bound * 1.06, met(worst_cpu[TOOL_TACH] <= bound * 1.06));
+	print_values("tach per run", eff[TOOL_TACH], runs, "%");
+	print_values("GB per run  ", eff[TOOL_GB], runs, "%");
+	print_values("tach per run, vs CPU time", eff_cpu[TOOL_TACH], runs, "%");
+	print_values("GB per run, vs CPU time  ", eff_cpu[TOOL_GB], runs, "%");
+	printf("  at most %.0f %% is possible: %d cores run 8 threads' work in at least 8/%d of\n"
+	       "  the time of one; tach times a call from the barrier's release to the last\n"
+	       "  thread's finish; GB's real_time is the threads' mean own loop time\n"
+	       "  load average (1 min) %.2f before, %.2f after: other runnable threads on the\n"
+	       "  machine give 8 threads a larger share of the CPUs than 1, raising the bound\n"
+	       "  of the first row; the second divides the 1-thread CPU time per iteration\n"
+	       "  (tach: task_clock from --counters; GB: cpu_time; the smallest over the\n"
+	       "  runs) by each run's 8-thread time, which no load can push above the bound\n",
+	       bound, cpus, cpus < 8 ? cpus : 8, load0, load_1min());
+	return 0;
+}
+
+/* Figure 6: the channels example's MPMC workers, `runs` runs at default
+ * settings: the scaling_efficiency of the oversubscribed instance (the
+ * largest thread count, 2 x the CPUs), and its CV over the runs. */
+static int figure_channels(int runs)
+{
+	char *argv[] = {CHANNELS_EXE, "--filter", "^mpmc_workers/", "--format", "json",
+	                "--no-alloc", NULL};
+	double eff[MAX_RUNS], eff_fit[MAX_RUNS];
+	char name[64] = "", fit[64];
+	int cpus = usable_cpus();
+	/* the control: as many workers as CPUs, nobody waits for a core */
+	snprintf(fit, sizeof fit, "mpmc_workers/threads:%d", cpus);
+	double load0 = load_1min();
+	for (int k = 0; k < runs; k++) {
+		tach_result *r;
+		double wall;
+		if (run_tach_result(argv, &r, &wall))
+			return 1;
+		int most = 0;
+		for (size_t i = 0; i < r->n_benchmarks; i++) {
+			const char *th = tach_kvlist_get(&r->benchmarks[i]->params, "threads");
+			if (th && atoi(th) > most) {
+				most = atoi(th);
+				snprintf(name, sizeof name, "%s", r->benchmarks[i]->name);
+			}
+		}
+		eff[k] = result_median(r, name, "scaling_efficiency");
+		eff_fit[k] = result_median(r, fit, "scaling_efficiency");
+		tach_result_free(r);
+	}
+	double cv = tach_stats_cv(eff, (size_t)runs);
+	double cv_fit = tach_stats_cv(eff_fit, (size_t)runs);
+	printf("\nfigure 6: examples/channels %s (oversubscribed: 2 x %d CPUs), %d runs at\n"
+	       "default settings: scaling_efficiency of each run and its CV over the runs\n",
+	       name, cpus, runs);
+	printf("%-36s %10s  %s\n", "", "tach", "goal");
+	printf("%-36s %9.1f%%  <= 10%% %s\n", "CV of the efficiency over the runs", cv * 100,
+	       met(cv <= 0.10));
+	printf("%-36s %9.1f%%  (control)\n", "the same at threads:CPUs", cv_fit * 100);
+	print_values("efficiency per run", eff, runs, "%");
+	print_values("threads:CPUs per run", eff_fit, runs, "%");
+	printf("  load average (1 min) %.2f before, %.2f after; the control has one worker per\n"
+	       "  CPU, so no thread waits for a core: what moves it is the machine (the time\n"
+	       "  a cache line takes between the CPUs, other processes), not the timing of\n"
+	       "  threads that outnumber cores\n", load0, load_1min());
+	return 0;
+}
+
+/* Figure 7: a 7-benchmark suite holding pause_setup (20 us of paused
+ * setup around 60 ns of timed work per iteration) at each library's
+ * default settings: the wall time of the whole program, and pause_setup's
+ * time per iteration in both. */
+static int figure_budget(void)
+{
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", BUDGET_FILTER, "--format", "json", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" BUDGET_FILTER,
+	                   "--benchmark_format=json", NULL};
+	static run_out gb;
+	tach_result *r;
+	double wall_t;
+	if (run_tach_result(tach_argv, &r, &wall_t) || run_tool(TOOL_GB, gb_argv, &gb)) {
+		return 1;
+	}
+	double ns_t = result_median(r, "pause_setup", TACH_M_TIME) * 1e9;
+	const char *cut = tach_kvlist_get(&r->meta.context, "max_time_reached");
+	const tach_metric *pt = NULL;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (!strcmp(r->benchmarks[i]->name, "pause_setup"))
+			pt = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+	series *ps = series_get(&gb, "pause_setup");
+	double ns_g = ps && ps->n ? median_of(ps->ns, ps->n) : NAN;
+	printf("\nfigure 7: a %zu-benchmark suite with pause_setup (20 us paused setup, ~60 ns timed\n"
+	       "per iteration), each library at its default settings, one run each\n",
+	       r->n_benchmarks);
+	printf("%-36s %10s %10s %8s  %s\n", "", "tach", "GB", "ratio", "goal");
+	printf("%-36s %9.1fs %9.1fs %7.3fx  tach <= 30 s %s\n", "wall time of the suite", wall_t,
+	       gb.wall, wall_t / gb.wall, met(wall_t <= 30));
+	printf("%-36s %10.1f %10.1f %7.3fx\n", "pause_setup ns/op", ns_t, ns_g, ns_t / ns_g);
+	if (pt)
+		printf("  tach's pause_setup: %zu repetitions of %llu iterations\n", pt->n_samples,
+		       (unsigned long long)(pt->iterations ? pt->iterations[0] : 0));
+	printf("  tach's note (context max_time_reached): %s\n", cut ? cut : "(none)");
+	tach_result_free(r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int quick = 0;
+	unsigned figures = 0; /* bit k: figure k; none given: all */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = 1;
+		} else if (!strcmp(argv[i], "--figure") && i + 1 < argc) {
+			int k = atoi(argv[++i]);
+			if (k < 1 || k > 7) {
+				fprintf(stderr, "bench_lib: invalid value '%s' for --figure: expected "
+				                "1 to 7\n", argv[i]);
+				return 2;
+			}
+			figures |= 1u << (k <= 3 ? 1 : k); /* 1-3 come together */
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: %s [--quick]\n\n"
+			printf("usage: %s [--quick] [--figure N]...\n\n"
 			       "Compares tach's benchmark library with Google Benchmark on the same\n"
-			       "workloads (about 3 minutes; --quick: a smoke test, shorter repetitions,\n"
-			       "not default settings).\n", argv[0]);
+			       "workloads (about 4 minutes; --quick: a smoke test, shorter repetitions,\n"
+			       "not default settings, fewer runs; --figure N: only figure N, 1 to 7;\n"
+			       "figures 1-3 come together).\n", argv[0]);
 			return 0;
 		} else {
 			fprintf(stderr, "bench_lib: unknown option '%s'\n", argv[i]);
@@ -401,29 +667,48 @@ int main(int argc, char **argv)
 		        TACH_SUITE_EXE, GBENCH_EXE);
 		return 2;
 	}
+	if (!figures)
+		figures = ~0u;
 	int rounds = quick ? 1 : 3, runs = quick ? 2 : 3;
 	double t0 = bench_now();
 	round_fig f[MAX_ROUNDS];
 	char build_type[32] = "unknown";
-	for (int k = 0; k < rounds; k++)
+	for (int k = 0; k < rounds && (figures & 2); k++)
 		if (workloads_round(k, quick, &f[k], build_type, sizeof build_type))
 			return 1;
 
 	printf("bench_lib (%s): tach %s vs Google Benchmark %s, same workloads, same run\n",
 	       quick ? "quick: shorter repetitions, not default settings" : "full",
 	       TACH_VERSION_STRING, GBENCH_VERSION);
-	printf("Google Benchmark: Debian's libbenchmark %s (built as a %s library per its own "
-	       "report, library_build_type \"%s\")\n", GBENCH_VERSION, build_type, build_type);
 	printf("both programs: gcc/g++ -O2, the same workload code (lib_suite_work.h); time = wall\n"
-	       "time per iteration (tach: metric time; GB: real_time); ratio = tach / GB\n"
-	       "figures 1-3: %d round%s, order alternating, of 10 repetitions per workload;\n"
-	       "repetition length: %s\n",
-	       rounds, rounds > 1 ? "s" : "",
-	       quick ? "tach 10 ms (default), GB 0.05 s (not its default)"
-	             : "each library's default (tach 10 ms, GB 0.5 s)");
-	print_workloads(f, rounds);
+	       "time per iteration (tach: metric time; GB: real_time); ratio = tach / GB\n");
+	if (figures & 2) {
+		printf("Google Benchmark: Debian's libbenchmark %s (built as a %s library per its "
+		       "own report, library_build_type \"%s\")\n", GBENCH_VERSION, build_type,
+		       build_type);
+		printf("figures 1-3: %d round%s, order alternating, of 10 repetitions per workload;\n"
+		       "repetition length: %s\n",
+		       rounds, rounds > 1 ? "s" : "",
+		       quick ? "tach 10 ms (default), GB 0.05 s (not its default)"
+		             : "each library's default (tach 10 ms, GB 0.5 s)");
+		print_workloads(f, rounds);
+	}
 	fflush(stdout);
-	if (suite_runs(runs, quick))
+	if ((figures & 1u << 4) && suite_runs(runs, quick))
+		return 1;
+	fflush(stdout);
+	if ((figures & 1u << 5) && figure_indep(quick ? 2 : MAX_RUNS))
+		return 1;
+	fflush(stdout);
+	if ((figures & 1u << 6) && (!CHANNELS_EXE[0] || access(CHANNELS_EXE, X_OK) != 0)) {
+		fprintf(stderr, "bench_lib: '%s' is missing: run ninja -C build first\n",
+		        CHANNELS_EXE);
+		return 2;
+	}
+	if ((figures & 1u << 6) && figure_channels(quick ? 2 : MAX_RUNS))
+		return 1;
+	fflush(stdout);
+	if ((figures & 1u << 7) && !quick && figure_budget())
 		return 1;
 	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
 	return 0;

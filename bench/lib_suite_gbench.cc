@@ -135,4 +135,28 @@ static void suite_sum(benchmark::State &state)
 }
 BENCHMARK(suite_sum)->Apply(suite_ints);
 
+static void indep(benchmark::State &state)
+{
+	work_init();
+	for (auto _ : state) {
+		uint64_t h = work_fnv1a(WORK_SRC, WORK_INDEP_BYTES);
+		benchmark::DoNotOptimize(h);
+	}
+}
+BENCHMARK(indep)->Threads(1)->Threads(8);
+
+static void pause_setup(benchmark::State &state)
+{
+	work_init();
+	for (auto _ : state) {
+		state.PauseTiming();
+		uint64_t h = work_fnv1a(WORK_SRC, WORK_PAUSE_SETUP_BYTES);
+		benchmark::DoNotOptimize(h);
+		state.ResumeTiming();
+		h = work_fnv1a(WORK_SRC + WORK_PAUSE_SETUP_BYTES, WORK_PAUSE_TIMED_BYTES);
+		benchmark::DoNotOptimize(h);
+	}
+}
+BENCHMARK(pause_setup);
+
 BENCHMARK_MAIN();

@@ -1,6 +1,8 @@
 /* lib_suite_tach.c - the workloads of bench_lib written with tach's C
  * benchmark library: the loop overhead (empty, inc), three real workloads
- * (memcpy_4k, hash64, qsort1k) and a 50-benchmark suite (suite_*).
+ * (memcpy_4k, hash64, qsort1k), a 50-benchmark suite (suite_*), 8
+ * threads of independent work (indep) and a benchmark that pauses for
+ * setup in every iteration (pause_setup).
  * lib_suite_gbench.cc is the same file for Google Benchmark; the code
  * that is timed lives in lib_suite_work.h, shared by both.
  */
@@ -116,6 +118,33 @@ TACH_BENCH(suite_sum, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
 		for (size_t i = 0; i < n; i++)
 			sum += work_ints[i];
 		tach_do_not_optimize(sum);
+	}
+}
+
+/* Figure 5: a call of 8 threads of independent work on this machine's
+ * cores: its efficiency against 1 thread can be at most cores / 8. */
+TACH_BENCH(indep, .threads = TACH_THREADS(1, 8))
+{
+	work_init();
+	TACH_LOOP(s) {
+		uint64_t h = work_fnv1a(WORK_SRC, WORK_INDEP_BYTES);
+		tach_do_not_optimize(h);
+	}
+}
+
+/* Figure 6: 20 us of setup paused around 60 ns of timed work per
+ * iteration; min_time counts only the timed part, so the wall-clock
+ * budget (--max-time) bounds the benchmark. */
+TACH_BENCH(pause_setup)
+{
+	work_init();
+	TACH_LOOP(s) {
+		tach_pause(s);
+		uint64_t h = work_fnv1a(WORK_SRC, WORK_PAUSE_SETUP_BYTES);
+		tach_do_not_optimize(h);
+		tach_resume(s);
+		h = work_fnv1a(WORK_SRC + WORK_PAUSE_SETUP_BYTES, WORK_PAUSE_TIMED_BYTES);
+		tach_do_not_optimize(h);
 	}
 }
 

@@ -56,8 +56,13 @@ typedef void (*tach_bench_fn)(tach_state *s);
 /* Options of a benchmark, as designated initialisers in TACH_BENCH. */
 typedef struct tach_bench_opts {
 	/* One benchmark per value of the first argument: a list
-	 * (TACH_ARGS(...)), or a range lo, lo*mult, lo*mult^2, ... hi
-	 * (range_mult 0 means 8, like Google Benchmark). */
+	 * (TACH_ARGS(...)), or a range (set when range_lo or range_hi is
+	 * non-zero) expanded as Google Benchmark's
+	 * RangeMultiplier(mult)->Range(lo, hi): lo, the powers of mult
+	 * strictly between lo and hi (negated below zero, and 0 when the
+	 * range crosses it), then hi; 64..16384 by 16 is 64, 256, 4096,
+	 * 16384.  range_mult 0 means 8; a multiplier below 2 or hi < lo
+	 * makes the benchmark fail with the reason. */
 	const int64_t *args;
 	int64_t range_lo, range_hi, range_mult;
 	/* A second dimension (every combination with the first). */
@@ -71,6 +76,10 @@ typedef struct tach_bench_opts {
 	/* Per benchmark overrides of --repetitions and --min-time. */
 	size_t repetitions;
 	double min_time;
+	/* Per benchmark override of --max-time, the wall-clock budget in
+	 * seconds (tach_bench_run_opts.max_time): 0 takes the run's, a
+	 * negative value means no budget for this benchmark. */
+	double max_time;
 	/* Called once before and after all runs of one argument set, outside
 	 * any timing (data that every call of the function shares). */
 	void (*setup)(tach_state *s);
@@ -187,12 +196,27 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
 /* --------------------------------------------------------------------
  * Running (what tach_main does; usable directly from a program).
  */
+/* The wall-clock budget of a benchmark when nothing sets one (seconds). */
+#define TACH_BENCH_DEFAULT_MAX_TIME 5.0
+
 typedef struct tach_bench_run_opts {
 	const char *filter;   /* POSIX extended regex on the full name, or NULL */
 	double min_time;      /* s per repetition; 0: the default (0.01 s) */
 	size_t repetitions;   /* at least this many samples; 0: 10 */
 	size_t max_repetitions; /* adaptive stop: at most this many; 0: 30 */
 	double stable_cv;     /* stop once the median's CI is this tight; 0: 0.005 */
+	/* The wall-clock budget of each benchmark instance, in seconds: 0
+	 * the default (TACH_BENCH_DEFAULT_MAX_TIME, 5 s), negative none.
+	 * min_time counts only timed seconds; work excluded with
+	 * tach_pause() still takes wall time.
+	 * Calibration grows a call to at most max_time / (repetitions +
+	 * warm-up + 2) of wall time (a shorter timed repetition than
+	 * min_time; refitted when a full-size call takes longer than that
+	 * share), warm-up is skipped and repetitions stop (after one at
+	 * least) when the next call would end past the budget; each such
+	 * instance is named with what was cut in the results' context,
+	 * key "max_time_reached". */
+	double max_time;
 	size_t warmup;        /* warm-up repetitions; (size_t)-1: 1 */
 	const int *threads;   /* overrides every benchmark's thread list */
 	/* Called after each benchmark instance finishes (progress). */
@@ -243,7 +267,7 @@ TACH_API int tach_bench_under_valgrind(void);
 TACH_API const char *tach_bench_list(const char *filter, size_t i);
 
 /* The benchmark binary's command line (libtach_main): --filter, --list,
- * --min-time, --repetitions, --warmup, --threads, --format, --out,
+ * --min-time, --max-time, --repetitions, --warmup, --threads, --format, --out,
  * --label, --help.  Prints and returns the exit status.  `optimized` is 1
  * when the benchmarks were compiled with optimisation (TACH_MAIN passes
  * it), so a debug build can be flagged. */

@@ -26,7 +26,15 @@ typedef struct tach__state_priv {
 	void *clock_ctx;
 	uint64_t iterations;
 	double t_start, elapsed; /* seconds of timed loop */
-	int started, running, finished;
+	/* the first clock reading of the loop, right after the barrier: the
+	 * call's common start is the earliest of the threads' (run.c) */
+	double t_begin;
+	/* the thread's CPU seconds from the loop's start to its end, pauses
+	 * included (calibration's second opinion, run.c); read only when
+	 * cpu_clock is set */
+	double (*cpu_clock)(void);
+	double cpu_begin, cpu;
+	int started, running, finished, began;
 	int used_loop; /* the function itself reached tach_loop() */
 	int64_t arg[2];
 	int thread, threads;
@@ -58,6 +66,7 @@ typedef struct tach__instance {
 	int n_args; /* 0, 1 or 2 */
 	int threads;
 	int show_threads; /* the name carries "/threads:N" */
+	const char *error; /* bad options (an invalid range): reported, not run */
 	char name[256];
 } tach__instance;
 

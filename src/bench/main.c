@@ -29,6 +29,8 @@ static const char usage[] =
 	"  --repetitions N     at least N repetitions (samples), default 10; more, up to\n"
 	"                      30, until the median is stable\n"
 	"  --max-repetitions N at most N repetitions\n"
+	"  --max-time TIME     wall-clock budget of each benchmark (default 5s; 0: none):\n"
+	"                      calibration and repetitions stop at it, with a note\n"
 	"  --warmup N          untimed repetitions before the samples (default 1)\n"
 	"  --threads LIST      run every benchmark with these thread counts (1,2,4)\n"
 	"  --format FMT        text (default), json (tach results format) or csv\n"
@@ -121,6 +123,11 @@ static int parse_args(cli *c, int argc, char **argv)
 		} else if (!strcmp(name, "--min-time")) {
 			if (tach_parse_duration(v, &c->o.min_time) || c->o.min_time <= 0)
 				rc = bad(prog, name, v, "expected a positive duration such as 10ms");
+		} else if (!strcmp(name, "--max-time")) {
+			if (tach_parse_duration(v, &c->o.max_time) || c->o.max_time < 0)
+				rc = bad(prog, name, v, "expected a duration such as 5s, or 0 for none");
+			else if (c->o.max_time == 0)
+				c->o.max_time = -1; /* the library's 0 is the default */
 		} else if (!strcmp(name, "--repetitions")) {
 			rc = parse_count(prog, name, v, &c->o.repetitions);
 		} else if (!strcmp(name, "--max-repetitions")) {
@@ -313,6 +320,19 @@ static void print_notes(const tach_result *r)
 	}
 }
 
+/* The benchmarks whose wall-clock budget cut calibration or repetitions
+ * (the library lists them in the context, "name: what; ..."). */
+static void note_budget(const char *prog, const tach_result *r)
+{
+	const char *list = tach_kvlist_get(&r->meta.context, "max_time_reached");
+	while (list && *list) {
+		size_t n = strcspn(list, ";");
+		fprintf(stderr, "%s: note: %.*s (--max-time)\n", prog, (int)n, list);
+		list += n;
+		list += strspn(list, "; ");
+	}
+}
+
 static void warn_unstable(const char *prog, const tach_result *r)
 {
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
@@ -390,6 +410,13 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	char seed_s[32];
 	snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)(c.o.seed ? c.o.seed : 1));
 	tach_kvlist_set(&r->meta.context, "seed", seed_s);
+	if (!c.o.instructions) {
+		char mt[32] = "none";
+		if (c.o.max_time >= 0)
+			snprintf(mt, sizeof mt, "%g",
+			         c.o.max_time > 0 ? c.o.max_time : TACH_BENCH_DEFAULT_MAX_TIME);
+		tach_kvlist_set(&r->meta.context, "max_time_s", mt);
+	}
 	if (c.counters) {
 		/* say once which events cannot be counted here, and why */
 		char why[512];
@@ -470,6 +497,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 			print_notes(r);
 		}
 		warn_unstable(prog, r);
+		note_budget(prog, r);
 		for (size_t i = 0; i < r->n_benchmarks; i++)
 			if (r->benchmarks[i]->error)
 				status = 1;

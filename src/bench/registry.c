@@ -31,22 +31,76 @@ void tach_bench_register(const char *name, tach_bench_fn fn, const tach_bench_op
 	n_registered++;
 }
 
-/* The values of the first dimension: the list, the range, or none. */
-static size_t first_values(const tach_bench_opts *o, int64_t *v, size_t max)
+/* Appends the powers of mult (1, mult, mult^2, ...) in [lo, hi], 0 < lo
+ * <= hi, ascending; stops before a power would overflow. */
+static size_t add_powers(int64_t lo, int64_t hi, int64_t mult, int64_t *v, size_t n, size_t max)
 {
-	size_t n = 0;
-	if (o->args) {
-		for (const int64_t *a = o->args; *a != TACH_ARGS_END && n < max; a++)
-			v[n++] = *a;
-	} else if (o->range_hi > 0) {
-		int64_t mult = o->range_mult > 1 ? o->range_mult : 8;
-		int64_t x = o->range_lo > 0 ? o->range_lo : 1;
-		for (; x < o->range_hi && n < max; x *= mult)
-			v[n++] = x;
-		if (n < max)
-			v[n++] = o->range_hi;
+	for (int64_t p = 1; p <= hi && n < max; p *= mult) {
+		if (p >= lo)
+			v[n++] = p;
+		if (p > INT64_MAX / mult)
+			break;
 	}
 	return n;
+}
+
+/* A range as Google Benchmark's Range(lo, hi) with RangeMultiplier(mult)
+ * expands it, so that instance names line up: lo; the powers of mult
+ * strictly between lo and hi, negated powers below zero (-mult^k), and 0
+ * when the range crosses from negative to non-negative; hi if not yet
+ * there.  RangeMultiplier(16)->Range(64, 16384) is 64, 256, 4096, 16384
+ * (not lo times powers of mult).  NULL, or why the range is invalid. */
+static const char *range_values(const tach_bench_opts *o, int64_t *v, size_t max, size_t *n_out)
+{
+	int64_t lo = o->range_lo, hi = o->range_hi;
+	int64_t mult = o->range_mult ? o->range_mult : 8;
+	size_t n = 0;
+	*n_out = 0;
+	if (mult < 2)
+		return "range_mult must be at least 2 (0 means 8)";
+	if (hi < lo)
+		return "range_hi must not be below range_lo";
+	if (lo == INT64_MIN)
+		return "range_lo must be above INT64_MIN";
+	v[n++] = lo;
+	if (lo != hi && lo + 1 == hi) {
+		v[n++] = hi;
+	} else if (lo != hi) {
+		int64_t in_lo = lo + 1, in_hi = hi - 1; /* strictly between */
+		if (in_lo < 0) {
+			/* powers in [-min(in_hi, -1), -in_lo], negated, ascending */
+			size_t first = n;
+			n = add_powers(in_hi < -1 ? -in_hi : 1, -in_lo, mult, v, n, max);
+			for (size_t a = first, b = n; a < b; a++, b--) {
+				int64_t t = -v[a];
+				v[a] = -v[b - 1];
+				v[b - 1] = t;
+			}
+		}
+		if (lo < 0 && hi >= 0 && n < max)
+			v[n++] = 0;
+		if (in_hi > 0)
+			n = add_powers(in_lo > 1 ? in_lo : 1, in_hi, mult, v, n, max);
+		if (v[n - 1] != hi && n < max)
+			v[n++] = hi;
+	}
+	*n_out = n;
+	return NULL;
+}
+
+/* The values of the first dimension: the list, the range (set when
+ * range_lo or range_hi is non-zero), or none.  NULL or why not. */
+static const char *first_values(const tach_bench_opts *o, int64_t *v, size_t max, size_t *n)
+{
+	*n = 0;
+	if (o->args) {
+		for (const int64_t *a = o->args; *a != TACH_ARGS_END && *n < max; a++)
+			v[(*n)++] = *a;
+		return NULL;
+	}
+	if (o->range_lo || o->range_hi)
+		return range_values(o, v, max, n);
+	return NULL;
 }
 
 int tach__instances(const int *threads_override, tach__instance **out, size_t *n_out)
@@ -58,7 +112,8 @@ int tach__instances(const int *threads_override, tach__instance **out, size_t *n
 	for (size_t r = 0; r < n_registered; r++) {
 		const tach_bench_opts *o = registry[r].opts;
 		int64_t v1[256], v2[256];
-		size_t n1 = first_values(o, v1, 256), n2 = 0;
+		size_t n1, n2 = 0;
+		const char *bad = first_values(o, v1, 256, &n1);
 		if (o->args2)
 			for (const int64_t *a = o->args2; *a != TACH_ARGS_END && n2 < 256; a++)
 				v2[n2++] = *a;
@@ -79,6 +134,7 @@ int tach__instances(const int *threads_override, tach__instance **out, size_t *n
 					tach__instance *x = &inst[n++];
 					memset(x, 0, sizeof *x);
 					x->reg = &registry[r];
+					x->error = bad;
 					x->n_args = n1 ? (n2 ? 2 : 1) : 0;
 					x->arg[0] = n1 ? v1[i] : 0;
 					x->arg[1] = n2 ? v2[j] : 0;

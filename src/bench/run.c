@@ -5,7 +5,8 @@
  * call lasts min_time); warm-up repetitions; then repetitions until at
  * least `repetitions` samples exist and the median is pinned down (its
  * relative standard error, 1.4826 MAD / median / sqrt(n), is below
- * stable_cv), or max_repetitions is reached; teardown.  Short repetitions
+ * stable_cv), or max_repetitions is reached, or the wall-clock budget
+ * (max_time, default 5 s) is spent; teardown.  Short repetitions
  * (10 ms by default) and an adaptive count replace Google Benchmark's one
  * long 0.5 s repetition: ten or more samples are what a comparison needs,
  * and a stable benchmark stops early.
@@ -41,6 +42,14 @@ static double bench_clock(void *ctx)
 	return tach_clock_seconds(tach_clock_ticks());
 }
 
+/* The calling thread's CPU seconds. */
+static double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* One call of the function on every thread, `iters` iterations each. */
 typedef struct call {
 	const tach__instance *in;
@@ -49,6 +58,9 @@ typedef struct call {
 	tach__state_priv *priv; /* one per thread */
 	tach_histogram *hists;  /* latency mode: one per thread, else NULL */
 	pthread_barrier_t barrier;
+	int cpu; /* read each thread's CPU time for calibration (not in tests
+	          * with a fake clock, nor under callgrind) */
+	double work; /* after a call: calibration's measure (run_call) */
 } call;
 
 typedef struct thread_arg {
@@ -72,7 +84,35 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-/* Runs one call; *elapsed = the slowest thread's timed seconds.  Returns
+/* The time of one call of nt threads.  Every thread is counted from the
+ * common release -- the earliest first reading of the clock after the
+ * barrier, the closest estimate of when the barrier let them go -- to its
+ * own finish, less its own pauses (tach_pause): its loop time plus how
+ * late it started.  The call lasts as long as the longest of these.  A
+ * thread that the scheduler runs late is charged the wait, as a wall
+ * clock would charge it: with more threads than cores the call takes as
+ * long as the cores need for all the work, never less (counting each
+ * thread from its own start would let late starters run on freed cores
+ * and report more than the machine can do).  One thread: its loop time. */
+static double call_time(const tach__state_priv *p, int nt)
+{
+	double release = 0;
+	int any = 0;
+	for (int t = 0; t < nt; t++)
+		if (p[t].began && (!any || p[t].t_begin < release)) {
+			release = p[t].t_begin;
+			any = 1;
+		}
+	double worst = 0;
+	for (int t = 0; t < nt; t++) {
+		double span = p[t].elapsed + (p[t].began ? p[t].t_begin - release : 0);
+		if (span > worst)
+			worst = span;
+	}
+	return worst;
+}
+
+/* Runs one call; *elapsed = its time (call_time).  Returns
  * 0 or TACH_ENOMEM (threads could not be started). */
 static int run_call(call *c, double *elapsed)
 {
@@ -89,6 +129,7 @@ static int run_call(call *c, double *elapsed)
 		p->threads = nt;
 		p->seed = c->o->seed;
 		p->barrier = nt > 1 ? &c->barrier : NULL;
+		p->cpu_clock = c->cpu ? thread_cpu_seconds : NULL;
 		if (c->hists) {
 			tach_histogram_reset(&c->hists[t]);
 			p->hist = &c->hists[t];
@@ -121,36 +162,160 @@ static int run_call(call *c, double *elapsed)
 		pthread_join(tid[t], NULL);
 	if (nt > 1)
 		pthread_barrier_destroy(&c->barrier);
-	double worst = 0;
-	for (int t = 0; t < nt; t++)
-		if (c->priv[t].elapsed > worst)
-			worst = c->priv[t].elapsed;
-	*elapsed = worst;
+	*elapsed = call_time(c->priv, nt);
+	/* calibration's measure: the longest loop, each loop taken as the
+	 * smaller of two upper bounds of its work -- its timed seconds (which
+	 * include waits for a core) and its CPU seconds (which include paused
+	 * work) */
+	c->work = 0;
+	for (int t = 0; t < nt; t++) {
+		const tach__state_priv *p = &c->priv[t];
+		double w = c->cpu && p->began && p->cpu < p->elapsed ? p->cpu : p->elapsed;
+		if (w > c->work)
+			c->work = w;
+	}
 	return rc;
 }
 
-/* Grows the iteration count until a call lasts min_time. */
-static int calibrate(call *c, double min_time, uint64_t *iters)
+/* The wall-clock budget of one instance (max_time): calibration, warm-up
+ * and repetitions together stop at it.  min_time counts only timed
+ * seconds, so a benchmark that pauses for setup in every iteration can
+ * need a hundred times its timed seconds of wall time; the budget bounds
+ * what that costs.  Wall time is read from the run's clock (the fake one
+ * in tests), from the start of calibration (after setup). */
+typedef struct budget {
+	double (*now)(void *ctx);
+	void *ctx;
+	double start, limit; /* limit 0: no budget */
+	double share;        /* the most wall time one call may take */
+	double last;         /* wall seconds of the last call */
+	double timed;        /* timed seconds of the chosen calibration call */
+	int capped, warmup_cut, reps_cut;
+} budget;
+
+/* run_call, with its wall time kept in b->last. */
+static int budget_call(budget *b, call *c, double *elapsed)
+{
+	double w0 = b->now(b->ctx);
+	int rc = run_call(c, elapsed);
+	b->last = b->now(b->ctx) - w0;
+	return rc;
+}
+
+/* 1 when a call as long as the last one would end past the budget. */
+static int budget_over(const budget *b)
+{
+	return b->limit > 0 && b->now(b->ctx) - b->start + b->last > b->limit;
+}
+
+/* Grows the iteration count until a call lasts min_time (timed seconds),
+ * or, with a budget, until a call takes its share of the wall time: then
+ * the count is cut to what fits the share and that call is the last.
+ *
+ * A call's time can jump when the scheduler stalls it (a thread waiting
+ * for a core, another process taking the CPU) -- more so since a
+ * multi-thread call counts every thread's wait from the release.  One
+ * stalled call must not end calibration at a count far too small, where
+ * every repetition would then time the stall and the start-up rather
+ * than the loop: each call is judged by the fastest time per iteration
+ * seen so far (a stall only ever adds time), and a first call that
+ * already reaches the target is measured again.  A call is judged by its
+ * longest loop, each taken as the smaller of its timed and its CPU
+ * seconds (c->work), not by its time from the release: with more threads
+ * than cores, waiting for a core can take longer than min_time whatever
+ * the count, and it is the loops' work that must fill it. */
+static int calibrate(call *c, double min_time, budget *b, uint64_t *iters)
 {
 	uint64_t n = 1;
-	for (;;) {
+	double rate = INFINITY, wall_rate = INFINITY; /* best s per iteration */
+	for (int last = 0, calls = 0;;) {
 		double t;
 		c->iters = n;
-		int rc = run_call(c, &t);
+		int rc = budget_call(b, c, &t);
 		if (rc || c->priv[0].error)
 			return rc;
-		if (t >= min_time || n >= MAX_ITERATIONS)
+		calls++;
+		t = c->work;
+		if (t / (double)n < rate)
+			rate = t / (double)n;
+		if (b->last / (double)n < wall_rate)
+			wall_rate = b->last / (double)n;
+		double est = rate * (double)n; /* this call without the stalls */
+		b->timed = est;
+		if (n >= MAX_ITERATIONS || last)
 			break;
+		if (est >= min_time) {
+			if (calls == 1)
+				continue; /* the first: once more */
+			break;
+		}
 		/* aim 40 % past the target (as Google Benchmark does), but
 		 * grow at most 10x from a too-short measurement */
-		double mult = t > 0 ? min_time * 1.4 / t : 10;
-		if (t < min_time * 0.1 || mult > 10)
+		double mult = est > 0 ? min_time * 1.4 / est : 10;
+		if (est < min_time * 0.1 || mult > 10)
 			mult = 10;
 		uint64_t next = (uint64_t)((double)n * mult);
-		n = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
+		next = next > n ? (next < MAX_ITERATIONS ? next : MAX_ITERATIONS) : n + 1;
+		if (b->limit > 0) {
+			/* the wall time per iteration includes paused work */
+			double spent = b->now(b->ctx) - b->start;
+			double fits = wall_rate > 0 ? b->share / wall_rate : (double)next;
+			if ((double)next > fits || spent >= b->limit) {
+				b->capped = 1;
+				if (fits <= (double)n || spent >= b->limit)
+					break; /* this call already took its share */
+				next = (uint64_t)fits;
+				last = 1;
+			}
+		}
+		n = next;
 	}
 	*iters = n;
 	return 0;
+}
+
+/* The cut of calibration came from the best wall time per iteration it
+ * saw; a full-size call (the last of calibration, a warm-up) on a busy
+ * machine can take longer.  When one took more than 1.25 x its share,
+ * the count is scaled to what its measured wall time says fits, so that
+ * the minimum repetitions still fit in the budget. */
+static void budget_refit(budget *b, uint64_t *iters)
+{
+	if (!b->capped || b->last <= b->share * 1.25 || *iters <= 1)
+		return;
+	uint64_t n = (uint64_t)((double)*iters * b->share / b->last);
+	n = n ? n : 1;
+	b->timed *= (double)n / (double)*iters;
+	*iters = n;
+}
+
+/* What the budget cut, appended to the results' context under
+ * "max_time_reached" ("name: what; name: what"), for the benchmark binary
+ * to print and for anyone reading the results. */
+static int budget_note(const budget *b, const char *name, uint64_t iters, double min_time,
+                       size_t reps, tach_result *out)
+{
+	if (!b->capped && !b->warmup_cut && !b->reps_cut)
+		return 0;
+	char note[1024]; /* a name (< 256 bytes) and at most 200 more */
+	int len = snprintf(note, sizeof note, "%s: %g s wall-clock budget reached", name, b->limit);
+	if (b->capped)
+		len += snprintf(note + len, sizeof note - (size_t)len,
+		                ", %llu iterations per repetition (%.3g s timed, not min_time %g s)",
+		                (unsigned long long)iters, b->timed, min_time);
+	if (b->warmup_cut)
+		len += snprintf(note + len, sizeof note - (size_t)len, ", no warm-up");
+	if (b->reps_cut)
+		snprintf(note + len, sizeof note - (size_t)len, ", %zu repetitions", reps);
+	const char *prev = tach_kvlist_get(&out->meta.context, "max_time_reached");
+	size_t size = (prev ? strlen(prev) + 2 : 0) + strlen(note) + 1;
+	char *all = malloc(size);
+	if (!all)
+		return TACH_ENOMEM;
+	snprintf(all, size, "%s%s%s", prev ? prev : "", prev ? "; " : "", note);
+	int rc = tach_kvlist_set(&out->meta.context, "max_time_reached", all) ? TACH_ENOMEM : 0;
+	free(all);
+	return rc;
 }
 
 static int stable(const double *v, size_t n, double target)
@@ -355,6 +520,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	memset(&c, 0, sizeof c);
 	c.in = in;
 	c.o = o;
+	c.cpu = !o->clock;
 	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
 	if (bo->latency || o->latency) {
 		c.hists = malloc((size_t)in->threads * sizeof *c.hists);
@@ -377,19 +543,39 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	if (bo->setup)
 		bo->setup(&setup_state);
 
+	/* per benchmark: > 0 its own budget, < 0 none, 0 the run's (whose
+	 * 0 is the default and < 0 none) */
+	double max_time = bo->max_time != 0 ? bo->max_time
+	                : o->max_time != 0  ? o->max_time
+	                                    : TACH_BENCH_DEFAULT_MAX_TIME;
+	budget bud = {.now = o->clock ? o->clock : bench_clock, .ctx = o->clock_ctx,
+	              .limit = max_time > 0 ? max_time : 0};
+	/* calibration, warm-up and the minimum repetitions fit in the budget */
+	bud.share = bud.limit / (double)(reps + warmup + 2);
+	bud.start = bud.now(bud.ctx);
 	uint64_t iters = 1;
 	double t;
-	int rc = calibrate(&c, min_time, &iters);
+	int rc = calibrate(&c, min_time, &bud, &iters);
+	budget_refit(&bud, &iters);
 	const char *error = c.priv[0].error;
 	if (!rc && !error && !c.priv[0].used_loop)
 		error = "the benchmark function never called tach_loop()";
 	for (size_t w = 0; !rc && !error && w < warmup; w++) {
+		if (budget_over(&bud)) {
+			bud.warmup_cut = 1;
+			break;
+		}
 		c.iters = iters;
-		rc = run_call(&c, &t);
+		rc = budget_call(&bud, &c, &t);
+		budget_refit(&bud, &iters);
 	}
 	while (!rc && !error && s.n < max_reps) {
+		if (s.n && budget_over(&bud)) { /* one sample at least */
+			bud.reps_cut = 1;
+			break;
+		}
 		c.iters = iters;
-		rc = run_call(&c, &t);
+		rc = budget_call(&bud, &c, &t);
 		if (!rc && c.priv[0].error)
 			error = c.priv[0].error;
 		if (!rc && !error)
@@ -418,6 +604,8 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		}
 	}
 	finish(in, &setup_state, &s, error, &rc, out);
+	if (!rc && !error)
+		rc = budget_note(&bud, in->name, iters, min_time, s.n, out);
 	if (!rc && n_cv) {
 		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
 		double ops = (double)iters * (double)in->threads;
@@ -601,7 +789,14 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
 			continue;
 		result_of[i] = out->n_benchmarks - first;
-		rc = instr ? run_instance_instr(&inst[i], o, out) : run_instance(&inst[i], o, out);
+		if (inst[i].error) {
+			samples none;
+			memset(&none, 0, sizeof none);
+			rc = to_result(&inst[i], &none, inst[i].error, out);
+		} else {
+			rc = instr ? run_instance_instr(&inst[i], o, out)
+			           : run_instance(&inst[i], o, out);
+		}
 		if (o->progress)
 			o->progress(o->progress_ctx, ++done, total, inst[i].name);
 	}

@@ -4,7 +4,8 @@
  * The hot path, tach_loop(), is inline in bench.h and touches only
  * s->left; everything here runs twice per call (first and last edge) or
  * when the benchmark asks.  With threads, every thread waits at a barrier
- * on its first edge, so all start their loops together.
+ * on its first edge, so all start their loops together, and records when
+ * its loop began (t_begin): run.c counts every thread from the earliest.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -18,15 +19,21 @@ int tach__loop_edge(tach_state *s)
 	tach__state_priv *p = s->priv;
 	if (!p->started) {
 		p->started = 1;
+		/* a thread that failed still passes the barrier: the others
+		 * wait there for every thread of the call */
+		if (p->barrier)
+			pthread_barrier_wait(p->barrier);
 		if (p->error) {
 			s->left = 0;
 			p->finished = 1;
 			return 0;
 		}
-		if (p->barrier)
-			pthread_barrier_wait(p->barrier);
+		if (p->cpu_clock)
+			p->cpu_begin = p->cpu_clock();
 		p->running = 1;
 		p->t_start = p->clock(p->clock_ctx);
+		p->t_begin = p->t_start;
+		p->began = 1;
 		if (p->iterations == 0) {
 			p->finished = 1;
 			return 0;
@@ -53,6 +60,8 @@ int tach__loop_edge(tach_state *s)
 		p->elapsed += t - p->t_start;
 		p->running = 0;
 		p->finished = 1;
+		if (p->cpu_clock)
+			p->cpu = p->cpu_clock() - p->cpu_begin;
 		return 0;
 	}
 	if (!p->finished) {
@@ -61,6 +70,8 @@ int tach__loop_edge(tach_state *s)
 			p->elapsed += t - p->t_start;
 		p->running = 0;
 		p->finished = 1;
+		if (p->cpu_clock && p->began)
+			p->cpu = p->cpu_clock() - p->cpu_begin;
 	}
 	return 0;
 }

@@ -98,12 +98,44 @@ Test(bench, calibration_and_repetitions)
 	memset(&o, 0, sizeof o);
 	o.min_time = 0.5;
 	o.repetitions = 12;
+	o.max_time = -1; /* 15 calls of 0.5 s: more than the default budget */
 	r = run("^bm_fixed$", &o);
 	t = tach_benchmark_metric(r->benchmarks[0], "time");
 	cr_expect_geq((double)t->iterations[0] * cost, 0.5);
 	cr_expect_lt((double)t->iterations[0] * cost, 0.75, "not far past the target");
 	cr_expect_eq(t->n_samples, 12);
 	tach_result_free(r);
+}
+
+/* A call the scheduler stalls (the fake clock jumps 50 ms during it) must
+ * not end calibration at a count far too small: the first call, or the
+ * third (100 iterations), stalls; calibration still settles on 14680. */
+static int stall_call = -1, calls_seen;
+TACH_BENCH(bm_stall)
+{
+	int stalled = calls_seen++ == stall_call;
+	while (tach_loop(s)) {
+		if (stalled) {
+			fake_now += 0.05;
+			stalled = 0;
+		}
+		fake_now += cost;
+	}
+}
+
+Test(bench, a_stalled_call_does_not_end_calibration)
+{
+	for (int k = 0; k < 2; k++) {
+		stall_call = k == 0 ? 0 : 2;
+		calls_seen = 0;
+		tach_result *r = run("^bm_stall$", NULL);
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+		cr_assert(t);
+		cr_expect_eq(t->iterations[0], 14680, "stall in call %d: %llu iterations", stall_call,
+		             (unsigned long long)t->iterations[0]);
+		cr_expect_float_eq(t->samples[0], cost, 1e-15);
+		tach_result_free(r);
+	}
 }
 
 Test(bench, names_params_throughput_metrics)
@@ -134,11 +166,221 @@ Test(bench, names_params_throughput_metrics)
 	tach_result_free(r);
 }
 
+/* Ranges expand as Google Benchmark's Range(lo, hi) with
+ * RangeMultiplier(mult): the expected lists are what Google Benchmark
+ * 1.7.1's --benchmark_list_tests printed for the same lo/hi/mult. */
+static void gb_range(tach_state *s)
+{
+	while (tach_loop(s))
+		fake_now += 1e-6;
+}
+#define GB_RANGE(name, ...)                                                   \
+	static const tach_bench_opts name##_opts = {__VA_ARGS__};             \
+	__attribute__((constructor)) static void reg_##name(void)              \
+	{                                                                     \
+		tach_bench_register(#name, gb_range, &name##_opts);           \
+	}
+GB_RANGE(gbr_a, .range_lo = 64, .range_hi = 16384, .range_mult = 16)
+GB_RANGE(gbr_b, .range_lo = 1, .range_hi = 100)
+GB_RANGE(gbr_c, .range_lo = 1, .range_hi = 100, .range_mult = 10)
+GB_RANGE(gbr_d, .range_lo = 0, .range_hi = 512)
+GB_RANGE(gbr_e, .range_lo = -20, .range_hi = 20, .range_mult = 2)
+GB_RANGE(gbr_f, .range_lo = -100, .range_hi = -3, .range_mult = 4)
+GB_RANGE(gbr_g, .range_lo = 5, .range_hi = 5)
+GB_RANGE(gbr_h, .range_lo = 7, .range_hi = 8)
+GB_RANGE(gbr_i, .range_lo = 10, .range_hi = 1000, .range_mult = 3)
+GB_RANGE(gbr_j, .range_lo = -8, .range_hi = 0)
+GB_RANGE(gbr_k, .range_lo = 64, .range_hi = 65536, .range_mult = 4)
+GB_RANGE(gbr_l, .range_lo = 9, .range_hi = 63)
+GB_RANGE(gbr_m, .range_lo = 1, .range_hi = INT64_MAX, .range_mult = 1000)
+GB_RANGE(gbr_n, .range_lo = -1, .range_hi = 1)
+GB_RANGE(gbr_o, .range_lo = -1, .range_hi = 0, .range_mult = 2)
+GB_RANGE(gbr_p, .range_lo = 8, .range_hi = 64)
+GB_RANGE(gbr_bad_order, .range_lo = 64, .range_hi = 8)
+GB_RANGE(gbr_bad_mult, .range_lo = 1, .range_hi = 8, .range_mult = 1)
+
+static void expect_instances(const char *name, const char *want)
+{
+	char filter[64], got[512] = "";
+	snprintf(filter, sizeof filter, "^%s(/|$)", name);
+	size_t len = 0;
+	const char *n;
+	for (size_t i = 0; (n = tach_bench_list(filter, i)) && len < sizeof got; i++)
+		len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? " " : "", n);
+	cr_expect_str_eq(got, want);
+}
+
+Test(bench, ranges_match_google_benchmark)
+{
+	expect_instances("gbr_a", "gbr_a/64 gbr_a/256 gbr_a/4096 gbr_a/16384");
+	expect_instances("gbr_b", "gbr_b/1 gbr_b/8 gbr_b/64 gbr_b/100");
+	expect_instances("gbr_c", "gbr_c/1 gbr_c/10 gbr_c/100");
+	expect_instances("gbr_d", "gbr_d/0 gbr_d/1 gbr_d/8 gbr_d/64 gbr_d/512");
+	expect_instances("gbr_e", "gbr_e/-20 gbr_e/-16 gbr_e/-8 gbr_e/-4 gbr_e/-2 gbr_e/-1 gbr_e/0 "
+	                          "gbr_e/1 gbr_e/2 gbr_e/4 gbr_e/8 gbr_e/16 gbr_e/20");
+	expect_instances("gbr_f", "gbr_f/-100 gbr_f/-64 gbr_f/-16 gbr_f/-4 gbr_f/-3");
+	expect_instances("gbr_g", "gbr_g/5");
+	expect_instances("gbr_h", "gbr_h/7 gbr_h/8");
+	expect_instances("gbr_i", "gbr_i/10 gbr_i/27 gbr_i/81 gbr_i/243 gbr_i/729 gbr_i/1000");
+	expect_instances("gbr_j", "gbr_j/-8 gbr_j/-1 gbr_j/0");
+	expect_instances("gbr_k", "gbr_k/64 gbr_k/256 gbr_k/1024 gbr_k/4096 gbr_k/16384 gbr_k/65536");
+	expect_instances("gbr_l", "gbr_l/9 gbr_l/63");
+	expect_instances("gbr_m", "gbr_m/1 gbr_m/1000 gbr_m/1000000 gbr_m/1000000000 "
+	                          "gbr_m/1000000000000 gbr_m/1000000000000000 "
+	                          "gbr_m/1000000000000000000 gbr_m/9223372036854775807");
+	expect_instances("gbr_n", "gbr_n/-1 gbr_n/0 gbr_n/1");
+	expect_instances("gbr_o", "gbr_o/-1 gbr_o/0");
+	expect_instances("gbr_p", "gbr_p/8 gbr_p/64");
+
+	/* an invalid range is one instance reporting why, not a crash */
+	tach_result *r = run("^gbr_bad_", NULL);
+	cr_assert_eq(r->n_benchmarks, 2);
+	cr_expect_str_eq(r->benchmarks[0]->name, "gbr_bad_order");
+	cr_expect(strstr(r->benchmarks[0]->error, "range_hi"), "%s", r->benchmarks[0]->error);
+	cr_expect(strstr(r->benchmarks[1]->error, "range_mult"), "%s", r->benchmarks[1]->error);
+	tach_result_free(r);
+}
+
 Test(bench, pause_excludes_work)
 {
 	tach_result *r = run("^bm_pause$", NULL);
 	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
 	cr_expect_float_eq(t->samples[0], 1e-6, 1e-12, "paused time excluded: %g", t->samples[0]);
+	tach_result_free(r);
+}
+
+/* The wall-clock budget, with the fake clock: 20 us of paused setup
+ * around 60 ns of timed work per iteration.  min_time (10 ms timed)
+ * would need 167,000 iterations, 3.4 s of wall per repetition. */
+static void pause_heavy(tach_state *s)
+{
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += 20e-6;
+		tach_resume(s);
+		fake_now += 60e-9;
+	}
+}
+TACH_BENCH(bm_pause_heavy)
+{
+	pause_heavy(s);
+}
+TACH_BENCH(bm_pause_heavy_1s, .max_time = 1)
+{
+	pause_heavy(s);
+}
+/* the same with timed work that differs from call to call by 20 %: never
+ * stable, it would run 30 repetitions */
+static unsigned noisy_calls;
+TACH_BENCH(bm_pause_noisy)
+{
+	double work = 60e-9 * (1 + 0.2 * (noisy_calls++ % 3));
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += 20e-6;
+		tach_resume(s);
+		fake_now += work;
+	}
+}
+
+/* A machine that gets busy: the paused setup costs 20 us in calls of up
+ * to 5000 iterations and 40 us in larger ones, so calibration's best wall
+ * time per iteration is half what a full-size call takes. */
+TACH_BENCH(bm_pause_loaded)
+{
+	double setup = tach_iterations(s) > 5000 ? 40e-6 : 20e-6;
+	while (tach_loop(s)) {
+		tach_pause(s);
+		fake_now += setup;
+		tach_resume(s);
+		fake_now += 60e-9;
+	}
+}
+
+/* Runs one benchmark and returns the fake wall time it took. */
+static double wall_of(const char *filter, tach_bench_run_opts *o, tach_result **r)
+{
+	double t0 = fake_now;
+	*r = run(filter, o);
+	return fake_now - t0;
+}
+
+Test(bench, wall_clock_budget)
+{
+	/* default settings: a 5 s budget */
+	tach_result *r;
+	double wall = wall_of("^bm_pause_heavy$", NULL, &r);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	/* a call may take 5 s / (10 repetitions + 1 warm-up + 2): 0.385 s,
+	 * 19,000 iterations at 20.06 us of wall each */
+	double call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(call <= 5.0 / 13 * 1.001, "a call takes %g s of wall", call);
+	cr_expect(call >= 5.0 / 13 * 0.5, "but not far less: %g s", call);
+	cr_expect(wall <= 5.0 + call, "the instance took %g s (budget 5 s)", wall);
+	cr_expect_geq(t->n_samples, 1);
+	cr_expect_float_eq(t->samples[0], 60e-9, 1e-12, "the timing stays exact");
+	const char *note = tach_kvlist_get(&r->meta.context, "max_time_reached");
+	cr_assert(note, "the cut is recorded in the context");
+	cr_expect(strstr(note, "bm_pause_heavy: 5 s wall-clock budget reached"), "%s", note);
+	cr_expect(strstr(note, "iterations per repetition"), "%s", note);
+	tach_result_free(r);
+
+	/* the per-benchmark option */
+	wall = wall_of("^bm_pause_heavy_1s$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(wall <= 1.0 + call, "took %g s (budget 1 s)", wall);
+	cr_expect(strstr(tach_kvlist_get(&r->meta.context, "max_time_reached"), "1 s wall-clock"));
+	tach_result_free(r);
+
+	/* the run's option, and repetitions cut: 0.4 s for 10 repetitions of
+	 * calls a little longer than their share */
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.max_time = 0.4;
+	wall = wall_of("^bm_pause_heavy$", &o, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.06e-6;
+	cr_expect(wall <= 0.4 + call, "took %g s (budget 0.4 s)", wall);
+	tach_result_free(r);
+
+	/* repetitions stop at the budget (one at least) */
+	wall = wall_of("^bm_pause_noisy$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 20.1e-6;
+	cr_expect(wall <= 5.0 + call, "took %g s (budget 5 s)", wall);
+	cr_expect(t->n_samples >= 10 && t->n_samples < 30, "%zu repetitions", t->n_samples);
+	cr_expect(strstr(tach_kvlist_get(&r->meta.context, "max_time_reached"), " repetitions"));
+	tach_result_free(r);
+
+	/* the count is refitted to a full-size call's wall time: 9,585
+	 * iterations, 0.385 s a call, 8 repetitions in what calibration (1.2
+	 * s) and the warm-up left (at 19,170 iterations, 0.77 s a call, 3) */
+	wall = wall_of("^bm_pause_loaded$", NULL, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	call = (double)t->iterations[0] * 40.06e-6;
+	cr_expect(call <= 5.0 / 13 * 1.01, "a call takes %g s of wall", call);
+	cr_expect_geq(t->n_samples, 8, "%zu repetitions", t->n_samples);
+	cr_expect(wall <= 5.0 + call, "took %g s (budget 5 s)", wall);
+	tach_result_free(r);
+
+	/* no budget: min_time is reached, at 3.4 s of wall per call */
+	memset(&o, 0, sizeof o);
+	o.max_time = -1;
+	o.repetitions = 3;
+	o.max_repetitions = 3;
+	wall = wall_of("^bm_pause_heavy$", &o, &r);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_expect_geq((double)t->iterations[0] * 60e-9, 0.01 * 0.999);
+	cr_expect_gt(wall, 10.0, "%g s", wall);
+	cr_expect_null(tach_kvlist_get(&r->meta.context, "max_time_reached"));
+	tach_result_free(r);
+
+	/* a benchmark far inside its budget is not cut */
+	wall = wall_of("^bm_fixed$", NULL, &r);
+	cr_expect_null(tach_kvlist_get(&r->meta.context, "max_time_reached"));
+	cr_expect_eq(tach_benchmark_metric(r->benchmarks[0], "time")->iterations[0], 14680);
 	tach_result_free(r);
 }
 
@@ -206,6 +448,98 @@ Test(bench, threads_start_together_and_sum_throughput)
 	cr_expect_float_eq(ips->samples[0] * t->samples[0], 10.0, 1e-9);
 	cr_assert(tach_benchmark_metric(r->benchmarks[1], "scaling_efficiency"));
 	cr_expect_null(tach_benchmark_metric(r->benchmarks[0], "scaling_efficiency"));
+	tach_result_free(r);
+}
+
+/* Threads on fewer cores than threads, with a per-thread fake clock:
+ * each thread's clock reads what the scheduler gave it.  Thread 1 starts
+ * its loop 5 ms after the release (it waited for a core); thread 0 starts
+ * at the release and pauses 3 ms per call (excluded).  Both run the same
+ * iterations at `cost` each.  The call lasts from the release to thread
+ * 1's finish: iterations x cost + 5 ms (not thread 1's own loop time
+ * iterations x cost, which a late starter would get if counted from its
+ * own start). */
+static _Thread_local double tl_now;
+static double tl_clock(void *ctx)
+{
+	(void)ctx;
+	return tl_now;
+}
+static double late_by = 0.005;
+
+TACH_BENCH(bm_late_start, .threads = TACH_THREADS(2), .repetitions = 3)
+{
+	int late = tach_thread_index(s) == 1;
+	tl_now = 100.0 + (late ? late_by : 0); /* where this call's loop begins */
+	int first = 1;
+	while (tach_loop(s)) {
+		if (first && !late) {
+			tach_pause(s);
+			tl_now += 0.003;
+			tach_resume(s);
+		}
+		first = 0;
+		tl_now += cost;
+	}
+	tach_set_items(s, tach_iterations(s));
+}
+
+Test(bench, late_threads_counted_from_the_common_release)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^bm_late_start/";
+	o.clock = tl_clock;
+	o.warmup = (size_t)-1;
+	o.max_repetitions = 3;
+	o.max_time = -1; /* per-thread clocks: no wall clock to budget */
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	const tach_metric *t = tach_benchmark_metric(r->benchmarks[0], "time");
+	const tach_metric *ips = tach_benchmark_metric(r->benchmarks[0], "items_per_second");
+	cr_assert(t && ips && t->n_samples == 3);
+	for (size_t i = 0; i < t->n_samples; i++) {
+		double n = (double)t->iterations[i];
+		double want = n * cost + late_by;
+		cr_expect(fabs(t->samples[i] * n - want) < 1e-9, "call %g s, want %g s (loop %g s)",
+		          t->samples[i] * n, want, n * cost);
+		/* throughput over the same span: 2 threads x n items */
+		cr_expect(fabs(ips->samples[i] - 2 * n / want) < 1e-6 * ips->samples[i], "%g vs %g",
+		          ips->samples[i], 2 * n / want);
+	}
+	tach_result_free(r);
+
+	/* a wait for a core longer than min_time: calibration still grows
+	 * the count until the loops fill min_time (14680 x ~0.95 us), and
+	 * does not stop at 1 iteration because the call already lasts 20 ms */
+	late_by = 0.02;
+	r = tach_result_new();
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	t = tach_benchmark_metric(r->benchmarks[0], "time");
+	cr_assert(t);
+	cr_expect_eq(t->iterations[0], 14680, "%llu", (unsigned long long)t->iterations[0]);
+	cr_expect(fabs(t->samples[0] * 14680 - (14680 * cost + 0.02)) < 1e-9);
+	tach_result_free(r);
+}
+
+/* A thread that fails before its loop still passes the barrier: the
+ * other thread's call ends instead of waiting forever. */
+TACH_BENCH(bm_one_thread_fails, .threads = TACH_THREADS(2))
+{
+	if (tach_thread_index(s) == 0) {
+		tach_skip_with_error(s, "thread 0 cannot run");
+		return;
+	}
+	while (tach_loop(s))
+		fake_now += cost;
+}
+
+Test(bench, a_failing_thread_does_not_hang_the_call, .timeout = 20)
+{
+	tach_result *r = run("^bm_one_thread_fails/", NULL);
+	cr_assert_eq(r->n_benchmarks, 1);
+	cr_expect_str_eq(r->benchmarks[0]->error, "thread 0 cannot run");
 	tach_result_free(r);
 }
 
@@ -292,6 +626,7 @@ Test(bench, latency_mode_percentiles)
 	memset(&o, 0, sizeof o);
 	o.repetitions = 3;
 	o.max_repetitions = 3;
+	o.max_time = -1; /* the 1 s pauses are wall time */
 	tach_result *r = run("^bm_latency$", &o);
 	const tach_benchmark *b = r->benchmarks[0];
 	const tach_metric *p50 = tach_benchmark_metric(b, "latency_p50");
