@@ -20,7 +20,13 @@ TACH_HIDDEN void tach__html_name(FILE *f, const char *name, const tach_kvlist *p
 TACH_HIDDEN void tach__html_pct(char *buf, size_t size, double ratio);
 /* "12.3 µs": a value in its unit, scaled for reading; "-" when not finite. */
 TACH_HIDDEN void tach__html_value(char *buf, size_t size, double v, const char *unit);
-/* The median of a metric's samples, NaN when it has none. */
+/* Notes that an allocation failed while the page was being written: the
+ * sections write straight to the stream and return nothing, so
+ * tach_report_html checks the note at the end and returns TACH_ENOMEM
+ * rather than a page with a section missing. */
+TACH_HIDDEN void tach__html_nomem(void);
+/* The median of a metric's samples, NaN when it has none (or when memory
+ * ran out: noted with tach__html_nomem). */
 TACH_HIDDEN double tach__html_median(const struct tach_metric *m);
 
 /* The "Benchmarks" section: per benchmark (of cand, matched in base when
