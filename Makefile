@@ -32,11 +32,14 @@ bench: build
 	./build/bench/bench_stats
 	./build/bench/bench_format
 
-# The libFuzzer target for the results reader (clang), 60 seconds.
+# The libFuzzer targets (clang): the results reader, every importer,
+# tach.conf, the history's JSON lines, the duration and size parsers;
+# FUZZ_TIME seconds each (default 60), FUZZ_JOBS side by side;
+# scripts/fuzz prints executions and crashes per target.
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
 fuzz: deps
-	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
-	@ninja -C build-fuzz tests/fuzz/fuzz_results
-	./build-fuzz/tests/fuzz/fuzz_results -max_total_time=60 build-fuzz/fuzz-corpus tests/fuzz/corpus
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz
 
 install: build
 	meson install -C build

@@ -223,13 +223,14 @@ int tach_compare(const tach_result *base, const tach_result *cand, const tach_co
 	if (!rc)
 		rc = tach__compare_holm(c);
 	if (!rc) {
-		for (size_t i = 0; i < c->n_rows; i++) {
+		for (size_t i = 0; !rc && i < c->n_rows; i++) {
 			tach_compare_row *r = &c->rows[i];
 			if (r->metric)
-				tach__compare_decide(r);
+				rc = tach__compare_decide(r);
 		}
 		count(c);
-		rc = geomeans(c);
+		if (!rc)
+			rc = geomeans(c);
 	}
 	if (rc) {
 		tach_comparison_free(c);

@@ -350,12 +350,15 @@ int tach_gate_config_parse(const char *text, size_t len, const char *name,
 			rc = TACH_ENOMEM;
 			break;
 		}
-		if (n && line[n - 1] == '\r')
+		/* strndup stops at a NUL: the copy is shorter than n then, and
+		 * line[n - 1] is past its end */
+		int nul = strlen(line) < n;
+		if (!nul && n && line[n - 1] == '\r')
 			line[n - 1] = 0;
 		char *p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strlen(line) < n - (n && start[n - 1] == '\r'))
+		if (nul)
 			rc = fail(&ps, line + strlen(line), line, "a NUL byte");
 		else if (*p == '[')
 			rc = header(&ps, cfg, p, &s);

@@ -36,7 +36,7 @@ TACH_HIDDEN int tach__compare_measure(const tach_metric *base, const tach_metric
 /* Sets p_adjusted of every TACH_ROW_TESTED row (Holm, 1979) and
  * c->n_tested.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__compare_holm(tach_comparison *c);
-/* Sets the verdict (and n_needed) of a measured row. */
-TACH_HIDDEN void tach__compare_decide(tach_compare_row *row);
+/* Sets the verdict (and n_needed) of a measured row.  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__compare_decide(tach_compare_row *row);
 
 #endif

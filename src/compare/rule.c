@@ -53,13 +53,18 @@ static double ratio_of(double cand, double base)
 }
 
 /* Robust standard deviation of logs (1.4826 MAD), 0 when unknown. */
-static double log_spread(const double *lx, size_t n)
+static int log_spread(const double *lx, size_t n, double *out)
 {
 	double mad;
-	if (n < 2 || tach_stats_mad(lx, n, &mad))
+	*out = 0;
+	if (n < 2)
 		return 0;
+	int rc = tach_stats_mad(lx, n, &mad);
+	if (rc)
+		return rc;
 	mad *= 1.4826;
-	return mad > 0 ? mad : tach_stats_stddev(lx, n);
+	*out = mad > 0 ? mad : tach_stats_stddev(lx, n);
+	return 0;
 }
 
 /* Samples per side for 90 % power at the minimum effect, one-sided at
@@ -85,10 +90,10 @@ int tach__compare_measure(const tach_metric *mb, const tach_metric *mk, tach_com
 	row->flags = 0;
 	row->base_median = row->cand_median = NAN;
 	row->ratio = row->ratio_lo = row->ratio_hi = row->p = row->p_adjusted = NAN;
-	if (nb)
-		tach_stats_median(mb->samples, nb, &row->base_median);
-	if (nk)
-		tach_stats_median(mk->samples, nk, &row->cand_median);
+	int rc;
+	if ((nb && (rc = tach_stats_median(mb->samples, nb, &row->base_median))) ||
+	    (nk && (rc = tach_stats_median(mk->samples, nk, &row->cand_median))))
+		return rc; /* TACH_ENOMEM: a median left out would be a wrong row */
 	row->cv_base = cv(mb->samples, nb);
 	row->cv_cand = cv(mk->samples, nk);
 	if ((mb->flags | mk->flags) & TACH_METRIC_UNRESOLVED)
@@ -113,7 +118,6 @@ int tach__compare_measure(const tach_metric *mb, const tach_metric *mk, tach_com
 	}
 	double level = 1 - 2 * row->rule.alpha;
 	tach_test up, down;
-	int rc;
 	if ((rc = tach_stats_mann_whitney(mk->samples, nk, mb->samples, nb, TACH_GREATER, &up)) ||
 	    (rc = tach_stats_mann_whitney(mk->samples, nk, mb->samples, nb, TACH_LESS, &down)))
 		return rc;
@@ -191,7 +195,7 @@ int tach__compare_holm(tach_comparison *c)
 	return 0;
 }
 
-void tach__compare_decide(tach_compare_row *row)
+int tach__compare_decide(tach_compare_row *row)
 {
 	const tach_compare_rule *rule = &row->rule;
 	double worse = tach_compare_row_worsening(row);
@@ -200,37 +204,37 @@ void tach__compare_decide(tach_compare_row *row)
 	if (row->flags & TACH_ROW_UNRESOLVED) {
 		/* more runs would not help: the measurement cannot see it */
 		row->verdict = TACH_INCONCLUSIVE;
-		return;
+		return 0;
 	}
 	if (row->flags & TACH_ROW_ZERO) {
 		row->verdict = TACH_SAME;
-		return;
+		return 0;
 	}
 	if (isnan(worse)) {
 		row->verdict = TACH_INCONCLUSIVE;
-		return;
+		return 0;
 	}
 	if (row->flags & TACH_ROW_DETERMINISTIC) {
 		/* a simulator's count does not vary: the threshold alone */
 		double t = log1p(rule->threshold), l = log1p(worse);
 		row->verdict = l > t ? TACH_REGRESSED : l < -t ? TACH_IMPROVED : TACH_SAME;
-		return;
+		return 0;
 	}
 	double effect = fabs(log1p(worse)); /* |log ratio|, symmetric */
 	if (row->flags & TACH_ROW_SINGLE) {
 		/* one value per side cannot show significance: never a failure */
 		row->verdict = effect < band ? TACH_SAME : TACH_INCONCLUSIVE;
-		return;
+		return 0;
 	}
 	int significant = row->p_adjusted < rule->alpha;
 	if (significant && effect >= band) {
 		row->verdict = worse > 0 ? TACH_REGRESSED : TACH_IMPROVED;
-		return;
+		return 0;
 	}
 	double lo = log(row->ratio_lo), hi = log(row->ratio_hi);
 	if (significant || (lo >= -band && hi <= band)) {
 		row->verdict = TACH_SAME;
-		return;
+		return 0;
 	}
 	row->verdict = TACH_INCONCLUSIVE;
 	const tach_metric *mb = tach_benchmark_metric(row->base, row->metric);
@@ -238,15 +242,20 @@ void tach__compare_decide(tach_compare_row *row)
 	if (mb && mk && all_positive(mb) && all_positive(mk)) {
 		size_t n = mb->n_samples + mk->n_samples;
 		double *l = malloc(n * sizeof *l);
-		if (l) {
-			for (size_t i = 0; i < mb->n_samples; i++)
-				l[i] = log(mb->samples[i]);
-			for (size_t i = 0; i < mk->n_samples; i++)
-				l[mb->n_samples + i] = log(mk->samples[i]);
-			double sb = log_spread(l, mb->n_samples);
-			double sk = log_spread(l + mb->n_samples, mk->n_samples);
-			row->n_needed = needed(sqrt((sb * sb + sk * sk) / 2), rule);
-			free(l);
-		}
+		if (!l)
+			return TACH_ENOMEM;
+		for (size_t i = 0; i < mb->n_samples; i++)
+			l[i] = log(mb->samples[i]);
+		for (size_t i = 0; i < mk->n_samples; i++)
+			l[mb->n_samples + i] = log(mk->samples[i]);
+		double sb, sk;
+		int rc = log_spread(l, mb->n_samples, &sb);
+		if (!rc)
+			rc = log_spread(l + mb->n_samples, mk->n_samples, &sk);
+		free(l);
+		if (rc)
+			return rc;
+		row->n_needed = needed(sqrt((sb * sb + sk * sk) / 2), rule);
 	}
+	return 0;
 }

@@ -22,6 +22,17 @@ int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
 	return code;
 }
 
+int tach__import_json_fail(tach_error *err, const json_error_t *je, int rc, unsigned line,
+                           unsigned skipped)
+{
+	if (rc == TACH_ENOMEM)
+		return tach__import_fail(err, TACH_ENOMEM, 0, 0, "%s", tach_strerror(TACH_ENOMEM));
+	if (!line)
+		line = je->line > 0 ? (unsigned)je->line + skipped : 0;
+	return tach__import_fail(err, TACH_EPARSE, line, je->column > 0 ? (unsigned)je->column : 0,
+	                         "%s", je->text);
+}
+
 tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_kvlist *params,
                                    const char *tool)
 {

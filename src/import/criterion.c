@@ -150,8 +150,12 @@ static int from_benchmark_json(const char *path, place *pl)
 	free(bj);
 	if (rc)
 		return rc == TACH_ENOMEM ? rc : 0; /* not there: not an error */
-	json_t *root = json_loadb(data, len, 0, NULL);
+	json_error_t je;
+	json_t *root = tach__json_loadb(data, len, &je, &rc);
 	free(data);
+	if (rc == TACH_ENOMEM)
+		return rc; /* else unreadable: no better name, not an error */
+	rc = 0;
 	const char *id = json_string_value(json_object_get(root, "full_id"));
 	if (!id)
 		id = json_string_value(json_object_get(root, "title"));
@@ -375,11 +379,11 @@ static int read_lines(const tach__import_input *in, tach_result *r, tach_error *
 		if (!it.len || it.line[0] != '{')
 			continue; /* cargo's own output, when both streams were saved */
 		json_error_t je;
-		json_t *m = json_loadb(it.line, it.len, 0, &je);
+		int rc;
+		json_t *m = tach__json_loadb(it.line, it.len, &je, &rc);
 		if (!m)
-			return tach__import_fail(err, TACH_EPARSE, it.number,
-			                         je.column > 0 ? (unsigned)je.column : 0, "%s", je.text);
-		int rc = read_message(m, it.number, r, err);
+			return tach__import_json_fail(err, &je, rc, it.number, 0);
+		rc = read_message(m, it.number, r, err);
 		json_decref(m);
 		if (rc)
 			return rc;

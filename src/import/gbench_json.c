@@ -98,10 +98,10 @@ static int read_rows(json_t *root, tach_result *r, tach_error *err)
 		json_int_t th = json_integer_value(json_object_get(e, "threads"));
 		char v[32];
 		snprintf(v, sizeof v, "%lld", (long long)th);
-		if (th > 1 && tach_kvlist_set(&params, "threads", v))
-			return TACH_ENOMEM;
-		tach_benchmark *b = tach__import_bench(r, name, &params, "google-benchmark");
-		tach_kvlist_release(&params);
+		tach_benchmark *b = th > 1 && tach_kvlist_set(&params, "threads", v)
+		                            ? NULL
+		                            : tach__import_bench(r, name, &params, "google-benchmark");
+		tach_kvlist_release(&params); /* a failed set may have grown it */
 		if (!b)
 			return TACH_ENOMEM;
 		if (json_is_true(json_object_get(e, "error_occurred"))) {
@@ -163,11 +163,11 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 	unsigned skipped;
 	size_t at = json_start(in, &skipped);
 	json_error_t je;
-	json_t *root = json_loadb(in->data + at, in->len - at, 0, &je);
+	int rc;
+	json_t *root = tach__json_loadb(in->data + at, in->len - at, &je, &rc);
 	if (!root)
-		return tach__import_fail(err, TACH_EPARSE, je.line > 0 ? (unsigned)je.line + skipped : 0,
-		                         je.column > 0 ? (unsigned)je.column : 0, "%s", je.text);
-	int rc = read_rows(root, r, err);
+		return tach__import_json_fail(err, &je, rc, 0, skipped);
+	rc = read_rows(root, r, err);
 	json_decref(root);
 	return rc;
 }

@@ -46,8 +46,10 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		const char *key;
 		json_t *val;
 		json_object_foreach(json_object_get(e, "parameters"), key, val)
-			if (json_is_string(val) && tach_kvlist_set(&params, key, json_string_value(val)))
+			if (json_is_string(val) && tach_kvlist_set(&params, key, json_string_value(val))) {
+				tach_kvlist_release(&params);
 				return TACH_ENOMEM;
+			}
 		tach_benchmark *b = tach__import_bench(r, cmd, &params, "hyperfine");
 		tach_kvlist_release(&params);
 		if (!b || (!b->source.command && tach_meta_set(&b->source.command, cmd)))

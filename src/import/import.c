@@ -92,10 +92,13 @@ int tach_import_buffer(const char *data, size_t len, const char *name, const cha
 	}
 	json_error_t je;
 	json_t *root = NULL;
+	int jrc = 0;
 	if (data[skip] == '{' || data[skip] == '[')
-		root = json_loadb(data, len, 0, &je);
+		root = tach__json_loadb(data, len, &je, &jrc);
 	else
 		memset(&je, 0, sizeof je);
+	if (jrc == TACH_ENOMEM)
+		return tach__import_json_fail(err, &je, jrc, 0, 0);
 	tach__import_input in = {data, len, name, root, &je};
 	const tach__importer *best = forced;
 	if (!best) {
@@ -121,6 +124,10 @@ int tach_import_buffer(const char *data, size_t len, const char *name, const cha
 	}
 	json_decref(root);
 	err->file = name;
+	/* an importer returns TACH_ENOMEM bare: say it, or the CLI would
+	 * print the file name alone */
+	if (rc && !err->message[0])
+		snprintf(err->message, sizeof err->message, "%s", tach_strerror(rc));
 	return rc;
 }
 

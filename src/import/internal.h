@@ -12,6 +12,7 @@
 #include "tach/error.h"
 #include "tach/result.h"
 #include "result/internal.h"
+#include "util/json_load.h"
 
 /* One file to import. */
 typedef struct tach__import_input {
@@ -52,6 +53,12 @@ extern const tach__importer tach__import_jmh;
  * code, so an importer can `return tach__import_fail(...)`. */
 TACH_HIDDEN int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
                                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The error of a tach__json_loadb that returned NULL with code rc:
+ * TACH_ENOMEM, or TACH_EPARSE placed at jansson's line (plus `skipped`
+ * lines before the text it was given, or `line` when nonzero: one line of
+ * JSON lines) and column. */
+TACH_HIDDEN int tach__import_json_fail(tach_error *err, const json_error_t *je, int rc,
+                                       unsigned line, unsigned skipped);
 
 /* The benchmark named `name` with exactly these params (NULL: none) from
  * tool `tool`, added (params copied, source set to an import from tool)

@@ -191,8 +191,8 @@ static int text(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		fputs("\n", f);
 		summary_line(f, c, 0);
 		fputc('\n', f);
-		tach__table_print(t, f, o->color);
-		for (size_t i = 0; i < c->n_rows; i++) {
+		rc = tach__table_print(t, f, o->color);
+		for (size_t i = 0; !rc && i < c->n_rows; i++) {
 			const tach_compare_row *r = &c->rows[i];
 			if (!(r->flags & TACH_ROW_ERROR) || !r->cand || !r->cand->error)
 				continue;
@@ -202,7 +202,7 @@ static int text(FILE *f, const tach_comparison *c, const char *bn, const char *c
 			tach__emit_text(f, r->cand->error);
 			fputc('\n', f);
 		}
-		if (c->n_failed || c->n_warned)
+		if (!rc && (c->n_failed || c->n_warned))
 			fprintf(f, "gate: %zu failed, %zu warning%s\n", c->n_failed, c->n_warned,
 			        c->n_warned == 1 ? "" : "s");
 	}

@@ -110,11 +110,21 @@ void tach__html_value(char *buf, size_t size, double v, const char *unit)
 	buf[size - 1] = '\0';
 }
 
+/* Per thread: two reports may be written at once. */
+static __thread int out_of_memory;
+
+void tach__html_nomem(void)
+{
+	out_of_memory = 1;
+}
+
 double tach__html_median(const tach_metric *m)
 {
 	double v = NAN;
-	if (m && m->n_samples)
-		tach_stats_median(m->samples, m->n_samples, &v);
+	if (m && m->n_samples && tach_stats_median(m->samples, m->n_samples, &v)) {
+		tach__html_nomem();
+		v = NAN;
+	}
 	return v;
 }
 
@@ -390,8 +400,10 @@ static void chart(FILE *f, const tach_comparison *c, int heading)
 {
 	size_t n = 0;
 	const tach_compare_row **rows = malloc((c->n_rows + 1) * sizeof *rows);
-	if (!rows)
+	if (!rows) {
+		tach__html_nomem();
 		return;
+	}
 	double lo = 1, hi = 1, band = 0.01;
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
@@ -430,8 +442,10 @@ static void chart(FILE *f, const tach_comparison *c, int heading)
 		else
 			rows[n_moved++] = rows[i];
 	}
-	if (!same)
+	if (!same) {
+		tach__html_nomem();
 		n_moved = n;
+	}
 	if (n_moved)
 		chart_rows(f, rows, n_moved, &ax, band);
 	else
@@ -685,6 +699,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	const tach_result *base = in->comparison ? in->comparison->base : NULL;
 	if (!cand && !in->n_series && !in->n_versus)
 		return TACH_EINVAL;
+	out_of_memory = 0;
 	fputs("<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
 	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
 	      "<meta name=color-scheme content='light dark'><title>",
@@ -725,5 +740,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	           "changes use the rule in docs/statistics.md</footer>\n<script>%s</script>"
 	           "</body></html>\n",
 	        tach_version(), script);
+	if (out_of_memory)
+		return TACH_ENOMEM;
 	return ferror(f) ? TACH_EIO : 0;
 }

@@ -22,7 +22,13 @@ TACH_HIDDEN void tach__html_pct(char *buf, size_t size, double ratio);
  * Already escaped for HTML (a custom unit may hold '<' or '&'): written
  * as it is, never through tach__html_text. */
 TACH_HIDDEN void tach__html_value(char *buf, size_t size, double v, const char *unit);
-/* The median of a metric's samples, NaN when it has none. */
+/* Notes that an allocation failed while the page was being written: the
+ * sections write straight to the stream and return nothing, so
+ * tach_report_html checks the note at the end and returns TACH_ENOMEM
+ * rather than a page with a section missing. */
+TACH_HIDDEN void tach__html_nomem(void);
+/* The median of a metric's samples, NaN when it has none (or when memory
+ * ran out: noted with tach__html_nomem). */
 TACH_HIDDEN double tach__html_median(const struct tach_metric *m);
 
 /* The "Benchmarks" section: per benchmark (of cand, matched in base when

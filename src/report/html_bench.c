@@ -64,8 +64,10 @@ static void strip(FILE *f, const tach_metric *m, const tach__axis *ax, double y,
 	if (!m || !m->n_samples)
 		return;
 	double *s = malloc(m->n_samples * sizeof *s);
-	if (!s)
+	if (!s) {
+		tach__html_nomem();
 		return;
+	}
 	memcpy(s, m->samples, m->n_samples * sizeof *s);
 	tach_stats_sort(s, m->n_samples);
 	double q1 = tach_stats_percentile_sorted(s, m->n_samples, 25);

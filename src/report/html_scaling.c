@@ -68,8 +68,9 @@ static void family_of(const tach_benchmark *b, char *key, size_t ksize, char *la
 	}
 	tach_kvlist rest = {0};
 	for (size_t i = 0; i < b->params.n; i++)
-		if (strcmp(b->params.items[i].key, "threads"))
-			tach_kvlist_set(&rest, b->params.items[i].key, b->params.items[i].value);
+		if (strcmp(b->params.items[i].key, "threads") &&
+		    tach_kvlist_set(&rest, b->params.items[i].key, b->params.items[i].value))
+			tach__html_nomem(); /* a label without a parameter would merge families */
 	tach__display_name(label, lsize, name, &rest);
 	/* the key keeps the parameters apart from the name even when one
 	 * holds the other's text */
@@ -107,8 +108,10 @@ static family *families(const tach_result *base, const tach_result *cand, size_t
 			if (n == cap) {
 				size_t nc = cap ? cap * 2 : 8;
 				family *nv = realloc(v, nc * sizeof *nv);
-				if (!nv)
+				if (!nv) {
+					tach__html_nomem();
 					break;
+				}
 				v = nv;
 				cap = nc;
 			}

@@ -198,8 +198,8 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 	}
 	if (!rc) {
 		text_header(f, in, o);
-		tach__table_print(t, f, o->color);
-		for (size_t i = 0; i < in->result->n_benchmarks; i++) {
+		rc = tach__table_print(t, f, o->color);
+		for (size_t i = 0; !rc && i < in->result->n_benchmarks; i++) {
 			const tach_benchmark *b = in->result->benchmarks[i];
 			if (!b->error && !b->skipped)
 				continue;

@@ -85,11 +85,11 @@ int tach__table_row(tach_table *t, int flags, ...)
 	return 0;
 }
 
-void tach__table_print(const tach_table *t, FILE *f, int color)
+int tach__table_print(const tach_table *t, FILE *f, int color)
 {
 	size_t *w = calloc(t->columns, sizeof *w);
 	if (!w)
-		return;
+		return TACH_ENOMEM;
 	for (size_t r = 0; r < t->rows; r++)
 		for (size_t c = 0; c < t->columns; c++) {
 			size_t cw = tach__text_width(t->cells[r * t->columns + c]);
@@ -125,4 +125,5 @@ void tach__table_print(const tach_table *t, FILE *f, int color)
 		fputs(*on ? "\x1b[0m\n" : "\n", f);
 	}
 	free(w);
+	return 0;
 }

@@ -22,7 +22,7 @@ TACH_HIDDEN void tach__table_align_right(tach_table *t, size_t column);
  * added is the header.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__table_row(tach_table *t, int flags, ...);
 /* Prints with two spaces between columns; the header underlined when
- * colour is on. */
-TACH_HIDDEN void tach__table_print(const tach_table *t, FILE *f, int color);
+ * colour is on.  0, or TACH_ENOMEM with nothing printed. */
+TACH_HIDDEN int tach__table_print(const tach_table *t, FILE *f, int color);
 
 #endif

@@ -174,6 +174,29 @@ static int get_bool(reader *r, int *out, const char *what)
 	return type_error(r, "true or false", what);
 }
 
+/* One member of get_kvlist's object, named `key`: its value into l. */
+static int get_kv(reader *r, tach_kvlist *l, const char *key, const char *what)
+{
+	if (tach_kvlist_get(l, key))
+		return FAIL(r, r->key_at, "%s: duplicate key \"%s\"", what, key);
+	char *val = NULL;
+	const char *at = r->j.p;
+	char c = peek(r);
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		double v;
+		if (tach__json_number(&r->j, &v, NULL))
+			return r->j.failed;
+		val = strndup(at, (size_t)(r->j.p - at));
+	} else if (get_string(r, &val, what)) {
+		return r->j.failed;
+	}
+	int rc = val ? tach_kvlist_set(l, key, val) : TACH_ENOMEM;
+	free(val);
+	if (rc)
+		return tach__json_fail(&r->j, at, rc, "out of memory");
+	return 0;
+}
+
 /* An object of string (or number: its literal text) values into a list;
  * duplicate keys are an error. */
 static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
@@ -182,25 +205,26 @@ static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
 	if (obj_open(r, what))
 		return r->j.failed;
 	while ((more = obj_next(r, &first)) == 1) {
-		if (!r->key[0])
-			return FAIL(r, r->key_at, "%s: key is empty or too long", what);
-		if (tach_kvlist_get(l, r->key))
-			return FAIL(r, r->key_at, "%s: duplicate key \"%s\"", what, r->key);
-		char *val = NULL;
-		const char *at = r->j.p;
-		char c = peek(r);
-		if (c == '-' || (c >= '0' && c <= '9')) {
-			double v;
-			if (tach__json_number(&r->j, &v, NULL))
-				return r->j.failed;
-			val = strndup(at, (size_t)(r->j.p - at));
-		} else if (get_string(r, &val, what)) {
-			return r->j.failed;
+		/* names, labels and parameters are anyone's text: a key too long
+		 * for r->key (what the writer writes, as long as it likes) is
+		 * read again whole */
+		char *key = NULL;
+		if (!r->key[0]) {
+			const char *after = r->j.p;
+			r->j.p = r->key_at;
+			int rc = get_string(r, &key, what);
+			r->j.p = after;
+			if (rc)
+				return rc;
+			if (!key[0]) {
+				free(key);
+				return FAIL(r, r->key_at, "%s: empty key", what);
+			}
 		}
-		int rc = val ? tach_kvlist_set(l, r->key, val) : TACH_ENOMEM;
-		free(val);
+		int rc = get_kv(r, l, key ? key : r->key, what);
+		free(key);
 		if (rc)
-			return tach__json_fail(&r->j, at, rc, "out of memory");
+			return rc;
 	}
 	return more < 0 ? r->j.failed : 0;
 }
