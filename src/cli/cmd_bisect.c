@@ -194,11 +194,7 @@ static int step(const bisect *bs)
 
 static int write_results(const char *path, const tach_result *r)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	int rc = tach_result_write(r, f, NULL);
-	return fclose(f) || rc ? TACH_EIO : 0;
+	return tach_result_write_file(r, path, NULL);
 }
 
 static double logged_change(const char *commit)

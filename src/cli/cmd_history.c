@@ -15,6 +15,7 @@
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 
@@ -311,9 +312,14 @@ static int hist_export(int argc, char **argv, const cli_cmd *self)
 	for (size_t i = 0; i < h.p.n; i++)
 		if (h.p.items[i].id == OPT_OUT)
 			out_path = h.p.items[i].value;
-	FILE *out = out_path ? fopen(out_path, "w") : stdout;
-	if (!out)
-		return done(&h, cli_error("cannot write %s: %s", out_path, strerror(errno)));
+	/* the export must not replace the store it reads */
+	const char *store_path = tach_store_location(h.store);
+	if ((status = cli_out_distinct(&store_path, 1, &out_path, 1)))
+		return done(&h, status);
+	tach_outfile *of = cli_out_open(out_path);
+	if (!of)
+		return done(&h, EXIT_USAGE);
+	FILE *out = tach_outfile_stream(of);
 	tach_run_info *runs = NULL;
 	size_t n = 0;
 	tach_error err;
@@ -348,8 +354,10 @@ static int hist_export(int argc, char **argv, const cli_cmd *self)
 		fputc('\n', out);
 	}
 	tach_run_infos_free(runs, n);
-	if ((out_path && fclose(out)) || (!out_path && fflush(out)))
-		status = cli_error("cannot write the export: %s", strerror(errno));
+	if (status)
+		tach_outfile_abort(of); /* a half backup must not replace a whole one */
+	else
+		status = cli_out_commit(of, out_path);
 	return done(&h, status);
 }
 

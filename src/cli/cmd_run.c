@@ -17,6 +17,7 @@
 #include "tach/run.h"
 #include "tach/counters.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/run_output.h"
@@ -244,22 +245,19 @@ static int param_values(run_cli *c, char ***vals, size_t *n)
 
 static int write_export(const char *path, const tach_result *r, tach_report_format fmt)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return cli_error("cannot write '%s': %s", path, strerror(errno));
-	int rc;
 	tach_error err;
-	if (fmt == TACH_REPORT_JSON) {
-		rc = tach_result_write(r, f, &err);
-	} else {
-		tach_report_input in = {r, path};
-		rc = tach_report_summary(f, &in, 1, fmt, NULL);
-	}
-	if (fclose(f) != 0 && !rc)
-		rc = -errno;
-	if (rc)
+	if (fmt == TACH_REPORT_JSON)
+		return tach_result_write_file(r, path, &err) ? cli_error("%s", err.message) : 0;
+	tach_outfile *o = cli_out_open(path);
+	if (!o)
+		return EXIT_USAGE;
+	tach_report_input in = {r, path};
+	int rc = tach_report_summary(tach_outfile_stream(o), &in, 1, fmt, NULL);
+	if (rc) {
+		tach_outfile_abort(o);
 		return cli_error("cannot write '%s': %s", path, tach_strerror(rc));
-	return 0;
+	}
+	return cli_out_commit(o, path);
 }
 
 static int parse_options(run_cli *c, const cli_parsed *p)
@@ -445,6 +443,16 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			if (!status && !c.shell)
 				status = check_runnable(words[j][0]);
 		}
+	}
+	/* the exports must not replace each other, the commands' output file,
+	 * the input of the runs or a program being measured */
+	if (!status) {
+		const char *outs[] = {c.ro.exec.output_path, c.export_json, c.export_md, c.export_csv};
+		const char *ins[2] = {c.ro.exec.input_path, c.db};
+		status = cli_out_distinct(ins, 2, outs, 4);
+		for (size_t j = 0; !status && !c.shell && j < ncmd; j++)
+			if (strchr(words[j][0], '/')) /* a bare name is found in PATH */
+				status = cli_out_distinct((const char *const *)words[j], 1, outs, 4);
 	}
 	if (!status && c.instructions) {
 		/* a simulator has no warm state to reach: warm-up runs would only

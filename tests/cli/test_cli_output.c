@@ -167,3 +167,51 @@ Test(cli_output, a_symlink_at_the_output_is_replaced_not_followed)
 	cr_expect(strstr(slurp(out), "<html"));
 	run_free(&r);
 }
+
+Test(cli_output, run_exports_never_replace_each_other_or_a_program)
+{
+	const char *out = at(0, "x.json"), *prog = at(1, "prog");
+	char dotted[600];
+	snprintf(dotted, sizeof dotted, "%s/./x.json", dir);
+	run_result r = run_tach(ARGV("run", "--runs", "2", "--export-json", out, "--export-csv",
+	                             dotted, TACH_TESTPROG " --sleep 1"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "are the same file"), "%s", r.err);
+	cr_expect_neq(access(out, F_OK), 0, "refused before any run");
+	run_free(&r);
+	/* the measured program itself */
+	put(prog, "#!/bin/sh\nexit 0\n");
+	chmod(prog, 0755);
+	r = run_tach(ARGV("run", "--runs", "2", "--export-json", prog, prog), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "is also an input"), "%s", r.err);
+	cr_expect_str_eq(slurp(prog), "#!/bin/sh\nexit 0\n");
+	run_free(&r);
+}
+
+/* a backup that fails half-way must not replace the last good one */
+Test(cli_output, history_export_is_whole_or_untouched)
+{
+	const char *db = at(0, "h.db"), *in = at(1, "r.json"), *backup = at(2, "backup.jsonl");
+	put(in, results);
+	for (int i = 0; i < 40; i++) {
+		run_result r = run_tach(ARGV("history", "add", "--db", db, in), NULL, NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_free(&r);
+	}
+	put(backup, "last good backup\n");
+	run_result r = run_tach(ARGV("history", "export", "--db", db, "-o", db), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "is also an input"), "%s", r.err);
+	run_free(&r);
+	struct rlimit rl = {4096, 4096};
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	r = run_tach(ARGV("history", "export", "--db", db, "-o", backup), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "File too large"), "%s", r.err);
+	cr_expect_str_eq(slurp(backup), "last good backup\n");
+	run_free(&r);
+	unlink(at(3, "h.db-wal"));
+	unlink(at(4, "h.db-shm"));
+}
