@@ -99,12 +99,15 @@ typedef struct run_cli {
 	char **helper_argv[4]; /* prepare, cleanup, setup, conclude */
 } run_cli;
 
-static volatile int stop_flag;
+static volatile int stop_flag; /* the signal that asked to stop, 0 if none */
 
-static void on_sigint(int sig)
+/* SIGINT, SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) stop
+ * alike: the run in progress is killed with its whole process group, the
+ * runner stops, what was measured is shown and exported, and tach exits
+ * 128 + the signal. */
+static void on_stop(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	stop_flag = sig;
 	tach_exec_interrupt();
 }
 
@@ -516,8 +519,10 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			tach_kvlist_set(&res->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_sigint;
+		sa.sa_handler = on_stop;
 		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 		tach_error err;
 		memset(&err, 0, sizeof err);
 		cli_run_progress_begin();
@@ -526,7 +531,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (c.counters_why[0])
 			cli_warn("counters: %s", c.counters_why);
 		if (!c.instructions && res->n_benchmarks &&
-		    cli_run_resolve(res, c.shell, startup_in_res))
+		    cli_run_resolve(res, c.shell, startup_in_res, !stop_flag))
 			status = EXIT_USAGE;
 		if (c.instructions) {
 			if (ci.why[0])
@@ -553,6 +558,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		/* only a complete measurement becomes a run of the history */
 		if (c.save && status == EXIT_OK && !stop_flag && cli_save_run(c.db, res))
 			status = EXIT_USAGE;
+		if (stop_flag) /* partial results are no success */
+			status = 128 + stop_flag;
 	}
 
 	cli_instr_end(&ci);

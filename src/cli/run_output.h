@@ -23,12 +23,13 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii);
 
 /* After the runs (run_resolve.c): with `shell` (NULL: none), takes the
  * shell's start-up -- the last benchmark of res, CLI_SHELL_STARTUP, when
- * `in_res` (it is then removed from res), else measured now -- and
+ * `in_res` (it is then removed from res), else measured now unless
+ * `may_measure` is 0 (tach was asked to stop) -- and
  * subtracts its median from every wall time; flags
  * (TACH_METRIC_UNRESOLVED) and names on stderr every command whose time is
  * at or below the timer's resolution or within the start-up's spread;
  * records the timer resolution and the subtracted start-up in the
  * context.  0, or an exit status after an error message. */
-int cli_run_resolve(tach_result *res, const char *shell, int in_res);
+int cli_run_resolve(tach_result *res, const char *shell, int in_res, int may_measure);
 
 #endif

@@ -115,14 +115,14 @@ static double *startup_from(tach_result *res, size_t *n)
 	return out;
 }
 
-int cli_run_resolve(tach_result *res, const char *shell, int in_res)
+int cli_run_resolve(tach_result *res, const char *shell, int in_res, int may_measure)
 {
 	size_t ns = 0;
 	double *startup = NULL;
 	double median = 0;
 	if (shell && in_res)
 		startup = startup_from(res, &ns);
-	if (shell && !ns) /* apart: with --setup/--conclude, or cut short */
+	if (shell && !ns && may_measure) /* apart: with --setup/--conclude, or cut short */
 		startup = shell_startup(shell, &ns);
 	if (shell) {
 		if (ns)

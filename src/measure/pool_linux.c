@@ -46,7 +46,9 @@ static uint64_t finish(slot *sl, int timed_out, tach_pool_done_fn done, void *ct
 	s.system = tach__tv_seconds(ru.ru_stime);
 	s.peak_rss = (uint64_t)ru.ru_maxrss * 1024;
 	s.peak_method = TACH_PEAK_RUSAGE_MAX;
-	if (timed_out) {
+	if (tach__exec_interrupted()) {
+		s.state = TACH_RUN_KILLED; /* stopped by the user: not a sample */
+	} else if (timed_out) {
 		s.state = TACH_RUN_TIMED_OUT;
 	} else if (WIFEXITED(status)) {
 		s.state = TACH_RUN_EXITED;
@@ -102,8 +104,9 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 	int rc = 0;
 	for (;;) {
 		/* fill free slots */
+		int stop = tach__exec_interrupted();
 		for (size_t i = 0; i < concurrency && !rc; i++) {
-			int more = runs ? started < runs : tach__now() < end;
+			int more = !stop && (runs ? started < runs : tach__now() < end);
 			if (sl[i].pid || !more)
 				continue;
 			rc = tach__spawn(argv, &eo, -1, cg, &sl[i].pid, &sl[i].t0);
@@ -146,8 +149,18 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 		int ms = next > 0 ? (int)((next - tach__now()) * 1000) + 1 : -1;
 		if (ms < -1 || (next > 0 && ms < 0))
 			ms = 0;
+		/* a stop signal landing just before poll() must not wait for the
+		 * copies to end: look again at least every 100 ms */
+		if (ms < 0 || ms > 100)
+			ms = 100;
 		if (poll(pf, n, ms) < 0 && errno != EINTR)
 			break;
+		/* a signal to stop (Ctrl-C, SIGTERM of a cancelled CI job): every
+		 * copy's group goes now, not when the copies would have ended */
+		if (tach__exec_interrupted())
+			for (size_t i = 0; i < concurrency; i++)
+				if (sl[i].pid)
+					kill(-sl[i].pid, SIGKILL);
 		double t = tach__now();
 		for (size_t i = 0, k = 0; i < concurrency; i++) {
 			if (!sl[i].pid)

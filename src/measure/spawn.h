@@ -38,5 +38,7 @@ TACH_HIDDEN double tach__tv_seconds(struct timeval tv);
 
 /* Makes tach a child subreaper, once. */
 TACH_HIDDEN void tach__init_subreaper(void);
+/* 1 once tach_exec_interrupt was called (a signal asked tach to stop). */
+TACH_HIDDEN int tach__exec_interrupted(void);
 
 #endif

@@ -58,6 +58,11 @@ void tach_exec_interrupt(void)
 		kill(-(pid_t)current_pgid, SIGKILL);
 }
 
+int tach__exec_interrupted(void)
+{
+	return interrupted != 0;
+}
+
 int tach_become_subreaper(void)
 {
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -errno;
