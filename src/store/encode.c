@@ -16,6 +16,7 @@
 #include "tach/tach.h"
 #include "result/internal.h"
 #include "store/internal.h"
+#include "util/json_load.h"
 
 static void put64(unsigned char *p, uint64_t v)
 {
@@ -175,14 +176,15 @@ char *tach__params_json(const tach_kvlist *params)
 
 int tach__params_from_json(tach_kvlist *params, const char *text)
 {
-	json_t *o = json_loads(text, 0, NULL);
+	int rc;
+	json_t *o = tach__json_loadb(text, strlen(text), NULL, &rc);
 	if (!json_is_object(o)) {
 		json_decref(o);
-		return TACH_EFORMAT;
+		return rc == TACH_ENOMEM ? rc : TACH_EFORMAT;
 	}
 	const char *k;
 	json_t *v;
-	int rc = 0;
+	rc = 0;
 	json_object_foreach(o, k, v) {
 		if (!rc && json_is_string(v))
 			rc = tach_kvlist_set(params, k, json_string_value(v));
@@ -239,19 +241,21 @@ char *tach__bench_json(const tach_benchmark *b)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "kind", json_integer(b->source.kind));
+	/* a failed set (out of memory) must fail the whole run's add, never
+	 * store the benchmark without its tool or error text */
+	int bad = json_object_set_new(o, "kind", json_integer(b->source.kind));
 	if (b->source.tool)
-		json_object_set_new(o, "tool", json_string(b->source.tool));
+		bad |= json_object_set_new(o, "tool", json_string(b->source.tool));
 	if (b->source.command)
-		json_object_set_new(o, "command", json_string(b->source.command));
+		bad |= json_object_set_new(o, "command", json_string(b->source.command));
 	if (b->error)
-		json_object_set_new(o, "error", json_string(b->error));
+		bad |= json_object_set_new(o, "error", json_string(b->error));
 	if (b->skipped)
-		json_object_set_new(o, "skipped", json_string(b->skipped));
+		bad |= json_object_set_new(o, "skipped", json_string(b->skipped));
 	/* how many metric rows belong to it: a read that finds fewer has
 	 * met a damaged store */
-	json_object_set_new(o, "metrics", json_integer((json_int_t)b->n_metrics));
-	char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	bad |= json_object_set_new(o, "metrics", json_integer((json_int_t)b->n_metrics));
+	char *text = bad ? NULL : json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	json_decref(o);
 	return text;
 }
@@ -259,12 +263,13 @@ char *tach__bench_json(const tach_benchmark *b)
 int tach__bench_from_json(tach_benchmark *b, const char *text, long long *n_metrics)
 {
 	*n_metrics = -1;
-	json_t *o = json_loads(text, 0, NULL);
+	int rc;
+	json_t *o = tach__json_loadb(text, strlen(text), NULL, &rc);
 	if (!json_is_object(o)) {
 		json_decref(o);
-		return TACH_EFORMAT;
+		return rc == TACH_ENOMEM ? rc : TACH_EFORMAT;
 	}
-	int rc = tach_benchmark_set_source(b, (tach_source_kind)json_integer_value(json_object_get(o, "kind")),
+	rc = tach_benchmark_set_source(b, (tach_source_kind)json_integer_value(json_object_get(o, "kind")),
 	                                   json_string_value(json_object_get(o, "tool")),
 	                                   json_string_value(json_object_get(o, "command")));
 	const char *e = json_string_value(json_object_get(o, "error"));

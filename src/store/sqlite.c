@@ -92,6 +92,8 @@ static int fail(tach_store *s, tach_error *err, const char *what)
 		else
 			snprintf(err->message, sizeof err->message, "%s: %s: %s", s->location, what, why);
 	}
+	if ((code & 0xff) == SQLITE_NOMEM || !d || !d->h)
+		return TACH_ENOMEM;
 	return (code & 0xff) == SQLITE_FULL ? -ENOSPC : TACH_EIO;
 }
 
@@ -796,8 +798,12 @@ static const tach__store_ops sqlite_ops = {
 int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 {
 	db *d = calloc(1, sizeof *d);
-	if (!d)
+	if (!d) {
+		if (err)
+			snprintf(err->message, sizeof err->message, "%s: opening: out of memory",
+			         s->location);
 		return TACH_ENOMEM;
+	}
 	s->impl = d;
 	s->ops = &sqlite_ops;
 	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -28,6 +28,16 @@ static tach_error *clean(tach_error *err, tach_error *dummy)
 	return err;
 }
 
+/* A backend's error as the caller sees it: never an empty message (an
+ * allocation that failed deep in a backend names the store at least). */
+static int said(const tach_store *s, int rc, tach_error *err, const char *what)
+{
+	if (rc && err && !err->message[0])
+		snprintf(err->message, sizeof err->message, "%s: %s: %s", s->location, what,
+		         tach_strerror(rc));
+	return rc;
+}
+
 /* mkdir -p of the directory holding path; the last directory with mode
  * `mode` (before the umask). */
 static int make_parent(const char *path, mode_t mode)
@@ -166,6 +176,7 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	tach_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->location = tach__conninfo_masked(location))) {
 		free(s);
+		snprintf(err->message, sizeof err->message, "cannot open the history: out of memory");
 		return TACH_ENOMEM;
 	}
 	int rc;
@@ -256,26 +267,30 @@ int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *label
                    tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->add(s, r, labels, id, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->add(s, r, labels, id, err), err, "adding a run");
 }
 
 int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->get(s, id, out, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->get(s, id, out, err), err, "reading a run");
 }
 
 int tach_store_remove(tach_store *s, int64_t id, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->remove(s, id, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->remove(s, id, err), err, "removing a run");
 }
 
 int tach_store_list(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
                     tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->list(s, f, out, n, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->list(s, f, out, n, err), err, "listing runs");
 }
 
 void tach_run_infos_free(tach_run_info *v, size_t n)
@@ -293,7 +308,8 @@ void tach_run_infos_free(tach_run_info *v, size_t n)
 int tach_store_baseline_set(tach_store *s, const char *name, int64_t id, tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->baseline_set(s, name, id, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->baseline_set(s, name, id, err), err, "setting a baseline");
 }
 
 int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
@@ -323,7 +339,8 @@ int tach_store_catalog(tach_store *s, const char *bench, const char *metric, tac
                        tach_error *err)
 {
 	tach_error dummy;
-	return s->ops->catalog(s, bench, metric, out, clean(err, &dummy));
+	err = clean(err, &dummy);
+	return said(s, s->ops->catalog(s, bench, metric, out, err), err, "listing series");
 }
 
 int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
