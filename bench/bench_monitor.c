@@ -96,7 +96,7 @@ typedef struct row {
 static int run_monitor(pid_t root, int procs, double interval, double secs, row *r)
 {
 	tach_monitor *m;
-	tach_monitor_opts o = {interval, 0};
+	tach_monitor_opts o = {interval, 0, NULL};
 	int rc = tach_monitor_start(root, &o, &m);
 	if (rc) {
 		fprintf(stderr, "bench_monitor: tach_monitor_start: %s\n", tach_strerror(rc));

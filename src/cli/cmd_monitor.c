@@ -8,6 +8,11 @@
  * status, which the summary shows: tach's own statuses (2 = usage) must
  * not mix with the command's.  Ctrl-C ends the monitoring, stops the
  * command's process group (SIGTERM, SIGKILL 0.5 s later) and still prints.
+ *
+ * Totals of a command tach started come from the kernel's accounting of
+ * the reaped tree (tach is the subreaper of its orphans), never from the
+ * sum of samples, which misses what ran after the last sample; a --pid
+ * tree is not ours to reap, so there the summary says they are sampled.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +20,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +93,22 @@ static int by_peak_rss(const void *a, const void *b)
 
 #define TOP_PROCS 5
 
+/* How the CPU totals were measured, in the summary's words. */
+static const char *cpu_method_text(tach_monitor_cpu_method m)
+{
+	switch (m) {
+	case TACH_MONITOR_CPU_RUSAGE:
+		return "exact: user + system of the reaped tree (wait4 rusage)";
+	case TACH_MONITOR_CPU_CGROUP:
+		return "exact: the cgroup's CPU usage";
+	case TACH_MONITOR_CPU_SAMPLED:
+		break;
+	}
+	return "sampled from /proc (utime + stime, cutime + cstime); CPU after a\n"
+	       "                 process's last sample is missed unless a followed\n"
+	       "                 process or the root's parent reaped it";
+}
+
 static void print_summary(FILE *f, const char *what, int have_status, int status,
                           const tach_monitor_summary *s, const tach_monitor *m, int ascii)
 {
@@ -99,17 +122,20 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 		        strsignal(WTERMSIG(status)));
 	fprintf(f, "  Duration:      %.3f s\n", s->duration);
 	fprintf(f, "  Samples:       %zu (every %g ms)\n", s->samples, s->interval * 1e3);
-	fprintf(f, "  Peak RSS:      %s (tree, sum of RSS, at %.3f s)\n",
-	        bytes(a, sizeof a, (double)s->peak_tree_rss, ascii), s->peak_tree_rss_at);
+	fprintf(f, "  Peak RSS:      %s (tree, %s, at %.3f s)\n",
+	        bytes(a, sizeof a, (double)s->peak_tree_rss, ascii),
+	        s->memory_from_cgroup ? "memory charged to its cgroup" : "sum of RSS",
+	        s->peak_tree_rss_at);
 	if (s->peak_tree_pss)
 		fprintf(f, "  Peak PSS:      %s (tree, read near the RSS peak)\n",
 		        bytes(a, sizeof a, (double)s->peak_tree_pss, ascii));
 	if (s->procs_seen)
-		fprintf(f, "  Largest:       %s, pid %d (%s)\n",
+		fprintf(f, "  Largest:       %s, pid %d (%s; %s)\n",
 		        bytes(a, sizeof a, (double)s->peak_proc_rss, ascii), (int)s->peak_pid,
-		        s->peak_comm);
+		        s->peak_comm, s->peak_proc_exact ? "maximum RSS from wait4" : "sampled");
 	fprintf(f, "  CPU:           avg %.1f %%, peak %.1f %% (100 %% = one core), %.3f s\n",
 	        s->avg_cpu_percent, s->peak_cpu_percent, s->cpu_seconds);
+	fprintf(f, "  CPU method:    %s\n", cpu_method_text(s->cpu_method));
 	fprintf(f, "  Processes:     %zu seen, at most %zu at once; peak threads %ld\n",
 	        s->procs_seen, s->peak_procs, s->peak_threads);
 	if (s->io_known)
@@ -158,7 +184,10 @@ static tach_result *make_result(const char *what, int have_status, int status,
 		goto oom;
 	char iv[32];
 	tach_format_double(s->interval, iv);
-	if (tach_kvlist_set(&r->meta.context, "peak_rss_method", "sampled") ||
+	if (tach_kvlist_set(&r->meta.context, "peak_rss_method",
+	                    s->memory_from_cgroup ? "cgroup-current" : "sampled") ||
+	    tach_kvlist_set(&r->meta.context, "cpu_method",
+	                    tach_monitor_cpu_method_name(s->cpu_method)) ||
 	    tach_kvlist_set(&r->meta.context, "monitor_interval", iv))
 		goto oom;
 	tach_metric *t = tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER);
@@ -249,6 +278,32 @@ static int spawn_command(char **argv, int json_on_stdout, pid_t *pid)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	return rc;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* tach's own resident high-water mark (VmHWM), in bytes; 0 if unknown. */
+static double own_hwm(void)
+{
+	char line[256];
+	double kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %lf kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
 }
 
 static void sleep_s(double s)
@@ -367,7 +422,15 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	sigaction(SIGTERM, &sa, NULL);
 
 	pid_t pid = c.pid;
+	struct rusage ru0;
+	double t0 = now_s(), hwm = 0;
 	if (!pid) {
+		/* orphans of the command come to tach, which reaps them and so
+		 * counts them in its children's rusage */
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		hwm = own_hwm();
+		getrusage(RUSAGE_CHILDREN, &ru0);
+		t0 = now_s();
 		int rc = spawn_command(p.pos, c.json, &pid);
 		if (rc) {
 			status = rc == ENOENT ? cli_error("command '%s' not found", p.pos[0])
@@ -377,7 +440,7 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		}
 	}
 	tach_monitor *m = NULL;
-	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0};
+	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0, NULL};
 	int rc = tach_monitor_start(pid, &mo, &m);
 	if (rc && c.pid) {
 		cli_parsed_free(&p);
@@ -387,13 +450,30 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	if (rc) /* gone before the first sample: the summary is empty */
 		cli_warn("'%s' ended before the first sample", p.pos[0]);
 
-	int wstatus = 0, have_status = !c.pid;
+	int wstatus = 0, have_status = !c.pid, have_tot = 0;
+	tach_monitor_totals tot;
+	memset(&tot, 0, sizeof tot);
 	if (c.pid) {
 		while (!stop_flag && !tach_monitor_wait(m, 0.1))
 			;
 	} else if ((rc = wait_command(pid, &wstatus))) {
 		cli_warn("waiting for the command: %s", strerror(-rc));
 		have_status = 0;
+	} else {
+		double t1 = now_s();
+		while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans that ended */
+			;
+		struct rusage ru1;
+		getrusage(RUSAGE_CHILDREN, &ru1);
+		tot.cpu_seconds = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime) +
+		                  tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
+		tot.duration = t1 - t0;
+		tot.cpu_method = TACH_MONITOR_CPU_RUSAGE;
+		/* a spawned child starts with tach's own high-water mark (Linux
+		 * keeps it across exec): a maximum above it is the tree's own */
+		if ((double)ru1.ru_maxrss * 1024 > hwm)
+			tot.peak_proc_rss = (uint64_t)ru1.ru_maxrss * 1024;
+		have_tot = tot.duration > 0 && (!m || !tach_monitor_set_totals(m, &tot));
 	}
 	if (stop_flag)
 		cli_warn("interrupted: the summary covers what was sampled until now");
@@ -403,6 +483,14 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	s.interval = c.interval;
 	if (m && tach_monitor_stop(m, &s))
 		cli_warn("out of memory while sampling: later samples are missing");
+	if (!m && have_tot) { /* ended before the first sample: totals only */
+		s.duration = tot.duration;
+		s.cpu_seconds = tot.cpu_seconds;
+		s.cpu_method = tot.cpu_method;
+		s.avg_cpu_percent = s.peak_cpu_percent = tot.cpu_seconds / tot.duration * 100;
+		s.peak_proc_rss = tot.peak_proc_rss;
+		s.peak_proc_exact = tot.peak_proc_rss > 0;
+	}
 
 	status = EXIT_OK;
 	tach_result *r = NULL;

@@ -539,3 +539,8 @@ void tach__cgroup_destroy(tach__cgroup *cg)
 		sleep_ms(5);
 	free(cg);
 }
+
+const char *tach__cgroup_dir(const tach__cgroup *cg)
+{
+	return cg->dir;
+}
