@@ -32,7 +32,7 @@
 
 extern char **environ;
 
-enum { OPT_INTERVAL = 1, OPT_PID, OPT_FORMAT, OPT_EXPORT_JSON, OPT_PSS, OPT_ASCII };
+enum { OPT_INTERVAL = 1, OPT_PID, OPT_FORMAT, OPT_EXPORT_JSON, OPT_PSS, OPT_ASCII, OPT_CGROUP };
 
 const cli_opt cmd_monitor_opts[] = {
 	{OPT_INTERVAL, "interval", 'i', "TIME", "time between samples (default 10ms)", 0},
@@ -40,6 +40,7 @@ const cli_opt cmd_monitor_opts[] = {
 	{OPT_FORMAT, "format", 'f', "FMT", "output: text (default) or json (a results file with the series)", 0},
 	{OPT_EXPORT_JSON, "export-json", 'o', "FILE", "also write the results file (with the series) to FILE", 0},
 	{OPT_PSS, "pss", 0, NULL, "also read the tree's PSS near its RSS peak (at most once a second)", 0},
+	{OPT_CGROUP, "cgroup", 0, "DIR", "with --pid: the cgroup holding the tree; read its memory and CPU files each tick", 0},
 	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -51,7 +52,11 @@ const char cmd_monitor_details[] =
 	"prints duration, peak RSS and the process that held the most, average\n"
 	"and peak CPU % and the number of samples.  Tree RSS is the sum of the\n"
 	"processes' RSS: pages shared after fork() count once per process, so it\n"
-	"is an upper bound; --pss adds the proportional set size near the peak.\n"
+	"is an upper bound; --pss adds the proportional set size near the peak;\n"
+	"with --cgroup DIR it is the memory charged to that cgroup instead.\n"
+	"CPU totals of a COMMAND come from the kernel's rusage of the reaped\n"
+	"tree; those of a --pid tree from sampling, or from the CPU usage of\n"
+	"--cgroup DIR where it has one (the summary says which).\n"
 	"Give the command after '--' so that its options are not taken for\n"
 	"tach's.  It runs without a shell in a process group of its own, with\n"
 	"stdin from /dev/null when tach's stdin is a terminal; with --format json\n"
@@ -71,6 +76,7 @@ typedef struct mon_cli {
 	pid_t pid;
 	int json, pss, ascii;
 	const char *export_json;
+	const char *cgroup;
 } mon_cli;
 
 /* ---- output ---- */
@@ -372,6 +378,9 @@ static int parse_opts(const cli_parsed *p, mon_cli *c)
 		case OPT_ASCII:
 			c->ascii = 1;
 			break;
+		case OPT_CGROUP:
+			c->cgroup = v;
+			break;
 		}
 	}
 	return 0;
@@ -396,7 +405,7 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	cli_parsed p;
 	if (cli_parse(self, argc, argv, &p, &status))
 		return status;
-	mon_cli c = {0.01, 0, 0, 0, 0, NULL};
+	mon_cli c = {0.01, 0, 0, 0, 0, NULL, NULL};
 	if ((status = parse_opts(&p, &c))) {
 		cli_parsed_free(&p);
 		return status;
@@ -406,6 +415,10 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		cli_error(c.pid ? "give --pid or a command, not both" : "nothing to monitor");
 		fputs("usage: tach monitor [OPTIONS] (--pid PID | -- COMMAND [ARGS...])\n", stderr);
 		return EXIT_USAGE;
+	}
+	if (c.cgroup && !c.pid) {
+		cli_parsed_free(&p);
+		return cli_error("--cgroup needs --pid: a command tach starts is not put in a cgroup");
 	}
 	char what[1024];
 	char *text = c.pid ? NULL : join(p.pos, p.npos);
@@ -440,10 +453,13 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		}
 	}
 	tach_monitor *m = NULL;
-	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0, NULL};
+	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0, c.cgroup};
 	int rc = tach_monitor_start(pid, &mo, &m);
 	if (rc && c.pid) {
 		cli_parsed_free(&p);
+		if (rc != -ESRCH && rc != TACH_ENOMEM && c.cgroup)
+			return cli_error("'%s': not a cgroup directory with a memory controller: %s",
+			                 c.cgroup, tach_strerror(rc));
 		return cli_error(rc == -ESRCH ? "no process %d" : "cannot follow process %d: %s",
 		                 (int)pid, tach_strerror(rc));
 	}

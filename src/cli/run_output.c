@@ -194,7 +194,8 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 		        method ? method : "unknown method",
 		        method && !strcmp(method, "rusage-max") ? ": largest single process" : "");
 	}
-	/* --monitor: the resource block of the runs as the sampler saw them */
+	/* --monitor: each run's CPU % is its rusage over its wall time (exact
+	 * even for runs shorter than one interval); the series its shape */
 	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
 	if (cpu && cpu->n_samples) {
 		size_t points = 0;
@@ -209,7 +210,8 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const char *
 			sum += cpu->samples[k];
 		char dur[64];
 		fmt_time(dur, sizeof dur, span, ascii);
-		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average; %zu samples over %s\n",
+		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average (user + system / wall);"
+		        " %zu samples over %s\n",
 		        sum / (double)cpu->n_samples, points, dur);
 	}
 	const tach_metric *rps = tach_benchmark_metric(b, "runs_per_second");
