@@ -535,8 +535,10 @@ Test(monitor_cli, usage_errors)
 	char *both[] = {"tach", "monitor", "--pid", "1", "--", "true", NULL};
 	char *bad[] = {"tach", "monitor", "--interval", "fast", "--", "true", NULL};
 	char *missing[] = {"tach", "monitor", "--", "/nonexistent/tach-nothing", NULL};
-	char *const *cases[] = {none, both, bad, missing};
-	for (size_t i = 0; i < 4; i++) {
+	char *cg_cmd[] = {"tach", "monitor", "--cgroup", "/tmp", "--", "true", NULL};
+	char *cg_none[] = {"tach", "monitor", "--cgroup", "/nonexistent/tach-cg", "--pid", "1", NULL};
+	char *const *cases[] = {none, both, bad, missing, cg_cmd, cg_none};
+	for (size_t i = 0; i < 6; i++) {
 		int st;
 		free(run_cli(cases[i], &st));
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %zu: status %d", i, st);
