@@ -156,8 +156,8 @@ TACH_API int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum);
  * it reaped the tree.  The summary then reports t->cpu_seconds, its share
  * of t->duration as avg_cpu_percent and duration itself (so a tree that
  * lived shorter than one interval still shows its CPU), with cpu_method
- * set from t; a non-zero t->peak_proc_rss larger than the sampled one
- * replaces peak_proc_rss.  Call before or after tach_monitor_stop (a later
+ * set from t; a non-zero t->peak_proc_rss (the kernel's maximum RSS,
+ * comparable with time -v) replaces peak_proc_rss.  Call before or after tach_monitor_stop (a later
  * stop fills *sum with them).  Returns 0, or TACH_EINVAL for a duration
  * <= 0, negative CPU or a method other than RUSAGE or CGROUP. */
 TACH_API int tach_monitor_set_totals(tach_monitor *m, const tach_monitor_totals *t);

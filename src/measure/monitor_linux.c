@@ -952,7 +952,7 @@ int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)
 		/* some window of the run used at least the average */
 		if (sum->peak_cpu_percent < sum->avg_cpu_percent)
 			sum->peak_cpu_percent = sum->avg_cpu_percent;
-		if (x->peak_proc_rss > sum->peak_proc_rss) {
+		if (x->peak_proc_rss) { /* the kernel's high-water mark, as time -v shows */
 			sum->peak_proc_rss = x->peak_proc_rss;
 			sum->peak_proc_exact = 1;
 		}

@@ -475,6 +475,10 @@ Test(monitor_cli, text_summary_block)
 	cr_expect(strstr(out, "Resource Usage Metrics"), "%s", out);
 	cr_expect(strstr(out, "Exit status:   3"), "%s", out);
 	cr_expect(strstr(out, "Peak RSS"), "%s", out);
+	/* 30 MiB touched: above tach's own high-water mark, so the kernel's
+	 * maximum RSS of the reaped process is the process's own */
+	cr_expect(strstr(out, "maximum RSS from wait4"), "%s", out);
+	cr_expect(strstr(out, "CPU method:    exact"), "%s", out);
 	cr_expect(strstr(out, "tach_testprog"), "%s", out);
 	free(out);
 }
