@@ -857,21 +857,47 @@ int tach_monitor_wait(tach_monitor *m, double timeout)
 	return done;
 }
 
+/* Walks the samples once for the CPU % points. */
+typedef struct cpu_cursor {
+	size_t j;      /* window start */
+	size_t ki, kj; /* next fresh CPU reading after i, after j */
+} cpu_cursor;
+
+/* Cumulative CPU at sample i's time.  Between stat reads a sample repeats
+ * the last reading (tc[i] < t[i]); interpolating to the next reading
+ * keeps a window that ends there from reading a flat 0 %. */
+static double cum_at(const tach_monitor *m, size_t i, size_t *k)
+{
+	if (m->tc[i] >= m->t[i] - 1e-12)
+		return m->cpu[i];
+	if (*k <= i)
+		*k = i + 1;
+	while (*k < m->n && m->tc[*k] <= m->tc[i])
+		(*k)++;
+	if (*k >= m->n) /* no later reading: the last one stands */
+		return m->cpu[i];
+	double f = (m->t[i] - m->tc[i]) / (m->tc[*k] - m->tc[i]);
+	return m->cpu[i] + f * (m->cpu[*k] - m->cpu[i]);
+}
+
 /* CPU % of point i: the rate since the latest sample at least CPU_WINDOW
  * (or one interval) earlier.  The kernel's counters move in 1/HZ steps
  * (10 ms), so a rate over a single 10 ms tick would read 0 % or 100 %;
  * over 100 ms the step is 10 points.  *full says whether the window was
  * complete. */
-static double cpu_at(const tach_monitor *m, size_t i, size_t *j, int *full)
+static double cpu_at(const tach_monitor *m, size_t i, cpu_cursor *c, int *full)
 {
 	double w = m->interval > CPU_WINDOW ? m->interval : CPU_WINDOW;
-	while (*j + 1 < i && m->t[*j + 1] <= m->t[i] - w + 1e-9)
-		(*j)++;
-	*full = m->t[i] - m->t[*j] >= w - 1e-9;
-	double dt = m->tc[i] - m->tc[*j];
-	if (i == 0 || dt <= 0 || m->cpu[i] <= m->cpu[*j])
+	while (c->j + 1 < i && m->t[c->j + 1] <= m->t[i] - w + 1e-9)
+		c->j++;
+	*full = m->t[i] - m->t[c->j] >= w - 1e-9;
+	double dt = m->t[i] - m->t[c->j];
+	if (i == 0 || dt <= 0)
 		return 0;
-	double pct = (m->cpu[i] - m->cpu[*j]) / dt * 100.0;
+	double used = cum_at(m, i, &c->ki) - cum_at(m, c->j, &c->kj);
+	if (used <= 0)
+		return 0;
+	double pct = used / dt * 100.0;
 	/* each process's counter is off by up to a tick, so K busy processes
 	 * can read K ticks too high; more than every CPU is never true */
 	return pct > 100.0 * (double)m->cpus ? 100.0 * (double)m->cpus : pct;
@@ -931,10 +957,10 @@ int tach_monitor_stop(tach_monitor *m, tach_monitor_summary *sum)
 		sum->cpu_method = m->cg_cpu ? TACH_MONITOR_CPU_CGROUP : TACH_MONITOR_CPU_SAMPLED;
 		double span = m->t[m->n - 1] - m->t[0];
 		sum->avg_cpu_percent = span > 0 ? sum->cpu_seconds / span * 100.0 : 0;
-		size_t j = 0;
+		cpu_cursor cur = {0, 0, 0};
 		int full, any_full = 0;
 		for (size_t i = 1; i < m->n; i++) {
-			double c = cpu_at(m, i, &j, &full);
+			double c = cpu_at(m, i, &cur, &full);
 			if (full && (!any_full || c > sum->peak_cpu_percent))
 				sum->peak_cpu_percent = c;
 			any_full |= full;
@@ -989,12 +1015,12 @@ int tach_monitor_series(const tach_monitor *m, tach_metric *rss, tach_metric *cp
 	tach_series *sc = cpu ? tach_metric_add_series(cpu, sample) : NULL;
 	if ((rss && !sr) || (cpu && !sc))
 		return TACH_ENOMEM;
-	size_t j = 0;
+	cpu_cursor cur = {0, 0, 0};
 	int full;
 	for (size_t i = 0; i < m->n; i++) {
 		if (sr && tach_series_add(sr, m->t[i], (double)m->rss[i]))
 			return TACH_ENOMEM;
-		if (sc && tach_series_add(sc, m->t[i], cpu_at(m, i, &j, &full)))
+		if (sc && tach_series_add(sc, m->t[i], cpu_at(m, i, &cur, &full)))
 			return TACH_ENOMEM;
 	}
 	return 0;
