@@ -58,6 +58,7 @@ typedef struct proc {
 	uint64_t ticks;         /* utime + stime, as last read */
 	uint64_t cticks;        /* cutime + cstime: its reaped children's */
 	double ticks_at;        /* s since start when ticks were read */
+	uint64_t gone_total;    /* ticks + cticks it was credited when gone */
 	uint64_t io[4];         /* rchar, wchar, read_bytes, write_bytes */
 } proc;
 
@@ -297,6 +298,7 @@ static void mark_gone(tach_monitor *m, proc *pr, double now, int final)
 	}
 	if (!find_alive(m, pr->pub.ppid))
 		m->dead_ticks += total;
+	pr->gone_total = total;
 	pr->pub.cpu_seconds = (double)total / (double)m->hz;
 }
 
@@ -530,6 +532,25 @@ static int read_statm(proc *pr, uint64_t *pages)
 	return 0;
 }
 
+/* A process's CPU figures from a stat just read. */
+static void took_cpu(proc *pr, const stat_line *s, double now)
+{
+	pr->ticks = s->ticks;
+	pr->cticks = s->cticks;
+	pr->ticks_at = now;
+}
+
+/* A process's RSS just read; returns it in bytes. */
+static uint64_t took_rss(const tach_monitor *m, proc *pr, uint64_t pages, double now)
+{
+	uint64_t r = pages * (uint64_t)m->page;
+	pr->pub.last_rss = r;
+	pr->pub.last_seen = now;
+	if (r > pr->pub.peak_rss)
+		pr->pub.peak_rss = r;
+	return r;
+}
+
 /* Every process's stat: CPU, threads, state, RSS.  Returns the tree's
  * RSS; sets m->alive, m->threads. */
 static uint64_t read_all_stat(tach_monitor *m, double now, int io_due)
@@ -547,9 +568,7 @@ static uint64_t read_all_stat(tach_monitor *m, double now, int io_due)
 			mark_gone(m, pr, now, 0);
 			continue;
 		}
-		pr->ticks = s.ticks;
-		pr->cticks = s.cticks;
-		pr->ticks_at = now;
+		took_cpu(pr, &s, now);
 		pr->pub.cpu_seconds = (double)s.ticks / (double)m->hz;
 		pr->pub.threads = s.threads;
 		pr->pub.ppid = s.ppid;
@@ -560,12 +579,7 @@ static uint64_t read_all_stat(tach_monitor *m, double now, int io_due)
 			mark_gone(m, pr, now, 1); /* its times are final; memory freed */
 			continue;
 		}
-		uint64_t r = s.rss_pages * (uint64_t)m->page;
-		pr->pub.last_rss = r;
-		pr->pub.last_seen = now;
-		if (r > pr->pub.peak_rss)
-			pr->pub.peak_rss = r;
-		rss += r;
+		rss += took_rss(m, pr, s.rss_pages, now);
 		threads += s.threads;
 		alive++;
 	}
@@ -590,23 +604,15 @@ static uint64_t read_all_statm(tach_monitor *m, double now)
 			stat_line s;
 			memset(&s, 0, sizeof s);
 			int ok = !read_stat(pr, &s);
-			if (ok) {
-				pr->ticks = s.ticks;
-				pr->cticks = s.cticks;
-				pr->ticks_at = now;
-			}
+			if (ok)
+				took_cpu(pr, &s, now);
 			if (!ok || s.state == 'Z' || s.state == 'X') {
 				mark_gone(m, pr, now, ok);
 				m->alive--;
 				continue;
 			}
 		}
-		uint64_t r = pages * (uint64_t)m->page;
-		pr->pub.last_rss = r;
-		pr->pub.last_seen = now;
-		if (r > pr->pub.peak_rss)
-			pr->pub.peak_rss = r;
-		rss += r;
+		rss += took_rss(m, pr, pages, now);
 	}
 	return rss;
 }
@@ -621,7 +627,9 @@ static double tree_cpu(const tach_monitor *m)
 	for (size_t i = 0; i < m->n_procs; i++)
 		if (m->procs[i].alive)
 			ticks += m->procs[i].ticks + m->procs[i].cticks;
-	return (double)(ticks - m->found_ticks) / (double)m->hz;
+	/* signed: a found process that is a zombie not yet reaped by its
+	 * (followed) parent counts nowhere for a moment */
+	return ((double)ticks - (double)m->found_ticks) / (double)m->hz;
 }
 
 static int add_sample(tach_monitor *m, double now, uint64_t rss)
@@ -672,8 +680,14 @@ static int tick(tach_monitor *m, int last)
 		m->last_rescan = now;
 		stat_due = 1; /* new members: read them now */
 	}
-	int io_due = stat_due && (now - m->last_io >= IO_PERIOD || m->n == 0);
 	uint64_t rss = 0;
+	if (!stat_due && !m->use_cg) {
+		rss = read_all_statm(m, now);
+		/* one went: read all now, so its final times and the others'
+		 * make one CPU reading */
+		stat_due = m->rescan_now;
+	}
+	int io_due = stat_due && (now - m->last_io >= IO_PERIOD || m->n == 0);
 	if (stat_due) {
 		rss = read_all_stat(m, now, io_due);
 		m->last_stat = now;
@@ -683,8 +697,6 @@ static int tick(tach_monitor *m, int last)
 			m->cpu_now = tree_cpu(m);
 			m->cpu_now_at = now;
 		}
-	} else if (!m->use_cg) {
-		rss = read_all_statm(m, now);
 	}
 	if (m->use_cg) {
 		uint64_t mem;
@@ -695,8 +707,11 @@ static int tick(tach_monitor *m, int last)
 			m->cpu_now_at = now;
 		}
 	}
-	if (m->n == 0) /* the sampler thread may start late under load */
-		m->pre_ticks = m->procs[0].ticks + m->procs[0].cticks - m->start_ticks;
+	if (m->n == 0) { /* the sampler thread may start late under load */
+		const proc *root = &m->procs[0];
+		uint64_t at0 = root->alive ? root->ticks + root->cticks : root->gone_total;
+		m->pre_ticks = at0 > m->start_ticks ? at0 - m->start_ticks : 0;
+	}
 	if (add_sample(m, now, rss))
 		return TACH_ENOMEM;
 	if (rss > m->peak_rss) {
