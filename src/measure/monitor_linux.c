@@ -299,7 +299,7 @@ static void mark_gone(tach_monitor *m, proc *pr, double now, int final)
 	if (!find_alive(m, pr->pub.ppid))
 		m->dead_ticks += total;
 	pr->gone_total = total;
-	pr->pub.cpu_seconds = (double)total / (double)m->hz;
+	pr->pub.cpu_seconds = (double)(total - pr->cticks) / (double)m->hz; /* its own */
 }
 
 /* Adds a process not yet followed.  0, -1 if it is already gone, or
