@@ -48,7 +48,7 @@ typedef struct tach_monitor_opts {
 	 * its CPU usage (v2 cpu.stat, v1 cpuacct.usage): one read whatever
 	 * the tree's size.  Members come from its cgroup.procs, and the
 	 * per-process /proc/PID/stat (largest process, threads, CPU when the
-	 * cgroup has no CPU accounting) is read only every 50 ms. */
+	 * cgroup has no CPU accounting) is read only every 100 ms. */
 	const char *cgroup;
 } tach_monitor_opts;
 
@@ -133,12 +133,13 @@ typedef struct tach_monitor_proc {
  * and repeats every opts->interval (NULL opts: 10 ms, no PSS) until
  * tach_monitor_stop() or until no process of the tree is left alive (a
  * zombie counts as gone).  Processes that start and exit between two
- * rescans of the tree (every 50 ms, or at the next tick after a known
- * process exits) may be missed.
+ * rescans of the tree (every 50 ms, 100 ms with a cgroup, or at the next
+ * tick after a known process exits) may be missed in the samples.
  * On success *out is a new monitor the caller frees with
  * tach_monitor_free().  Returns 0; TACH_EINVAL for root <= 0 or a bad
  * interval; -ESRCH when root is gone, a zombie, or hidden from us;
- * TACH_ENOMEM. */
+ * -ENOENT (or another -errno) when opts->cgroup has no readable memory
+ * file; TACH_ENOMEM. */
 TACH_API int tach_monitor_start(pid_t root, const tach_monitor_opts *opts,
                                 tach_monitor **out);
 
