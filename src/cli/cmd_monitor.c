@@ -8,6 +8,11 @@
  * status, which the summary shows: tach's own statuses (2 = usage) must
  * not mix with the command's.  Ctrl-C ends the monitoring, stops the
  * command's process group (SIGTERM, SIGKILL 0.5 s later) and still prints.
+ *
+ * Totals of a command tach started come from the kernel's accounting of
+ * the reaped tree (tach is the subreaper of its orphans), never from the
+ * sum of samples, which misses what ran after the last sample; a --pid
+ * tree is not ours to reap, so there the summary says they are sampled.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +20,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +32,7 @@
 
 extern char **environ;
 
-enum { OPT_INTERVAL = 1, OPT_PID, OPT_FORMAT, OPT_EXPORT_JSON, OPT_PSS, OPT_ASCII };
+enum { OPT_INTERVAL = 1, OPT_PID, OPT_FORMAT, OPT_EXPORT_JSON, OPT_PSS, OPT_ASCII, OPT_CGROUP };
 
 const cli_opt cmd_monitor_opts[] = {
 	{OPT_INTERVAL, "interval", 'i', "TIME", "time between samples (default 10ms)", 0},
@@ -33,6 +40,7 @@ const cli_opt cmd_monitor_opts[] = {
 	{OPT_FORMAT, "format", 'f', "FMT", "output: text (default) or json (a results file with the series)", 0},
 	{OPT_EXPORT_JSON, "export-json", 'o', "FILE", "also write the results file (with the series) to FILE", 0},
 	{OPT_PSS, "pss", 0, NULL, "also read the tree's PSS near its RSS peak (at most once a second)", 0},
+	{OPT_CGROUP, "cgroup", 0, "DIR", "with --pid: the cgroup holding the tree; read its memory and CPU files each tick", 0},
 	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
 	{0, NULL, 0, NULL, NULL, 0},
 };
@@ -44,7 +52,11 @@ const char cmd_monitor_details[] =
 	"prints duration, peak RSS and the process that held the most, average\n"
 	"and peak CPU % and the number of samples.  Tree RSS is the sum of the\n"
 	"processes' RSS: pages shared after fork() count once per process, so it\n"
-	"is an upper bound; --pss adds the proportional set size near the peak.\n"
+	"is an upper bound; --pss adds the proportional set size near the peak;\n"
+	"with --cgroup DIR it is the memory charged to that cgroup instead.\n"
+	"CPU totals of a COMMAND come from the kernel's rusage of the reaped\n"
+	"tree; those of a --pid tree from sampling, or from the CPU usage of\n"
+	"--cgroup DIR where it has one (the summary says which).\n"
 	"Give the command after '--' so that its options are not taken for\n"
 	"tach's.  It runs without a shell in a process group of its own, with\n"
 	"stdin from /dev/null when tach's stdin is a terminal; with --format json\n"
@@ -64,6 +76,7 @@ typedef struct mon_cli {
 	pid_t pid;
 	int json, pss, ascii;
 	const char *export_json;
+	const char *cgroup;
 } mon_cli;
 
 /* ---- output ---- */
@@ -86,6 +99,22 @@ static int by_peak_rss(const void *a, const void *b)
 
 #define TOP_PROCS 5
 
+/* How the CPU totals were measured, in the summary's words. */
+static const char *cpu_method_text(tach_monitor_cpu_method m)
+{
+	switch (m) {
+	case TACH_MONITOR_CPU_RUSAGE:
+		return "exact: user + system of the reaped tree (wait4 rusage)";
+	case TACH_MONITOR_CPU_CGROUP:
+		return "exact: the cgroup's CPU usage";
+	case TACH_MONITOR_CPU_SAMPLED:
+		break;
+	}
+	return "sampled from /proc (utime + stime, cutime + cstime); CPU after a\n"
+	       "                 process's last sample is missed unless a followed\n"
+	       "                 process or the root's parent reaped it";
+}
+
 static void print_summary(FILE *f, const char *what, int have_status, int status,
                           const tach_monitor_summary *s, const tach_monitor *m, int ascii)
 {
@@ -101,18 +130,22 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 		        strsignal(WTERMSIG(status)));
 	fprintf(f, "  Duration:      %.3f s\n", s->duration);
 	fprintf(f, "  Samples:       %zu (every %g ms)\n", s->samples, s->interval * 1e3);
-	fprintf(f, "  Peak RSS:      %s (tree, sum of RSS, at %.3f s)\n",
-	        bytes(a, sizeof a, (double)s->peak_tree_rss, ascii), s->peak_tree_rss_at);
+	fprintf(f, "  Peak RSS:      %s (tree, %s, at %.3f s)\n",
+	        bytes(a, sizeof a, (double)s->peak_tree_rss, ascii),
+	        s->memory_from_cgroup ? "memory charged to its cgroup" : "sum of RSS",
+	        s->peak_tree_rss_at);
 	if (s->peak_tree_pss)
 		fprintf(f, "  Peak PSS:      %s (tree, read near the RSS peak)\n",
 		        bytes(a, sizeof a, (double)s->peak_tree_pss, ascii));
 	if (s->procs_seen)
 		/* a process names itself (prctl, exec): escaped */
-		fprintf(f, "  Largest:       %s, pid %d (%s)\n",
+		fprintf(f, "  Largest:       %s, pid %d (%s; %s)\n",
 		        bytes(a, sizeof a, (double)s->peak_proc_rss, ascii), (int)s->peak_pid,
-		        cli_text(b, sizeof b, s->peak_comm));
+		        cli_text(b, sizeof b, s->peak_comm),
+		        s->peak_proc_exact ? "maximum RSS from wait4" : "sampled");
 	fprintf(f, "  CPU:           avg %.1f %%, peak %.1f %% (100 %% = one core), %.3f s\n",
 	        s->avg_cpu_percent, s->peak_cpu_percent, s->cpu_seconds);
+	fprintf(f, "  CPU method:    %s\n", cpu_method_text(s->cpu_method));
 	fprintf(f, "  Processes:     %zu seen, at most %zu at once; peak threads %ld\n",
 	        s->procs_seen, s->peak_procs, s->peak_threads);
 	if (s->io_known)
@@ -161,7 +194,10 @@ static tach_result *make_result(const char *what, int have_status, int status,
 		goto oom;
 	char iv[32];
 	tach_format_double(s->interval, iv);
-	if (tach_kvlist_set(&r->meta.context, "peak_rss_method", "sampled") ||
+	if (tach_kvlist_set(&r->meta.context, "peak_rss_method",
+	                    s->memory_from_cgroup ? "cgroup-current" : "sampled") ||
+	    tach_kvlist_set(&r->meta.context, "cpu_method",
+	                    tach_monitor_cpu_method_name(s->cpu_method)) ||
 	    tach_kvlist_set(&r->meta.context, "monitor_interval", iv))
 		goto oom;
 	tach_metric *t = tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER);
@@ -254,6 +290,32 @@ static int spawn_command(char **argv, int json_on_stdout, pid_t *pid)
 	return rc;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* tach's own resident high-water mark (VmHWM), in bytes; 0 if unknown. */
+static double own_hwm(void)
+{
+	char line[256];
+	double kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %lf kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
 static void sleep_s(double s)
 {
 	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
@@ -320,6 +382,9 @@ static int parse_opts(const cli_parsed *p, mon_cli *c)
 		case OPT_ASCII:
 			c->ascii = 1;
 			break;
+		case OPT_CGROUP:
+			c->cgroup = v;
+			break;
 		}
 	}
 	return 0;
@@ -344,7 +409,7 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	cli_parsed p;
 	if (cli_parse(self, argc, argv, &p, &status))
 		return status;
-	mon_cli c = {0.01, 0, 0, 0, 0, NULL};
+	mon_cli c = {0.01, 0, 0, 0, 0, NULL, NULL};
 	if ((status = parse_opts(&p, &c))) {
 		cli_parsed_free(&p);
 		return status;
@@ -354,6 +419,10 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		cli_error(c.pid ? "give --pid or a command, not both" : "nothing to monitor");
 		fputs("usage: tach monitor [OPTIONS] (--pid PID | -- COMMAND [ARGS...])\n", stderr);
 		return EXIT_USAGE;
+	}
+	if (c.cgroup && !c.pid) {
+		cli_parsed_free(&p);
+		return cli_error("--cgroup needs --pid: a command tach starts is not put in a cgroup");
 	}
 	char what[1024];
 	char *text = c.pid ? NULL : join(p.pos, p.npos);
@@ -370,7 +439,15 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	sigaction(SIGTERM, &sa, NULL);
 
 	pid_t pid = c.pid;
+	struct rusage ru0;
+	double t0 = now_s(), hwm = 0;
 	if (!pid) {
+		/* orphans of the command come to tach, which reaps them and so
+		 * counts them in its children's rusage */
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		hwm = own_hwm();
+		getrusage(RUSAGE_CHILDREN, &ru0);
+		t0 = now_s();
 		int rc = spawn_command(p.pos, c.json, &pid);
 		if (rc) {
 			status = rc == ENOENT ? cli_error("command '%s' not found", p.pos[0])
@@ -380,23 +457,43 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		}
 	}
 	tach_monitor *m = NULL;
-	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0};
+	tach_monitor_opts mo = {c.interval, c.pss ? TACH_MONITOR_PSS : 0, c.cgroup};
 	int rc = tach_monitor_start(pid, &mo, &m);
 	if (rc && c.pid) {
 		cli_parsed_free(&p);
+		if (rc != -ESRCH && rc != TACH_ENOMEM && c.cgroup)
+			return cli_error("'%s': not a cgroup directory with a memory controller: %s",
+			                 c.cgroup, tach_strerror(rc));
 		return cli_error(rc == -ESRCH ? "no process %d" : "cannot follow process %d: %s",
 		                 (int)pid, tach_strerror(rc));
 	}
 	if (rc) /* gone before the first sample: the summary is empty */
 		cli_warn("'%s' ended before the first sample", p.pos[0]);
 
-	int wstatus = 0, have_status = !c.pid;
+	int wstatus = 0, have_status = !c.pid, have_tot = 0;
+	tach_monitor_totals tot;
+	memset(&tot, 0, sizeof tot);
 	if (c.pid) {
 		while (!stop_flag && !tach_monitor_wait(m, 0.1))
 			;
 	} else if ((rc = wait_command(pid, &wstatus))) {
 		cli_warn("waiting for the command: %s", strerror(-rc));
 		have_status = 0;
+	} else {
+		double t1 = now_s();
+		while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans that ended */
+			;
+		struct rusage ru1;
+		getrusage(RUSAGE_CHILDREN, &ru1);
+		tot.cpu_seconds = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime) +
+		                  tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
+		tot.duration = t1 - t0;
+		tot.cpu_method = TACH_MONITOR_CPU_RUSAGE;
+		/* a spawned child starts with tach's own high-water mark (Linux
+		 * keeps it across exec): a maximum above it is the tree's own */
+		if ((double)ru1.ru_maxrss * 1024 > hwm)
+			tot.peak_proc_rss = (uint64_t)ru1.ru_maxrss * 1024;
+		have_tot = tot.duration > 0 && (!m || !tach_monitor_set_totals(m, &tot));
 	}
 	if (stop_flag)
 		cli_warn("interrupted: the summary covers what was sampled until now");
@@ -406,6 +503,14 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 	s.interval = c.interval;
 	if (m && tach_monitor_stop(m, &s))
 		cli_warn("out of memory while sampling: later samples are missing");
+	if (!m && have_tot) { /* ended before the first sample: totals only */
+		s.duration = tot.duration;
+		s.cpu_seconds = tot.cpu_seconds;
+		s.cpu_method = tot.cpu_method;
+		s.avg_cpu_percent = s.peak_cpu_percent = tot.cpu_seconds / tot.duration * 100;
+		s.peak_proc_rss = tot.peak_proc_rss;
+		s.peak_proc_exact = tot.peak_proc_rss > 0;
+	}
 
 	status = EXIT_OK;
 	tach_result *r = NULL;

@@ -228,7 +228,8 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_k
 	fprintf(f, "  Range (min %s max): %s %s %s    %zu run%s\n", ascii ? "..." : "\xe2\x80\xa6",
 	        lo, ascii ? "..." : "\xe2\x80\xa6", hi, sm.n, sm.n == 1 ? "" : "s");
 	print_memory(f, b, rss, ctx, ascii);
-	/* --monitor: the resource block of the runs as the sampler saw them */
+	/* --monitor: each run's CPU % is its rusage over its wall time (exact
+	 * even for runs shorter than one interval); the series its shape */
 	const tach_metric *cpu = tach_benchmark_metric(b, TACH_M_CPU_PERCENT);
 	if (cpu && cpu->n_samples) {
 		size_t points = 0;
@@ -243,7 +244,8 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_k
 			sum += cpu->samples[k];
 		char dur[64];
 		fmt_time(dur, sizeof dur, span, ascii);
-		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average; %zu samples over %s\n",
+		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average (user + system / wall);"
+		        " %zu samples over %s\n",
 		        sum / (double)cpu->n_samples, points, dur);
 	}
 	const tach_metric *rps = tach_benchmark_metric(b, "runs_per_second");

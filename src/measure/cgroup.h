@@ -103,4 +103,8 @@ TACH_HIDDEN int tach__cgroup_reset(tach__cgroup *cg);
  * NULL is a no-op. */
 TACH_HIDDEN void tach__cgroup_destroy(tach__cgroup *cg);
 
+/* The cgroup's directory (the memory hierarchy's on v1), borrowed until
+ * tach__cgroup_destroy: the monitor reads its memory and CPU files. */
+TACH_HIDDEN const char *tach__cgroup_dir(const tach__cgroup *cg);
+
 #endif

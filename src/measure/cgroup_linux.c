@@ -587,3 +587,8 @@ void tach__cgroup_destroy(tach__cgroup *cg)
 	remove_dir(cg->dir, 200);
 	free(cg);
 }
+
+const char *tach__cgroup_dir(const tach__cgroup *cg)
+{
+	return cg->dir;
+}

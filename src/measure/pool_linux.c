@@ -122,7 +122,7 @@ int tach_exec_pool(char *const *argv, const tach_exec_opts *o, size_t concurrenc
 			sl[i].termed = 0;
 			sl[i].mon = NULL;
 			if (o->monitor > 0) {
-				tach_monitor_opts mo = {o->monitor, 0};
+				tach_monitor_opts mo = {o->monitor, 0, NULL};
 				if (tach_monitor_start(sl[i].pid, &mo, &sl[i].mon) != 0)
 					sl[i].mon = NULL; /* already gone */
 			}

@@ -540,6 +540,14 @@ static int record(const tach_runner *r, tach_result *out)
 			if (!cpu && !(cpu = tach_benchmark_add_metric(tb, TACH_M_CPU_PERCENT, "%",
 			                                              TACH_LOWER_IS_BETTER)))
 				goto nomem;
+			/* the run's CPU % from its reaped tree's rusage: exact
+			 * even for a run shorter than one interval; the series
+			 * keeps the sampled shape */
+			const tach_run_sample *rs = &b->runs[q];
+			tach_monitor_totals tot = {rs->user + rs->system, rs->wall,
+			                           TACH_MONITOR_CPU_RUSAGE, 0};
+			if (rs->wall > 0)
+				tach_monitor_set_totals(mon, &tot);
 			tach_monitor_summary sum;
 			tach_monitor_stop(mon, &sum);
 			/* a series names its sample by index within its metric:

@@ -437,7 +437,7 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		kill(-pid, SIGKILL);
 	tach_monitor *mon = NULL;
 	if (o->monitor > 0) {
-		tach_monitor_opts mo = {o->monitor, 0};
+		tach_monitor_opts mo = {o->monitor, 0, cg ? tach__cgroup_dir(cg) : NULL};
 		if (tach_monitor_start(pid, &mo, &mon) != 0)
 			mon = NULL; /* already gone: nothing to sample */
 	}

@@ -582,6 +582,40 @@ Test(cli_run, two_peaks_each_named)
 	run_free(&r);
 }
 
+/* Runs shorter than the monitor's interval: each run's cpu_percent is its
+ * own user + system time over its wall time, not the sum of the samples
+ * (which saw none of the burn and read 0 %). */
+Test(cli_run, monitor_cpu_percent_is_exact_at_coarse_intervals)
+{
+	char json[] = "/tmp/tach-mon-XXXXXX.json";
+	int fd = mkstemps(json, 5);
+	cr_assert(fd >= 0);
+	close(fd);
+	run_result r = run_tach(ARGV("run", "--runs", "3", "--monitor=500ms", "--export-json", json,
+	                             TACH_TESTPROG " --burn 60"),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	tach_result *res;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(json, &res, &err), 0, "%s", err.message);
+	const tach_benchmark *b = res->benchmarks[0];
+	const tach_metric *cpu = tach_benchmark_metric(b, "cpu_percent");
+	const tach_metric *t = tach_benchmark_metric(b, "time");
+	const tach_metric *us = tach_benchmark_metric(b, "user_time");
+	const tach_metric *sy = tach_benchmark_metric(b, "system_time");
+	cr_assert(cpu && t && us && sy);
+	cr_assert_eq(cpu->n_samples, 3);
+	for (size_t k = 0; k < 3; k++) {
+		double want = (us->samples[k] + sy->samples[k]) / t->samples[k] * 100;
+		cr_expect_gt(cpu->samples[k], 0, "run %zu: the burn's CPU was lost", k);
+		cr_expect(fabs(cpu->samples[k] - want) <= 1e-6 * want, "run %zu: %g %% != %g %%", k,
+		          cpu->samples[k], want);
+	}
+	tach_result_free(res);
+	unlink(json);
+	run_free(&r);
+}
+
 Test(cli, import_and_show_other_tools_files)
 {
 	const char *gb = temp_file(

@@ -1,7 +1,10 @@
 /* test_monitor.c - the /proc sampler on real processes (tach_testprog):
  * the tree RSS of K allocating processes, following the tree as it forks,
  * CPU % of a busy loop, stopping on a tree that is gone, the series it
- * appends to a result set; and `tach monitor` end to end (text and JSON).
+ * appends to a result set; CPU totals that do not depend on the interval
+ * (exact totals handed over, the root's last interval, a burn shorter than
+ * one interval); the cgroup readers on a fake cgroup directory; and
+ * `tach monitor` end to end (text and JSON).
  * Correctness only: the sampler's cost is measured by bench/bench_monitor.
  */
 #include <criterion/criterion.h>
@@ -13,10 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "measure/cgroup_stat.h"
 
 #define MiB (1024.0 * 1024.0)
 
@@ -53,7 +59,7 @@ static tach_monitor *watch(char *const *argv, double interval, tach_monitor_summ
 {
 	pid_t pid = spawn_testprog(argv);
 	tach_monitor *m = NULL;
-	tach_monitor_opts o = {interval, 0};
+	tach_monitor_opts o = {interval, 0, NULL};
 	int rc = tach_monitor_start(pid, &o, &m);
 	cr_assert_eq(rc, 0, "tach_monitor_start: %s", tach_strerror(rc));
 	/* the zombie counts as gone, so this returns before the reap */
@@ -153,7 +159,7 @@ Test(monitor, stops_on_demand_and_on_a_finished_tree)
 	char *hang[] = {"tach_testprog", "--hang", NULL};
 	pid_t pid = spawn_testprog(hang);
 	tach_monitor *m;
-	tach_monitor_opts o = {0.005, 0};
+	tach_monitor_opts o = {0.005, 0, NULL};
 	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
 	cr_expect_eq(tach_monitor_wait(m, 0.1), 0, "a hanging tree reported gone");
 	tach_monitor_summary s;
@@ -192,7 +198,7 @@ Test(monitor, stops_on_demand_and_on_a_finished_tree)
 Test(monitor, rejects_bad_arguments)
 {
 	tach_monitor *m;
-	tach_monitor_opts neg = {-1, 0}, nan_ = {NAN, 0};
+	tach_monitor_opts neg = {-1, 0, NULL}, nan_ = {NAN, 0, NULL};
 	cr_expect_eq(tach_monitor_start(0, NULL, &m), TACH_EINVAL);
 	cr_expect_eq(tach_monitor_start(getpid(), &neg, &m), TACH_EINVAL);
 	cr_expect_eq(tach_monitor_start(getpid(), &nan_, &m), TACH_EINVAL);
@@ -203,7 +209,7 @@ Test(monitor, pss_is_read_when_asked)
 	char *argv[] = {"tach_testprog", "--procs", "2", "--alloc", "30", "--sleep", "200", NULL};
 	pid_t pid = spawn_testprog(argv);
 	tach_monitor *m;
-	tach_monitor_opts o = {0.01, TACH_MONITOR_PSS};
+	tach_monitor_opts o = {0.01, TACH_MONITOR_PSS, NULL};
 	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
 	cr_expect_eq(tach_monitor_wait(m, 20), 1);
 	reap(pid);
@@ -215,6 +221,230 @@ Test(monitor, pss_is_read_when_asked)
 	cr_expect_geq(s.peak_tree_pss, 25 * MiB, "pss %.1f MiB", s.peak_tree_pss / MiB);
 	cr_expect_leq(s.peak_tree_pss, s.peak_tree_rss);
 	tach_monitor_free(m);
+}
+
+/* ---- CPU totals ---- */
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* A burn of 0.25 s watched at a 1 s interval, reaped by this test (its
+ * parent, outside the tree) between two samples: the last reading the
+ * sampler has is from before the burn, but the root's total still comes
+ * through its parent's cutime + cstime.  Compared with the wait4 rusage of
+ * the same process, loosely: correctness, not timing. */
+Test(monitor_cpu, burn_shorter_than_the_interval_reaped_outside)
+{
+	char *argv[] = {"tach_testprog", "--sleep", "30", "--burn", "250", NULL};
+	pid_t pid = spawn_testprog(argv);
+	tach_monitor *m;
+	tach_monitor_opts o = {1.0, 0, NULL};
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	int st;
+	struct rusage ru;
+	cr_assert_eq(wait4(pid, &st, 0, &ru), pid);
+	double want = tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
+	cr_expect_eq(tach_monitor_wait(m, 20), 1, "tree not gone after 20 s");
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_eq(s.cpu_method, TACH_MONITOR_CPU_SAMPLED);
+	cr_expect_gt(s.cpu_seconds, 0, "the burn's CPU was lost");
+	cr_expect(fabs(s.cpu_seconds - want) <= 0.2 * want, "cpu %.3f s, rusage %.3f s",
+	          s.cpu_seconds, want);
+	tach_monitor_free(m);
+}
+
+/* Stopped while the tree still runs: the partial interval since the last
+ * sample is read at stop, not dropped. */
+Test(monitor_cpu, stop_reads_the_last_partial_interval)
+{
+	char *argv[] = {"tach_testprog", "--burn", "200", "--hang", NULL};
+	pid_t pid = spawn_testprog(argv);
+	tach_monitor *m;
+	tach_monitor_opts o = {600, 0, NULL}; /* one sample at start, none after */
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	/* wait until the burn is done: its CPU clock, read from /proc */
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 2000; i++) {
+		FILE *f = fopen(path, "r");
+		cr_assert_not_null(f);
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		unsigned long ut = 0, stt = 0;
+		const char *p = strrchr(buf, ')');
+		cr_assert_not_null(p);
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stt);
+		if ((double)(ut + stt) / (double)sysconf(_SC_CLK_TCK) >= 0.2)
+			break;
+		usleep(10000);
+	}
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_eq(s.samples, 2, "%zu samples", s.samples);
+	cr_expect_geq(s.cpu_seconds, 0.18, "cpu %.3f s", s.cpu_seconds);
+	cr_expect_leq(s.cpu_seconds, 0.3, "cpu %.3f s", s.cpu_seconds);
+	tach_monitor_free(m);
+	kill(pid, SIGKILL);
+	reap(pid);
+}
+
+/* Exact totals from whoever reaped the tree replace the sampled ones:
+ * CPU seconds, average CPU % over the given duration, the method, and a
+ * larger maximum RSS of a process. */
+Test(monitor_cpu, totals_handed_over_replace_sampled_ones)
+{
+	char *argv[] = {"tach_testprog", "--sleep", "20", NULL};
+	pid_t pid = spawn_testprog(argv);
+	tach_monitor *m;
+	tach_monitor_opts o = {0.5, 0, NULL};
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	reap(pid);
+	tach_monitor_totals bad = {1, 0, TACH_MONITOR_CPU_RUSAGE, 0};
+	cr_expect_eq(tach_monitor_set_totals(m, &bad), TACH_EINVAL);
+	bad.duration = 1;
+	bad.cpu_method = TACH_MONITOR_CPU_SAMPLED;
+	cr_expect_eq(tach_monitor_set_totals(m, &bad), TACH_EINVAL);
+	bad.cpu_method = TACH_MONITOR_CPU_RUSAGE;
+	bad.cpu_seconds = -1;
+	cr_expect_eq(tach_monitor_set_totals(m, &bad), TACH_EINVAL);
+	tach_monitor_totals t = {0.05, 0.2, TACH_MONITOR_CPU_RUSAGE, 1ull << 40};
+	cr_assert_eq(tach_monitor_set_totals(m, &t), 0);
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_eq(s.cpu_seconds, 0.05);
+	cr_expect_eq(s.duration, 0.2);
+	cr_expect(fabs(s.avg_cpu_percent - 25.0) < 1e-9, "avg %g", s.avg_cpu_percent);
+	cr_expect_geq(s.peak_cpu_percent, s.avg_cpu_percent);
+	cr_expect_eq(s.cpu_method, TACH_MONITOR_CPU_RUSAGE);
+	cr_expect_eq(s.peak_proc_rss, 1ull << 40);
+	cr_expect_eq(s.peak_proc_exact, 1);
+	cr_expect_str_eq(tach_monitor_cpu_method_name(s.cpu_method), "rusage");
+	cr_expect_str_eq(tach_monitor_cpu_method_name(TACH_MONITOR_CPU_CGROUP), "cgroup");
+	tach_monitor_free(m);
+}
+
+/* ---- the cgroup's own files, on a fake cgroup directory ---- */
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w"); /* same inode: held fds see the new text */
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *fake_dir(void)
+{
+	static char dir[64];
+	strcpy(dir, "/tmp/tach-fake-cgroup-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	return dir;
+}
+
+static void rm_dir(const char *dir)
+{
+	const char *names[] = {"memory.current", "memory.usage_in_bytes", "cpu.stat",
+	                       "cpuacct.usage", "cgroup.procs"};
+	char path[512];
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+Test(cgroup_stat, reads_v2_and_v1_files)
+{
+	char *dir = fake_dir();
+	tach__cgstat cs;
+	cr_expect_eq(tach__cgstat_open(&cs, dir), -ENOENT, "no memory file: not a cgroup");
+	/* v2 */
+	put(dir, "memory.current", "1048576\n");
+	put(dir, "cpu.stat", "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n");
+	put(dir, "cgroup.procs", "12\n345\n6789\n");
+	cr_assert_eq(tach__cgstat_open(&cs, dir), 0);
+	uint64_t mem = 0;
+	double cpu = 0;
+	pid_t pids[2];
+	cr_expect_eq(tach__cgstat_memory(&cs, &mem), 0);
+	cr_expect_eq(mem, 1048576);
+	cr_expect_eq(tach__cgstat_cpu(&cs, &cpu), 0);
+	cr_expect(fabs(cpu - 2.5) < 1e-12, "cpu %g", cpu);
+	cr_expect_eq(tach__cgstat_procs(&cs, pids, 2), 2, "a full buffer returns max");
+	cr_expect_eq(pids[0], 12);
+	cr_expect_eq(pids[1], 345);
+	put(dir, "memory.current", "2097152\n"); /* read again through the held fd */
+	cr_expect_eq(tach__cgstat_memory(&cs, &mem), 0);
+	cr_expect_eq(mem, 2097152);
+	put(dir, "memory.current", "lots\n");
+	cr_expect_eq(tach__cgstat_memory(&cs, &mem), TACH_EPARSE);
+	tach__cgstat_close(&cs);
+	rm_dir(dir);
+
+	/* v1: memory.usage_in_bytes, cpuacct.usage in ns; a v1 cpu.stat has
+	 * no usage_usec and is not taken for CPU usage */
+	dir = fake_dir();
+	put(dir, "memory.usage_in_bytes", "4096\n");
+	put(dir, "cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
+	put(dir, "cpuacct.usage", "1500000000\n");
+	cr_assert_eq(tach__cgstat_open(&cs, dir), 0);
+	cr_expect_eq(tach__cgstat_memory(&cs, &mem), 0);
+	cr_expect_eq(mem, 4096);
+	cr_expect_eq(tach__cgstat_cpu(&cs, &cpu), 0);
+	cr_expect(fabs(cpu - 1.5) < 1e-12, "cpu %g", cpu);
+	cr_expect_eq(tach__cgstat_procs(&cs, pids, 2), -ENOENT);
+	tach__cgstat_close(&cs);
+	rm_dir(dir);
+
+	/* memory only (this VM's v1 layout): no CPU accounting */
+	dir = fake_dir();
+	put(dir, "memory.usage_in_bytes", "4096\n");
+	cr_assert_eq(tach__cgstat_open(&cs, dir), 0);
+	cr_expect_eq(tach__cgstat_cpu(&cs, &cpu), -ENOENT);
+	tach__cgstat_close(&cs);
+	rm_dir(dir);
+}
+
+/* A monitor given a cgroup takes the tree's memory and CPU from the
+ * cgroup's files (here a fake one that lists a real sleeping process): the
+ * CPU total is the growth of usage_usec while watched. */
+Test(cgroup_stat, monitor_reads_the_cgroup_not_proc)
+{
+	char *argv[] = {"tach_testprog", "--hang", NULL};
+	pid_t pid = spawn_testprog(argv);
+	char *dir = fake_dir(), list[32];
+	snprintf(list, sizeof list, "%d\n", (int)pid);
+	put(dir, "memory.current", "123456789\n");
+	put(dir, "cpu.stat", "usage_usec 1000000\n");
+	put(dir, "cgroup.procs", list);
+	tach_monitor *m;
+	tach_monitor_opts o = {0.01, 0, dir};
+	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
+	usleep(50000);
+	put(dir, "cpu.stat", "usage_usec 1750000\n");
+	usleep(50000);
+	tach_monitor_summary s;
+	cr_assert_eq(tach_monitor_stop(m, &s), 0);
+	cr_expect_eq(s.memory_from_cgroup, 1);
+	cr_expect_eq(s.peak_tree_rss, 123456789);
+	cr_expect_eq(s.cpu_method, TACH_MONITOR_CPU_CGROUP);
+	cr_expect(fabs(s.cpu_seconds - 0.75) < 1e-9, "cpu %g", s.cpu_seconds);
+	cr_expect_eq(s.peak_procs, 1);
+	tach_monitor_free(m);
+	kill(pid, SIGKILL);
+	reap(pid);
+	tach_monitor_opts none = {0.01, 0, "/nonexistent/tach-cgroup"};
+	pid = spawn_testprog(argv);
+	cr_expect_eq(tach_monitor_start(pid, &none, &m), -ENOENT);
+	kill(pid, SIGKILL);
+	reap(pid);
+	rm_dir(dir);
 }
 
 /* ---- tach monitor, end to end ---- */
@@ -245,6 +475,10 @@ Test(monitor_cli, text_summary_block)
 	cr_expect(strstr(out, "Resource Usage Metrics"), "%s", out);
 	cr_expect(strstr(out, "Exit status:   3"), "%s", out);
 	cr_expect(strstr(out, "Peak RSS"), "%s", out);
+	/* 30 MiB touched: above tach's own high-water mark, so the kernel's
+	 * maximum RSS of the reaped process is the process's own */
+	cr_expect(strstr(out, "maximum RSS from wait4"), "%s", out);
+	cr_expect(strstr(out, "CPU method:    exact"), "%s", out);
 	cr_expect(strstr(out, "tach_testprog"), "%s", out);
 	free(out);
 }
@@ -274,14 +508,41 @@ Test(monitor_cli, json_is_a_results_file)
 	free(out);
 }
 
+/* A 0.25 s burn at a 500 ms interval: the CPU seconds come from the
+ * reaped tree, so they match what the kernel accounted for the command
+ * (this test's children: tach and, through it, the burn) and not 0. */
+Test(monitor_cli, cpu_of_a_burn_shorter_than_the_interval)
+{
+	char *argv[] = {"tach", "monitor", "--interval", "500ms", "--", TACH_TESTPROG,
+	                "--burn", "250", NULL};
+	struct rusage r0, r1;
+	getrusage(RUSAGE_CHILDREN, &r0);
+	int st;
+	char *out = run_cli(argv, &st);
+	getrusage(RUSAGE_CHILDREN, &r1);
+	double all = tv_s(r1.ru_utime) - tv_s(r0.ru_utime) + tv_s(r1.ru_stime) - tv_s(r0.ru_stime);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d\n%s", st, out);
+	const char *line = strstr(out, "CPU:");
+	cr_assert_not_null(line, "%s", out);
+	const char *comma = strstr(line, "one core), ");
+	cr_assert_not_null(comma, "%s", out);
+	double secs = atof(comma + 11);
+	cr_expect_gt(secs, 0.2, "%s", out);
+	cr_expect_leq(secs, all, "tach says %.3f s, the kernel %.3f s for tach and the burn", secs, all);
+	cr_expect(strstr(out, "wait4 rusage"), "the method is not named:\n%s", out);
+	free(out);
+}
+
 Test(monitor_cli, usage_errors)
 {
 	char *none[] = {"tach", "monitor", NULL};
 	char *both[] = {"tach", "monitor", "--pid", "1", "--", "true", NULL};
 	char *bad[] = {"tach", "monitor", "--interval", "fast", "--", "true", NULL};
 	char *missing[] = {"tach", "monitor", "--", "/nonexistent/tach-nothing", NULL};
-	char *const *cases[] = {none, both, bad, missing};
-	for (size_t i = 0; i < 4; i++) {
+	char *cg_cmd[] = {"tach", "monitor", "--cgroup", "/tmp", "--", "true", NULL};
+	char *cg_none[] = {"tach", "monitor", "--cgroup", "/nonexistent/tach-cg", "--pid", "1", NULL};
+	char *const *cases[] = {none, both, bad, missing, cg_cmd, cg_none};
+	for (size_t i = 0; i < 6; i++) {
 		int st;
 		free(run_cli(cases[i], &st));
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %zu: status %d", i, st);
