@@ -1,0 +1,29 @@
+/* alloc_pass.h - the benchmark binary's allocation counting (allocs_per_op,
+ * bytes_per_op) in a separate process with the counting malloc preloaded,
+ * so that the timed process has no interposer.  Part of libtach_main. */
+#ifndef TACH_BENCH_ALLOC_PASS_H
+#define TACH_BENCH_ALLOC_PASS_H
+
+#include "tach/bench.h"
+#include "tach/result.h"
+
+/* The internal option that makes the binary the counting process. */
+#define TACH__ALLOC_CHILD_OPT "--tach-alloc-child"
+
+/* After the timed run: starts argv[0]'s executable again as the counting
+ * process (same --threads and --seed) for every benchmark of r that has
+ * timed samples, at the iteration count of its first sample, and adds
+ * allocs_per_op and bytes_per_op to those benchmarks.  Always sets the
+ * context key "allocs" of r: how they were counted, or "not counted:
+ * WHY" (then also a warning on stderr naming prog) when the counting
+ * process could not run or count; the timed results stay as they are. */
+void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r);
+
+/* The counting process: `spec` is the value of TACH__ALLOC_CHILD_OPT
+ * ("PLAN,OUT,SO" descriptors).  Puts LD_PRELOAD back as the user had it,
+ * runs the counting pass with the selection options in o and writes the
+ * results file to OUT.  Returns the exit status: 0; 3 when the counting
+ * malloc is not in place (the reason on stderr); 2 on other errors. */
+int tach__alloc_child(const char *prog, const char *spec, tach_bench_run_opts *o);
+
+#endif
