@@ -2,9 +2,11 @@
  * Benchmark on the same workloads, in the same run: loop overhead, ns/op
  * of three real workloads, the CV of those over 10 repetitions, and the
  * wall time and run-to-run CV of a 50-benchmark suite at each library's
- * default settings.  The two benchmark programs (lib_suite_tach,
- * lib_suite_gbench) are run with JSON output, no shell; tach's is read
- * with tach_result_read_buffer, Google Benchmark's with jansson.
+ * default settings, and the heap (malloc/free, a hash table) with tach's
+ * allocation counts beside the exact ones.  The two benchmark programs
+ * (lib_suite_tach, lib_suite_gbench) are run with JSON output, no shell;
+ * tach's is read with tach_result_read_buffer, Google Benchmark's with
+ * jansson.
  * Printed, never asserted: the machine is shared and noisy.
  */
 #include <errno.h>
@@ -37,7 +39,7 @@
 
 extern char **environ;
 
-#define WORKLOAD_FILTER "^(empty|inc|memcpy_4k|hash64|qsort1k)$"
+#define WORKLOAD_FILTER "^(empty|inc|memcpy_4k|hash64|qsort1k|malloc_free/.*|hash_insert)$"
 #define SUITE_FILTER "^suite_"
 #define MAX_BENCH 64
 #define MAX_SAMPLES 64
@@ -49,6 +51,7 @@ typedef struct series {
 	char name[64];
 	double ns[MAX_SAMPLES];
 	size_t n;
+	double allocs, bytes; /* tach: allocs_per_op, bytes_per_op; -1: none */
 } series;
 
 /* One run of one program: its benchmarks in order, its wall time, and
@@ -73,6 +76,7 @@ static series *series_get(run_out *r, const char *name)
 	series *s = &r->b[r->n++];
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
+	s->allocs = s->bytes = -1;
 	return s;
 }
 
@@ -123,6 +127,12 @@ static int parse_tach(const char *text, size_t len, run_out *r)
 		series *s = series_get(r, b->name);
 		for (size_t k = 0; k < m->n_samples; k++)
 			series_add(s, m->samples[k] * 1e9);
+		const tach_metric *ma = tach_benchmark_metric(b, TACH_M_ALLOCS_PER_OP);
+		const tach_metric *mb = tach_benchmark_metric(b, TACH_M_BYTES_PER_OP);
+		if (s && ma && mb && ma->n_samples && mb->n_samples) {
+			s->allocs = ma->samples[0];
+			s->bytes = mb->samples[0];
+		}
 	}
 	tach_result_free(res);
 	return bad;
@@ -195,10 +205,24 @@ static int run_tool(int tool, char *const argv[], run_out *r)
 static const char *const workloads[] = {"empty", "inc", "memcpy_4k", "hash64", "qsort1k"};
 #define N_WORK (sizeof workloads / sizeof workloads[0])
 
-/* Per round and workload: each tool's median ns/op and CV. */
+/* Figure 5: the heap, with the allocations per iteration each must count
+ * (lib_suite_work.h: one malloc of N bytes; a calloc of 128 bucket
+ * pointers and 64 nodes of 24 bytes). */
+static const struct {
+	const char *name;
+	double allocs, bytes;
+} heap[] = {{"malloc_free/16", 1, 16},
+            {"malloc_free/256", 1, 256},
+            {"malloc_free/4096", 1, 4096},
+            {"hash_insert", 1 + 64, 128 * 8 + 64 * 24}};
+#define N_HEAP (sizeof heap / sizeof heap[0])
+
+/* Per round and workload: each tool's median ns/op and CV; per heap
+ * workload: each tool's median ns/op and tach's counts. */
 typedef struct round_fig {
 	double med[2][N_WORK], cv[2][N_WORK];
 	size_t reps[2][N_WORK];
+	double heap_med[2][N_HEAP], allocs[N_HEAP], bytes[N_HEAP];
 } round_fig;
 
 static int workloads_round(int round, int quick, round_fig *f, char *build_type, size_t bt_size)
@@ -227,6 +251,19 @@ static int workloads_round(int round, int quick, round_fig *f, char *build_type,
 			f->reps[t][w] = s->n;
 			f->med[t][w] = median_of(s->ns, s->n);
 			f->cv[t][w] = tach_stats_cv(s->ns, s->n);
+		}
+		for (size_t h = 0; h < N_HEAP; h++) {
+			series *s = series_get(&r[t], heap[h].name);
+			if (!s || !s->n) {
+				fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
+				        heap[h].name);
+				return 1;
+			}
+			f->heap_med[t][h] = median_of(s->ns, s->n);
+			if (t == TOOL_TACH) {
+				f->allocs[h] = s->allocs;
+				f->bytes[h] = s->bytes;
+			}
 		}
 	}
 	return 0;
@@ -295,6 +332,44 @@ static void print_workloads(const round_fig *f, int rounds)
 		printf("%-10s %9.2f%% %9.2f%%  %-36s  <= GB %s\n", workloads[w], t * 100, g * 100,
 		       per, met(t <= g));
 	}
+}
+
+/* Figure 5: the heap workloads' ns/op (the counting of allocations must
+ * cost the timed runs nothing) and tach's counts beside the exact ones.
+ * Returns 1 when a count is wrong. */
+static int print_heap(const round_fig *f, int rounds)
+{
+	int wrong = 0;
+	printf("\nfigure 5: the heap: ns/op (median of the %d rounds' medians) and tach's "
+	       "allocations\n", rounds);
+	printf("%-17s %9s %9s %8s  %-22s  %-16s %s\n", "workload", "tach", "GB", "ratio",
+	       "ratio per round", "goal", "allocs/op bytes/op (exact)");
+	for (size_t h = 0; h < N_HEAP; h++) {
+		double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS];
+		char per[64] = "";
+		size_t pl = 0;
+		int exact = 1;
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].heap_med[TOOL_TACH][h];
+			gm[k] = f[k].heap_med[TOOL_GB][h];
+			ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
+			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.3f", k ? " " : "",
+			                       ratio[k]);
+			exact &= f[k].allocs[h] == heap[h].allocs && f[k].bytes[h] == heap[h].bytes;
+		}
+		double q = median_of(ratio, (size_t)rounds);
+		char goal[32], counts[96];
+		snprintf(goal, sizeof goal, "+-3%% %s", met(fabs(q - 1) <= 0.03));
+		snprintf(counts, sizeof counts, "%g %g (%g %g) %s", f[0].allocs[h], f[0].bytes[h],
+		         heap[h].allocs, heap[h].bytes, exact ? "exact" : "WRONG");
+		printf("%-17s %9.3f %9.3f %7.3fx  %-22s  %-16s %s\n", heap[h].name,
+		       median_of(tm, (size_t)rounds), median_of(gm, (size_t)rounds), q, per, goal,
+		       counts);
+		wrong |= !exact;
+	}
+	printf("  tach counts allocations in a separate process after the timed runs; the\n"
+	       "  timed process has no malloc interposer (docs/bench-library.md, Allocations)\n");
+	return wrong;
 }
 
 /* --------------------------------------------------------------------
@@ -375,15 +450,17 @@ static int suite_runs(int runs, int quick)
 
 int main(int argc, char **argv)
 {
-	int quick = 0;
+	int quick = 0, no_suite = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = 1;
+		} else if (!strcmp(argv[i], "--no-suite")) {
+			no_suite = 1;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: %s [--quick]\n\n"
+			printf("usage: %s [--quick] [--no-suite]\n\n"
 			       "Compares tach's benchmark library with Google Benchmark on the same\n"
 			       "workloads (about 3 minutes; --quick: a smoke test, shorter repetitions,\n"
-			       "not default settings).\n", argv[0]);
+			       "not default settings; --no-suite: figures 1-3 and 5 only).\n", argv[0]);
 			return 0;
 		} else {
 			fprintf(stderr, "bench_lib: unknown option '%s'\n", argv[i]);
@@ -422,9 +499,10 @@ int main(int argc, char **argv)
 	       quick ? "tach 10 ms (default), GB 0.05 s (not its default)"
 	             : "each library's default (tach 10 ms, GB 0.5 s)");
 	print_workloads(f, rounds);
+	int wrong = print_heap(f, rounds);
 	fflush(stdout);
-	if (suite_runs(runs, quick))
+	if (!no_suite && suite_runs(runs, quick))
 		return 1;
 	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
-	return 0;
+	return wrong;
 }
