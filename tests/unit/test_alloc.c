@@ -251,3 +251,98 @@ Test(alloc, sanitizer_build_says_why)
 	tach_result_free(b.r);
 #endif
 }
+
+/* ---- the counting pass alone (tach_bench_run_opts.alloc_iterations), as
+ * the counting process runs it, with a fake counter: the given iteration
+ * count, one uncounted warm-up call, no timing, unplanned instances left
+ * out ---- */
+
+#include <stdatomic.h>
+
+#include "tach/bench.h"
+
+static atomic_int fake_on;
+static atomic_ullong fake_allocs, fake_bytes, fake_iterations;
+
+static void fake_alloc(size_t n)
+{
+	if (atomic_load(&fake_on)) {
+		atomic_fetch_add(&fake_allocs, 1);
+		atomic_fetch_add(&fake_bytes, n);
+	}
+}
+
+static void fake_start(void)
+{
+	atomic_store(&fake_allocs, 0);
+	atomic_store(&fake_bytes, 0);
+	atomic_store(&fake_on, 1);
+}
+
+static void fake_stop(uint64_t *allocs, uint64_t *bytes)
+{
+	atomic_store(&fake_on, 0);
+	*allocs = atomic_load(&fake_allocs);
+	*bytes = atomic_load(&fake_bytes);
+}
+
+/* 2 allocations of 40 bytes per iteration, plus one of 1000 per call */
+TACH_BENCH(fake_two_allocs, .threads = TACH_THREADS(1, 3))
+{
+	fake_alloc(1000);
+	TACH_LOOP(s) {
+		fake_alloc(40);
+		fake_alloc(40);
+		atomic_fetch_add(&fake_iterations, 1);
+	}
+}
+
+TACH_BENCH(fake_unplanned)
+{
+	TACH_LOOP(s) {
+		fake_alloc(1);
+	}
+}
+
+static uint64_t fake_plan(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "fake_two_allocs/threads:1") ? 500
+	       : !strcmp(name, "fake_two_allocs/threads:3") ? 100 : 0;
+}
+
+Test(alloc, counting_pass_alone_uses_the_given_iterations)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = "^fake_";
+	o.warmup = (size_t)-1;
+	o.alloc_start = fake_start;
+	o.alloc_stop = fake_stop;
+	o.alloc_iterations = fake_plan;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	memset(&err, 0, sizeof err);
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	cr_assert_eq(r->n_benchmarks, 2, "the unplanned instance ran");
+	/* warm-up and counted call: 2 x (500 + 3 x 100) iterations in all */
+	cr_expect_eq(atomic_load(&fake_iterations), 2 * (500 + 3 * 100));
+	static const struct {
+		const char *name;
+		double allocs, bytes;
+	} want[] = {/* totals of the counted call / (iterations x threads) */
+	            {"fake_two_allocs/threads:1", (2.0 * 500 + 1) / 500, (80.0 * 500 + 1000) / 500},
+	            {"fake_two_allocs/threads:3", (2.0 * 300 + 3) / 300,
+	             (80.0 * 300 + 3000) / 300}};
+	for (size_t i = 0; i < 2; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		cr_expect_str_eq(b->name, want[i].name);
+		cr_expect_null(tach_benchmark_metric(b, TACH_M_TIME), "%s was timed", b->name);
+		cr_expect_null(tach_benchmark_metric(b, "scaling_efficiency"));
+		cr_expect_eq(metric(b, TACH_M_ALLOCS_PER_OP), want[i].allocs, "%s: %.17g", b->name,
+		             metric(b, TACH_M_ALLOCS_PER_OP));
+		cr_expect_eq(metric(b, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %.17g", b->name,
+		             metric(b, TACH_M_BYTES_PER_OP));
+	}
+	tach_result_free(r);
+}
