@@ -276,7 +276,18 @@ static int memfd_with(const char *name, const void *bytes, size_t n)
 	return fd;
 }
 
-/* The plan: "ITERATIONS NAME" per benchmark that has timed samples. */
+/* A benchmark the counting process is asked to count: one with timed
+ * samples and their iteration counts. */
+static const tach_metric *planned(const tach_benchmark *b)
+{
+	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+	if (b->error || b->skipped || !t || !t->n_samples || !t->iterations ||
+	    strchr(b->name, '\n'))
+		return NULL;
+	return t;
+}
+
+/* The plan: "ITERATIONS NAME" per planned benchmark. */
 static char *make_plan(const tach_result *r, size_t *len, size_t *n)
 {
 	size_t cap = 1;
@@ -289,9 +300,8 @@ static char *make_plan(const tach_result *r, size_t *len, size_t *n)
 	*n = 0;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		const tach_benchmark *b = r->benchmarks[i];
-		const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
-		if (b->error || b->skipped || !t || !t->n_samples || !t->iterations ||
-		    strchr(b->name, '\n'))
+		const tach_metric *t = planned(b);
+		if (!t)
 			continue;
 		k += (size_t)snprintf(text + k, cap - k, "%llu %s\n",
 		                      (unsigned long long)t->iterations[0], b->name);
@@ -384,31 +394,36 @@ static int run_child(int argc, char **argv, int plan_fd, int out_fd, int so_fd, 
 	return status;
 }
 
-/* Copies allocs_per_op and bytes_per_op of each child benchmark into the
- * parent's benchmark of the same name; notes those the child failed. */
+static const tach_benchmark *find(const tach_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (!strcmp(r->benchmarks[i]->name, name))
+			return r->benchmarks[i];
+	return NULL;
+}
+
+/* Copies allocs_per_op and bytes_per_op of the child's benchmarks into the
+ * parent's of the same name; appends to note each planned benchmark that
+ * got none, with the child's error for it. */
 static void merge(const tach_result *child, tach_result *r, char *note, size_t size)
 {
 	static const char *const names[] = {TACH_M_ALLOCS_PER_OP, TACH_M_BYTES_PER_OP};
 	size_t len = strlen(note);
-	for (size_t i = 0; i < child->n_benchmarks; i++) {
-		const tach_benchmark *cb = child->benchmarks[i];
-		tach_benchmark *b = NULL;
-		for (size_t j = 0; !b && j < r->n_benchmarks; j++)
-			if (!strcmp(r->benchmarks[j]->name, cb->name))
-				b = r->benchmarks[j];
-		if (!b)
-			continue;
-		if (cb->error && len < size)
-			len += (size_t)snprintf(note + len, size - len, "; not counted for '%s': %s",
-			                        cb->name, cb->error);
-		for (size_t k = 0; k < 2; k++) {
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		tach_benchmark *b = r->benchmarks[i];
+		const tach_benchmark *cb = planned(b) ? find(child, b->name) : NULL;
+		int copied = 0;
+		for (size_t k = 0; cb && k < 2; k++) {
 			const tach_metric *m = tach_benchmark_metric(cb, names[k]);
 			if (!m || !m->n_samples || tach_benchmark_metric(b, names[k]))
 				continue;
 			tach_metric *to = tach_benchmark_add_metric(b, names[k], m->unit, m->direction);
-			if (to)
-				tach_metric_add_sample(to, m->samples[0]);
+			copied += to && !tach_metric_add_sample(to, m->samples[0]);
 		}
+		if (planned(b) && copied < 2 && len < size)
+			len += (size_t)snprintf(note + len, size - len, "; not counted for '%s': %s",
+			                        b->name, cb && cb->error ? cb->error
+			                                 : "the counting process did not run it");
 	}
 }
 
@@ -477,7 +492,9 @@ void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r)
 	free(plan_text);
 	if (!note[0]) {
 		snprintf(note, sizeof note, "not counted: %s", why);
-		fprintf(stderr, "%s: warning: allocations not counted: %s\n", prog, why);
+		/* a sanitizer build never counts: the context says so, quietly */
+		if (!san)
+			fprintf(stderr, "%s: warning: allocations not counted: %s\n", prog, why);
 	}
 	tach_kvlist_set(&r->meta.context, "allocs", note);
 }

@@ -15,8 +15,9 @@
  * timed samples, at the iteration count of its first sample, and adds
  * allocs_per_op and bytes_per_op to those benchmarks.  Always sets the
  * context key "allocs" of r: how they were counted, or "not counted:
- * WHY" (then also a warning on stderr naming prog) when the counting
- * process could not run or count; the timed results stay as they are. */
+ * WHY" when the counting process could not run or count (then also a
+ * warning on stderr naming prog, except in a sanitizer build, which never
+ * counts); the timed results stay as they are. */
 void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r);
 
 /* The counting process: `spec` is the value of TACH__ALLOC_CHILD_OPT

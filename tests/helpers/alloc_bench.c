@@ -146,6 +146,16 @@ TACH_BENCH(crash_when_counting)
 	}
 }
 
+/* Fails in the counting process only: a reason, not a made-up count. */
+TACH_BENCH(error_when_counting)
+{
+	if (!malloc_is_libc())
+		tach_skip_with_error(s, "fails when counted");
+	TACH_LOOP(s) {
+		my_free(my_malloc(16));
+	}
+}
+
 /* In the counting process, with ALLOC_BENCH_ENV_OUT set: writes to that
  * file the LD_PRELOAD this process started with (/proc/self/environ),
  * then runs /usr/bin/env (a grandchild of the timed process) with the

@@ -3,10 +3,11 @@
  * (tests/helpers/alloc_bench.c): allocs_per_op and bytes_per_op exact for
  * each counting rule and on 4 threads, the timed process without any
  * interposer (malloc resolves to libc's), a counting process that dies
- * leaving the timed results and a reason, and the user's LD_PRELOAD kept
- * for the counting process but the counting object not passed on to the
- * processes a benchmark starts.  In a sanitizer build the binary does
- * not count, and says why.
+ * (or one benchmark failing in it) leaving the timed results and a
+ * reason, and the user's LD_PRELOAD kept for the counting process but the
+ * counting object not passed on to the processes a benchmark starts.  In
+ * a sanitizer build the binary does not count, and says why.  Last, the
+ * counting pass of run.c alone, with a fake counter.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -184,6 +185,25 @@ Test(alloc, failing_counting_process_leaves_timed_results)
 	cr_expect(strstr(ctx, "not counted: the counting process was killed by signal 6"),
 	          "allocs: %s", ctx);
 	cr_expect(strstr(b.err, "warning: allocations not counted"), "stderr: %s", b.err);
+}
+
+/* One benchmark fails in the counting process: the others are counted,
+ * and the context names it with its error. */
+Test(alloc, benchmark_failing_when_counted_is_named)
+{
+	need_counting();
+	bench_run b = run_bench("^(error_when_counting|rule_calloc)$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "error_when_counting");
+	cr_expect_null(x->error);
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	cr_expect_eq(metric(bench(&b, "rule_calloc"), TACH_M_ALLOCS_PER_OP), 1);
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_expect(ctx && strstr(ctx, "counted in a separate process") &&
+	          strstr(ctx, "not counted for 'error_when_counting': fails when counted"),
+	          "allocs: %s", ctx ? ctx : "(none)");
+	tach_result_free(b.r);
 }
 
 /* The user's LD_PRELOAD reaches the counting process (with the counting
