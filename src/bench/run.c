@@ -455,6 +455,21 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	return rc;
 }
 
+/* The state the instance's setup function sees (and teardown, later),
+ * then the setup call. */
+static void setup_instance(const tach__instance *in, const tach_bench_run_opts *o, int threads,
+                           tach__state_priv *sp, tach_state *st)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->arg[0] = in->arg[0];
+	sp->arg[1] = in->arg[1];
+	sp->threads = threads;
+	sp->seed = o->seed;
+	*st = (tach_state){0, sp};
+	if (in->reg->opts->setup)
+		in->reg->opts->setup(st);
+}
+
 /* The counting pass alone (o->alloc_iterations, libtach_main's counting
  * process): the iteration count the timed process calibrated, one
  * uncounted warm-up call (first-touch allocations and a thread stack
@@ -463,7 +478,6 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 static int run_instance_alloc(const tach__instance *in, const tach_bench_run_opts *o,
                               uint64_t iters, tach_result *out)
 {
-	const tach_bench_opts *bo = in->reg->opts;
 	call c;
 	memset(&c, 0, sizeof c);
 	c.in = in;
@@ -473,14 +487,8 @@ static int run_instance_alloc(const tach__instance *in, const tach_bench_run_opt
 	if (!c.priv)
 		return TACH_ENOMEM;
 	tach__state_priv sp;
-	memset(&sp, 0, sizeof sp);
-	sp.arg[0] = in->arg[0];
-	sp.arg[1] = in->arg[1];
-	sp.threads = in->threads;
-	sp.seed = o->seed;
-	tach_state setup_state = {0, &sp};
-	if (bo->setup)
-		bo->setup(&setup_state);
+	tach_state setup_state;
+	setup_instance(in, o, in->threads, &sp, &setup_state);
 	samples s;
 	memset(&s, 0, sizeof s);
 	double t;
@@ -552,14 +560,8 @@ static int run_instance_instr(const tach__instance *in, const tach_bench_run_opt
 	if (!c.priv)
 		return TACH_ENOMEM;
 	tach__state_priv sp;
-	memset(&sp, 0, sizeof sp);
-	sp.arg[0] = in->arg[0];
-	sp.arg[1] = in->arg[1];
-	sp.threads = 1;
-	sp.seed = o->seed;
-	tach_state setup_state = {0, &sp};
-	if (bo->setup)
-		bo->setup(&setup_state);
+	tach_state setup_state;
+	setup_instance(in, o, 1, &sp, &setup_state);
 	size_t reps = bo->repetitions ? bo->repetitions : o->repetitions ? o->repetitions : 1;
 	c.iters = o->fixed_iterations ? o->fixed_iterations : DEFAULT_FIXED_ITERATIONS;
 	double t;
