@@ -274,6 +274,19 @@ static const char *met(int ok)
 	return ok ? "met" : "MISSED";
 }
 
+/* ratio[k] = tach / GB of round k, and those ratios as text into per. */
+static void round_ratios(const double *tm, const double *gm, int rounds, double *ratio,
+                         char *per, size_t size)
+{
+	size_t pl = 0;
+	per[0] = 0;
+	for (int k = 0; k < rounds; k++) {
+		ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
+		pl += (size_t)snprintf(per + pl, pl < size ? size - pl : 0, "%s%.3f", k ? " " : "",
+		                       ratio[k]);
+	}
+}
+
 static void print_workloads(const round_fig *f, int rounds)
 {
 	double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS], tc[MAX_ROUNDS], gc[MAX_ROUNDS];
@@ -288,15 +301,12 @@ static void print_workloads(const round_fig *f, int rounds)
 			printf("%-10s %10s %10s %8s  %-22s  %s\n", "workload", "tach", "GB", "ratio",
 			       "ratio per round", "goal");
 		}
-		char per[64] = "";
-		size_t pl = 0;
+		char per[64];
 		for (int k = 0; k < rounds; k++) {
 			tm[k] = f[k].med[TOOL_TACH][w];
 			gm[k] = f[k].med[TOOL_GB][w];
-			ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
-			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.3f", k ? " " : "",
-			                       ratio[k]);
 		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
 		double t = median_of(tm, (size_t)rounds), g = median_of(gm, (size_t)rounds);
 		double q = median_of(ratio, (size_t)rounds);
 		char goal[48];
@@ -346,17 +356,14 @@ static int print_heap(const round_fig *f, int rounds)
 	       "ratio per round", "goal", "allocs/op bytes/op (exact)");
 	for (size_t h = 0; h < N_HEAP; h++) {
 		double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS];
-		char per[64] = "";
-		size_t pl = 0;
+		char per[64];
 		int exact = 1;
 		for (int k = 0; k < rounds; k++) {
 			tm[k] = f[k].heap_med[TOOL_TACH][h];
 			gm[k] = f[k].heap_med[TOOL_GB][h];
-			ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
-			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.3f", k ? " " : "",
-			                       ratio[k]);
 			exact &= f[k].allocs[h] == heap[h].allocs && f[k].bytes[h] == heap[h].bytes;
 		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
 		double q = median_of(ratio, (size_t)rounds);
 		char goal[32], counts[96];
 		snprintf(goal, sizeof goal, "+-3%% %s", met(fabs(q - 1) <= 0.03));
