@@ -52,6 +52,8 @@ typedef struct series {
 	double ns[MAX_SAMPLES];
 	size_t n;
 	double allocs, bytes; /* tach: allocs_per_op, bytes_per_op; -1: none */
+	double cpu[MAX_SAMPLES]; /* CPU ns per iteration (tach: task_clock) */
+	size_t n_cpu;
 } series;
 
 /* One run of one program: its benchmarks in order, its wall time, and
@@ -127,6 +129,9 @@ static int parse_tach(const char *text, size_t len, run_out *r)
 		series *s = series_get(r, b->name);
 		for (size_t k = 0; k < m->n_samples; k++)
 			series_add(s, m->samples[k] * 1e9);
+		const tach_metric *tc = tach_benchmark_metric(b, "task_clock");
+		for (size_t k = 0; s && tc && k < tc->n_samples && s->n_cpu < MAX_SAMPLES; k++)
+			s->cpu[s->n_cpu++] = tc->samples[k] * 1e9;
 		const tach_metric *ma = tach_benchmark_metric(b, TACH_M_ALLOCS_PER_OP);
 		const tach_metric *mb = tach_benchmark_metric(b, TACH_M_BYTES_PER_OP);
 		if (s && ma && mb && ma->n_samples && mb->n_samples) {
@@ -177,7 +182,11 @@ static int parse_gbench(const char *text, size_t len, run_out *r)
 		}
 		double scale = !strcmp(unit, "ns") ? 1 : !strcmp(unit, "us") ? 1e3
 		             : !strcmp(unit, "ms") ? 1e6 : 1e9;
-		series_add(series_get(r, name), json_number_value(rt) * scale);
+		series *s = series_get(r, name);
+		series_add(s, json_number_value(rt) * scale);
+		json_t *ct = json_object_get(e, "cpu_time");
+		if (s && json_is_number(ct) && s->n_cpu < MAX_SAMPLES)
+			s->cpu[s->n_cpu++] = json_number_value(ct) * scale;
 	}
 	if (bad)
 		fprintf(stderr, "bench_lib: unexpected output from lib_suite_gbench\n");
@@ -222,13 +231,15 @@ static const struct {
 typedef struct round_fig {
 	double med[2][N_WORK], cv[2][N_WORK];
 	size_t reps[2][N_WORK];
-	double heap_med[2][N_HEAP], allocs[N_HEAP], bytes[N_HEAP];
+	double heap_med[2][N_HEAP], heap_cpu[2][N_HEAP], allocs[N_HEAP], bytes[N_HEAP];
 } round_fig;
 
 static int workloads_round(int round, int quick, round_fig *f, char *build_type, size_t bt_size)
 {
+	/* task-clock: CPU time per iteration over one more, untimed call */
 	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", WORKLOAD_FILTER, "--repetitions", "10",
-	                     "--max-repetitions", "10", "--format", "json", NULL};
+	                     "--max-repetitions", "10", "--format", "json", "--counters",
+	                     "task-clock", NULL};
 	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" WORKLOAD_FILTER,
 	                   "--benchmark_repetitions=10", "--benchmark_format=json",
 	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
@@ -260,6 +271,7 @@ static int workloads_round(int round, int quick, round_fig *f, char *build_type,
 				return 1;
 			}
 			f->heap_med[t][h] = median_of(s->ns, s->n);
+			f->heap_cpu[t][h] = s->n_cpu ? median_of(s->cpu, s->n_cpu) : NAN;
 			if (t == TOOL_TACH) {
 				f->allocs[h] = s->allocs;
 				f->bytes[h] = s->bytes;
@@ -373,6 +385,23 @@ static int print_heap(const round_fig *f, int rounds)
 		       median_of(tm, (size_t)rounds), median_of(gm, (size_t)rounds), q, per, goal,
 		       counts);
 		wrong |= !exact;
+	}
+	/* CPU time is what a busy machine does not inflate: preemption adds
+	 * wall time, not CPU time */
+	printf("CPU ns/op (tach: task-clock over one untimed call; GB: cpu_time, median of "
+	       "its repetitions)\n");
+	for (size_t h = 0; h < N_HEAP; h++) {
+		double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS];
+		char per[64];
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].heap_cpu[TOOL_TACH][h];
+			gm[k] = f[k].heap_cpu[TOOL_GB][h];
+		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
+		double q = median_of(ratio, (size_t)rounds);
+		printf("%-17s %9.3f %9.3f %7.3fx  %-22s  +-3%% %s\n", heap[h].name,
+		       median_of(tm, (size_t)rounds), median_of(gm, (size_t)rounds), q, per,
+		       met(fabs(q - 1) <= 0.03));
 	}
 	printf("  tach counts allocations in a separate process after the timed runs; the\n"
 	       "  timed process has no malloc interposer (docs/bench-library.md, Allocations)\n");
