@@ -3,15 +3,16 @@
  * process has no malloc interposer at all.
  *
  * After the timed repetitions the binary starts itself again
- * (/proc/self/exe, same --threads and --seed) with the counting malloc
- * family (alloc_count.c, whose bytes are embedded in libtach_main at build
- * time) preloaded from a memfd: LD_PRELOAD=<the user's>:/proc/self/fd/N.
- * Three inherited memfds: the shared object; the plan, one line
- * "ITERATIONS NAME" per instance, with the iteration count its timed
- * repetitions used; and the child's results file.  The child puts
- * LD_PRELOAD back as the user had it before running anything, runs the
- * counting pass alone (tach_bench_run_opts.alloc_iterations) and writes
- * its results; the parent copies allocs_per_op and bytes_per_op.  When the
+ * (/proc/self/exe, the same command line, TACH_ALLOC_CHILD set in its
+ * environment) with the counting malloc family (alloc_count.c, whose
+ * bytes are embedded in libtach_main at build time) preloaded from a
+ * memfd: LD_PRELOAD=<the user's>:/proc/self/fd/N.  Three inherited
+ * memfds: the shared object; the plan, one line "ITERATIONS NAME" per
+ * instance, with the iteration count its timed repetitions used; and the
+ * child's results file.  The child puts LD_PRELOAD back as the user had it
+ * (and drops TACH_ALLOC_CHILD) before running anything, runs the counting
+ * pass alone (tach_bench_run_opts.alloc_iterations) and writes its
+ * results; the parent copies allocs_per_op and bytes_per_op.  When the
  * child cannot count (a sanitizer build, a static binary, a crash), the
  * timed results stand and the results' context says why.
  */
@@ -191,11 +192,18 @@ static int plan_parse(plan *p)
 	return 0;
 }
 
-int tach__alloc_child(const char *prog, const char *spec, tach_bench_run_opts *o)
+int tach__alloc_child(const char *prog, tach_bench_run_opts *o)
 {
+	const char *spec = getenv(TACH__ALLOC_CHILD_ENV);
+	if (!spec)
+		return -1;
 	int plan_fd, out_fd, so_fd;
-	if (sscanf(spec, "%d,%d,%d", &plan_fd, &out_fd, &so_fd) != 3) {
-		fprintf(stderr, "%s: invalid internal option '%s'\n", prog, spec);
+	int ok = sscanf(spec, "%d,%d,%d", &plan_fd, &out_fd, &so_fd) == 3;
+	/* neither may reach the processes the benchmarks start (one of them
+	 * may be a tach benchmark binary itself) */
+	unsetenv(TACH__ALLOC_CHILD_ENV);
+	if (!ok) {
+		fprintf(stderr, "%s: invalid %s\n", prog, TACH__ALLOC_CHILD_ENV);
 		return 2;
 	}
 	char self[64];
@@ -263,10 +271,20 @@ int tach__alloc_child(const char *prog, const char *spec, tach_bench_run_opts *o
 
 /* ---- the timed process ---- */
 
-/* A memfd holding n bytes, inherited across exec; -1 with errno. */
-static int memfd_with(const char *name, const void *bytes, size_t n)
+/* MFD_EXEC (Linux 6.3): a memfd that may be mapped executable even where
+ * vm.memfd_noexec makes them no-exec by default; older kernels refuse the
+ * flag (EINVAL) and their memfds are executable anyway. */
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/* A memfd holding n bytes, inherited across exec (executable when exec is
+ * set and the system allows it); -1 with errno. */
+static int memfd_with(const char *name, const void *bytes, size_t n, int exec)
 {
-	int fd = memfd_create(name, 0);
+	int fd = exec ? memfd_create(name, MFD_EXEC) : -1;
+	if (fd < 0)
+		fd = memfd_create(name, 0);
 	if (fd >= 0 && n && write_all(fd, bytes, n)) {
 		int e = errno;
 		close(fd);
@@ -312,15 +330,16 @@ static char *make_plan(const tach_result *r, size_t *len, size_t *n)
 	return text;
 }
 
-/* environ with LD_PRELOAD=<the user's entries>:<entry>; NULL on no memory.
- * The counting object comes last so that a malloc the user preloads is not
- * replaced behind their back (the child then says it cannot count). */
-static char **child_env(const char *entry, char **preload)
+/* environ with LD_PRELOAD=<the user's entries>:<entry> and `marker`
+ * (TACH__ALLOC_CHILD_ENV=...); NULL on no memory.  The counting object
+ * comes last so that a malloc the user preloads is not replaced behind
+ * their back (the child then says it cannot count). */
+static char **child_env(const char *entry, char *marker, char **preload)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	char **env = malloc((n + 2) * sizeof *env);
+	char **env = malloc((n + 3) * sizeof *env);
 	const char *user = getenv("LD_PRELOAD");
 	size_t plen = strlen("LD_PRELOAD=") + (user ? strlen(user) + 1 : 0) + strlen(entry) + 1;
 	*preload = malloc(plen);
@@ -331,13 +350,42 @@ static char **child_env(const char *entry, char **preload)
 	}
 	snprintf(*preload, plen, "LD_PRELOAD=%s%s%s", user && *user ? user : "",
 	         user && *user ? ":" : "", entry);
-	size_t k = 0;
+	size_t k = 0, ml = strlen(TACH__ALLOC_CHILD_ENV);
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "LD_PRELOAD=", 11))
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) &&
+		    !(!strncmp(environ[i], TACH__ALLOC_CHILD_ENV, ml) && environ[i][ml] == '='))
 			env[k++] = environ[i];
 	env[k++] = *preload;
+	env[k++] = marker;
 	env[k] = NULL;
 	return env;
+}
+
+/* The command line this process started with (/proc/self/cmdline), so
+ * that a main() of the user's own that reads its options before calling
+ * tach_main sees them again; argv when that cannot be read.  NULL-
+ * terminated; *buf holds the strings (caller frees both). */
+static char **own_command_line(int argc, char **argv, char **buf)
+{
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	*buf = fd >= 0 ? read_all(fd, &len) : NULL;
+	if (fd >= 0)
+		close(fd);
+	size_t n = 0;
+	for (size_t i = 0; *buf && i < len; i++)
+		n += (*buf)[i] == 0;
+	char **v = calloc((n ? n : (size_t)argc) + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	if (n) {
+		for (size_t i = 0, k = 0; k < n; i += strlen(*buf + i) + 1)
+			v[k++] = *buf + i;
+	} else {
+		for (int i = 0; i < argc; i++)
+			v[i] = argv[i];
+	}
+	return v;
 }
 
 /* Starts the counting process and waits for it.  Returns its wait status,
@@ -345,31 +393,19 @@ static char **child_env(const char *entry, char **preload)
 static int run_child(int argc, char **argv, int plan_fd, int out_fd, int so_fd, int err_fd,
                      char *why, size_t why_size)
 {
-	char spec[64], entry[64];
-	snprintf(spec, sizeof spec, "--tach-alloc-child=%d,%d,%d", plan_fd, out_fd, so_fd);
+	char marker[96], entry[64];
+	snprintf(marker, sizeof marker, "%s=%d,%d,%d", TACH__ALLOC_CHILD_ENV, plan_fd, out_fd,
+	         so_fd);
 	snprintf(entry, sizeof entry, "/proc/self/fd/%d", so_fd);
-	char **cargv = calloc((size_t)argc + 2, sizeof *cargv);
-	char *preload = NULL;
-	char **env = cargv ? child_env(entry, &preload) : NULL;
+	char *args = NULL, *preload = NULL;
+	char **cargv = own_command_line(argc, argv, &args);
+	char **env = cargv ? child_env(entry, marker, &preload) : NULL;
 	if (!env) {
 		free(cargv);
+		free(args);
 		snprintf(why, why_size, "out of memory");
 		return -1;
 	}
-	/* the options that decide which instances exist and what they see */
-	size_t k = 0;
-	cargv[k++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		int takes = !strcmp(argv[i], "--threads") || !strcmp(argv[i], "--seed");
-		if (takes && i + 1 < argc) {
-			cargv[k++] = argv[i++];
-			cargv[k++] = argv[i];
-		} else if (!strncmp(argv[i], "--threads=", 10) || !strncmp(argv[i], "--seed=", 7)) {
-			cargv[k++] = argv[i];
-		}
-	}
-	cargv[k++] = spec;
-	cargv[k] = NULL;
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -379,6 +415,7 @@ static int run_child(int argc, char **argv, int plan_fd, int out_fd, int so_fd, 
 	int rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, cargv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	free(cargv);
+	free(args);
 	free(env);
 	free(preload);
 	if (rc) {
@@ -457,10 +494,10 @@ void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r)
 		free(plan_text);
 		return; /* nothing was timed: nothing to count */
 	} else if ((so_fd = memfd_with("tach_alloc_count.so", tach__alloc_so,
-	                               tach__alloc_so_size)) < 0 ||
-	           (plan_fd = memfd_with("tach-alloc-plan", plan_text, plan_len)) < 0 ||
-	           (out_fd = memfd_with("tach-alloc-counts", NULL, 0)) < 0 ||
-	           (err_fd = memfd_with("tach-alloc-stderr", NULL, 0)) < 0) {
+	                               tach__alloc_so_size, 1)) < 0 ||
+	           (plan_fd = memfd_with("tach-alloc-plan", plan_text, plan_len, 0)) < 0 ||
+	           (out_fd = memfd_with("tach-alloc-counts", NULL, 0, 0)) < 0 ||
+	           (err_fd = memfd_with("tach-alloc-stderr", NULL, 0, 0)) < 0) {
 		snprintf(why, sizeof why, "cannot make a memory file (memfd_create): %s",
 		         strerror(errno));
 	} else {

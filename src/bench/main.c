@@ -50,7 +50,6 @@ typedef struct cli {
 	tach_bench_run_opts o;
 	int list, format; /* 0 text, 1 json, 2 csv */
 	int no_alloc;
-	const char *alloc_child; /* internal: this is the counting process */
 	tach_counter_set *counters;
 	const char *out;
 	tach_kvlist labels;
@@ -156,8 +155,6 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->counters = NULL;
 			if (tach_counters_parse(v, &c->counters, &e))
 				rc = bad(prog, name, v, e.message);
-		} else if (!strcmp(name, TACH__ALLOC_CHILD_OPT)) {
-			c->alloc_child = v;
 		} else if (!strcmp(name, "--out")) {
 			c->out = v;
 		} else if (!strcmp(name, "--label")) {
@@ -373,8 +370,10 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		tach_kvlist_release(&c.labels);
 		return rc < 0 ? 0 : rc;
 	}
-	if (c.alloc_child) {
-		rc = tach__alloc_child(prog, c.alloc_child, &c.o);
+	/* the counting process of alloc_pass.c: same options, no timing */
+	rc = tach__alloc_child(prog, &c.o);
+	if (rc >= 0) {
+		tach_counters_free(c.counters);
 		tach_kvlist_release(&c.labels);
 		return rc;
 	}

@@ -234,6 +234,7 @@ Test(alloc, user_preload_kept_and_not_leaked)
 	snprintf(want_gc, sizeof want_gc, "\nLD_PRELOAD=%s\n", lib);
 	cr_expect(strstr(gc, want_gc), "the grandchild's environment:\n%s", gc);
 	cr_expect_null(strstr(gc, "/proc/self/fd/"), "the counting object leaked:\n%s", gc);
+	cr_expect_null(strstr(gc, "TACH_ALLOC_CHILD"), "the counting switch leaked:\n%s", gc);
 	free(text);
 	tach_result_free(b.r);
 }
@@ -254,6 +255,7 @@ Test(alloc, preload_unset_for_grandchildren)
 	const char *gc = strstr(text, "grandchild:\n");
 	cr_assert(gc, "%s", text);
 	cr_expect_null(strstr(gc, "LD_PRELOAD"), "the grandchild's environment:\n%s", gc);
+	cr_expect_null(strstr(gc, "TACH_ALLOC_CHILD"), "the counting switch leaked:\n%s", gc);
 	free(text);
 	tach_result_free(b.r);
 }
