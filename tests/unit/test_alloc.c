@@ -149,6 +149,7 @@ Test(alloc, rules_exact_through_counting_process)
 /* The interposer never enters the timed process: its malloc is libc's. */
 Test(alloc, timed_process_has_no_interposer)
 {
+	need_counting(); /* a sanitizer's malloc is not libc's either */
 	bench_run b = run_bench("^timed_malloc_is_libc$", NULL, NULL, NULL);
 	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
 	cr_expect_eq(metric(bench(&b, "timed_malloc_is_libc"), "malloc_in_libc"), 1,
@@ -202,6 +203,25 @@ Test(alloc, benchmark_failing_when_counted_is_named)
 	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
 	cr_expect(ctx && strstr(ctx, "counted in a separate process") &&
 	          strstr(ctx, "not counted for 'error_when_counting': fails when counted"),
+	          "allocs: %s", ctx ? ctx : "(none)");
+	tach_result_free(b.r);
+}
+
+/* A malloc the user preloads (tests/helpers/foreign_malloc.c) comes
+ * first: the counting process says it cannot count, and the timed results
+ * stand. */
+Test(alloc, user_malloc_first_is_a_reason)
+{
+	need_counting();
+	char env1[4200];
+	snprintf(env1, sizeof env1, "LD_PRELOAD=%s", TACH_FOREIGN_MALLOC);
+	bench_run b = run_bench("^rule_calloc$", NULL, env1, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "rule_calloc");
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_expect(ctx && strstr(ctx, "not counted: another malloc comes before the counting one"),
 	          "allocs: %s", ctx ? ctx : "(none)");
 	tach_result_free(b.r);
 }
