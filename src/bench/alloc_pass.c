@@ -501,7 +501,13 @@ void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r)
 		snprintf(why, sizeof why, "cannot make a memory file (memfd_create): %s",
 		         strerror(errno));
 	} else {
+		int tty = isatty(STDERR_FILENO);
+		if (tty)
+			fprintf(stderr, "\r\x1b[K  counting allocations (%zu benchmark%s)", n,
+			        n == 1 ? "" : "s");
 		int status = run_child(argc, argv, plan_fd, out_fd, so_fd, err_fd, why, sizeof why);
+		if (tty)
+			fputs("\r\x1b[K", stderr);
 		size_t len;
 		char *err_text = read_all(err_fd, &len);
 		char *text = status == 0 ? read_all(out_fd, &len) : NULL;
