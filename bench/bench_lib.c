@@ -243,6 +243,30 @@ typedef struct heap_fig {
 	double med[2][N_HEAP], cpu[2][N_HEAP], allocs[N_HEAP], bytes[N_HEAP];
 } heap_fig;
 
+/* Runs both tools' programs into r[TOOL_*], which goes first alternating
+ * with the round (the machine drifts). */
+static int run_both(int round, char *const tach_argv[], char *const gb_argv[], run_out r[2])
+{
+	for (int k = 0; k < 2; k++) {
+		int tool = (k + round) % 2;
+		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The series of `name` in r, or NULL after saying that the tool printed
+ * none. */
+static series *need_series(run_out *r, int tool, const char *name)
+{
+	series *s = series_get(r, name);
+	if (!s || !s->n) {
+		fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[tool], name);
+		return NULL;
+	}
+	return s;
+}
+
 static int workloads_round(int round, int quick, round_fig *f, char *build_type, size_t bt_size)
 {
 	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", WORKLOAD_FILTER, "--repetitions", "10",
@@ -251,21 +275,14 @@ static int workloads_round(int round, int quick, round_fig *f, char *build_type,
 	                   "--benchmark_repetitions=10", "--benchmark_format=json",
 	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
 	static run_out r[2];
-	/* alternate which tool goes first: the machine drifts */
-	for (int k = 0; k < 2; k++) {
-		int tool = (k + round) % 2;
-		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
-			return 1;
-	}
+	if (run_both(round, tach_argv, gb_argv, r))
+		return 1;
 	snprintf(build_type, bt_size, "%s", r[TOOL_GB].build_type);
 	for (int t = 0; t < 2; t++) {
 		for (size_t w = 0; w < N_WORK; w++) {
-			series *s = series_get(&r[t], workloads[w]);
-			if (!s || !s->n) {
-				fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
-				        workloads[w]);
+			series *s = need_series(&r[t], t, workloads[w]);
+			if (!s)
 				return 1;
-			}
 			f->reps[t][w] = s->n;
 			f->med[t][w] = median_of(s->ns, s->n);
 			f->cv[t][w] = tach_stats_cv(s->ns, s->n);
@@ -285,19 +302,13 @@ static int heap_round(int round, int quick, heap_fig *f)
 	                   "--benchmark_repetitions=3", "--benchmark_format=json",
 	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
 	static run_out r[2];
-	for (int k = 0; k < 2; k++) {
-		int tool = (k + round) % 2;
-		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
-			return 1;
-	}
+	if (run_both(round, tach_argv, gb_argv, r))
+		return 1;
 	for (int t = 0; t < 2; t++)
 		for (size_t h = 0; h < N_HEAP; h++) {
-			series *s = series_get(&r[t], heap[h].name);
-			if (!s || !s->n) {
-				fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
-				        heap[h].name);
+			series *s = need_series(&r[t], t, heap[h].name);
+			if (!s)
 				return 1;
-			}
 			f->med[t][h] = median_of(s->ns, s->n);
 			f->cpu[t][h] = s->n_cpu ? median_of(s->cpu, s->n_cpu) : NAN;
 			if (t == TOOL_TACH) {
