@@ -5,7 +5,9 @@
  * default settings; the efficiency of 8 threads of independent work on
  * this machine's cores, the run-to-run CV of the channels example's
  * oversubscribed efficiency, and the wall time of a 7-benchmark suite
- * holding one that pauses for setup in every iteration.  The two
+ * holding one that pauses for setup in every iteration; and the heap
+ * (malloc/free, a hash table) with tach's allocation counts beside the
+ * exact ones.  The two
  * benchmark programs (lib_suite_tach, lib_suite_gbench) are run with JSON
  * output, no shell; tach's is read with tach_result_read_buffer, Google
  * Benchmark's with jansson.
@@ -46,10 +48,15 @@
 extern char **environ;
 
 #define WORKLOAD_FILTER "^(empty|inc|memcpy_4k|hash64|qsort1k)$"
+#define HEAP_FILTER "^(malloc_free/.*|hash_insert)$"
 #define SUITE_FILTER "^suite_"
 #define MAX_BENCH 64
 #define MAX_SAMPLES 64
 #define MAX_ROUNDS 3
+/* figure 8: one process per tool and round; each process's heap and stack
+ * land at random offsets (ASLR), which moves malloc/free's cost by up to
+ * half from one process to the next in both tools, so it takes many */
+#define HEAP_ROUNDS 9
 
 /* The per-repetition times (ns per iteration) of one benchmark in one run
  * of one program. */
@@ -58,6 +65,9 @@ typedef struct series {
 	double ns[MAX_SAMPLES];
 	double cpu_ns[MAX_SAMPLES]; /* Google Benchmark's cpu_time; tach: 0 */
 	size_t n;
+	double allocs, bytes; /* tach: allocs_per_op, bytes_per_op; -1: none */
+	double cpu[MAX_SAMPLES]; /* CPU ns per iteration (tach: task_clock) */
+	size_t n_cpu;
 } series;
 
 /* One run of one program: its benchmarks in order, its wall time, and
@@ -82,6 +92,7 @@ static series *series_get(run_out *r, const char *name)
 	series *s = &r->b[r->n++];
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
+	s->allocs = s->bytes = -1;
 	return s;
 }
 
@@ -132,6 +143,15 @@ static int parse_tach(const char *text, size_t len, run_out *r)
 		series *s = series_get(r, b->name);
 		for (size_t k = 0; k < m->n_samples; k++)
 			series_add(s, m->samples[k] * 1e9);
+		const tach_metric *tc = tach_benchmark_metric(b, "task_clock");
+		for (size_t k = 0; s && tc && k < tc->n_samples && s->n_cpu < MAX_SAMPLES; k++)
+			s->cpu[s->n_cpu++] = tc->samples[k] * 1e9;
+		const tach_metric *ma = tach_benchmark_metric(b, TACH_M_ALLOCS_PER_OP);
+		const tach_metric *mb = tach_benchmark_metric(b, TACH_M_BYTES_PER_OP);
+		if (s && ma && mb && ma->n_samples && mb->n_samples) {
+			s->allocs = ma->samples[0];
+			s->bytes = mb->samples[0];
+		}
 	}
 	tach_result_free(res);
 	return bad;
@@ -180,6 +200,9 @@ static int parse_gbench(const char *text, size_t len, run_out *r)
 		if (s && s->n < MAX_SAMPLES)
 			s->cpu_ns[s->n] = json_number_value(json_object_get(e, "cpu_time")) * scale;
 		series_add(s, json_number_value(rt) * scale);
+		json_t *ct = json_object_get(e, "cpu_time");
+		if (s && json_is_number(ct) && s->n_cpu < MAX_SAMPLES)
+			s->cpu[s->n_cpu++] = json_number_value(ct) * scale;
 	}
 	if (bad)
 		fprintf(stderr, "bench_lib: unexpected output from lib_suite_gbench\n");
@@ -207,11 +230,53 @@ static int run_tool(int tool, char *const argv[], run_out *r)
 static const char *const workloads[] = {"empty", "inc", "memcpy_4k", "hash64", "qsort1k"};
 #define N_WORK (sizeof workloads / sizeof workloads[0])
 
+/* Figure 8: the heap, with the allocations per iteration each must count
+ * (lib_suite_work.h: one malloc of N bytes; a calloc of 128 bucket
+ * pointers and 64 nodes of 24 bytes). */
+static const struct {
+	const char *name;
+	double allocs, bytes;
+} heap[] = {{"malloc_free/16", 1, 16},
+            {"malloc_free/256", 1, 256},
+            {"malloc_free/4096", 1, 4096},
+            {"hash_insert", 1 + 64, 128 * 8 + 64 * 24}};
+#define N_HEAP (sizeof heap / sizeof heap[0])
+
 /* Per round and workload: each tool's median ns/op and CV. */
 typedef struct round_fig {
 	double med[2][N_WORK], cv[2][N_WORK];
 	size_t reps[2][N_WORK];
 } round_fig;
+
+/* Per round and heap workload: each tool's median ns/op and CPU ns/op,
+ * and tach's counts. */
+typedef struct heap_fig {
+	double med[2][N_HEAP], cpu[2][N_HEAP], allocs[N_HEAP], bytes[N_HEAP];
+} heap_fig;
+
+/* Runs both tools' programs into r[TOOL_*], which goes first alternating
+ * with the round (the machine drifts). */
+static int run_both(int round, char *const tach_argv[], char *const gb_argv[], run_out r[2])
+{
+	for (int k = 0; k < 2; k++) {
+		int tool = (k + round) % 2;
+		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The series of `name` in r, or NULL after saying that the tool printed
+ * none. */
+static series *need_series(run_out *r, int tool, const char *name)
+{
+	series *s = series_get(r, name);
+	if (!s || !s->n) {
+		fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[tool], name);
+		return NULL;
+	}
+	return s;
+}
 
 static int workloads_round(int round, int quick, round_fig *f, char *build_type, size_t bt_size)
 {
@@ -221,21 +286,14 @@ static int workloads_round(int round, int quick, round_fig *f, char *build_type,
 	                   "--benchmark_repetitions=10", "--benchmark_format=json",
 	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
 	static run_out r[2];
-	/* alternate which tool goes first: the machine drifts */
-	for (int k = 0; k < 2; k++) {
-		int tool = (k + round) % 2;
-		if (run_tool(tool, tool == TOOL_TACH ? tach_argv : gb_argv, &r[tool]))
-			return 1;
-	}
+	if (run_both(round, tach_argv, gb_argv, r))
+		return 1;
 	snprintf(build_type, bt_size, "%s", r[TOOL_GB].build_type);
 	for (int t = 0; t < 2; t++) {
 		for (size_t w = 0; w < N_WORK; w++) {
-			series *s = series_get(&r[t], workloads[w]);
-			if (!s || !s->n) {
-				fprintf(stderr, "bench_lib: %s printed no '%s'\n", tool_name[t],
-				        workloads[w]);
+			series *s = need_series(&r[t], t, workloads[w]);
+			if (!s)
 				return 1;
-			}
 			f->reps[t][w] = s->n;
 			f->med[t][w] = median_of(s->ns, s->n);
 			f->cv[t][w] = tach_stats_cv(s->ns, s->n);
@@ -244,9 +302,50 @@ static int workloads_round(int round, int quick, round_fig *f, char *build_type,
 	return 0;
 }
 
+/* One round of figure 8: each tool's program once, in alternating order. */
+static int heap_round(int round, int quick, heap_fig *f)
+{
+	/* task-clock: CPU time per iteration over one more, untimed call */
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", HEAP_FILTER, "--repetitions", "10",
+	                     "--max-repetitions", "10", "--format", "json", "--counters",
+	                     "task-clock", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" HEAP_FILTER,
+	                   "--benchmark_repetitions=3", "--benchmark_format=json",
+	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
+	static run_out r[2];
+	if (run_both(round, tach_argv, gb_argv, r))
+		return 1;
+	for (int t = 0; t < 2; t++)
+		for (size_t h = 0; h < N_HEAP; h++) {
+			series *s = need_series(&r[t], t, heap[h].name);
+			if (!s)
+				return 1;
+			f->med[t][h] = median_of(s->ns, s->n);
+			f->cpu[t][h] = s->n_cpu ? median_of(s->cpu, s->n_cpu) : NAN;
+			if (t == TOOL_TACH) {
+				f->allocs[h] = s->allocs;
+				f->bytes[h] = s->bytes;
+			}
+		}
+	return 0;
+}
+
 static const char *met(int ok)
 {
 	return ok ? "met" : "MISSED";
+}
+
+/* ratio[k] = tach / GB of round k, and those ratios as text into per. */
+static void round_ratios(const double *tm, const double *gm, int rounds, double *ratio,
+                         char *per, size_t size)
+{
+	size_t pl = 0;
+	per[0] = 0;
+	for (int k = 0; k < rounds; k++) {
+		ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
+		pl += (size_t)snprintf(per + pl, pl < size ? size - pl : 0, "%s%.3f", k ? " " : "",
+		                       ratio[k]);
+	}
 }
 
 static void print_workloads(const round_fig *f, int rounds)
@@ -263,15 +362,12 @@ static void print_workloads(const round_fig *f, int rounds)
 			printf("%-10s %10s %10s %8s  %-22s  %s\n", "workload", "tach", "GB", "ratio",
 			       "ratio per round", "goal");
 		}
-		char per[64] = "";
-		size_t pl = 0;
+		char per[64];
 		for (int k = 0; k < rounds; k++) {
 			tm[k] = f[k].med[TOOL_TACH][w];
 			gm[k] = f[k].med[TOOL_GB][w];
-			ratio[k] = gm[k] > 0 ? tm[k] / gm[k] : NAN;
-			pl += (size_t)snprintf(per + pl, sizeof per - pl, "%s%.3f", k ? " " : "",
-			                       ratio[k]);
 		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
 		double t = median_of(tm, (size_t)rounds), g = median_of(gm, (size_t)rounds);
 		double q = median_of(ratio, (size_t)rounds);
 		char goal[48];
@@ -307,6 +403,59 @@ static void print_workloads(const round_fig *f, int rounds)
 		printf("%-10s %9.2f%% %9.2f%%  %-36s  <= GB %s\n", workloads[w], t * 100, g * 100,
 		       per, met(t <= g));
 	}
+}
+
+/* Figure 8: the heap workloads' ns/op (the counting of allocations must
+ * cost the timed runs nothing) and tach's counts beside the exact ones.
+ * Returns 1 when a count is wrong. */
+static int print_heap(const heap_fig *f, int rounds)
+{
+	int wrong = 0;
+	printf("\nfigure 8: the heap: ns/op (median of the %d rounds' medians) and tach's "
+	       "allocations\n(each round: one process of each tool, order alternating; tach 10 "
+	       "repetitions, GB 3)\n", rounds);
+	printf("%-17s %9s %9s %8s  %-*s  %-11s %s\n", "workload", "tach", "GB", "ratio",
+	       6 * rounds, "ratio per round", "goal", "allocs/op bytes/op (exact)");
+	for (size_t h = 0; h < N_HEAP; h++) {
+		double tm[HEAP_ROUNDS], gm[HEAP_ROUNDS], ratio[HEAP_ROUNDS];
+		char per[80];
+		int exact = 1;
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].med[TOOL_TACH][h];
+			gm[k] = f[k].med[TOOL_GB][h];
+			exact &= f[k].allocs[h] == heap[h].allocs && f[k].bytes[h] == heap[h].bytes;
+		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
+		double q = median_of(ratio, (size_t)rounds);
+		char goal[32], counts[96];
+		snprintf(goal, sizeof goal, "+-3%% %s", met(fabs(q - 1) <= 0.03));
+		snprintf(counts, sizeof counts, "%g %g (%g %g) %s", f[0].allocs[h], f[0].bytes[h],
+		         heap[h].allocs, heap[h].bytes, exact ? "exact" : "WRONG");
+		printf("%-17s %9.3f %9.3f %7.3fx  %-*s  %-11s %s\n", heap[h].name,
+		       median_of(tm, (size_t)rounds), median_of(gm, (size_t)rounds), q,
+		       6 * rounds, per, goal, counts);
+		wrong |= !exact;
+	}
+	/* CPU time is what a busy machine does not inflate: preemption adds
+	 * wall time, not CPU time */
+	printf("CPU ns/op (tach: task-clock over one untimed call; GB: cpu_time, median of "
+	       "its repetitions)\n");
+	for (size_t h = 0; h < N_HEAP; h++) {
+		double tm[HEAP_ROUNDS], gm[HEAP_ROUNDS], ratio[HEAP_ROUNDS];
+		char per[80];
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].cpu[TOOL_TACH][h];
+			gm[k] = f[k].cpu[TOOL_GB][h];
+		}
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
+		double q = median_of(ratio, (size_t)rounds);
+		printf("%-17s %9.3f %9.3f %7.3fx  %-*s  +-3%% %s\n", heap[h].name,
+		       median_of(tm, (size_t)rounds), median_of(gm, (size_t)rounds), q,
+		       6 * rounds, per, met(fabs(q - 1) <= 0.03));
+	}
+	printf("  tach counts allocations in a separate process after the timed runs; the\n"
+	       "  timed process has no malloc interposer (docs/bench-library.md, Allocations)\n");
+	return wrong;
 }
 
 /* --------------------------------------------------------------------
@@ -638,9 +787,9 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--figure") && i + 1 < argc) {
 			int k = atoi(argv[++i]);
-			if (k < 1 || k > 7) {
+			if (k < 1 || k > 8) {
 				fprintf(stderr, "bench_lib: invalid value '%s' for --figure: expected "
-				                "1 to 7\n", argv[i]);
+				                "1 to 8\n", argv[i]);
 				return 2;
 			}
 			figures |= 1u << (k <= 3 ? 1 : k); /* 1-3 come together */
@@ -648,7 +797,7 @@ int main(int argc, char **argv)
 			printf("usage: %s [--quick] [--figure N]...\n\n"
 			       "Compares tach's benchmark library with Google Benchmark on the same\n"
 			       "workloads (about 4 minutes; --quick: a smoke test, shorter repetitions,\n"
-			       "not default settings, fewer runs; --figure N: only figure N, 1 to 7;\n"
+			       "not default settings, fewer runs; --figure N: only figure N, 1 to 8;\n"
 			       "figures 1-3 come together).\n", argv[0]);
 			return 0;
 		} else {
@@ -710,6 +859,16 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if ((figures & 1u << 7) && !quick && figure_budget())
 		return 1;
+	fflush(stdout);
+	int wrong = 0;
+	if (figures & 1u << 8) {
+		int heap_rounds = quick ? 3 : HEAP_ROUNDS;
+		static heap_fig hf[HEAP_ROUNDS];
+		for (int k = 0; k < heap_rounds; k++)
+			if (heap_round(k, quick, &hf[k]))
+				return 1;
+		wrong = print_heap(hf, heap_rounds);
+	}
 	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
-	return 0;
+	return wrong;
 }

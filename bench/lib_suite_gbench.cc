@@ -59,6 +59,24 @@ static void qsort1k(benchmark::State &state)
 }
 BENCHMARK(qsort1k);
 
+static void malloc_free(benchmark::State &state)
+{
+	size_t n = (size_t)state.range(0);
+	for (auto _ : state)
+		work_malloc_free(n);
+}
+BENCHMARK(malloc_free)->Arg(16)->Arg(256)->Arg(4096);
+
+static void hash_insert(benchmark::State &state)
+{
+	work_init();
+	for (auto _ : state) {
+		uint64_t sum = work_hash_insert();
+		benchmark::DoNotOptimize(sum);
+	}
+}
+BENCHMARK(hash_insert);
+
 static void suite_bytes(benchmark::internal::Benchmark *b)
 {
 	for (int n : {WORK_SUITE_BYTES})

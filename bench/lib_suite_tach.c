@@ -61,6 +61,24 @@ TACH_BENCH(qsort1k)
 	}
 }
 
+/* Figure 8: the heap (allocs/op and bytes/op are known exactly). */
+TACH_BENCH(malloc_free, .args = TACH_ARGS(WORK_MALLOC_SIZES), .arg_names = "size")
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	TACH_LOOP(s) {
+		work_malloc_free(n);
+	}
+}
+
+TACH_BENCH(hash_insert)
+{
+	work_init();
+	TACH_LOOP(s) {
+		uint64_t sum = work_hash_insert();
+		tach_do_not_optimize(sum);
+	}
+}
+
 /* Figure 4: the suite, 5 families x 10 sizes. */
 TACH_BENCH(suite_memcpy, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size")
 {

@@ -1,13 +1,15 @@
 /* lib_suite_work.h - the workloads that lib_suite_tach.c and
  * lib_suite_gbench.cc time, written once so that both libraries run the
  * same code: FNV-1a, the qsort comparator, a fixed shuffled array, and the
- * sizes of the 50-benchmark suite.  Included by C and C++.
+ * sizes of the 50-benchmark suite, and the heap workloads of figure 8
+ * (malloc/free, a hash table built and freed).  Included by C and C++.
  */
 #ifndef TACH_LIB_SUITE_WORK_H
 #define TACH_LIB_SUITE_WORK_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* qsort1k: 256 ints = 1 KiB */
 #define WORK_QSORT_N 256
@@ -19,6 +21,8 @@
  * memset and fnv1a; ints for qsort and sum). */
 #define WORK_SUITE_BYTES 16, 64, 256, 1024, 4096, 16384, 65536, 131072, 262144, 1048576
 #define WORK_SUITE_INTS 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096
+/* figure 5: malloc/free sizes */
+#define WORK_MALLOC_SIZES 16, 256, 4096
 
 /* FNV-1a, 64-bit (Fowler, Noll, Vo; offset basis and prime from the
  * reference description). */
@@ -86,5 +90,59 @@ static inline void work_init(void)
  * buffer nobody writes): N threads on fewer than N cores can at best
  * take turns. */
 #define WORK_INDEP_BYTES 1024
+
+/* Figure 5: the heap.  WORK_ESCAPE makes p visible to the outside (an asm
+ * that reads it and may touch memory), so neither compiler can drop the
+ * malloc/free pair or fold it away; it costs no instruction. */
+#define WORK_ESCAPE(p) __asm__ volatile("" : : "r"(p) : "memory")
+
+/* malloc_free/N: one malloc of n bytes and its free: exactly 1 allocation
+ * and n bytes per iteration. */
+static inline void work_malloc_free(size_t n)
+{
+	void *p = malloc(n);
+	WORK_ESCAPE(p);
+	free(p);
+}
+
+/* hash_insert: a chained hash table of WORK_HASH_BUCKETS buckets (one
+ * calloc) into which WORK_HASH_KEYS keys are inserted, one malloc'd node
+ * each, then everything freed: exactly 1 + WORK_HASH_KEYS allocations and
+ * WORK_HASH_BYTES bytes per iteration.  Returns a checksum to keep. */
+#define WORK_HASH_BUCKETS 128
+#define WORK_HASH_KEYS 64
+typedef struct work_node {
+	uint64_t key, value;
+	struct work_node *next;
+} work_node;
+#define WORK_HASH_ALLOCS (1 + WORK_HASH_KEYS)
+#define WORK_HASH_BYTES (WORK_HASH_BUCKETS * sizeof(work_node *) + WORK_HASH_KEYS * sizeof(work_node))
+
+static inline uint64_t work_hash_insert(void)
+{
+	work_node **b = (work_node **)calloc(WORK_HASH_BUCKETS, sizeof *b);
+	if (!b)
+		return 0;
+	for (int i = 0; i < WORK_HASH_KEYS; i++) {
+		uint64_t k = (uint64_t)work_ints[i];
+		size_t h = (size_t)(work_fnv1a((const unsigned char *)&k, sizeof k) % WORK_HASH_BUCKETS);
+		work_node *n = (work_node *)malloc(sizeof *n);
+		if (!n)
+			break;
+		n->key = k;
+		n->value = k * 3;
+		n->next = b[h];
+		b[h] = n;
+	}
+	uint64_t sum = 0;
+	for (int h = 0; h < WORK_HASH_BUCKETS; h++)
+		for (work_node *n = b[h], *next; n; n = next) {
+			next = n->next;
+			sum += n->value;
+			free(n);
+		}
+	free(b);
+	return sum;
+}
 
 #endif

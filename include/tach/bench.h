@@ -224,11 +224,24 @@ typedef struct tach_bench_run_opts {
 	void *progress_ctx;
 	int latency;    /* latency mode for every benchmark (--latency) */
 	uint64_t seed;  /* what tach_seed() returns (--seed); 0 means 1 */
-	/* Allocation counting for a separate, untimed pass after the
-	 * repetitions (libtach_main sets these when its malloc interposer is
-	 * active): start counting; stop and read the totals.  NULL: no pass. */
+	/* Allocation counting: start counting; stop and read the totals
+	 * (allocations, requested bytes) of every thread since the start.
+	 * With alloc_iterations NULL, one more untimed call after the
+	 * repetitions runs between the two, in this process (a program with
+	 * its own malloc interposer may use that).  libtach_main never sets
+	 * them in the timed process: it counts in a separate process of its
+	 * own (docs/bench-library.md, "Allocations").  NULL: no pass. */
 	void (*alloc_start)(void);
 	void (*alloc_stop)(uint64_t *allocs, uint64_t *bytes);
+	/* The counting pass alone, as libtach_main's counting process runs
+	 * it: no calibration and no timing.  Each selected instance for which
+	 * alloc_iterations(alloc_ctx, full name) returns N > 0 is set up, runs
+	 * one uncounted warm-up call and one call between alloc_start and
+	 * alloc_stop, both of N iterations on each of its threads, and is torn
+	 * down; its benchmark carries allocs_per_op and bytes_per_op (totals /
+	 * (N x threads)) and no time.  Instances that return 0 are left out. */
+	uint64_t (*alloc_iterations)(void *ctx, const char *name);
+	void *alloc_ctx;
 	/* Hardware/software counters (tach/counters.h) read over one more
 	 * untimed call, reported per iteration; NULL: no pass.  Borrowed. */
 	struct tach_counter_set *counters;

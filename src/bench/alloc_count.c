@@ -1,9 +1,15 @@
-/* alloc_count.c - malloc, free, calloc, realloc, reallocarray, posix_memalign,
- * aligned_alloc, memalign, valloc and pvalloc for benchmark binaries: each
- * forwards to glibc's own allocator (__libc_malloc ...) and, while a counting
- * pass is on, counts the call.  Linked into the binary (libtach_main), these
- * definitions interpose on glibc's for the whole process, shared libraries
- * and C++ operator new included (glibc manual, "Replacing malloc").
+/* alloc_count.c - the allocation-counting malloc family: malloc, free,
+ * calloc, realloc, reallocarray, posix_memalign, aligned_alloc, memalign,
+ * valloc and pvalloc, each forwarding to glibc's own allocator
+ * (__libc_malloc ...) and, while a counting pass is on, counting the call.
+ *
+ * Built as a shared object of its own (tach_alloc_count.so) that is never
+ * linked into a benchmark: libtach_main embeds its bytes and preloads it
+ * (LD_PRELOAD) only into the separate process that counts allocations
+ * (alloc_pass.c), where it interposes on glibc's definitions for the whole
+ * process, shared libraries and C++ operator new included (glibc manual,
+ * "Replacing malloc").  The timed process has no interposer at all, so
+ * counting costs the timed repetitions nothing.
  *
  * Counting rules: every call that returns memory counts one allocation of
  * the size the caller asked for (not the size glibc rounds up to), also for
@@ -12,18 +18,14 @@
  * malloc(n); realloc(p, 0), which frees p and returns NULL, counts nothing;
  * a call that fails counts nothing; free counts nothing.
  *
- * Cost: off (always, except in the counting pass) one relaxed atomic load
- * per allocation.  On: two relaxed atomic adds on one shared cache line, so
- * threads allocating together contend; that is why counting is a separate
- * pass, never the timed one.
+ * Cost in the counting process: off, one relaxed atomic load per
+ * allocation; on, two relaxed atomic adds on one shared cache line.
  *
- * Not interposed (tach__alloc_interposed() returns 0, the counters stay 0):
- * under AddressSanitizer, ThreadSanitizer, MemorySanitizer and HWASan, whose
- * runtimes bring their own malloc that a definition in the binary would
- * break.  Linking statically (-static) fails: libc.a's malloc.o defines both
- * malloc and the __libc_malloc this file calls.  malloc_usable_size,
- * malloc_trim and mallinfo stay glibc's, which is right since every block
- * is glibc's.
+ * Never used with a sanitizer (AddressSanitizer, ThreadSanitizer,
+ * MemorySanitizer, HWASan): their runtimes own malloc, so alloc_pass.c does
+ * not start the counting process there.  A statically linked benchmark
+ * cannot preload anything.  malloc_usable_size, malloc_trim and mallinfo
+ * stay glibc's, which is right since every block is glibc's.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -33,37 +35,6 @@
 #include <string.h>
 
 #include "bench/alloc_count.h"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || \
-	defined(__SANITIZE_HWADDRESS__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-	__has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
-
-#ifdef NO_INTERPOSE
-
-void tach__alloc_count_start(void)
-{
-}
-
-void tach__alloc_count_stop(uint64_t *allocs, uint64_t *bytes)
-{
-	if (allocs)
-		*allocs = 0;
-	if (bytes)
-		*bytes = 0;
-}
-
-int tach__alloc_interposed(void)
-{
-	return 0;
-}
-
-#else
 
 /* glibc's allocator under the names that cannot be interposed; calling
  * these, not dlsym(RTLD_NEXT, "malloc"), avoids dlsym's own allocations
@@ -201,14 +172,14 @@ EXPORT void *pvalloc(size_t n)
 	return p;
 }
 
-void tach__alloc_count_start(void)
+EXPORT void tach__alloc_count_start(void)
 {
 	atomic_store_explicit(&ctr.allocs, 0, memory_order_relaxed);
 	atomic_store_explicit(&ctr.bytes, 0, memory_order_relaxed);
 	atomic_fetch_or_explicit(&state, COUNTING, memory_order_release);
 }
 
-void tach__alloc_count_stop(uint64_t *allocs, uint64_t *bytes)
+EXPORT void tach__alloc_count_stop(uint64_t *allocs, uint64_t *bytes)
 {
 	atomic_fetch_and_explicit(&state, ~(unsigned)COUNTING, memory_order_acq_rel);
 	if (allocs)
@@ -223,7 +194,7 @@ void tach__alloc_count_stop(uint64_t *allocs, uint64_t *bytes)
  * thread's own allocation is never counted.  Called through a volatile
  * pointer so the compiler can neither fold strdup into malloc nor assume,
  * from glibc's leaf attribute, that the call leaves probe_hit alone. */
-int tach__alloc_interposed(void)
+EXPORT int tach__alloc_interposed(void)
 {
 	char *(*volatile dup)(const char *) = strdup;
 	probe_hit = 0;
@@ -236,4 +207,3 @@ int tach__alloc_interposed(void)
 	return s && probe_hit;
 }
 
-#endif /* NO_INTERPOSE */

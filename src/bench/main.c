@@ -16,7 +16,7 @@
 #include "tach/bench.h"
 #include "tach/clock.h"
 #include "tach/counters.h"
-#include "bench/alloc_count.h"
+#include "bench/alloc_pass.h"
 #include "bench/instructions.h"
 
 static const char usage[] =
@@ -36,7 +36,8 @@ static const char usage[] =
 	"  --format FMT        text (default), json (tach results format) or csv\n"
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
-	"  --no-alloc          skip the pass that counts allocations per iteration\n"
+	"  --no-alloc          skip counting allocations per iteration (a separate\n"
+	"                      process, after the timed runs)\n"
 	"  --latency           time every iteration (percentiles; adds a clock read each)\n"
 	"  --seed N            the seed tach_seed() gives the benchmarks (default 1)\n"
 	"  --counters LIST     perf events per iteration in an extra pass, e.g.\n"
@@ -389,6 +390,13 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		tach_kvlist_release(&c.labels);
 		return rc < 0 ? 0 : rc;
 	}
+	/* the counting process of alloc_pass.c: same options, no timing */
+	rc = tach__alloc_child(prog, &c.o);
+	if (rc >= 0) {
+		tach_counters_free(c.counters);
+		tach_kvlist_release(&c.labels);
+		return rc;
+	}
 	if (c.list) {
 		const char *n;
 		for (size_t i = 0; (n = tach_bench_list(c.o.filter, i)); i++)
@@ -437,13 +445,6 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	tach_kvlist_set(&r->meta.context, "timer_resolution_s", num);
 	tach_format_double(ci->overhead, num);
 	tach_kvlist_set(&r->meta.context, "timer_overhead_s", num);
-	if (!c.no_alloc && tach__alloc_interposed()) {
-		c.o.alloc_start = tach__alloc_count_start;
-		c.o.alloc_stop = tach__alloc_count_stop;
-	} else if (!c.no_alloc) {
-		tach_kvlist_set(&r->meta.context, "allocs", "not counted: malloc is not interposed "
-		                                            "(sanitizer build or static link)");
-	}
 	if (isatty(STDERR_FILENO))
 		c.o.progress = progress;
 	tach_error err;
@@ -466,6 +467,10 @@ int tach_main_impl(int argc, char **argv, int optimized)
 			tach_kvlist_set(&r->meta.context, "fixed_iterations", it);
 		}
 		rc = tach_bench_run_all(&c.o, r, &err);
+		/* allocations: counted in a process of their own, after the
+		 * timed runs (alloc_pass.c) */
+		if (!rc && !c.no_alloc && tach_bench_under_valgrind() != 1)
+			tach__alloc_pass(prog, argc, argv, r);
 	}
 	int status = 0;
 	if (rc) {

@@ -503,6 +503,21 @@ static void finish(const tach__instance *in, tach_state *setup_state, const samp
 		*rc = to_result(in, s, error ? err_copy : NULL, out);
 }
 
+/* allocs_per_op and bytes_per_op of the result's last benchmark, from
+ * the totals of a counted call of `ops` iterations (all threads). */
+static int add_alloc_metrics(tach_result *out, uint64_t allocs, uint64_t bytes, double ops)
+{
+	tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
+	tach_metric *ma = tach_benchmark_add_metric(b, TACH_M_ALLOCS_PER_OP, "count",
+	                                            TACH_LOWER_IS_BETTER);
+	tach_metric *mb = tach_benchmark_add_metric(b, TACH_M_BYTES_PER_OP, "B",
+	                                            TACH_LOWER_IS_BETTER);
+	if (!ma || !mb || tach_metric_add_sample(ma, (double)allocs / ops) ||
+	    tach_metric_add_sample(mb, (double)bytes / ops))
+		return TACH_ENOMEM;
+	return 0;
+}
+
 static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, tach_result *out)
 {
 	const tach_bench_opts *bo = in->reg->opts;
@@ -620,20 +635,65 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 				rc = TACH_ENOMEM;
 		}
 	}
-	if (!rc && counted) {
-		tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
-		double ops = (double)iters * (double)in->threads;
-		tach_metric *ma = tach_benchmark_add_metric(b, TACH_M_ALLOCS_PER_OP, "count",
-		                                            TACH_LOWER_IS_BETTER);
-		tach_metric *mb = tach_benchmark_add_metric(b, TACH_M_BYTES_PER_OP, "B",
-		                                            TACH_LOWER_IS_BETTER);
-		if (!ma || !mb || tach_metric_add_sample(ma, (double)allocs / ops) ||
-		    tach_metric_add_sample(mb, (double)abytes / ops))
-			rc = TACH_ENOMEM;
-	}
+	if (!rc && counted)
+		rc = add_alloc_metrics(out, allocs, abytes, (double)iters * (double)in->threads);
 	samples_free(&s);
 	free(c.priv);
 	free(c.hists);
+	return rc;
+}
+
+/* The state the instance's setup function sees (and teardown, later),
+ * then the setup call. */
+static void setup_instance(const tach__instance *in, const tach_bench_run_opts *o, int threads,
+                           tach__state_priv *sp, tach_state *st)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->arg[0] = in->arg[0];
+	sp->arg[1] = in->arg[1];
+	sp->threads = threads;
+	sp->seed = o->seed;
+	*st = (tach_state){0, sp};
+	if (in->reg->opts->setup)
+		in->reg->opts->setup(st);
+}
+
+/* The counting pass alone (o->alloc_iterations, libtach_main's counting
+ * process): the iteration count the timed process calibrated, one
+ * uncounted warm-up call (first-touch allocations and a thread stack
+ * cache stay out, as they do after the timed repetitions), then one
+ * counted call.  No time is recorded. */
+static int run_instance_alloc(const tach__instance *in, const tach_bench_run_opts *o,
+                              uint64_t iters, tach_result *out)
+{
+	call c;
+	memset(&c, 0, sizeof c);
+	c.in = in;
+	c.o = o;
+	c.iters = iters;
+	c.priv = in->threads <= 256 ? calloc((size_t)in->threads, sizeof *c.priv) : NULL;
+	if (!c.priv)
+		return TACH_ENOMEM;
+	tach__state_priv sp;
+	tach_state setup_state;
+	setup_instance(in, o, in->threads, &sp, &setup_state);
+	samples s;
+	memset(&s, 0, sizeof s);
+	double t;
+	uint64_t allocs = 0, bytes = 0;
+	int rc = run_call(&c, &t);
+	const char *error = c.priv[0].error;
+	if (!rc && !error) {
+		o->alloc_start();
+		rc = run_call(&c, &t);
+		o->alloc_stop(&allocs, &bytes);
+		error = c.priv[0].error;
+	}
+	int counted = !rc && !error;
+	finish(in, &setup_state, &s, error, &rc, out);
+	if (!rc && counted)
+		rc = add_alloc_metrics(out, allocs, bytes, (double)iters * (double)in->threads);
+	free(c.priv);
 	return rc;
 }
 
@@ -688,14 +748,8 @@ static int run_instance_instr(const tach__instance *in, const tach_bench_run_opt
 	if (!c.priv)
 		return TACH_ENOMEM;
 	tach__state_priv sp;
-	memset(&sp, 0, sizeof sp);
-	sp.arg[0] = in->arg[0];
-	sp.arg[1] = in->arg[1];
-	sp.threads = 1;
-	sp.seed = o->seed;
-	tach_state setup_state = {0, &sp};
-	if (bo->setup)
-		bo->setup(&setup_state);
+	tach_state setup_state;
+	setup_instance(in, o, 1, &sp, &setup_state);
 	size_t reps = bo->repetitions ? bo->repetitions : o->repetitions ? o->repetitions : 1;
 	c.iters = o->fixed_iterations ? o->fixed_iterations : DEFAULT_FIXED_ITERATIONS;
 	double t;
@@ -788,6 +842,12 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		result_of[i] = (size_t)-1;
 		if (o->filter && regexec(&re, inst[i].name, 0, NULL, 0))
 			continue;
+		if (o->alloc_iterations && o->alloc_start && o->alloc_stop) {
+			uint64_t it = o->alloc_iterations(o->alloc_ctx, inst[i].name);
+			if (it)
+				rc = run_instance_alloc(&inst[i], o, it, out);
+			continue;
+		}
 		result_of[i] = out->n_benchmarks - first;
 		if (inst[i].error) {
 			samples none;
@@ -800,7 +860,7 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		if (o->progress)
 			o->progress(o->progress_ctx, ++done, total, inst[i].name);
 	}
-	if (!rc && !instr)
+	if (!rc && !instr && !o->alloc_iterations)
 		rc = add_scaling(inst, n, first, result_of, out);
 	free(result_of);
 	free(inst);

@@ -1,18 +1,24 @@
-/* test_alloc.c - allocation counting (src/bench/alloc_count.c, linked into
- * this binary as into a benchmark): exact counts and bytes per call under
- * the documented rules, nothing while off, exact sums over threads, and the
- * interposition reaching glibc's own allocations.  Under AddressSanitizer
- * the interposer is compiled out and the tests skip.
+/* test_alloc.c - allocation counting end to end (src/bench/alloc_pass.c,
+ * src/bench/alloc_count.c), through a real benchmark binary
+ * (tests/helpers/alloc_bench.c): allocs_per_op and bytes_per_op exact for
+ * each counting rule and on 4 threads, the timed process without any
+ * interposer (malloc resolves to libc's), a counting process that dies
+ * (or one benchmark failing in it) leaving the timed results and a
+ * reason, and the user's LD_PRELOAD kept for the counting process but the
+ * counting object not passed on to the processes a benchmark starts.  In
+ * a sanitizer build the binary does not count, and says why.  Last, the
+ * counting pass of run.c alone, with a fake counter.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <malloc.h>
-#include <pthread.h>
-#include <stdint.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "bench/alloc_count.h"
+#include "tach/tach.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZED 1
@@ -23,215 +29,362 @@
 #endif
 #endif
 
-/* Through volatile pointers, so the compiler cannot drop a malloc/free pair
- * or turn malloc + memset into calloc. */
-static void *(*volatile my_malloc)(size_t) = malloc;
-static void *(*volatile my_calloc)(size_t, size_t) = calloc;
-static void *(*volatile my_realloc)(void *, size_t) = realloc;
-static void *(*volatile my_reallocarray)(void *, size_t, size_t) = reallocarray;
-static int (*volatile my_posix_memalign)(void **, size_t, size_t) = posix_memalign;
-static void *(*volatile my_aligned_alloc)(size_t, size_t) = aligned_alloc;
-static void *(*volatile my_memalign)(size_t, size_t) = memalign;
-static void *(*volatile my_valloc)(size_t) = valloc;
-static void (*volatile my_free)(void *) = free;
+/* One run of the benchmark binary: exit status, its results and stderr. */
+typedef struct bench_run {
+	int status;
+	tach_result *r;
+	char err[8192];
+} bench_run;
 
-static void need_interposer(void)
+static char *slurp(const char *path, size_t *len)
 {
-#ifdef SANITIZED
-	cr_skip_test("built with a sanitizer that owns malloc: allocation counting is compiled out");
-#endif
-	cr_assert_eq(tach__alloc_interposed(), 1, "malloc is not the counting one");
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot open %s", path);
+	char *buf = malloc(1 << 20);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = 0;
+	fclose(f);
+	return buf;
 }
 
-/* The benchmark op: three mallocs of 24 bytes, freed. */
-static void op(void)
+/* Runs alloc_bench --filter FILTER --format json with short repetitions,
+ * extra arguments and up to two extra environment strings. */
+static bench_run run_bench(const char *filter, const char *extra_arg, const char *env1,
+                           const char *env2)
 {
-	void *a = my_malloc(24), *b = my_malloc(24), *c = my_malloc(24);
-	my_free(a);
-	my_free(b);
-	my_free(c);
+	bench_run b;
+	memset(&b, 0, sizeof b);
+	char out[] = "/tmp/tach-alloc-out-XXXXXX", errf[] = "/tmp/tach-alloc-err-XXXXXX";
+	close(mkstemp(out));
+	close(mkstemp(errf));
+	const char *argv[16] = {TACH_ALLOC_BENCH, "--filter", filter, "--format", "json",
+	                        "--min-time", "1ms", "--repetitions", "2", "--max-repetitions",
+	                        "2", extra_arg, NULL};
+	const char *envp[] = {"PATH=/usr/bin:/bin", env1, env2, NULL};
+	if (!env1)
+		envp[1] = env2, envp[2] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_TRUNC, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, errf, O_WRONLY | O_TRUNC, 0);
+	pid_t pid;
+	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
+	                         (char *const *)envp), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	int status;
+	waitpid(pid, &status, 0);
+	b.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	size_t len;
+	char *text = slurp(errf, &len);
+	snprintf(b.err, sizeof b.err, "%s", text);
+	free(text);
+	text = slurp(out, &len);
+	tach_error e;
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(tach_result_read_buffer(text, len, "alloc_bench", &b.r, &e), 0,
+	             "status %d, stderr: %s, parse: %s", b.status, b.err, e.message);
+	free(text);
+	unlink(out);
+	unlink(errf);
+	return b;
 }
 
-Test(alloc, counts_mallocs_exactly)
+static const tach_benchmark *bench(const bench_run *b, const char *name)
 {
-	need_interposer();
-	uint64_t n, bytes;
-	tach__alloc_count_start();
-	for (int i = 0; i < 1000; i++)
-		op();
-	tach__alloc_count_stop(&n, &bytes);
-	cr_expect_eq(n, 3000);
-	cr_expect_eq(bytes, 72000);
-}
-
-Test(alloc, nothing_counted_when_off)
-{
-	need_interposer();
-	uint64_t n = 1, bytes = 1;
-	tach__alloc_count_start();
-	tach__alloc_count_stop(&n, &bytes);
-	cr_expect_eq(n, 0);
-	cr_expect_eq(bytes, 0);
-	for (int i = 0; i < 1000; i++)
-		op();
-	void *p = my_calloc(4, 8);
-	p = my_realloc(p, 100);
-	my_free(p);
-	/* still the numbers of the empty pass */
-	tach__alloc_count_stop(&n, &bytes);
-	cr_expect_eq(n, 0);
-	cr_expect_eq(bytes, 0);
-	tach__alloc_count_stop(NULL, NULL);
-}
-
-Test(alloc, rules_per_function)
-{
-	need_interposer();
-	struct {
-		const char *what;
-		uint64_t n, bytes;
-	} got[16];
-	int k = 0;
-	uint64_t n, bytes;
-	void *p, *q;
-	int rc;
-#define PASS(label, code)                                 \
-	do {                                              \
-		tach__alloc_count_start();                \
-		code;                                     \
-		tach__alloc_count_stop(&n, &bytes);       \
-		got[k].what = label;                      \
-		got[k].n = n;                             \
-		got[k++].bytes = bytes;                   \
-	} while (0)
-
-	PASS("calloc(10, 12)", p = my_calloc(10, 12));
-	my_free(p);
-	PASS("malloc(0)", p = my_malloc(0));
-	my_free(p);
-	PASS("realloc(NULL, 10)", p = my_realloc(NULL, 10));
-	PASS("realloc(p, 20)", p = my_realloc(p, 20));
-	PASS("realloc(p, 100000) (moves)", p = my_realloc(p, 100000));
-	PASS("realloc(p, 0) (frees)", q = my_realloc(p, 0));
-	cr_expect_null(q, "glibc's realloc(p, 0) frees and returns NULL");
-	PASS("reallocarray(NULL, 5, 7)", p = my_reallocarray(NULL, 5, 7));
-	my_free(p);
-	PASS("posix_memalign(64, 100)", rc = my_posix_memalign(&p, 64, 100));
-	cr_expect_eq(rc, 0);
-	cr_expect_eq((uintptr_t)p % 64, 0);
-	my_free(p);
-	PASS("aligned_alloc(128, 256)", p = my_aligned_alloc(128, 256));
-	cr_expect_eq((uintptr_t)p % 128, 0);
-	my_free(p);
-	PASS("memalign(32, 40)", p = my_memalign(32, 40));
-	my_free(p);
-	PASS("valloc(10)", p = my_valloc(10));
-	my_free(p);
-	PASS("free", my_free(my_malloc(1)));  /* the malloc counts, the free not */
-	PASS("failed malloc", p = my_malloc(SIZE_MAX / 2));
-	cr_expect_null(p);
-	PASS("bad posix_memalign", rc = my_posix_memalign(&p, 3, 8));
-	cr_expect_eq(rc, EINVAL);
-	PASS("strdup (inside libc)", p = strdup("hello"));
-	my_free(p);
-
-	static const struct {
-		uint64_t n, bytes;
-	} want[] = {
-		{1, 120}, {1, 0}, {1, 10}, {1, 20}, {1, 100000}, {0, 0}, {1, 35}, {1, 100},
-		{1, 256}, {1, 40}, {1, 10}, {1, 1}, {0, 0}, {0, 0}, {1, 6},
-	};
-	cr_assert_eq(k, (int)(sizeof want / sizeof *want));
-	for (int i = 0; i < k; i++) {
-		cr_expect_eq(got[i].n, want[i].n, "%s: %llu allocations, want %llu", got[i].what,
-		             (unsigned long long)got[i].n, (unsigned long long)want[i].n);
-		cr_expect_eq(got[i].bytes, want[i].bytes, "%s: %llu bytes, want %llu", got[i].what,
-		             (unsigned long long)got[i].bytes, (unsigned long long)want[i].bytes);
-	}
-}
-
-enum { THREADS = 4, OPS = 1000 };
-static pthread_barrier_t go, done, leave;
-
-static void *worker(void *arg)
-{
-	pthread_barrier_wait(&go);
-	for (int i = 0; i < OPS; i++)
-		op();
-	pthread_barrier_wait(&done);
-	pthread_barrier_wait(&leave);  /* thread exit may allocate: after the stop */
+	for (size_t i = 0; i < b->r->n_benchmarks; i++)
+		if (!strcmp(b->r->benchmarks[i]->name, name))
+			return b->r->benchmarks[i];
+	cr_assert_fail("no benchmark '%s' in the results", name);
 	return NULL;
 }
 
-Test(alloc, threads_sum_exactly)
+static double metric(const tach_benchmark *b, const char *name)
 {
-	need_interposer();
-	pthread_t t[THREADS];
-	pthread_barrier_init(&go, NULL, THREADS + 1);
-	pthread_barrier_init(&done, NULL, THREADS + 1);
-	pthread_barrier_init(&leave, NULL, THREADS + 1);
-	for (int i = 0; i < THREADS; i++)
-		cr_assert_eq(pthread_create(&t[i], NULL, worker, NULL), 0);
-	uint64_t n, bytes;
-	tach__alloc_count_start();
-	pthread_barrier_wait(&go);
-	pthread_barrier_wait(&done);
-	tach__alloc_count_stop(&n, &bytes);
-	pthread_barrier_wait(&leave);
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(t[i], NULL);
-	cr_expect_eq(n, 3 * OPS * THREADS);
-	cr_expect_eq(bytes, 24 * 3 * OPS * THREADS);
+	const tach_metric *m = tach_benchmark_metric(b, name);
+	cr_assert(m && m->n_samples, "'%s' has no %s", b->name, name);
+	return m->samples[0];
 }
 
-Test(alloc, compiled_out_under_sanitizers)
+static void need_counting(void)
+{
+#ifdef SANITIZED
+	cr_skip_test("built with a sanitizer that owns malloc: allocations are not counted");
+#endif
+}
+
+Test(alloc, rules_exact_through_counting_process)
+{
+	need_counting();
+	static const struct {
+		const char *name;
+		double allocs, bytes;
+	} want[] = {
+		{"three_mallocs/threads:1", 3, 72},
+		{"three_mallocs/threads:4", 3, 72}, /* per iteration of each thread */
+		{"rule_calloc", 1, 120},
+		{"rule_realloc", 3, 100030},
+		{"rule_realloc_zero", 1, 8},
+		{"rule_reallocarray", 1, 35},
+		{"rule_aligned", 4, 406},
+		{"rule_failures", 0, 0},
+		{"rule_strdup", 1, 6},
+	};
+	bench_run b = run_bench("^(three_mallocs|rule_)", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_assert(ctx && !strncmp(ctx, "counted in a separate process", 29), "allocs: %s",
+	          ctx ? ctx : "(none)");
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const tach_benchmark *x = bench(&b, want[i].name);
+		cr_expect_null(x->error, "%s: %s", x->name, x->error);
+		cr_expect(tach_benchmark_metric(x, TACH_M_TIME), "%s was not timed", x->name);
+		cr_expect_eq(metric(x, TACH_M_ALLOCS_PER_OP), want[i].allocs, "%s: %g allocs/op",
+		             x->name, metric(x, TACH_M_ALLOCS_PER_OP));
+		cr_expect_eq(metric(x, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %g bytes/op",
+		             x->name, metric(x, TACH_M_BYTES_PER_OP));
+	}
+	tach_result_free(b.r);
+}
+
+/* The interposer never enters the timed process: its malloc is libc's. */
+Test(alloc, timed_process_has_no_interposer)
+{
+	need_counting(); /* a sanitizer's malloc is not libc's either */
+	bench_run b = run_bench("^timed_malloc_is_libc$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	cr_expect_eq(metric(bench(&b, "timed_malloc_is_libc"), "malloc_in_libc"), 1,
+	             "malloc in the timed process is not libc's");
+	tach_result_free(b.r);
+}
+
+Test(alloc, no_alloc_starts_no_counting_process)
+{
+	bench_run b = run_bench("^three_mallocs/threads:1$", "--no-alloc", "ALLOC_BENCH_CRASH=1",
+	                        NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "three_mallocs/threads:1");
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	cr_expect_null(tach_kvlist_get(&b.r->meta.context, "allocs"));
+	tach_result_free(b.r);
+}
+
+/* The counting process aborts: the timed figures stand, no allocation
+ * figure is made up, and the context and stderr say why. */
+Test(alloc, failing_counting_process_leaves_timed_results)
+{
+	need_counting();
+	bench_run b = run_bench("^crash_when_counting$", NULL, "ALLOC_BENCH_CRASH=1", NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "crash_when_counting");
+	cr_expect_null(x->error);
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME), "the timed samples are gone");
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_BYTES_PER_OP));
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_assert(ctx, "no reason in the context");
+	cr_expect(strstr(ctx, "not counted: the counting process was killed by signal 6"),
+	          "allocs: %s", ctx);
+	cr_expect(strstr(b.err, "warning: allocations not counted"), "stderr: %s", b.err);
+}
+
+/* One benchmark fails in the counting process: the others are counted,
+ * and the context names it with its error. */
+Test(alloc, benchmark_failing_when_counted_is_named)
+{
+	need_counting();
+	bench_run b = run_bench("^(error_when_counting|rule_calloc)$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "error_when_counting");
+	cr_expect_null(x->error);
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	cr_expect_eq(metric(bench(&b, "rule_calloc"), TACH_M_ALLOCS_PER_OP), 1);
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_expect(ctx && strstr(ctx, "counted in a separate process") &&
+	          strstr(ctx, "not counted for 'error_when_counting': fails when counted"),
+	          "allocs: %s", ctx ? ctx : "(none)");
+	tach_result_free(b.r);
+}
+
+/* A malloc the user preloads (tests/helpers/foreign_malloc.c) comes
+ * first: the counting process says it cannot count, and the timed results
+ * stand. */
+Test(alloc, user_malloc_first_is_a_reason)
+{
+	need_counting();
+	char env1[4200];
+	snprintf(env1, sizeof env1, "LD_PRELOAD=%s", TACH_FOREIGN_MALLOC);
+	bench_run b = run_bench("^rule_calloc$", NULL, env1, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *x = bench(&b, "rule_calloc");
+	cr_expect(tach_benchmark_metric(x, TACH_M_TIME));
+	cr_expect_null(tach_benchmark_metric(x, TACH_M_ALLOCS_PER_OP));
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_expect(ctx && strstr(ctx, "not counted: another malloc comes before the counting one"),
+	          "allocs: %s", ctx ? ctx : "(none)");
+	tach_result_free(b.r);
+}
+
+/* The user's LD_PRELOAD reaches the counting process (with the counting
+ * object after it) and, alone, the processes a benchmark starts. */
+Test(alloc, user_preload_kept_and_not_leaked)
+{
+	need_counting();
+	const char *lib = "/lib/x86_64-linux-gnu/libm.so.6";
+	if (access(lib, R_OK))
+		cr_skip_test("%s is not there to preload", lib);
+	char envfile[] = "/tmp/tach-alloc-env-XXXXXX";
+	close(mkstemp(envfile));
+	char env1[128], env2[128];
+	snprintf(env1, sizeof env1, "LD_PRELOAD=%s", lib);
+	snprintf(env2, sizeof env2, "ALLOC_BENCH_ENV_OUT=%s", envfile);
+	bench_run b = run_bench("^env_when_counting$", NULL, env1, env2);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	cr_expect_eq(metric(bench(&b, "env_when_counting"), TACH_M_ALLOCS_PER_OP), 1);
+	size_t len;
+	char *text = slurp(envfile, &len);
+	unlink(envfile);
+	char want_start[256];
+	snprintf(want_start, sizeof want_start, "start LD_PRELOAD=%s:/proc/self/fd/", lib);
+	cr_expect(strstr(text, want_start), "the counting process started with:\n%s", text);
+	const char *gc = strstr(text, "grandchild:\n");
+	cr_assert(gc, "%s", text);
+	char want_gc[256];
+	snprintf(want_gc, sizeof want_gc, "\nLD_PRELOAD=%s\n", lib);
+	cr_expect(strstr(gc, want_gc), "the grandchild's environment:\n%s", gc);
+	cr_expect_null(strstr(gc, "/proc/self/fd/"), "the counting object leaked:\n%s", gc);
+	cr_expect_null(strstr(gc, "TACH_ALLOC_CHILD"), "the counting switch leaked:\n%s", gc);
+	free(text);
+	tach_result_free(b.r);
+}
+
+/* Without a user LD_PRELOAD, the grandchild gets none at all. */
+Test(alloc, preload_unset_for_grandchildren)
+{
+	need_counting();
+	char envfile[] = "/tmp/tach-alloc-env-XXXXXX";
+	close(mkstemp(envfile));
+	char env2[128];
+	snprintf(env2, sizeof env2, "ALLOC_BENCH_ENV_OUT=%s", envfile);
+	bench_run b = run_bench("^env_when_counting$", NULL, NULL, env2);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	size_t len;
+	char *text = slurp(envfile, &len);
+	unlink(envfile);
+	const char *gc = strstr(text, "grandchild:\n");
+	cr_assert(gc, "%s", text);
+	cr_expect_null(strstr(gc, "LD_PRELOAD"), "the grandchild's environment:\n%s", gc);
+	cr_expect_null(strstr(gc, "TACH_ALLOC_CHILD"), "the counting switch leaked:\n%s", gc);
+	free(text);
+	tach_result_free(b.r);
+}
+
+Test(alloc, sanitizer_build_says_why)
 {
 #ifndef SANITIZED
 	cr_skip_test("not a sanitizer build");
 #else
-	uint64_t n = 1, bytes = 1;
-	cr_expect_eq(tach__alloc_interposed(), 0);
-	tach__alloc_count_start();
-	free(my_malloc(10));
-	tach__alloc_count_stop(&n, &bytes);
-	cr_expect_eq(n, 0);
-	cr_expect_eq(bytes, 0);
+	bench_run b = run_bench("^three_mallocs/threads:1$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const char *ctx = tach_kvlist_get(&b.r->meta.context, "allocs");
+	cr_expect(ctx && strstr(ctx, "not counted: built with"), "allocs: %s", ctx ? ctx : "");
+	cr_expect(tach_benchmark_metric(bench(&b, "three_mallocs/threads:1"), TACH_M_TIME));
+	tach_result_free(b.r);
 #endif
 }
 
-/* ---- through the benchmark library: exactly k allocations of b bytes
- * per iteration come out as allocs_per_op = k and bytes_per_op = k b ---- */
+/* ---- the counting pass alone (tach_bench_run_opts.alloc_iterations), as
+ * the counting process runs it, with a fake counter: the given iteration
+ * count, one uncounted warm-up call, no timing, unplanned instances left
+ * out ---- */
+
+#include <stdatomic.h>
 
 #include "tach/bench.h"
-#include "tach/result.h"
 
-TACH_BENCH(bm_three_allocs, .repetitions = 3, .min_time = 0.001)
+static atomic_int fake_on;
+static atomic_ullong fake_allocs, fake_bytes, fake_iterations;
+
+static void fake_alloc(size_t n)
 {
-	TACH_LOOP(s) {
-		for (int k = 0; k < 3; k++) {
-			void *p = my_malloc(40);
-			tach_do_not_optimize(p);
-			my_free(p);
-		}
+	if (atomic_load(&fake_on)) {
+		atomic_fetch_add(&fake_allocs, 1);
+		atomic_fetch_add(&fake_bytes, n);
 	}
 }
 
-Test(alloc, benchmark_allocs_per_op_exact)
+static void fake_start(void)
 {
-	need_interposer();
+	atomic_store(&fake_allocs, 0);
+	atomic_store(&fake_bytes, 0);
+	atomic_store(&fake_on, 1);
+}
+
+static void fake_stop(uint64_t *allocs, uint64_t *bytes)
+{
+	atomic_store(&fake_on, 0);
+	*allocs = atomic_load(&fake_allocs);
+	*bytes = atomic_load(&fake_bytes);
+}
+
+/* 2 allocations of 40 bytes per iteration, plus one of 1000 per call */
+TACH_BENCH(fake_two_allocs, .threads = TACH_THREADS(1, 3))
+{
+	fake_alloc(1000);
+	TACH_LOOP(s) {
+		fake_alloc(40);
+		fake_alloc(40);
+		atomic_fetch_add(&fake_iterations, 1);
+	}
+}
+
+TACH_BENCH(fake_unplanned)
+{
+	TACH_LOOP(s) {
+		fake_alloc(1);
+	}
+}
+
+static uint64_t fake_plan(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "fake_two_allocs/threads:1") ? 500
+	       : !strcmp(name, "fake_two_allocs/threads:3") ? 100 : 0;
+}
+
+Test(alloc, counting_pass_alone_uses_the_given_iterations)
+{
 	tach_bench_run_opts o;
 	memset(&o, 0, sizeof o);
-	o.filter = "^bm_three_allocs$";
+	o.filter = "^fake_";
 	o.warmup = (size_t)-1;
-	o.alloc_start = tach__alloc_count_start;
-	o.alloc_stop = tach__alloc_count_stop;
+	o.alloc_start = fake_start;
+	o.alloc_stop = fake_stop;
+	o.alloc_iterations = fake_plan;
 	tach_result *r = tach_result_new();
 	tach_error err;
+	memset(&err, 0, sizeof err);
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
-	const tach_metric *a = tach_benchmark_metric(r->benchmarks[0], "allocs_per_op");
-	const tach_metric *b = tach_benchmark_metric(r->benchmarks[0], "bytes_per_op");
-	cr_assert(a && b);
-	cr_expect_eq(a->samples[0], 3.0, "allocs/op %g", a->samples[0]);
-	cr_expect_eq(b->samples[0], 120.0, "bytes/op %g", b->samples[0]);
+	cr_assert_eq(r->n_benchmarks, 2, "the unplanned instance ran");
+	/* warm-up and counted call: 2 x (500 + 3 x 100) iterations in all */
+	cr_expect_eq(atomic_load(&fake_iterations), 2 * (500 + 3 * 100));
+	static const struct {
+		const char *name;
+		double allocs, bytes;
+	} want[] = {/* totals of the counted call / (iterations x threads) */
+	            {"fake_two_allocs/threads:1", (2.0 * 500 + 1) / 500, (80.0 * 500 + 1000) / 500},
+	            {"fake_two_allocs/threads:3", (2.0 * 300 + 3) / 300,
+	             (80.0 * 300 + 3000) / 300}};
+	for (size_t i = 0; i < 2; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		cr_expect_str_eq(b->name, want[i].name);
+		cr_expect_null(tach_benchmark_metric(b, TACH_M_TIME), "%s was timed", b->name);
+		cr_expect_null(tach_benchmark_metric(b, "scaling_efficiency"));
+		cr_expect_eq(metric(b, TACH_M_ALLOCS_PER_OP), want[i].allocs, "%s: %.17g", b->name,
+		             metric(b, TACH_M_ALLOCS_PER_OP));
+		cr_expect_eq(metric(b, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %.17g", b->name,
+		             metric(b, TACH_M_BYTES_PER_OP));
+	}
 	tach_result_free(r);
 }
