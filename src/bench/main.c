@@ -6,6 +6,7 @@
  * Exit status: 0, 1 when a benchmark failed, 2 for usage errors.
  */
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,9 +380,21 @@ static void check_machine(const char *prog, tach_result *r)
 	}
 }
 
+/* A file-size limit must end in "File too large", not a silent death with
+ * a half-written --out (a handler, unlike SIG_IGN, is not inherited by
+ * programs a benchmark runs). */
+static void on_xfsz(int sig)
+{
+	(void)sig;
+}
+
 int tach_main_impl(int argc, char **argv, int optimized)
 {
 	const char *prog = argc > 0 ? argv[0] : "bench";
+	struct sigaction xfsz;
+	memset(&xfsz, 0, sizeof xfsz);
+	xfsz.sa_handler = on_xfsz;
+	sigaction(SIGXFSZ, &xfsz, NULL);
 	cli c;
 	memset(&c, 0, sizeof c);
 	c.o.warmup = (size_t)-1;
@@ -506,12 +519,10 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		for (size_t i = 0; i < r->n_benchmarks; i++)
 			if (r->benchmarks[i]->error)
 				status = 1;
-		if (c.out) {
-			FILE *f = fopen(c.out, "w");
-			if (!f || tach_result_write(r, f, &err) || fclose(f)) {
-				fprintf(stderr, "%s: cannot write '%s': %s\n", prog, c.out, strerror(errno));
-				status = 2;
-			}
+		/* written whole or not at all: the old file survives a full disk */
+		if (c.out && tach_result_write_file(r, c.out, &err)) {
+			fprintf(stderr, "%s: %s\n", prog, err.message);
+			status = 2;
 		}
 	}
 	tach_result_free(r);

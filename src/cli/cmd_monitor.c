@@ -230,15 +230,8 @@ static int write_json(const char *path, const tach_result *r)
 {
 	tach_error err;
 	memset(&err, 0, sizeof err);
-	FILE *f = path ? fopen(path, "w") : stdout;
-	if (!f)
-		return cli_error("cannot write '%s': %s", path, strerror(errno));
-	int rc = tach_result_write(r, f, &err);
-	if (path && fclose(f) != 0 && !rc)
-		rc = -errno;
-	if (rc)
-		return cli_error("cannot write '%s': %s", path ? path : "(stdout)",
-		                 err.message[0] ? err.message : tach_strerror(rc));
+	if (tach_result_write_file(r, path ? path : "-", &err))
+		return cli_error("%s", err.message);
 	return 0;
 }
 
