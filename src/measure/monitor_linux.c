@@ -702,7 +702,9 @@ static int tick(tach_monitor *m, int last)
 		uint64_t mem;
 		double c;
 		rss = tach__cgstat_memory(&m->cg, &mem) ? 0 : mem;
-		if (m->cg_cpu && !tach__cgstat_cpu(&m->cg, &c)) {
+		/* CPU at the stat pace only: a CPU % point spans CPU_WINDOW and
+		 * interpolates between readings, so one read a tick is enough */
+		if (m->cg_cpu && stat_due && !tach__cgstat_cpu(&m->cg, &c)) {
 			m->cpu_now = c;
 			m->cpu_now_at = now;
 		}
