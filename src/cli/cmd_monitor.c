@@ -181,8 +181,9 @@ static void print_summary(FILE *f, const char *what, int have_status, int status
 }
 
 /* The results file: one benchmark named after what was watched, with
- * time, peak_rss and cpu_percent (one sample each, the series attached)
- * and the command's exit_code. */
+ * time, peak_rss (the largest single process, as tach run's),
+ * tree_peak_memory (the sampled tree) and cpu_percent (one sample each,
+ * the series attached to the last two) and the command's exit_code. */
 static tach_result *make_result(const char *what, int have_status, int status,
                                 const tach_monitor_summary *s, const tach_monitor *m)
 {
@@ -195,19 +196,26 @@ static tach_result *make_result(const char *what, int have_status, int status,
 	char iv[32];
 	tach_format_double(s->interval, iv);
 	if (tach_kvlist_set(&r->meta.context, "peak_rss_method",
-	                    s->memory_from_cgroup ? "cgroup-current" : "sampled") ||
+	                    s->peak_proc_exact ? "rusage-max" : "sampled") ||
+	    tach_kvlist_set(&r->meta.context, "tree_peak_memory_method", "sampled") ||
+	    tach_kvlist_set(&r->meta.context, "tree_peak_memory_why",
+	                    s->memory_from_cgroup ? "the cgroup's current memory, sampled"
+	                                          : "the tree's RSS from /proc, sampled") ||
 	    tach_kvlist_set(&r->meta.context, "cpu_method",
 	                    tach_monitor_cpu_method_name(s->cpu_method)) ||
 	    tach_kvlist_set(&r->meta.context, "monitor_interval", iv))
 		goto oom;
 	tach_metric *t = tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER);
-	tach_metric *rss = tach_benchmark_add_metric(b, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER);
+	tach_metric *proc = tach_benchmark_add_metric(b, TACH_M_PEAK_RSS, "B", TACH_LOWER_IS_BETTER);
+	tach_metric *tree = tach_benchmark_add_metric(b, TACH_M_TREE_PEAK_MEMORY, "B",
+	                                              TACH_LOWER_IS_BETTER);
 	tach_metric *cpu = tach_benchmark_add_metric(b, TACH_M_CPU_PERCENT, "%", TACH_LOWER_IS_BETTER);
-	if (!t || !rss || !cpu || tach_metric_add_sample(t, s->duration) ||
-	    tach_metric_add_sample(rss, (double)s->peak_tree_rss) ||
+	if (!t || !proc || !tree || !cpu || tach_metric_add_sample(t, s->duration) ||
+	    tach_metric_add_sample(proc, (double)s->peak_proc_rss) ||
+	    tach_metric_add_sample(tree, (double)s->peak_tree_rss) ||
 	    tach_metric_add_sample(cpu, s->avg_cpu_percent))
 		goto oom;
-	if (m && tach_monitor_series(m, rss, cpu, 0))
+	if (m && tach_monitor_series(m, tree, cpu, 0))
 		goto oom;
 	if (s->peak_tree_pss) {
 		tach_metric *pss = tach_benchmark_add_metric(b, "peak_pss", "B", TACH_LOWER_IS_BETTER);
