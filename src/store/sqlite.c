@@ -279,10 +279,14 @@ static sqlite3_stmt *stmt(tach_store *s, int which)
 	return d->st[which];
 }
 
+/* SQLITE_STATIC, not TRANSIENT: a copy can fail for memory, and a failed
+ * bind leaves the parameter NULL while the step goes on (a run stored with
+ * a field missing).  Every caller's string outlives its step, and stmt()
+ * clears the bindings before a cached statement is used again. */
 static void bind_text(sqlite3_stmt *q, int i, const char *t)
 {
 	if (t)
-		sqlite3_bind_text(q, i, t, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, i, t, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(q, i);
 }
@@ -413,7 +417,16 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		*id = run;
 		return 0;
 	}
-	rc = fail(s, err, "adding a run");
+	int last = sqlite3_errcode(d->h);
+	if (last == SQLITE_OK || last == SQLITE_DONE || last == SQLITE_ROW) {
+		/* nothing failed in SQLite: one of our own allocations did */
+		rc = TACH_ENOMEM;
+		if (err)
+			snprintf(err->message, sizeof err->message, "%s: adding a run: out of memory",
+			         s->location);
+	} else {
+		rc = fail(s, err, "adding a run");
+	}
 	sqlite3_exec(d->h, s->batch ? "ROLLBACK TO tach_add; RELEASE tach_add" : "ROLLBACK", NULL,
 	             NULL, NULL);
 	return rc;
