@@ -4,12 +4,14 @@
  * file, and a symbolic link at an output path is replaced, not followed. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tach/tach.h"
@@ -214,4 +216,31 @@ Test(cli_output, history_export_is_whole_or_untouched)
 	run_free(&r);
 	unlink(at(3, "h.db-wal"));
 	unlink(at(4, "h.db-shm"));
+}
+
+/* A benchmark program's --out under `ulimit -f`: the program says "File
+ * too large" and exits 2, the previous results file stays whole. */
+Test(cli_output, a_benchmark_programs_out_is_whole_or_untouched)
+{
+	if (!TACH_INSTR_BENCH[0])
+		cr_skip_test("no benchmark program in a sanitizer build");
+	const char *out = at(0, "bench.json");
+	put(out, results);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = {512, 512};
+		setrlimit(RLIMIT_FSIZE, &rl);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(TACH_INSTR_BENCH, TACH_INSTR_BENCH, "--filter", "^bm_loop/100$", "--min-time",
+		      "1ms", "--repetitions", "2", "--no-alloc", "--out", out, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d", status);
+	cr_expect_str_eq(slurp(out), results);
+	cr_expect_eq(entries(), 0, "a temporary file was left");
 }
