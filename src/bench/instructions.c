@@ -85,6 +85,10 @@ static int spawn_child(const char *prog, char **argv, const char *err_path)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	/* written in place on purpose: err_path is a scratch file in this
+	 * run's own mkdtemp directory (0700), the child's stderr read back
+	 * for a diagnosis, never a file of the user's that a failed write
+	 * could destroy */
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path, O_WRONLY | O_CREAT | O_TRUNC,
 	                                 0600);
 	pid_t pid;
