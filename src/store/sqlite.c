@@ -125,8 +125,12 @@ static int damaged(tach_store *s, tach_error *err, int64_t run)
 	if (run)
 		snprintf(what, sizeof what, "run #%lld", (long long)run);
 	memset(err, 0, sizeof *err);
-	snprintf(err->message, sizeof err->message, "%s: %s is damaged%s%s", s->location, what,
-	         why[0] ? ": " : "", why);
+	/* The reason is cut rather than the location when both are long; the
+	 * length is checked so a compiler sees the cut is meant. */
+	int n = snprintf(err->message, sizeof err->message, "%s: %s is damaged%s%s", s->location,
+	                 what, why[0] ? ": " : "", why);
+	if (n >= (int)sizeof err->message)
+		memcpy(err->message + sizeof err->message - 4, "...", 4);
 	return TACH_EFORMAT;
 }
 
