@@ -166,8 +166,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		                err);
 	if (rc) {
 		if (s->batch)
-			PQclear(PQexec(p->conn, "ROLLBACK TO SAVEPOINT tach_add;"
-			                        " RELEASE SAVEPOINT tach_add"));
+			pg__quiet_script(s, "ROLLBACK TO SAVEPOINT tach_add; RELEASE SAVEPOINT tach_add");
 		else
 			pg__rollback(s);
 		return rc;
@@ -735,13 +734,8 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		rc = pg__fail(s, NULL, "cannot connect", err);
 	} else {
 		PQsetNoticeProcessor(p->conn, quiet, NULL);
-		/* a statement the server takes more than 5 minutes over ends in
-		 * an error rather than a wait without end; a limit the user,
-		 * role or database sets is kept */
-		rc = pg__script(s,
-		                "SELECT set_config('statement_timeout', '300s', false)"
-		                " WHERE current_setting('statement_timeout') = '0'",
-		                "setting a statement timeout", err);
+		rc = PQsetnonblocking(p->conn, 1) ? pg__fail(s, NULL, "connecting", err)
+		                                  : pg__session_limits(s, err);
 		if (!rc)
 			rc = pg__ensure_schema(s, err);
 	}

@@ -3,9 +3,18 @@
  * password masked, prepared and pipelined statements, the schema created
  * or upgraded under an advisory lock, and the connection's password and
  * notices.  The operations on runs are in pg.c.
+ *
+ * The connection is non-blocking and every answer is waited for here,
+ * with poll() and a limit: a server that stops answering mid-statement
+ * (a hung host, a dropped network) ends in an error naming it rather than
+ * a wait without end.  The server's own statement_timeout ends a slow
+ * statement first; the limit only catches a server that can no longer
+ * say so.
  */
 #include <errno.h>
 #include <libpq-fe.h>
+#include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,19 +210,109 @@ int pg__no_run(tach_store *s, tach_error *err, int64_t id)
 
 /* ---- statements ---- */
 
-static int check(tach_store *s, PGresult *r, PGresult **res, const char *what, tach_error *err)
+static double now_s(void)
 {
-	ExecStatusType st = PQresultStatus(r);
-	if (r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int gone(tach_store *s, const char *what, tach_error *err)
+{
+	pg *p = s->impl;
+	err->line = err->column = 0;
+	snprintf(err->message, sizeof err->message,
+	         "%s: %s: the server sent nothing for %g s and was given up on"
+	         " (TACH_PG_TIMEOUT sets the wait)",
+	         s->location, what, p->wait);
+	return TACH_EIO;
+}
+
+/* Sends what libpq holds and reads what the server sends until a result
+ * can be had without blocking.  The wait ends after p->wait seconds in
+ * which nothing moved either way; the connection is then given up. */
+static int pump(tach_store *s, const char *what, tach_error *err)
+{
+	pg *p = s->impl;
+	if (p->dead)
+		return gone(s, what, err);
+	double quiet_since = now_s();
+	for (;;) {
+		int unsent = PQflush(p->conn);
+		if (unsent < 0)
+			return pg__fail(s, NULL, what, err);
+		if (!unsent && !PQisBusy(p->conn))
+			return 0;
+		double left = p->wait - (now_s() - quiet_since);
+		if (left <= 0) {
+			p->dead = 1;
+			return gone(s, what, err);
+		}
+		struct pollfd fd = {.fd = PQsocket(p->conn), .events = POLLIN};
+		if (unsent)
+			fd.events |= POLLOUT;
+		if (fd.fd < 0)
+			return pg__fail(s, NULL, what, err);
+		double ms = ceil(left * 1000);
+		int n = poll(&fd, 1, ms > 60000 ? 60000 : (int)ms);
+		if (n < 0 && errno != EINTR) {
+			snprintf(err->message, sizeof err->message, "%s: %s: waiting for the server: %s",
+			         s->location, what, strerror(errno));
+			return TACH_EIO;
+		}
+		if (n <= 0)
+			continue;
+		quiet_since = now_s();
+		if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(p->conn))
+			return pg__fail(s, NULL, what, err);
+	}
+}
+
+/* The answer to the one command sent: 0 with *res (NULL: dropped), or the
+ * first error among its results.  Reads every result, so the connection
+ * is ready for the next command either way. */
+static int finish(tach_store *s, PGresult **res, const char *what, tach_error *err)
+{
+	pg *p = s->impl;
+	PGresult *keep = NULL;
+	for (;;) {
+		int rc = pump(s, what, err);
+		if (rc) {
+			PQclear(keep);
+			return rc;
+		}
+		PGresult *r = PQgetResult(p->conn);
+		if (!r)
+			break;
+		ExecStatusType st = PQresultStatus(keep);
+		if (keep && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			PQclear(r); /* the first error stands */
+		} else {
+			PQclear(keep);
+			keep = r;
+		}
+	}
+	ExecStatusType st = PQresultStatus(keep);
+	if (keep && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
 		if (res)
-			*res = r;
+			*res = keep;
 		else
-			PQclear(r);
+			PQclear(keep);
 		return 0;
 	}
-	int rc = pg__fail(s, r, what, err);
-	PQclear(r);
+	int rc = pg__fail(s, keep, what, err);
+	PQclear(keep);
 	return rc;
+}
+
+/* `sent`: what libpq's PQsend* returned. */
+static int sent_and_finish(tach_store *s, int sent, PGresult **res, const char *what,
+                           tach_error *err)
+{
+	pg *p = s->impl;
+	if (p->dead)
+		return gone(s, what, err);
+	return sent ? finish(s, res, what, err) : pg__fail(s, NULL, what, err);
 }
 
 /* Runs one statement with parameters a (NULL: none); the result in
@@ -223,23 +322,34 @@ int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult 
                const char *what, tach_error *err)
 {
 	pg *p = s->impl;
-	PGresult *r = PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->val : NULL,
-	                           a ? a->len : NULL, a ? a->fmt : NULL, binary);
-	return check(s, r, res, what, err);
+	int sent = !p->dead && PQsendQueryParams(p->conn, sql, a ? a->n : 0, NULL,
+	                                         a ? a->val : NULL, a ? a->len : NULL,
+	                                         a ? a->fmt : NULL, binary);
+	return sent_and_finish(s, sent, res, what, err);
 }
 
 /* Runs a constant script of one or more statements (schema, BEGIN...). */
 int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err)
 {
-	return check(s, PQexec(((pg *)s->impl)->conn, sql), NULL, what, err);
+	pg *p = s->impl;
+	return sent_and_finish(s, !p->dead && PQsendQuery(p->conn, sql), NULL, what, err);
+}
+
+/* A script whose failure changes nothing for the caller (undoing after an
+ * error already reported). */
+void pg__quiet_script(tach_store *s, const char *sql)
+{
+	tach_error ignored = {0};
+	pg__script(s, sql, "undoing", &ignored);
 }
 
 /* Runs prepared statement `which` and waits for its answer. */
 int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err)
 {
 	pg *p = s->impl;
-	PGresult *r = PQexecPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0);
-	return check(s, r, res, "adding a run", err);
+	int sent = !p->dead &&
+	           PQsendQueryPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0);
+	return sent_and_finish(s, sent, res, "adding a run", err);
 }
 
 /* Most of a run goes through libpq's pipeline mode: statements are sent
@@ -252,18 +362,24 @@ int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_e
 int pg__flush(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
+	const char *what = "adding a run";
 	p->queued = 0;
+	if (p->dead)
+		return gone(s, what, err);
 	if (!PQpipelineSync(p->conn))
-		return pg__fail(s, NULL, "adding a run", err);
+		return pg__fail(s, NULL, what, err);
 	int rc = 0, nulls = 0;
 	for (;;) {
+		int wrc = pump(s, what, err);
+		if (wrc)
+			return rc ? rc : wrc;
 		PGresult *r = PQgetResult(p->conn);
 		if (!r) {
 			/* one NULL ends each statement's answers; two in a row
 			 * mean the connection is gone */
 			if (++nulls == 2 || PQstatus(p->conn) == CONNECTION_BAD) {
 				if (!rc)
-					rc = pg__fail(s, NULL, "adding a run", err);
+					rc = pg__fail(s, NULL, what, err);
 				break;
 			}
 			continue;
@@ -272,7 +388,7 @@ int pg__flush(tach_store *s, tach_error *err)
 		ExecStatusType st = PQresultStatus(r);
 		if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 		    st != PGRES_PIPELINE_SYNC)
-			rc = pg__fail(s, r, "adding a run", err);
+			rc = pg__fail(s, r, what, err);
 		PQclear(r);
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
@@ -283,6 +399,8 @@ int pg__flush(tach_store *s, tach_error *err)
 int pg__queue(tach_store *s, int which, const args *a, tach_error *err)
 {
 	pg *p = s->impl;
+	if (p->dead)
+		return gone(s, "adding a run", err);
 	if (!PQsendQueryPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0))
 		return pg__fail(s, NULL, "adding a run", err);
 	return ++p->queued == BATCH ? pg__flush(s, err) : 0;
@@ -294,8 +412,8 @@ int pg__prepare(tach_store *s, tach_error *err)
 	for (int i = 0; i < N_STMT; i++) {
 		if (p->prepared & 1u << i)
 			continue;
-		int rc = check(s, PQprepare(p->conn, stmt_name[i], stmt_sql[i], 0, NULL), NULL,
-		               "preparing", err);
+		int sent = !p->dead && PQsendPrepare(p->conn, stmt_name[i], stmt_sql[i], 0, NULL);
+		int rc = sent_and_finish(s, sent, NULL, "preparing", err);
 		if (rc)
 			return rc;
 		p->prepared |= 1u << i;
@@ -305,7 +423,41 @@ int pg__prepare(tach_store *s, tach_error *err)
 
 void pg__rollback(tach_store *s)
 {
-	PQclear(PQexec(((pg *)s->impl)->conn, "ROLLBACK"));
+	pg__quiet_script(s, "ROLLBACK");
+}
+
+/* The session's limits, set before anything else: a statement the server
+ * takes more than 5 minutes over ends in an error rather than a wait
+ * without end (a limit the user, role or database sets is kept), and
+ * tach's own wait on a silent server is that limit plus a grace period,
+ * or TACH_PG_TIMEOUT (a duration) when set. */
+int pg__session_limits(tach_store *s, tach_error *err)
+{
+	pg *p = s->impl;
+	const char *env = getenv("TACH_PG_TIMEOUT");
+	p->wait = PG_DEFAULT_WAIT;
+	if (env && *env && (tach_parse_duration(env, &p->wait) || p->wait <= 0 || p->wait > 1e6)) {
+		snprintf(err->message, sizeof err->message,
+		         "TACH_PG_TIMEOUT: '%.40s' is not a duration such as 30s or 5m", env);
+		return TACH_EINVAL;
+	}
+	int rc = pg__script(s,
+	                    "SELECT set_config('statement_timeout', '300s', false)"
+	                    " WHERE current_setting('statement_timeout') = '0'",
+	                    "setting a statement timeout", err);
+	if (rc || (env && *env))
+		return rc;
+	PGresult *r = NULL;
+	rc = pg__run(s, "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'", NULL, 0,
+	             &r, "reading the statement timeout", err);
+	if (rc)
+		return rc;
+	const char *v = PQntuples(r) == 1 ? pg__field(r, 0, 0) : NULL;
+	double ms = v ? strtod(v, NULL) : 0;
+	if (ms > 0 && ms < 1e12)
+		p->wait = ms / 1000 + PG_WAIT_GRACE;
+	PQclear(r);
+	return 0;
 }
 
 /* ---- the schema ---- */

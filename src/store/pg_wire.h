@@ -18,7 +18,14 @@ typedef struct pg {
 	char *password; /* masked in every message passed on; NULL: none given */
 	unsigned prepared; /* bit i: statement i is prepared */
 	int queued;        /* statements sent in the pipeline, answers unread */
+	double wait;       /* seconds of silence from the server that end a wait */
+	int dead;          /* the server stopped answering: the connection is given up */
 } pg;
+
+/* Seconds tach waits on a silent server unless TACH_PG_TIMEOUT says: the
+ * 5-minute statement timeout tach sets, plus time for its error to come. */
+#define PG_DEFAULT_WAIT 330.0
+#define PG_WAIT_GRACE 30.0
 
 #define MAX_ARGS 10
 /* One statement's parameters: text (NULL: SQL NULL), integers as text,
@@ -49,6 +56,8 @@ TACH_HIDDEN int pg__flush(tach_store *s, tach_error *err);
 TACH_HIDDEN int pg__queue(tach_store *s, int which, const args *a, tach_error *err);
 TACH_HIDDEN int pg__prepare(tach_store *s, tach_error *err);
 TACH_HIDDEN void pg__rollback(tach_store *s);
+TACH_HIDDEN void pg__quiet_script(tach_store *s, const char *sql);
+TACH_HIDDEN int pg__session_limits(tach_store *s, tach_error *err);
 TACH_HIDDEN int pg__ensure_schema(tach_store *s, tach_error *err);
 TACH_HIDDEN void pg__close_pg(tach_store *s);
 TACH_HIDDEN int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err);

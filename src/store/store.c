@@ -193,6 +193,7 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 			rc = tach__sqlite_open(s, location, err);
 	}
 	if (rc) {
+		said(s, rc, err, "opening");
 		free(s->location);
 		free(s);
 		return rc;
