@@ -4,18 +4,14 @@
  * upgraded in place, whole runs only after kill -9, a full disk leaving
  * the store as it was. */
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -726,67 +722,4 @@ Test(store, default_connect_timeout_only_when_unset)
 	tach__conninfo_params("host=db.example", keys, vals);
 	cr_expect(!has_key(keys, vals, "connect_timeout", NULL), "the environment's");
 	unsetenv("PGCONNECT_TIMEOUT");
-}
-
-/* A server that accepts connections and never says a word. */
-static int silent_fd = -1;
-static void *silent_server(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		int c = accept(silent_fd, NULL, NULL);
-		if (c < 0)
-			return NULL;
-		/* kept open, never answered */
-	}
-}
-
-/* Issue 16.11: connecting to it ends with an error naming the server
- * (and not the password) after the connection string's timeout, instead
- * of hanging.  The child has 30 s before an alarm kills it. */
-Test(store, silent_server_times_out)
-{
-	silent_fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(silent_fd, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	cr_assert_eq(bind(silent_fd, (struct sockaddr *)&a, sizeof a), 0);
-	cr_assert_eq(listen(silent_fd, 8), 0);
-	cr_assert_eq(getsockname(silent_fd, (struct sockaddr *)&a, &len), 0);
-	pthread_t t;
-	cr_assert_eq(pthread_create(&t, NULL, silent_server, NULL), 0);
-	char url[128];
-	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?connect_timeout=2",
-	         ntohs(a.sin_port));
-	int pipefd[2];
-	cr_assert_eq(pipe(pipefd), 0);
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		alarm(30);
-		tach_store *s;
-		tach_error err;
-		int rc = tach_store_open(url, &s, &err);
-		if (write(pipefd[1], err.message, strlen(err.message)) < 0)
-			_exit(3);
-		_exit(rc ? 0 : 1);
-	}
-	close(pipefd[1]);
-	char msg[512] = "";
-	ssize_t got = read(pipefd[0], msg, sizeof msg - 1);
-	msg[got > 0 ? got : 0] = 0;
-	close(pipefd[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	cr_assert(WIFEXITED(st), "tach hung on a server that never answers (killed by signal %d)",
-	          WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	cr_expect_eq(WEXITSTATUS(st), 0, "an error");
-	char port[16];
-	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
-	cr_expect(strstr(msg, "127.0.0.1") && strstr(msg, port), "names the server: %s", msg);
-	cr_expect(strstr(msg, "timeout"), "says it timed out: %s", msg);
-	cr_expect_null(strstr(msg, "s3cret"), "%s", msg);
-	shutdown(silent_fd, SHUT_RDWR);
-	close(silent_fd);
-	pthread_join(t, NULL);
 }

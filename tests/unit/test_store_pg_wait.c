@@ -1,10 +1,12 @@
-/* test_store_pg_wait.c - a PostgreSQL server that stops answering after
- * the connection is made (issue 16.11): tach gives up after TACH_PG_TIMEOUT
- * of silence with an error naming the server, instead of waiting without
- * end, and the store keeps no part of the run it was adding.
+/* test_store_pg_wait.c - a PostgreSQL server that never answers (issue
+ * 16.11): tach gives up with an error naming the server instead of
+ * waiting without end — after connect_timeout when the server is silent
+ * from the start, after TACH_PG_TIMEOUT of silence once connected — and
+ * the store keeps no part of the run it was adding.
  *
- * Two servers go silent: a fake one that completes the start-up exchange
- * and then never answers a query (no PostgreSQL needed), and the real
+ * Three servers go silent: a listener that never says a word, a fake one
+ * that completes the start-up exchange and then never answers a query
+ * (neither needs PostgreSQL), and the real
  * test server (TACH_TEST_PG_URL) stuck in the middle of adding a run (a
  * trigger that sleeps).  Each case runs in a child with an alarm,
  * so a hang fails the test rather than the suite. */
@@ -62,9 +64,10 @@ static int in_child(int (*fn)(const char *arg, tach_error *err), const char *arg
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* ---- a fake server: start-up answered, queries never ---- */
+/* ---- fake servers: silent from the start, or after start-up ---- */
 
 static int listen_fd = -1;
+static pthread_t server_thread;
 
 static int read_full(int fd, void *buf, size_t len)
 {
@@ -109,16 +112,41 @@ static void serve(int c)
 		; /* the query, and never an answer */
 }
 
+/* arg NULL: accepts and never says a word; else serve()s. */
 static void *fake_server(void *arg)
 {
-	(void)arg;
 	for (;;) {
 		int c = accept(listen_fd, NULL, NULL);
 		if (c < 0)
 			return NULL;
-		serve(c);
-		close(c);
+		if (arg) {
+			serve(c);
+			close(c);
+		} /* else kept open, never answered */
 	}
+}
+
+/* Starts a fake server on a loopback port; returns the port. */
+static int start_server(int answers_startup)
+{
+	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(listen_fd, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	cr_assert_eq(bind(listen_fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(listen_fd, 8), 0);
+	cr_assert_eq(getsockname(listen_fd, (struct sockaddr *)&a, &len), 0);
+	cr_assert_eq(pthread_create(&server_thread, NULL, fake_server,
+	                            answers_startup ? "serve" : NULL),
+	             0);
+	return ntohs(a.sin_port);
+}
+
+static void stop_server(void)
+{
+	shutdown(listen_fd, SHUT_RDWR);
+	close(listen_fd);
+	pthread_join(server_thread, NULL);
 }
 
 static int open_store(const char *url, tach_error *err)
@@ -130,38 +158,43 @@ static int open_store(const char *url, tach_error *err)
 	return rc;
 }
 
-Test(store_pg_wait, server_silent_after_startup)
+/* Checks the error of a store opened against a fake server on `port`. */
+static void expect_given_up(const char *url, int port, const char *why)
 {
-	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(listen_fd, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	cr_assert_eq(bind(listen_fd, (struct sockaddr *)&a, sizeof a), 0);
-	cr_assert_eq(listen(listen_fd, 8), 0);
-	cr_assert_eq(getsockname(listen_fd, (struct sockaddr *)&a, &len), 0);
-	pthread_t t;
-	cr_assert_eq(pthread_create(&t, NULL, fake_server, NULL), 0);
-	char url[160];
-	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?sslmode=disable",
-	         ntohs(a.sin_port));
-	setenv("TACH_PG_TIMEOUT", "1s", 1);
 	char msg[512];
 	double took;
 	int st = in_child(open_store, url, msg, sizeof msg, &took);
-	unsetenv("TACH_PG_TIMEOUT");
-	cr_assert_lt(st, 128, "tach hung on a server gone silent (signal %d)", st - 128);
+	cr_assert_lt(st, 128, "tach hung on a silent server (signal %d)", st - 128);
 	cr_expect_eq(st, 0, "an error, not a store: %s", msg);
-	char port[16];
-	snprintf(port, sizeof port, ":%d", ntohs(a.sin_port));
-	cr_expect(strstr(msg, "127.0.0.1") && strstr(msg, port), "names the server: %s", msg);
-	cr_expect(strstr(msg, "sent nothing for 1 s"), "says why: %s", msg);
+	char at[32];
+	snprintf(at, sizeof at, "127.0.0.1:%d", port);
+	cr_expect(strstr(msg, at), "names the server: %s", msg);
+	cr_expect(strstr(msg, why), "says why (%s): %s", why, msg);
 	cr_expect_null(strstr(msg, "s3cret"), "%s", msg);
 	/* not a wall-clock check of speed: only that the wait ended, well
 	 * before the 60 s alarm and the 330 s default */
 	cr_expect_lt(took, 30, "%.1f s", took);
-	shutdown(listen_fd, SHUT_RDWR);
-	close(listen_fd);
-	pthread_join(t, NULL);
+}
+
+/* Silent from the start: the connection string's connect_timeout. */
+Test(store_pg_wait, server_silent_from_the_start)
+{
+	int port = start_server(0);
+	char url[160];
+	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?connect_timeout=2", port);
+	expect_given_up(url, port, "timeout");
+	stop_server();
+}
+
+Test(store_pg_wait, server_silent_after_startup)
+{
+	int port = start_server(1);
+	char url[160];
+	snprintf(url, sizeof url, "postgresql://ci:s3cret@127.0.0.1:%d/db?sslmode=disable", port);
+	setenv("TACH_PG_TIMEOUT", "1s", 1);
+	expect_given_up(url, port, "sent nothing for 1 s");
+	unsetenv("TACH_PG_TIMEOUT");
+	stop_server();
 }
 
 Test(store_pg_wait, bad_timeout_is_refused)
