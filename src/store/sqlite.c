@@ -857,11 +857,14 @@ static int connect_db(tach_store *s, const char *path, int flags, tach_error *er
 	if (sqlite3_open_v2(path, &d->h, flags, NULL) != SQLITE_OK)
 		return fail(s, err, "opening");
 	sqlite3_busy_timeout(d->h, BUSY_MS);
-	sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                        sql_glob, NULL, NULL);
-	sqlite3_create_function(d->h, "tach_params_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                        sql_params_key, NULL, NULL);
 	sqlite3_extended_result_codes(d->h, 1);
+	/* a function that could not be made (out of memory) would surface
+	 * later as "no such function" */
+	if (sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            sql_glob, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(d->h, "tach_params_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                            NULL, sql_params_key, NULL, NULL) != SQLITE_OK)
+		return fail(s, err, "opening");
 	/* a 32 MiB page cache keeps the indexes of a large history in memory
 	 * while a run is added or a series read (the default 2 MiB rereads
 	 * them) */
