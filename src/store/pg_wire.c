@@ -507,14 +507,6 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 	return 0;
 }
 
-static int newer(tach_store *s, int v, tach_error *err)
-{
-	snprintf(err->message, sizeof err->message,
-	         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location, v,
-	         TACH_STORE_SCHEMA);
-	return TACH_EVERSION;
-}
-
 /* For a reader: a database without tach's tables is no history (nothing
  * is created in it); an older schema is upgraded as a writer would (under
  * the advisory lock); then the session reads only, so that the server
@@ -525,7 +517,7 @@ int pg__reader_schema(tach_store *s, tach_error *err)
 	if (!rc && v == 0)
 		return tach__no_history(s, err);
 	if (!rc && v > TACH_STORE_SCHEMA)
-		return newer(s, v, err);
+		return tach__schema_newer(s, v, err);
 	if (!rc && v < TACH_STORE_SCHEMA)
 		rc = pg__ensure_schema(s, err);
 	if (!rc)
@@ -546,7 +538,7 @@ int pg__ensure_schema(tach_store *s, tach_error *err)
 	if (!(rc = pg__script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
 		rc = schema_version(s, &v, err);
 	if (!rc && v > TACH_STORE_SCHEMA)
-		rc = newer(s, v, err);
+		rc = tach__schema_newer(s, v, err);
 	if (!rc && v < 1)
 		rc = pg__script(s, schema_v1, what, err);
 	if (!rc && v < 2)

@@ -237,14 +237,6 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 	return rc;
 }
 
-static int newer(tach_store *s, int v, tach_error *err)
-{
-	snprintf(err->message, sizeof err->message,
-	         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location, v,
-	         TACH_STORE_SCHEMA);
-	return TACH_EVERSION;
-}
-
 /* Creates or upgrades the schema inside one IMMEDIATE transaction, so
  * that of several processes doing it at once one does the work and the
  * others, queued by the busy timeout, find it done. */
@@ -261,7 +253,7 @@ static int ensure_schema(tach_store *s, tach_error *err)
 	}
 	if (v > TACH_STORE_SCHEMA) {
 		exec(s, "ROLLBACK", NULL);
-		return newer(s, v, err);
+		return tach__schema_newer(s, v, err);
 	}
 	if (v < 1)
 		rc = exec(s, schema_v1, err);
@@ -925,7 +917,7 @@ static int open_reader(tach_store *s, const char *path, tach_error *err)
 	if (!rc && v == 0)
 		return tach__no_history(s, err);
 	if (!rc && v > TACH_STORE_SCHEMA)
-		return newer(s, v, err);
+		return tach__schema_newer(s, v, err);
 	if (rc || v == TACH_STORE_SCHEMA)
 		return rc;
 	sqlite3_close_v2(d->h);

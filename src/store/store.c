@@ -159,6 +159,14 @@ int tach__no_history(tach_store *s, tach_error *err)
 	return -ENOENT;
 }
 
+int tach__schema_newer(tach_store *s, int v, tach_error *err)
+{
+	snprintf(err->message, sizeof err->message,
+	         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location, v,
+	         TACH_STORE_SCHEMA);
+	return TACH_EVERSION;
+}
+
 /* tach_store_open and tach_store_open_readonly: the same choice of
  * location and the same checks of a store found by default; a reader
  * creates no directory and finds no file as "no history". */

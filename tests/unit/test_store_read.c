@@ -480,3 +480,48 @@ Test(store_read, database_without_tach_schema_is_no_history, .fini = pg_drop)
 	PQclear(q);
 	PQfinish(c);
 }
+
+/* A store of a newer schema is refused by a reader too, untouched. */
+Test(store_read, newer_schema_is_refused, .init = make_tmpdir, .fini = remove_tmpdir)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/h.db", tmpdir);
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0, "%s", err.message);
+	tach_store_close(s);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "UPDATE tach_meta SET value = '99' WHERE key = 'schema'", NULL,
+	                          NULL, NULL),
+	             SQLITE_OK);
+	sqlite3_close(db);
+	cr_expect_eq(tach_store_open_readonly(path, &s, &err), TACH_EVERSION);
+	cr_expect(strstr(err.message, "made by a newer tach (schema 99"), "%s", err.message);
+	expect_schema_file(path, 99);
+}
+
+/* tach_store_baseline_get finds a baseline by its name only: the newest
+ * run of branch main is not the baseline main (as "@main" would have it). */
+Test(store_read, baseline_get_is_the_named_baseline_only, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/h.db", tmpdir);
+	tach_store *s;
+	tach_error err;
+	int64_t first, latest, id = -1;
+	cr_assert_eq(tach_store_open(path, &s, &err), 0, "%s", err.message);
+	tach_result *r = colliding();
+	cr_assert_eq(tach_store_add(s, r, NULL, &first, &err), 0, "%s", err.message);
+	cr_assert_eq(tach_store_add(s, r, NULL, &latest, &err), 0, "%s", err.message);
+	tach_result_free(r);
+	cr_expect_eq(tach_store_baseline_get(s, "main", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, 0, "no baseline is named main");
+	cr_expect_eq(tach_store_resolve(s, "@main", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, latest, "@main is the newest run on branch main");
+	cr_assert_eq(tach_store_baseline_set(s, "main", first, &err), 0, "%s", err.message);
+	cr_expect_eq(tach_store_baseline_get(s, "main", &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, first);
+	tach_store_close(s);
+}
