@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes; older stores are migrated. */
-#define TACH_STORE_SCHEMA 2
+#define TACH_STORE_SCHEMA 3
 
 typedef struct tach_store tach_store;
 
@@ -40,6 +40,24 @@ typedef struct tach_store tach_store;
  * several processes do it at once.  0, or an error in err (TACH_EIO and
  * the backend's message; -errno for files). */
 TACH_API int tach_store_open(const char *location, tach_store **out, tach_error *err);
+
+/* Opens an existing store for reading, for the commands that only read
+ * (history list, show and export, trend, a run named as @REF or #ID): the
+ * location is chosen as by tach_store_open, the store found by default
+ * checked the same way, but nothing is created (no directory, file or
+ * table) and the store is opened read-only, so a store in a read-only
+ * directory can be read.  -ENOENT with "no history at LOCATION" in err
+ * when there is no such file, or the file or database holds no tach
+ * schema.  A store of an older schema is first upgraded as by
+ * tach_store_open (its series keys are rewritten; that needs write
+ * access, and an error says so without it); one of a newer schema is
+ * TACH_EVERSION.  Adding, removing, setting a baseline or beginning a
+ * transaction on the store is TACH_EINVAL.  Closed with
+ * tach_store_close. */
+TACH_API int tach_store_open_readonly(const char *location, tach_store **out, tach_error *err);
+
+/* Closes the store (rolling back a transaction left open); NULL is a
+ * no-op. */
 TACH_API void tach_store_close(tach_store *s);
 
 /* Where the store is, for messages: the file path, or the connection
@@ -116,6 +134,11 @@ TACH_API void tach_run_infos_free(tach_run_info *v, size_t n);
 
 /* Named baselines: NAME -> run. */
 TACH_API int tach_store_baseline_set(tach_store *s, const char *name, int64_t id,
+                                     tach_error *err);
+/* The run of the baseline named `name` in *id; *id = 0 (and 0 returned)
+ * when no baseline has that name.  Unlike tach_store_resolve of "@NAME"
+ * it never falls back to the newest run of a branch so named. */
+TACH_API int tach_store_baseline_get(tach_store *s, const char *name, int64_t *id,
                                      tach_error *err);
 
 /* Resolves a reference to a run id: "@NAME" (a baseline), "@latest",

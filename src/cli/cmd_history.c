@@ -21,7 +21,8 @@
 
 const char cmd_history_details[] =
 	"Runs are stored in a SQLite file (default .tach/history.db at the top of the\n"
-	"git work tree; created on first use) or in PostgreSQL (--db postgresql://...\n"
+	"git work tree; made by the first command that adds a run, while list, show\n"
+	"and export say \"no history at ...\") or in PostgreSQL (--db postgresql://...\n"
 	"or TACH_DB).  Wherever a results file is accepted (compare, gate, show,\n"
 	"history show), a run of the history works too: #ID, @NAME (a baseline),\n"
 	"@latest, @latest~N, @BRANCH, @HEAD~N, or a commit hash.";
@@ -63,7 +64,11 @@ typedef struct hist {
 	tach_store *store;
 } hist;
 
-static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int *status)
+/* Parses the options and opens the store: for a command that only reads
+ * (readonly), an existing store only, read-only, else "no history at"
+ * it; for one that writes, created when missing. */
+static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int readonly,
+                      int *status)
 {
 	memset(h, 0, sizeof *h);
 	if (cli_parse(self, argc, argv, &h->p, status))
@@ -72,7 +77,8 @@ static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int *
 		if (h->p.items[i].id == OPT_DB)
 			h->db = h->p.items[i].value;
 	tach_error err;
-	if (tach_store_open(h->db ? h->db : cli_db, &h->store, &err)) {
+	const char *where = h->db ? h->db : cli_db;
+	if ((readonly ? tach_store_open_readonly : tach_store_open)(where, &h->store, &err)) {
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		cli_error("%s", msg);
@@ -114,7 +120,7 @@ static int hist_add(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 0, &status))
 		return status;
 	tach_kvlist labels = {0};
 	for (size_t i = 0; i < h.p.n && !status; i++)
@@ -148,7 +154,7 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 1, &status))
 		return status;
 	tach_run_filter f = {0};
 	int json = 0;
@@ -248,7 +254,7 @@ static int hist_show(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 1, &status))
 		return status;
 	tach_report_format fmt = TACH_REPORT_TEXT;
 	for (size_t i = 0; i < h.p.n && !status; i++)
@@ -285,7 +291,7 @@ static int hist_rm(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 0, &status))
 		return status;
 	if (!h.p.npos)
 		status = cli_error("expected the runs to remove (#ID ...)");
@@ -306,7 +312,7 @@ static int hist_export(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 1, &status))
 		return status;
 	const char *out_path = NULL;
 	for (size_t i = 0; i < h.p.n; i++)
@@ -365,7 +371,7 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 0, &status))
 		return status;
 	if (!h.p.npos)
 		status = cli_error("expected an export file (JSON lines; - for standard input)");
@@ -435,7 +441,7 @@ static int baseline_set(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, &status))
+	if (open_store(&h, argc, argv, self, 0, &status))
 		return status;
 	if (h.p.npos != 2)
 		return done(&h, cli_error("expected NAME RUN"));

@@ -28,7 +28,7 @@ const cli_opt cmd_report_opts[] = {
 	{OPT_BENCH, "bench", 'b', "PATTERN", "--history: only benchmarks matching the glob", 0},
 	{OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric", 0},
 	{OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch", 0},
-	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default @main when set)", 0},
+	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default: the baseline main when set, else the first run)", 0},
 	{OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
 	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3},
 	DECIDE_OPTS,

@@ -26,7 +26,7 @@ const cli_opt cmd_trend_opts[] = {
 	{OPT_BENCH, "bench", 'b', "PATTERN", "only benchmarks matching the glob", 0},
 	{OPT_METRIC, "metric", 'm', "NAME", "only this metric (default: all)", 0},
 	{OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch", 0},
-	{OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: @main when set, else the first point)", 0},
+	{OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: the baseline named main when set, else each series' first run)", 0},
 	{OPT_FORMAT, "format", 'f', "FMT", "text (default) or json", 0},
 	{OPT_FAIL, "fail-on-change", 0, NULL, "exit 1 when a change point made a metric worse", 0},
 	{0, NULL, 0, NULL, NULL, 0},
@@ -40,7 +40,7 @@ const char cmd_trend_details[] =
 
 typedef cli_series series;
 
-static void print_text(const series *v, size_t n)
+static void print_text(const series *v, size_t n, int named)
 {
 	for (size_t i = 0; i < n; i++) {
 		const series *s = &v[i];
@@ -62,8 +62,12 @@ static void print_text(const series *v, size_t n)
 		tach_text_write(stdout, s->metric->name);
 		printf(": %zu points, latest ", s->n);
 		tach_text_write(stdout, latest);
+		/* says which run it is: "baseline" only for one named or set */
 		if (!isnan(s->baseline) && s->baseline != 0)
-			printf(", %+.2f%% vs baseline", (s->points[s->n - 1].median / s->baseline - 1) * 100);
+			printf(", %+.2f%% vs %s #%lld", (s->points[s->n - 1].median / s->baseline - 1) * 100,
+			       named ? "baseline" : "first run", (long long)s->baseline_run);
+		else if (named)
+			fputs(", baseline not in this series", stdout);
 		putchar('\n');
 		for (size_t k = 0; k < s->n_cps; k++) {
 			const tach_changepoint *c = &s->cps[k];
@@ -113,9 +117,11 @@ static int print_json(const series *v, size_t n)
 		                      "points", pts, "change_points", cps);
 		if (s->n)
 			json_object_set_new(o, "latest", json_real(s->points[s->n - 1].median));
-		if (s->n && !isnan(s->baseline) && s->baseline != 0)
+		if (s->n && !isnan(s->baseline) && s->baseline != 0) {
+			json_object_set_new(o, "baseline_run", json_integer((json_int_t)s->baseline_run));
 			json_object_set_new(o, "baseline_change",
 			                    json_real(s->points[s->n - 1].median / s->baseline));
+		}
 		bad |= json_array_append_new(all, o) != 0;
 	}
 	json_t *doc = json_pack("{s:o}", "series", all);
@@ -175,7 +181,7 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 			       bench || metric ? " matching the filters" : "");
 		}
 		else
-			print_text(v, nv);
+			print_text(v, nv, hist.named_baseline);
 		if (!status)
 			status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
 	}

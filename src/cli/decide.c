@@ -73,7 +73,7 @@ static double history_noise(cli_decide *d, const tach_benchmark *b, const char *
 {
 	if (!d->store) {
 		tach_error err;
-		if (tach_store_open(cli_db, &d->store, &err)) {
+		if (tach_store_open_readonly(cli_db, &d->store, &err)) {
 			d->noise_runs = 0; /* said once, then compared without */
 			cli_warn("--noise-runs: %s", err.message);
 			return 0;

@@ -26,7 +26,7 @@ static int read_ref(const char *ref, tach_result **out)
 	tach_store *s;
 	tach_error err;
 	int64_t id;
-	int rc = tach_store_open(cli_db, &s, &err);
+	int rc = tach_store_open_readonly(cli_db, &s, &err);
 	if (!rc) {
 		rc = tach_store_resolve(s, ref, &id, &err);
 		if (!rc)

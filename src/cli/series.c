@@ -28,7 +28,7 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 	h->catalog = NULL;
 	h->v = NULL;
 	h->n = 0;
-	if (tach_store_open(db ? db : cli_db, &h->store, &err))
+	if (tach_store_open_readonly(db ? db : cli_db, &h->store, &err))
 		return print_error(&err);
 	/* damage can hide rows from the queries below: check the file first */
 	if (tach_store_verify(h->store, &err))
@@ -36,11 +36,14 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 	int64_t base_id = 0;
 	if (base_ref && tach_store_resolve(h->store, base_ref, &base_id, &err))
 		return print_error(&err);
-	/* @main is the default baseline when it resolves; a store that cannot
-	 * be read is an error, not a missing baseline */
-	int rc = base_ref ? 0 : tach_store_resolve(h->store, "@main", &base_id, &err);
-	if (rc && rc != TACH_EINVAL)
+	/* The default is the baseline named main when it is set, never what
+	 * "@main" resolves to without one: the newest run on branch main,
+	 * which is the latest point itself, and every change would read 0 %.
+	 * Without it each series is compared with its own first point. */
+	if (!base_ref && tach_store_baseline_get(h->store, "main", &base_id, &err))
 		return print_error(&err);
+	h->named_baseline = base_id != 0;
+	int rc;
 	if (tach_store_catalog(h->store, bench, metric, &h->catalog, &err))
 		return print_error(&err);
 	size_t total = 0;
@@ -56,6 +59,7 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 			s->bench = b;
 			s->metric = b->metrics[k];
 			s->baseline = NAN;
+			s->baseline_run = 0;
 			if (tach_store_series(h->store, b->name, &b->params, s->metric->name, branch,
 			                      &s->points, &s->n, &err))
 				return print_error(&err);
@@ -64,8 +68,10 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 				return cli_error("out of memory");
 			for (size_t j = 0; j < s->n; j++) {
 				x[j] = s->points[j].median;
-				if (base_id ? s->points[j].run == base_id : j == 0)
+				if (base_id ? s->points[j].run == base_id : j == 0) {
 					s->baseline = x[j];
+					s->baseline_run = s->points[j].run;
+				}
 			}
 			rc = tach_changepoints(x, s->n, &co, &s->cps, &s->n_cps);
 			free(x);

@@ -15,6 +15,7 @@ typedef struct cli_series {
 	tach_changepoint *cps;
 	size_t n_cps;
 	double baseline; /* the baseline run's median; NaN when not in the series */
+	int64_t baseline_run; /* that run; 0 when not in the series */
 } cli_series;
 
 typedef struct cli_history {
@@ -22,11 +23,14 @@ typedef struct cli_history {
 	tach_result *catalog;
 	cli_series *v;
 	size_t n;
+	int named_baseline; /* a baseline run was named or set: else each series' first point */
 } cli_history;
 
-/* Opens the store (db, else cli_db / TACH_DB / the default) and reads every
- * matching series.  The baseline is base_ref, else @main when set, else
- * each series' first point.  0, or EXIT_USAGE after printing why. */
+/* Opens the store (db, else cli_db / TACH_DB / the default) for reading
+ * and reads every matching series.  The baseline is base_ref, else the
+ * baseline named main when set (tach baseline set main), else each
+ * series' first point.  0, or EXIT_USAGE after printing why ("no
+ * history at ..." when there is no store). */
 int cli_history_load(cli_history *h, const char *db, const char *bench, const char *metric,
                      const char *branch, const char *base_ref);
 void cli_history_release(cli_history *h);

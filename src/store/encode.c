@@ -143,18 +143,20 @@ static int by_key(const void *a, const void *b)
 
 char *tach__params_key(const tach_kvlist *params)
 {
+	/* each netstring is its bytes, its length (at most 20 digits) and ":," */
 	size_t size = 1;
 	const tach_kv **order = malloc((params->n + 1) * sizeof *order);
 	if (!order)
 		return NULL;
 	for (size_t i = 0; i < params->n; i++) {
 		order[i] = &params->items[i];
-		size += strlen(params->items[i].key) + strlen(params->items[i].value) + 2;
+		size += strlen(params->items[i].key) + strlen(params->items[i].value) + 2 * 22;
 	}
 	qsort(order, params->n, sizeof *order, by_key);
 	char *key = malloc(size), *p = key;
 	for (size_t i = 0; key && i < params->n; i++)
-		p += sprintf(p, "%s%s=%s", i ? "\x1f" : "", order[i]->key, order[i]->value);
+		p += sprintf(p, "%zu:%s,%zu:%s,", strlen(order[i]->key), order[i]->key,
+		             strlen(order[i]->value), order[i]->value);
 	if (key)
 		*p = 0;
 	free(order);

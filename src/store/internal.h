@@ -50,9 +50,18 @@ struct tach_store {
 	char *location; /* printable: password masked */
 	void *impl;     /* the backend's connection */
 	int batch;      /* inside tach_store_begin: an add is a savepoint */
+	int readonly;   /* tach_store_open_readonly: create nothing, write nothing */
 };
 
-/* Opens the backends: fill s->impl, create or migrate the schema. */
+/* "no history at LOCATION" in err: -ENOENT, for a read-only open that
+ * finds no file or no tach schema. */
+TACH_HIDDEN int tach__no_history(tach_store *s, tach_error *err);
+/* "made by a newer tach" in err: TACH_EVERSION, for a store of schema v. */
+TACH_HIDDEN int tach__schema_newer(tach_store *s, int v, tach_error *err);
+
+/* Opens the backends: fill s->impl, create or migrate the schema (with
+ * s->readonly: find an existing schema, migrating an older one through a
+ * connection of its own, and read only). */
 TACH_HIDDEN int tach__sqlite_open(tach_store *s, const char *path, tach_error *err);
 TACH_HIDDEN int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err);
 
@@ -73,9 +82,12 @@ TACH_HIDDEN int tach__unpack_samples(tach_metric *m, const unsigned char *blob, 
 TACH_HIDDEN unsigned char *tach__pack_series(const tach_metric *m, size_t *len, int *oom);
 TACH_HIDDEN int tach__unpack_series(tach_metric *m, const unsigned char *blob, size_t len);
 
-/* Parameters as a canonical key (sorted by key, "k=v" joined by '\x1f')
- * for matching and indexing, and as a JSON object in their own order for
- * reading back.  malloc'd; NULL when out of memory. */
+/* Parameters as a canonical key for matching and indexing, and as a JSON
+ * object in their own order for reading back.  The key (schema 3) is a
+ * netstring ("LEN:BYTES,") of each name and then its value, in the byte
+ * order of the names; "" for none.  Unlike schema 2's "k=v" joined by
+ * U+001F, no two parameter sets share a key, whatever bytes they hold.
+ * malloc'd; NULL when out of memory. */
 TACH_HIDDEN char *tach__params_key(const tach_kvlist *params);
 TACH_HIDDEN char *tach__params_json(const tach_kvlist *params);
 TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);

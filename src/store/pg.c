@@ -737,7 +737,7 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 		rc = PQsetnonblocking(p->conn, 1) ? pg__fail(s, NULL, "connecting", err)
 		                                  : pg__session_limits(s, err);
 		if (!rc)
-			rc = pg__ensure_schema(s, err);
+			rc = s->readonly ? pg__reader_schema(s, err) : pg__ensure_schema(s, err);
 	}
 	if (rc) {
 		pg__close_pg(s);

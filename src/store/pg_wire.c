@@ -60,6 +60,15 @@ static const char migrate_v2[] =
 	" CROSS JOIN LATERAL json_each_text(CASE WHEN json_typeof(r.l) = 'object' THEN r.l END) e"
 	" ON CONFLICT DO NOTHING;";
 
+/* From version 2 to 3: series keys that no two parameter sets share, as
+ * tach__params_key (encode.c) makes them: a netstring of each name and
+ * then its value, in the byte order of the names (COLLATE "C" compares
+ * bytes, as strcmp does), from each benchmark's stored parameters. */
+static const char migrate_v3[] =
+	"UPDATE benchmarks b SET params_key = COALESCE((SELECT string_agg("
+	"octet_length(e.key) || ':' || e.key || ',' || octet_length(e.value) || ':' || e.value"
+	" || ',', '' ORDER BY e.key COLLATE \"C\") FROM json_each_text(b.params::json) e), '');";
+
 /* The statements of adding a run, prepared once per connection.  All but
  * the first are pipelined (sent without waiting for answers), so a metric
  * finds its benchmark as the last one this session inserted. */
@@ -498,6 +507,25 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 	return 0;
 }
 
+/* For a reader: a database without tach's tables is no history (nothing
+ * is created in it); an older schema is upgraded as a writer would (under
+ * the advisory lock); then the session reads only, so that the server
+ * itself refuses any write. */
+int pg__reader_schema(tach_store *s, tach_error *err)
+{
+	int v = 0, rc = schema_version(s, &v, err);
+	if (!rc && v == 0)
+		return tach__no_history(s, err);
+	if (!rc && v > TACH_STORE_SCHEMA)
+		return tach__schema_newer(s, v, err);
+	if (!rc && v < TACH_STORE_SCHEMA)
+		rc = pg__ensure_schema(s, err);
+	if (!rc)
+		rc = pg__script(s, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+		                "opening for reading", err);
+	return rc;
+}
+
 /* Creates or upgrades the schema in one transaction under the advisory
  * lock: of several processes doing it at once, one does the work and the
  * others, waiting on the lock, find it done. */
@@ -509,16 +537,14 @@ int pg__ensure_schema(tach_store *s, tach_error *err)
 		return rc;
 	if (!(rc = pg__script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
 		rc = schema_version(s, &v, err);
-	if (!rc && v > TACH_STORE_SCHEMA) {
-		snprintf(err->message, sizeof err->message,
-		         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location,
-		         v, TACH_STORE_SCHEMA);
-		rc = TACH_EVERSION;
-	}
+	if (!rc && v > TACH_STORE_SCHEMA)
+		rc = tach__schema_newer(s, v, err);
 	if (!rc && v < 1)
 		rc = pg__script(s, schema_v1, what, err);
 	if (!rc && v < 2)
 		rc = pg__script(s, migrate_v2, what, err);
+	if (!rc && v < 3)
+		rc = pg__script(s, migrate_v3, what, err);
 	if (!rc && v < TACH_STORE_SCHEMA) {
 		args a = {0};
 		pg__arg_int(&a, TACH_STORE_SCHEMA);

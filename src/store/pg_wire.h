@@ -59,6 +59,7 @@ TACH_HIDDEN void pg__rollback(tach_store *s);
 TACH_HIDDEN void pg__quiet_script(tach_store *s, const char *sql);
 TACH_HIDDEN int pg__session_limits(tach_store *s, tach_error *err);
 TACH_HIDDEN int pg__ensure_schema(tach_store *s, tach_error *err);
+TACH_HIDDEN int pg__reader_schema(tach_store *s, tach_error *err);
 TACH_HIDDEN void pg__close_pg(tach_store *s);
 TACH_HIDDEN int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err);
 

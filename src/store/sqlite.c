@@ -9,6 +9,7 @@
  * IMMEDIATE takes the write lock up front, so two writers queue under the
  * busy timeout instead of deadlocking on a lock upgrade.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -51,6 +52,13 @@ static const char migrate_v2[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
 	"CREATE INDEX runs_commit ON runs(git_commit);"
 	"UPDATE tach_meta SET value = '2' WHERE key = 'schema';";
+
+/* From version 2 to 3: series keys that no two parameter sets share
+ * (encode.c), rewritten from each benchmark's stored parameters by the
+ * function tach_params_key. */
+static const char migrate_v3[] =
+	"UPDATE benchmarks SET params_key = tach_params_key(params);"
+	"UPDATE tach_meta SET value = '3' WHERE key = 'schema';";
 
 const char *tach__sqlite_schema_v1(void);
 const char *tach__sqlite_schema_v1(void)
@@ -147,6 +155,27 @@ static void sql_glob(sqlite3_context *ctx, int argc, sqlite3_value **v)
 	sqlite3_result_int(ctx, g && t && tach__glob(g, t));
 }
 
+/* tach_params_key(params): the series key of schema 3 of a benchmark's
+ * stored parameters (a JSON object), for the upgrade from version 2.
+ * Parameters that do not parse are an error: the upgrade then changes
+ * nothing rather than keying a series wrongly. */
+static void sql_params_key(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	(void)argc;
+	const char *json = (const char *)sqlite3_value_text(v[0]);
+	tach_kvlist params = {0};
+	int rc = json ? tach__params_from_json(&params, json) : TACH_EFORMAT;
+	char *key = rc ? NULL : tach__params_key(&params);
+	tach_kvlist_release(&params);
+	if (key)
+		sqlite3_result_text(ctx, key, -1, free);
+	else if (rc == TACH_EFORMAT)
+		sqlite3_result_error(ctx, "a benchmark's stored parameters do not parse (a damaged store)",
+		                     -1);
+	else
+		sqlite3_result_error_nomem(ctx);
+}
+
 /* Labels were queryable only from version 2 on: fill run_labels of the
  * runs a version-1 store holds from their stored metadata. */
 static int labels_from_meta(tach_store *s, tach_error *err)
@@ -224,10 +253,7 @@ static int ensure_schema(tach_store *s, tach_error *err)
 	}
 	if (v > TACH_STORE_SCHEMA) {
 		exec(s, "ROLLBACK", NULL);
-		snprintf(err->message, sizeof err->message,
-		         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location,
-		         v, TACH_STORE_SCHEMA);
-		return TACH_EVERSION;
+		return tach__schema_newer(s, v, err);
 	}
 	if (v < 1)
 		rc = exec(s, schema_v1, err);
@@ -235,6 +261,8 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = exec(s, migrate_v2, err);
 	if (!rc && v == 1)
 		rc = labels_from_meta(s, err);
+	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
+		rc = fail(s, err, "upgrading to schema 3");
 	if (!rc)
 		rc = exec(s, "COMMIT", err);
 	if (rc)
@@ -812,6 +840,108 @@ static const tach__store_ops sqlite_ops = {
 	.close = close_db,
 };
 
+/* Opens the connection (flags of sqlite3_open_v2) with tach's settings
+ * of every connection: the busy timeout, the SQL functions, extended
+ * result codes. */
+static int connect_db(tach_store *s, const char *path, int flags, tach_error *err)
+{
+	db *d = s->impl;
+	if (sqlite3_open_v2(path, &d->h, flags, NULL) != SQLITE_OK)
+		return fail(s, err, "opening");
+	sqlite3_busy_timeout(d->h, BUSY_MS);
+	sqlite3_extended_result_codes(d->h, 1);
+	/* a function that could not be made (out of memory) would surface
+	 * later as "no such function" */
+	if (sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            sql_glob, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(d->h, "tach_params_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                            NULL, sql_params_key, NULL, NULL) != SQLITE_OK)
+		return fail(s, err, "opening");
+	/* a 32 MiB page cache keeps the indexes of a large history in memory
+	 * while a run is added or a series read (the default 2 MiB rereads
+	 * them) */
+	return exec(s, "PRAGMA cache_size=-32768", err);
+}
+
+/* The writer's connection: WAL, foreign keys, the schema created or
+ * upgraded.  create: the file may be made. */
+static int open_writer(tach_store *s, const char *path, int create, tach_error *err)
+{
+	int rc = connect_db(s, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), err);
+	if (!rc && !(rc = exec(s, "PRAGMA foreign_keys=ON", err)) && !(rc = set_wal(s, err)) &&
+	    !(rc = exec(s, "PRAGMA synchronous=NORMAL", err)))
+		rc = ensure_schema(s, err);
+	return rc;
+}
+
+/* A reader of a WAL file needs its -shm file, which it cannot make in a
+ * directory it may not write.  When there is no -wal file either, every
+ * committed run is in the main file and nobody can write the store there
+ * (a writer cannot make its -wal or journal), so the file is opened as
+ * immutable: read without the shared memory or locks.  Else the path as
+ * it is, into buf. */
+static const char *reader_path(const char *path, char *buf, size_t size, int *uri)
+{
+	char dir[4096], wal[4096 + 8];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash == dir ? (void)(dir[1] = 0) : (void)(*slash = 0);
+	else
+		snprintf(dir, sizeof dir, ".");
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	*uri = 0;
+	if (access(dir, W_OK) == 0 || access(wal, F_OK) == 0 || strlen(path) * 3 + 32 > size)
+		return path;
+	/* a URI: every byte but the unreserved ones and '/' percent-encoded */
+	char *p = buf + sprintf(buf, "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+		p += isalnum(*c) || strchr("/-._~", *c) ? sprintf(p, "%c", *c) : sprintf(p, "%%%02X", *c);
+	sprintf(p, "?immutable=1");
+	*uri = 1;
+	return buf;
+}
+
+/* The reader's connection: read-only, nothing created.  An older schema
+ * is upgraded first through a writer's connection of its own (the keys of
+ * its series would be wrong to read as they are). */
+static int open_reader(tach_store *s, const char *path, tach_error *err)
+{
+	db *d = s->impl;
+	char buf[4096 * 3 + 32];
+	int uri, v = 0;
+	const char *name = reader_path(path, buf, sizeof buf, &uri);
+	int rc = connect_db(s, name, SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), err);
+	if (!rc)
+		rc = schema_version(s, &v, err);
+	if (!rc && v == 0)
+		return tach__no_history(s, err);
+	if (!rc && v > TACH_STORE_SCHEMA)
+		return tach__schema_newer(s, v, err);
+	if (rc || v == TACH_STORE_SCHEMA)
+		return rc;
+	sqlite3_close_v2(d->h);
+	d->h = NULL;
+	if ((rc = open_writer(s, path, 0, err))) {
+		char why[sizeof err->message];
+		tach_error_format(err, why, sizeof why);
+		int n = snprintf(err->message, sizeof err->message,
+		                 "%s: schema %d must be upgraded to %d before it is read, and that "
+		                 "failed: %s",
+		                 s->location, v, TACH_STORE_SCHEMA, why);
+		if (n >= (int)sizeof err->message)
+			memcpy(err->message + sizeof err->message - 4, "...", 4);
+		return rc;
+	}
+	for (int i = 0; i < N_STMT; i++) {
+		sqlite3_finalize(d->st[i]);
+		d->st[i] = NULL;
+	}
+	sqlite3_close_v2(d->h);
+	d->h = NULL;
+	return connect_db(s, name, SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), err);
+}
+
 int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 {
 	db *d = calloc(1, sizeof *d);
@@ -823,23 +953,8 @@ int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 	}
 	s->impl = d;
 	s->ops = &sqlite_ops;
-	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		rc = fail(s, err, "opening");
+	int rc = s->readonly ? open_reader(s, path, err) : open_writer(s, path, 1, err);
+	if (rc)
 		close_db(s);
-		return rc;
-	}
-	sqlite3_busy_timeout(d->h, BUSY_MS);
-	sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                        sql_glob, NULL, NULL);
-	sqlite3_extended_result_codes(d->h, 1);
-	if ((rc = exec(s, "PRAGMA foreign_keys=ON", err)) || (rc = set_wal(s, err)) ||
-	    (rc = exec(s, "PRAGMA synchronous=NORMAL", err)) ||
-	    /* a 32 MiB page cache keeps the indexes of a large history in
-	     * memory while a run is added (the default 2 MiB rereads them) */
-	    (rc = exec(s, "PRAGMA cache_size=-32768", err)) || (rc = ensure_schema(s, err))) {
-		close_db(s);
-		return rc;
-	}
-	return 0;
+	return rc;
 }

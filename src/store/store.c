@@ -153,7 +153,24 @@ static int check_found(const char *path, tach_error *err)
 	return -EPERM;
 }
 
-int tach_store_open(const char *location, tach_store **out, tach_error *err)
+int tach__no_history(tach_store *s, tach_error *err)
+{
+	snprintf(err->message, sizeof err->message, "no history at %s", s->location);
+	return -ENOENT;
+}
+
+int tach__schema_newer(tach_store *s, int v, tach_error *err)
+{
+	snprintf(err->message, sizeof err->message,
+	         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location, v,
+	         TACH_STORE_SCHEMA);
+	return TACH_EVERSION;
+}
+
+/* tach_store_open and tach_store_open_readonly: the same choice of
+ * location and the same checks of a store found by default; a reader
+ * creates no directory and finds no file as "no history". */
+static int open_store(const char *location, int readonly, tach_store **out, tach_error *err)
 {
 	tach_error dummy;
 	if (!err)
@@ -179,9 +196,17 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 		snprintf(err->message, sizeof err->message, "cannot open the history: out of memory");
 		return TACH_ENOMEM;
 	}
+	s->readonly = readonly;
 	int rc;
+	struct stat st;
 	if (tach__is_conninfo(location)) {
 		rc = tach__pg_open(s, location, err);
+	} else if (readonly) {
+		/* a missing file (or directory) is no history, not one to make */
+		if (stat(location, &st) && (errno == ENOENT || errno == ENOTDIR))
+			rc = tach__no_history(s, err);
+		else if (!found || !(rc = check_found(location, err)))
+			rc = tach__sqlite_open(s, location, err);
 	} else {
 		/* a directory tach makes for a store found by default is its
 		 * own and nobody else's to write */
@@ -200,6 +225,27 @@ int tach_store_open(const char *location, tach_store **out, tach_error *err)
 	}
 	*out = s;
 	return 0;
+}
+
+int tach_store_open(const char *location, tach_store **out, tach_error *err)
+{
+	return open_store(location, 0, out, err);
+}
+
+int tach_store_open_readonly(const char *location, tach_store **out, tach_error *err)
+{
+	return open_store(location, 1, out, err);
+}
+
+/* A write through a store opened for reading: refused before the backend
+ * sees it, with the same words whatever the backend. */
+static int readonly(const tach_store *s, tach_error *err, const char *what)
+{
+	if (!s->readonly)
+		return 0;
+	snprintf(err->message, sizeof err->message, "%s: %s: the store was opened for reading only",
+	         s->location, what);
+	return TACH_EINVAL;
 }
 
 void tach_store_close(tach_store *s)
@@ -229,12 +275,15 @@ int tach_store_begin(tach_store *s, tach_error *err)
 {
 	tach_error dummy;
 	err = clean(err, &dummy);
+	int rc = readonly(s, err, "starting a transaction");
+	if (rc)
+		return rc;
 	if (s->batch) {
 		snprintf(err->message, sizeof err->message, "%s: a transaction is already open",
 		         s->location);
 		return TACH_EINVAL;
 	}
-	int rc = s->ops->txn(s, TACH__TXN_BEGIN, err);
+	rc = s->ops->txn(s, TACH__TXN_BEGIN, err);
 	s->batch = rc == 0;
 	return rc;
 }
@@ -269,7 +318,8 @@ int tach_store_add(tach_store *s, const tach_result *r, const tach_kvlist *label
 {
 	tach_error dummy;
 	err = clean(err, &dummy);
-	return said(s, s->ops->add(s, r, labels, id, err), err, "adding a run");
+	int rc = readonly(s, err, "adding a run");
+	return rc ? rc : said(s, s->ops->add(s, r, labels, id, err), err, "adding a run");
 }
 
 int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
@@ -283,7 +333,8 @@ int tach_store_remove(tach_store *s, int64_t id, tach_error *err)
 {
 	tach_error dummy;
 	err = clean(err, &dummy);
-	return said(s, s->ops->remove(s, id, err), err, "removing a run");
+	int rc = readonly(s, err, "removing a run");
+	return rc ? rc : said(s, s->ops->remove(s, id, err), err, "removing a run");
 }
 
 int tach_store_list(tach_store *s, const tach_run_filter *f, tach_run_info **out, size_t *n,
@@ -310,7 +361,16 @@ int tach_store_baseline_set(tach_store *s, const char *name, int64_t id, tach_er
 {
 	tach_error dummy;
 	err = clean(err, &dummy);
-	return said(s, s->ops->baseline_set(s, name, id, err), err, "setting a baseline");
+	int rc = readonly(s, err, "setting a baseline");
+	return rc ? rc : said(s, s->ops->baseline_set(s, name, id, err), err, "setting a baseline");
+}
+
+int tach_store_baseline_get(tach_store *s, const char *name, int64_t *id, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	*id = 0;
+	return said(s, s->ops->baseline_get(s, name, id, err), err, "reading a baseline");
 }
 
 int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
