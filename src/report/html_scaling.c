@@ -54,10 +54,15 @@ static double throughput(const tach_benchmark *b, long threads, const char **uni
 }
 
 /* The family key and label of a benchmark: its name without the
- * "/threads:N" part and its parameters without threads. */
-static void family_of(const tach_benchmark *b, char *key, size_t ksize, char *label, size_t lsize)
+ * "/threads:N" part and its parameters without threads.  The key gives
+ * each part with its length ("LEN:TEXT,"), so that no name or value can
+ * pass for another's; -1 when it does not fit (such a benchmark is left
+ * out of the section rather than merged with another). */
+static int family_of(const tach_benchmark *b, char *key, size_t ksize, char *label, size_t lsize)
 {
 	char name[512];
+	if (strlen(b->name) >= sizeof name)
+		return -1;
 	snprintf(name, sizeof name, "%s", b->name);
 	char *t = strstr(name, "/threads:");
 	if (t) {
@@ -72,13 +77,14 @@ static void family_of(const tach_benchmark *b, char *key, size_t ksize, char *la
 		    tach_kvlist_set(&rest, b->params.items[i].key, b->params.items[i].value))
 			tach__html_nomem(); /* a label without a parameter would merge families */
 	tach__display_name(label, lsize, name, &rest);
-	/* the key keeps the parameters apart from the name even when one
-	 * holds the other's text */
-	size_t k = (size_t)snprintf(key, ksize, "%s", name);
-	for (size_t i = 0; i < rest.n && k < ksize; i++)
-		k += (size_t)snprintf(key + k, ksize - k, "\x1f%s=%s", rest.items[i].key,
-		                      rest.items[i].value);
+	size_t k = (size_t)snprintf(key, ksize, "%zu:%s,", strlen(name), name);
+	for (size_t i = 0; i < rest.n && k < ksize; i++) {
+		const char *pk = rest.items[i].key, *pv = rest.items[i].value;
+		k += (size_t)snprintf(key + k, ksize - k, "%zu:%s,%zu:%s,", strlen(pk), pk, strlen(pv),
+		                      pv);
+	}
 	tach_kvlist_release(&rest);
+	return k < ksize ? 0 : -1;
 }
 
 static int by_threads(const void *a, const void *b)
@@ -100,7 +106,8 @@ static family *families(const tach_result *base, const tach_result *cand, size_t
 		if (!th || *end || threads < 1)
 			continue;
 		char key[700], label[700];
-		family_of(b, key, sizeof key, label, sizeof label);
+		if (family_of(b, key, sizeof key, label, sizeof label))
+			continue;
 		size_t k = 0;
 		while (k < n && strcmp(v[k].key, key))
 			k++;

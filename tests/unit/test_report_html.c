@@ -257,3 +257,34 @@ Test(report_html, memory_methods_are_named)
 	free(html);
 	tach_result_free(r);
 }
+
+/* Two families whose parameters would read alike if joined with a
+ * separator ({p: a, q: b} and {p: "a\x1fq=b"}) stay two families, each
+ * with its own two thread counts. */
+Test(report_html, scaling_families_never_merge)
+{
+	tach_result *r = tach_result_new();
+	r->meta.cpu_count = 8;
+	for (int fam = 0; fam < 2; fam++) {
+		for (int t = 1; t <= 2; t++) {
+			char th[8];
+			snprintf(th, sizeof th, "%d", t);
+			tach_benchmark *b = tach_result_add_benchmark(r, "bm_x");
+			if (fam) {
+				tach_kvlist_set(&b->params, "p", "a");
+				tach_kvlist_set(&b->params, "q", "b");
+			} else {
+				tach_kvlist_set(&b->params, "p", "a\x1fq=b");
+			}
+			tach_kvlist_set(&b->params, "threads", th);
+			metric(b, TACH_M_ITEMS_PER_SECOND, "/s", TACH_HIGHER_IS_BETTER, 1e6 * t, 1);
+		}
+	}
+	tach_report_input ri = {r, "fam.json"};
+	tach_html_input in = {.results = &ri, .n_results = 1};
+	char *html = render(&in);
+	cr_expect_eq(count(html, "2 thread counts"), 2, "two families of two points each");
+	cr_expect_eq(count(html, "4 thread counts"), 0, "never one family of four");
+	free(html);
+	tach_result_free(r);
+}
