@@ -79,10 +79,11 @@ static uint64_t total_iters(uint64_t samples, uint64_t iters)
 	return iters && samples <= UINT64_MAX / iters ? samples * iters : 0;
 }
 
-static int add_mean(tach_benchmark *b, double mean, uint64_t samples, uint64_t iters)
+static int add_mean(tach_benchmark *b, double mean, uint64_t samples, uint64_t iters,
+                    tach_error *err, const tach__at *at)
 {
 	return tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, mean,
-	                           total_iters(samples, iters));
+	                           total_iters(samples, iters), err, at);
 }
 
 static int set_text(char **slot, const char *text, size_t len)
@@ -187,8 +188,10 @@ static int read_failure(console_state *st, const char *l, size_t len, const char
 
 /* The first line of a block: name, samples, iterations and the estimate
  * (the mean with --benchmark-no-analysis).  0 if the line is not one. */
-static int read_first(console_state *st, const char *l, size_t len, int *matched)
+static int read_first(console_state *st, const tach__lines *it, int *matched)
 {
+	const char *l = it->line;
+	size_t len = it->len;
 	field f[MAX_FIELDS];
 	size_t n = split(l, len, f, MAX_FIELDS);
 	uint64_t samples, iters;
@@ -203,8 +206,9 @@ static int read_first(console_state *st, const char *l, size_t len, int *matched
 	tach_benchmark *b = named(st, l, (size_t)(t[0].p - l));
 	if (!b)
 		return TACH_ENOMEM;
+	tach__at at = tach__at_text(it->number, (unsigned)(t[2].p - l) + 1);
 	if (st->no_analysis)
-		return add_mean(b, v, samples, iters);
+		return add_mean(b, v, samples, iters, st->err, &at);
 	st->current = b;
 	st->samples = samples;
 	st->iters = iters;
@@ -232,8 +236,9 @@ static int read_stats(console_state *st, const tach__lines *it)
 			                         f[2 * i].p);
 	}
 	int rc = 0;
+	tach__at at = tach__at_text(it->number, (unsigned)(f[0].p - it->line) + 1);
 	if (st->line_of_block == 1)
-		rc = add_mean(st->current, v[0], st->samples, st->iters);
+		rc = add_mean(st->current, v[0], st->samples, st->iters, st->err, &at);
 	if (++st->line_of_block > 2)
 		st->current = NULL;
 	return rc;
@@ -322,7 +327,7 @@ static int read_console_line(console_state *st, const tach__lines *it)
 		return read_failure(st, l, len, fail);
 	if (lead)
 		return read_stats(st, it);
-	int matched, rc = read_first(st, l, len, &matched);
+	int matched, rc = read_first(st, it, &matched);
 	if (!rc && !matched && is_name_fragment(l, len)) {
 		size_t e = len;
 		while (e && isspace((unsigned char)l[e - 1]))
@@ -602,8 +607,10 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			if (!xml_attr_raw(&t, "value", &v, &n) || !tach__import_number(v, n, 1e-9, &ns))
 				rc = tach__import_fail(err, TACH_EPARSE, x.line, xml_column(&x, at),
 				                       "<mean> without a numeric value");
-			else
-				rc = add_mean(b, ns, samples, iters);
+			else {
+				tach__at mat = tach__at_text(x.line, xml_column(&x, at));
+				rc = add_mean(b, ns, samples, iters, err, &mat);
+			}
 		} else if (b && tag_is(&t, "failed") && !t.closing) {
 			char *m = xml_attr(&t, "message", &missing);
 			if (!b->error)

@@ -165,56 +165,84 @@ static int read_params(json_t *e, tach_kvlist *params)
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	json_t *list = json_object_get(in->json, "benchmarks");
-	if (!json_is_array(list))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "pytest-benchmark JSON without a \"benchmarks\" array");
-	int rc = read_meta(in->json, &r->meta);
+	if (!in->json)
+		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	tach__jdoc d = {in->json, in->data, in->len, in->data};
+	tach__at top = tach__at_node(&d, in->json);
+	json_t *list = NULL;
+	int rc = tach__json_container(&d, in->json, "benchmarks", 0, 1, &list, err);
+	if (rc < 0)
+		return rc;
+	if (!list)
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "not pytest-benchmark JSON: no \"benchmarks\" array");
+	if ((rc = read_meta(in->json, &r->meta)))
+		return rc;
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e) {
-		if (rc)
-			return rc;
+		tach__at at = tach__at_member(&d, list, NULL, i);
 		/* the node id ("tests/test_x.py::test_y[1]") is unique in a run,
 		 * and users can paste it into pytest; `name` alone is not */
-		const char *name = json_string_value(json_object_get(e, "fullname"));
-		if (!name)
-			name = json_string_value(json_object_get(e, "name"));
-		json_t *stats = json_object_get(e, "stats");
-		if (!name || !json_is_object(stats))
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark %zu has no \"name\" or no \"stats\"", i + 1);
+		const char *name = NULL;
+		json_t *stats = NULL, *data = NULL;
+		if (!json_is_object(e))
+			return tach__import_fail_at(err, TACH_EFORMAT, &at, "a benchmark is an object");
+		if ((rc = tach__json_str(&d, e, "fullname", 0, &name, err)) < 0 ||
+		    (!rc && (rc = tach__json_str(&d, e, "name", 0, &name, err)) < 0) ||
+		    (rc = tach__json_container(&d, e, "stats", 0, 0, &stats, err)) < 0 ||
+		    (stats && (rc = tach__json_container(&d, stats, "data", 0, 1, &data, err)) < 0))
+			return rc;
+		if (!name || !stats)
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark %zu has no \"name\" or no \"stats\"",
+			                            i + 1);
+		uint64_t it = 0;
+		if ((rc = tach__json_count(&d, stats, "iterations", 0, &it, err)) < 0)
+			return rc;
 		tach_kvlist params = {0};
+		size_t dup = SIZE_MAX;
 		rc = read_params(e, &params);
-		tach_benchmark *b = rc ? NULL : tach__import_bench(r, name, &params, "pytest-benchmark");
+		tach_benchmark *b =
+			rc ? NULL : tach__import_new_bench(r, name, &params, "pytest-benchmark", &dup);
 		tach_kvlist_release(&params);
-		if (!b)
+		if (!b && dup != SIZE_MAX) {
+			tach__at first = tach__at_member(&d, list, NULL, dup);
+			unsigned l, c;
+			tach__at_resolve(&first, &l, &c);
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark '%s' is here twice, with the same "
+			                            "parameters: first at %s:%u:%u",
+			                            name, in->name ? in->name : "(input)", l, c);
+		}
+		if (!b || !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 			return TACH_ENOMEM;
-		if (!tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
-			return TACH_ENOMEM;
-		json_int_t it = json_integer_value(json_object_get(stats, "iterations"));
-		json_t *data = json_object_get(stats, "data"), *v;
-		size_t k;
-		json_array_foreach(data, k, v)
-			if (!rc && json_is_number(v) && json_number_value(v) >= 0)
-				rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-				                         json_number_value(v), it > 0 ? (uint64_t)it : 0);
-		if (rc || json_array_size(data))
+		for (size_t k = 0; k < json_array_size(data); k++) {
+			double v;
+			tach__at vat = tach__at_member(&d, data, NULL, k);
+			if ((rc = tach__json_num(&d, data, NULL, k, &v, err)) < 0 ||
+			    (rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, v, it,
+			                              err, &vat)))
+				return rc;
+		}
+		if (json_array_size(data))
 			continue;
 		/* only the summary was saved: its median is the one sample */
-		json_t *median = json_object_get(stats, "median");
-		if (!json_is_number(median) || json_number_value(median) < 0)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark '%s' has neither \"data\" nor a \"median\"",
-			                         name);
-		rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-		                         json_number_value(median), 0);
+		double median;
+		tach__at mat = tach__at_member(&d, stats, "median", 0);
+		if ((rc = tach__json_num(&d, stats, "median", 0, &median, err)) < 0)
+			return rc;
+		if (!rc)
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark '%s' has neither \"data\" nor a "
+			                            "\"median\"", name);
+		if ((rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, median, 0, err,
+		                              &mat)))
+			return rc;
 	}
-	if (rc)
-		return rc;
 	if (!r->n_benchmarks)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "no benchmarks in this pytest-benchmark file");
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "no benchmarks in this pytest-benchmark file");
 	return 0;
 }
 
