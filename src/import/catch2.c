@@ -200,8 +200,14 @@ static int read_first(console_state *st, const tach__lines *it, int *matched)
 	if (n < 5 || n > MAX_FIELDS)
 		return 0;
 	field *t = f + n - 4;
-	if (!integer(&t[0], &samples) || !integer(&t[1], &iters) || !duration(&t[2], &v))
+	if (!integer(&t[0], &samples) || !integer(&t[1], &iters) ||
+	    tach__import_time_unit(t[3].p, t[3].len) == 0)
 		return 0;
+	/* the row's shape with a value that does not read: an error, not the
+	 * program's output */
+	if (!duration(&t[2], &v))
+		return tach__import_fail(st->err, TACH_EPARSE, it->number, (unsigned)(t[2].p - l) + 1,
+		                         "expected a number, found '%.*s'", (int)t[2].len, t[2].p);
 	*matched = 1;
 	tach_benchmark *b = named(st, l, (size_t)(t[0].p - l));
 	if (!b)
@@ -520,17 +526,20 @@ static char *xml_attr(const xml_tag *t, const char *key, int *missing)
 	return *missing ? NULL : xml_unescape(v, n);
 }
 
-/* A non-negative integer attribute, 0 when missing or not a number. */
-static uint64_t xml_count(const xml_tag *t, const char *key)
+/* A non-negative integer attribute into *out (0 when missing); an error
+ * placed at the value when it is there but not a count. */
+static int xml_count(const xml_state *x, const xml_tag *t, const char *key, uint64_t *out)
 {
 	const char *v;
 	size_t n;
-	uint64_t out;
-	field f;
+	*out = 0;
 	if (!xml_attr_raw(t, key, &v, &n))
 		return 0;
-	f = (field){v, n};
-	return integer(&f, &out) ? out : 0;
+	field f = {v, n};
+	if (integer(&f, out))
+		return 0;
+	return tach__import_fail(x->err, TACH_EPARSE, x->line, xml_column(x, v),
+	                         "%s=\"%.*s\" is not a count", key, (int)n, v);
 }
 
 static int tag_is(const xml_tag *t, const char *name)
@@ -583,14 +592,15 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			}
 		} else if (tag_is(&t, "BenchmarkResults") && !t.closing) {
 			char *name = xml_attr(&t, "name", &missing), *sec = NULL;
-			samples = xml_count(&t, "samples");
-			iters = xml_count(&t, "iterations");
 			b = NULL;
-			if (!name)
+			rc = xml_count(&x, &t, "samples", &samples);
+			if (!rc)
+				rc = xml_count(&x, &t, "iterations", &iters);
+			if (!rc && !name)
 				rc = missing ? tach__import_fail(err, TACH_EFORMAT, x.line, xml_column(&x, at),
 				                                 "<BenchmarkResults> without a name")
 				             : TACH_ENOMEM;
-			else if (!(rc = sections(&stack, &sec)) &&
+			else if (!rc && !(rc = sections(&stack, &sec)) &&
 			         !(b = bench_for(r, name, stack.depth ? stack.names[0] : NULL, sec)))
 				rc = TACH_ENOMEM;
 			free(name);

@@ -1,5 +1,6 @@
 /* common.c - helpers every importer uses: placed errors, benchmarks found
  * or added by name and parameters, samples in canonical units, lines. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +59,22 @@ int tach__import_json_fail(tach_error *err, const json_error_t *je, int rc, unsi
 	 * after a newline, say): column 1 */
 	return tach__import_fail(err, TACH_EPARSE, line, je->column > 0 ? (unsigned)je->column : 1,
 	                         "%s", je->text);
+}
+
+int tach__import_need_json(const tach__import_input *in, const char *title, tach_error *err)
+{
+	if (in->json)
+		return 0;
+	if (in->json_error && in->json_error->text[0])
+		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	unsigned line = 1, column = 1;
+	for (size_t i = 0; i < in->len && isspace((unsigned char)in->data[i]); i++)
+		if (in->data[i] == '\n')
+			line++, column = 1;
+		else
+			column++;
+	return tach__import_fail(err, TACH_EFORMAT, line, column, "not %s: the file is not JSON",
+	                         title);
 }
 
 tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_kvlist *params,

@@ -547,7 +547,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		                         "measurements; import sample.json or raw.csv");
 	case K_NONE:
 		if (!in->json && in->json_error && in->json_error->text[0])
-			return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+			return tach__import_need_json(in, "criterion JSON", err);
 		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
 		                         "not a criterion file tach reads (sample.json, estimates.json, "
 		                         "raw.csv or cargo-criterion JSON lines)");

@@ -68,8 +68,9 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		return tach__import_fail(err, TACH_EFORMAT, 1, 1,
 		                         "hyperfine's CSV export holds only summary statistics, "
 		                         "not the runs; export with --export-json to import");
-	if (!in->json)
-		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	int need = tach__import_need_json(in, "hyperfine JSON", err);
+	if (need)
+		return need;
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
 	tach__at top = tach__at_node(&d, in->json);
 	json_t *list = NULL;

@@ -121,6 +121,12 @@ TACH_HIDDEN tach_benchmark *tach__import_new_bench(tach_result *r, const char *n
                                                    const tach_kvlist *params,
                                                    const char *tool, size_t *dup);
 
+/* 0 when the input is one JSON value; else the error for an importer of
+ * a JSON format (`title`) forced on it: the JSON parser's, placed, or
+ * "not <title>" at the first character when the text is not JSON. */
+TACH_HIDDEN int tach__import_need_json(const tach__import_input *in, const char *title,
+                                       tach_error *err);
+
 /* The error of a tach__json_loadb that returned NULL with code rc:
  * TACH_ENOMEM, or TACH_EPARSE placed at jansson's line (plus `skipped`
  * lines before the text it was given, or `line` when nonzero: one line of

@@ -277,8 +277,9 @@ static int read_result(const tach__import_input *in, const tach__jdoc *d, size_t
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	if (!in->json)
-		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	int need = tach__import_need_json(in, "JMH JSON", err);
+	if (need)
+		return need;
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
 	tach__at top = tach__at_node(&d, in->json);
 	if (!json_is_array(in->json))

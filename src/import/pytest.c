@@ -165,8 +165,9 @@ static int read_params(json_t *e, tach_kvlist *params)
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	if (!in->json)
-		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	int need = tach__import_need_json(in, "pytest-benchmark JSON", err);
+	if (need)
+		return need;
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
 	tach__at top = tach__at_node(&d, in->json);
 	json_t *list = NULL;
