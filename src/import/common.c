@@ -95,6 +95,17 @@ tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_
 	return b;
 }
 
+int tach__import_fail_twice(tach_error *err, const tach__import_input *in, const char *name,
+                            const tach__at *second, const tach__at *first)
+{
+	unsigned line, column;
+	tach__at_resolve(first, &line, &column);
+	return tach__import_fail_at(err, TACH_EFORMAT, second,
+	                            "benchmark '%s' is here twice, with the same parameters: "
+	                            "first at %s:%u:%u",
+	                            name, in->name ? in->name : "(input)", line, column);
+}
+
 tach_benchmark *tach__import_new_bench(tach_result *r, const char *name,
                                        const tach_kvlist *params, const char *tool, size_t *dup)
 {

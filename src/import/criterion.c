@@ -295,17 +295,6 @@ static int read_pairs(const tach__jdoc *d, tach_benchmark *b, json_t *iters, jso
 	return 0;
 }
 
-/* One array member `key` of node (or element i), required. */
-static int need_array(const tach__jdoc *d, json_t *node, const char *key, size_t i, json_t **out,
-                      tach_error *err)
-{
-	int rc = tach__json_container(d, node, key, i, 1, out, err);
-	if (rc)
-		return rc < 0 ? rc : 0;
-	tach__at at = tach__at_node(d, node);
-	return tach__import_fail_at(err, TACH_EFORMAT, &at, "no \"%s\" array", key ? key : "");
-}
-
 static int read_estimates(const tach__jdoc *d, tach_benchmark *b, const place *pl,
                           tach_error *err)
 {
@@ -346,8 +335,9 @@ static int read_folder_file(const tach__import_input *in, enum kind k, tach_resu
 	tach_benchmark *b = rc ? NULL : tach__import_bench(r, pl.name, NULL, "criterion");
 	if (!rc && !b)
 		rc = TACH_ENOMEM;
-	if (!rc && k == K_SAMPLE && !(rc = need_array(&d, j, "iters", 0, &iters, err)) &&
-	    !(rc = need_array(&d, j, "times", 0, &times, err)))
+	if (!rc && k == K_SAMPLE &&
+	    !(rc = tach__json_need_array(&d, j, "iters", NULL, &iters, err)) &&
+	    !(rc = tach__json_need_array(&d, j, "times", NULL, &times, err)))
 		rc = read_pairs(&d, b, iters, times, "ns", pl.per_iteration, pl.bytes, err);
 	else if (!rc && k == K_SAMPLE_V2)
 		rc = read_pairs(&d, b, json_array_get(j, 0), json_array_get(j, 1), "ns",
@@ -384,8 +374,8 @@ static int read_message(const tach__import_input *in, const tach__jdoc *d, unsig
 	if (!id || !*id || !unit)
 		return tach__import_fail_at(err, TACH_EFORMAT, &top,
 		                            "benchmark-complete message without \"id\" or \"unit\"");
-	if ((rc = need_array(d, m, "iteration_count", 0, &iters, err)) ||
-	    (rc = need_array(d, m, "measured_values", 0, &vals, err)))
+	if ((rc = tach__json_need_array(d, m, "iteration_count", NULL, &iters, err)) ||
+	    (rc = tach__json_need_array(d, m, "measured_values", NULL, &vals, err)))
 		return rc;
 	if (!unit_ok(unit)) {
 		tach__at at = tach__at_member(d, m, "unit", 0);
@@ -405,10 +395,10 @@ static int read_message(const tach__import_input *in, const tach__jdoc *d, unsig
 	}
 	size_t dup, n = r->n_benchmarks;
 	tach_benchmark *b = tach__import_new_bench(r, id, NULL, "criterion", &dup);
-	if (!b && dup != SIZE_MAX)
-		return tach__import_fail_at(err, TACH_EFORMAT, &top,
-		                            "benchmark '%s' is here twice: first at %s:%u:1", id,
-		                            in->name ? in->name : "(input)", (*lines)[dup]);
+	if (!b && dup != SIZE_MAX) {
+		tach__at first = tach__at_text((*lines)[dup], 1);
+		return tach__import_fail_twice(err, in, id, &top, &first);
+	}
 	if (!b || tach__grow((void **)lines, cap, n + 1, sizeof **lines))
 		return TACH_ENOMEM;
 	(*lines)[n] = line;

@@ -73,13 +73,10 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		return need;
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
 	tach__at top = tach__at_node(&d, in->json);
-	json_t *list = NULL;
-	int rc = tach__json_container(&d, in->json, "results", 0, 1, &list, err);
-	if (rc < 0)
+	json_t *list;
+	int rc = tach__json_need_array(&d, in->json, "results", "hyperfine JSON", &list, err);
+	if (rc)
 		return rc;
-	if (!list)
-		return tach__import_fail_at(err, TACH_EFORMAT, &top,
-		                            "not hyperfine JSON: no \"results\" array");
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e) {
@@ -112,12 +109,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		tach_kvlist_release(&params);
 		if (!b && dup != SIZE_MAX) {
 			tach__at first = tach__at_member(&d, list, NULL, dup);
-			unsigned l, c;
-			tach__at_resolve(&first, &l, &c);
-			return tach__import_fail_at(err, TACH_EFORMAT, &at,
-			                            "command '%s' is here twice, with the same "
-			                            "parameters: first at %s:%u:%u",
-			                            cmd, in->name ? in->name : "(input)", l, c);
+			return tach__import_fail_twice(err, in, cmd, &at, &first);
 		}
 		if (!b || (!b->source.command && tach_meta_set(&b->source.command, cmd)) ||
 		    !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))

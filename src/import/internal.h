@@ -111,6 +111,17 @@ TACH_HIDDEN int tach__json_str(const tach__jdoc *d, const json_t *node, const ch
 /* The same for a container: an object (want_array 0) or an array. */
 TACH_HIDDEN int tach__json_container(const tach__jdoc *d, const json_t *node, const char *key,
                                      size_t i, int want_array, json_t **out, tach_error *err);
+/* The array member `key` of node, required: 0 with *out set, else an
+ * error placed at node, "not <title>: no "key" array" (title NULL: without
+ * the "not ..." part). */
+TACH_HIDDEN int tach__json_need_array(const tach__jdoc *d, const json_t *node, const char *key,
+                                      const char *title, json_t **out, tach_error *err);
+/* The same benchmark found twice: TACH_EFORMAT at `second`, naming the
+ * place of `first` in in->name as well. */
+TACH_HIDDEN int tach__import_fail_twice(tach_error *err, const tach__import_input *in,
+                                        const char *name, const tach__at *second,
+                                        const tach__at *first);
+
 /* For formats whose every entry is a whole benchmark (a hyperfine result,
  * a JMH result, a pytest-benchmark entry): a new benchmark as
  * tach__import_bench adds it.  When one of that name and those parameters

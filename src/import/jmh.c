@@ -228,12 +228,7 @@ static int read_result(const tach__import_input *in, const tach__jdoc *d, size_t
 	tach_kvlist_release(&params);
 	if (!b && dup != SIZE_MAX) {
 		tach__at first = tach__at_member(d, d->root, NULL, dup);
-		unsigned l, c;
-		tach__at_resolve(&first, &l, &c);
-		return tach__import_fail_at(err, TACH_EFORMAT, &at,
-		                            "benchmark '%s' is here twice, with the same parameters: "
-		                            "first at %s:%u:%u",
-		                            display, in->name ? in->name : "(input)", l, c);
+		return tach__import_fail_twice(err, in, display, &at, &first);
 	}
 	if (!b)
 		return rc ? rc : TACH_ENOMEM;

@@ -264,3 +264,15 @@ int tach__json_container(const tach__jdoc *d, const json_t *node, const char *ke
 	*out = v;
 	return 1;
 }
+
+int tach__json_need_array(const tach__jdoc *d, const json_t *node, const char *key,
+                          const char *title, json_t **out, tach_error *err)
+{
+	*out = NULL;
+	int rc = tach__json_container(d, node, key, 0, 1, out, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	tach__at at = tach__at_node(d, node);
+	return tach__import_fail_at(err, TACH_EFORMAT, &at, "%s%s%sno \"%s\" array",
+	                            title ? "not " : "", title ? title : "", title ? ": " : "", key);
+}

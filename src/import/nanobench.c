@@ -116,12 +116,7 @@ static int read_result(const tach__import_input *in, const tach__jdoc *d, json_t
 	tach_benchmark *b = bench(r, title, name, unit, cn, &dup);
 	if (!b && dup != SIZE_MAX) {
 		tach__at first = tach__at_member(d, list, NULL, dup);
-		unsigned l, c;
-		tach__at_resolve(&first, &l, &c);
-		return tach__import_fail_at(err, TACH_EFORMAT, &at,
-		                            "benchmark '%s' is here twice, with the same parameters: "
-		                            "first at %s:%u:%u",
-		                            name, in->name ? in->name : "(input)", l, c);
+		return tach__import_fail_twice(err, in, name, &at, &first);
 	}
 	if (!b || !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 		return TACH_ENOMEM;
@@ -172,14 +167,10 @@ static int read_result(const tach__import_input *in, const tach__jdoc *d, json_t
 static int read_json(const tach__import_input *in, tach_result *r, tach_error *err)
 {
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
-	tach__at top = tach__at_node(&d, in->json);
-	json_t *list = NULL;
-	int rc = tach__json_container(&d, in->json, "results", 0, 1, &list, err);
-	if (rc < 0)
+	json_t *list;
+	int rc = tach__json_need_array(&d, in->json, "results", "nanobench JSON", &list, err);
+	if (rc)
 		return rc;
-	if (!list)
-		return tach__import_fail_at(err, TACH_EFORMAT, &top,
-		                            "not nanobench JSON: no \"results\" array");
 	for (size_t i = 0; i < json_array_size(list); i++)
 		if ((rc = read_result(in, &d, list, i, r, err)))
 			return rc;
@@ -239,11 +230,10 @@ static int row_bench(tach_result *r, row_lines *rl, const char *title, const cha
 {
 	size_t dup = SIZE_MAX, n = r->n_benchmarks;
 	*out = bench(r, title, name, unit, complexity_n, &dup);
-	if (!*out && dup != SIZE_MAX)
-		return tach__import_fail(err, TACH_EFORMAT, number_, 1,
-		                         "benchmark '%s' is here twice, with the same parameters: "
-		                         "first at %s:%u:1",
-		                         name, in->name ? in->name : "(input)", rl->line[dup]);
+	if (!*out && dup != SIZE_MAX) {
+		tach__at second = tach__at_text(number_, 1), first = tach__at_text(rl->line[dup], 1);
+		return tach__import_fail_twice(err, in, name, &second, &first);
+	}
 	if (!*out || tach__grow((void **)&rl->line, &rl->cap, n + 1, sizeof *rl->line))
 		return TACH_ENOMEM;
 	rl->line[n] = number_;

@@ -170,14 +170,10 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		return need;
 	tach__jdoc d = {in->json, in->data, in->len, in->data};
 	tach__at top = tach__at_node(&d, in->json);
-	json_t *list = NULL;
-	int rc = tach__json_container(&d, in->json, "benchmarks", 0, 1, &list, err);
-	if (rc < 0)
-		return rc;
-	if (!list)
-		return tach__import_fail_at(err, TACH_EFORMAT, &top,
-		                            "not pytest-benchmark JSON: no \"benchmarks\" array");
-	if ((rc = read_meta(in->json, &r->meta)))
+	json_t *list;
+	int rc = tach__json_need_array(&d, in->json, "benchmarks", "pytest-benchmark JSON", &list,
+	                               err);
+	if (rc || (rc = read_meta(in->json, &r->meta)))
 		return rc;
 	size_t i;
 	json_t *e;
@@ -209,12 +205,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		tach_kvlist_release(&params);
 		if (!b && dup != SIZE_MAX) {
 			tach__at first = tach__at_member(&d, list, NULL, dup);
-			unsigned l, c;
-			tach__at_resolve(&first, &l, &c);
-			return tach__import_fail_at(err, TACH_EFORMAT, &at,
-			                            "benchmark '%s' is here twice, with the same "
-			                            "parameters: first at %s:%u:%u",
-			                            name, in->name ? in->name : "(input)", l, c);
+			return tach__import_fail_twice(err, in, name, &at, &first);
 		}
 		if (!b || !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 			return TACH_ENOMEM;
