@@ -73,8 +73,9 @@ static int utc_timestamp(const char *s, char *buf, size_t size)
 	return 1;
 }
 
-static int read_meta(json_t *root, tach_meta *m)
+static int read_meta(const tach__jdoc *d, tach_meta *m, tach_error *err)
 {
+	json_t *root = d->root;
 	json_t *mi = json_object_get(root, "machine_info"), *ci = json_object_get(root, "commit_info");
 	json_t *cpu = json_object_get(mi, "cpu");
 	const char *s;
@@ -84,9 +85,14 @@ static int read_meta(json_t *root, tach_meta *m)
 		size_t n = strlen(s);
 		char id[80];
 		int dirty = n && s[n - 1] == '+';
-		/* anything but a hash is refused by tach_result_validate */
 		snprintf(id, sizeof id, "%.*s", (int)(n - (size_t)dirty), s);
-		if (tach_meta_set(&m->git_commit, n - (size_t)dirty < sizeof id ? id : s))
+		if (n - (size_t)dirty >= sizeof id || !tach_meta_commit_valid(id)) {
+			tach__at at = tach__at_member(d, ci, "id", 0);
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "commit_info.id '%s' is not a commit hash (4 to 64 "
+			                            "hexadecimal digits)", s);
+		}
+		if (tach_meta_set(&m->git_commit, id))
 			return TACH_ENOMEM;
 		if (dirty)
 			m->git_dirty = 1;
@@ -173,7 +179,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 	json_t *list;
 	int rc = tach__json_need_array(&d, in->json, "benchmarks", "pytest-benchmark JSON", &list,
 	                               err);
-	if (rc || (rc = read_meta(in->json, &r->meta)))
+	if (rc || (rc = read_meta(&d, &r->meta, err)))
 		return rc;
 	size_t i;
 	json_t *e;

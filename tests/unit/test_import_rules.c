@@ -81,6 +81,8 @@ static const struct {
 	       "\"data\":[1]}}]}", 1, 61, "non-negative"},
 	{NULL, "{\"benchmarks\":[{\"name\":\"t\",\"stats\":{\"rounds\":1,\"median\":-1}}]}",
 	 1, 57, "negative time"},
+	{NULL, "{\"commit_info\":{\"id\":\"xyz\"},\"benchmarks\":[{\"name\":\"t\","
+	       "\"stats\":{\"rounds\":1,\"data\":[1]}}]}", 1, 22, "not a commit hash"},
 	/* criterion */
 	{NULL, "{\"sampling_mode\":\"Linear\",\"iters\":[1,2],\"times\":[5,\"6\"]}",
 	 1, 52, "got a string"},
