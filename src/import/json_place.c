@@ -190,11 +190,36 @@ static json_t *value(const tach__jdoc *d, const json_t *node, const char *key, s
 	return key ? json_object_get(node, key) : json_array_get(node, i);
 }
 
-/* "\"real_time\"" or "element 3" into buf, for messages. */
-static const char *what(const char *key, size_t i, char *buf, size_t size)
+/* The key under which `target` is a member of an object of the tree at
+ * cur, or NULL (an element of an array, the root). */
+static const char *key_of(const json_t *cur, const json_t *target)
 {
+	const char *key, *found = NULL;
+	json_t *v;
+	size_t i;
+	if (json_is_object(cur)) {
+		json_object_foreach((json_t *)cur, key, v) {
+			if (v == target)
+				return key;
+			if ((found = key_of(v, target)))
+				return found;
+		}
+	}
+	json_array_foreach(cur, i, v)
+		if ((found = key_of(v, target)))
+			return found;
+	return NULL;
+}
+
+/* "\"real_time\"" or "element 3 of \"times\"" into buf, for messages. */
+static const char *what(const tach__jdoc *d, const json_t *node, const char *key, size_t i,
+                        char *buf, size_t size)
+{
+	const char *parent = key ? NULL : key_of(d->root, node);
 	if (key)
 		snprintf(buf, size, "\"%s\"", key);
+	else if (parent)
+		snprintf(buf, size, "element %zu of \"%s\"", i + 1, parent);
 	else
 		snprintf(buf, size, "element %zu", i + 1);
 	return buf;
@@ -204,9 +229,9 @@ static int wrong(const tach__jdoc *d, const json_t *node, const char *key, size_
                  const json_t *v, const char *want, tach_error *err)
 {
 	tach__at at = tach__at_member(d, node, key, i);
-	char buf[160];
+	char buf[200];
 	return tach__import_fail_at(err, TACH_EFORMAT, &at, "expected %s for %s, got %s", want,
-	                            what(key, i, buf, sizeof buf), type_name(v));
+	                            what(d, node, key, i, buf, sizeof buf), type_name(v));
 }
 
 int tach__json_num(const tach__jdoc *d, const json_t *node, const char *key, size_t i,
