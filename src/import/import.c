@@ -4,10 +4,13 @@
  * tach's own format goes to its own reader (which places every error).
  * Anything else is parsed once as JSON with jansson (not the hot path; its
  * errors carry line and column); then every importer rates the input and
- * the most certain one reads it.  When none recognises the file, a file
- * that looks like JSON but does not parse gets the parser's placed error,
- * anything else a list of the formats tach reads.  An importer that fails
- * leaves nothing behind: the partly filled result is discarded.
+ * the most certain one reads it.  When none recognises the file, a JSON
+ * object with "format" goes to tach's reader after all (so a broken tach
+ * file hears what is wrong with it), a file that looks like JSON but does
+ * not parse gets the parser's placed error, anything else a list of the
+ * formats tach reads placed at its first character.  An importer that
+ * fails leaves nothing behind: the partly filled result is discarded.  A
+ * UTF-8 byte order mark is skipped before all this.
  */
 #include <ctype.h>
 #include <jansson.h>
