@@ -32,6 +32,22 @@ TACH_API int tach_import_buffer(const char *data, size_t len, const char *name,
 TACH_API int tach_import_file(const char *path, const char *from, tach_result **out,
                               tach_error *err);
 
+/* Told of a value an importer skipped because its format marks it as
+ * missing (JMH's "NaN" score of a profiler that only prints text, a
+ * hyperfine exit code of null for a run killed by a signal): `w` holds
+ * the file, line and column (0: unknown) and what was skipped, borrowed
+ * for the call.  Any other value that cannot be read is an error. */
+typedef void (*tach_import_warn_fn)(const tach_error *w, void *data);
+
+/* tach_import_buffer and tach_import_file that also report skipped
+ * values to `warn` (NULL: not reported) with `data`. */
+TACH_API int tach_import_buffer_warn(const char *data, size_t len, const char *name,
+                                     const char *from, tach_import_warn_fn warn,
+                                     void *warn_data, tach_result **out, tach_error *err);
+TACH_API int tach_import_file_warn(const char *path, const char *from,
+                                   tach_import_warn_fn warn, void *warn_data,
+                                   tach_result **out, tach_error *err);
+
 #ifdef __cplusplus
 }
 #endif

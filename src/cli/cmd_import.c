@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/commands.h"
+#include "cli/input.h"
 
 enum { OPT_FROM = 1, OPT_OUT };
 
@@ -31,19 +32,43 @@ const char cmd_import_details[] =
 	"catch2, nanobench, jmh.  Every command that reads results (show, compare,\n"
 	"gate) also takes these files directly.";
 
-/* Moves b's benchmarks to the end of a (b keeps its metadata). */
-static int append(tach_result *a, tach_result *b)
+/* Moves b's benchmarks to the end of a (b keeps its metadata); from[k]
+ * is the index of the file benchmark k of a came from. */
+static int append(tach_result *a, tach_result *b, size_t **from, size_t file)
 {
+	size_t *nf = realloc(*from, (a->n_benchmarks + b->n_benchmarks + 1) * sizeof *nf);
+	if (!nf)
+		return TACH_ENOMEM;
+	*from = nf;
 	for (size_t i = 0; i < b->n_benchmarks; i++) {
 		tach_benchmark **nb = realloc(a->benchmarks, (a->n_benchmarks + 1) * sizeof *nb);
 		if (!nb)
 			return TACH_ENOMEM;
 		a->benchmarks = nb;
+		nf[a->n_benchmarks] = file;
 		a->benchmarks[a->n_benchmarks++] = b->benchmarks[i];
 		a->cap_benchmarks = a->n_benchmarks;
 	}
 	b->n_benchmarks = 0;
 	return 0;
+}
+
+/* Two files holding the same benchmark (each file alone was checked by
+ * its reader): an error naming both, or 0. */
+static int duplicate(const tach_result *all, const size_t *from, char **files)
+{
+	size_t a, b;
+	int rc = tach_result_duplicate(all, &a, &b);
+	if (rc < 0)
+		return cli_error("out of memory");
+	if (!rc)
+		return 0;
+	const char *fb = files[from[b]], *fa = files[from[a]];
+	return cli_error_placed("%s: benchmark '%s' is in %s too, with the same parameters%s: a "
+	                        "comparison could not tell them apart (tach merge PREFIX=FILE "
+	                        "keeps both under different names)",
+	                        fb, all->benchmarks[b]->name, fa,
+	                        strcmp(fa, fb) ? "" : " (the file is given twice)");
 }
 
 int cmd_import(int argc, char **argv, const cli_cmd *self)
@@ -66,13 +91,14 @@ int cmd_import(int argc, char **argv, const cli_cmd *self)
 		return EXIT_USAGE;
 	}
 	tach_result *all = NULL;
+	size_t *from_file = NULL;
 	status = EXIT_OK;
 	if (out_path && status == EXIT_OK)
 		status = cli_out_distinct((const char *const *)p.pos, p.npos, &out_path, 1);
 	for (size_t i = 0; i < p.npos && status == EXIT_OK; i++) {
 		tach_result *r;
 		tach_error err;
-		if (tach_import_file(p.pos[i], from, &r, &err)) {
+		if (tach_import_file_warn(p.pos[i], from, cli_import_warn, NULL, &r, &err)) {
 			char msg[512];
 			tach_error_format(&err, msg, sizeof msg);
 			cli_error_placed("%s", msg);
@@ -81,18 +107,24 @@ int cmd_import(int argc, char **argv, const cli_cmd *self)
 		}
 		if (!all) {
 			all = r;
+			from_file = calloc(all->n_benchmarks + 1, sizeof *from_file);
+			if (!from_file)
+				status = cli_error("out of memory");
 		} else {
-			if (append(all, r))
+			if (append(all, r, &from_file, i))
 				status = cli_error("out of memory");
 			tach_result_free(r);
 		}
 	}
+	if (status == EXIT_OK && all)
+		status = duplicate(all, from_file, p.pos);
 	if (status == EXIT_OK) {
 		tach_error err;
 		if (tach_result_write_file(all, out_path ? out_path : "-", &err))
 			status = cli_error("%s", err.message);
 	}
 	tach_result_free(all);
+	free(from_file);
 	cli_parsed_free(&p);
 	return status;
 }

@@ -43,16 +43,6 @@ static void add_missing(tach_kvlist *to, const tach_kvlist *from)
 			tach_kvlist_set(to, from->items[i].key, from->items[i].value);
 }
 
-/* The first duplicate (name and parameters) in r, or -1. */
-static long duplicate(const tach_result *r)
-{
-	for (size_t i = 1; i < r->n_benchmarks; i++)
-		if (tach_result_find(r, r->benchmarks[i]->name, &r->benchmarks[i]->params) !=
-		    r->benchmarks[i])
-			return (long)i;
-	return -1;
-}
-
 int cmd_merge(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -107,8 +97,11 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 			status = cli_error("out of memory");
 		tach_result_free(r);
 	}
-	long d = merged && !status ? duplicate(merged) : -1;
-	if (d >= 0)
+	size_t d1, d;
+	int dup = merged && !status ? tach_result_duplicate(merged, &d1, &d) : 0;
+	if (dup < 0)
+		status = cli_error("out of memory");
+	else if (dup)
 		status = cli_error("two benchmarks named '%s' with the same parameters: give one of "
 		                   "the files a PREFIX (PREFIX=FILE)",
 		                   merged->benchmarks[d]->name);

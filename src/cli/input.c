@@ -42,13 +42,29 @@ static int read_ref(const char *ref, tach_result **out)
 	return rc;
 }
 
+void cli_import_warn(const tach_error *w, void *data)
+{
+	/* the place as tach_error_format writes it, then "warning: " */
+	tach_error place = *w;
+	char at[400];
+	if (data)
+		place.file = data;
+	place.message[0] = '\0';
+	tach_error_format(&place, at, sizeof at);
+	size_t n = strlen(at);
+	while (n && (at[n - 1] == ' ' || at[n - 1] == ':'))
+		at[--n] = '\0';
+	fflush(stdout);
+	cli_error_placed("%s: warning: %s", at, w->message);
+}
+
 int cli_read_results(const char *path, tach_result **out)
 {
 	if (strcmp(path, "-") && is_ref(path) && access(path, F_OK) != 0)
 		return read_ref(path, out);
 	tach_error err;
 	const char *shown = strcmp(path, "-") ? path : "(stdin)";
-	int rc = tach_import_file(path, NULL, out, &err);
+	int rc = tach_import_file_warn(path, NULL, cli_import_warn, (void *)shown, out, &err);
 	if (rc == 0)
 		return 0;
 	char msg[512];

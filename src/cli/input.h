@@ -3,6 +3,7 @@
 #ifndef TACH_CLI_INPUT_H
 #define TACH_CLI_INPUT_H
 
+#include "tach/error.h"
 #include "tach/result.h"
 
 /* The history for references (--db of the command, else NULL: $TACH_DB
@@ -14,6 +15,10 @@ extern const char *cli_db;
  * commit hash) is read from the history instead.  On failure prints the error to
  * stderr and returns nonzero (the caller exits with EXIT_USAGE). */
 int cli_read_results(const char *path, tach_result **out);
+
+/* A tach_import_warn_fn for the commands: "file:line:col: warning: why"
+ * on stderr (data: the file name to show, or NULL for w->file). */
+void cli_import_warn(const tach_error *w, void *data);
 
 /* Adds r to the history at db (NULL: $TACH_DB or the default file) and
  * prints "saved as run #ID in LOCATION" on stderr; on failure prints the

@@ -79,10 +79,11 @@ static uint64_t total_iters(uint64_t samples, uint64_t iters)
 	return iters && samples <= UINT64_MAX / iters ? samples * iters : 0;
 }
 
-static int add_mean(tach_benchmark *b, double mean, uint64_t samples, uint64_t iters)
+static int add_mean(tach_benchmark *b, double mean, uint64_t samples, uint64_t iters,
+                    tach_error *err, const tach__at *at)
 {
 	return tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, mean,
-	                           total_iters(samples, iters));
+	                           total_iters(samples, iters), err, at);
 }
 
 static int set_text(char **slot, const char *text, size_t len)
@@ -187,8 +188,10 @@ static int read_failure(console_state *st, const char *l, size_t len, const char
 
 /* The first line of a block: name, samples, iterations and the estimate
  * (the mean with --benchmark-no-analysis).  0 if the line is not one. */
-static int read_first(console_state *st, const char *l, size_t len, int *matched)
+static int read_first(console_state *st, const tach__lines *it, int *matched)
 {
+	const char *l = it->line;
+	size_t len = it->len;
 	field f[MAX_FIELDS];
 	size_t n = split(l, len, f, MAX_FIELDS);
 	uint64_t samples, iters;
@@ -197,14 +200,21 @@ static int read_first(console_state *st, const char *l, size_t len, int *matched
 	if (n < 5 || n > MAX_FIELDS)
 		return 0;
 	field *t = f + n - 4;
-	if (!integer(&t[0], &samples) || !integer(&t[1], &iters) || !duration(&t[2], &v))
+	if (!integer(&t[0], &samples) || !integer(&t[1], &iters) ||
+	    tach__import_time_unit(t[3].p, t[3].len) == 0)
 		return 0;
+	/* the row's shape with a value that does not read: an error, not the
+	 * program's output */
+	if (!duration(&t[2], &v))
+		return tach__import_fail(st->err, TACH_EPARSE, it->number, (unsigned)(t[2].p - l) + 1,
+		                         "expected a number, found '%.*s'", (int)t[2].len, t[2].p);
 	*matched = 1;
 	tach_benchmark *b = named(st, l, (size_t)(t[0].p - l));
 	if (!b)
 		return TACH_ENOMEM;
+	tach__at at = tach__at_text(it->number, (unsigned)(t[2].p - l) + 1);
 	if (st->no_analysis)
-		return add_mean(b, v, samples, iters);
+		return add_mean(b, v, samples, iters, st->err, &at);
 	st->current = b;
 	st->samples = samples;
 	st->iters = iters;
@@ -232,8 +242,9 @@ static int read_stats(console_state *st, const tach__lines *it)
 			                         f[2 * i].p);
 	}
 	int rc = 0;
+	tach__at at = tach__at_text(it->number, (unsigned)(f[0].p - it->line) + 1);
 	if (st->line_of_block == 1)
-		rc = add_mean(st->current, v[0], st->samples, st->iters);
+		rc = add_mean(st->current, v[0], st->samples, st->iters, st->err, &at);
 	if (++st->line_of_block > 2)
 		st->current = NULL;
 	return rc;
@@ -322,7 +333,7 @@ static int read_console_line(console_state *st, const tach__lines *it)
 		return read_failure(st, l, len, fail);
 	if (lead)
 		return read_stats(st, it);
-	int matched, rc = read_first(st, l, len, &matched);
+	int matched, rc = read_first(st, it, &matched);
 	if (!rc && !matched && is_name_fragment(l, len)) {
 		size_t e = len;
 		while (e && isspace((unsigned char)l[e - 1]))
@@ -515,17 +526,20 @@ static char *xml_attr(const xml_tag *t, const char *key, int *missing)
 	return *missing ? NULL : xml_unescape(v, n);
 }
 
-/* A non-negative integer attribute, 0 when missing or not a number. */
-static uint64_t xml_count(const xml_tag *t, const char *key)
+/* A non-negative integer attribute into *out (0 when missing); an error
+ * placed at the value when it is there but not a count. */
+static int xml_count(const xml_state *x, const xml_tag *t, const char *key, uint64_t *out)
 {
 	const char *v;
 	size_t n;
-	uint64_t out;
-	field f;
+	*out = 0;
 	if (!xml_attr_raw(t, key, &v, &n))
 		return 0;
-	f = (field){v, n};
-	return integer(&f, &out) ? out : 0;
+	field f = {v, n};
+	if (integer(&f, out))
+		return 0;
+	return tach__import_fail(x->err, TACH_EPARSE, x->line, xml_column(x, v),
+	                         "%s=\"%.*s\" is not a count", key, (int)n, v);
 }
 
 static int tag_is(const xml_tag *t, const char *name)
@@ -578,14 +592,15 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			}
 		} else if (tag_is(&t, "BenchmarkResults") && !t.closing) {
 			char *name = xml_attr(&t, "name", &missing), *sec = NULL;
-			samples = xml_count(&t, "samples");
-			iters = xml_count(&t, "iterations");
 			b = NULL;
-			if (!name)
+			rc = xml_count(&x, &t, "samples", &samples);
+			if (!rc)
+				rc = xml_count(&x, &t, "iterations", &iters);
+			if (!rc && !name)
 				rc = missing ? tach__import_fail(err, TACH_EFORMAT, x.line, xml_column(&x, at),
 				                                 "<BenchmarkResults> without a name")
 				             : TACH_ENOMEM;
-			else if (!(rc = sections(&stack, &sec)) &&
+			else if (!rc && !(rc = sections(&stack, &sec)) &&
 			         !(b = bench_for(r, name, stack.depth ? stack.names[0] : NULL, sec)))
 				rc = TACH_ENOMEM;
 			free(name);
@@ -602,8 +617,10 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			if (!xml_attr_raw(&t, "value", &v, &n) || !tach__import_number(v, n, 1e-9, &ns))
 				rc = tach__import_fail(err, TACH_EPARSE, x.line, xml_column(&x, at),
 				                       "<mean> without a numeric value");
-			else
-				rc = add_mean(b, ns, samples, iters);
+			else {
+				tach__at mat = tach__at_text(x.line, xml_column(&x, at));
+				rc = add_mean(b, ns, samples, iters, err, &mat);
+			}
 		} else if (b && tag_is(&t, "failed") && !t.closing) {
 			char *m = xml_attr(&t, "message", &missing);
 			if (!b->error)

@@ -1,5 +1,6 @@
 /* common.c - helpers every importer uses: placed errors, benchmarks found
  * or added by name and parameters, samples in canonical units, lines. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,15 +23,58 @@ int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
 	return code;
 }
 
+int tach__import_fail_at(tach_error *err, int code, const tach__at *at, const char *fmt, ...)
+{
+	if (err) {
+		tach__at_resolve(at, &err->line, &err->column);
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void tach__import_warn(const tach__import_input *in, const tach__at *at, const char *fmt, ...)
+{
+	if (!in->warn)
+		return;
+	tach_error w = {.file = in->name};
+	tach__at_resolve(at, &w.line, &w.column);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w.message, sizeof w.message, fmt, ap);
+	va_end(ap);
+	in->warn(&w, in->warn_data);
+}
+
 int tach__import_json_fail(tach_error *err, const json_error_t *je, int rc, unsigned line,
                            unsigned skipped)
 {
 	if (rc == TACH_ENOMEM)
 		return tach__import_fail(err, TACH_ENOMEM, 0, 0, "%s", tach_strerror(TACH_ENOMEM));
 	if (!line)
-		line = je->line > 0 ? (unsigned)je->line + skipped : 0;
-	return tach__import_fail(err, TACH_EPARSE, line, je->column > 0 ? (unsigned)je->column : 0,
+		line = je->line > 0 ? (unsigned)je->line + skipped : 1;
+	/* jansson's column 0 is the start of a line (the end of the file
+	 * after a newline, say): column 1 */
+	return tach__import_fail(err, TACH_EPARSE, line, je->column > 0 ? (unsigned)je->column : 1,
 	                         "%s", je->text);
+}
+
+int tach__import_need_json(const tach__import_input *in, const char *title, tach_error *err)
+{
+	if (in->json)
+		return 0;
+	if (in->json_error && in->json_error->text[0])
+		return tach__import_json_fail(err, in->json_error, TACH_EPARSE, 0, 0);
+	unsigned line = 1, column = 1;
+	for (size_t i = 0; i < in->len && isspace((unsigned char)in->data[i]); i++)
+		if (in->data[i] == '\n')
+			line++, column = 1;
+		else
+			column++;
+	return tach__import_fail(err, TACH_EFORMAT, line, column, "not %s: the file is not JSON",
+	                         title);
 }
 
 tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_kvlist *params,
@@ -51,14 +95,51 @@ tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_
 	return b;
 }
 
-int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
-                        tach_direction dir, double value, uint64_t iters)
+int tach__import_fail_twice(tach_error *err, const tach__import_input *in, const char *name,
+                            const tach__at *second, const tach__at *first)
 {
+	unsigned line, column;
+	tach__at_resolve(first, &line, &column);
+	return tach__import_fail_at(err, TACH_EFORMAT, second,
+	                            "benchmark '%s' is here twice, with the same parameters: "
+	                            "first at %s:%u:%u",
+	                            name, in->name ? in->name : "(input)", line, column);
+}
+
+tach_benchmark *tach__import_new_bench(tach_result *r, const char *name,
+                                       const tach_kvlist *params, const char *tool, size_t *dup)
+{
+	static const tach_kvlist none;
+	const tach_benchmark *old = tach_result_find(r, name, params ? params : &none);
+	*dup = SIZE_MAX;
+	if (old) {
+		for (size_t i = 0; i < r->n_benchmarks; i++)
+			if (r->benchmarks[i] == old)
+				*dup = i;
+		return NULL;
+	}
+	return tach__import_bench(r, name, params, tool);
+}
+
+int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
+                        tach_direction dir, double value, uint64_t iters, tach_error *err,
+                        const tach__at *at)
+{
+	/* refused before the metric is made: a metric must not appear
+	 * without the sample that made it */
+	if (!isfinite(value))
+		return tach__import_fail_at(err, TACH_EFORMAT, at,
+		                            "value for metric '%s' of benchmark '%s' is %s", metric,
+		                            b->name,
+		                            isnan(value) ? "not a number (NaN)"
+		                                         : "infinite or out of range");
+	if (value < 0 && !strcmp(unit, "s"))
+		return tach__import_fail_at(err, TACH_EFORMAT, at,
+		                            "negative time for metric '%s' of benchmark '%s'", metric,
+		                            b->name);
 	tach_metric *m = tach_benchmark_metric(b, metric);
 	if (!m && !(m = tach_benchmark_add_metric(b, metric, unit, dir)))
 		return TACH_ENOMEM;
-	if (!isfinite(value))
-		return 0;
 	return iters ? tach_metric_add_sample_iters(m, value, iters)
 	             : tach_metric_add_sample(m, value);
 }

@@ -12,8 +12,10 @@
  * their benchmark: the name is the full_id of the benchmark.json beside
  * the file, else the folders between `criterion/` and `new/`, else the
  * file's base name. */
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,21 +234,22 @@ static int find_place(const char *path, const char *fallback, place *pl)
 
 /* Adds one sample of `total` measured over `iters` iterations in `unit`
  * (a time unit, or a custom measurement's unit), plus the throughput it
- * implies. */
+ * implies; `at` is the measurement's place. */
 static int add_sample(tach_benchmark *b, double total, double iters, const char *unit,
-                      double tp_per_iter, int tp_bytes)
+                      double tp_per_iter, int tp_bytes, tach_error *err, const tach__at *at)
 {
 	double scale = tach__import_time_unit(unit, strlen(unit));
 	uint64_t n = iters >= 1 && iters < 1.8e19 ? (uint64_t)iters : 0;
 	if (scale == 0) /* criterion's custom measurements: per iteration */
-		return tach__import_sample(b, unit, unit, TACH_LOWER_IS_BETTER, total / iters, n);
+		return tach__import_sample(b, unit, unit, TACH_LOWER_IS_BETTER, total / iters, n, err,
+		                           at);
 	double t = total / iters * scale;
-	int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, t, n);
+	int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, t, n, err, at);
 	if (!rc && tp_per_iter > 0 && t > 0)
 		rc = tp_bytes ? tach__import_sample(b, TACH_M_BYTES_PER_SECOND, "B/s",
-		                                    TACH_HIGHER_IS_BETTER, tp_per_iter / t, n)
+		                                    TACH_HIGHER_IS_BETTER, tp_per_iter / t, n, err, at)
 		              : tach__import_sample(b, TACH_M_ITEMS_PER_SECOND, "/s",
-		                                    TACH_HIGHER_IS_BETTER, tp_per_iter / t, n);
+		                                    TACH_HIGHER_IS_BETTER, tp_per_iter / t, n, err, at);
 	return rc;
 }
 
@@ -258,41 +261,56 @@ static int unit_ok(const char *unit)
 	       (!tach_unit_check(unit, &cls, NULL, 0) && cls == TACH_UNIT_CUSTOM);
 }
 
-static int read_pairs(tach_benchmark *b, json_t *iters, json_t *times, const place *pl,
-                      tach_error *err)
+/* Pairs of iteration counts and measured totals (two arrays of d, each
+ * element checked where it is) as samples in `unit`. */
+static int read_pairs(const tach__jdoc *d, tach_benchmark *b, json_t *iters, json_t *vals,
+                      const char *unit, double tp, int tp_bytes, tach_error *err)
 {
-	if (json_array_size(iters) != json_array_size(times) || !all_numbers(iters) ||
-	    !all_numbers(times))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "criterion sample.json: \"iters\" and \"times\" must be "
-		                         "number arrays of the same length");
-	if (!tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
+	if (json_array_size(iters) != json_array_size(vals)) {
+		tach__at at = tach__at_node(d, vals);
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "%zu iteration counts but %zu measurements",
+		                            json_array_size(iters), json_array_size(vals));
+	}
+	if (!tach_benchmark_metric(b, TACH_M_TIME) && tach__import_time_unit(unit, strlen(unit)) &&
+	    !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 		return TACH_ENOMEM;
 	for (size_t i = 0; i < json_array_size(iters); i++) {
-		double n = json_number_value(json_array_get(iters, i)),
-		       t = json_number_value(json_array_get(times, i));
-		if (!(n > 0) || t < 0)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "criterion sample.json: sample %zu has %g iterations "
-			                         "taking %g ns", i + 1, n, t);
-		int rc = add_sample(b, t, n, "ns", pl->per_iteration, pl->bytes);
-		if (rc)
+		double n, v;
+		tach__at nat = tach__at_member(d, iters, NULL, i), vat = tach__at_member(d, vals, NULL, i);
+		int rc;
+		if ((rc = tach__json_num(d, iters, NULL, i, &n, err)) < 0 ||
+		    (rc = tach__json_num(d, vals, NULL, i, &v, err)) < 0)
+			return rc;
+		if (!(n > 0))
+			return tach__import_fail_at(err, TACH_EFORMAT, &nat,
+			                            "sample %zu: %g iterations (must be positive)", i + 1,
+			                            n);
+		if (v < 0)
+			return tach__import_fail_at(err, TACH_EFORMAT, &vat,
+			                            "sample %zu: negative measurement %g", i + 1, v);
+		if ((rc = add_sample(b, v, n, unit, tp, tp_bytes, err, &vat)))
 			return rc;
 	}
 	return 0;
 }
 
-static int read_estimates(const tach__import_input *in, tach_benchmark *b, const place *pl,
+static int read_estimates(const tach__jdoc *d, tach_benchmark *b, const place *pl,
                           tach_error *err)
 {
-	json_t *typical = estimate(in->json, "slope", "Slope");
+	json_t *typical = estimate(d->root, "slope", "Slope");
 	if (!json_is_object(typical)) /* flat sampling fits no slope */
-		typical = estimate(in->json, "mean", "Mean");
-	json_t *pe = json_object_get(typical, "point_estimate");
-	if (!json_is_number(pe) || json_number_value(pe) < 0)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "criterion estimates.json without a usable point estimate");
-	return add_sample(b, json_number_value(pe), 1, "ns", pl->per_iteration, pl->bytes);
+		typical = estimate(d->root, "mean", "Mean");
+	double pe;
+	tach__at at = tach__at_member(d, typical, "point_estimate", 0);
+	int rc = json_is_object(typical) ? tach__json_num(d, typical, "point_estimate", 0, &pe, err)
+	                                 : 0;
+	if (rc < 0)
+		return rc;
+	if (!rc || pe < 0)
+		return tach__import_fail_at(err, TACH_EFORMAT, rc ? &at : NULL,
+		                            "criterion estimates.json without a usable point estimate");
+	return add_sample(b, pe, 1, "ns", pl->per_iteration, pl->bytes, err, &at);
 }
 
 /* One file of target/criterion/<id>/new/: sample.json or estimates.json. */
@@ -302,6 +320,7 @@ static int read_folder_file(const tach__import_input *in, enum kind k, tach_resu
 	char buf[256];
 	const char *parent = in->name ? parent_dir(in->name, buf, sizeof buf) : "";
 	json_t *j = in->json;
+	tach__jdoc d = {j, in->data, in->len, in->data};
 	if (k == K_ESTIMATES &&
 	    (!strcmp(parent, "change") ||
 	     !(estimate(j, "std_dev", "StdDev") || estimate(j, "median_abs_dev", "MedianAbsDev") ||
@@ -311,99 +330,125 @@ static int read_folder_file(const tach__import_input *in, enum kind k, tach_resu
 		                         "against the previous run, not measurements; import "
 		                         "new/sample.json or new/raw.csv");
 	place pl;
+	json_t *iters = NULL, *times = NULL;
 	int rc = find_place(in->name, k == K_ESTIMATES ? "estimates" : "sample", &pl);
 	tach_benchmark *b = rc ? NULL : tach__import_bench(r, pl.name, NULL, "criterion");
 	if (!rc && !b)
 		rc = TACH_ENOMEM;
-	if (!rc && k == K_SAMPLE)
-		rc = read_pairs(b, json_object_get(j, "iters"), json_object_get(j, "times"), &pl, err);
+	if (!rc && k == K_SAMPLE &&
+	    !(rc = tach__json_need_array(&d, j, "iters", NULL, &iters, err)) &&
+	    !(rc = tach__json_need_array(&d, j, "times", NULL, &times, err)))
+		rc = read_pairs(&d, b, iters, times, "ns", pl.per_iteration, pl.bytes, err);
 	else if (!rc && k == K_SAMPLE_V2)
-		rc = read_pairs(b, json_array_get(j, 0), json_array_get(j, 1), &pl, err);
-	else if (!rc)
-		rc = read_estimates(in, b, &pl, err);
+		rc = read_pairs(&d, b, json_array_get(j, 0), json_array_get(j, 1), "ns",
+		                pl.per_iteration, pl.bytes, err);
+	else if (!rc && k == K_ESTIMATES)
+		rc = read_estimates(&d, b, &pl, err);
 	free(pl.name);
 	return rc;
 }
 
 /* ---- cargo-criterion --message-format=json ---- */
 
-static int read_message(json_t *m, unsigned line, tach_result *r, tach_error *err)
+/* One JSON line (d: that line).  Every benchmark-complete message is a
+ * whole benchmark: lines[k] is the line of benchmark k, so that a second
+ * message for the same id names the first. */
+static int read_message(const tach__import_input *in, const tach__jdoc *d, unsigned line,
+                        unsigned **lines, size_t *cap, tach_result *r, tach_error *err)
 {
-	const char *reason = json_string_value(json_object_get(m, "reason"));
+	json_t *m = d->root, *iters = NULL, *vals = NULL, *tps = NULL;
+	tach__at top = tach__at_node(d, m);
+	const char *reason = NULL, *id = NULL, *unit = NULL;
+	int rc;
+	if (!json_is_object(m))
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "a cargo-criterion message is an object");
+	if ((rc = tach__json_str(d, m, "reason", 0, &reason, err)) < 0)
+		return rc;
 	if (!reason || strcmp(reason, "benchmark-complete"))
 		return 0; /* group-complete and others carry no measurements */
-	const char *id = json_string_value(json_object_get(m, "id")),
-	           *unit = json_string_value(json_object_get(m, "unit"));
-	json_t *iters = json_object_get(m, "iteration_count"),
-	       *vals = json_object_get(m, "measured_values");
-	if (!id || !*id || !unit || !json_is_array(iters) ||
-	    json_array_size(iters) != json_array_size(vals) || !all_numbers(iters) ||
-	    !all_numbers(vals))
-		return tach__import_fail(err, TACH_EFORMAT, line, 1,
-		                         "benchmark-complete message without \"id\", \"unit\" or "
-		                         "matching \"iteration_count\" and \"measured_values\"");
-	if (!unit_ok(unit))
-		return tach__import_fail(err, TACH_EFORMAT, line, 1,
-		                         "benchmark '%s': unknown unit '%s'", id, unit);
+	if ((rc = tach__json_str(d, m, "id", 0, &id, err)) < 0 ||
+	    (rc = tach__json_str(d, m, "unit", 0, &unit, err)) < 0 ||
+	    (rc = tach__json_container(d, m, "throughput", 0, 1, &tps, err)) < 0)
+		return rc;
+	if (!id || !*id || !unit)
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "benchmark-complete message without \"id\" or \"unit\"");
+	if ((rc = tach__json_need_array(d, m, "iteration_count", NULL, &iters, err)) ||
+	    (rc = tach__json_need_array(d, m, "measured_values", NULL, &vals, err)))
+		return rc;
+	if (!unit_ok(unit)) {
+		tach__at at = tach__at_member(d, m, "unit", 0);
+		return tach__import_fail_at(err, TACH_EFORMAT, &at, "benchmark '%s': unknown unit '%s'",
+		                            id, unit);
+	}
 	double tp = 0;
 	int tp_bytes = 0;
-	json_t *t0 = json_array_get(json_object_get(m, "throughput"), 0);
+	json_t *t0 = json_array_get(tps, 0);
 	const char *tu = json_string_value(json_object_get(t0, "unit"));
-	if (tu && json_is_integer(json_object_get(t0, "per_iteration"))) {
-		tp = (double)json_integer_value(json_object_get(t0, "per_iteration"));
+	uint64_t per = 0;
+	if (tu && (rc = tach__json_count(d, t0, "per_iteration", 0, &per, err)) < 0)
+		return rc;
+	if (tu && rc) {
+		tp = (double)per;
 		tp_bytes = !strcmp(tu, "bytes");
 	}
-	tach_benchmark *b = tach__import_bench(r, id, NULL, "criterion");
-	if (!b)
-		return TACH_ENOMEM;
-	for (size_t i = 0; i < json_array_size(iters); i++) {
-		double n = json_number_value(json_array_get(iters, i)),
-		       v = json_number_value(json_array_get(vals, i));
-		if (!(n > 0) || v < 0)
-			return tach__import_fail(err, TACH_EFORMAT, line, 1,
-			                         "benchmark '%s': sample %zu has %g iterations measuring %g",
-			                         id, i + 1, n, v);
-		int rc = add_sample(b, v, n, unit, tp, tp_bytes);
-		if (rc)
-			return rc;
+	size_t dup, n = r->n_benchmarks;
+	tach_benchmark *b = tach__import_new_bench(r, id, NULL, "criterion", &dup);
+	if (!b && dup != SIZE_MAX) {
+		tach__at first = tach__at_text((*lines)[dup], 1);
+		return tach__import_fail_twice(err, in, id, &top, &first);
 	}
-	return 0;
+	if (!b || tach__grow((void **)lines, cap, n + 1, sizeof **lines))
+		return TACH_ENOMEM;
+	(*lines)[n] = line;
+	return read_pairs(d, b, iters, vals, unit, tp, tp_bytes, err);
 }
 
 static int read_lines(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	if (in->json)
-		return read_message(in->json, 1, r, err);
+	unsigned *lines = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	if (in->json) {
+		tach__jdoc d = {in->json, in->data, in->len, in->data};
+		rc = read_message(in, &d, 1, &lines, &cap, r, err);
+		free(lines);
+		return rc;
+	}
 	tach__lines it = {.data = in->data, .size = in->len};
-	while (tach__next_line(&it)) {
+	while (!rc && tach__next_line(&it)) {
 		if (!it.len || it.line[0] != '{')
 			continue; /* cargo's own output, when both streams were saved */
 		json_error_t je;
-		int rc;
 		json_t *m = tach__json_loadb(it.line, it.len, &je, &rc);
-		if (!m)
-			return tach__import_json_fail(err, &je, rc, it.number, 0);
-		rc = read_message(m, it.number, r, err);
+		if (!m) {
+			rc = tach__import_json_fail(err, &je, rc, it.number, 0);
+			break;
+		}
+		tach__jdoc d = {m, it.line, it.len, in->data};
+		rc = read_message(in, &d, it.number, &lines, &cap, r, err);
 		json_decref(m);
-		if (rc)
-			return rc;
 	}
-	return 0;
+	free(lines);
+	return rc;
 }
 
 /* ---- raw.csv ---- */
 
 /* Splits a CSV line (RFC 4180 quoting, as the csv crate writes it) into
- * at most max fields, unquoted into buf.  Returns the field count, or -1
+ * at most max fields, unquoted into buf (col[k]: the column where field k
+ * starts).  Returns the field count, or -1
  * when a quote is not closed or the line does not fit. */
 static int split_csv(const char *line, size_t len, char *buf, size_t size, char **fields,
-                     int max)
+                     unsigned *col, int max)
 {
 	size_t i = 0, o = 0;
 	int n = 0;
 	for (;;) {
 		if (n == max || o >= size)
 			return -1;
+		col[n] = (unsigned)i + 1;
 		fields[n++] = buf + o;
 		if (i < len && line[i] == '"') {
 			for (i++;; i++) {
@@ -433,32 +478,32 @@ static int read_raw_csv(const tach__import_input *in, tach_result *r, tach_error
 	tach__next_line(&it); /* the header */
 	char buf[4096], name[sizeof buf + 2]; /* the fields and two slashes */
 	char *f[9];
+	unsigned col[9];
 	while (tach__next_line(&it)) {
 		if (!it.len)
 			continue;
-		int n = split_csv(it.line, it.len, buf, sizeof buf, f, 9);
+		int n = split_csv(it.line, it.len, buf, sizeof buf, f, col, 9);
 		if (n != 8)
 			return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
 			                         "expected the 8 fields of criterion's raw.csv");
 		char *end;
-		double v = tach__strtod(f[5], &end);
-		if (end == f[5] || *end || v < 0)
-			return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
+		double v;
+		if (!tach__import_number(f[5], strlen(f[5]), 1, &v) || !isfinite(v) || v < 0)
+			return tach__import_fail(err, TACH_EFORMAT, it.number, col[5],
 			                         "sample_measured_value '%s' is not a measurement", f[5]);
+		errno = 0;
 		unsigned long long iters = strtoull(f[7], &end, 10);
-		if (end == f[7] || *end || !iters)
-			return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
+		if (end == f[7] || *end || !iters || errno || f[7][0] == '-' || f[7][0] == '+')
+			return tach__import_fail(err, TACH_EFORMAT, it.number, col[7],
 			                         "iteration_count '%s' is not a positive count", f[7]);
 		if (!unit_ok(f[6]))
-			return tach__import_fail(err, TACH_EFORMAT, it.number, 1, "unknown unit '%s'",
-			                         f[6]);
+			return tach__import_fail(err, TACH_EFORMAT, it.number, col[6],
+			                         "unknown unit '%s'", f[6]);
 		double tp = 0;
-		if (*f[3]) {
-			tp = tach__strtod(f[3], &end);
-			if (end == f[3] || *end || tp < 0)
-				return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
-				                         "throughput_num '%s' is not a number", f[3]);
-		}
+		if (*f[3] && (!tach__import_number(f[3], strlen(f[3]), 1, &tp) || !isfinite(tp) ||
+		              tp < 0))
+			return tach__import_fail(err, TACH_EFORMAT, it.number, col[3],
+			                         "throughput_num '%s' is not a number", f[3]);
 		/* the id criterion prints: group/function/value, empty parts left out */
 		size_t used = 0;
 		for (int k = 0; k < 3; k++)
@@ -468,8 +513,11 @@ static int read_raw_csv(const tach__import_input *in, tach_result *r, tach_error
 		if (!used)
 			return tach__import_fail(err, TACH_EFORMAT, it.number, 1, "row without a group");
 		tach_benchmark *b = tach__import_bench(r, name, NULL, "criterion");
-		if (!b || add_sample(b, v, (double)iters, f[6], tp, !strcmp(f[4], "bytes")))
-			return TACH_ENOMEM;
+		tach__at at = tach__at_text(it.number, col[5]);
+		int rc = b ? add_sample(b, v, (double)iters, f[6], tp, !strcmp(f[4], "bytes"), err, &at)
+		           : TACH_ENOMEM;
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -488,6 +536,8 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 		                         "criterion's tukey.json holds the outlier fences, not "
 		                         "measurements; import sample.json or raw.csv");
 	case K_NONE:
+		if (!in->json && in->json_error && in->json_error->text[0])
+			return tach__import_need_json(in, "criterion JSON", err);
 		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
 		                         "not a criterion file tach reads (sample.json, estimates.json, "
 		                         "raw.csv or cargo-criterion JSON lines)");

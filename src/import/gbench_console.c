@@ -124,6 +124,8 @@ static int counter_value(const field *f, double one_k, double *out, int *rate)
 
 typedef struct console_state {
 	tach_result *r;
+	tach_error *err;
+	unsigned line; /* of the row being read */
 	int in_table;   /* a header has been seen */
 	int tabular;    /* the header names counter columns */
 	field cols[MAX_FIELDS]; /* those counter names (point into the data) */
@@ -149,18 +151,22 @@ static int is_dashes(const char *line, size_t len)
 	return i >= 10 && i == len;
 }
 
-static int add_sample(tach_benchmark *b, const char *name, double v, int rate)
+/* A counter's sample; f is its field in the row at `line`. */
+static int add_sample(console_state *st, tach_benchmark *b, const char *name, double v, int rate,
+                      const char *line, const field *f)
 {
+	tach__at at = tach__at_text(st->line, (unsigned)(f->p - line) + 1);
 	if (!strcmp(name, TACH_M_BYTES_PER_SECOND))
-		return tach__import_sample(b, name, "B/s", TACH_HIGHER_IS_BETTER, v, 0);
+		return tach__import_sample(b, name, "B/s", TACH_HIGHER_IS_BETTER, v, 0, st->err, &at);
 	if (!strcmp(name, TACH_M_ITEMS_PER_SECOND))
-		return tach__import_sample(b, name, "/s", TACH_HIGHER_IS_BETTER, v, 0);
+		return tach__import_sample(b, name, "/s", TACH_HIGHER_IS_BETTER, v, 0, st->err, &at);
 	if (tach_metric_known(name, NULL, NULL))
 		return 0; /* a user counter shadowing tach's own metric */
 	/* Google Benchmark does not say which way a counter is better; a
 	 * rate is taken as throughput */
 	return tach__import_sample(b, name, rate ? "/s" : "count",
-	                           rate ? TACH_HIGHER_IS_BETTER : TACH_LOWER_IS_BETTER, v, 0);
+	                           rate ? TACH_HIGHER_IS_BETTER : TACH_LOWER_IS_BETTER, v, 0, st->err,
+	                           &at);
 }
 
 /* The benchmark of a row name; "/threads:N" above 1 is also a parameter,
@@ -231,16 +237,27 @@ static int read_row(console_state *st, const char *line, size_t len)
 	field f[MAX_FIELDS];
 	size_t n = split(line, len, f), k = 1;
 	double real, cpu, iters;
-	double ru = 0, cu = 0;
+	/* the row's shape: `<real> <unit> <cpu> <unit> <iterations>` after
+	 * the name; numbers in that shape that do not read are an error, not
+	 * the program's output */
 	for (; k + 4 < n; k++)
-		if ((ru = tach__import_time_unit(f[k + 1].p, f[k + 1].len)) > 0 &&
-		    parse_scaled(f[k].p, f[k].len, ru, &real) &&
-		    (cu = tach__import_time_unit(f[k + 3].p, f[k + 3].len)) > 0 &&
-		    parse_scaled(f[k + 2].p, f[k + 2].len, cu, &cpu) &&
-		    whole_number(&f[k + 4], &iters) && iters == floor(iters) && iters >= 0)
+		if (tach__import_time_unit(f[k + 1].p, f[k + 1].len) > 0 &&
+		    tach__import_time_unit(f[k + 3].p, f[k + 3].len) > 0)
 			break;
 	if (k + 4 >= n)
 		return 0;
+	double ru = tach__import_time_unit(f[k + 1].p, f[k + 1].len),
+	       cu = tach__import_time_unit(f[k + 3].p, f[k + 3].len);
+	const field *bad = !parse_scaled(f[k].p, f[k].len, ru, &real)       ? &f[k]
+	                   : !parse_scaled(f[k + 2].p, f[k + 2].len, cu, &cpu) ? &f[k + 2]
+	                   : !whole_number(&f[k + 4], &iters) || iters != floor(iters) || iters < 0
+	                           ? &f[k + 4]
+	                           : NULL;
+	if (bad)
+		return tach__import_fail(st->err, TACH_EPARSE, st->line, (unsigned)(bad->p - line) + 1,
+		                         "expected %s, found '%.*s'",
+		                         bad == &f[k + 4] ? "an iteration count" : "a number",
+		                         (int)bad->len, bad->p);
 	size_t nlen = (size_t)(f[k].p - line);
 	while (nlen && isspace((unsigned char)line[nlen - 1]))
 		nlen--;
@@ -249,10 +266,14 @@ static int read_row(console_state *st, const char *line, size_t len)
 	tach_benchmark *b = bench_for(st->r, line, nlen);
 	if (!b)
 		return TACH_ENOMEM;
-	uint64_t it = (uint64_t)iters;
-	int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it);
+	uint64_t it = iters < 0x1p64 ? (uint64_t)iters : 0;
+	tach__at rat = tach__at_text(st->line, (unsigned)(f[k].p - line) + 1),
+	         cat = tach__at_text(st->line, (unsigned)(f[k + 2].p - line) + 1);
+	int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it, st->err,
+	                             &rat);
 	if (!rc)
-		rc = tach__import_sample(b, TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER, cpu, it);
+		rc = tach__import_sample(b, TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER, cpu, it,
+		                         st->err, &cat);
 	size_t i = k + 5;
 	if (st->tabular) {
 		for (size_t c = 0; !rc && c < st->n_cols && i < n; c++, i++) {
@@ -262,7 +283,7 @@ static int read_row(console_state *st, const char *line, size_t len)
 			int rate;
 			if (!counter_value(&f[i], strcmp(name, "bytes_per_second") ? 1000 : 1024, &v, &rate))
 				break; /* the label */
-			rc = add_sample(b, name, v, rate);
+			rc = add_sample(st, b, name, v, rate, line, &f[i]);
 		}
 		return rc;
 	}
@@ -278,16 +299,16 @@ static int read_row(console_state *st, const char *line, size_t len)
 			field val = {eq + 1, (size_t)(f[i].p + f[i].len - eq - 1)};
 			if (!counter_value(&val, strcmp(name, "bytes_per_second") ? 1000 : 1024, &v, &rate))
 				break;
-			rc = add_sample(b, name, v, rate);
+			rc = add_sample(st, b, name, v, rate, line, &val);
 		} else if (f[i].len > 3 && !memcmp(f[i].p + f[i].len - 3, "B/s", 3)) {
 			field val = {f[i].p, f[i].len - 3};
 			if (!counter_value(&val, 1024, &v, &rate))
 				break;
-			rc = add_sample(b, TACH_M_BYTES_PER_SECOND, v, 1);
+			rc = add_sample(st, b, TACH_M_BYTES_PER_SECOND, v, 1, line, &f[i]);
 		} else if (i + 1 < n && field_is(&f[i + 1], "items/s")) {
 			if (!counter_value(&f[i], 1024, &v, &rate))
 				break;
-			rc = add_sample(b, TACH_M_ITEMS_PER_SECOND, v, 1);
+			rc = add_sample(st, b, TACH_M_ITEMS_PER_SECOND, v, 1, line, &f[i]);
 			i++;
 		} else
 			break;
@@ -425,6 +446,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 	if (!st)
 		return TACH_ENOMEM;
 	st->r = r;
+	st->err = err;
 	tach__lines it = {.data = in->data, .size = in->len}, prev = {0}, prev2 = {0};
 	int rc = 0, caches = 0;
 	while (!rc && tach__next_line(&it)) {
@@ -442,6 +464,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 			memcpy(st->cols, f + 4, (n > 4 ? n - 4 : 0) * sizeof *f);
 			st->n_cols = n > 4 ? n - 4 : 0;
 		} else if (c == 0 && st->in_table && !is_dashes(it.line, it.len)) {
+			st->line = it.number;
 			if (memchr(it.line, '\033', it.len)) {
 				char *plain = malloc(it.len + 1);
 				rc = plain ? read_row(st, plain, strip_colour(it.line, it.len, plain))

@@ -62,12 +62,112 @@ static int detect(const tach__import_input *in)
 	           : 0;
 }
 
-static int read_rows(json_t *root, tach_result *r, tach_error *err)
+/* One per-repetition row e (index i of list): a sample of each of its
+ * times and counters. */
+static int read_row(const tach__jdoc *d, json_t *list, size_t i, json_t *e, tach_result *r,
+                    tach_error *err)
 {
-	json_t *ctx = json_object_get(root, "context"), *list = json_object_get(root, "benchmarks");
-	if (!json_is_array(list))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "Google Benchmark JSON without a \"benchmarks\" array");
+	tach__at at = tach__at_member(d, list, NULL, i);
+	if (!json_is_object(e))
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "a benchmark row is an object, got something else");
+	const char *type = NULL, *name = NULL, *unit = NULL;
+	int rc;
+	if ((rc = tach__json_str(d, e, "run_type", 0, &type, err)) < 0)
+		return rc;
+	if (type && !strcmp(type, "aggregate"))
+		return 0; /* mean/median/stddev/BigO rows are not samples */
+	if ((rc = tach__json_str(d, e, "run_name", 0, &name, err)) < 0 ||
+	    (!rc && (rc = tach__json_str(d, e, "name", 0, &name, err)) < 0))
+		return rc;
+	if (!name)
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "benchmark row %zu has no \"name\"", i + 1);
+	uint64_t th = 0, it = 0;
+	if ((rc = tach__json_count(d, e, "threads", 0, &th, err)) < 0 ||
+	    (rc = tach__json_count(d, e, "iterations", 0, &it, err)) < 0 ||
+	    (rc = tach__json_str(d, e, "time_unit", 0, &unit, err)) < 0)
+		return rc;
+	tach_kvlist params = {0};
+	char v[32];
+	snprintf(v, sizeof v, "%llu", (unsigned long long)th);
+	tach_benchmark *b = th > 1 && tach_kvlist_set(&params, "threads", v)
+	                            ? NULL
+	                            : tach__import_bench(r, name, &params, "google-benchmark");
+	tach_kvlist_release(&params); /* a failed set may have grown it */
+	if (!b)
+		return TACH_ENOMEM;
+	if (json_is_true(json_object_get(e, "error_occurred"))) {
+		const char *msg = json_string_value(json_object_get(e, "error_message"));
+		return !b->error && tach_meta_set(&b->error, msg ? msg : "error") ? TACH_ENOMEM : 0;
+	}
+	json_t *sk = json_object_get(e, "skipped");
+	if (sk && !json_is_false(sk) && !(json_is_integer(sk) && !json_integer_value(sk))) {
+		const char *msg = json_string_value(json_object_get(e, "skip_message"));
+		return !b->skipped && tach_meta_set(&b->skipped, msg ? msg : "skipped") ? TACH_ENOMEM
+		                                                                        : 0;
+	}
+	double f = unit ? tach__import_time_unit(unit, strlen(unit)) : 1e-9;
+	if (f == 0) {
+		tach__at u = tach__at_member(d, e, "time_unit", 0);
+		return tach__import_fail_at(err, TACH_EFORMAT, &u,
+		                            "benchmark '%s': unknown time_unit '%s'", name, unit);
+	}
+	/* every repetition row has both times: one without is not Google
+	 * Benchmark's (a file of another format read with --from) */
+	static const struct {
+		const char *key, *metric, *unit;
+		int per_op;
+	} fields[] = {
+		{"real_time", TACH_M_TIME, "s", 1},
+		{"cpu_time", TACH_M_CPU_TIME, "s", 1},
+		{"items_per_second", TACH_M_ITEMS_PER_SECOND, "/s", 0},
+		{"bytes_per_second", TACH_M_BYTES_PER_SECOND, "B/s", 0},
+	};
+	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
+		double x;
+		tach__at vat = tach__at_member(d, e, fields[k].key, 0);
+		if ((rc = tach__json_num(d, e, fields[k].key, 0, &x, err)) < 0)
+			return rc;
+		if (!rc && fields[k].per_op)
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark row '%s' has no \"%s\"", name,
+			                            fields[k].key);
+		if (rc && (rc = tach__import_sample(b, fields[k].metric, fields[k].unit,
+		                                    fields[k].per_op ? TACH_LOWER_IS_BETTER
+		                                                     : TACH_HIGHER_IS_BETTER,
+		                                    fields[k].per_op ? x * f : x,
+		                                    fields[k].per_op ? it : 0, err, &vat)))
+			return rc;
+	}
+	const char *key;
+	json_t *val;
+	json_object_foreach(e, key, val) {
+		if (own_field(key) || !json_is_number(val) || tach_metric_known(key, NULL, NULL))
+			continue;
+		/* a user counter: Google Benchmark does not say which way is
+		 * better; kept under its own name */
+		tach__at vat = tach__at_member(d, e, key, 0);
+		if ((rc = tach__import_sample(b, key, "count", TACH_LOWER_IS_BETTER,
+		                              json_number_value(val), 0, err, &vat)))
+			return rc;
+	}
+	return 0;
+}
+
+static int read_rows(const tach__jdoc *d, tach_result *r, tach_error *err)
+{
+	json_t *root = d->root, *ctx = NULL, *list = NULL;
+	tach__at top = tach__at_node(d, root);
+	int rc;
+	if ((rc = tach__json_container(d, root, "benchmarks", 0, 1, &list, err)) < 0 ||
+	    (rc = tach__json_container(d, root, "context", 0, 0, &ctx, err)) < 0)
+		return rc;
+	if (!list || !ctx)
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "not Google Benchmark JSON: no \"%s\" %s",
+		                            list ? "context" : "benchmarks",
+		                            list ? "object" : "array");
 	const char *key;
 	json_t *val;
 	json_object_foreach(ctx, key, val) {
@@ -78,88 +178,28 @@ static int read_rows(json_t *root, tach_result *r, tach_error *err)
 		if (text && tach_kvlist_set(&r->meta.context, key, text))
 			return TACH_ENOMEM;
 	}
-	const char *host = json_string_value(json_object_get(ctx, "host_name"));
+	const char *host = NULL;
+	if ((rc = tach__json_str(d, ctx, "host_name", 0, &host, err)) < 0)
+		return rc;
 	if (host && tach_meta_set(&r->meta.hostname, host))
 		return TACH_ENOMEM;
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e) {
-		const char *type = json_string_value(json_object_get(e, "run_type"));
-		if (type && !strcmp(type, "aggregate"))
-			continue; /* mean/median/stddev/BigO rows are not samples */
-		const char *name = json_string_value(json_object_get(e, "run_name"));
-		if (!name)
-			name = json_string_value(json_object_get(e, "name"));
-		if (!name)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark %zu of the \"benchmarks\" array has no name",
-			                         i + 1);
-		tach_kvlist params = {0};
-		json_int_t th = json_integer_value(json_object_get(e, "threads"));
-		char v[32];
-		snprintf(v, sizeof v, "%lld", (long long)th);
-		tach_benchmark *b = th > 1 && tach_kvlist_set(&params, "threads", v)
-		                            ? NULL
-		                            : tach__import_bench(r, name, &params, "google-benchmark");
-		tach_kvlist_release(&params); /* a failed set may have grown it */
-		if (!b)
-			return TACH_ENOMEM;
-		if (json_is_true(json_object_get(e, "error_occurred"))) {
-			const char *msg = json_string_value(json_object_get(e, "error_message"));
-			if (!b->error && tach_meta_set(&b->error, msg ? msg : "error"))
-				return TACH_ENOMEM;
-			continue;
-		}
-		json_t *sk = json_object_get(e, "skipped");
-		if (sk && !json_is_false(sk) && !(json_is_integer(sk) && !json_integer_value(sk))) {
-			const char *msg = json_string_value(json_object_get(e, "skip_message"));
-			if (!b->skipped && tach_meta_set(&b->skipped, msg ? msg : "skipped"))
-				return TACH_ENOMEM;
-			continue;
-		}
-		const char *unit = json_string_value(json_object_get(e, "time_unit"));
-		double f = unit ? tach__import_time_unit(unit, strlen(unit)) : 1e-9;
-		if (f == 0)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark '%s': unknown time_unit '%s'", name, unit);
-		uint64_t it = (uint64_t)json_integer_value(json_object_get(e, "iterations"));
-		int rc = 0;
-		json_t *rt = json_object_get(e, "real_time"), *ct = json_object_get(e, "cpu_time");
-		if (json_is_number(rt))
-			rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-			                         json_number_value(rt) * f, it);
-		if (!rc && json_is_number(ct))
-			rc = tach__import_sample(b, TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER,
-			                         json_number_value(ct) * f, it);
-		json_t *ips = json_object_get(e, "items_per_second"),
-		       *bps = json_object_get(e, "bytes_per_second");
-		if (!rc && json_is_number(ips))
-			rc = tach__import_sample(b, TACH_M_ITEMS_PER_SECOND, "/s", TACH_HIGHER_IS_BETTER,
-			                         json_number_value(ips), 0);
-		if (!rc && json_is_number(bps))
-			rc = tach__import_sample(b, TACH_M_BYTES_PER_SECOND, "B/s",
-			                         TACH_HIGHER_IS_BETTER, json_number_value(bps), 0);
-		json_object_foreach(e, key, val) {
-			if (rc || own_field(key) || !json_is_number(val) || tach_metric_known(key, NULL, NULL))
-				continue;
-			/* a user counter: Google Benchmark does not say which way is
-			 * better; kept under its own name */
-			rc = tach__import_sample(b, key, "count", TACH_LOWER_IS_BETTER,
-			                         json_number_value(val), 0);
-		}
-		if (rc)
+	json_array_foreach(list, i, e)
+		if ((rc = read_row(d, list, i, e, r, err)))
 			return rc;
-	}
 	if (!r->n_benchmarks)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "no benchmark results in this Google Benchmark file");
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "no benchmark results in this Google Benchmark file");
 	return 0;
 }
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	if (in->json)
-		return read_rows(in->json, r, err);
+	if (in->json) {
+		tach__jdoc d = {in->json, in->data, in->len, in->data};
+		return read_rows(&d, r, err);
+	}
 	unsigned skipped;
 	size_t at = json_start(in, &skipped);
 	json_error_t je;
@@ -167,7 +207,8 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 	json_t *root = tach__json_loadb(in->data + at, in->len - at, &je, &rc);
 	if (!root)
 		return tach__import_json_fail(err, &je, rc, 0, skipped);
-	rc = read_rows(root, r, err);
+	tach__jdoc d = {root, in->data + at, in->len - at, in->data};
+	rc = read_rows(&d, r, err);
 	json_decref(root);
 	return rc;
 }

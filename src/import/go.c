@@ -233,10 +233,9 @@ static int read_result(go_state *st, const tach__lines *it)
 		if (!tach__import_number(line + vat, vn, m.scale, &v))
 			return tach__import_fail(st->err, TACH_EPARSE, it->number, (unsigned)vat + 1,
 			                         "expected a number, found '%.*s'", (int)vn, line + vat);
-		if (!strcmp(m.unit, "s") && v < 0)
-			return tach__import_fail(st->err, TACH_EPARSE, it->number, (unsigned)vat + 1,
-			                         "negative time");
-		int rc = tach__import_sample(b, m.name, m.unit, m.dir, v, m.per_op ? iters : 0);
+		tach__at place = tach__at_text(it->number, (unsigned)vat + 1);
+		int rc = tach__import_sample(b, m.name, m.unit, m.dir, v, m.per_op ? iters : 0,
+		                             st->err, &place);
 		if (rc)
 			return rc;
 		pairs++;

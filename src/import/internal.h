@@ -11,6 +11,7 @@
 
 #include "tach/error.h"
 #include "tach/result.h"
+#include "tach/import.h"
 #include "result/internal.h"
 #include "util/json_load.h"
 
@@ -23,7 +24,42 @@ typedef struct tach__import_input {
 	 * NULL (then json_error says why it is not). */
 	json_t *json;
 	const json_error_t *json_error;
+	/* Told of each value skipped because the format marks it as missing
+	 * (tach__import_warn); may be NULL. */
+	tach_import_warn_fn warn;
+	void *warn_data;
 } tach__import_input;
+
+/* A JSON document an importer reads through jansson, whose tree keeps no
+ * positions: the text it was parsed from, so that a place can be found
+ * again when an error or a warning needs one (json_place.c). */
+typedef struct tach__jdoc {
+	json_t *root;
+	const char *text; /* what root was parsed from */
+	size_t len;
+	const char *file; /* the start of the whole file: lines count from here */
+} tach__jdoc;
+
+/* Where a value is, for a message: a line and column of a text format, or
+ * a node of a JSON document and, within it, member `key` or (key NULL)
+ * element `index` -- or the node itself when index is TACH__AT_NODE.
+ * JSON places are turned into a line and column only when reported. */
+#define TACH__AT_NODE ((size_t)-1)
+typedef struct tach__at {
+	unsigned line, column; /* 0: unknown */
+	const tach__jdoc *doc; /* NULL for a text place */
+	const json_t *node;
+	const char *key;
+	size_t index;
+} tach__at;
+
+/* Places: in text; member `key` (NULL: element i) of a JSON node; a node. */
+TACH_HIDDEN tach__at tach__at_text(unsigned line, unsigned column);
+TACH_HIDDEN tach__at tach__at_member(const tach__jdoc *d, const json_t *node, const char *key,
+                                     size_t i);
+TACH_HIDDEN tach__at tach__at_node(const tach__jdoc *d, const json_t *node);
+/* The line and column of `at` (0, 0 when it cannot be found). */
+TACH_HIDDEN void tach__at_resolve(const tach__at *at, unsigned *line, unsigned *column);
 
 typedef struct tach__importer {
 	const char *name;  /* for --from, e.g. "go" */
@@ -53,6 +89,55 @@ extern const tach__importer tach__import_jmh;
  * code, so an importer can `return tach__import_fail(...)`. */
 TACH_HIDDEN int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,
                                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* tach__import_fail at a place (NULL: unknown). */
+TACH_HIDDEN int tach__import_fail_at(tach_error *err, int code, const tach__at *at,
+                                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Tells in->warn (if set) that a value at `at` was skipped, and why. */
+TACH_HIDDEN void tach__import_warn(const tach__import_input *in, const tach__at *at,
+                                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Typed members of a JSON document, each checked against what the format
+ * says it is: member `key` of object `node` (key NULL: element i of array
+ * `node`).  1 with *out set when the value is there, 0 when it is absent,
+ * or TACH_EFORMAT placed at the value when it is there but not of the
+ * type (a string where a number belongs, a negative or fractional count,
+ * null).  `what` names the value in that message. */
+TACH_HIDDEN int tach__json_num(const tach__jdoc *d, const json_t *node, const char *key,
+                               size_t i, double *out, tach_error *err);
+TACH_HIDDEN int tach__json_count(const tach__jdoc *d, const json_t *node, const char *key,
+                                 size_t i, uint64_t *out, tach_error *err);
+TACH_HIDDEN int tach__json_str(const tach__jdoc *d, const json_t *node, const char *key,
+                               size_t i, const char **out, tach_error *err);
+/* The same for a container: an object (want_array 0) or an array. */
+TACH_HIDDEN int tach__json_container(const tach__jdoc *d, const json_t *node, const char *key,
+                                     size_t i, int want_array, json_t **out, tach_error *err);
+/* The array member `key` of node, required: 0 with *out set, else an
+ * error placed at node, "not <title>: no "key" array" (title NULL: without
+ * the "not ..." part). */
+TACH_HIDDEN int tach__json_need_array(const tach__jdoc *d, const json_t *node, const char *key,
+                                      const char *title, json_t **out, tach_error *err);
+/* The same benchmark found twice: TACH_EFORMAT at `second`, naming the
+ * place of `first` in in->name as well. */
+TACH_HIDDEN int tach__import_fail_twice(tach_error *err, const tach__import_input *in,
+                                        const char *name, const tach__at *second,
+                                        const tach__at *first);
+
+/* For formats whose every entry is a whole benchmark (a hyperfine result,
+ * a JMH result, a pytest-benchmark entry): a new benchmark as
+ * tach__import_bench adds it.  When one of that name and those parameters
+ * is there already -- the file holds the same benchmark twice, which no
+ * comparison could tell apart -- NULL with *dup set to its index (the
+ * caller names both places); NULL with *dup = SIZE_MAX when out of memory. */
+TACH_HIDDEN tach_benchmark *tach__import_new_bench(tach_result *r, const char *name,
+                                                   const tach_kvlist *params,
+                                                   const char *tool, size_t *dup);
+
+/* 0 when the input is one JSON value; else the error for an importer of
+ * a JSON format (`title`) forced on it: the JSON parser's, placed, or
+ * "not <title>" at the first character when the text is not JSON. */
+TACH_HIDDEN int tach__import_need_json(const tach__import_input *in, const char *title,
+                                       tach_error *err);
+
 /* The error of a tach__json_loadb that returned NULL with code rc:
  * TACH_ENOMEM, or TACH_EPARSE placed at jansson's line (plus `skipped`
  * lines before the text it was given, or `line` when nonzero: one line of
@@ -68,10 +153,13 @@ TACH_HIDDEN tach_benchmark *tach__import_bench(tach_result *r, const char *name,
 
 /* Appends value (already in `unit`, which must be canonical or custom) to
  * metric `metric` of b, creating the metric with unit and direction on
- * first use; `iters` 0 means unknown.  Non-finite values are skipped (the
- * metric still exists).  0 or TACH_ENOMEM. */
+ * first use; `iters` 0 means unknown.  A value that is not finite (NaN,
+ * an infinity, a number out of range once scaled) or a negative time is
+ * refused with TACH_EFORMAT placed at `at` in err: nothing is dropped
+ * silently.  0, TACH_EFORMAT or TACH_ENOMEM. */
 TACH_HIDDEN int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
-                                    tach_direction dir, double value, uint64_t iters);
+                                    tach_direction dir, double value, uint64_t iters,
+                                    tach_error *err, const tach__at *at);
 
 /* Seconds per unit for a time-unit word ("ns", "us", "µs", "ms", "s",
  * "sec", "min"...), or 0 if it is not one. */

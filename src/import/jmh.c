@@ -90,45 +90,67 @@ static int map_unit(const char *u, unit_map *m)
 
 /* Adds the metric's per-iteration values of every fork; a metric without
  * them (some profilers keep only the score) gives its score as one sample.
- * Returns 0, TACH_ENOMEM, or 1 when there is nothing numeric at all. */
-static int add_metric(tach_benchmark *b, const char *name, json_t *metric, const unit_map *u)
+ * Returns 0, an error, or 1 when there is nothing numeric at all. */
+static int add_metric(const tach__jdoc *d, tach_benchmark *b, const char *name, json_t *metric,
+                      const unit_map *u, tach_error *err)
 {
 	int rc = 0, any = 0;
-	size_t f, i;
-	json_t *fork, *v;
-	json_array_foreach(json_object_get(metric, "rawData"), f, fork)
-		json_array_foreach(fork, i, v)
-			if (!rc && json_is_number(v)) {
-				rc = tach__import_sample(b, name, u->unit, u->dir,
-				                         json_number_value(v) * u->scale, 0);
-				any = 1;
-			}
-	/* sample mode: [fork][iteration][[value, count]...] */
-	json_t *iter;
-	json_array_foreach(json_object_get(metric, "rawDataHistogram"), f, fork)
-		json_array_foreach(fork, i, iter) {
-			double sum = 0, calls = 0;
-			size_t k;
-			json_t *pair;
-			json_array_foreach(iter, k, pair) {
-				json_t *val = json_array_get(pair, 0), *cnt = json_array_get(pair, 1);
-				if (json_is_number(val) && json_is_number(cnt))
-					sum += json_number_value(val) * json_number_value(cnt),
-						calls += json_number_value(cnt);
-			}
-			if (!rc && calls > 0) {
-				rc = tach__import_sample(b, name, u->unit, u->dir, sum / calls * u->scale,
-				                         (uint64_t)calls);
-				any = 1;
-			}
+	json_t *raw = NULL, *hist = NULL, *fork;
+	if ((rc = tach__json_container(d, metric, "rawData", 0, 1, &raw, err)) < 0 ||
+	    (rc = tach__json_container(d, metric, "rawDataHistogram", 0, 1, &hist, err)) < 0)
+		return rc;
+	for (size_t f = 0; f < json_array_size(raw); f++) {
+		if ((rc = tach__json_container(d, raw, NULL, f, 1, &fork, err)) < 0)
+			return rc;
+		for (size_t i = 0; i < json_array_size(fork); i++) {
+			double v;
+			tach__at at = tach__at_member(d, fork, NULL, i);
+			if ((rc = tach__json_num(d, fork, NULL, i, &v, err)) < 0 ||
+			    (rc = tach__import_sample(b, name, u->unit, u->dir, v * u->scale, 0, err, &at)))
+				return rc;
+			any = 1;
 		}
-	json_t *score = json_object_get(metric, "score");
-	if (!rc && !any && json_is_number(score)) {
-		rc = tach__import_sample(b, name, u->unit, u->dir, json_number_value(score) * u->scale,
-		                         0);
-		any = 1;
 	}
-	return rc ? rc : !any;
+	/* sample mode: [fork][iteration][[value, count]...] */
+	for (size_t f = 0; f < json_array_size(hist); f++) {
+		if ((rc = tach__json_container(d, hist, NULL, f, 1, &fork, err)) < 0)
+			return rc;
+		for (size_t i = 0; i < json_array_size(fork); i++) {
+			json_t *iter, *pair;
+			double sum = 0, calls = 0;
+			if ((rc = tach__json_container(d, fork, NULL, i, 1, &iter, err)) < 0)
+				return rc;
+			for (size_t k = 0; k < json_array_size(iter); k++) {
+				double val;
+				uint64_t cnt;
+				if ((rc = tach__json_container(d, iter, NULL, k, 1, &pair, err)) < 0 ||
+				    (rc = tach__json_num(d, pair, NULL, 0, &val, err)) < 0 ||
+				    (rc && (rc = tach__json_count(d, pair, NULL, 1, &cnt, err)) < 0))
+					return rc;
+				if (!rc || json_array_size(pair) != 2) {
+					tach__at at = tach__at_member(d, iter, NULL, k);
+					return tach__import_fail_at(err, TACH_EFORMAT, &at,
+					                            "expected a [value, count] pair");
+				}
+				sum += val * (double)cnt, calls += (double)cnt;
+			}
+			tach__at at = tach__at_member(d, fork, NULL, i);
+			if (calls > 0 &&
+			    (rc = tach__import_sample(b, name, u->unit, u->dir, sum / calls * u->scale,
+			                              (uint64_t)calls, err, &at)))
+				return rc;
+			any |= calls > 0;
+		}
+	}
+	double score;
+	tach__at at = tach__at_member(d, metric, "score", 0);
+	/* JMH writes a score it has no number for as "NaN" (a string) */
+	const char *text = json_string_value(json_object_get(metric, "score"));
+	if (any || (text && !strcmp(text, "NaN")))
+		return !any;
+	if ((rc = tach__json_num(d, metric, "score", 0, &score, err)) <= 0)
+		return rc < 0 ? rc : 1;
+	return tach__import_sample(b, name, u->unit, u->dir, score * u->scale, 0, err, &at);
 }
 
 /* JMH's @Param values in its order, the thread count when above 1, and
@@ -171,67 +193,100 @@ static int read_meta(json_t *e, tach_meta *m)
 	return 0;
 }
 
-static int read_result(json_t *e, size_t i, tach_result *r, tach_error *err)
+static int read_result(const tach__import_input *in, const tach__jdoc *d, size_t i,
+                       tach_result *r, tach_error *err)
 {
-	const char *name = json_string_value(json_object_get(e, "benchmark")),
-	           *mode = json_string_value(json_object_get(e, "mode"));
-	json_t *pm = json_object_get(e, "primaryMetric");
-	const char *su = json_string_value(json_object_get(pm, "scoreUnit"));
+	json_t *e = json_array_get(d->root, i), *pm = NULL;
+	tach__at at = tach__at_member(d, d->root, NULL, i);
+	const char *name = NULL, *mode = NULL, *su = NULL;
+	int rc;
+	if (!json_is_object(e))
+		return tach__import_fail_at(err, TACH_EFORMAT, &at, "a JMH result is an object");
+	if ((rc = tach__json_str(d, e, "benchmark", 0, &name, err)) < 0 ||
+	    (rc = tach__json_str(d, e, "mode", 0, &mode, err)) < 0 ||
+	    (rc = tach__json_container(d, e, "primaryMetric", 0, 0, &pm, err)) < 0 ||
+	    (pm && (rc = tach__json_str(d, pm, "scoreUnit", 0, &su, err)) < 0))
+		return rc;
 	if (!name || !*name || !mode || !su)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "result %zu has no \"benchmark\", \"mode\" or "
-		                         "primaryMetric.scoreUnit", i + 1);
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "result %zu has no \"benchmark\", \"mode\" or "
+		                            "primaryMetric.scoreUnit", i + 1);
 	unit_map u;
+	tach__at su_at = tach__at_member(d, pm, "scoreUnit", 0);
 	if (!map_unit(su, &u) || (strcmp(u.unit, "/s") && strcmp(u.unit, "s")))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "benchmark '%s' (%s): unknown score unit '%s'", name, mode, su);
-	int rc = read_meta(e, &r->meta);
+		return tach__import_fail_at(err, TACH_EFORMAT, &su_at,
+		                            "benchmark '%s' (%s): unknown score unit '%s'", name, mode,
+		                            su);
+	rc = read_meta(e, &r->meta);
 	tach_kvlist params = {0};
 	char display[1024];
 	if (!rc && (rc = read_params(e, name, mode, &params, display, sizeof display)) > 0)
-		rc = tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                       "benchmark '%s': name and parameters too long", name);
-	tach_benchmark *b = rc ? NULL : tach__import_bench(r, display, &params, "jmh");
+		rc = tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                          "benchmark '%s': name and parameters too long", name);
+	size_t dup = SIZE_MAX;
+	tach_benchmark *b = rc ? NULL : tach__import_new_bench(r, display, &params, "jmh", &dup);
 	tach_kvlist_release(&params);
+	if (!b && dup != SIZE_MAX) {
+		tach__at first = tach__at_member(d, d->root, NULL, dup);
+		return tach__import_fail_twice(err, in, display, &at, &first);
+	}
 	if (!b)
 		return rc ? rc : TACH_ENOMEM;
 	const char *metric = u.unit[0] == '/' ? TACH_M_ITEMS_PER_SECOND : TACH_M_TIME;
 	if (!tach_benchmark_add_metric(b, metric, u.unit, u.dir))
 		return TACH_ENOMEM;
-	if ((rc = add_metric(b, metric, pm, &u)) < 0)
+	if ((rc = add_metric(d, b, metric, pm, &u, err)) < 0)
 		return rc;
 	if (rc)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "benchmark '%s' (%s) has no measurements", name, mode);
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "benchmark '%s' (%s) has no measurements", name, mode);
 	const char *key;
-	json_t *sm;
-	json_object_foreach(json_object_get(e, "secondaryMetrics"), key, sm) {
-		su = json_string_value(json_object_get(sm, "scoreUnit"));
+	json_t *sm, *sms = NULL;
+	if ((rc = tach__json_container(d, e, "secondaryMetrics", 0, 0, &sms, err)) < 0)
+		return rc;
+	json_object_foreach(sms, key, sm) {
+		su = NULL;
+		if ((rc = tach__json_container(d, sms, key, 0, 0, &sm, err)) < 0 ||
+		    (rc = tach__json_str(d, sm, "scoreUnit", 0, &su, err)) < 0)
+			return rc;
 		/* old JMH prefixed profiler metrics with U+00B7 ("·gc.count") */
 		const char *mname = !strncmp(key, "\xc2\xb7", 2) ? key + 2 : key;
-		if (!su || !*mname || !strcmp(mname, metric) || !map_unit(su, &u))
+		tach__at mat = tach__at_member(d, sms, key, 0);
+		if (!su || !*mname || !strcmp(mname, metric))
 			continue;
+		if (!map_unit(su, &u)) {
+			tach__import_warn(in, &mat, "benchmark '%s': secondary metric '%s' has unit "
+			                  "'%s', which holds no number: left out", display, mname, su);
+			continue;
+		}
 		/* the metric appears with its first number, so one without any
-		 * (asm's "NaN" score) is left out */
-		if ((rc = add_metric(b, mname, sm, &u)) < 0)
+		 * (asm's "NaN" score) is left out, with a warning */
+		if ((rc = add_metric(d, b, mname, sm, &u, err)) < 0)
 			return rc;
+		if (rc)
+			tach__import_warn(in, &mat, "benchmark '%s': secondary metric '%s' has no "
+			                  "number (\"NaN\"): left out", display, mname);
 	}
 	return 0;
 }
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
+	int need = tach__import_need_json(in, "JMH JSON", err);
+	if (need)
+		return need;
+	tach__jdoc d = {in->json, in->data, in->len, in->data};
+	tach__at top = tach__at_node(&d, in->json);
 	if (!json_is_array(in->json))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0, "JMH JSON is an array of results");
-	size_t i;
-	json_t *e;
-	json_array_foreach(in->json, i, e) {
-		int rc = read_result(e, i, r, err);
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "not JMH JSON: that is an array of results");
+	for (size_t i = 0; i < json_array_size(in->json); i++) {
+		int rc = read_result(in, &d, i, r, err);
 		if (rc)
 			return rc;
 	}
 	if (!r->n_benchmarks)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0, "no results in this JMH file");
+		return tach__import_fail_at(err, TACH_EFORMAT, &top, "no results in this JMH file");
 	return 0;
 }
 

@@ -8,6 +8,8 @@
  * named as tach's own counters.  The CSV and the table hold one median per
  * benchmark, so each gives one sample: that median. */
 #include <jansson.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +55,13 @@ static int detect(const tach__import_input *in)
 	return 0;
 }
 
-/* The benchmark of one nanobench result.  Its name is prefixed with the
+/* The benchmark of one nanobench result (dup not NULL: a new one, as
+ * tach__import_new_bench makes it).  Its name is prefixed with the
  * table's title unless that is nanobench's default "benchmark" (one
  * program often runs the same names under several titles); title, a unit
  * other than "op" and complexityN are parameters. */
 static tach_benchmark *bench(tach_result *r, const char *title, const char *name,
-                             const char *unit, double complexity_n)
+                             const char *unit, double complexity_n, size_t *dup)
 {
 	tach_kvlist params = {0};
 	char full[1024], num[32];
@@ -72,53 +75,87 @@ static tach_benchmark *bench(tach_result *r, const char *title, const char *name
 		tach_format_double(complexity_n, num);
 		rc = tach_kvlist_set(&params, "complexityN", num);
 	}
-	tach_benchmark *b = rc ? NULL : tach__import_bench(r, full, &params, "nanobench");
+	tach_benchmark *b = NULL;
+	if (!rc && dup)
+		b = tach__import_new_bench(r, full, &params, "nanobench", dup);
+	else if (!rc)
+		b = tach__import_bench(r, full, &params, "nanobench");
 	tach_kvlist_release(&params);
 	return b;
 }
 
 /* ---- templates::json() ---- */
 
-static int read_result(json_t *e, size_t i, tach_result *r, tach_error *err)
+static int read_result(const tach__import_input *in, const tach__jdoc *d, json_t *list,
+                       size_t i, tach_result *r, tach_error *err)
 {
-	const char *name = json_string_value(json_object_get(e, "name"));
-	json_t *ms = json_object_get(e, "measurements");
-	if (!name || !json_is_array(ms))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "result %zu has no \"name\" or no \"measurements\"", i + 1);
-	json_t *bj = json_object_get(e, "batch");
-	double batch = json_is_number(bj) ? json_number_value(bj) : 1;
-	if (!(batch > 0))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0, "'%s': batch %g is not positive",
-		                         name, batch);
-	tach_benchmark *b = bench(r, json_string_value(json_object_get(e, "title")), name,
-	                          json_string_value(json_object_get(e, "unit")),
-	                          json_number_value(json_object_get(e, "complexityN")));
+	json_t *e = json_array_get(list, i), *ms = NULL;
+	tach__at at = tach__at_member(d, list, NULL, i);
+	const char *name = NULL, *title = NULL, *unit = NULL;
+	double batch = 1, cn = 0;
+	int rc;
+	if (!json_is_object(e))
+		return tach__import_fail_at(err, TACH_EFORMAT, &at, "a result is an object");
+	if ((rc = tach__json_str(d, e, "name", 0, &name, err)) < 0 ||
+	    (rc = tach__json_container(d, e, "measurements", 0, 1, &ms, err)) < 0 ||
+	    (rc = tach__json_num(d, e, "batch", 0, &batch, err)) < 0 ||
+	    (rc = tach__json_str(d, e, "title", 0, &title, err)) < 0 ||
+	    (rc = tach__json_str(d, e, "unit", 0, &unit, err)) < 0 ||
+	    (rc = tach__json_num(d, e, "complexityN", 0, &cn, err)) < 0)
+		return rc;
+	if (!name || !ms)
+		return tach__import_fail_at(err, TACH_EFORMAT, &at,
+		                            "result %zu has no \"name\" or no \"measurements\"",
+		                            i + 1);
+	if (!(batch > 0)) {
+		tach__at bat = tach__at_member(d, e, "batch", 0);
+		return tach__import_fail_at(err, TACH_EFORMAT, &bat, "'%s': batch %g is not positive",
+		                            name, batch);
+	}
+	size_t dup = SIZE_MAX;
+	tach_benchmark *b = bench(r, title, name, unit, cn, &dup);
+	if (!b && dup != SIZE_MAX) {
+		tach__at first = tach__at_member(d, list, NULL, dup);
+		return tach__import_fail_twice(err, in, name, &at, &first);
+	}
 	if (!b || !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 		return TACH_ENOMEM;
 	/* a counter nanobench could not read is written as 0 everywhere */
 	int seen[N_COUNTERS] = {0};
-	size_t k;
-	json_t *m;
-	json_array_foreach(ms, k, m)
-		for (size_t c = 0; c < N_COUNTERS; c++)
-			seen[c] |= json_number_value(json_object_get(m, counters[c].key)) != 0;
-	json_array_foreach(ms, k, m) {
-		json_t *it = json_object_get(m, "iterations"), *el = json_object_get(m, "elapsed");
-		double iters = json_number_value(it);
-		if (!json_is_number(it) || !json_is_number(el) || !(iters >= 1) ||
-		    json_number_value(el) < 0)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "'%s': measurement %zu needs \"iterations\" and "
-			                         "\"elapsed\"", name, k + 1);
-		uint64_t n = iters < 1.8e19 ? (uint64_t)iters : 0;
-		int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-		                             json_number_value(el) / batch, n);
-		for (size_t c = 0; c < N_COUNTERS && !rc; c++)
+	for (size_t k = 0; k < json_array_size(ms); k++) {
+		json_t *m;
+		if ((rc = tach__json_container(d, ms, NULL, k, 0, &m, err)) < 0)
+			return rc;
+		for (size_t c = 0; c < N_COUNTERS; c++) {
+			double v = 0;
+			if ((rc = tach__json_num(d, m, counters[c].key, 0, &v, err)) < 0)
+				return rc;
+			seen[c] |= v != 0;
+		}
+	}
+	for (size_t k = 0; k < json_array_size(ms); k++) {
+		json_t *m = json_array_get(ms, k);
+		tach__at mat = tach__at_member(d, ms, NULL, k),
+		         eat = tach__at_member(d, m, "elapsed", 0);
+		uint64_t n;
+		double el;
+		if ((rc = tach__json_count(d, m, "iterations", 0, &n, err)) < 0 ||
+		    (rc && (rc = tach__json_num(d, m, "elapsed", 0, &el, err)) < 0))
+			return rc;
+		if (!rc || !n)
+			return tach__import_fail_at(err, TACH_EFORMAT, &mat,
+			                            "'%s': measurement %zu needs \"iterations\" (at "
+			                            "least 1) and \"elapsed\"", name, k + 1);
+		rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, el / batch, n, err,
+		                         &eat);
+		for (size_t c = 0; c < N_COUNTERS && !rc; c++) {
+			tach__at cat = tach__at_member(d, m, counters[c].key, 0);
 			if (seen[c])
 				rc = tach__import_sample(
 					b, counters[c].metric, "count", TACH_LOWER_IS_BETTER,
-					json_number_value(json_object_get(m, counters[c].key)) / batch, n);
+					json_number_value(json_object_get(m, counters[c].key)) / batch, n, err,
+					&cat);
+		}
 		if (rc)
 			return rc;
 	}
@@ -127,34 +164,33 @@ static int read_result(json_t *e, size_t i, tach_result *r, tach_error *err)
 	return 0;
 }
 
-static int read_json(json_t *root, tach_result *r, tach_error *err)
+static int read_json(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	json_t *list = json_object_get(root, "results");
-	if (!json_is_array(list))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "nanobench JSON without a \"results\" array");
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		int rc = read_result(e, i, r, err);
-		if (rc)
+	tach__jdoc d = {in->json, in->data, in->len, in->data};
+	json_t *list;
+	int rc = tach__json_need_array(&d, in->json, "results", "nanobench JSON", &list, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if ((rc = read_result(in, &d, list, i, r, err)))
 			return rc;
-	}
 	return 0;
 }
 
 /* ---- templates::csv() ---- */
 
 /* Splits a ';'-separated line whose text fields nanobench double-quotes
- * into at most max fields (unquoted, in buf).  The field count, or -1. */
+ * into at most max fields (unquoted, in buf; col[k]: the 1-based column
+ * where field k starts).  The field count, or -1. */
 static int split_semicolons(const char *line, size_t len, char *buf, size_t size, char **f,
-                            int max)
+                            unsigned *col, int max)
 {
 	size_t i = 0, o = 0;
 	int n = 0;
 	for (;;) {
 		if (n == max || o >= size)
 			return -1;
+		col[n] = (unsigned)i + 1;
 		f[n++] = buf + o;
 		if (i < len && line[i] == '"') {
 			for (i++; i < len && !(line[i] == '"' && (i + 1 == len || line[i + 1] == ';'));
@@ -173,11 +209,35 @@ static int split_semicolons(const char *line, size_t len, char *buf, size_t size
 	}
 }
 
+/* A decimal number (no hex, nan or inf: nanobench never writes them). */
 static int number(const char *s, double *v)
 {
-	char *end;
-	*v = tach__strtod(s, &end);
-	return end != s && !*end;
+	return tach__import_number(s, strlen(s), 1, v) && isfinite(*v);
+}
+
+/* Each row (CSV) or table row is one benchmark: the line of each, so that
+ * a second row of the same benchmark names the first. */
+typedef struct row_lines {
+	unsigned *line;
+	size_t cap;
+} row_lines;
+
+/* The benchmark of a row at line `number_`, new; a second row of the same
+ * one is an error naming both lines. */
+static int row_bench(tach_result *r, row_lines *rl, const char *title, const char *name,
+                     const char *unit, double complexity_n, const tach__import_input *in,
+                     unsigned number_, tach_benchmark **out, tach_error *err)
+{
+	size_t dup = SIZE_MAX, n = r->n_benchmarks;
+	*out = bench(r, title, name, unit, complexity_n, &dup);
+	if (!*out && dup != SIZE_MAX) {
+		tach__at second = tach__at_text(number_, 1), first = tach__at_text(rl->line[dup], 1);
+		return tach__import_fail_twice(err, in, name, &second, &first);
+	}
+	if (!*out || tach__grow((void **)&rl->line, &rl->cap, n + 1, sizeof *rl->line))
+		return TACH_ENOMEM;
+	rl->line[n] = number_;
+	return 0;
 }
 
 static int read_csv(const tach__import_input *in, tach_result *r, tach_error *err)
@@ -186,32 +246,43 @@ static int read_csv(const tach__import_input *in, tach_result *r, tach_error *er
 	tach__next_line(&it); /* the header */
 	char buf[4096];
 	char *f[11];
+	unsigned col[11];
+	row_lines rl = {0};
+	int rc = 0;
 	/* columns 6-8 are medians of counters per iteration */
 	static const char *const col_metric[] = {"instructions", "branches", "branch_misses"};
-	while (tach__next_line(&it)) {
+	static const int num_fields[] = {3, 4, 6, 7, 8};
+	while (!rc && tach__next_line(&it)) {
 		if (!it.len)
 			continue;
-		double batch, elapsed, c[3];
-		if (split_semicolons(it.line, it.len, buf, sizeof buf, f, 11) != 10 ||
-		    !number(f[3], &batch) || !number(f[4], &elapsed) || !number(f[6], &c[0]) ||
-		    !number(f[7], &c[1]) || !number(f[8], &c[2]))
-			return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
-			                         "expected the 10 fields of nanobench's CSV template");
-		if (!(batch > 0) || elapsed < 0)
-			return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
-			                         "'%s': batch %g, elapsed %g", f[1], batch, elapsed);
-		tach_benchmark *b = bench(r, f[0], f[1], f[2], 0);
-		int rc = b ? tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-		                                 elapsed / batch, 0)
-		           : TACH_ENOMEM;
+		double v[9];
+		tach_benchmark *b;
+		if (split_semicolons(it.line, it.len, buf, sizeof buf, f, col, 11) != 10) {
+			rc = tach__import_fail(err, TACH_EFORMAT, it.number, 1,
+			                       "expected the 10 fields of nanobench's CSV template");
+			break;
+		}
+		for (size_t k = 0; !rc && k < sizeof num_fields / sizeof *num_fields; k++)
+			if (!number(f[num_fields[k]], &v[num_fields[k]]))
+				rc = tach__import_fail(err, TACH_EFORMAT, it.number, col[num_fields[k]],
+				                       "expected a number, found '%s'", f[num_fields[k]]);
+		if (!rc && !(v[3] > 0))
+			rc = tach__import_fail(err, TACH_EFORMAT, it.number, col[3],
+			                       "'%s': batch %g is not positive", f[1], v[3]);
+		if (rc || (rc = row_bench(r, &rl, f[0], f[1], f[2], 0, in, it.number, &b, err)))
+			break;
+		tach__at at = tach__at_text(it.number, col[4]);
+		rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, v[4] / v[3], 0,
+		                         err, &at);
 		for (int k = 0; k < 3 && !rc; k++)
-			if (c[k] != 0)
+			if (v[6 + k] != 0) {
+				at = tach__at_text(it.number, col[6 + k]);
 				rc = tach__import_sample(b, col_metric[k], "count", TACH_LOWER_IS_BETTER,
-				                         c[k] / batch, 0);
-		if (rc)
-			return rc;
+				                         v[6 + k] / v[3], 0, err, &at);
+			}
 	}
-	return 0;
+	free(rl.line);
+	return rc;
 }
 
 /* ---- the markdown table ---- */
@@ -324,8 +395,8 @@ static int name_cell(const char *s, size_t len, char *name, size_t size, char *e
 	return 1;
 }
 
-static int read_row(const char *line, size_t len, unsigned number_, const table *t,
-                    tach_result *r, tach_error *err)
+static int read_row(const tach__import_input *in, row_lines *rl, const char *line, size_t len,
+                    unsigned number_, const table *t, tach_result *r, tach_error *err)
 {
 	const char *c[17];
 	size_t cl[17];
@@ -345,20 +416,22 @@ static int read_row(const char *line, size_t len, unsigned number_, const table 
 		if (t->col[i] == C_COMPLEXITY)
 			complexity_n = v[i];
 	}
-	tach_benchmark *b = bench(r, t->title, name, t->unit, complexity_n);
-	if (!b)
-		return TACH_ENOMEM;
+	tach_benchmark *b;
+	int rc = row_bench(r, rl, t->title, name, t->unit, complexity_n, in, number_, &b, err);
+	if (rc)
+		return rc;
 	if (failed)
 		return b->error ? 0 : tach_meta_set(&b->error, *note ? note : "failed");
-	int rc = 0;
 	for (int i = 0; i < t->n && !rc; i++) {
 		static const char *const metric[] = {[C_INS] = "instructions", [C_CYC] = "cycles",
 		                                     [C_BRA] = "branches"};
+		tach__at at = tach__at_text(number_, (unsigned)(c[i] - line) + 1);
 		if (t->col[i] == C_TIME)
-			rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, v[i] * 1e-9, 0);
+			rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, v[i] * 1e-9, 0,
+			                         err, &at);
 		else if (t->col[i] >= C_INS)
 			rc = tach__import_sample(b, metric[t->col[i]], "count", TACH_LOWER_IS_BETTER, v[i],
-			                         0);
+			                         0, err, &at);
 	}
 	return rc;
 }
@@ -367,28 +440,27 @@ static int read_table(const tach__import_input *in, tach_result *r, tach_error *
 {
 	tach__lines it = {.data = in->data, .size = in->len};
 	table t;
-	int in_table = 0;
-	while (tach__next_line(&it)) {
+	row_lines rl = {0};
+	int in_table = 0, rc = 0;
+	while (!rc && tach__next_line(&it)) {
 		if (table_header(it.line, it.len)) {
 			if (!read_header(it.line, it.len, &t))
-				return tach__import_fail(err, TACH_EFORMAT, it.number, 1,
-				                         "table header without a ns/<unit> column");
+				rc = tach__import_fail(err, TACH_EFORMAT, it.number, 1,
+				                       "table header without a ns/<unit> column");
 			in_table = 1;
 		} else if (!it.len || it.line[0] != '|')
 			in_table = 0; /* text between tables: warnings, the program's own */
 		else if (in_table && !tach__starts_with(it.line, it.len, "|-") &&
-		         !tach__starts_with(it.line, it.len, "|:")) {
-			int rc = read_row(it.line, it.len, it.number, &t, r, err);
-			if (rc)
-				return rc;
-		}
+		         !tach__starts_with(it.line, it.len, "|:"))
+			rc = read_row(in, &rl, it.line, it.len, it.number, &t, r, err);
 	}
-	return 0;
+	free(rl.line);
+	return rc;
 }
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	int rc = in->json ? read_json(in->json, r, err)
+	int rc = in->json ? read_json(in, r, err)
 	         : tach__starts_with(in->data, in->len, csv_header) ? read_csv(in, r, err)
 	                                                             : read_table(in, r, err);
 	if (!rc && !r->n_benchmarks)

@@ -73,8 +73,9 @@ static int utc_timestamp(const char *s, char *buf, size_t size)
 	return 1;
 }
 
-static int read_meta(json_t *root, tach_meta *m)
+static int read_meta(const tach__jdoc *d, tach_meta *m, tach_error *err)
 {
+	json_t *root = d->root;
 	json_t *mi = json_object_get(root, "machine_info"), *ci = json_object_get(root, "commit_info");
 	json_t *cpu = json_object_get(mi, "cpu");
 	const char *s;
@@ -84,9 +85,14 @@ static int read_meta(json_t *root, tach_meta *m)
 		size_t n = strlen(s);
 		char id[80];
 		int dirty = n && s[n - 1] == '+';
-		/* anything but a hash is refused by tach_result_validate */
 		snprintf(id, sizeof id, "%.*s", (int)(n - (size_t)dirty), s);
-		if (tach_meta_set(&m->git_commit, n - (size_t)dirty < sizeof id ? id : s))
+		if (n - (size_t)dirty >= sizeof id || !tach_meta_commit_valid(id)) {
+			tach__at at = tach__at_member(d, ci, "id", 0);
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "commit_info.id '%s' is not a commit hash (4 to 64 "
+			                            "hexadecimal digits)", s);
+		}
+		if (tach_meta_set(&m->git_commit, id))
 			return TACH_ENOMEM;
 		if (dirty)
 			m->git_dirty = 1;
@@ -165,56 +171,76 @@ static int read_params(json_t *e, tach_kvlist *params)
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 {
-	json_t *list = json_object_get(in->json, "benchmarks");
-	if (!json_is_array(list))
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "pytest-benchmark JSON without a \"benchmarks\" array");
-	int rc = read_meta(in->json, &r->meta);
+	int need = tach__import_need_json(in, "pytest-benchmark JSON", err);
+	if (need)
+		return need;
+	tach__jdoc d = {in->json, in->data, in->len, in->data};
+	tach__at top = tach__at_node(&d, in->json);
+	json_t *list;
+	int rc = tach__json_need_array(&d, in->json, "benchmarks", "pytest-benchmark JSON", &list,
+	                               err);
+	if (rc || (rc = read_meta(&d, &r->meta, err)))
+		return rc;
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e) {
-		if (rc)
-			return rc;
+		tach__at at = tach__at_member(&d, list, NULL, i);
 		/* the node id ("tests/test_x.py::test_y[1]") is unique in a run,
 		 * and users can paste it into pytest; `name` alone is not */
-		const char *name = json_string_value(json_object_get(e, "fullname"));
-		if (!name)
-			name = json_string_value(json_object_get(e, "name"));
-		json_t *stats = json_object_get(e, "stats");
-		if (!name || !json_is_object(stats))
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark %zu has no \"name\" or no \"stats\"", i + 1);
+		const char *name = NULL;
+		json_t *stats = NULL, *data = NULL;
+		if (!json_is_object(e))
+			return tach__import_fail_at(err, TACH_EFORMAT, &at, "a benchmark is an object");
+		if ((rc = tach__json_str(&d, e, "fullname", 0, &name, err)) < 0 ||
+		    (!rc && (rc = tach__json_str(&d, e, "name", 0, &name, err)) < 0) ||
+		    (rc = tach__json_container(&d, e, "stats", 0, 0, &stats, err)) < 0 ||
+		    (stats && (rc = tach__json_container(&d, stats, "data", 0, 1, &data, err)) < 0))
+			return rc;
+		if (!name || !stats)
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark %zu has no \"name\" or no \"stats\"",
+			                            i + 1);
+		uint64_t it = 0;
+		if ((rc = tach__json_count(&d, stats, "iterations", 0, &it, err)) < 0)
+			return rc;
 		tach_kvlist params = {0};
+		size_t dup = SIZE_MAX;
 		rc = read_params(e, &params);
-		tach_benchmark *b = rc ? NULL : tach__import_bench(r, name, &params, "pytest-benchmark");
+		tach_benchmark *b =
+			rc ? NULL : tach__import_new_bench(r, name, &params, "pytest-benchmark", &dup);
 		tach_kvlist_release(&params);
-		if (!b)
+		if (!b && dup != SIZE_MAX) {
+			tach__at first = tach__at_member(&d, list, NULL, dup);
+			return tach__import_fail_twice(err, in, name, &at, &first);
+		}
+		if (!b || !tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
 			return TACH_ENOMEM;
-		if (!tach_benchmark_add_metric(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER))
-			return TACH_ENOMEM;
-		json_int_t it = json_integer_value(json_object_get(stats, "iterations"));
-		json_t *data = json_object_get(stats, "data"), *v;
-		size_t k;
-		json_array_foreach(data, k, v)
-			if (!rc && json_is_number(v) && json_number_value(v) >= 0)
-				rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-				                         json_number_value(v), it > 0 ? (uint64_t)it : 0);
-		if (rc || json_array_size(data))
+		for (size_t k = 0; k < json_array_size(data); k++) {
+			double v;
+			tach__at vat = tach__at_member(&d, data, NULL, k);
+			if ((rc = tach__json_num(&d, data, NULL, k, &v, err)) < 0 ||
+			    (rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, v, it,
+			                              err, &vat)))
+				return rc;
+		}
+		if (json_array_size(data))
 			continue;
 		/* only the summary was saved: its median is the one sample */
-		json_t *median = json_object_get(stats, "median");
-		if (!json_is_number(median) || json_number_value(median) < 0)
-			return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-			                         "benchmark '%s' has neither \"data\" nor a \"median\"",
-			                         name);
-		rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER,
-		                         json_number_value(median), 0);
+		double median;
+		tach__at mat = tach__at_member(&d, stats, "median", 0);
+		if ((rc = tach__json_num(&d, stats, "median", 0, &median, err)) < 0)
+			return rc;
+		if (!rc)
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "benchmark '%s' has neither \"data\" nor a "
+			                            "\"median\"", name);
+		if ((rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, median, 0, err,
+		                              &mat)))
+			return rc;
 	}
-	if (rc)
-		return rc;
 	if (!r->n_benchmarks)
-		return tach__import_fail(err, TACH_EFORMAT, 0, 0,
-		                         "no benchmarks in this pytest-benchmark file");
+		return tach__import_fail_at(err, TACH_EFORMAT, &top,
+		                            "no benchmarks in this pytest-benchmark file");
 	return 0;
 }
 

@@ -21,6 +21,8 @@ typedef struct reader {
 	jlex j;
 	char key[256]; /* current member name; longer keys never match */
 	const char *key_at;
+	const char **bench_at; /* where each benchmark's object opens */
+	size_t cap_bench_at;
 } reader;
 
 /* The byte at the reader's position, or NUL at the end of the text (the
@@ -660,6 +662,10 @@ static int read_benchmark(reader *r, tach_result *res)
 	const char *name_at = NULL;
 	if (obj_open(r, "a benchmark"))
 		return r->j.failed;
+	if (tach__grow((void **)&r->bench_at, &r->cap_bench_at, res->n_benchmarks + 1,
+	               sizeof *r->bench_at))
+		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+	r->bench_at[res->n_benchmarks] = open;
 	tach_benchmark *b = tach_result_add_benchmark(res, "");
 	if (!b)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
@@ -706,6 +712,28 @@ static int read_benchmark(reader *r, tach_result *res)
 }
 
 /* ---- the document ---- */
+
+/* Two benchmarks of the same name and parameters: refused at the second,
+ * naming the first's place too. */
+static int duplicate(reader *r, const tach_result *res)
+{
+	size_t a, b;
+	int rc = tach_result_duplicate(res, &a, &b);
+	if (rc < 0)
+		return tach__json_fail(&r->j, r->j.p, rc, "out of memory");
+	if (!rc)
+		return 0;
+	unsigned line = 1;
+	const char *ls = r->j.start;
+	for (const char *p = r->j.start; p < r->bench_at[a]; p++)
+		if (*p == '\n')
+			line++, ls = p + 1;
+	return FAIL(r, r->bench_at[b],
+	            "benchmark '%s' is here twice, with the same parameters: first at %s:%u:%u "
+	            "(a comparison could not tell them apart)",
+	            res->benchmarks[b]->name, r->j.name ? r->j.name : "(input)", line,
+	            (unsigned)(r->bench_at[a] - ls) + 1);
+}
 
 static int read_document(reader *r, tach_result *res)
 {
@@ -787,7 +815,9 @@ static int read_document(reader *r, tach_result *res)
 	while ((more = arr_next(r, &first)) == 1)
 		if (read_benchmark(r, res))
 			return j->failed;
-	return more < 0 ? j->failed : 0;
+	if (more < 0)
+		return j->failed;
+	return duplicate(r, res);
 }
 
 int tach_result_read_buffer(const char *data, size_t len, const char *name,
@@ -823,6 +853,7 @@ int tach_result_read_buffer(const char *data, size_t len, const char *name,
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		r->j.p += 3; /* a UTF-8 byte order mark */
 	int rc = read_document(r, res);
+	free(r->bench_at);
 	free(r);
 	if (rc) {
 		tach_result_free(res);

@@ -243,6 +243,55 @@ tach_benchmark *tach_result_find(const tach_result *r, const char *name,
 	return NULL;
 }
 
+/* Orders benchmarks by name, then parameters, then index (so equal ones
+ * stay in file order). */
+typedef struct bench_ref {
+	const tach_benchmark *b;
+	size_t i;
+} bench_ref;
+
+static int compare_refs(const void *pa, const void *pb)
+{
+	const bench_ref *a = pa, *b = pb;
+	int c = strcmp(a->b->name, b->b->name);
+	for (size_t k = 0; !c && k < a->b->params.n && k < b->b->params.n; k++) {
+		c = strcmp(a->b->params.items[k].key, b->b->params.items[k].key);
+		if (!c)
+			c = strcmp(a->b->params.items[k].value, b->b->params.items[k].value);
+	}
+	if (!c)
+		c = (a->b->params.n > b->b->params.n) - (a->b->params.n < b->b->params.n);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+int tach_result_duplicate(const tach_result *r, size_t *first, size_t *second)
+{
+	size_t n = r->n_benchmarks;
+	if (n < 2)
+		return 0;
+	bench_ref *refs = malloc(n * sizeof *refs);
+	if (!refs)
+		return TACH_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (bench_ref){r->benchmarks[i], i};
+	qsort(refs, n, sizeof *refs, compare_refs);
+	int found = 0;
+	for (size_t k = 1; k < n; k++) {
+		if (strcmp(refs[k].b->name, refs[k - 1].b->name) ||
+		    !kvlist_equal(&refs[k].b->params, &refs[k - 1].b->params))
+			continue;
+		/* a run of equal ones is in index order, so its first pair
+		 * has the earliest second */
+		if (!found || refs[k].i < *second) {
+			*first = refs[k - 1].i;
+			*second = refs[k].i;
+			found = 1;
+		}
+	}
+	free(refs);
+	return found;
+}
+
 int tach_benchmark_set_source(tach_benchmark *b, tach_source_kind kind,
                               const char *tool, const char *command)
 {
