@@ -51,7 +51,7 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME", 0},
 	{OPT_IGNORE, "ignore-failure", 'i', NULL, "record non-zero exits as data instead of stopping", 0},
 	{OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", CLI_REPEAT},
-	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results", CLI_REPEAT},
+	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results (repeatable)", CLI_REPEAT},
 	{OPT_SHELL, "shell", 'S', "PATH", "run through a shell (default /bin/sh); its start-up time is subtracted", -1},
 	{OPT_NO_INTERLEAVE, "no-interleave", 0, NULL, "run the commands one after another, not interleaved", 0},
 	{OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0},
