@@ -83,7 +83,7 @@ const char cmd_run_details[] =
 	"do not move with the machine's noise (docs/deterministic.md).";
 
 #define MAX_PARAMS 16  /* --parameter-list and --parameter-scan options */
-#define MAX_VALUES 10000 /* values of one scan, and benchmarks in all */
+#define MAX_VALUES 10000 /* values of one scan, combinations, benchmarks */
 #define MAX_CMDS 256
 
 /* One parameter: its name and values, from --parameter-list or -scan. */
@@ -271,11 +271,12 @@ static int scan_values(run_param *pm, const char *step_text)
 	for (size_t i = 0; i < count; i++) {
 		char num[400];
 		double x = lo + (double)i * step;
-		if (d >= 0 && d <= 30)
+		int fixed = d >= 0 && d <= 30;
+		if (fixed)
 			snprintf(num, sizeof num, "%.*f", d, x);
 		else
 			tach_format_double(x, num);
-		if (d > 0) { /* 1.50 -> 1.5, 2.00 -> 2 */
+		if (fixed && d > 0) { /* 1.50 -> 1.5, 2.00 -> 2 */
 			size_t len = strlen(num);
 			while (num[len - 1] == '0')
 				num[--len] = 0;
@@ -628,6 +629,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		status = param_values(&c);
 	for (size_t i = 0; i < c.n_params; i++)
 		per *= c.params[i].n;
+	if (!status && p.npos * per > MAX_VALUES)
+		status = cli_error("%zu commands with %zu combinations of parameters make more than %d "
+		                   "benchmarks", p.npos, per, MAX_VALUES);
 
 	/* commands x combinations of parameter values */
 	if (!status) {
