@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_xfsz;
 	sigaction(SIGXFSZ, &sa, NULL);
 	int i = 1;
+	const char *color = NULL; /* the --color given, for a second one */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -65,6 +66,10 @@ int main(int argc, char **argv)
 		}
 		if (!strncmp(a, "--color=", 8) || !strncmp(a, "--colour=", 9)) {
 			const char *v = strchr(a, '=') + 1;
+			if (color)
+				return cli_error("option '--color' given twice, as '%s' and as '%s'; give it "
+				                 "once", color, a);
+			color = a;
 			if (!strcmp(v, "auto"))
 				cli_color_mode = -1;
 			else if (!strcmp(v, "always"))

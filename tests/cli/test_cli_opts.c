@@ -572,6 +572,15 @@ Test(cli_opts_run, repeated_single_value_option_names_both, .init = setup_dir,
 	run_free(&r);
 }
 
+Test(cli_opts, a_repeated_global_option_names_both, .init = setup_dir, .fini = teardown_dir)
+{
+	run_result r = run_tach(ARGV("--color=always", "--colour=never", "version"), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "option '--color' given twice, as '--color=always' and as "
+	                        "'--colour=never'"), "%s", r.err);
+	run_free(&r);
+}
+
 /* sh -c 'test -e A && ! test -e B': command 1 sees its own prepare's
  * file and not command 2's, and the other way round */
 Test(cli_opts_run, prepare_once_or_once_per_command, .init = setup_dir, .fini = teardown_dir)
