@@ -156,9 +156,13 @@ static const char *capture_end(void)
 	return captured;
 }
 
+/* The parsed values point into argv, so each parse has its own, kept
+ * until the fourth parse after it (three are compared at a time). */
 static int parse(const cli_cmd *cmd, const char *const *words, cli_parsed *p, int *status)
 {
-	char *argv[16];
+	static char *store[4][16];
+	static int next;
+	char **argv = store[next++ % 4];
 	int argc = 0;
 	argv[argc++] = (char *)cmd->name;
 	for (; *words; words++)
