@@ -1,9 +1,10 @@
 /* cmd_run.c - `tach run [OPTIONS] COMMAND...`: benchmark whole commands.
  *
  * Turns options into a runner (src/measure/runner.c): commands are split
- * into words without a shell (unless --shell), expanded over parameter
- * values, checked to exist before any run, then run and summarised; the
- * result set can be exported in the results format, Markdown or CSV.
+ * into words without a shell (unless --shell), expanded over every
+ * combination of parameter values (run_params.c), checked to exist and
+ * their outputs to be writable before any run, then run and summarised;
+ * the result set can be exported in the results format, Markdown or CSV.
  */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #include "cli/input.h"
 #include "cli/run_output.h"
 #include "cli/run_instructions.h"
+#include "cli/run_params.h"
 
 enum {
 	OPT_WARMUP = 1, OPT_RUNS, OPT_MIN_RUNS, OPT_MAX_RUNS, OPT_DURATION,
@@ -82,17 +84,7 @@ const char cmd_run_details[] =
 	"through Valgrind's callgrind instead, children too, and records counts that\n"
 	"do not move with the machine's noise (docs/deterministic.md).";
 
-#define MAX_PARAMS 16  /* --parameter-list and --parameter-scan options */
-#define MAX_VALUES 10000 /* values of one scan, combinations, benchmarks */
 #define MAX_CMDS 256
-
-/* One parameter: its name and values, from --parameter-list or -scan. */
-typedef struct run_param {
-	int scan;        /* from --parameter-scan (words: NAME MIN MAX) */
-	char **words;    /* the option's words, borrowed from argv */
-	char **vals;     /* owned */
-	size_t n;
-} run_param;
 
 /* The helper commands: prepare, cleanup and conclude are given once for
  * all commands or once per command (hyperfine's rule); setup once. */
@@ -103,9 +95,7 @@ static const char *const helper_opt[N_HELPERS] = {"--prepare", "--cleanup", "--c
 typedef struct run_cli {
 	tach_runner_opts ro;
 	char *shell;
-	const char *step;
-	run_param params[MAX_PARAMS];
-	size_t n_params;
+	cli_params params;
 	const char *export_json, *export_md, *export_csv;
 	int save;
 	const char *db;
@@ -196,207 +186,6 @@ static int check_runnable(const char *cmd)
 	return cli_error("command '%s' not found in PATH", cmd);
 }
 
-/* Replaces every {NAME} in text by value; caller frees. */
-static char *substitute(const char *text, const char *name, const char *value)
-{
-	char key[256];
-	snprintf(key, sizeof key, "{%s}", name);
-	size_t kl = strlen(key), vl = strlen(value), n = 0;
-	for (const char *p = strstr(text, key); p; p = strstr(p + kl, key))
-		n++;
-	char *out = malloc(strlen(text) + n * vl + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const char *p = text;;) {
-		const char *q = strstr(p, key);
-		if (!q) {
-			strcpy(o, p);
-			break;
-		}
-		memcpy(o, p, (size_t)(q - p));
-		o += q - p;
-		memcpy(o, value, vl);
-		o += vl;
-		p = q + kl;
-	}
-	return out;
-}
-
-/* Digits after the point of a plain decimal ("0.25": 2), or -1 when
- * text is not one (an exponent, inf, ...). */
-static int decimals(const char *text)
-{
-	const char *p = text + (*text == '-' || *text == '+');
-	int d = -1;
-	for (; *p; p++) {
-		if (*p == '.' && d < 0)
-			d = 0;
-		else if (*p >= '0' && *p <= '9')
-			d += d >= 0;
-		else
-			return -1;
-	}
-	return d < 0 ? 0 : d;
-}
-
-/* The values of a --parameter-scan: MIN, MIN+S, ... up to MAX, 2 to
- * MAX_VALUES of them; printed with as many decimals as MIN, MAX and S
- * have (0, 0.3, 0.6, not 0.8999999999999999), else in the shortest form
- * that reads back the same. */
-static int scan_values(run_param *pm, const char *step_text)
-{
-	char **w = pm->words, *e1, *e2, *e3 = "";
-	double lo = strtod(w[1], &e1), hi = strtod(w[2], &e2);
-	double step = step_text ? strtod(step_text, &e3) : 1;
-	if (!*w[1] || *e1 || !isfinite(lo))
-		return cli_bad_value("--parameter-scan", w[1], "MIN must be a number");
-	if (!*w[2] || *e2 || !isfinite(hi) || hi < lo)
-		return cli_bad_value("--parameter-scan", w[2], "MAX must be a number >= MIN");
-	if (step_text && (!*step_text || *e3 || !isfinite(step) || !(step > 0)))
-		return cli_bad_value("--parameter-step", step_text, "must be a positive number");
-	/* the count as a double first: a tiny step would overflow size_t */
-	double span = (hi - lo) / step + 1e-9;
-	if (!(span < MAX_VALUES))
-		return cli_error("--parameter-scan %s %s %s with step %s gives more than %d values",
-		                 w[0], w[1], w[2], step_text ? step_text : "1", MAX_VALUES);
-	size_t count = (size_t)floor(span) + 1;
-	if (count < 2)
-		return cli_error("--parameter-scan %s %s %s with step %s gives 1 value: a scan needs "
-		                 "at least 2 (use --parameter-list for one value)", w[0], w[1], w[2],
-		                 step_text ? step_text : "1");
-	int d1 = decimals(w[1]), d2 = decimals(w[2]), d3 = step_text ? decimals(step_text) : 0;
-	int d = d1 < 0 || d2 < 0 || d3 < 0 ? -1 : d1 > d2 ? (d1 > d3 ? d1 : d3) : (d2 > d3 ? d2 : d3);
-	if ((pm->vals = calloc(count, sizeof *pm->vals)) == NULL)
-		return cli_error("out of memory");
-	for (size_t i = 0; i < count; i++) {
-		char num[400];
-		double x = lo + (double)i * step;
-		int fixed = d >= 0 && d <= 30;
-		if (fixed)
-			snprintf(num, sizeof num, "%.*f", d, x);
-		else
-			tach_format_double(x, num);
-		if (fixed && d > 0) { /* 1.50 -> 1.5, 2.00 -> 2 */
-			size_t len = strlen(num);
-			while (num[len - 1] == '0')
-				num[--len] = 0;
-			if (num[len - 1] == '.')
-				num[--len] = 0;
-		}
-		if (!strcmp(num, "-0"))
-			strcpy(num, "0");
-		if (!(pm->vals[pm->n++] = strdup(num)))
-			return cli_error("out of memory");
-	}
-	return 0;
-}
-
-/* The values of a --parameter-list: split at every comma, an empty value
- * kept (-L opt ,-O2 benchmarks without and with -O2); a value listed
- * twice would make two identical benchmarks and is refused. */
-static int list_values(run_param *pm)
-{
-	const char *text = pm->words[1];
-	size_t n = 1;
-	for (const char *p = text; *p; p++)
-		n += *p == ',';
-	if (n > MAX_VALUES)
-		return cli_bad_value("--parameter-list", text, "more than 10000 values");
-	if (!(pm->vals = calloc(n, sizeof *pm->vals)))
-		return cli_error("out of memory");
-	for (const char *p = text;; pm->n++) {
-		size_t len = strcspn(p, ",");
-		if (!(pm->vals[pm->n] = strndup(p, len)))
-			return cli_error("out of memory");
-		for (size_t k = 0; k < pm->n; k++)
-			if (!strcmp(pm->vals[k], pm->vals[pm->n])) {
-				char why[200];
-				snprintf(why, sizeof why, "'%s' is listed twice (values %zu and %zu of %s): it "
-				         "would make two identical benchmarks", pm->vals[k], k + 1, pm->n + 1,
-				         pm->words[0]);
-				pm->n++;
-				return cli_bad_value("--parameter-list", text, why);
-			}
-		if (!p[len]) {
-			pm->n++;
-			break;
-		}
-		p += len + 1;
-	}
-	return 0;
-}
-
-/* Every parameter's values; their product must stay within MAX_VALUES
- * benchmarks per command, and no name may be given twice. */
-static int param_values(run_cli *c)
-{
-	size_t product = 1;
-	for (size_t i = 0; i < c->n_params; i++) {
-		run_param *pm = &c->params[i];
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(c->params[k].words[0], pm->words[0]))
-				return cli_error("parameter '%s' given twice (%s and %s): one name, one list "
-				                 "of values", pm->words[0],
-				                 c->params[k].scan ? "--parameter-scan" : "--parameter-list",
-				                 pm->scan ? "--parameter-scan" : "--parameter-list");
-		if (!*pm->words[0] || strpbrk(pm->words[0], "{}"))
-			return cli_bad_value(pm->scan ? "--parameter-scan" : "--parameter-list",
-			                     pm->words[0], "NAME must be a non-empty name without braces");
-		int rc = pm->scan ? scan_values(pm, c->step) : list_values(pm);
-		if (rc)
-			return rc;
-		product *= pm->n;
-		if (product > MAX_VALUES)
-			return cli_error("the parameters make more than %d combinations", MAX_VALUES);
-	}
-	if (c->step && !c->n_params)
-		return cli_error("--parameter-step needs a --parameter-scan");
-	if (c->step && c->n_params) {
-		size_t scans = 0;
-		for (size_t i = 0; i < c->n_params; i++)
-			scans += c->params[i].scan;
-		if (!scans)
-			return cli_error("--parameter-step needs a --parameter-scan");
-	}
-	return 0;
-}
-
-/* The k-th combination of parameter values, in hyperfine's order (the
- * first parameter varies fastest): value index of each parameter. */
-static void combination(const run_cli *c, size_t k, size_t *idx)
-{
-	for (size_t i = 0; i < c->n_params; i++) {
-		idx[i] = k % c->params[i].n;
-		k /= c->params[i].n;
-	}
-}
-
-/* text with every {NAME} replaced by the combination's values; with
- * `append`, a parameter text does not mention is added as "/NAME=VALUE",
- * so each benchmark's name tells its parameters.  Caller frees. */
-static char *with_params(const run_cli *c, const size_t *idx, const char *text, int append)
-{
-	char *cur = strdup(text);
-	for (size_t i = 0; cur && i < c->n_params; i++) {
-		const char *name = c->params[i].words[0], *val = c->params[i].vals[idx[i]];
-		char key[256];
-		snprintf(key, sizeof key, "{%s}", name);
-		char *next;
-		if (strstr(text, key)) {
-			next = substitute(cur, name, val);
-		} else if (append) {
-			size_t len = strlen(cur) + strlen(name) + strlen(val) + 3;
-			if ((next = malloc(len)))
-				snprintf(next, len, "%s/%s=%s", cur, name, val);
-		} else {
-			continue;
-		}
-		free(cur);
-		cur = next;
-	}
-	return cur;
-}
-
 static int write_export(const char *path, const tach_result *r, tach_report_format fmt)
 {
 	tach_error err;
@@ -442,14 +231,9 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		}
 		case OPT_SCAN: case OPT_LIST:
-			if (c->n_params == MAX_PARAMS) {
-				rc = cli_error("more than %d parameters", MAX_PARAMS);
-				break;
-			}
-			c->params[c->n_params].scan = p->items[i].id == OPT_SCAN;
-			c->params[c->n_params++].words = p->items[i].values;
+			rc = cli_params_add(&c->params, p->items[i].id == OPT_SCAN, p->items[i].values);
 			break;
-		case OPT_STEP: c->step = v; break;
+		case OPT_STEP: c->params.step = v; break;
 		case OPT_INPUT:
 			if (access(v, R_OK) != 0)
 				rc = cli_error("cannot read --input '%s': %s", v, strerror(errno));
@@ -607,7 +391,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	char **texts = NULL, **names = NULL;
 	char ***words = NULL;
 	size_t ncmd = 0, per = 1;
-	size_t idx[MAX_PARAMS];
+	size_t idx[CLI_MAX_PARAMS];
 	cli_instr ci;
 	memset(&ci, 0, sizeof ci);
 
@@ -626,12 +410,11 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			status = helper_words(&c, helper_opt[h], c.helper_text[h][k],
 			                      &c.helper_argv[h][k]);
 	if (!status)
-		status = param_values(&c);
-	for (size_t i = 0; i < c.n_params; i++)
-		per *= c.params[i].n;
-	if (!status && p.npos * per > MAX_VALUES)
+		status = cli_params_values(&c.params);
+	per = cli_params_count(&c.params);
+	if (!status && p.npos * per > CLI_MAX_VALUES)
 		status = cli_error("%zu commands with %zu combinations of parameters make more than %d "
-		                   "benchmarks", p.npos, per, MAX_VALUES);
+		                   "benchmarks", p.npos, per, CLI_MAX_VALUES);
 
 	/* commands x combinations of parameter values */
 	if (!status) {
@@ -645,9 +428,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		for (size_t k = 0; !status && k < per; k++) {
 			size_t j = i * per + k;
-			combination(&c, k, idx);
-			texts[j] = with_params(&c, idx, p.pos[i], 0);
-			names[j] = with_params(&c, idx, i < c.n_names ? c.names[i] : p.pos[i], 1);
+			cli_params_combination(&c.params, k, idx);
+			texts[j] = cli_params_put(&c.params, idx, p.pos[i], 0);
+			names[j] = cli_params_put(&c.params, idx, i < c.n_names ? c.names[i] : p.pos[i], 1);
 			if (!texts[j] || !names[j]) {
 				status = cli_error("out of memory");
 				break;
@@ -708,10 +491,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		for (size_t k = 0; !status && k < per; k++) {
 			size_t j = i * per + k;
 			tach_kvlist params = {0};
-			combination(&c, k, idx);
-			for (size_t q = 0; !status && q < c.n_params; q++)
-				if (tach_kvlist_set(&params, c.params[q].words[0], c.params[q].vals[idx[q]]))
-					status = cli_error("out of memory");
+			cli_params_combination(&c.params, k, idx);
+			if (cli_params_kvlist(&c.params, idx, &params))
+				status = cli_error("out of memory");
 			if (!status && tach_runner_add(runner, names[j], texts[j], words[j], &params))
 				status = cli_error("out of memory");
 			tach_kvlist_release(&params);
@@ -791,11 +573,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	free(texts);
 	free(names);
 	free(words);
-	for (size_t i = 0; i < c.n_params; i++) {
-		for (size_t k = 0; k < c.params[i].n; k++)
-			free(c.params[i].vals[k]);
-		free(c.params[i].vals);
-	}
+	cli_params_release(&c.params);
 	for (int h = 0; h < N_HELPERS; h++)
 		for (size_t k = 0; k < c.n_helper[h]; k++)
 			tach_words_free(c.helper_argv[h][k]);
