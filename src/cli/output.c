@@ -35,6 +35,16 @@ int cli_out_check(const char *option, const char *path, int append)
 {
 	if (!path || !strcmp(path, "-"))
 		return EXIT_OK;
+	struct stat st;
+	if (!append && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		/* written in place (a terminal, a pipe): opening a FIFO now would
+		 * hand its reader an end of file before the results */
+		if (access(path, W_OK) != 0)
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 strerror(errno));
+		return EXIT_OK;
+	}
 	if (!append) {
 		tach_outfile *o;
 		int rc = tach_outfile_open(path, &o);
@@ -44,7 +54,6 @@ int cli_out_check(const char *option, const char *path, int append)
 		tach_outfile_abort(o);
 		return EXIT_OK;
 	}
-	struct stat st;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
 			return cli_error("cannot write '%s' (given to %s): %s", path, option,
