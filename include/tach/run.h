@@ -244,6 +244,14 @@ TACH_API void tach_runner_free(tach_runner *r);
  * 0 or TACH_ENOMEM. */
 TACH_API int tach_runner_add(tach_runner *r, const char *name, const char *text,
                              char *const *argv, const tach_kvlist *params);
+/* Gives the command added last its own prepare, cleanup and conclude
+ * commands (NULL-terminated argv, borrowed like those of the opts) in
+ * place of opts->prepare, ->cleanup and ->conclude; a NULL keeps the
+ * opts' one.  As `tach run --prepare A --prepare B X Y` runs A before
+ * every run of X and B before every run of Y.  0, or TACH_EINVAL when no
+ * command was added yet. */
+TACH_API int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup,
+                                     char **conclude);
 
 /* Runs everything and appends one benchmark per command to `out`, with
  * the metrics time, user_time, system_time, peak_rss (one sample per

@@ -18,9 +18,18 @@ typedef struct cli_opt {
 	const char *arg;    /* metavariable ("FMT"), or NULL for a flag */
 	const char *help;
 	int nargs;          /* values the option takes when arg is set: 0
-	                       means 1; more are consecutive words; -1: the
-	                       value is optional and only given as --name=V */
+	                       means 1; more are consecutive words in both
+	                       forms; -1: the value is optional and only
+	                       given attached (--name=V, -xV); may be or-ed
+	                       with CLI_REPEAT (not with -1) */
 } cli_opt;
+
+/* In cli_opt.nargs: the option may be given more than once, and every
+ * occurrence is handed on in order (labels, one --name per command, ...).
+ * Any other option that takes a value is refused when given twice, naming
+ * both occurrences, since the second would silently replace the first.
+ * Flags may always repeat.  CLI_NARGS masks the count of values. */
+enum { CLI_REPEAT = 0x100, CLI_NARGS = 0xff };
 
 typedef struct cli_cmd cli_cmd;
 struct cli_cmd {
@@ -36,6 +45,10 @@ struct cli_cmd {
 /* The top-level table (commands.c), NULL-name terminated. */
 extern const cli_cmd cli_commands[];
 const cli_cmd *cli_find(const cli_cmd *table, const char *name);
+/* "'compre' is not a tach command (did you mean 'compare'?); ..." for
+ * a name not in table (a subcommand's when parent is set, e.g.
+ * "history"); returns EXIT_USAGE. */
+int cli_unknown_command(const cli_cmd *table, const char *parent, const char *name);
 /* Prints the generated help of a command to f. */
 void cli_help(const cli_cmd *cmd, FILE *f);
 /* Prints the list of commands (tach --help). */
@@ -48,7 +61,11 @@ typedef struct cli_parsed {
 		int id;
 		const char *value; /* NULL for flags */
 		char **values;     /* all values (nargs > 1): value == values[0] */
-		const char *spelled; /* as typed, e.g. "--format", for messages */
+		const char *spelled; /* as typed, "--format" or "-f", for messages
+		                        (points into name) */
+		const cli_opt *opt;  /* the option's table entry */
+		int attached;        /* the value was given as --name=V or -xV */
+		char name[80];
 	} *items;
 	size_t npos;
 	char **pos;
@@ -56,8 +73,8 @@ typedef struct cli_parsed {
 
 /* Parses argv[1..] against opts (plus the implicit --help/-h, which
  * prints help and makes the function return 1 with *status = 0).  On a bad
- * option prints the error with a hint and returns 1 with *status =
- * EXIT_USAGE.  Returns 0 when the command should go on.  Free with
+ * option -- unknown, a value missing, or given twice without CLI_REPEAT --
+ * prints the error with a hint and returns 1 with *status = EXIT_USAGE.  Returns 0 when the command should go on.  Free with
  * cli_parsed_free. */
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
               int *status);

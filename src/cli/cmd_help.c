@@ -12,10 +12,14 @@ int cmd_help(int argc, char **argv, const cli_cmd *self)
 		return EXIT_OK;
 	}
 	const cli_cmd *c = cli_find(cli_commands, argv[1]);
-	for (int i = 2; c && i < argc && c->subcommands; i++)
-		c = cli_find(c->subcommands, argv[i]);
 	if (!c)
-		return cli_error("no such command '%s'; 'tach help' lists them", argv[argc - 1]);
+		return cli_unknown_command(cli_commands, NULL, argv[1]);
+	for (int i = 2; i < argc && c->subcommands; i++) {
+		const cli_cmd *sub = cli_find(c->subcommands, argv[i]);
+		if (!sub)
+			return cli_unknown_command(c->subcommands, c->name, argv[i]);
+		c = sub;
+	}
 	cli_help(c, stdout);
 	return EXIT_OK;
 }

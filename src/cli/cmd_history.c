@@ -33,7 +33,7 @@ enum { OPT_DB = 1, OPT_LABEL, OPT_BENCH, OPT_BRANCH, OPT_SINCE, OPT_LIMIT, OPT_F
 
 static const cli_opt add_opts[] = {
 	DB_OPT,
-	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the run (repeatable)", 0},
+	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the run (repeatable)", CLI_REPEAT},
 	{0, NULL, 0, NULL, NULL, 0},
 };
 static const cli_opt list_opts[] = {
@@ -475,8 +475,7 @@ static int dispatch(const cli_cmd *table, int argc, char **argv, const cli_cmd *
 	}
 	const cli_cmd *c = cli_find(table, argv[1]);
 	if (!c)
-		return cli_error("no such command 'tach %s %s'; 'tach help %s' lists them", self->name,
-		                 argv[1], self->name);
+		return cli_unknown_command(table, self->name, argv[1]);
 	return c->run(argc - 1, argv + 1, c);
 }
 

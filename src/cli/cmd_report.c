@@ -30,7 +30,7 @@ const cli_opt cmd_report_opts[] = {
 	{OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch", 0},
 	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default: the baseline main when set, else the first run)", 0},
 	{OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
-	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3},
+	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3 | CLI_REPEAT},
 	DECIDE_OPTS,
 	{0, NULL, 0, NULL, NULL, 0},
 };

@@ -1,9 +1,10 @@
 /* cmd_run.c - `tach run [OPTIONS] COMMAND...`: benchmark whole commands.
  *
  * Turns options into a runner (src/measure/runner.c): commands are split
- * into words without a shell (unless --shell), expanded over parameter
- * values, checked to exist before any run, then run and summarised; the
- * result set can be exported in the results format, Markdown or CSV.
+ * into words without a shell (unless --shell), expanded over every
+ * combination of parameter values (run_params.c), checked to exist and
+ * their outputs to be writable before any run, then run and summarised;
+ * the result set can be exported in the results format, Markdown or CSV.
  */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #include "cli/input.h"
 #include "cli/run_output.h"
 #include "cli/run_instructions.h"
+#include "cli/run_params.h"
 
 enum {
 	OPT_WARMUP = 1, OPT_RUNS, OPT_MIN_RUNS, OPT_MAX_RUNS, OPT_DURATION,
@@ -39,19 +41,19 @@ const cli_opt cmd_run_opts[] = {
 	{OPT_MAX_RUNS, "max-runs", 'M', "N", "at most N runs", 0},
 	{OPT_DURATION, "duration", 'd', "TIME", "repeat each command until its runs took TIME (a load test)", 0},
 	{OPT_CONCURRENCY, "concurrency", 'C', "N", "N copies at once, a new one as each ends (a load test)", 0},
-	{OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed)", 0},
-	{OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed)", 0},
+	{OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed); once for all commands or once per command", CLI_REPEAT},
+	{OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed); once for all commands or once per command", CLI_REPEAT},
 	{OPT_SETUP, "setup", 's', "CMD", "run CMD once before each command's runs", 0},
-	{OPT_CONCLUDE, "conclude", 0, "CMD", "run CMD once after each command's runs", 0},
-	{OPT_SCAN, "parameter-scan", 'P', "NAME MIN MAX", "benchmark for NAME = MIN..MAX, as {NAME}", 3},
-	{OPT_STEP, "parameter-step", 'D', "S", "step of --parameter-scan (default 1)", 0},
-	{OPT_LIST, "parameter-list", 'L', "NAME A,B,...", "benchmark for each value, as {NAME}", 2},
+	{OPT_CONCLUDE, "conclude", 0, "CMD", "run CMD once after each command's runs; once for all commands or once per command", CLI_REPEAT},
+	{OPT_SCAN, "parameter-scan", 'P', "NAME MIN MAX", "benchmark for NAME = MIN..MAX, as {NAME}; several parameters multiply", 3 | CLI_REPEAT},
+	{OPT_STEP, "parameter-step", 'D', "S", "step of every --parameter-scan (default 1; 2 to 10000 values)", 0},
+	{OPT_LIST, "parameter-list", 'L', "NAME A,B,...", "benchmark for each value, as {NAME}; several parameters multiply", 2 | CLI_REPEAT},
 	{OPT_INPUT, "input", 0, "FILE", "standard input of every run from FILE (default /dev/null)", 0},
 	{OPT_OUTPUT, "output", 0, "WHERE", "the commands' output: null (default), pipe, inherit or a FILE", 0},
 	{OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME", 0},
 	{OPT_IGNORE, "ignore-failure", 'i', NULL, "record non-zero exits as data instead of stopping", 0},
-	{OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", 0},
-	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results", 0},
+	{OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", CLI_REPEAT},
+	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results (repeatable)", CLI_REPEAT},
 	{OPT_SHELL, "shell", 'S', "PATH", "run through a shell (default /bin/sh); its start-up time is subtracted", -1},
 	{OPT_NO_INTERLEAVE, "no-interleave", 0, NULL, "run the commands one after another, not interleaved", 0},
 	{OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0},
@@ -82,11 +84,18 @@ const char cmd_run_details[] =
 	"through Valgrind's callgrind instead, children too, and records counts that\n"
 	"do not move with the machine's noise (docs/deterministic.md).";
 
+#define MAX_CMDS 256
+
+/* The helper commands: prepare, cleanup and conclude are given once for
+ * all commands or once per command (hyperfine's rule); setup once. */
+enum { H_PREPARE, H_CLEANUP, H_CONCLUDE, H_SETUP, N_HELPERS };
+static const char *const helper_opt[N_HELPERS] = {"--prepare", "--cleanup", "--conclude",
+                                                 "--setup"};
+
 typedef struct run_cli {
 	tach_runner_opts ro;
 	char *shell;
-	const char *scan_name, *scan_min, *scan_max, *step;
-	const char *list_name, *list_values;
+	cli_params params;
 	const char *export_json, *export_md, *export_csv;
 	int save;
 	const char *db;
@@ -94,9 +103,11 @@ typedef struct run_cli {
 	char counters_why[512];
 	int instructions;
 	tach_kvlist labels;
-	const char *names[256];
+	const char *names[MAX_CMDS];
 	size_t n_names;
-	char **helper_argv[4]; /* prepare, cleanup, setup, conclude */
+	const char *helper_text[N_HELPERS][MAX_CMDS];
+	size_t n_helper[N_HELPERS];
+	char **helper_argv[N_HELPERS][MAX_CMDS];
 } run_cli;
 
 static volatile int stop_flag; /* the signal that asked to stop, 0 if none */
@@ -175,77 +186,6 @@ static int check_runnable(const char *cmd)
 	return cli_error("command '%s' not found in PATH", cmd);
 }
 
-/* Replaces every {NAME} in text by value; caller frees. */
-static char *substitute(const char *text, const char *name, const char *value)
-{
-	char key[256];
-	snprintf(key, sizeof key, "{%s}", name);
-	size_t kl = strlen(key), vl = strlen(value), n = 0;
-	for (const char *p = strstr(text, key); p; p = strstr(p + kl, key))
-		n++;
-	char *out = malloc(strlen(text) + n * vl + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const char *p = text;;) {
-		const char *q = strstr(p, key);
-		if (!q) {
-			strcpy(o, p);
-			break;
-		}
-		memcpy(o, p, (size_t)(q - p));
-		o += q - p;
-		memcpy(o, value, vl);
-		o += vl;
-		p = q + kl;
-	}
-	return out;
-}
-
-/* The parameter values: from --parameter-list or --parameter-scan. */
-static int param_values(run_cli *c, char ***vals, size_t *n)
-{
-	*vals = NULL;
-	*n = 0;
-	if (c->list_name) {
-		char *copy = strdup(c->list_values), *save = NULL;
-		char **v = calloc(strlen(c->list_values) + 2, sizeof *v);
-		if (!copy || !v)
-			return cli_error("out of memory");
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			v[(*n)++] = strdup(t);
-		free(copy);
-		*vals = v;
-		if (!*n)
-			return cli_bad_value("--parameter-list", c->list_values, "no values");
-		return 0;
-	}
-	if (!c->scan_name)
-		return 0;
-	char *e1, *e2, *e3;
-	double lo = strtod(c->scan_min, &e1), hi = strtod(c->scan_max, &e2);
-	double step = c->step ? strtod(c->step, &e3) : 1;
-	if (*e1 || !isfinite(lo))
-		return cli_bad_value("--parameter-scan", c->scan_min, "MIN must be a number");
-	if (*e2 || !isfinite(hi) || hi < lo)
-		return cli_bad_value("--parameter-scan", c->scan_max, "MAX must be a number >= MIN");
-	if (c->step && (*e3 || !(step > 0)))
-		return cli_bad_value("--parameter-step", c->step, "must be a positive number");
-	size_t count = (size_t)floor((hi - lo) / step + 1e-9) + 1;
-	if (count > 100000)
-		return cli_error("--parameter-scan would make %zu benchmarks", count);
-	char **v = calloc(count + 1, sizeof *v);
-	if (!v)
-		return cli_error("out of memory");
-	for (size_t i = 0; i < count; i++) {
-		char num[64];
-		tach_format_double(lo + (double)i * step, num);
-		v[i] = strdup(num);
-	}
-	*vals = v;
-	*n = count;
-	return 0;
-}
-
 static int write_export(const char *path, const tach_result *r, tach_report_format fmt)
 {
 	tach_error err;
@@ -279,20 +219,21 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_MAX_RUNS: rc = parse_count(sp, v, &c->ro.max_runs); break;
 		case OPT_DURATION: rc = parse_time(sp, v, &c->ro.duration); break;
 		case OPT_TIMEOUT: rc = parse_time(sp, v, &c->ro.exec.timeout); break;
-		case OPT_PREPARE: case OPT_CLEANUP: case OPT_SETUP: case OPT_CONCLUDE:
+		case OPT_PREPARE: case OPT_CLEANUP: case OPT_SETUP: case OPT_CONCLUDE: {
 			/* split after --shell is known: keep the text for now */
-			c->helper_argv[p->items[i].id - OPT_PREPARE] = (char **)v;
+			int h = p->items[i].id == OPT_PREPARE ? H_PREPARE
+			        : p->items[i].id == OPT_CLEANUP ? H_CLEANUP
+			        : p->items[i].id == OPT_SETUP ? H_SETUP : H_CONCLUDE;
+			if (c->n_helper[h] == MAX_CMDS)
+				rc = cli_error("more than %d %s options", MAX_CMDS, helper_opt[h]);
+			else
+				c->helper_text[h][c->n_helper[h]++] = v;
 			break;
-		case OPT_SCAN:
-			c->scan_name = p->items[i].values[0];
-			c->scan_min = p->items[i].values[1];
-			c->scan_max = p->items[i].values[2];
+		}
+		case OPT_SCAN: case OPT_LIST:
+			rc = cli_params_add(&c->params, p->items[i].id == OPT_SCAN, p->items[i].values);
 			break;
-		case OPT_STEP: c->step = v; break;
-		case OPT_LIST:
-			c->list_name = p->items[i].values[0];
-			c->list_values = p->items[i].values[1];
-			break;
+		case OPT_STEP: c->params.step = v; break;
 		case OPT_INPUT:
 			if (access(v, R_OK) != 0)
 				rc = cli_error("cannot read --input '%s': %s", v, strerror(errno));
@@ -312,7 +253,9 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		case OPT_IGNORE: c->ro.ignore_failure = 1; break;
 		case OPT_NAME:
-			if (c->n_names < 256)
+			if (c->n_names == MAX_CMDS)
+				rc = cli_error("more than %d --name options", MAX_CMDS);
+			else
 				c->names[c->n_names++] = v;
 			break;
 		case OPT_LABEL: {
@@ -366,8 +309,6 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		}
 	}
-	if (!rc && c->scan_name && c->list_name)
-		rc = cli_error("--parameter-scan and --parameter-list cannot be combined");
 	if (!rc && c->counters && c->ro.concurrency > 1)
 		rc = cli_error("--counters cannot be combined with --concurrency: the events of "
 		               "concurrent runs cannot be told apart");
@@ -385,6 +326,54 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 	return rc;
 }
 
+/* hyperfine's rule: --prepare, --cleanup and --conclude are given once
+ * (for every command) or once per command, in order. */
+static int check_helper_counts(const run_cli *c, size_t ncmd)
+{
+	for (int h = 0; h < H_SETUP; h++)
+		if (c->n_helper[h] > 1 && c->n_helper[h] != ncmd)
+			return cli_error("%s given %zu times for %zu command%s: give it once (for every "
+			                 "command) or once per command", helper_opt[h], c->n_helper[h],
+			                 ncmd, ncmd == 1 ? "" : "s");
+	return 0;
+}
+
+/* Every file tach run will write must be writable before anything is
+ * measured: a typo in --export-json found after an hour of runs loses
+ * them. */
+static int check_outputs(const run_cli *c)
+{
+	int rc = cli_out_check("--export-json", c->export_json, 0);
+	if (!rc)
+		rc = cli_out_check("--export-markdown", c->export_md, 0);
+	if (!rc)
+		rc = cli_out_check("--export-csv", c->export_csv, 0);
+	if (!rc && c->ro.exec.output == TACH_OUTPUT_FILE)
+		rc = cli_out_check("--output", c->ro.exec.output_path, 1);
+	if (!rc && c->save) {
+		const char *db = c->db ? c->db : getenv("TACH_DB");
+		if (!db || !*db)
+			db = ".tach/history.db";
+		/* a PostgreSQL URL or connection string is checked on connecting */
+		if (!strstr(db, "://") && !strchr(db, '='))
+			rc = cli_out_check("--db", db, 2);
+	}
+	return rc;
+}
+
+/* Two benchmarks of one name and the same parameters could not be told
+ * apart in the results (nor by compare): refused, naming both. */
+static int check_duplicates(char **names, size_t ncmd, size_t per)
+{
+	for (size_t j = 0; j < ncmd; j++)
+		for (size_t k = j + per; k < ncmd; k += per)
+			if (!strcmp(names[j], names[k]))
+				return cli_error("commands %zu and %zu would both make the benchmark '%s': "
+				                 "give each its own --name", j / per + 1, k / per + 1,
+				                 names[j]);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -399,10 +388,10 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	c.ro.stop = &stop_flag;
 	tach_result *res = NULL;
 	tach_runner *runner = NULL;
-	char **vals = NULL, **texts = NULL;
+	char **texts = NULL, **names = NULL;
 	char ***words = NULL;
-	size_t nvals = 0, ncmd = 0;
-	const char *pname = NULL;
+	size_t ncmd = 0, per = 1;
+	size_t idx[CLI_MAX_PARAMS];
 	cli_instr ci;
 	memset(&ci, 0, sizeof ci);
 
@@ -414,31 +403,35 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!status && c.n_names > p.npos)
 		status = cli_error("%zu --name options for %zu commands", c.n_names, p.npos);
-	for (int h = 0; !status && h < 4; h++) {
-		const char *text = (const char *)c.helper_argv[h];
-		static const char *const spelled[] = {"--prepare", "--cleanup", "--setup", "--conclude"};
-		c.helper_argv[h] = NULL;
-		if (text)
-			status = helper_words(&c, spelled[h], text, &c.helper_argv[h]);
-	}
 	if (!status)
-		status = param_values(&c, &vals, &nvals);
-	pname = c.list_name ? c.list_name : c.scan_name;
+		status = check_helper_counts(&c, p.npos);
+	for (int h = 0; !status && h < N_HELPERS; h++)
+		for (size_t k = 0; !status && k < c.n_helper[h]; k++)
+			status = helper_words(&c, helper_opt[h], c.helper_text[h][k],
+			                      &c.helper_argv[h][k]);
+	if (!status)
+		status = cli_params_values(&c.params);
+	per = cli_params_count(&c.params);
+	if (!status && p.npos * per > CLI_MAX_VALUES)
+		status = cli_error("%zu commands with %zu combinations of parameters make more than %d "
+		                   "benchmarks", p.npos, per, CLI_MAX_VALUES);
 
-	/* commands x parameter values */
-	size_t per = nvals ? nvals : 1;
+	/* commands x combinations of parameter values */
 	if (!status) {
 		ncmd = p.npos * per;
 		texts = calloc(ncmd, sizeof *texts);
+		names = calloc(ncmd, sizeof *names);
 		words = calloc(ncmd, sizeof *words);
-		if (!texts || !words)
+		if (!texts || !names || !words)
 			status = cli_error("out of memory");
 	}
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		for (size_t k = 0; !status && k < per; k++) {
 			size_t j = i * per + k;
-			texts[j] = nvals ? substitute(p.pos[i], pname, vals[k]) : strdup(p.pos[i]);
-			if (!texts[j]) {
+			cli_params_combination(&c.params, k, idx);
+			texts[j] = cli_params_put(&c.params, idx, p.pos[i], 0);
+			names[j] = cli_params_put(&c.params, idx, i < c.n_names ? c.names[i] : p.pos[i], 1);
+			if (!texts[j] || !names[j]) {
 				status = cli_error("out of memory");
 				break;
 			}
@@ -447,6 +440,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 				status = check_runnable(words[j][0]);
 		}
 	}
+	if (!status)
+		status = check_duplicates(names, ncmd, per);
 	/* the exports must not replace each other, the commands' output file,
 	 * the input of the runs or a program being measured */
 	if (!status) {
@@ -457,6 +452,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			if (strchr(words[j][0], '/')) /* a bare name is found in PATH */
 				status = cli_out_distinct((const char *const *)words[j], 1, outs, 4);
 	}
+	if (!status)
+		status = check_outputs(&c);
 	if (!status && c.instructions) {
 		/* a simulator has no warm state to reach: warm-up runs would only
 		 * leave their profiles behind */
@@ -470,11 +467,16 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			words[j] = w;
 		}
 	}
+	/* a helper given once is every command's; given per command, each
+	 * command's own (tach_runner_set_helpers) */
+	int per_command[H_SETUP];
+	for (int h = 0; h < H_SETUP; h++)
+		per_command[h] = c.n_helper[h] > 1;
 	if (!status) {
-		c.ro.prepare = c.helper_argv[0];
-		c.ro.cleanup = c.helper_argv[1];
-		c.ro.setup = c.helper_argv[2];
-		c.ro.conclude = c.helper_argv[3];
+		c.ro.prepare = per_command[H_PREPARE] ? NULL : c.helper_argv[H_PREPARE][0];
+		c.ro.cleanup = per_command[H_CLEANUP] ? NULL : c.helper_argv[H_CLEANUP][0];
+		c.ro.conclude = per_command[H_CONCLUDE] ? NULL : c.helper_argv[H_CONCLUDE][0];
+		c.ro.setup = c.helper_argv[H_SETUP][0];
 		c.ro.progress = c.instructions ? cli_instr_progress : cli_run_progress;
 		c.ro.progress_ctx = c.instructions ? &ci : NULL;
 		c.ro.counters = c.counters;
@@ -489,28 +491,26 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		for (size_t k = 0; !status && k < per; k++) {
 			size_t j = i * per + k;
 			tach_kvlist params = {0};
-			char name[1024];
-			const char *base = i < c.n_names ? c.names[i] : p.pos[i];
-			if (nvals) {
-				tach_kvlist_set(&params, pname, vals[k]);
-				char *sub = substitute(base, pname, vals[k]);
-				snprintf(name, sizeof name, "%s", sub ? sub : base);
-				if (sub && !strcmp(sub, base) && i < c.n_names)
-					snprintf(name, sizeof name, "%s/%s=%s", base, pname, vals[k]);
-				free(sub);
-			} else {
-				snprintf(name, sizeof name, "%s", base);
-			}
-			if (tach_runner_add(runner, name, texts[j], words[j], &params))
+			cli_params_combination(&c.params, k, idx);
+			if (cli_params_kvlist(&c.params, idx, &params))
+				status = cli_error("out of memory");
+			if (!status && tach_runner_add(runner, names[j], texts[j], words[j], &params))
 				status = cli_error("out of memory");
 			tach_kvlist_release(&params);
+			char **own[H_SETUP];
+			for (int h = 0; h < H_SETUP; h++)
+				own[h] = per_command[h] ? c.helper_argv[h][i] : NULL;
+			if (!status)
+				tach_runner_set_helpers(runner, own[H_PREPARE], own[H_CLEANUP],
+				                        own[H_CONCLUDE]);
 		}
 	}
 	/* the shell's own start-up, interleaved with the commands so that the
 	 * machine's drift falls on both alike; a --setup or --conclude command
 	 * must not run for it, so with those it is measured apart afterwards */
 	char *empty_argv[] = {c.shell, "-c", "", NULL};
-	int startup_in_res = c.shell && !c.instructions && !c.helper_argv[2] && !c.helper_argv[3];
+	int startup_in_res = c.shell && !c.instructions && !c.n_helper[H_SETUP] &&
+	                     !c.n_helper[H_CONCLUDE];
 	if (!status && startup_in_res &&
 	    tach_runner_add(runner, CLI_SHELL_STARTUP, "", empty_argv, NULL))
 		status = cli_error("out of memory");
@@ -567,15 +567,16 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	tach_result_free(res);
 	for (size_t j = 0; j < ncmd; j++) {
 		free(texts ? texts[j] : NULL);
+		free(names ? names[j] : NULL);
 		tach_words_free(words ? words[j] : NULL);
 	}
 	free(texts);
+	free(names);
 	free(words);
-	for (size_t k = 0; k < nvals; k++)
-		free(vals[k]);
-	free(vals);
-	for (int h = 0; h < 4; h++)
-		tach_words_free(c.helper_argv[h]);
+	cli_params_release(&c.params);
+	for (int h = 0; h < N_HELPERS; h++)
+		for (size_t k = 0; k < c.n_helper[h]; k++)
+			tach_words_free(c.helper_argv[h][k]);
 	free(c.shell);
 	tach_counters_free(c.counters);
 	tach_kvlist_release(&c.labels);

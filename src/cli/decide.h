@@ -28,7 +28,7 @@ enum {
 	{DECIDE_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts (1%)", 0},  \
 	{DECIDE_MAX_REGRESSION, "max-regression", 0, "PCT",                                  \
 	 "regressions up to PCT do not fail (default 0: any regression fails)", 0},          \
-	{DECIDE_METRIC, "metric", 'm', "NAME", "compare only this metric (repeatable)", 0},  \
+	{DECIDE_METRIC, "metric", 'm', "NAME", "compare only this metric (repeatable)", CLI_REPEAT}, \
 	{DECIDE_WARN_ONLY, "warn-only", 0, NULL, "report failures but exit 0", 0},          \
 	{DECIDE_NOISE_RUNS, "noise-runs", 0, "N",                                            \
 	 "size each metric's minimum effect from its run-to-run changes over the last N runs of the history", 0}

@@ -11,14 +11,24 @@
 
 static int finish_stdout(int status)
 {
-	/* git does the same: a failed flush or close of stdout is an error */
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno == EPIPE)
-			return status;
-		fprintf(stderr, "tach: cannot write standard output: %s\n", strerror(errno));
-		return EXIT_USAGE;
+	/* git does the same: a failed flush or close of stdout is an error.
+	 * The message names the error of this flush; a write that failed
+	 * earlier (a command's own fflush, a full buffer mid-run) left only
+	 * the error flag, and errno since then may say anything, so that case
+	 * says what is known rather than nothing. */
+	errno = 0;
+	int failed = fflush(stdout) != 0;
+	int e = failed ? errno : 0;
+	failed |= ferror(stdout) != 0;
+	if (fclose(stdout) != 0 && !failed) {
+		failed = 1;
+		e = errno;
 	}
-	return status;
+	if (!failed || e == EPIPE) /* the reader went away: not tach's failure */
+		return status;
+	fprintf(stderr, "tach: cannot write standard output: %s\n",
+	        e ? strerror(e) : "an earlier write failed (a full disk or device?)");
+	return EXIT_USAGE;
 }
 
 /* A file-size limit (ulimit -f) must end in a message, not a silent death
@@ -43,6 +53,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_xfsz;
 	sigaction(SIGXFSZ, &sa, NULL);
 	int i = 1;
+	const char *color = NULL; /* the --color given, for a second one */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -55,6 +66,10 @@ int main(int argc, char **argv)
 		}
 		if (!strncmp(a, "--color=", 8) || !strncmp(a, "--colour=", 9)) {
 			const char *v = strchr(a, '=') + 1;
+			if (color)
+				return cli_error("option '--color' given twice, as '%s' and as '%s'; give it "
+				                 "once", color, a);
+			color = a;
 			if (!strcmp(v, "auto"))
 				cli_color_mode = -1;
 			else if (!strcmp(v, "always"))
@@ -74,10 +89,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const cli_cmd *cmd = cli_find(cli_commands, argv[i]);
-	if (!cmd) {
-		cli_error("'%s' is not a tach command; 'tach --help' lists them", argv[i]);
-		return EXIT_USAGE;
-	}
+	if (!cmd)
+		return cli_unknown_command(cli_commands, NULL, argv[i]);
 	int status = cmd->run(argc - i, argv + i, cmd);
 	return finish_stdout(status);
 }

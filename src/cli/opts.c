@@ -2,9 +2,13 @@
  * generated --help text, and the messages for bad options.
  *
  * Accepted: --name=value, --name value, -x value, -xvalue, bundled short
- * flags (-ab), "--" to end options; options and operands may mix.  Long
- * names are never abbreviated, so adding an option can never change the
- * meaning of a script; a mistyped one gets a did-you-mean hint instead.
+ * flags (-ab), "--" to end options; options and operands may mix.  An
+ * option of several values takes them as the next words in either form
+ * (-L n 1,2 is --parameter-list n 1,2).  Long names are never abbreviated,
+ * so adding an option can never change the meaning of a script; a
+ * mistyped one -- or a mistyped command -- gets a did-you-mean hint
+ * instead.  An option that takes a value is given once unless its table
+ * entry says CLI_REPEAT: a second one would silently replace the first.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -138,17 +142,44 @@ static size_t edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-static const char *closest_option(const cli_opt *opts, const char *name)
+/* The name in names (read with `next` from `first`) closest to `name`, at
+ * most two edits away, or NULL. */
+static const char *closest(const char *name, const void *first,
+                           const char *(*next)(const void **it))
 {
-	const char *best = NULL;
+	const char *best = NULL, *cand;
 	size_t bd = 3; /* at most two edits away */
-	for (; opts && opts->id; opts++) {
-		size_t dd = edit_distance(name, opts->name);
+	for (const void *it = first; (cand = next(&it));) {
+		size_t dd = edit_distance(name, cand);
 		if (dd < bd) {
 			bd = dd;
-			best = opts->name;
+			best = cand;
 		}
 	}
+	return best;
+}
+
+static const char *next_option(const void **it)
+{
+	const cli_opt *o = *it;
+	if (!o || !o->id)
+		return NULL;
+	*it = o + 1;
+	return o->name;
+}
+
+static const char *next_command(const void **it)
+{
+	const cli_cmd *c = *it;
+	if (!c || !c->name)
+		return NULL;
+	*it = c + 1;
+	return c->name;
+}
+
+static const char *closest_option(const cli_opt *opts, const char *name)
+{
+	const char *best = closest(name, opts, next_option);
 	if (!best && edit_distance(name, "help") < 3)
 		best = "help";
 	return best;
@@ -165,27 +196,46 @@ static int unknown_option(const cli_cmd *cmd, const char *spelled, const char *n
 	return EXIT_USAGE;
 }
 
-/* ---- parsing ---- */
-
-static int add_items(cli_parsed *p, int id, const char *value, char **values,
-                     const char *spelled);
-
-static int add_item(cli_parsed *p, int id, const char *value, const char *spelled)
+int cli_unknown_command(const cli_cmd *table, const char *parent, const char *name)
 {
-	return add_items(p, id, value, NULL, spelled);
+	const char *hint = closest(name, table, next_command);
+	char did[160] = "";
+	if (hint)
+		snprintf(did, sizeof did, " (did you mean '%s'?)", hint);
+	if (parent)
+		return cli_error("'%s' is not a 'tach %s' command%s; 'tach help %s' lists them", name,
+		                 parent, did, parent);
+	return cli_error("'%s' is not a tach command%s; 'tach --help' lists them", name, did);
 }
 
-static int add_items(cli_parsed *p, int id, const char *value, char **values,
-                     const char *spelled)
+/* ---- parsing ---- */
+
+/* How many words of values o takes: 0 for a flag, -1 for an optional
+ * value (only attached: --name=V, -xV), else 1 or more. */
+static int n_values(const cli_opt *o)
+{
+	if (!o->arg)
+		return 0;
+	if (o->nargs < 0)
+		return -1;
+	int k = o->nargs & CLI_NARGS;
+	return k ? k : 1;
+}
+
+static int add_item(cli_parsed *p, const cli_opt *o, const char *value, char **values,
+                    const char *spelled, int attached)
 {
 	void *n = realloc(p->items, (p->n + 1) * sizeof *p->items);
 	if (!n)
 		return -1;
 	p->items = n;
-	p->items[p->n].id = id;
+	memset(&p->items[p->n], 0, sizeof p->items[p->n]);
+	p->items[p->n].id = o->id;
 	p->items[p->n].value = value;
 	p->items[p->n].values = values;
-	p->items[p->n].spelled = spelled;
+	p->items[p->n].opt = o;
+	p->items[p->n].attached = attached;
+	snprintf(p->items[p->n].name, sizeof p->items[p->n].name, "%s", spelled);
 	p->n++;
 	return 0;
 }
@@ -195,6 +245,77 @@ void cli_parsed_free(cli_parsed *p)
 	free(p->items);
 	free(p->pos);
 	memset(p, 0, sizeof *p);
+}
+
+/* The values of option o, named `spelled` ("--name" or "-x"), whose word
+ * is argv[*i]; `attached` is the text after "=" or after the short
+ * letter, NULL if none.  The long and the short form go through here
+ * alike, so they cannot differ in what they hand on.  0, or EXIT_USAGE
+ * after the message. */
+static int take_values(const cli_opt *o, const char *spelled, const char *attached,
+                       int argc, char **argv, int *i, const char **value, char ***values)
+{
+	char also[80] = "";
+	if (spelled[1] != '-')
+		snprintf(also, sizeof also, " (--%s)", o->name);
+	int k = n_values(o);
+	*value = NULL;
+	*values = NULL;
+	if (k == 0) {
+		if (attached)
+			return cli_error("option '%s'%s takes no value", spelled, also);
+	} else if (k < 0) {
+		*value = attached; /* optional, only attached */
+	} else if (k == 1) {
+		if (attached)
+			*value = attached;
+		else if (*i + 1 < argc)
+			*value = argv[++*i];
+		else
+			return cli_error("option '%s'%s needs a value (%s)", spelled, also, o->arg);
+	} else {
+		if (attached)
+			return cli_error("option '%s'%s takes %d values as separate words (%s)", spelled,
+			                 also, k, o->arg);
+		if (*i + k >= argc)
+			return cli_error("option '%s'%s needs %d values (%s)", spelled, also, k, o->arg);
+		*values = argv + *i + 1;
+		*value = (*values)[0];
+		*i += k;
+	}
+	return 0;
+}
+
+/* "'--runs 3'" or "'-r5'": an occurrence as typed, for messages. */
+static void occurrence(char *buf, size_t size, const cli_parsed *p, size_t k)
+{
+	const char *v = p->items[k].value;
+	const char *sep = p->items[k].attached ? (p->items[k].name[1] == '-' ? "=" : "") : " ";
+	if (v)
+		snprintf(buf, size, "'%s%s%s'", p->items[k].name, sep, v);
+	else
+		snprintf(buf, size, "'%s'", p->items[k].name);
+}
+
+/* A second occurrence of an option that takes a value and is not
+ * CLI_REPEAT would silently replace the first: an error naming both.
+ * Flags may repeat (saying twice what is meant once changes nothing). */
+static int check_repeats(const cli_parsed *p)
+{
+	for (size_t k = 1; k < p->n; k++) {
+		const cli_opt *o = p->items[k].opt;
+		if (!o->arg || (o->nargs > 0 && (o->nargs & CLI_REPEAT)))
+			continue;
+		for (size_t j = 0; j < k; j++)
+			if (p->items[j].opt == o) {
+				char a[160], b[160];
+				occurrence(a, sizeof a, p, j);
+				occurrence(b, sizeof b, p, k);
+				return cli_error("option '--%s' given twice, as %s and as %s; give it once",
+				                 o->name, a, b);
+			}
+	}
+	return 0;
 }
 
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
@@ -217,6 +338,9 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 			only_operands = 1;
 			continue;
 		}
+		const cli_opt *o = cmd->opts;
+		const char *attached = NULL;
+		char spelled[80];
 		if (a[1] == '-') { /* long option */
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
@@ -224,9 +348,9 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 			if (len == 4 && strncmp(name, "help", 4) == 0 && !eq) {
 				cli_help(cmd, stdout);
 				*status = EXIT_OK;
+				cli_parsed_free(out);
 				return 1;
 			}
-			const cli_opt *o = cmd->opts;
 			for (; o && o->id; o++)
 				if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
 					break;
@@ -237,79 +361,56 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 				*status = unknown_option(cmd, a, buf);
 				return 1;
 			}
-			const char *value = NULL;
-			char **values = NULL;
-			if (o->arg && o->nargs > 1) {
-				if (eq || i + o->nargs >= argc) {
+			snprintf(spelled, sizeof spelled, "--%s", o->name);
+			attached = eq ? eq + 1 : NULL;
+		} else { /* short options, possibly bundled: -ab, -xVALUE */
+			const char *s = a + 1;
+			for (;; s++) {
+				if (*s == 'h') {
+					cli_help(cmd, stdout);
+					*status = EXIT_OK;
 					cli_parsed_free(out);
-					*status = cli_error("option '--%s' needs %d values (%s)", o->name,
-					                    o->nargs, o->arg);
 					return 1;
 				}
-				values = argv + i + 1;
-				value = values[0];
-				i += o->nargs;
-			} else if (o->arg && o->nargs < 0) {
-				value = eq ? eq + 1 : NULL; /* optional, only as --name=V */
-			} else if (o->arg) {
-				if (eq) {
-					value = eq + 1;
-				} else if (i + 1 < argc) {
-					value = argv[++i];
-				} else {
+				for (o = cmd->opts; o && o->id; o++)
+					if (o->short_name == *s)
+						break;
+				if (!o || !o->id) {
+					char sp[3] = {'-', *s, 0};
 					cli_parsed_free(out);
-					*status = cli_error("option '--%s' needs a value (%s)", o->name, o->arg);
+					*status = unknown_option(cmd, sp, NULL);
 					return 1;
 				}
-			} else if (eq) {
-				cli_parsed_free(out);
-				*status = cli_error("option '--%s' takes no value", o->name);
-				return 1;
-			}
-			if (add_items(out, o->id, value, values, a)) {
-				cli_parsed_free(out);
-				*status = cli_error("out of memory");
-				return 1;
-			}
-			continue;
-		}
-		/* short options, possibly bundled */
-		for (const char *s = a + 1; *s; s++) {
-			if (*s == 'h') {
-				cli_help(cmd, stdout);
-				*status = EXIT_OK;
-				return 1;
-			}
-			const cli_opt *o = cmd->opts;
-			for (; o && o->id; o++)
-				if (o->short_name == *s)
+				if (o->arg || !s[1])
 					break;
-			if (!o || !o->id) {
-				char spelled[3] = {'-', *s, 0};
-				cli_parsed_free(out);
-				*status = unknown_option(cmd, spelled, NULL);
-				return 1;
-			}
-			const char *value = NULL;
-			if (o->arg) {
-				if (s[1]) {
-					value = s + 1;
-				} else if (i + 1 < argc) {
-					value = argv[++i];
-				} else {
+				/* a flag followed by more letters */
+				snprintf(spelled, sizeof spelled, "-%c", *s);
+				if (add_item(out, o, NULL, NULL, spelled, 0)) {
 					cli_parsed_free(out);
-					*status = cli_error("option '-%c' needs a value (%s)", *s, o->arg);
+					*status = cli_error("out of memory");
 					return 1;
 				}
 			}
-			if (add_item(out, o->id, value, a)) {
-				cli_parsed_free(out);
-				*status = cli_error("out of memory");
-				return 1;
-			}
-			if (value)
-				break;
+			snprintf(spelled, sizeof spelled, "-%c", *s);
+			attached = s[1] ? s + 1 : NULL;
 		}
+		const char *value;
+		char **values;
+		if ((*status = take_values(o, spelled, attached, argc, argv, &i, &value, &values))) {
+			cli_parsed_free(out);
+			return 1;
+		}
+		if (add_item(out, o, value, values, spelled, attached != NULL)) {
+			cli_parsed_free(out);
+			*status = cli_error("out of memory");
+			return 1;
+		}
+	}
+	for (size_t k = 0; k < out->n; k++)
+		out->items[k].spelled = out->items[k].name;
+	if ((*status = check_repeats(out))) {
+		cli_parsed_free(out);
+		return 1;
 	}
 	return 0;
 }

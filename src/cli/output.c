@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tach/tach.h"
 #include "cli/cli.h"
@@ -27,6 +28,65 @@ int cli_out_commit(tach_outfile *o, const char *path)
 	if (rc)
 		return cli_error("cannot write '%s': %s", path && strcmp(path, "-") ? path : "stdout",
 		                 tach_strerror(rc));
+	return EXIT_OK;
+}
+
+int cli_out_check(const char *option, const char *path, int append)
+{
+	if (!path || !strcmp(path, "-"))
+		return EXIT_OK;
+	struct stat st;
+	if (!append && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		/* written in place (a terminal, a pipe): opening a FIFO now would
+		 * hand its reader an end of file before the results */
+		if (access(path, W_OK) != 0)
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 strerror(errno));
+		return EXIT_OK;
+	}
+	if (!append) {
+		tach_outfile *o;
+		int rc = tach_outfile_open(path, &o);
+		if (rc)
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 tach_strerror(rc));
+		tach_outfile_abort(o);
+		return EXIT_OK;
+	}
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 strerror(EISDIR));
+		if (access(path, W_OK) != 0)
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 strerror(errno));
+		return EXIT_OK;
+	}
+	/* its directory (a store: the nearest that exists) must let the file
+	 * be made */
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			strcpy(dir, ".");
+		else if (slash == dir)
+			dir[1] = 0;
+		else
+			*slash = 0;
+		if (stat(dir, &st) == 0)
+			break;
+		if (append == 1 || !strcmp(dir, ".") || !strcmp(dir, "/"))
+			return cli_error("cannot write '%s' (given to %s): %s", path, option,
+			                 strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode))
+		return cli_error("cannot write '%s' (given to %s): '%s' is not a directory", path,
+		                 option, dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return cli_error("cannot write '%s' (given to %s): '%s': %s", path, option, dir,
+		                 strerror(errno));
 	return EXIT_OK;
 }
 

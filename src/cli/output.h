@@ -17,6 +17,17 @@ tach_outfile *cli_out_open(const char *path);
  * printing "cannot write 'PATH': why" (the old file is then untouched). */
 int cli_out_commit(tach_outfile *o, const char *path);
 
+/* Before any work whose result `path` would receive (a measurement of
+ * minutes), makes sure it can be written then: an output of tach_outfile
+ * is opened and abandoned (a temporary file beside it made and removed,
+ * the target untouched); with append 1 (a file the measured commands
+ * append to) the file must be writable or, missing, its directory; with
+ * append 2 (a history store, whose missing directories are made) the
+ * nearest directory that exists.  NULL and
+ * "-" pass.  EXIT_OK, or EXIT_USAGE after "cannot write 'PATH' (given to
+ * OPTION): why". */
+int cli_out_check(const char *option, const char *path, int append);
+
 /* Refuses outputs that would destroy an input or each other: an output
  * that is the same file as one of inputs[0..n_in) or as an earlier output
  * -- by device and inode, so another name, a symbolic link or "./x" for

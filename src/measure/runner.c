@@ -31,6 +31,7 @@
 typedef struct bench {
 	char *name, *text;
 	char *const *argv;
+	char **prepare, **cleanup, **conclude; /* its own, or the opts' */
 	tach_kvlist params;
 	tach_run_sample *runs;
 	size_t n, cap;
@@ -129,6 +130,9 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 	b->name = strdup(name);
 	b->text = strdup(text);
 	b->argv = argv;
+	b->prepare = r->o.prepare;
+	b->cleanup = r->o.cleanup;
+	b->conclude = r->o.conclude;
 	int rc = !b->name || !b->text ? TACH_ENOMEM : 0;
 	for (size_t i = 0; !rc && params && i < params->n; i++)
 		rc = tach_kvlist_set(&b->params, params->items[i].key, params->items[i].value);
@@ -139,6 +143,17 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 		return rc;
 	}
 	r->nb++;
+	return 0;
+}
+
+int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup, char **conclude)
+{
+	if (!r->nb)
+		return TACH_EINVAL;
+	bench *b = &r->b[r->nb - 1];
+	b->prepare = prepare ? prepare : b->prepare;
+	b->cleanup = cleanup ? cleanup : b->cleanup;
+	b->conclude = conclude ? conclude : b->conclude;
 	return 0;
 }
 
@@ -209,7 +224,7 @@ static int helper(tach_runner *r, char **argv, const char *what, const bench *b,
 static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 {
 	bench *b = &r->b[bi];
-	int rc = helper(r, r->o.prepare, "prepare", b, err);
+	int rc = helper(r, b->prepare, "prepare", b, err);
 	if (rc)
 		return rc;
 	tach_run_sample s;
@@ -261,7 +276,7 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 		describe_failure(b, timed ? b->n - 1 : 0, &s, err, !timed);
 		return TACH_ERANGE;
 	}
-	return helper(r, r->o.cleanup, "cleanup", b, err);
+	return helper(r, b->cleanup, "cleanup", b, err);
 }
 
 static int stopped(const tach_runner *r)
@@ -274,7 +289,7 @@ static int conclude(tach_runner *r, size_t bi, tach_error *err)
 	if (r->b[bi].concluded)
 		return 0;
 	r->b[bi].concluded = 1;
-	return helper(r, r->o.conclude, "conclude", &r->b[bi], err);
+	return helper(r, r->b[bi].conclude, "conclude", &r->b[bi], err);
 }
 
 static void shuffle(tach_rng *rng, size_t *v, size_t n)
@@ -398,7 +413,7 @@ static int run_pools(tach_runner *r, tach_error *err)
 	for (size_t i = 0; i < r->nb && !stopped(r); i++) {
 		bench *b = &r->b[i];
 		pool_ctx pc = {r, i, 0};
-		int rc = helper(r, r->o.prepare, "prepare", b, err);
+		int rc = helper(r, b->prepare, "prepare", b, err);
 		if (!rc)
 			rc = r->ex.pool(r->ex.ctx, b->argv, &r->o.exec, r->o.concurrency, runs,
 			                r->o.duration, pool_done, &pc, &b->whole, err);
@@ -406,7 +421,7 @@ static int run_pools(tach_runner *r, tach_error *err)
 			rc = TACH_ENOMEM;
 		b->pooled = 1;
 		if (!rc)
-			rc = helper(r, r->o.cleanup, "cleanup", b, err);
+			rc = helper(r, b->cleanup, "cleanup", b, err);
 		for (size_t k = 0; !rc && !r->o.ignore_failure && k < b->n; k++) {
 			if (failed(&b->runs[k])) {
 				describe_failure(b, k, &b->runs[k], err, 0);
