@@ -396,7 +396,21 @@ static int hist_import(int argc, char **argv, const cli_cmd *self)
 				continue;
 			tach_result *r;
 			if (tach_result_read_buffer(line, (size_t)len, path, &r, &err)) {
-				/* the reader counts lines within this one */
+				/* a results file (or a pretty-printed run) opens with
+				 * a lone brace: say what the file is, not where the
+				 * first line ended */
+				size_t lead = strspn(line, " \t\r");
+				if (line[lead] == '{' && !line[lead + 1 + strspn(line + lead + 1, " \t\r\n")]) {
+					status = cli_error("%s:%u: a JSON document over several lines, not a history "
+					                   "export (one run per line); a results file is added with "
+					                   "'tach history add'",
+					                   path, lineno);
+					break;
+				}
+				/* the reader counts lines within this one; past its
+				 * newline is its end */
+				if (err.line > 1)
+					err.column = (unsigned)strcspn(line, "\n") + 1;
 				err.line = lineno;
 				status = store_error(&err);
 				break;

@@ -238,6 +238,24 @@ Test(cli_history, import_is_all_or_nothing, .init = setup, .fini = teardown)
 		pg_schema("DROP");
 }
 
+/* A results file given to history import is named for what it is; a
+ * line cut short is placed at its end, not its start. */
+Test(cli_history, import_names_a_results_file_and_places_a_cut_line, .init = setup,
+     .fini = teardown)
+{
+	run_result r = run_tach(ARGV("history", "import", "--db", db, run_file(0)), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "r00.json:1: a JSON document over several lines, not a history "
+	                        "export") && strstr(r.err, "tach history add"),
+	          "%s", r.err);
+	run_free(&r);
+	const char *cut = temp_file("{\"format\":1,\n", ".jsonl");
+	r = run_tach(ARGV("history", "import", "--db", db, cut), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, ".jsonl:1:13: "), "at the end of line 1: %s", r.err);
+	run_free(&r);
+}
+
 Test(cli_history, trend_finds_the_step, .init = setup, .fini = teardown)
 {
 	add_runs(60);
