@@ -49,6 +49,8 @@ const cli_cmd *cli_find(const cli_cmd *table, const char *name);
  * a name not in table (a subcommand's when parent is set, e.g.
  * "history"); returns EXIT_USAGE. */
 int cli_unknown_command(const cli_cmd *table, const char *parent, const char *name);
+/* The same for an option before the command (tach --verison). */
+int cli_unknown_global_option(const char *spelled);
 /* Prints the generated help of a command to f. */
 void cli_help(const cli_cmd *cmd, FILE *f);
 /* Prints the list of commands (tach --help). */

@@ -80,9 +80,7 @@ int main(int argc, char **argv)
 				return cli_bad_value("--color", v, "use auto, always or never");
 			continue;
 		}
-		cli_error("unknown option '%s'", a);
-		fputs("usage: tach [--version] [--help] [--color=WHEN] COMMAND [ARGS]\n", stderr);
-		return EXIT_USAGE;
+		return cli_unknown_global_option(a);
 	}
 	if (i >= argc) {
 		cli_usage(stderr);

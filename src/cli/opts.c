@@ -208,6 +208,30 @@ int cli_unknown_command(const cli_cmd *table, const char *parent, const char *na
 	return cli_error("'%s' is not a tach command%s; 'tach --help' lists them", name, did);
 }
 
+static const char *next_word(const void **it)
+{
+	const char *const *w = *it;
+	if (!*w)
+		return NULL;
+	*it = w + 1;
+	return *w;
+}
+
+int cli_unknown_global_option(const char *spelled)
+{
+	static const char *const globals[] = {"version", "help", "color", NULL};
+	char name[64];
+	snprintf(name, sizeof name, "%s", spelled + strspn(spelled, "-"));
+	name[strcspn(name, "=")] = 0;
+	const char *hint = closest(name, globals, next_word);
+	if (hint)
+		cli_error("unknown option '%s' (did you mean '--%s'?)", spelled, hint);
+	else
+		cli_error("unknown option '%s'", spelled);
+	fputs("usage: tach [--version] [--help] [--color=WHEN] COMMAND [ARGS]\n", stderr);
+	return EXIT_USAGE;
+}
+
 /* ---- parsing ---- */
 
 /* How many words of values o takes: 0 for a flag, -1 for an optional

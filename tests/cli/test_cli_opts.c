@@ -674,6 +674,8 @@ Test(cli_opts, mistyped_commands_get_a_hint, .init = setup_dir, .fini = teardown
 		{ARGV("help", "compre"), "(did you mean 'compare'?)"},
 		{ARGV("help", "history", "expotr"), "(did you mean 'export'?)"},
 		{ARGV("frobnicate"), "'frobnicate' is not a tach command; 'tach --help' lists them"},
+		{ARGV("--verison"), "unknown option '--verison' (did you mean '--version'?)"},
+		{ARGV("--colr=never", "show"), "(did you mean '--color'?)"},
 	};
 	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
 		run_result r = run_tach(c[i].argv, NULL, NULL, NULL);
