@@ -27,7 +27,7 @@
 /* The advisory lock held while the schema is created or migrated: "tachstor". */
 #define SCHEMA_LOCK "8386658464838006642"
 
-/* Schema version 1 (the tables of sqlite.c's version 1), the base the
+/* Schema version 1 (the tables of sqlite_schema.c's version 1), the base the
  * upgrades start from.  A new database gets it and every upgrade in the
  * same transaction, so it never exists on its own. */
 static const char schema_v1[] =

@@ -8,65 +8,19 @@
  * no fsync per commit; only a power cut can lose the newest run.  BEGIN
  * IMMEDIATE takes the write lock up front, so two writers queue under the
  * busy timeout instead of deadlocking on a lock upgrade.
+ *
+ * This file holds the operations on runs; sqlite_schema.c opens the file
+ * and creates or upgrades its schema.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "tach/tach.h"
-#include "store/internal.h"
-
-#define BUSY_MS 60000
-
-/* Schema version 1, kept to document the upgrade path (and to let the
- * tests make a version-1 file): runs, benchmarks, metrics. */
-static const char schema_v1[] =
-	"CREATE TABLE tach_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE runs(id INTEGER PRIMARY KEY, added TEXT NOT NULL, timestamp TEXT,"
-	" git_commit TEXT, git_branch TEXT, git_dirty INTEGER, host TEXT, tool_version TEXT,"
-	" n_benchmarks INTEGER NOT NULL, meta TEXT NOT NULL);"
-	"CREATE TABLE benchmarks(id INTEGER PRIMARY KEY,"
-	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, ord INTEGER NOT NULL,"
-	" name TEXT NOT NULL, params_key TEXT NOT NULL, params TEXT NOT NULL, extra TEXT);"
-	"CREATE TABLE metrics(id INTEGER PRIMARY KEY,"
-	" benchmark_id INTEGER NOT NULL REFERENCES benchmarks(id) ON DELETE CASCADE,"
-	" name TEXT NOT NULL, unit TEXT NOT NULL, direction INTEGER NOT NULL,"
-	" flags INTEGER NOT NULL, n INTEGER NOT NULL, median REAL, samples BLOB,"
-	" iterations BLOB, series BLOB);"
-	"CREATE INDEX benchmarks_series ON benchmarks(name, params_key, run_id);"
-	"CREATE INDEX metrics_benchmark ON metrics(benchmark_id, name);"
-	"CREATE INDEX runs_branch ON runs(git_branch, id);"
-	"INSERT INTO tach_meta VALUES('schema', '1');";
-
-/* From version 1 to 2: labels queryable per run, named baselines, runs
- * found by commit. */
-static const char migrate_v2[] =
-	"CREATE TABLE run_labels(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	" key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
-	"CREATE TABLE baselines(name TEXT PRIMARY KEY,"
-	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
-	"CREATE INDEX runs_commit ON runs(git_commit);"
-	"UPDATE tach_meta SET value = '2' WHERE key = 'schema';";
-
-/* From version 2 to 3: series keys that no two parameter sets share
- * (encode.c), rewritten from each benchmark's stored parameters by the
- * function tach_params_key. */
-static const char migrate_v3[] =
-	"UPDATE benchmarks SET params_key = tach_params_key(params);"
-	"UPDATE tach_meta SET value = '3' WHERE key = 'schema';";
-
-const char *tach__sqlite_schema_v1(void);
-const char *tach__sqlite_schema_v1(void)
-{
-	return schema_v1;
-}
-
-enum { ST_RUN, ST_LABEL, ST_BENCH, ST_METRIC, N_STMT };
+#include "store/sqlite_impl.h"
 
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
@@ -77,12 +31,7 @@ static const char *const stmt_sql[N_STMT] = {
 	" iterations, series) VALUES(?,?,?,?,?,?,?,?,?,?)",
 };
 
-typedef struct db {
-	sqlite3 *h;
-	sqlite3_stmt *st[N_STMT];
-} db;
-
-static int fail(tach_store *s, tach_error *err, const char *what)
+int tach__sq_fail(tach_store *s, tach_error *err, const char *what)
 {
 	db *d = s->impl;
 	int code = d && d->h ? sqlite3_extended_errcode(d->h) : SQLITE_ERROR;
@@ -105,26 +54,26 @@ static int fail(tach_store *s, tach_error *err, const char *what)
 	return (code & 0xff) == SQLITE_FULL ? -ENOSPC : TACH_EIO;
 }
 
-static int exec(tach_store *s, const char *sql, tach_error *err)
+int tach__sq_exec(tach_store *s, const char *sql, tach_error *err)
 {
 	db *d = s->impl;
-	return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, err, "SQL");
+	return sqlite3_exec(d->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : tach__sq_fail(s, err, "SQL");
 }
 
 /* The end of a loop over a statement's rows, before the statement is
  * finalized: a step that is neither a row nor done (a damaged page, an
  * I/O error) is an error naming the store, never a shorter answer.  rc is
  * the loop's own error, which wins. */
-static int rows_end(tach_store *s, int step, int rc, const char *what, tach_error *err)
+int tach__sq_rows_end(tach_store *s, int step, int rc, const char *what, tach_error *err)
 {
-	return rc || step == SQLITE_DONE ? rc : fail(s, err, what);
+	return rc || step == SQLITE_DONE ? rc : tach__sq_fail(s, err, what);
 }
 
 /* A run whose rows do not hold together (a NULL where the schema says
  * NOT NULL, a blob of the wrong length, fewer benchmarks than the run
  * counted, stored metadata that no longer parses): the store is damaged
  * there.  A message already in err (the parser's) is kept as the reason. */
-static int damaged(tach_store *s, tach_error *err, int64_t run)
+int tach__sq_damaged(tach_store *s, tach_error *err, int64_t run)
 {
 	char why[200] = "";
 	if (err->message[0])
@@ -142,152 +91,7 @@ static int damaged(tach_store *s, tach_error *err, int64_t run)
 	return TACH_EFORMAT;
 }
 
-static int add_labels(tach_store *s, int64_t run, const tach_kvlist *l);
-
-/* tach_glob(pattern, text): the same glob as PostgreSQL's backend and
- * the gate config (fnmatch), where SQL's GLOB differs on [!...] and
- * escapes. */
-static void sql_glob(sqlite3_context *ctx, int argc, sqlite3_value **v)
-{
-	(void)argc;
-	const char *g = (const char *)sqlite3_value_text(v[0]);
-	const char *t = (const char *)sqlite3_value_text(v[1]);
-	sqlite3_result_int(ctx, g && t && tach__glob(g, t));
-}
-
-/* tach_params_key(params): the series key of schema 3 of a benchmark's
- * stored parameters (a JSON object), for the upgrade from version 2.
- * Parameters that do not parse are an error: the upgrade then changes
- * nothing rather than keying a series wrongly. */
-static void sql_params_key(sqlite3_context *ctx, int argc, sqlite3_value **v)
-{
-	(void)argc;
-	const char *json = (const char *)sqlite3_value_text(v[0]);
-	tach_kvlist params = {0};
-	int rc = json ? tach__params_from_json(&params, json) : TACH_EFORMAT;
-	char *key = rc ? NULL : tach__params_key(&params);
-	tach_kvlist_release(&params);
-	if (key)
-		sqlite3_result_text(ctx, key, -1, free);
-	else if (rc == TACH_EFORMAT)
-		sqlite3_result_error(ctx, "a benchmark's stored parameters do not parse (a damaged store)",
-		                     -1);
-	else
-		sqlite3_result_error_nomem(ctx);
-}
-
-/* Labels were queryable only from version 2 on: fill run_labels of the
- * runs a version-1 store holds from their stored metadata. */
-static int labels_from_meta(tach_store *s, tach_error *err)
-{
-	db *d = s->impl;
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(d->h, "SELECT id, meta FROM runs", -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "upgrading labels");
-	int rc = 0, step = SQLITE_DONE;
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		tach_result *r = tach_result_new();
-		const char *meta = (const char *)sqlite3_column_text(q, 1);
-		tach_error e;
-		if (!r)
-			rc = TACH_ENOMEM;
-		else if (meta && tach__meta_from_json(r, meta, &e) == 0 &&
-		         add_labels(s, sqlite3_column_int64(q, 0), &r->meta.labels))
-			rc = fail(s, err, "upgrading labels");
-		tach_result_free(r);
-	}
-	rc = rows_end(s, step, rc, "upgrading labels", err);
-	sqlite3_finalize(q);
-	return rc;
-}
-
-/* The schema version in *v: 0 for a file without tach's tables.  A
- * schema that cannot be read (a damaged file) is an error, not a new
- * store to create tables in. */
-static int schema_version(tach_store *s, int *v, tach_error *err)
-{
-	db *d = s->impl;
-	sqlite3_stmt *q;
-	*v = 0;
-	if (sqlite3_prepare_v2(d->h,
-	                       "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'tach_meta'",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "reading the schema");
-	int step = sqlite3_step(q);
-	int rc = step == SQLITE_ROW ? 0 : rows_end(s, step, 0, "reading the schema", err);
-	sqlite3_finalize(q);
-	if (step != SQLITE_ROW)
-		return rc; /* no tach_meta: a new store, or an error */
-	if (sqlite3_prepare_v2(d->h, "SELECT value FROM tach_meta WHERE key = 'schema'", -1, &q,
-	                       NULL) != SQLITE_OK)
-		return fail(s, err, "reading the schema");
-	if ((step = sqlite3_step(q)) == SQLITE_DONE) {
-		rc = damaged(s, err, 0);
-	} else if (step == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(q, 0);
-		char *end = NULL;
-		long version = t ? strtol(t, &end, 10) : 0;
-		if (!t || end == t || *end || version < 1 || version > 1000000)
-			rc = damaged(s, err, 0);
-		*v = (int)version;
-	} else {
-		rc = rows_end(s, step, 0, "reading the schema", err);
-	}
-	sqlite3_finalize(q);
-	return rc;
-}
-
-/* Creates or upgrades the schema inside one IMMEDIATE transaction, so
- * that of several processes doing it at once one does the work and the
- * others, queued by the busy timeout, find it done. */
-static int ensure_schema(tach_store *s, tach_error *err)
-{
-	db *d = s->impl;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
-	if (rc)
-		return rc;
-	int v;
-	if ((rc = schema_version(s, &v, err))) {
-		exec(s, "ROLLBACK", NULL);
-		return rc;
-	}
-	if (v > TACH_STORE_SCHEMA) {
-		exec(s, "ROLLBACK", NULL);
-		return tach__schema_newer(s, v, err);
-	}
-	if (v < 1)
-		rc = exec(s, schema_v1, err);
-	if (!rc && v < 2)
-		rc = exec(s, migrate_v2, err);
-	if (!rc && v == 1)
-		rc = labels_from_meta(s, err);
-	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
-		rc = fail(s, err, "upgrading to schema 3");
-	if (!rc)
-		rc = exec(s, "COMMIT", err);
-	if (rc)
-		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-/* journal_mode=WAL needs a moment with no other connection writing; a
- * busy answer is retried until the timeout. */
-static int set_wal(tach_store *s, tach_error *err)
-{
-	db *d = s->impl;
-	struct timespec pause = {0, 5000000};
-	for (int tries = 0; tries < BUSY_MS / 5; tries++) {
-		int rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-			return fail(s, err, "switching to WAL");
-		nanosleep(&pause, NULL);
-	}
-	return fail(s, err, "switching to WAL");
-}
-
-static void close_db(tach_store *s)
+void tach__sq_close(tach_store *s)
 {
 	db *d = s->impl;
 	if (!d)
@@ -394,7 +198,7 @@ static int add_bench(tach_store *s, int64_t run, size_t ord, const tach_benchmar
 	return rc;
 }
 
-static int add_labels(tach_store *s, int64_t run, const tach_kvlist *l)
+int tach__sq_add_labels(tach_store *s, int64_t run, const tach_kvlist *l)
 {
 	for (size_t i = 0; l && i < l->n; i++) {
 		sqlite3_stmt *q = stmt(s, ST_LABEL);
@@ -419,7 +223,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	now_utc(added, sizeof added);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */
-	int rc = exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
+	int rc = tach__sq_exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
 	if (rc) {
 		free(meta);
 		return rc;
@@ -441,7 +245,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	}
 	free(meta);
 	int64_t run = ok ? sqlite3_last_insert_rowid(d->h) : 0;
-	ok = ok && !add_labels(s, run, &r->meta.labels) && !add_labels(s, run, labels);
+	ok = ok && !tach__sq_add_labels(s, run, &r->meta.labels) && !tach__sq_add_labels(s, run, labels);
 	for (size_t i = 0; ok && i < r->n_benchmarks; i++)
 		ok = !add_bench(s, run, i, r->benchmarks[i]);
 	if (ok && sqlite3_exec(d->h, s->batch ? "RELEASE tach_add" : "COMMIT", NULL, NULL, NULL) ==
@@ -457,7 +261,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 			snprintf(err->message, sizeof err->message, "%s: adding a run: out of memory",
 			         s->location);
 	} else {
-		rc = fail(s, err, "adding a run");
+		rc = tach__sq_fail(s, err, "adding a run");
 	}
 	sqlite3_exec(d->h, s->batch ? "ROLLBACK TO tach_add; RELEASE tach_add" : "ROLLBACK", NULL,
 	             NULL, NULL);
@@ -483,7 +287,7 @@ static int read_metrics(tach_store *s, int64_t bench_id, tach_benchmark *b, tach
 	                       "SELECT name, unit, direction, flags, samples, iterations, series, n"
 	                       " FROM metrics WHERE benchmark_id = ? ORDER BY id",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "reading metrics");
+		return tach__sq_fail(s, err, "reading metrics");
 	sqlite3_bind_int64(q, 1, bench_id);
 	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -510,7 +314,7 @@ static int read_metrics(tach_store *s, int64_t bench_id, tach_benchmark *b, tach
 		if (!rc && m->n_samples != (size_t)sqlite3_column_int64(q, 7))
 			rc = TACH_EFORMAT;
 	}
-	rc = rows_end(s, step, rc, "reading metrics", err);
+	rc = tach__sq_rows_end(s, step, rc, "reading metrics", err);
 	sqlite3_finalize(q);
 	return rc;
 }
@@ -520,12 +324,13 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	*out = NULL;
-	if (sqlite3_prepare_v2(d->h, "SELECT meta, n_benchmarks FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "reading a run");
+	if (sqlite3_prepare_v2(d->h, "SELECT meta, n_benchmarks FROM runs WHERE id = ?", -1, &q,
+	                       NULL) != SQLITE_OK)
+		return tach__sq_fail(s, err, "reading a run");
 	sqlite3_bind_int64(q, 1, id);
 	int step = sqlite3_step(q);
 	if (step != SQLITE_ROW) {
-		int rc = step == SQLITE_DONE ? no_run(s, err, id) : fail(s, err, "reading a run");
+		int rc = step == SQLITE_DONE ? no_run(s, err, id) : tach__sq_fail(s, err, "reading a run");
 		sqlite3_finalize(q);
 		return rc;
 	}
@@ -540,7 +345,7 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	                              "SELECT id, name, params, extra FROM benchmarks"
 	                              " WHERE run_id = ? ORDER BY ord",
 	                              -1, &q, NULL) != SQLITE_OK)
-		rc = fail(s, err, "reading benchmarks");
+		rc = tach__sq_fail(s, err, "reading benchmarks");
 	else if (!rc) {
 		sqlite3_bind_int64(q, 1, id);
 		while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -562,14 +367,14 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 			if (!rc && n_metrics >= 0 && (long long)b->n_metrics != n_metrics)
 				rc = TACH_EFORMAT;
 		}
-		rc = rows_end(s, step, rc, "reading benchmarks", err);
+		rc = tach__sq_rows_end(s, step, rc, "reading benchmarks", err);
 		sqlite3_finalize(q);
 	}
 	/* the run counted its benchmarks when added: fewer rows is loss */
 	if (!rc && (int64_t)r->n_benchmarks != counted)
 		rc = TACH_EFORMAT;
 	if (rc == TACH_EFORMAT)
-		damaged(s, err, id);
+		tach__sq_damaged(s, err, id);
 	if (rc) {
 		tach_result_free(r);
 		return rc;
@@ -583,12 +388,12 @@ static int op_remove(tach_store *s, int64_t id, tach_error *err)
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(d->h, "DELETE FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "removing a run");
+		return tach__sq_fail(s, err, "removing a run");
 	sqlite3_bind_int64(q, 1, id);
 	int step = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (step != SQLITE_DONE)
-		return fail(s, err, "removing a run");
+		return tach__sq_fail(s, err, "removing a run");
 	return sqlite3_changes(d->h) ? 0 : no_run(s, err, id);
 }
 
@@ -607,11 +412,11 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	                       " AND tach_glob(?3, b.name)))"
 	                       " ORDER BY id DESC LIMIT ?4",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "listing runs");
+		return tach__sq_fail(s, err, "listing runs");
 	if (sqlite3_prepare_v2(d->h, "SELECT key, value FROM run_labels WHERE run_id = ?", -1, &lq,
 	                       NULL) != SQLITE_OK) {
 		sqlite3_finalize(q);
-		return fail(s, err, "listing runs");
+		return tach__sq_fail(s, err, "listing runs");
 	}
 	bind_text(q, 1, f ? f->branch : NULL);
 	bind_text(q, 2, f ? f->since : NULL);
@@ -639,11 +444,11 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 		int lstep = SQLITE_DONE;
 		while (!rc && (lstep = sqlite3_step(lq)) == SQLITE_ROW)
 			rc = !col_text(lq, 0) || !col_text(lq, 1)
-			             ? damaged(s, err, ri->id)
+			             ? tach__sq_damaged(s, err, ri->id)
 			             : tach_kvlist_set(&ri->labels, col_text(lq, 0), col_text(lq, 1));
-		rc = rows_end(s, lstep, rc, "listing runs", err);
+		rc = tach__sq_rows_end(s, lstep, rc, "listing runs", err);
 	}
-	rc = rows_end(s, step, rc, "listing runs", err);
+	rc = tach__sq_rows_end(s, step, rc, "listing runs", err);
 	sqlite3_finalize(q);
 	sqlite3_finalize(lq);
 	if (rc) {
@@ -662,14 +467,14 @@ static int op_baseline_set(tach_store *s, const char *name, int64_t id, tach_err
 	                       "INSERT INTO baselines(name, run_id) VALUES(?, ?)"
 	                       " ON CONFLICT(name) DO UPDATE SET run_id = excluded.run_id",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "setting a baseline");
+		return tach__sq_fail(s, err, "setting a baseline");
 	bind_text(q, 1, name);
 	sqlite3_bind_int64(q, 2, id);
 	int step = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (step == SQLITE_CONSTRAINT || sqlite3_extended_errcode(d->h) == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return no_run(s, err, id);
-	return step == SQLITE_DONE ? 0 : fail(s, err, "setting a baseline");
+	return step == SQLITE_DONE ? 0 : tach__sq_fail(s, err, "setting a baseline");
 }
 
 /* One int64 from a query with one text and one integer parameter. */
@@ -680,14 +485,14 @@ static int one_id(tach_store *s, const char *sql, const char *text, int64_t num,
 	sqlite3_stmt *q;
 	*id = 0;
 	if (sqlite3_prepare_v2(d->h, sql, -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "finding a run");
+		return tach__sq_fail(s, err, "finding a run");
 	bind_text(q, 1, text);
 	sqlite3_bind_int64(q, 2, num);
 	int step = sqlite3_step(q);
 	if (step == SQLITE_ROW)
 		*id = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : fail(s, err, "finding a run");
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : tach__sq_fail(s, err, "finding a run");
 }
 
 static int op_baseline_get(tach_store *s, const char *name, int64_t *id, tach_error *err)
@@ -729,7 +534,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	                       " AND (?4 IS NULL OR r.git_branch = ?4)"
 	                       " ORDER BY r.timestamp, r.id",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "reading a series");
+		return tach__sq_fail(s, err, "reading a series");
 	bind_text(q, 1, name);
 	bind_text(q, 2, params_key);
 	bind_text(q, 3, metric);
@@ -752,7 +557,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 		    tach_meta_set(&p->git_commit, col_text(q, 2)))
 			rc = TACH_ENOMEM;
 	}
-	rc = rows_end(s, step, rc, "reading a series", err);
+	rc = tach__sq_rows_end(s, step, rc, "reading a series", err);
 	sqlite3_finalize(q);
 	if (rc) {
 		tach_history_points_free(*out, *n);
@@ -771,10 +576,11 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	if (sqlite3_prepare_v2(d->h,
 	                       "SELECT b.name, b.params, m.name, m.unit, m.direction, min(b.id)"
 	                       " FROM benchmarks b JOIN metrics m ON m.benchmark_id = b.id"
-	                       " WHERE (?1 IS NULL OR tach_glob(?1, b.name)) AND (?2 IS NULL OR m.name = ?2)"
+	                       " WHERE (?1 IS NULL OR tach_glob(?1, b.name))"
+	                       " AND (?2 IS NULL OR m.name = ?2)"
 	                       " GROUP BY b.name, b.params_key, m.name ORDER BY min(b.id), min(m.id)",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "listing series");
+		return tach__sq_fail(s, err, "listing series");
 	bind_text(q, 1, bench);
 	bind_text(q, 2, metric);
 	tach_result *r = tach_result_new();
@@ -783,8 +589,8 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 		rc = tach__catalog_add(r, col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
 		                       sqlite3_column_int(q, 4));
 	if (rc == TACH_EFORMAT)
-		damaged(s, err, 0);
-	rc = rows_end(s, step, rc, "listing series", err);
+		tach__sq_damaged(s, err, 0);
+	rc = tach__sq_rows_end(s, step, rc, "listing series", err);
 	sqlite3_finalize(q);
 	if (rc) {
 		tach_result_free(r);
@@ -800,11 +606,11 @@ static int op_verify(tach_store *s, tach_error *err)
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(d->h, "PRAGMA integrity_check(1)", -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "checking the store");
+		return tach__sq_fail(s, err, "checking the store");
 	int step = sqlite3_step(q), rc = 0;
 	const char *t = step == SQLITE_ROW ? col_text(q, 0) : NULL;
 	if (step != SQLITE_ROW) {
-		rc = fail(s, err, "checking the store");
+		rc = tach__sq_fail(s, err, "checking the store");
 	} else if (!t || strcmp(t, "ok")) {
 		snprintf(err->message, sizeof err->message, "%s: the store is damaged: %.160s",
 		         s->location, t ? t : "(no answer)");
@@ -821,7 +627,7 @@ static int op_txn(tach_store *s, int what, tach_error *err)
 	db *d = s->impl;
 	return sqlite3_exec(d->h, sql[what], NULL, NULL, NULL) == SQLITE_OK
 	               ? 0
-	               : fail(s, err, doing[what]);
+	               : tach__sq_fail(s, err, doing[what]);
 }
 
 static const tach__store_ops sqlite_ops = {
@@ -837,110 +643,8 @@ static const tach__store_ops sqlite_ops = {
 	.catalog = op_catalog,
 	.verify = op_verify,
 	.txn = op_txn,
-	.close = close_db,
+	.close = tach__sq_close,
 };
-
-/* Opens the connection (flags of sqlite3_open_v2) with tach's settings
- * of every connection: the busy timeout, the SQL functions, extended
- * result codes. */
-static int connect_db(tach_store *s, const char *path, int flags, tach_error *err)
-{
-	db *d = s->impl;
-	if (sqlite3_open_v2(path, &d->h, flags, NULL) != SQLITE_OK)
-		return fail(s, err, "opening");
-	sqlite3_busy_timeout(d->h, BUSY_MS);
-	sqlite3_extended_result_codes(d->h, 1);
-	/* a function that could not be made (out of memory) would surface
-	 * later as "no such function" */
-	if (sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                            sql_glob, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(d->h, "tach_params_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-	                            NULL, sql_params_key, NULL, NULL) != SQLITE_OK)
-		return fail(s, err, "opening");
-	/* a 32 MiB page cache keeps the indexes of a large history in memory
-	 * while a run is added or a series read (the default 2 MiB rereads
-	 * them) */
-	return exec(s, "PRAGMA cache_size=-32768", err);
-}
-
-/* The writer's connection: WAL, foreign keys, the schema created or
- * upgraded.  create: the file may be made. */
-static int open_writer(tach_store *s, const char *path, int create, tach_error *err)
-{
-	int rc = connect_db(s, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), err);
-	if (!rc && !(rc = exec(s, "PRAGMA foreign_keys=ON", err)) && !(rc = set_wal(s, err)) &&
-	    !(rc = exec(s, "PRAGMA synchronous=NORMAL", err)))
-		rc = ensure_schema(s, err);
-	return rc;
-}
-
-/* A reader of a WAL file needs its -shm file, which it cannot make in a
- * directory it may not write.  When there is no -wal file either, every
- * committed run is in the main file and nobody can write the store there
- * (a writer cannot make its -wal or journal), so the file is opened as
- * immutable: read without the shared memory or locks.  Else the path as
- * it is, into buf. */
-static const char *reader_path(const char *path, char *buf, size_t size, int *uri)
-{
-	char dir[4096], wal[4096 + 8];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		slash == dir ? (void)(dir[1] = 0) : (void)(*slash = 0);
-	else
-		snprintf(dir, sizeof dir, ".");
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	*uri = 0;
-	if (access(dir, W_OK) == 0 || access(wal, F_OK) == 0 || strlen(path) * 3 + 32 > size)
-		return path;
-	/* a URI: every byte but the unreserved ones and '/' percent-encoded */
-	char *p = buf + sprintf(buf, "file:");
-	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
-		p += isalnum(*c) || strchr("/-._~", *c) ? sprintf(p, "%c", *c) : sprintf(p, "%%%02X", *c);
-	sprintf(p, "?immutable=1");
-	*uri = 1;
-	return buf;
-}
-
-/* The reader's connection: read-only, nothing created.  An older schema
- * is upgraded first through a writer's connection of its own (the keys of
- * its series would be wrong to read as they are). */
-static int open_reader(tach_store *s, const char *path, tach_error *err)
-{
-	db *d = s->impl;
-	char buf[4096 * 3 + 32];
-	int uri, v = 0;
-	const char *name = reader_path(path, buf, sizeof buf, &uri);
-	int rc = connect_db(s, name, SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), err);
-	if (!rc)
-		rc = schema_version(s, &v, err);
-	if (!rc && v == 0)
-		return tach__no_history(s, err);
-	if (!rc && v > TACH_STORE_SCHEMA)
-		return tach__schema_newer(s, v, err);
-	if (rc || v == TACH_STORE_SCHEMA)
-		return rc;
-	sqlite3_close_v2(d->h);
-	d->h = NULL;
-	if ((rc = open_writer(s, path, 0, err))) {
-		char why[sizeof err->message];
-		tach_error_format(err, why, sizeof why);
-		int n = snprintf(err->message, sizeof err->message,
-		                 "%s: schema %d must be upgraded to %d before it is read, and that "
-		                 "failed: %s",
-		                 s->location, v, TACH_STORE_SCHEMA, why);
-		if (n >= (int)sizeof err->message)
-			memcpy(err->message + sizeof err->message - 4, "...", 4);
-		return rc;
-	}
-	for (int i = 0; i < N_STMT; i++) {
-		sqlite3_finalize(d->st[i]);
-		d->st[i] = NULL;
-	}
-	sqlite3_close_v2(d->h);
-	d->h = NULL;
-	return connect_db(s, name, SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), err);
-}
 
 int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 {
@@ -953,8 +657,8 @@ int tach__sqlite_open(tach_store *s, const char *path, tach_error *err)
 	}
 	s->impl = d;
 	s->ops = &sqlite_ops;
-	int rc = s->readonly ? open_reader(s, path, err) : open_writer(s, path, 1, err);
+	int rc = s->readonly ? tach__sq_open_reader(s, path, err) : tach__sq_open_writer(s, path, 1, err);
 	if (rc)
-		close_db(s);
+		tach__sq_close(s);
 	return rc;
 }
