@@ -128,10 +128,18 @@ typedef struct tach_compare_opts {
 /* Compares cand against base (both borrowed; they must outlive the
  * comparison).  opts may be NULL (defaults).  Returns 0 with *out set,
  * TACH_EINVAL for a rule out of range (alpha not in (0, 0.5), negative
- * effects), or TACH_ENOMEM. */
+ * effects) or for two benchmarks of one side with the same name and
+ * parameters (tach_compare_find_duplicate names them), or TACH_ENOMEM. */
 TACH_API int tach_compare(const tach_result *base, const tach_result *cand,
                           const tach_compare_opts *opts, tach_comparison **out);
 TACH_API void tach_comparison_free(tach_comparison *c);
+
+/* Two benchmarks of r that a comparison could not tell apart: the same
+ * name and the same parameters (in any order).  Returns 1 with *first <
+ * *second set to their indices in r->benchmarks (the first pair found in
+ * file order), 0 when every benchmark is distinct, or TACH_ENOMEM.  Used
+ * by `tach merge`, `compare` and `gate` to refuse such input. */
+TACH_API int tach_compare_find_duplicate(const tach_result *r, size_t *first, size_t *second);
 
 /* The change a row shows as a signed fraction in the "worse is positive"
  * sense: +0.05 is 5 % worse whatever the metric's direction (time up or

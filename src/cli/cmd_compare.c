@@ -268,7 +268,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	char **argv_a = NULL, **argv_b = NULL;
 	FILE *out = stdout;
 	tach_outfile *of = NULL;
-	tach_gate_checks targets = {0};
+	cli_checks checks = {0};
 	if ((status = parse_args(&p, &a)) || (status = cli_decide_finish(&a.d, a.config, a.no_config)))
 		goto done;
 	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
@@ -300,7 +300,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		c = ab.comparison;
 		cand = ab.cand;
 	} else {
-		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand)) {
+		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand) ||
+		    cli_decide_distinct(base, bn) || cli_decide_distinct(cand, cn)) {
 			status = EXIT_USAGE;
 			goto done;
 		}
@@ -311,10 +312,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 			goto done;
 		}
 	}
-	if (a.d.config && tach_gate_check_targets(a.d.config, cand, &targets)) {
-		status = cli_error("out of memory");
+	if ((status = cli_decide_checks(&a.d, c, cand, &checks)))
 		goto done;
-	}
 	if (a.out) {
 		if (!(of = cli_out_open(a.out))) {
 			status = EXIT_USAGE;
@@ -328,9 +327,9 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		print_aa(out, &ab);
 	else
 		tach_report_comparison(out, c, bn, cn, a.fmt, &ro);
-	if (targets.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
-		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ntargets:\n", out);
-		cli_decide_print_targets(out, &targets, ro.color);
+	if (checks.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
+		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ngate:\n", out);
+		cli_decide_print_checks(out, &checks, cn, ro.color);
 		if (a.fmt == TACH_REPORT_MARKDOWN)
 			fputs("```\n", out);
 	}
@@ -353,18 +352,18 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("cannot write the output: %s", strerror(errno));
 		goto done;
 	}
-	status = (c->n_failed || targets.n_failed) && !a.d.warn_only && !a.aa ? EXIT_REGRESSION
-	                                                                     : EXIT_OK;
+	status = (c->n_failed || checks.n_failed) && !a.d.warn_only && !a.aa ? EXIT_REGRESSION
+	                                                                    : EXIT_OK;
 	/* the candidate is history whatever the verdict: that is how the
 	 * trend sees a regression arrive */
 	if (a.save && !a.aa && cli_save_run(NULL, cand))
 		status = EXIT_USAGE;
-	if (a.d.warn_only && (c->n_failed || targets.n_failed))
-		cli_warn("the gate failed (%zu rows, %zu targets); --warn-only keeps exit status 0",
-		         c->n_failed, targets.n_failed);
+	if (a.d.warn_only && (c->n_failed || checks.n_failed))
+		cli_warn("the gate failed (%zu rows, %zu other checks); --warn-only keeps exit status 0",
+		         c->n_failed, checks.n_failed);
 done:
 	tach_outfile_abort(of);
-	tach_gate_checks_release(&targets);
+	cli_decide_checks_release(&checks);
 	if (a.run || a.aa) {
 		cli_ab_outcome_release(&ab);
 	} else {

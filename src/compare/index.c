@@ -1,5 +1,6 @@
 /* index.c - benchmarks found by name and parameters in constant time, so
- * that comparing two files of 10,000 benchmarks stays linear. */
+ * that comparing two files of 10,000 benchmarks stays linear; the same
+ * index finds two benchmarks a comparison could not tell apart. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ static int same(const tach_benchmark *a, const tach_benchmark *b)
 	return 1;
 }
 
-int tach__bench_index_build(tach__bench_index *idx, const tach_result *r)
+int tach__bench_index_build(tach__bench_index *idx, const tach_result *r, size_t *dup)
 {
 	size_t size = 16;
 	while (size < 2 * r->n_benchmarks)
@@ -42,18 +43,39 @@ int tach__bench_index_build(tach__bench_index *idx, const tach_result *r)
 	idx->r = r;
 	idx->mask = size - 1;
 	if (!(idx->slots = calloc(size, sizeof *idx->slots)))
-		return -1;
+		return TACH_ENOMEM;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		size_t s = hash(r->benchmarks[i]) & idx->mask;
 		while (idx->slots[s]) {
-			if (same(r->benchmarks[idx->slots[s] - 1], r->benchmarks[i]))
-				break; /* a duplicate: the first one is found */
+			if (same(r->benchmarks[idx->slots[s] - 1], r->benchmarks[i])) {
+				/* a duplicate: matching would pair the first copy
+				 * and call the second gone */
+				if (dup) {
+					dup[0] = idx->slots[s] - 1;
+					dup[1] = i;
+					return 1;
+				}
+				break;
+			}
 			s = (s + 1) & idx->mask;
 		}
 		if (!idx->slots[s])
 			idx->slots[s] = i + 1;
 	}
 	return 0;
+}
+
+int tach_compare_find_duplicate(const tach_result *r, size_t *first, size_t *second)
+{
+	tach__bench_index idx;
+	size_t dup[2];
+	int rc = tach__bench_index_build(&idx, r, dup);
+	tach__bench_index_free(&idx);
+	if (rc == 1) {
+		*first = dup[0];
+		*second = dup[1];
+	}
+	return rc;
 }
 
 ptrdiff_t tach__bench_index_find(const tach__bench_index *idx, const tach_benchmark *b)
