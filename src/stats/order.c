@@ -242,7 +242,7 @@ int tach_stats_summarize(const double *x, size_t n, tach_summary *out)
 	out->n = n;
 	out->mean = tach_stats_mean(x, n);
 	out->stddev = tach_stats_stddev(x, n);
-	out->cv = (n < 2 || out->mean == 0) ? 0 : out->stddev / fabs(out->mean);
+	out->cv = tach_stats_cv(x, n); /* finite even when stddev overflows */
 	out->min = s[0];
 	out->max = s[n - 1];
 	out->median = tach_stats_percentile_sorted(s, n, 50);
