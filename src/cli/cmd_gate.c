@@ -91,6 +91,8 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		goto done;
 	}
 	cli_decide_candidate(&d, cand);
+	if (base)
+		cli_decide_machines(base, cand, p.pos[0], p.pos[1]);
 	if (base && tach_compare(base, cand, &d.opts, &c)) {
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 		goto done;

@@ -177,6 +177,25 @@ int cli_decide_distinct(const tach_result *r, const char *path)
 	                        path, a + 1, b + 1, r->benchmarks[a]->name, params);
 }
 
+/* One fact of the two machines; unknown on either side (an imported
+ * file) says nothing. */
+static void machine_fact(const char *what, const char *b, const char *c, const char *bn,
+                         const char *cn)
+{
+	if (b && c && *b && *c && strcmp(b, c))
+		cli_warn("%s and %s were measured on different machines (%s '%s' and '%s'): a "
+		         "change between them may be the machines', not the code's; compare runs "
+		         "from one machine, or measure both now with 'tach compare --run'",
+		         bn, cn, what, b, c);
+}
+
+void cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
+                         const char *cn)
+{
+	machine_fact("host", base->meta.hostname, cand->meta.hostname, bn, cn);
+	machine_fact("CPU", base->meta.cpu_model, cand->meta.cpu_model, bn, cn);
+}
+
 void cli_decide_release(cli_decide *d)
 {
 	tach_gate_config_free(d->config);
