@@ -5,7 +5,8 @@
  * flagged row confirmed by fresh runs; with --aa one command is measured
  * against itself to show what this machine's noise allows.
  * Exit status: 1 when a row regressed beyond what the gate allows (or a
- * target of the gate config is missed), 0 otherwise, 2 for bad input.
+ * target of the gate config is missed, the candidate is empty, a benchmark
+ * the config names is gone), 0 otherwise, 2 for bad input.
  */
 #include <errno.h>
 #include <math.h>
@@ -68,8 +69,12 @@ const char cmd_compare_details[] =
 	"--reps repetitions of every benchmark, and each benchmark is compared.\n"
 	"With --aa CMD, CMD runs as both sides and tach reports this machine's\n"
 	"noise, the false-alarm rate and the smallest change it can detect.\n\n"
-	"exit status: 1 a regression (beyond --max-regression) or a missed target,\n"
-	"0 otherwise, 2 usage or input error.";
+	"The summary line always gives 'N regressed, N improved, N same,\n"
+	"N inconclusive' (then new and gone when any).  Two benchmarks with the same\n"
+	"name and parameters in one file are an error.\n\n"
+	"exit status: 1 a regression (beyond --max-regression), a missed target, a\n"
+	"CAND without benchmarks or a benchmark a [bench] section names gone (with\n"
+	"--aa only a missed target), 0 otherwise, 2 usage or input error.";
 
 typedef struct args {
 	tach_report_format fmt;

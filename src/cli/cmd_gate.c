@@ -3,7 +3,8 @@
  * The same decision as `tach compare` (rules from tach.conf and the
  * flags), printed as one line per check instead of a table: every row
  * that regressed (failing, or within its allowed regression) and every
- * absolute target.  With only CAND, the targets alone are checked.
+ * absolute target, an empty candidate and every benchmark the config names
+ * that is gone.  With only CAND, the targets alone are checked.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,9 @@ const char cmd_gate_details[] =
 	"BASE, every benchmark metric that regressed beyond its max-regression fails\n"
 	"(the decision of 'tach compare'); every 'target = METRIC OP VALUE' of the\n"
 	"config is checked against CAND's medians, and a target that matches no\n"
-	"benchmark fails too.  Rules with 'required = false' only warn.\n\n"
+	"benchmark fails too.  A CAND without benchmarks fails, and so does a\n"
+	"benchmark of BASE that CAND lacks when a [bench \"PATTERN\"] section names\n"
+	"it.  Rules with 'required = false' only warn.\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
 static void print_rows(FILE *f, const tach_comparison *c, int color)

@@ -107,6 +107,15 @@ Test(cli_decide, duplicate_benchmarks_are_refused_not_paired_and_gone)
 			run_free(&r);
 		}
 	}
+	/* the report compares too */
+	char html[64];
+	snprintf(html, sizeof html, "/tmp/tach-decide-%d.html", (int)getpid());
+	run_result r = run_tach(ARGV("report", "--base", b, "--cand", d, "-o", html), NULL, NULL,
+	                        NULL);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "'A'"), "%s", r.err);
+	cr_expect_neq(access(html, F_OK), 0, "no page");
+	run_free(&r);
 }
 
 Test(cli_decide, merge_names_both_files_of_a_duplicate)
