@@ -339,6 +339,12 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		if (a.fmt == TACH_REPORT_MARKDOWN)
 			fputs("```\n", out);
 	}
+	/* JSON, CSV and JUnit carry the rows only: say why the exit status
+	 * will be 1 when a check outside them failed */
+	if (checks.n_failed && a.fmt != TACH_REPORT_TEXT && a.fmt != TACH_REPORT_MARKDOWN)
+		cli_note("%zu gate check%s besides the rows failed (a target, an empty candidate or "
+		         "a named benchmark gone); 'tach gate' lists them",
+		         checks.n_failed, checks.n_failed == 1 ? "" : "s");
 	if (!a.run && !a.aa && a.fmt == TACH_REPORT_TEXT)
 		offset_hint(out, c, base, cand);
 	if (a.d.n_sized && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN))

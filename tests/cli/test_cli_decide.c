@@ -148,6 +148,11 @@ Test(cli_decide, an_empty_candidate_fails_the_gate)
 	cr_expect_eq(r.status, 1, "compare decides as the gate does: %s%s", r.out, r.err);
 	cr_expect(strstr(r.out, want), "%s", r.out);
 	run_free(&r);
+	/* formats without the check lines say why the status is 1 */
+	r = run_tach(ARGV("compare", "--no-config", "-f", "json", b, e), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.err, "tach: 1 gate check besides the rows failed"), "%s", r.err);
+	run_free(&r);
 }
 
 Test(cli_decide, a_benchmark_the_config_names_must_not_be_gone)
