@@ -198,6 +198,9 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
  */
 /* The wall-clock budget of a benchmark when nothing sets one (seconds). */
 #define TACH_BENCH_DEFAULT_MAX_TIME 5.0
+/* The minimum repetitions when neither the options nor the benchmark set
+ * them (tach_bench_run_opts.repetitions = 0). */
+#define TACH_BENCH_DEFAULT_REPETITIONS 10
 
 typedef struct tach_bench_run_opts {
 	const char *filter;   /* POSIX extended regex on the full name, or NULL */

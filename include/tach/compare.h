@@ -128,7 +128,8 @@ typedef struct tach_compare_opts {
 /* Compares cand against base (both borrowed; they must outlive the
  * comparison).  opts may be NULL (defaults).  Returns 0 with *out set,
  * TACH_EINVAL for a rule out of range (alpha not in (0, 0.5), negative
- * effects), or TACH_ENOMEM. */
+ * effects) or for two benchmarks of one side with the same name and
+ * parameters (tach_result_duplicate names them), or TACH_ENOMEM. */
 TACH_API int tach_compare(const tach_result *base, const tach_result *cand,
                           const tach_compare_opts *opts, tach_comparison **out);
 TACH_API void tach_comparison_free(tach_comparison *c);

@@ -35,7 +35,8 @@ typedef struct tach_gate_config tach_gate_config;
 
 /* Parses a config from memory (`name` for messages).  Errors are placed
  * at file:line:column: unknown sections or keys, bad values, unterminated
- * quotes.  0, TACH_EFORMAT or TACH_ENOMEM. */
+ * quotes, a target on a well-known metric whose value is of another kind
+ * ("time < 2MB").  0, TACH_EFORMAT or TACH_ENOMEM. */
 TACH_API int tach_gate_config_parse(const char *text, size_t len, const char *name,
                                     tach_gate_config **out, tach_error *err);
 /* The same from a file; -errno when it cannot be read. */
@@ -67,10 +68,28 @@ typedef struct tach_gate_checks {
 
 /* Checks every target against the benchmarks of `cand`.  A target whose
  * section matches no benchmark with that metric fails (a renamed
- * benchmark must not pass silently).  0 or TACH_ENOMEM. */
+ * benchmark must not pass silently).  A target's value must be of the
+ * metric's kind (a duration for seconds, a size for bytes, a rate for
+ * "/s" units, a percentage for "%"; a plain number fits any, an SI
+ * multiple any but seconds and percent): well-known metrics are checked
+ * when the config is parsed, others here, where a mismatch returns
+ * TACH_EFORMAT with err (may be NULL) placed at the target in the config
+ * file.  0, TACH_EFORMAT or TACH_ENOMEM; on error *out is empty. */
 TACH_API int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand,
-                                     tach_gate_checks *out);
+                                     tach_gate_checks *out, tach_error *err);
 TACH_API void tach_gate_checks_release(tach_gate_checks *c);
+
+/* Whether a `[bench "PATTERN"]` section of the config names benchmark b
+ * (its pattern matches b's name): 1 with *pattern (borrowed from the
+ * config) and *line (the section's header) of the last such section, 0
+ * otherwise.  A benchmark so named is required: gone from a candidate,
+ * it fails the gate (`tach gate`, `tach compare`). */
+TACH_API int tach_gate_config_names(const tach_gate_config *cfg, const tach_benchmark *b,
+                                    const char **pattern, unsigned *line);
+
+/* The config's file name as given to tach_gate_config_parse (borrowed
+ * until tach_gate_config_free). */
+TACH_API const char *tach_gate_config_name(const tach_gate_config *cfg);
 
 #ifdef __cplusplus
 }

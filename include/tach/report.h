@@ -70,12 +70,19 @@ TACH_API int tach_report_summary(FILE *out, const tach_report_input *inputs,
 /* Writes a comparison in fmt (text, Markdown, JSON, CSV or JUnit XML).
  * base_name and cand_name label the two sides (may be NULL).  Text and
  * Markdown start with the summary line ("2 regressed, 1 improved, 40
- * same"); Markdown folds the full table into <details> for a pull-request
- * comment.  Every name is escaped for its format.  Returns 0 or
- * TACH_EINVAL (unknown format). */
+ * same, 0 inconclusive": always these four counts in this order, then
+ * "N new" and "N gone" when not zero, then geometric means); Markdown
+ * folds the full table into <details> for a pull-request comment.
+ * Every name is escaped for its format.  Returns 0 or TACH_EINVAL
+ * (unknown format). */
 TACH_API int tach_report_comparison(FILE *out, const tach_comparison *c,
                                     const char *base_name, const char *cand_name,
                                     tach_report_format fmt, const tach_report_opts *opts);
+
+/* Writes the counts of the summary line alone, as text, and a newline:
+ * "0 regressed, 0 improved, 12 same, 1 inconclusive[, N new][, N gone]"
+ * (`tach gate` prints it).  Never fails (stream errors stay in out). */
+TACH_API void tach_report_comparison_counts(FILE *out, const tach_comparison *c);
 
 /* One history series for the report: a benchmark metric's run medians,
  * oldest first, with the change points found in it. */

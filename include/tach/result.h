@@ -211,9 +211,10 @@ TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *pr
  * them stay valid).  1 if there was one, 0 if i is out of range. */
 TACH_API int tach_result_remove_benchmark(tach_result *r, size_t i);
 
-/* Whether two benchmarks of r have the same name and parameters (in the
- * same order): no comparison could tell them apart, so the reader, the
- * importers and `tach merge` refuse such a set.  Returns 1 with *first
+/* Whether two benchmarks of r have the same name and parameters (in any
+ * order: {a=1, b=2} is {b=2, a=1}): no comparison could tell them apart,
+ * so the reader, the importers, `tach merge`, compare and gate refuse
+ * such a set.  Returns 1 with *first
  * and *second set to the indices of the pair whose second comes earliest
  * (first < second), or 0.  TACH_ENOMEM when out of memory.  Takes
  * O(n log n) time. */

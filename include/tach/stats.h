@@ -48,16 +48,21 @@ TACH_API double tach_rng_uniform(tach_rng *rng);
  * Descriptive statistics.  Functions returning double never fail.
  */
 
-/* Arithmetic mean; 0 for n = 0. */
+/* Arithmetic mean; 0 for n = 0.  Finite for finite x even where the sum
+ * overflows (samples near ±DBL_MAX). */
 TACH_API double tach_stats_mean(const double *x, size_t n);
 /* Smallest / largest value; 0 for n = 0. */
 TACH_API double tach_stats_min(const double *x, size_t n);
 TACH_API double tach_stats_max(const double *x, size_t n);
 /* Sample variance (divisor n - 1, NumPy ddof=1); 0 for n < 2. */
 TACH_API double tach_stats_variance(const double *x, size_t n);
-/* Sample standard deviation, sqrt of the above; 0 for n < 2. */
+/* Sample standard deviation, sqrt of the above; 0 for n < 2.  The
+ * squares are scaled by a power of two when they overflow, so this is
+ * finite whenever the true value is below DBL_MAX (the variance of such
+ * data may still be inf). */
 TACH_API double tach_stats_stddev(const double *x, size_t n);
-/* Coefficient of variation, stddev / |mean|; 0 for n < 2 or mean = 0. */
+/* Coefficient of variation, stddev / |mean|; 0 for n < 2 or mean = 0.
+ * Divided before scaling back: finite even when stddev is not. */
 TACH_API double tach_stats_cv(const double *x, size_t n);
 
 /* Sorts x ascending in place (LSD radix sort on the IEEE bit patterns:

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,14 @@ static const char usage[] =
 	"usage: %s [OPTIONS]\n\n"
 	"Runs the benchmarks of this program and prints time per iteration and more.\n\n"
 	"options:\n"
-	"  --filter REGEX      run only benchmarks whose full name matches (POSIX ERE)\n"
+	"  --filter REGEX      run only benchmarks whose full name matches (POSIX ERE);\n"
+	"                      a filter that matches none is an error\n"
 	"  --list              print the names of the benchmarks and exit\n"
 	"  --min-time TIME     time of one repetition (default 10ms; 500ms, 0.1, ...)\n"
 	"  --repetitions N     at least N repetitions (samples), default 10; more, up to\n"
 	"                      30, until the median is stable\n"
-	"  --max-repetitions N at most N repetitions\n"
+	"  --max-repetitions N at most N repetitions (not below --repetitions; below\n"
+	"                      the default 10 alone, it lowers the minimum too)\n"
 	"  --max-time TIME     wall-clock budget of each benchmark (default 5s; 0: none):\n"
 	"                      calibration and repetitions stop at it, with a note\n"
 	"  --warmup N          untimed repetitions before the samples (default 1)\n"
@@ -130,10 +133,12 @@ static int parse_args(cli *c, int argc, char **argv)
 				rc = bad(prog, name, v, "expected a duration such as 5s, or 0 for none");
 			else if (c->o.max_time == 0)
 				c->o.max_time = -1; /* the library's 0 is the default */
-		} else if (!strcmp(name, "--repetitions")) {
-			rc = parse_count(prog, name, v, &c->o.repetitions);
-		} else if (!strcmp(name, "--max-repetitions")) {
-			rc = parse_count(prog, name, v, &c->o.max_repetitions);
+		} else if (!strcmp(name, "--repetitions") || !strcmp(name, "--max-repetitions")) {
+			/* the library reads 0 as "the default": refuse it here */
+			size_t *to = name[2] == 'r' ? &c->o.repetitions : &c->o.max_repetitions;
+			rc = parse_count(prog, name, v, to);
+			if (!rc && !*to)
+				rc = bad(prog, name, v, "expected at least 1");
 		} else if (!strcmp(name, "--warmup")) {
 			rc = parse_count(prog, name, v, &c->o.warmup);
 		} else if (!strcmp(name, "--threads")) {
@@ -180,6 +185,38 @@ static int parse_args(cli *c, int argc, char **argv)
 		}
 		if (rc)
 			return rc;
+	}
+	/* the library would raise the maximum to the minimum: an explicit
+	 * minimum above it is an error, the default one (10) gives way */
+	if (c->o.repetitions && c->o.max_repetitions && c->o.max_repetitions < c->o.repetitions) {
+		fprintf(stderr, "%s: --max-repetitions %zu is below --repetitions %zu\n", prog,
+		        c->o.max_repetitions, c->o.repetitions);
+		return 2;
+	}
+	if (!c->o.repetitions && !c->o.instructions && c->o.max_repetitions &&
+	    c->o.max_repetitions < TACH_BENCH_DEFAULT_REPETITIONS)
+		c->o.repetitions = c->o.max_repetitions;
+	return 0;
+}
+
+/* A --filter that selects nothing would write an empty results file that
+ * every later step takes for a suite without benchmarks: an error.  2
+ * after printing, or 0. */
+static int check_filter(const char *prog, const char *filter)
+{
+	regex_t re;
+	int e = regcomp(&re, filter, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char msg[200];
+		regerror(e, &re, msg, sizeof msg);
+		fprintf(stderr, "%s: invalid value '%s' for --filter: %s\n", prog, filter, msg);
+		return 2;
+	}
+	regfree(&re);
+	if (!tach_bench_list(filter, 0)) {
+		fprintf(stderr, "%s: no benchmark matches --filter '%s' (--list shows the names)\n",
+		        prog, filter);
+		return 2;
 	}
 	return 0;
 }
@@ -399,6 +436,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	memset(&c, 0, sizeof c);
 	c.o.warmup = (size_t)-1;
 	int rc = parse_args(&c, argc, argv);
+	if (!rc && c.o.filter)
+		rc = check_filter(prog, c.o.filter);
 	if (rc) {
 		tach_kvlist_release(&c.labels);
 		return rc < 0 ? 0 : rc;

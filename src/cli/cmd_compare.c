@@ -5,7 +5,8 @@
  * flagged row confirmed by fresh runs; with --aa one command is measured
  * against itself to show what this machine's noise allows.
  * Exit status: 1 when a row regressed beyond what the gate allows (or a
- * target of the gate config is missed), 0 otherwise, 2 for bad input.
+ * target of the gate config is missed, the candidate is empty, a benchmark
+ * the config names is gone), 0 otherwise, 2 for bad input.
  */
 #include <errno.h>
 #include <math.h>
@@ -68,8 +69,12 @@ const char cmd_compare_details[] =
 	"--reps repetitions of every benchmark, and each benchmark is compared.\n"
 	"With --aa CMD, CMD runs as both sides and tach reports this machine's\n"
 	"noise, the false-alarm rate and the smallest change it can detect.\n\n"
-	"exit status: 1 a regression (beyond --max-regression) or a missed target,\n"
-	"0 otherwise, 2 usage or input error.";
+	"The summary line always gives 'N regressed, N improved, N same,\n"
+	"N inconclusive' (then new and gone when any).  Two benchmarks with the same\n"
+	"name and parameters in one file are an error.\n\n"
+	"exit status: 1 a regression (beyond --max-regression), a missed target, a\n"
+	"CAND without benchmarks or a benchmark a [bench] section names gone (with\n"
+	"--aa only a missed target), 0 otherwise, 2 usage or input error.";
 
 typedef struct args {
 	tach_report_format fmt;
@@ -268,7 +273,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	char **argv_a = NULL, **argv_b = NULL;
 	FILE *out = stdout;
 	tach_outfile *of = NULL;
-	tach_gate_checks targets = {0};
+	cli_checks checks = {0};
 	if ((status = parse_args(&p, &a)) || (status = cli_decide_finish(&a.d, a.config, a.no_config)))
 		goto done;
 	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
@@ -300,21 +305,21 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		c = ab.comparison;
 		cand = ab.cand;
 	} else {
-		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand)) {
+		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand) ||
+		    cli_decide_distinct(base, bn) || cli_decide_distinct(cand, cn)) {
 			status = EXIT_USAGE;
 			goto done;
 		}
 		cli_decide_candidate(&a.d, cand);
+		cli_decide_machines(base, cand, bn, cn);
 		int rc = tach_compare(base, cand, &a.d.opts, &c);
 		if (rc) {
 			status = cli_error("cannot compare: %s", tach_strerror(rc));
 			goto done;
 		}
 	}
-	if (a.d.config && tach_gate_check_targets(a.d.config, cand, &targets)) {
-		status = cli_error("out of memory");
+	if ((status = cli_decide_checks(&a.d, c, cand, &checks)))
 		goto done;
-	}
 	if (a.out) {
 		if (!(of = cli_out_open(a.out))) {
 			status = EXIT_USAGE;
@@ -328,12 +333,18 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		print_aa(out, &ab);
 	else
 		tach_report_comparison(out, c, bn, cn, a.fmt, &ro);
-	if (targets.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
-		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ntargets:\n", out);
-		cli_decide_print_targets(out, &targets, ro.color);
+	if (checks.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
+		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ngate:\n", out);
+		cli_decide_print_checks(out, &checks, cn, ro.color);
 		if (a.fmt == TACH_REPORT_MARKDOWN)
 			fputs("```\n", out);
 	}
+	/* JSON, CSV and JUnit carry the rows only: say why the exit status
+	 * will be 1 when a check outside them failed */
+	if (checks.n_failed && a.fmt != TACH_REPORT_TEXT && a.fmt != TACH_REPORT_MARKDOWN)
+		cli_note("%zu gate check%s besides the rows failed (a target, an empty candidate or "
+		         "a named benchmark gone); 'tach gate' lists them",
+		         checks.n_failed, checks.n_failed == 1 ? "" : "s");
 	if (!a.run && !a.aa && a.fmt == TACH_REPORT_TEXT)
 		offset_hint(out, c, base, cand);
 	if (a.d.n_sized && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN))
@@ -353,18 +364,22 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("cannot write the output: %s", strerror(errno));
 		goto done;
 	}
-	status = (c->n_failed || targets.n_failed) && !a.d.warn_only && !a.aa ? EXIT_REGRESSION
-	                                                                     : EXIT_OK;
+	/* --aa: the A/A verdict is the noise being measured, never a failure
+	 * (a "regressed" there is the false alarm the report quantifies); the
+	 * config's targets are absolute checks of the command and fail as in
+	 * any comparison */
+	size_t failed = (a.aa ? 0 : c->n_failed) + checks.n_failed;
+	status = failed && !a.d.warn_only ? EXIT_REGRESSION : EXIT_OK;
 	/* the candidate is history whatever the verdict: that is how the
 	 * trend sees a regression arrive */
 	if (a.save && !a.aa && cli_save_run(NULL, cand))
 		status = EXIT_USAGE;
-	if (a.d.warn_only && (c->n_failed || targets.n_failed))
-		cli_warn("the gate failed (%zu rows, %zu targets); --warn-only keeps exit status 0",
-		         c->n_failed, targets.n_failed);
+	if (a.d.warn_only && failed)
+		cli_warn("the gate failed (%zu rows, %zu other checks); --warn-only keeps exit status 0",
+		         a.aa ? 0 : c->n_failed, checks.n_failed);
 done:
 	tach_outfile_abort(of);
-	tach_gate_checks_release(&targets);
+	cli_decide_checks_release(&checks);
 	if (a.run || a.aa) {
 		cli_ab_outcome_release(&ab);
 	} else {

@@ -3,7 +3,8 @@
  * The same decision as `tach compare` (rules from tach.conf and the
  * flags), printed as one line per check instead of a table: every row
  * that regressed (failing, or within its allowed regression) and every
- * absolute target.  With only CAND, the targets alone are checked.
+ * absolute target, an empty candidate and every benchmark the config names
+ * that is gone.  With only CAND, the targets alone are checked.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,9 @@ const char cmd_gate_details[] =
 	"BASE, every benchmark metric that regressed beyond its max-regression fails\n"
 	"(the decision of 'tach compare'); every 'target = METRIC OP VALUE' of the\n"
 	"config is checked against CAND's medians, and a target that matches no\n"
-	"benchmark fails too.  Rules with 'required = false' only warn.\n\n"
+	"benchmark fails too.  A CAND without benchmarks fails, and so does a\n"
+	"benchmark of BASE that CAND lacks when a [bench \"PATTERN\"] section names\n"
+	"it.  Rules with 'required = false' only warn.\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
 static void print_rows(FILE *f, const tach_comparison *c, int color)
@@ -61,7 +64,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	int no_config = 0;
 	tach_result *base = NULL, *cand = NULL;
 	tach_comparison *c = NULL;
-	tach_gate_checks targets = {0};
+	cli_checks checks = {0};
 	status = 0;
 	for (size_t i = 0; i < p.n && !status; i++) {
 		int id = p.items[i].id;
@@ -83,35 +86,39 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		                   "tach.conf or --config");
 		goto done;
 	}
-	if ((p.npos == 2 && cli_read_results(p.pos[0], &base)) ||
-	    cli_read_results(p.pos[p.npos - 1], &cand)) {
+	if ((p.npos == 2 && (cli_read_results(p.pos[0], &base) ||
+	                     cli_decide_distinct(base, p.pos[0]))) ||
+	    cli_read_results(p.pos[p.npos - 1], &cand) ||
+	    cli_decide_distinct(cand, p.pos[p.npos - 1])) {
 		status = EXIT_USAGE;
 		goto done;
 	}
 	cli_decide_candidate(&d, cand);
+	if (base)
+		cli_decide_machines(base, cand, p.pos[0], p.pos[1]);
 	if (base && tach_compare(base, cand, &d.opts, &c)) {
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 		goto done;
 	}
-	if (d.config && tach_gate_check_targets(d.config, cand, &targets)) {
-		status = cli_error("out of memory");
+	if ((status = cli_decide_checks(&d, c, cand, &checks)))
 		goto done;
-	}
 	int color = cli_color_stdout();
 	if (c)
 		print_rows(stdout, c, color);
-	cli_decide_print_targets(stdout, &targets, color);
-	size_t failed = (c ? c->n_failed : 0) + targets.n_failed;
-	size_t warned = (c ? c->n_warned : 0) + targets.n_warned;
-	size_t checks = targets.n + (c ? c->n_rows : 0);
+	cli_decide_print_checks(stdout, &checks, p.pos[p.npos - 1], color);
+	size_t failed = (c ? c->n_failed : 0) + checks.n_failed;
+	size_t warned = (c ? c->n_warned : 0) + checks.n_warned;
+	size_t n_checks = checks.n + (c ? c->n_rows : 0);
+	if (c)
+		tach_report_comparison_counts(stdout, c);
 	if (failed)
-		printf("gate: FAILED, %zu of %zu checks%s\n", failed, checks,
+		printf("gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
 		       d.warn_only ? " (--warn-only: exit status 0)" : "");
 	else
-		printf("gate: passed, %zu checks%s\n", checks, warned ? ", with warnings" : "");
+		printf("gate: passed, %zu checks%s\n", n_checks, warned ? ", with warnings" : "");
 	status = failed && !d.warn_only ? EXIT_REGRESSION : EXIT_OK;
 done:
-	tach_gate_checks_release(&targets);
+	cli_decide_checks_release(&checks);
 	tach_comparison_free(c);
 	tach_result_free(base);
 	tach_result_free(cand);

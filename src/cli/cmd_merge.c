@@ -43,6 +43,15 @@ static void add_missing(tach_kvlist *to, const tach_kvlist *from)
 			tach_kvlist_set(to, from->items[i].key, from->items[i].value);
 }
 
+/* The argument that brought benchmark i of the merged set. */
+static const char *origin(const cli_parsed *p, const size_t *ends, size_t i)
+{
+	size_t f = 0;
+	while (f + 1 < p->npos && i >= ends[f])
+		f++;
+	return p->pos[f];
+}
+
 int cmd_merge(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -58,7 +67,10 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 		return cli_error("no results files given");
 	}
 	tach_result *merged = NULL;
-	status = EXIT_OK;
+	/* ends[f]: the merged set's size after file f, to name where a
+	 * duplicate came from */
+	size_t *ends = calloc(p.npos, sizeof *ends);
+	status = ends ? EXIT_OK : cli_error("out of memory");
 	/* -o must not be one of the files (whole, or after PREFIX=) */
 	for (size_t i = 0; out && !status && i < p.npos; i++) {
 		const char *eq = strchr(p.pos[i], '=');
@@ -81,6 +93,7 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 		}
 		if (!merged) {
 			merged = r;
+			ends[i] = r->n_benchmarks;
 			if (prefix[0]) {
 				/* rename in place: take the set's own benchmarks back */
 				tach_result *tmp = tach_result_new();
@@ -95,16 +108,18 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 		add_missing(&merged->meta.context, &r->meta.context);
 		if (tach_result_take(merged, r, prefix))
 			status = cli_error("out of memory");
+		ends[i] = merged->n_benchmarks;
 		tach_result_free(r);
 	}
-	size_t d1, d;
-	int dup = merged && !status ? tach_result_duplicate(merged, &d1, &d) : 0;
+	size_t d1, d2;
+	int dup = merged && !status ? tach_result_duplicate(merged, &d1, &d2) : 0;
 	if (dup < 0)
 		status = cli_error("out of memory");
 	else if (dup)
-		status = cli_error("two benchmarks named '%s' with the same parameters: give one of "
-		                   "the files a PREFIX (PREFIX=FILE)",
-		                   merged->benchmarks[d]->name);
+		status = cli_error("two benchmarks named '%s' with the same parameters, from '%s' "
+		                   "and '%s': give one of the files a PREFIX (PREFIX=FILE)",
+		                   merged->benchmarks[d1]->name, origin(&p, ends, d1),
+		                   origin(&p, ends, d2));
 	if (!status) {
 		tach_error err;
 		memset(&err, 0, sizeof err);
@@ -112,6 +127,7 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
 			status = cli_error("%s", err.message);
 	}
 	tach_result_free(merged);
+	free(ends);
 	cli_parsed_free(&p);
 	return status;
 }

@@ -122,7 +122,8 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("out of memory");
 	/* every input is read before the page is written */
 	if (!status && base_ref &&
-	    (cli_read_results(base_ref, &base) || cli_read_results(cand_ref, &cand)))
+	    (cli_read_results(base_ref, &base) || cli_read_results(cand_ref, &cand) ||
+	     cli_decide_distinct(base, base_ref) || cli_decide_distinct(cand, cand_ref)))
 		status = EXIT_USAGE;
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		tach_result *r;
@@ -155,7 +156,9 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	d.noise_runs = 0;
 	for (size_t i = 0; !status && i < n_vs; i++) {
 		if (cli_read_results(vs_args[i][1], &vs_res[2 * i]) ||
-		    cli_read_results(vs_args[i][2], &vs_res[2 * i + 1])) {
+		    cli_read_results(vs_args[i][2], &vs_res[2 * i + 1]) ||
+		    cli_decide_distinct(vs_res[2 * i], vs_args[i][1]) ||
+		    cli_decide_distinct(vs_res[2 * i + 1], vs_args[i][2])) {
 			status = EXIT_USAGE;
 			break;
 		}

@@ -155,6 +155,47 @@ int cli_decide_finish(cli_decide *d, const char *config_path, int no_config)
 	return 0;
 }
 
+int cli_decide_distinct(const tach_result *r, const char *path)
+{
+	size_t a, b;
+	int rc = tach_result_duplicate(r, &a, &b);
+	if (rc < 0)
+		return cli_error("out of memory");
+	if (!rc)
+		return 0;
+	/* the parameters as name=value, so the two copies can be found */
+	char params[512] = "";
+	size_t len = 0;
+	const tach_kvlist *p = &r->benchmarks[a]->params;
+	for (size_t i = 0; i < p->n && len < sizeof params; i++)
+		len += (size_t)snprintf(params + len, sizeof params - len, "%s%s=%s", i ? ", " : " (",
+		                        p->items[i].key, p->items[i].value);
+	if (p->n && len < sizeof params - 1)
+		snprintf(params + len, sizeof params - len, ")");
+	return cli_error_placed("%s: benchmarks %zu and %zu are both '%s'%s: a comparison cannot "
+	                        "tell them apart (give them different names or parameters)",
+	                        path, a + 1, b + 1, r->benchmarks[a]->name, params);
+}
+
+/* One fact of the two machines; unknown on either side (an imported
+ * file) says nothing. */
+static void machine_fact(const char *what, const char *b, const char *c, const char *bn,
+                         const char *cn)
+{
+	if (b && c && *b && *c && strcmp(b, c))
+		cli_warn("%s and %s were measured on different machines (%s '%s' and '%s'): a "
+		         "change between them may be the machines', not the code's; compare runs "
+		         "from one machine, or measure both now with 'tach compare --run'",
+		         bn, cn, what, b, c);
+}
+
+void cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
+                         const char *cn)
+{
+	machine_fact("host", base->meta.hostname, cand->meta.hostname, bn, cn);
+	machine_fact("CPU", base->meta.cpu_model, cand->meta.cpu_model, bn, cn);
+}
+
 void cli_decide_release(cli_decide *d)
 {
 	tach_gate_config_free(d->config);
@@ -164,13 +205,68 @@ void cli_decide_release(cli_decide *d)
 	d->store = NULL;
 }
 
-void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color)
+int cli_decide_checks(const cli_decide *d, const tach_comparison *c, const tach_result *cand,
+                      cli_checks *k)
+{
+	memset(k, 0, sizeof *k);
+	if (d->config) {
+		tach_error err = {0};
+		int rc = tach_gate_check_targets(d->config, cand, &k->targets, &err);
+		if (rc == TACH_EFORMAT) {
+			char msg[600];
+			tach_error_format(&err, msg, sizeof msg);
+			return cli_error_placed("%s", msg);
+		}
+		if (rc)
+			return cli_error("out of memory");
+	}
+	k->empty = cand->n_benchmarks == 0;
+	for (size_t i = 0; c && d->config && i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		cli_gone g = {.bench = r->base, .file = tach_gate_config_name(d->config)};
+		if (r->verdict != TACH_GONE ||
+		    !tach_gate_config_names(d->config, r->base, &g.pattern, &g.line))
+			continue;
+		tach_compare_rule rule = tach_compare_rule_default();
+		tach_gate_config_rule(d->config, r->base, NULL, &rule);
+		if (rule.ignore)
+			continue;
+		g.required = rule.required;
+		cli_gone *more = realloc(k->gone, (k->n_gone + 1) * sizeof *more);
+		if (!more)
+			return cli_error("out of memory");
+		k->gone = more;
+		k->gone[k->n_gone++] = g;
+	}
+	k->n = k->targets.n + k->n_gone + (size_t)k->empty;
+	k->n_failed = k->targets.n_failed + (size_t)k->empty;
+	k->n_warned = k->targets.n_warned;
+	for (size_t i = 0; i < k->n_gone; i++) {
+		k->n_failed += k->gone[i].required;
+		k->n_warned += !k->gone[i].required;
+	}
+	return 0;
+}
+
+void cli_decide_checks_release(cli_checks *k)
+{
+	tach_gate_checks_release(&k->targets);
+	free(k->gone);
+	memset(k, 0, sizeof *k);
+}
+
+static void verdict_word(FILE *f, int passed, int required, int color)
+{
+	const char *word = passed ? "pass" : required ? "FAIL" : "warn";
+	const char *col = passed ? "\x1b[32m" : required ? "\x1b[31m" : "\x1b[33m";
+	fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
+}
+
+static void print_targets(FILE *f, const tach_gate_checks *t, int color)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const tach_gate_check *c = &t->items[i];
-		const char *word = c->passed ? "pass" : c->required ? "FAIL" : "warn";
-		const char *col = c->passed ? "\x1b[32m" : c->required ? "\x1b[31m" : "\x1b[33m";
-		fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
+		verdict_word(f, c->passed, c->required, color);
 		if (c->bench) {
 			char num[64];
 			const tach_metric *m = tach_benchmark_metric(c->bench, c->metric);
@@ -194,6 +290,28 @@ void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color)
 				tach_text_write(f, c->pattern);
 			fputc(')', f);
 		}
+		fputc('\n', f);
+	}
+}
+
+void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path, int color)
+{
+	if (k->empty) {
+		char path[256];
+		verdict_word(f, 0, 1, color);
+		fprintf(f, "the candidate has no benchmarks  %s\n", cli_text(path, sizeof path, cand_path));
+	}
+	print_targets(f, &k->targets, color);
+	for (size_t i = 0; i < k->n_gone; i++) {
+		const cli_gone *g = &k->gone[i];
+		char pattern[256], conf[256];
+		verdict_word(f, 0, g->required, color);
+		/* the pattern and file name come from the config, the name from
+		 * a results file */
+		fprintf(f, "gone, named by [bench \"%s\"] at %s:%u  ",
+		        cli_text(pattern, sizeof pattern, g->pattern),
+		        cli_text(conf, sizeof conf, g->file), g->line);
+		tach_text_write(f, g->bench->name);
 		fputc('\n', f);
 	}
 }

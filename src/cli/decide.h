@@ -57,11 +57,46 @@ int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *va
  * d->opts.  0, or EXIT_USAGE after printing the error. */
 int cli_decide_finish(cli_decide *d, const char *config_path, int no_config);
 void cli_decide_release(cli_decide *d);
+/* Refuses a results set (read from path) with two benchmarks of the same
+ * name and parameters, naming both (their positions, from 1): 0, or
+ * EXIT_USAGE after printing the error. */
+int cli_decide_distinct(const tach_result *r, const char *path);
+/* Warns (stderr) when BASE and CAND name different hosts or CPU models:
+ * their difference is partly the machines'. */
+void cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
+                         const char *cn);
 /* Before comparing: the candidate, whose time bounds the history used by
  * --noise-runs (its own run and later ones are not noise). */
 void cli_decide_candidate(cli_decide *d, const tach_result *cand);
 
-/* Prints the target checks (text) to f. */
-void cli_decide_print_targets(FILE *f, const tach_gate_checks *t, int color);
+/* A benchmark of the base that the candidate lacks although a
+ * `[bench "PATTERN"]` section of the config names it. */
+typedef struct cli_gone {
+	const tach_benchmark *bench;
+	const char *pattern, *file; /* the section's, borrowed from the config */
+	unsigned line;
+	int required; /* 0: only a warning (required = false) */
+} cli_gone;
+
+/* The gate's checks besides the comparison's rows: the config's targets
+ * on the candidate, a candidate without benchmarks (fails: nothing was
+ * measured), and the named benchmarks that are gone. */
+typedef struct cli_checks {
+	tach_gate_checks targets;
+	int empty;
+	cli_gone *gone;
+	size_t n_gone;
+	size_t n, n_failed, n_warned; /* over all of them */
+} cli_checks;
+
+/* Fills *k for CAND (c: the comparison with a base, or NULL).  0, or
+ * EXIT_USAGE after printing the error (a target whose value does not fit
+ * its metric's unit, out of memory); release *k in any case. */
+int cli_decide_checks(const cli_decide *d, const tach_comparison *c, const tach_result *cand,
+                      cli_checks *k);
+void cli_decide_checks_release(cli_checks *k);
+/* Prints the checks (text), one line each, to f; cand_path names the
+ * candidate in the line of an empty one. */
+void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path, int color);
 
 #endif

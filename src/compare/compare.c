@@ -192,11 +192,19 @@ int tach_compare(const tach_result *base, const tach_result *cand, const tach_co
 		o = *opts;
 	if (!rule_ok(&o.rule))
 		return TACH_EINVAL;
+	/* two benchmarks of one side that share name and parameters cannot
+	 * be matched: one would be paired, the other called new or gone */
+	size_t d1, d2;
+	int dup = tach_result_duplicate(cand, &d1, &d2);
+	if (dup)
+		return dup < 0 ? dup : TACH_EINVAL;
 	tach_comparison *c = calloc(1, sizeof *c);
 	tach__bench_index idx;
-	if (!c || tach__bench_index_build(&idx, base)) {
+	if (!c || (dup = tach__bench_index_build(&idx, base, (size_t[2]){0}))) {
+		if (c)
+			tach__bench_index_free(&idx);
 		free(c);
-		return TACH_ENOMEM;
+		return dup == 1 ? TACH_EINVAL : TACH_ENOMEM;
 	}
 	c->base = base;
 	c->cand = cand;

@@ -28,15 +28,29 @@ enum {
 	SET_IGNORE = 1u << 5,
 };
 
+/* What a target's value was written as, to check it against the unit
+ * of the metric: "time < 2MB" must not read as 2,000,000 seconds. */
+typedef enum quantity {
+	Q_PLAIN,    /* a bare number: the metric's own canonical unit */
+	Q_MULTIPLE, /* k, M, G, T: a count, a size or a rate, never s or % */
+	Q_TIME,     /* ns, us, ms, s, m, h */
+	Q_SIZE,     /* B, KiB, MB, ... */
+	Q_RATE,     /* /s, k/s, M/s, ... */
+	Q_PERCENT,  /* % */
+} quantity;
+
 typedef struct target {
 	char *text;   /* as written */
 	char *metric;
 	int op;       /* '<', 'l' (<=), '>', 'g' (>=) */
 	double value; /* canonical units */
+	quantity kind;
+	unsigned line, column; /* of the value in the file, for a late unit error */
 } target;
 
 typedef struct section {
 	char *pattern; /* benchmark glob, NULL: every benchmark */
+	unsigned line; /* of the header */
 	char **metrics;
 	size_t n_metrics, cap_metrics;
 	unsigned set;
@@ -48,6 +62,7 @@ typedef struct section {
 struct tach_gate_config {
 	section *sections;
 	size_t n, cap;
+	char *name; /* the file, for errors found when the config is applied */
 };
 
 void tach_gate_config_free(tach_gate_config *cfg)
@@ -67,6 +82,7 @@ void tach_gate_config_free(tach_gate_config *cfg)
 		free(s->targets);
 	}
 	free(cfg->sections);
+	free(cfg->name);
 	free(cfg);
 }
 
@@ -104,32 +120,66 @@ static const char *parse_bool(const char *v, int *out)
 
 /* A target's value in canonical units: "2ms" (seconds), "512MiB"
  * (bytes), "50M" or "50M/s" (SI multiples), "80%" (a percentage metric
- * is stored in percent), or a plain number. */
-static const char *parse_quantity(const char *v, double *out)
+ * is stored in percent), or a plain number; *kind says which. */
+static const char *parse_quantity(const char *v, double *out, quantity *kind)
 {
 	uint64_t bytes;
-	if (tach_parse_duration(v, out) == 0)
-		return NULL;
-	if (strchr(v, 'B') && tach_parse_size(v, &bytes) == 0)
-		return *out = (double)bytes, NULL;
 	char *end;
 	double d = tach__strtod(v, &end);
 	if (end == v || !isfinite(d))
 		return "expected a value such as 2ms, 512MiB, 50M or 80%";
+	if (!*end)
+		return *kind = Q_PLAIN, *out = d, NULL;
+	if (tach_parse_duration(v, out) == 0)
+		return *kind = Q_TIME, NULL;
+	if (strchr(v, 'B') && tach_parse_size(v, &bytes) == 0)
+		return *kind = Q_SIZE, *out = (double)bytes, NULL;
 	static const struct {
 		const char *suffix;
 		double mult;
-	} si[] = {{"", 1},      {"/s", 1},      {"%", 1},       {"k", 1e3},     {"k/s", 1e3},
-	          {"M", 1e6},   {"M/s", 1e6},   {"G", 1e9},     {"G/s", 1e9},   {"T", 1e12},
-	          {"T/s", 1e12}};
+		quantity kind;
+	} si[] = {{"/s", 1, Q_RATE},         {"%", 1, Q_PERCENT},       {"k", 1e3, Q_MULTIPLE},
+	          {"k/s", 1e3, Q_RATE},      {"M", 1e6, Q_MULTIPLE},    {"M/s", 1e6, Q_RATE},
+	          {"G", 1e9, Q_MULTIPLE},    {"G/s", 1e9, Q_RATE},      {"T", 1e12, Q_MULTIPLE},
+	          {"T/s", 1e12, Q_RATE}};
 	for (size_t i = 0; i < sizeof si / sizeof *si; i++)
 		if (!strcmp(end, si[i].suffix))
-			return *out = d * si[i].mult, NULL;
+			return *kind = si[i].kind, *out = d * si[i].mult, NULL;
 	return "unknown unit suffix; use ns/us/ms/s, B/KiB/MiB/GiB, k/M/G or %";
 }
 
-/* "time < 2ms" */
-static const char *parse_target(const char *v, target *t)
+/* NULL when a value written as `kind` can be compared with a metric in
+ * canonical `unit`, else what to write instead.  Custom units (a count
+ * of "msg", a rate in "msg/s") take plain numbers and SI multiples. */
+static const char *unit_mismatch(quantity kind, const char *unit)
+{
+	size_t len = strlen(unit);
+	int is_time = !strcmp(unit, "s"), is_size = !strcmp(unit, "B"), is_pct = !strcmp(unit, "%");
+	int is_rate = len >= 2 && !strcmp(unit + len - 2, "/s");
+	int fits = kind == Q_PLAIN || (kind == Q_TIME && is_time) || (kind == Q_SIZE && is_size) ||
+	           (kind == Q_PERCENT && is_pct) || (kind == Q_RATE && is_rate) ||
+	           (kind == Q_MULTIPLE && !is_time && !is_pct);
+	if (fits)
+		return NULL;
+	return is_time ? "a duration such as 2ms"
+	       : is_size ? "a size such as 512MiB"
+	       : is_pct  ? "a percentage such as 80%"
+	       : is_rate ? "a rate such as 50M/s"
+	                 : "a plain number or an SI multiple such as 50k";
+}
+
+static const char *quantity_name(quantity kind)
+{
+	static const char *const names[] = {"a number", "an SI multiple", "a duration", "a size",
+	                                    "a rate", "a percentage"};
+	return names[kind];
+}
+
+/* "time < 2ms".  A well-known metric's unit is known now: a value of
+ * another kind is an error here (*at: its offset in v, for the column);
+ * other metrics are checked against the candidate's unit when the
+ * targets are checked. */
+static const char *parse_target(const char *v, target *t, size_t *at, char *why, size_t size)
 {
 	const char *p = v;
 	while (*p && (isalnum((unsigned char)*p) || strchr("_.-:/", *p)))
@@ -147,11 +197,19 @@ static const char *parse_target(const char *v, target *t)
 	}
 	while (*p == ' ' || *p == '\t')
 		p++;
-	const char *why = parse_quantity(p, &t->value);
-	if (why)
-		return why;
+	*at = (size_t)(p - v);
+	const char *bad = parse_quantity(p, &t->value, &t->kind);
+	if (bad)
+		return bad;
 	if (!(t->metric = strndup(v, mlen)) || !(t->text = strdup(v)))
 		return "out of memory";
+	const char *unit, *want;
+	tach_direction dir;
+	if (tach_metric_known(t->metric, &unit, &dir) && (want = unit_mismatch(t->kind, unit))) {
+		snprintf(why, size, "%s is measured in %s, but '%s' is %s; write %s", t->metric,
+		         unit, p, quantity_name(t->kind), want);
+		return why;
+	}
 	return NULL;
 }
 
@@ -243,6 +301,7 @@ static int header(parser *ps, tach_gate_config *cfg, char *line, section **s)
 		return fail(ps, name, line, "empty name in section header");
 	if (!(*s = new_section(cfg)))
 		return TACH_ENOMEM;
+	(*s)->line = ps->line;
 	if (is == 2 && add_metric(*s, sub))
 		return TACH_ENOMEM;
 	if (is == 3 && !((*s)->pattern = strdup(sub)))
@@ -307,7 +366,12 @@ static int entry(parser *ps, section *s, char *line, char *key_at)
 				return TACH_ENOMEM;
 	} else if (!strcmp(key, "target")) {
 		target t = {0};
-		if (!(why = parse_target(val, &t))) {
+		size_t at = 0;
+		char msg[200];
+		why = parse_target(val, &t, &at, msg, sizeof msg);
+		t.line = ps->line;
+		t.column = (unsigned)(val + at - line) + 1;
+		if (!why) {
 			if (tach__grow((void **)&s->targets, &s->cap_targets, s->n_targets + 1,
 			               sizeof *s->targets))
 				why = "out of memory";
@@ -317,6 +381,7 @@ static int entry(parser *ps, section *s, char *line, char *key_at)
 		if (why) {
 			free(t.text);
 			free(t.metric);
+			return fail(ps, val + at, line, "%s: %s", key, why);
 		}
 	} else {
 		return fail(ps, key, line,
@@ -335,8 +400,10 @@ int tach_gate_config_parse(const char *text, size_t len, const char *name,
 	if (err)
 		memset(err, 0, sizeof *err);
 	tach_gate_config *cfg = calloc(1, sizeof *cfg);
-	if (!cfg)
+	if (!cfg || !(cfg->name = strdup(name ? name : "tach.conf"))) {
+		free(cfg);
 		return TACH_ENOMEM;
+	}
 	parser ps = {.name = name, .err = err};
 	section *s = NULL;
 	int rc = 0;
@@ -454,8 +521,28 @@ static int push(tach_gate_checks *out, size_t *cap, const tach_gate_check *c)
 	return 0;
 }
 
+/* A target on a metric whose unit the config could not know (a custom
+ * one) meets its unit here: an error at the target's place. */
+static int late_unit_error(const tach_gate_config *cfg, const target *tg, const tach_benchmark *b,
+                           const tach_metric *m, tach_error *err)
+{
+	const char *want = unit_mismatch(tg->kind, m->unit);
+	if (!want)
+		return 0;
+	if (err) {
+		memset(err, 0, sizeof *err);
+		err->file = cfg->name;
+		err->line = tg->line;
+		err->column = tg->column;
+		snprintf(err->message, sizeof err->message,
+		         "target: %s of '%s' is measured in %s, but the target's value is %s; "
+		         "write %s", tg->metric, b->name, m->unit, quantity_name(tg->kind), want);
+	}
+	return TACH_EFORMAT;
+}
+
 int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand,
-                            tach_gate_checks *out)
+                            tach_gate_checks *out, tach_error *err)
 {
 	memset(out, 0, sizeof *out);
 	size_t cap = 0;
@@ -469,6 +556,10 @@ int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand
 				const tach_metric *m = tach_benchmark_metric(b, tg->metric);
 				if ((s->pattern && fnmatch(s->pattern, b->name, 0)) || !m)
 					continue;
+				if (late_unit_error(cfg, tg, b, m, err)) {
+					tach_gate_checks_release(out);
+					return TACH_EFORMAT;
+				}
 				tach_compare_rule rule = tach_compare_rule_default();
 				tach_gate_config_rule((void *)cfg, b, tg->metric, &rule);
 				tach_gate_check c = {.bench = b, .metric = tg->metric, .target = tg->text,
@@ -478,8 +569,10 @@ int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand
 					tach_stats_median(m->samples, m->n_samples, &c.actual);
 				c.passed = !b->error && m->n_samples && met(tg, c.actual);
 				hits++;
-				if (push(out, &cap, &c))
+				if (push(out, &cap, &c)) {
+					tach_gate_checks_release(out);
 					return TACH_ENOMEM;
+				}
 			}
 			if (!hits) {
 				tach_compare_rule rule = tach_compare_rule_default();
@@ -488,12 +581,34 @@ int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand
 				tach_gate_check c = {.metric = tg->metric, .target = tg->text,
 				                     .pattern = s->pattern, .actual = NAN,
 				                     .required = rule.required};
-				if (push(out, &cap, &c))
+				if (push(out, &cap, &c)) {
+					tach_gate_checks_release(out);
 					return TACH_ENOMEM;
+				}
 			}
 		}
 	}
 	return 0;
+}
+
+int tach_gate_config_names(const tach_gate_config *cfg, const tach_benchmark *b,
+                           const char **pattern, unsigned *line)
+{
+	int found = 0;
+	for (size_t i = 0; cfg && i < cfg->n; i++) {
+		const section *s = &cfg->sections[i];
+		if (s->pattern && !fnmatch(s->pattern, b->name, 0)) {
+			*pattern = s->pattern;
+			*line = s->line;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+const char *tach_gate_config_name(const tach_gate_config *cfg)
+{
+	return cfg->name;
 }
 
 void tach_gate_checks_release(tach_gate_checks *c)

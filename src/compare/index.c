@@ -1,5 +1,6 @@
 /* index.c - benchmarks found by name and parameters in constant time, so
- * that comparing two files of 10,000 benchmarks stays linear. */
+ * that comparing two files of 10,000 benchmarks stays linear; the same
+ * index finds two benchmarks a comparison could not tell apart. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ static int same(const tach_benchmark *a, const tach_benchmark *b)
 	return 1;
 }
 
-int tach__bench_index_build(tach__bench_index *idx, const tach_result *r)
+int tach__bench_index_build(tach__bench_index *idx, const tach_result *r, size_t *dup)
 {
 	size_t size = 16;
 	while (size < 2 * r->n_benchmarks)
@@ -42,12 +43,20 @@ int tach__bench_index_build(tach__bench_index *idx, const tach_result *r)
 	idx->r = r;
 	idx->mask = size - 1;
 	if (!(idx->slots = calloc(size, sizeof *idx->slots)))
-		return -1;
+		return TACH_ENOMEM;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		size_t s = hash(r->benchmarks[i]) & idx->mask;
 		while (idx->slots[s]) {
-			if (same(r->benchmarks[idx->slots[s] - 1], r->benchmarks[i]))
-				break; /* a duplicate: the first one is found */
+			if (same(r->benchmarks[idx->slots[s] - 1], r->benchmarks[i])) {
+				/* a duplicate: matching would pair the first copy
+				 * and call the second gone */
+				if (dup) {
+					dup[0] = idx->slots[s] - 1;
+					dup[1] = i;
+					return 1;
+				}
+				break;
+			}
 			s = (s + 1) & idx->mask;
 		}
 		if (!idx->slots[s])

@@ -21,7 +21,12 @@ typedef struct tach__bench_index {
 	size_t mask;
 } tach__bench_index;
 
-TACH_HIDDEN int tach__bench_index_build(tach__bench_index *idx, const tach_result *r);
+/* 0, TACH_ENOMEM, or (only with dup non-NULL) 1 when two benchmarks of r
+ * share name and parameters: dup[0] < dup[1] are their indices, and the
+ * index is unfinished (free it).  Without dup a duplicate is skipped and
+ * the first copy is the one found. */
+TACH_HIDDEN int tach__bench_index_build(tach__bench_index *idx, const tach_result *r,
+                                        size_t *dup);
 /* The index in idx->r of the first benchmark with b's name and
  * parameters, or -1. */
 TACH_HIDDEN ptrdiff_t tach__bench_index_find(const tach__bench_index *idx,

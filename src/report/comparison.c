@@ -2,7 +2,7 @@
  * Markdown for a pull-request comment, JSON, CSV and JUnit XML.
  *
  * Text and Markdown lead with the one line a reviewer reads ("2 regressed,
- * 1 improved, 40 same"); Markdown shows the rows that moved and folds the
+ * 1 improved, 40 same, 0 inconclusive"); Markdown shows the rows that moved and folds the
  * rest into <details>.  JSON and CSV keep canonical units and round-trip
  * numbers for programs; JUnit makes every benchmark metric a test case
  * that fails when it fails the gate.
@@ -111,20 +111,34 @@ static void display_name(char *buf, size_t size, const tach_compare_row *r)
 	tach__display_name(buf, size, r->name, r->params);
 }
 
-static void summary_line(FILE *f, const tach_comparison *c, int md)
+/* Always the four counts in this order, zeros included, so a script or a
+ * CI log reads the same shape every time; new and gone follow when there
+ * are any. */
+static void counts(FILE *f, const tach_comparison *c, int md)
 {
 	static const tach_verdict order[] = {TACH_REGRESSED, TACH_IMPROVED, TACH_SAME,
 	                                     TACH_INCONCLUSIVE, TACH_NEW, TACH_GONE};
 	const char *sep = "";
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		size_t n = c->counts[order[i]];
-		if (!n && order[i] != TACH_REGRESSED)
+		if (!n && (order[i] == TACH_NEW || order[i] == TACH_GONE))
 			continue;
 		int bold = md && order[i] == TACH_REGRESSED && n;
 		fprintf(f, "%s%s%zu %s%s", sep, bold ? "**" : "", n, tach_verdict_name(order[i]),
 		        bold ? "**" : "");
 		sep = ", ";
 	}
+}
+
+void tach_report_comparison_counts(FILE *out, const tach_comparison *c)
+{
+	counts(out, c, 0);
+	fputc('\n', out);
+}
+
+static void summary_line(FILE *f, const tach_comparison *c, int md)
+{
+	counts(f, c, md);
 	for (size_t g = 0; g < c->n_geomeans; g++) {
 		char ch[32];
 		pct(ch, sizeof ch, c->geomeans[g].ratio - 1);

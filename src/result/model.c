@@ -243,42 +243,68 @@ tach_benchmark *tach_result_find(const tach_result *r, const char *name,
 	return NULL;
 }
 
-/* Orders benchmarks by name, then parameters, then index (so equal ones
- * stay in file order). */
+/* Orders benchmarks by name, then parameters taken in key order (the
+ * order they were given in does not tell two benchmarks apart: compare
+ * pairs {a=1, b=2} with {b=2, a=1}), then index (so equal ones stay in
+ * file order). */
 typedef struct bench_ref {
 	const tach_benchmark *b;
 	size_t i;
+	const size_t *by_key; /* b's parameter indices in key order */
 } bench_ref;
 
 static int compare_refs(const void *pa, const void *pb)
 {
 	const bench_ref *a = pa, *b = pb;
+	const tach_kvlist *x = &a->b->params, *y = &b->b->params;
 	int c = strcmp(a->b->name, b->b->name);
-	for (size_t k = 0; !c && k < a->b->params.n && k < b->b->params.n; k++) {
-		c = strcmp(a->b->params.items[k].key, b->b->params.items[k].key);
+	for (size_t k = 0; !c && k < x->n && k < y->n; k++) {
+		size_t i = a->by_key[k], j = b->by_key[k];
+		c = strcmp(x->items[i].key, y->items[j].key);
 		if (!c)
-			c = strcmp(a->b->params.items[k].value, b->b->params.items[k].value);
+			c = strcmp(x->items[i].value, y->items[j].value);
 	}
 	if (!c)
-		c = (a->b->params.n > b->b->params.n) - (a->b->params.n < b->b->params.n);
+		c = (x->n > y->n) - (x->n < y->n);
 	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* An insertion sort of l's indices by key: parameter lists are short. */
+static void sort_by_key(const tach_kvlist *l, size_t *idx)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t v = idx[i] = i, j = i;
+		for (; j > 0 && strcmp(l->items[idx[j - 1]].key, l->items[v].key) > 0; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = v;
+	}
 }
 
 int tach_result_duplicate(const tach_result *r, size_t *first, size_t *second)
 {
-	size_t n = r->n_benchmarks;
+	size_t n = r->n_benchmarks, total = 0;
 	if (n < 2)
 		return 0;
-	bench_ref *refs = malloc(n * sizeof *refs);
-	if (!refs)
-		return TACH_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		refs[i] = (bench_ref){r->benchmarks[i], i};
+		total += r->benchmarks[i]->params.n;
+	bench_ref *refs = malloc(n * sizeof *refs);
+	size_t *order = malloc((total ? total : 1) * sizeof *order);
+	if (!refs || !order) {
+		free(refs);
+		free(order);
+		return TACH_ENOMEM;
+	}
+	for (size_t i = 0, at = 0; i < n; i++) {
+		refs[i] = (bench_ref){r->benchmarks[i], i, order + at};
+		sort_by_key(&r->benchmarks[i]->params, order + at);
+		at += r->benchmarks[i]->params.n;
+	}
 	qsort(refs, n, sizeof *refs, compare_refs);
 	int found = 0;
 	for (size_t k = 1; k < n; k++) {
-		if (strcmp(refs[k].b->name, refs[k - 1].b->name) ||
-		    !kvlist_equal(&refs[k].b->params, &refs[k - 1].b->params))
+		bench_ref prev = refs[k - 1], cur = refs[k];
+		prev.i = cur.i; /* equal but for the index */
+		if (compare_refs(&prev, &cur))
 			continue;
 		/* a run of equal ones is in index order, so its first pair
 		 * has the earliest second */
@@ -289,6 +315,7 @@ int tach_result_duplicate(const tach_result *r, size_t *first, size_t *second)
 		}
 	}
 	free(refs);
+	free(order);
 	return found;
 }
 

@@ -67,7 +67,9 @@ static double sum_of(const double *x, size_t n, int center, double c)
 }
 
 /* Mean of finite values whose sum overflows: scaling by a power of two is
- * exact, so the result is still the correctly summed mean. */
+ * exact, so the result is still the correctly summed mean.  (A sum can
+ * also overflow to +inf in one partial sum and -inf in another, which
+ * makes it NaN: ±1e308 samples, summed pairwise.) */
 static double scaled_mean(const double *x, size_t n)
 {
 	double s = 0;
@@ -84,7 +86,7 @@ double tach_stats_mean(const double *x, size_t n)
 	if (n == 0)
 		return 0;
 	m = sum_of(x, n, 0, 0) / (double)n;
-	if (isinf(m)) {
+	if (!isfinite(m)) {
 		int finite = 1;
 		for (size_t i = 0; i < n && finite; i++)
 			finite = isfinite(x[i]);
@@ -177,14 +179,18 @@ double tach_stats_stddev(const double *x, size_t n)
 
 double tach_stats_cv(const double *x, size_t n)
 {
-	double m;
+	double m, v;
+	int e;
 
 	if (n < 2)
 		return 0;
 	m = tach_stats_mean(x, n);
 	if (m == 0)
 		return 0;
-	return tach_stats_stddev(x, n) / fabs(m);
+	/* divided while still scaled: a standard deviation beyond DBL_MAX
+	 * (samples near ±DBL_MAX) can still give a finite CV */
+	v = variance_scaled(x, n, &e);
+	return ldexp(sqrt(v) / fabs(m), e);
 }
 
 /* scipy.stats.gmean: exp(mean(log x)).  The logs are summed pairwise in

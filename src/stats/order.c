@@ -242,7 +242,11 @@ int tach_stats_summarize(const double *x, size_t n, tach_summary *out)
 	out->n = n;
 	out->mean = tach_stats_mean(x, n);
 	out->stddev = tach_stats_stddev(x, n);
-	out->cv = (n < 2 || out->mean == 0) ? 0 : out->stddev / fabs(out->mean);
+	/* a standard deviation beyond DBL_MAX can still give a finite CV:
+	 * tach_stats_cv divides before scaling back (one more pass, only then) */
+	out->cv = (n < 2 || out->mean == 0)   ? 0
+	          : isfinite(out->stddev) ? out->stddev / fabs(out->mean)
+	                                  : tach_stats_cv(x, n);
 	out->min = s[0];
 	out->max = s[n - 1];
 	out->median = tach_stats_percentile_sorted(s, n, 50);

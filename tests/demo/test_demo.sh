@@ -33,7 +33,7 @@ rm -f "$tmp/report.html"
 s2=$?
 check "second run exits 0 (got $s2)" test "$s2" = 0
 check "second run compares with the first" grep -q "compared with the previous demo run (#1)" "$tmp/out2"
-check "the summary line" grep -Eq "^  [0-9]+ regressed, .*same" "$tmp/out2"
+check "the summary line, all four counts in order" grep -Eq "^  [0-9]+ regressed, [0-9]+ improved, [0-9]+ same, [0-9]+ inconclusive" "$tmp/out2"
 check "the gate ran" grep -q "^gate (examples/eventbus/tach.conf" "$tmp/out2"
 check "the report compares #1 with #2" grep -q "#1 → #2" "$tmp/report.html"
 check "the report has a comparison" grep -q "class=cards" "$tmp/report.html"

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	tach_gate_checks checks = {0};
-	if (tach_gate_check_targets(cfg, cand, &checks) == 0)
+	if (tach_gate_check_targets(cfg, cand, &checks, NULL) == 0)
 		tach_gate_checks_release(&checks);
 	tach_result_free(cand);
 	tach_gate_config_free(cfg);

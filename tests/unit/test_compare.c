@@ -304,7 +304,14 @@ Test(gate, errors_are_placed)
 		{"alpha = 0.01\n", 1, 1, "before any section"},
 		{"[compare]\nspeed = fast\n", 2, 1, "unknown key"},
 		{"[bench \"a\"]\ntarget = time ~ 2ms\n", 2, 10, "expected <"},
-		{"[bench \"a\"]\ntarget = time < 2 parsecs\n", 2, 10, "unit"},
+		{"[bench \"a\"]\ntarget = time < 2 parsecs\n", 2, 17, "unit"},
+		/* a value of the wrong kind for a well-known metric, at the value */
+		{"[bench \"a\"]\ntarget = time < 2MB\n", 2, 17, "'2MB' is a size; write a duration"},
+		{"[bench \"a\"]\ntarget = time < 50%\n", 2, 17, "is a percentage; write a duration"},
+		{"[bench \"a\"]\ntarget = time < 2M\n", 2, 17, "an SI multiple; write a duration"},
+		{"[bench \"a\"]\n  target = bytes_per_second > 5ms\n", 2, 31, "duration; write a rate"},
+		{"[bench \"a\"]\ntarget = peak_rss < 5k/s\n", 2, 21, "rate; write a size"},
+		{"[bench \"a\"]\ntarget = cpu_percent < 2s\n", 2, 24, "write a percentage"},
 		{"[compare]\nrequired = maybe\n", 2, 12, "true or false"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -336,7 +343,7 @@ Test(gate, targets_check_candidate_medians)
 	fill(tach_benchmark_add_metric(b, "items_per_second", "/s", TACH_HIGHER_IS_BETTER), 5, 40e6,
 	     0.01, 2);
 	tach_gate_checks checks;
-	cr_assert_eq(tach_gate_check_targets(cfg, r, &checks), 0);
+	cr_assert_eq(tach_gate_check_targets(cfg, r, &checks, NULL), 0);
 	cr_assert_eq(checks.n, 3);
 	cr_expect(checks.items[0].passed, "1.5 ms < 2 ms");
 	cr_expect_not(checks.items[1].passed, "40M < 50M");
@@ -347,4 +354,105 @@ Test(gate, targets_check_candidate_medians)
 	tach_gate_checks_release(&checks);
 	tach_gate_config_free(cfg);
 	tach_result_free(r);
+}
+
+/* ---- issue 17: input a comparison cannot use whole ---- */
+
+Test(compare, duplicates_on_either_side_are_refused_and_named)
+{
+	tach_result *a = one("bm", "time", TACH_LOWER_IS_BETTER, 10, 1e-3, 0.01, 1);
+	tach_result *b = one("bm", "time", TACH_LOWER_IS_BETTER, 10, 1e-3, 0.01, 2);
+	size_t i = 99, k = 99;
+	cr_expect_eq(tach_result_duplicate(a, &i, &k), 0);
+	/* built in memory: a second "bm" with the parameters in another order
+	 * is the same benchmark */
+	tach_benchmark *x = tach_result_add_benchmark(a, "other");
+	tach_kvlist_set(&x->params, "n", "1");
+	tach_kvlist_set(&x->params, "m", "2");
+	tach_benchmark *y = tach_result_add_benchmark(a, "other");
+	tach_kvlist_set(&y->params, "m", "2");
+	tach_kvlist_set(&y->params, "n", "1");
+	cr_assert_eq(tach_result_duplicate(a, &i, &k), 1);
+	cr_expect_eq(i, 1);
+	cr_expect_eq(k, 2);
+	tach_comparison *c = (tach_comparison *)&c;
+	cr_expect_eq(tach_compare(a, b, NULL, &c), TACH_EINVAL, "a duplicate in the base");
+	cr_expect_null(c);
+	cr_expect_eq(tach_compare(b, a, NULL, &c), TACH_EINVAL, "a duplicate in the candidate");
+	cr_expect_null(c);
+	/* other parameters make another benchmark */
+	tach_kvlist_set(&y->params, "n", "3");
+	cr_expect_eq(tach_result_duplicate(a, &i, &k), 0);
+	cr_assert_eq(tach_compare(a, b, NULL, &c), 0);
+	tach_comparison_free(c);
+	tach_result_free(a);
+	tach_result_free(b);
+}
+
+/* A target on a custom metric meets its unit only in the candidate: a
+ * value of another kind is an error placed at the target in the file. */
+Test(gate, target_units_of_custom_metrics_are_checked_against_the_candidate)
+{
+	tach_error err;
+	tach_gate_config *cfg = parse("[compare]\n"
+	                              "[bench \"a*\"]\n"
+	                              "  target = msgs > 5ms\n",
+	                              &err);
+	cr_assert(cfg, "%s", err.message);
+	tach_result *r = tach_result_new();
+	tach_benchmark *b = tach_result_add_benchmark(r, "a1");
+	fill(tach_benchmark_add_metric(b, "msgs", "msg/s", TACH_HIGHER_IS_BETTER), 5, 1e3, 0.01, 1);
+	tach_gate_checks checks = {.n = 7};
+	memset(&err, 0, sizeof err);
+	cr_expect_eq(tach_gate_check_targets(cfg, r, &checks, &err), TACH_EFORMAT);
+	cr_expect_eq(checks.n, 0);
+	cr_expect_str_eq(err.file, "tach.conf");
+	cr_expect_eq(err.line, 3);
+	cr_expect_eq(err.column, 19, "at the value");
+	cr_expect(strstr(err.message, "msgs of 'a1' is measured in msg/s"), "%s", err.message);
+	cr_expect(strstr(err.message, "write a rate"), "%s", err.message);
+	tach_gate_config_free(cfg);
+	/* values that fit: a rate, an SI multiple, a plain number */
+	cfg = parse("[bench \"a*\"]\n"
+	            "target = msgs > 5k/s\n"
+	            "target = msgs > 500\n"
+	            "target = msgs < 2k\n"
+	            "target = time < 0.5\n"
+	            "target = items_per_second > 50M\n",
+	            &err);
+	cr_assert(cfg, "%s", err.message);
+	cr_assert_eq(tach_gate_check_targets(cfg, r, &checks, &err), 0, "%s", err.message);
+	cr_expect_eq(checks.n, 5);
+	cr_expect_not(checks.items[0].passed, "1000/s is not above 5000/s");
+	cr_expect(checks.items[1].passed);
+	cr_expect(checks.items[2].passed);
+	tach_gate_checks_release(&checks);
+	tach_gate_config_free(cfg);
+	tach_result_free(r);
+}
+
+Test(gate, bench_sections_name_the_benchmarks_they_match)
+{
+	tach_error err;
+	tach_gate_config *cfg = parse("[compare]\n"
+	                              "[bench \"BM_*\"]\n"
+	                              "[metric \"time\"]\n"
+	                              "[bench \"BM_hash*\"]\n"
+	                              "required = false\n",
+	                              &err);
+	cr_assert(cfg, "%s", err.message);
+	tach_benchmark hash = {.name = "BM_hash/64"}, sort = {.name = "BM_sort"},
+	               other = {.name = "other"};
+	const char *pattern = NULL;
+	unsigned line = 0;
+	cr_expect_eq(tach_gate_config_names(cfg, &hash, &pattern, &line), 1);
+	cr_expect_str_eq(pattern, "BM_hash*", "the last matching section");
+	cr_expect_eq(line, 4);
+	cr_expect_eq(tach_gate_config_names(cfg, &sort, &pattern, &line), 1);
+	cr_expect_str_eq(pattern, "BM_*");
+	cr_expect_eq(line, 2);
+	cr_expect_eq(tach_gate_config_names(cfg, &other, &pattern, &line), 0,
+	             "[compare] and [metric] name no benchmark");
+	cr_expect_str_eq(tach_gate_config_name(cfg), "tach.conf");
+	tach_gate_config_free(cfg);
 }

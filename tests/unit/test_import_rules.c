@@ -254,5 +254,14 @@ Test(import_rules, duplicates_are_found_in_file_order)
 	cr_expect(first == 0 && second == 4, "%zu %zu", first, second);
 	tach_kvlist_set(&r->benchmarks[4]->params, "n", "1");
 	cr_expect_eq(tach_result_duplicate(r, &first, &second), 0);
+	/* the order parameters were given in tells nothing apart: compare
+	 * pairs {n=1, m=2} with {m=2, n=1} */
+	tach_kvlist_set(&r->benchmarks[1]->params, "m", "2");
+	tach_kvlist_set(&r->benchmarks[1]->params, "n", "1");
+	tach_kvlist_set(&r->benchmarks[3]->params, "m", "2"); /* after its n=1 */
+	cr_expect_eq(tach_result_duplicate(r, &first, &second), 1);
+	cr_expect(first == 1 && second == 3, "%zu %zu", first, second);
+	tach_kvlist_set(&r->benchmarks[3]->params, "m", "3");
+	cr_expect_eq(tach_result_duplicate(r, &first, &second), 0);
 	tach_result_free(r);
 }

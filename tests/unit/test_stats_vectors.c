@@ -274,6 +274,35 @@ Test(stats_vectors, moments)
 	}
 }
 
+/* Data near the overflow threshold: the sums overflow, the moments need
+ * not (a NaN mean once made the CV "-nan%" and the CSV's stddev null). */
+Test(stats_vectors, moments_overflow)
+{
+	json_t *cases = family("moments_overflow"), *c;
+	size_t i;
+
+	json_array_foreach(cases, i, c) {
+		const char *nm = name_of(c);
+		char sz[64];
+		size_t n;
+		double *x = doubles(c, "x", &n);
+		double a = ZERO_FRACTION * max_abs(x, n);
+		tach_summary s;
+
+		snprintf(sz, sizeof sz, "n = %zu", n);
+		CHECK(nm, "tach_stats_mean", sz, get(c, "mean"), tach_stats_mean(x, n), a);
+		CHECK(nm, "tach_stats_variance", sz, get(c, "variance"),
+		      tach_stats_variance(x, n), 0);
+		CHECK(nm, "tach_stats_stddev", sz, get(c, "stddev"), tach_stats_stddev(x, n), a);
+		CHECK(nm, "tach_stats_cv", sz, get(c, "cv"), tach_stats_cv(x, n), ZERO_FRACTION);
+		CHECK_RC(nm, "tach_stats_summarize", sz, 0, tach_stats_summarize(x, n, &s));
+		CHECK(nm, "tach_stats_summarize .mean", sz, get(c, "mean"), s.mean, a);
+		CHECK(nm, "tach_stats_summarize .stddev", sz, get(c, "stddev"), s.stddev, a);
+		CHECK(nm, "tach_stats_summarize .cv", sz, get(c, "cv"), s.cv, ZERO_FRACTION);
+		free(x);
+	}
+}
+
 Test(stats_vectors, sort)
 {
 	json_t *cases = family("descriptive"), *c;

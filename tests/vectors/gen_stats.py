@@ -17,6 +17,9 @@
 # SciPy gives NaN or raises are computed per the header and flagged
 # "defined": true.  Non-finite doubles are written as the strings "inf",
 # "-inf"; a null expected value means "not checked" (see the case's note).
+# The family "moments_overflow" holds data near DBL_MAX, where NumPy's own
+# sums overflow: its oracle is exact arithmetic, guarded by NumPy on the
+# data scaled by a power of two.
 # The normal and Student t values are cross-checked at 60 digits when mpmath
 # is installed (Debian python3-mpmath; optional).  Any guard that fails (an
 # ill-conditioned case, a knife-edge) makes the script exit 1.
@@ -83,6 +86,24 @@ def exact_mean_var(x):
         return mean, Fraction(0)
     s2 = sum((v - mean) ** 2 for v in fx)
     return mean, s2 / (n - 1)
+
+
+def sqrt_frac(f):
+    """The square root of a non-negative Fraction, correctly rounded
+    (integer square root with 80 spare bits), with overflow to inf."""
+    if f == 0:
+        return 0.0
+    k = 2 * max(0, 160 - f.numerator.bit_length() + f.denominator.bit_length())
+    r = math.isqrt(f.numerator * 4 ** k // f.denominator)
+    return frac_to_float(Fraction(r, 2 ** k))
+
+
+def scaled_numpy(fn, x, e):
+    """fn (a NumPy reduction) of x * 2^-e, scaled back by 2^e: scaling by
+    a power of two is exact, so this is NumPy's own value for data whose
+    direct sums overflow (inf when the result itself does)."""
+    with np.errstate(over="ignore"):
+        return float(np.ldexp(np.float64(fn(np.ldexp(x, -e))), e))
 
 
 def frac_to_float(f):
@@ -841,6 +862,44 @@ def hl_cases():
 
 
 # ---------------------------------------------------------------------------
+# Moments of data near the overflow threshold: sums and squared deviations
+# overflow a double, the results need not.  The oracle is exact rational
+# arithmetic; the guard is NumPy on the data scaled by a power of two
+# (exact), since NumPy itself overflows on the data as given.
+def overflow_case(name, x, note):
+    x = np.asarray(x, dtype=float)
+    m_ex, v_ex = exact_mean_var(x)
+    mean, var = frac_to_float(m_ex), frac_to_float(v_ex)
+    sd = sqrt_frac(v_ex)
+    cv = 0.0 if m_ex == 0 else sqrt_frac(v_ex / (m_ex * m_ex))
+    np_mean = scaled_numpy(np.mean, x, 64)
+    np_sd = scaled_numpy(lambda v: np.std(v, ddof=1), x, 600)
+    xs = np.ldexp(x, -600)
+    np_cv = 0.0 if m_ex == 0 else float(np.std(xs, ddof=1) / abs(np.mean(xs)))
+    for what, a, b in (("mean", np_mean, mean), ("stddev", np_sd, sd), ("cv", np_cv, cv)):
+        if rel_diff(a, b) > 1e-12 and abs(a - b) > 1e-12 * float(np.max(np.abs(x))):
+            warn(f"{name}: numpy (scaled) {what} {a!r} vs exact {b!r}")
+    return {"name": name, "x": arr(x), "note": note, "mean": fl(mean), "variance": fl(var),
+            "stddev": fl(sd), "cv": fl(cv)}
+
+
+def overflow_cases():
+    return [
+        overflow_case("pm_1e308", [1e308, 1e308, -1e308, -1e308] * 3,
+                      "partial sums overflow to +inf and -inf: the mean is 0, not NaN; "
+                      "the variance overflows (inf), the standard deviation does not"),
+        overflow_case("positive_1e308", [1e308, 1.5e308] * 6,
+                      "the sum overflows: mean, standard deviation and CV stay finite"),
+        overflow_case("stddev_beyond_max", [-1.7e308, -1.7e308, 1.7e308, 1.7e308, 1.7e308],
+                      "the standard deviation itself exceeds DBL_MAX (inf); the CV is finite"),
+        overflow_case("lognormal_1e300", 1e300 * gen("huge300").lognormal(0.0, 0.5, 20),
+                      "the data of descriptive huge_1e300, whose variance overflows"),
+        overflow_case("mixed_sign_1e300", 1e300 * gen("huge300m").normal(0.0, 1.0, 15),
+                      "the data of descriptive huge_1e300_mixed_sign"),
+    ]
+
+
+# ---------------------------------------------------------------------------
 def dump(doc):
     """Top-level keys on their own lines, one case per line: small diffs."""
     parts = []
@@ -869,6 +928,7 @@ def main():
         },
         "percentile_qs": QS,
         "descriptive": descriptive_cases(),
+        "moments_overflow": overflow_cases(),
         "mann_whitney": mann_whitney_cases(),
         "welch": welch_cases(),
         "norm_cdf_sf": ncdf,
