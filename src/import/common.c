@@ -137,7 +137,24 @@ int tach__import_sample(tach_benchmark *b, const char *metric, const char *unit,
 		return tach__import_fail_at(err, TACH_EFORMAT, at,
 		                            "negative time for metric '%s' of benchmark '%s'", metric,
 		                            b->name);
+	/* a name from the file (a counter, a custom measurement) that is a
+	 * well-known metric's must mean what tach means by it, or the result
+	 * would be one no reader accepts */
+	const char *known_unit;
+	tach_direction known_dir;
+	if (tach_metric_known(metric, &known_unit, &known_dir) &&
+	    (strcmp(unit, known_unit) || dir != known_dir))
+		return tach__import_fail_at(err, TACH_EFORMAT, at,
+		                            "benchmark '%s': a metric named '%s' must be in %s, %s is "
+		                            "better; this one is in '%s'",
+		                            b->name, metric, known_unit,
+		                            known_dir == TACH_LOWER_IS_BETTER ? "lower" : "higher", unit);
 	tach_metric *m = tach_benchmark_metric(b, metric);
+	if (m && strcmp(m->unit, unit))
+		return tach__import_fail_at(err, TACH_EFORMAT, at,
+		                            "benchmark '%s': metric '%s' is in '%s' here and in '%s' "
+		                            "before",
+		                            b->name, metric, unit, m->unit);
 	if (!m && !(m = tach_benchmark_add_metric(b, metric, unit, dir)))
 		return TACH_ENOMEM;
 	return iters ? tach_metric_add_sample_iters(m, value, iters)

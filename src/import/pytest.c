@@ -66,8 +66,14 @@ static int utc_timestamp(const char *s, char *buf, size_t size)
 	struct tm utc;
 	if (!gmtime_r(&t, &utc))
 		return 0;
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &utc);
-	if (!n || n + nfrac + 2 > size)
+	/* four digits, as ISO 8601 and tach's reader want (strftime's %Y
+	 * writes the year 270 as "270") */
+	long year = utc.tm_year + 1900L;
+	if (year < 0 || year > 9999)
+		return 0;
+	int n = snprintf(buf, size, "%04ld-%02d-%02dT%02d:%02d:%02d", year, utc.tm_mon + 1,
+	                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+	if (n < 0 || (size_t)n + nfrac + 2 > size)
 		return 0;
 	snprintf(buf + n, size - n, "%.*sZ", (int)nfrac, frac);
 	return 1;
@@ -126,9 +132,16 @@ static int read_meta(const tach__jdoc *d, tach_meta *m, tach_error *err)
 	if ((s = json_string_value(json_object_get(mi, "release"))) && *s &&
 	    tach_meta_set(&m->kernel, s))
 		return TACH_ENOMEM;
-	if ((s = json_string_value(json_object_get(root, "datetime"))) &&
-	    utc_timestamp(s, buf, sizeof buf) && tach_meta_set(&m->timestamp, buf))
-		return TACH_ENOMEM;
+	if ((s = json_string_value(json_object_get(root, "datetime")))) {
+		if (!utc_timestamp(s, buf, sizeof buf)) {
+			tach__at at = tach__at_member(d, root, "datetime", 0);
+			return tach__import_fail_at(err, TACH_EFORMAT, &at,
+			                            "datetime '%.60s' is not a date and time such as "
+			                            "2015-08-15T00:01:46.250433+00:00", s);
+		}
+		if (tach_meta_set(&m->timestamp, buf))
+			return TACH_ENOMEM;
+	}
 	/* facts without a field of their own: where they are, under which key */
 	static const struct {
 		int in_machine;

@@ -81,6 +81,8 @@ static const struct {
 	       "\"data\":[1]}}]}", 1, 61, "non-negative"},
 	{NULL, "{\"benchmarks\":[{\"name\":\"t\",\"stats\":{\"rounds\":1,\"median\":-1}}]}",
 	 1, 57, "negative time"},
+	{NULL, "{\"datetime\":\"yesterday\",\"benchmarks\":[{\"name\":\"t\","
+	       "\"stats\":{\"rounds\":1,\"data\":[1]}}]}", 1, 13, "datetime 'yesterday'"},
 	{NULL, "{\"commit_info\":{\"id\":\"xyz\"},\"benchmarks\":[{\"name\":\"t\","
 	       "\"stats\":{\"rounds\":1,\"data\":[1]}}]}", 1, 22, "not a commit hash"},
 	/* criterion */
@@ -94,6 +96,10 @@ static const struct {
 	       "iteration_count\ng,f,,,,nan,ns,10\n", 2, 8, "sample_measured_value"},
 	{NULL, "group,function,value,throughput_num,throughput_type,sample_measured_value,unit,"
 	       "iteration_count\ng,f,,,,5,ns,-10\n", 2, 13, "iteration_count"},
+	/* a custom measurement's unit that names a well-known metric (found
+	 * by fuzzing: the result written was one no reader accepts) */
+	{NULL, "group,function,value,throughput_num,throughput_type,sample_measured_value,unit,"
+	       "iteration_count\ng,f,,,,5,time,10\n", 2, 8, "a metric named 'time' must be in s"},
 	{NULL, "{\"reason\":\"benchmark-complete\",\"id\":\"x\",\"unit\":\"ns\","
 	       "\"iteration_count\":[1],\"measured_values\":[1e308]}\n"
 	       "{\"reason\":\"benchmark-complete\",\"id\":\"y\",\"unit\":\"ns\","
