@@ -30,6 +30,9 @@ typedef struct cli_opt {
  * both occurrences, since the second would silently replace the first.
  * Flags may always repeat.  CLI_NARGS masks the count of values. */
 enum { CLI_REPEAT = 0x100, CLI_NARGS = 0xff };
+/* How many words of values o takes: 0 for a flag, -1 for an optional
+ * value (only attached: --name=V, -xV), else 1 or more. */
+int cli_opt_values(const cli_opt *o);
 
 typedef struct cli_cmd cli_cmd;
 struct cli_cmd {

@@ -234,9 +234,7 @@ int cli_unknown_global_option(const char *spelled)
 
 /* ---- parsing ---- */
 
-/* How many words of values o takes: 0 for a flag, -1 for an optional
- * value (only attached: --name=V, -xV), else 1 or more. */
-static int n_values(const cli_opt *o)
+int cli_opt_values(const cli_opt *o)
 {
 	if (!o->arg)
 		return 0;
@@ -282,7 +280,7 @@ static int take_values(const cli_opt *o, const char *spelled, const char *attach
 	char also[80] = "";
 	if (spelled[1] != '-')
 		snprintf(also, sizeof also, " (--%s)", o->name);
-	int k = n_values(o);
+	int k = cli_opt_values(o);
 	*value = NULL;
 	*values = NULL;
 	if (k == 0) {

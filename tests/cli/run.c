@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tach/tach.h"
 #include "run.h"
 
 static char *slurp(int fd, size_t *len)
@@ -108,4 +109,23 @@ const char *temp_file(const char *text, const char *suffix)
 		abort();
 	close(fd);
 	return p;
+}
+
+const char *write_result(const tach_result *r, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f || tach_result_write(r, f, NULL) != 0)
+		abort();
+	fclose(f);
+	if (!path) {
+		path = temp_file(text, ".json");
+	} else {
+		FILE *out = fopen(path, "w");
+		if (!out || fputs(text, out) == EOF || fclose(out) != 0)
+			abort();
+	}
+	free(text);
+	return path;
 }

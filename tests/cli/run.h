@@ -22,5 +22,9 @@ void run_free(run_result *r);
 /* Writes text to a new temporary file and returns its path (static buffer
  * per call index 0..7). */
 const char *temp_file(const char *text, const char *suffix);
+/* Writes r as a results file at path (NULL: a new temporary file, as
+ * temp_file) and returns the path; aborts if it cannot. */
+struct tach_result;
+const char *write_result(const struct tach_result *r, const char *path);
 
 #endif

@@ -25,14 +25,8 @@ static const char *results(const char *name, double center, int seed)
 	tach_rng_seed(&rng, (uint64_t)seed);
 	for (int i = 0; i < 20; i++)
 		tach_metric_add_sample(m, center * exp(0.01 * tach_norm_ppf(0.02 + 0.96 * tach_rng_uniform(&rng))));
-	char *text;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-	cr_assert_eq(tach_result_write(r, f, NULL), 0);
-	fclose(f);
+	const char *path = write_result(r, NULL);
 	tach_result_free(r);
-	const char *path = temp_file(text, ".json");
-	free(text);
 	return path;
 }
 

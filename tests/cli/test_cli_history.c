@@ -58,10 +58,7 @@ static const char *run_file(int i)
 	static char path[8][160];
 	char *p = path[i % 8];
 	snprintf(p, 160, "%s/r%02d.json", dir, i);
-	FILE *f = fopen(p, "w");
-	cr_assert(f);
-	cr_assert_eq(tach_result_write(r, f, NULL), 0);
-	fclose(f);
+	write_result(r, p);
 	tach_result_free(r);
 	return p;
 }
@@ -409,10 +406,7 @@ static const char *offset_run(int i, double level)
 	static char path[4][160];
 	char *p = path[i % 4];
 	snprintf(p, 160, "%s/d%02d.json", dir, i);
-	FILE *f = fopen(p, "w");
-	cr_assert(f);
-	cr_assert_eq(tach_result_write(r, f, NULL), 0);
-	fclose(f);
+	write_result(r, p);
 	tach_result_free(r);
 	return p;
 }

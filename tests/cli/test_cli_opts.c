@@ -80,16 +80,6 @@ static size_t all_options(opt_case *out, size_t cap)
 	return n;
 }
 
-static int n_values(const cli_opt *o)
-{
-	if (!o->arg)
-		return 0;
-	if (o->nargs < 0)
-		return -1;
-	int k = o->nargs & CLI_NARGS;
-	return k ? k : 1;
-}
-
 /* A valid value for each word of a metavariable ("NAME MIN MAX"); a new
  * metavariable fails the test until it gets one here. */
 static const char *value_for(const char *word)
@@ -183,7 +173,7 @@ static void expect_same(const opt_case *t, const cli_parsed *a, const cli_parsed
 	cr_expect_eq(a->items[0].id, b->items[0].id, "--%s", name);
 	cr_expect_eq(a->npos, 0, "--%s ate no operand", name);
 	cr_expect_eq(b->npos, 0, "-%c ate no operand (%s)", t->opt->short_name, how);
-	int k = n_values(t->opt);
+	int k = cli_opt_values(t->opt);
 	const char *va = a->items[0].value, *vb = b->items[0].value;
 	cr_expect((va == NULL) == (vb == NULL) && (!va || !strcmp(va, vb)),
 	          "--%s: value '%s' vs -%c '%s' (%s)", name, va ? va : "(none)",
@@ -206,7 +196,7 @@ Test(cli_opts, short_and_long_forms_hand_on_the_same_values, .init = setup_dir,
 		const cli_opt *o = t[i].opt;
 		if (!o->short_name)
 			continue;
-		int k = n_values(o);
+		int k = cli_opt_values(o);
 		char lng[80], shrt[8], lng_eq[96], shrt_att[16];
 		snprintf(lng, sizeof lng, "--%s", o->name);
 		snprintf(shrt, sizeof shrt, "-%c", o->short_name);
@@ -250,7 +240,7 @@ Test(cli_opts, a_repeated_option_is_refused_unless_repeatable, .init = setup_dir
 	size_t n = all_options(t, 256);
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = t[i].opt;
-		int k = n_values(o);
+		int k = cli_opt_values(o);
 		char one[96], two[16];
 		const char *w[12];
 		size_t nw = 0;
@@ -376,7 +366,7 @@ Test(cli_opts, every_form_gives_the_same_exit_status, .init = setup_dir, .fini =
 	size_t n = all_options(t, 256), checked = 0;
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = t[i].opt;
-		int k = n_values(o);
+		int k = cli_opt_values(o);
 		char lng[80], shrt[8];
 		snprintf(lng, sizeof lng, "--%s", o->name);
 		snprintf(shrt, sizeof shrt, "-%c", o->short_name);
@@ -414,7 +404,7 @@ Test(cli_opts, a_missing_value_names_the_option, .init = setup_dir, .fini = tear
 	size_t n = all_options(t, 256);
 	for (size_t i = 0; i < n; i++) {
 		const cli_opt *o = t[i].opt;
-		if (n_values(o) <= 0)
+		if (cli_opt_values(o) <= 0)
 			continue;
 		for (int shortform = 0; shortform < 2; shortform++) {
 			char sp[80], want[96];

@@ -59,10 +59,7 @@ static const char *results(int i, double value, int colliding)
 	static char path[4][160];
 	char *p = path[i % 4];
 	snprintf(p, 160, "%s/r%d.json", dir, i);
-	FILE *f = fopen(p, "w");
-	cr_assert(f);
-	cr_assert_eq(tach_result_write(r, f, NULL), 0);
-	fclose(f);
+	write_result(r, p);
 	tach_result_free(r);
 	return p;
 }
