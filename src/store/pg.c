@@ -54,19 +54,19 @@ static int add_metric(tach_store *s, const tach_metric *m, tach_error *err)
 	}
 	if (!rc) {
 		args a = {0};
-		pg__arg_text(&a, m->name);
-		pg__arg_text(&a, m->unit);
-		pg__arg_int(&a, (int64_t)m->direction);
-		pg__arg_int(&a, (int64_t)m->flags);
-		pg__arg_int(&a, (int64_t)m->n_samples);
+		tach__pg_arg_text(&a, m->name);
+		tach__pg_arg_text(&a, m->unit);
+		tach__pg_arg_int(&a, (int64_t)m->direction);
+		tach__pg_arg_int(&a, (int64_t)m->flags);
+		tach__pg_arg_int(&a, (int64_t)m->n_samples);
 		if (m->n_samples)
-			pg__arg_double(&a, median);
+			tach__pg_arg_double(&a, median);
 		else
-			pg__arg_text(&a, NULL);
-		pg__arg_blob(&a, samples, slen);
-		pg__arg_blob(&a, iters, ilen);
-		pg__arg_blob(&a, series, serlen);
-		rc = pg__queue(s, ST_METRIC, &a, err);
+			tach__pg_arg_text(&a, NULL);
+		tach__pg_arg_blob(&a, samples, slen);
+		tach__pg_arg_blob(&a, iters, ilen);
+		tach__pg_arg_blob(&a, series, serlen);
+		rc = tach__pg_queue(s, ST_METRIC, &a, err);
 	}
 	free(samples);
 	free(iters);
@@ -82,13 +82,13 @@ static int add_bench(tach_store *s, int64_t run_id, size_t ord, const tach_bench
 	int rc = key && params && extra ? 0 : TACH_ENOMEM;
 	if (!rc) {
 		args a = {0};
-		pg__arg_int(&a, run_id);
-		pg__arg_int(&a, (int64_t)ord);
-		pg__arg_text(&a, b->name);
-		pg__arg_text(&a, key);
-		pg__arg_text(&a, params);
-		pg__arg_text(&a, extra);
-		rc = pg__queue(s, ST_BENCH, &a, err);
+		tach__pg_arg_int(&a, run_id);
+		tach__pg_arg_int(&a, (int64_t)ord);
+		tach__pg_arg_text(&a, b->name);
+		tach__pg_arg_text(&a, key);
+		tach__pg_arg_text(&a, params);
+		tach__pg_arg_text(&a, extra);
+		rc = tach__pg_queue(s, ST_BENCH, &a, err);
 	}
 	free(key);
 	free(params);
@@ -103,10 +103,10 @@ static int add_labels(tach_store *s, int64_t run_id, const tach_kvlist *l, tach_
 	int rc = 0;
 	for (size_t i = 0; !rc && l && i < l->n; i++) {
 		args a = {0};
-		pg__arg_int(&a, run_id);
-		pg__arg_text(&a, l->items[i].key);
-		pg__arg_text(&a, l->items[i].value);
-		rc = pg__queue(s, ST_LABEL, &a, err);
+		tach__pg_arg_int(&a, run_id);
+		tach__pg_arg_text(&a, l->items[i].key);
+		tach__pg_arg_text(&a, l->items[i].value);
+		rc = tach__pg_queue(s, ST_LABEL, &a, err);
 	}
 	return rc;
 }
@@ -119,37 +119,37 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	if (!meta)
 		return TACH_ENOMEM;
 	now_utc(added, sizeof added);
-	int rc = pg__prepare(s, err);
+	int rc = tach__pg_prepare(s, err);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */
 	if (!rc)
-		rc = pg__script(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN", "adding a run", err);
+		rc = tach__pg_script(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN", "adding a run", err);
 	if (rc) {
 		free(meta);
 		return rc;
 	}
 	args a = {0};
-	pg__arg_text(&a, added);
-	pg__arg_text(&a, r->meta.timestamp ? r->meta.timestamp : added);
-	pg__arg_text(&a, r->meta.git_commit);
-	pg__arg_text(&a, r->meta.git_branch);
+	tach__pg_arg_text(&a, added);
+	tach__pg_arg_text(&a, r->meta.timestamp ? r->meta.timestamp : added);
+	tach__pg_arg_text(&a, r->meta.git_commit);
+	tach__pg_arg_text(&a, r->meta.git_branch);
 	if (r->meta.git_dirty >= 0)
-		pg__arg_int(&a, r->meta.git_dirty);
+		tach__pg_arg_int(&a, r->meta.git_dirty);
 	else
-		pg__arg_text(&a, NULL);
-	pg__arg_text(&a, r->meta.hostname);
-	pg__arg_text(&a, r->meta.tool_version);
-	pg__arg_int(&a, (int64_t)r->n_benchmarks);
-	pg__arg_text(&a, meta);
+		tach__pg_arg_text(&a, NULL);
+	tach__pg_arg_text(&a, r->meta.hostname);
+	tach__pg_arg_text(&a, r->meta.tool_version);
+	tach__pg_arg_int(&a, (int64_t)r->n_benchmarks);
+	tach__pg_arg_text(&a, meta);
 	PGresult *res = NULL;
-	rc = pg__run_stmt(s, ST_RUN, &a, &res, err);
+	rc = tach__pg_run_stmt(s, ST_RUN, &a, &res, err);
 	free(meta);
 	int64_t run_id = 0;
 	if (!rc) {
-		run_id = pg__text_int(res, 0, 0);
+		run_id = tach__pg_text_int(res, 0, 0);
 		PQclear(res);
 		if (!PQenterPipelineMode(p->conn))
-			rc = pg__fail(s, NULL, "adding a run", err);
+			rc = tach__pg_fail(s, NULL, "adding a run", err);
 	}
 	if (!rc && !(rc = add_labels(s, run_id, &r->meta.labels, err)))
 		rc = add_labels(s, run_id, labels, err);
@@ -157,18 +157,18 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		rc = add_bench(s, run_id, i, r->benchmarks[i], err);
 	if (PQpipelineStatus(p->conn) != PQ_PIPELINE_OFF) {
 		tach_error ignored;
-		int frc = pg__flush(s, rc ? &ignored : err);
+		int frc = tach__pg_flush(s, rc ? &ignored : err);
 		rc = rc ? rc : frc;
 		PQexitPipelineMode(p->conn);
 	}
 	if (!rc)
-		rc = pg__script(s, s->batch ? "RELEASE SAVEPOINT tach_add" : "COMMIT", "adding a run",
+		rc = tach__pg_script(s, s->batch ? "RELEASE SAVEPOINT tach_add" : "COMMIT", "adding a run",
 		                err);
 	if (rc) {
 		if (s->batch)
-			pg__quiet_script(s, "ROLLBACK TO SAVEPOINT tach_add; RELEASE SAVEPOINT tach_add");
+			tach__pg_quiet_script(s, "ROLLBACK TO SAVEPOINT tach_add; RELEASE SAVEPOINT tach_add");
 		else
-			pg__rollback(s);
+			tach__pg_rollback(s);
 		return rc;
 	}
 	*id = run_id;
@@ -183,9 +183,9 @@ static int read_metrics(tach_store *s, int64_t id, tach_result *r, const int64_t
                         tach_error *err)
 {
 	args a = {0};
-	pg__arg_int(&a, id);
+	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "SELECT m.benchmark_id, m.name, m.unit, m.direction, m.flags, m.samples,"
 	             " m.iterations, m.series FROM metrics m JOIN benchmarks b"
 	             " ON b.id = m.benchmark_id WHERE b.run_id = $1 ORDER BY b.ord, b.id, m.id",
@@ -194,21 +194,21 @@ static int read_metrics(tach_store *s, int64_t id, tach_result *r, const int64_t
 		return rc;
 	size_t at = 0;
 	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		int64_t bench = pg__bin_int(q, row, 0);
+		int64_t bench = tach__pg_bin_int(q, row, 0);
 		while (at < r->n_benchmarks && ids[at] != bench)
 			at++;
 		if (at == r->n_benchmarks) {
 			rc = TACH_EFORMAT;
 			break;
 		}
-		tach_metric *m = tach_benchmark_add_metric(r->benchmarks[at], pg__field(q, row, 1),
-		                                           pg__field(q, row, 2),
-		                                           (tach_direction)pg__bin_int(q, row, 3));
+		tach_metric *m = tach_benchmark_add_metric(r->benchmarks[at], tach__pg_field(q, row, 1),
+		                                           tach__pg_field(q, row, 2),
+		                                           (tach_direction)tach__pg_bin_int(q, row, 3));
 		if (!m) {
 			rc = TACH_ENOMEM;
 			break;
 		}
-		m->flags = (unsigned)pg__bin_int(q, row, 4);
+		m->flags = (unsigned)tach__pg_bin_int(q, row, 4);
 		rc = tach__unpack_samples(m, (const unsigned char *)PQgetvalue(q, row, 5),
 		                          (size_t)PQgetlength(q, row, 5),
 		                          (const unsigned char *)PQgetvalue(q, row, 6),
@@ -227,9 +227,9 @@ static int read_metrics(tach_store *s, int64_t id, tach_result *r, const int64_t
 static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error *err)
 {
 	args a = {0};
-	pg__arg_int(&a, id);
+	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "SELECT id, name, params, extra FROM benchmarks WHERE run_id = $1"
 	             " ORDER BY ord, id",
 	             &a, 0, &q, "reading benchmarks", err);
@@ -239,16 +239,16 @@ static int read_benchmarks(tach_store *s, int64_t id, tach_result *r, tach_error
 	long long *counts = malloc(((size_t)PQntuples(q) + 1) * sizeof *counts);
 	rc = ids && counts ? 0 : TACH_ENOMEM;
 	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		tach_benchmark *b = tach_result_add_benchmark(r, pg__field(q, row, 1));
+		tach_benchmark *b = tach_result_add_benchmark(r, tach__pg_field(q, row, 1));
 		if (!b) {
 			rc = TACH_ENOMEM;
 			break;
 		}
-		ids[row] = pg__text_int(q, row, 0);
+		ids[row] = tach__pg_text_int(q, row, 0);
 		counts[row] = -1;
-		rc = tach__params_from_json(&b->params, pg__field(q, row, 2));
-		if (!rc && pg__field(q, row, 3))
-			rc = tach__bench_from_json(b, pg__field(q, row, 3), &counts[row]);
+		rc = tach__params_from_json(&b->params, tach__pg_field(q, row, 2));
+		if (!rc && tach__pg_field(q, row, 3))
+			rc = tach__bench_from_json(b, tach__pg_field(q, row, 3), &counts[row]);
 	}
 	PQclear(q);
 	if (rc == TACH_EFORMAT)
@@ -272,14 +272,14 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 {
 	*out = NULL;
 	args a = {0};
-	pg__arg_int(&a, id);
+	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = pg__run(s, "SELECT meta FROM runs WHERE id = $1", &a, 0, &q, "reading a run", err);
+	int rc = tach__pg_run(s, "SELECT meta FROM runs WHERE id = $1", &a, 0, &q, "reading a run", err);
 	if (rc)
 		return rc;
 	if (PQntuples(q) != 1) {
 		PQclear(q);
-		return pg__no_run(s, err, id);
+		return tach__pg_no_run(s, err, id);
 	}
 	tach_result *r = tach_result_new();
 	rc = r ? 0 : TACH_ENOMEM;
@@ -287,7 +287,7 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 		/* the stored metadata replaces the new set's defaults */
 		tach_meta_set(&r->meta.tool, NULL);
 		tach_meta_set(&r->meta.tool_version, NULL);
-		const char *meta = pg__field(q, 0, 0);
+		const char *meta = tach__pg_field(q, 0, 0);
 		rc = meta ? tach__meta_from_json(r, meta, err) : TACH_EFORMAT;
 		if (rc && rc != TACH_ENOMEM) {
 			snprintf(err->message, sizeof err->message,
@@ -312,14 +312,14 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 static int op_remove(tach_store *s, int64_t id, tach_error *err)
 {
 	args a = {0};
-	pg__arg_int(&a, id);
+	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = pg__run(s, "DELETE FROM runs WHERE id = $1", &a, 0, &q, "removing a run", err);
+	int rc = tach__pg_run(s, "DELETE FROM runs WHERE id = $1", &a, 0, &q, "removing a run", err);
 	if (rc)
 		return rc;
 	int gone = strcmp(PQcmdTuples(q), "0") != 0;
 	PQclear(q);
-	return gone ? 0 : pg__no_run(s, err, id);
+	return gone ? 0 : tach__pg_no_run(s, err, id);
 }
 
 /* ---- benchmark globs ---- */
@@ -395,9 +395,9 @@ static int bench_filter(tach_store *s, const char *glob, char **like, char **nam
 		return 0;
 	}
 	args a = {0};
-	pg__arg_text(&a, pattern);
+	tach__pg_arg_text(&a, pattern);
 	PGresult *q;
-	int rc = pg__run(s, "SELECT DISTINCT name FROM benchmarks WHERE name LIKE $1", &a, 0, &q,
+	int rc = tach__pg_run(s, "SELECT DISTINCT name FROM benchmarks WHERE name LIKE $1", &a, 0, &q,
 	             "matching benchmarks", err);
 	free(pattern);
 	if (rc)
@@ -436,9 +436,9 @@ static int read_labels(tach_store *s, tach_run_info *v, size_t n, tach_error *er
 		o += sprintf(o, "%s%lld", i ? "," : "", (long long)v[i].id);
 	strcpy(o, "}");
 	args a = {0};
-	pg__arg_text(&a, ids);
+	tach__pg_arg_text(&a, ids);
 	PGresult *q;
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "SELECT run_id, key, value FROM run_labels WHERE run_id = ANY($1::bigint[])"
 	             " ORDER BY run_id DESC, key COLLATE \"C\"",
 	             &a, 0, &q, "listing runs", err);
@@ -447,12 +447,12 @@ static int read_labels(tach_store *s, tach_run_info *v, size_t n, tach_error *er
 		return rc;
 	size_t at = 0;
 	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		int64_t run_id = pg__text_int(q, row, 0);
+		int64_t run_id = tach__pg_text_int(q, row, 0);
 		while (at < n && v[at].id != run_id)
 			at++;
 		if (at == n)
 			break; /* not in the order expected: cannot happen */
-		rc = tach_kvlist_set(&v[at].labels, pg__field(q, row, 1), pg__field(q, row, 2));
+		rc = tach_kvlist_set(&v[at].labels, tach__pg_field(q, row, 1), tach__pg_field(q, row, 2));
 	}
 	PQclear(q);
 	return rc;
@@ -468,16 +468,16 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	if (rc)
 		return rc;
 	args a = {0};
-	pg__arg_text(&a, f ? f->branch : NULL);
-	pg__arg_text(&a, f ? f->since : NULL);
-	pg__arg_text(&a, like);
-	pg__arg_text(&a, names);
+	tach__pg_arg_text(&a, f ? f->branch : NULL);
+	tach__pg_arg_text(&a, f ? f->since : NULL);
+	tach__pg_arg_text(&a, like);
+	tach__pg_arg_text(&a, names);
 	if (f && f->limit)
-		pg__arg_int(&a, (int64_t)f->limit);
+		tach__pg_arg_int(&a, (int64_t)f->limit);
 	else
-		pg__arg_text(&a, NULL); /* LIMIT NULL: all */
+		tach__pg_arg_text(&a, NULL); /* LIMIT NULL: all */
 	PGresult *q;
-	rc = pg__run(s,
+	rc = tach__pg_run(s,
 	         "SELECT id, timestamp, git_commit, git_branch, git_dirty, host, n_benchmarks"
 	         " FROM runs r WHERE ($1::text IS NULL OR git_branch = $1)"
 	         " AND ($2::text IS NULL OR r.timestamp COLLATE \"C\" >= $2)"
@@ -496,13 +496,13 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	rc = rows && !v ? TACH_ENOMEM : 0;
 	for (size_t i = 0; !rc && i < rows; i++) {
 		int row = (int)i;
-		v[i].id = pg__text_int(q, row, 0);
-		v[i].git_dirty = pg__field(q, row, 4) ? (int)pg__text_int(q, row, 4) : -1;
-		v[i].n_benchmarks = (size_t)pg__text_int(q, row, 6);
-		if (tach_meta_set(&v[i].timestamp, pg__field(q, row, 1)) ||
-		    tach_meta_set(&v[i].git_commit, pg__field(q, row, 2)) ||
-		    tach_meta_set(&v[i].git_branch, pg__field(q, row, 3)) ||
-		    tach_meta_set(&v[i].hostname, pg__field(q, row, 5)))
+		v[i].id = tach__pg_text_int(q, row, 0);
+		v[i].git_dirty = tach__pg_field(q, row, 4) ? (int)tach__pg_text_int(q, row, 4) : -1;
+		v[i].n_benchmarks = (size_t)tach__pg_text_int(q, row, 6);
+		if (tach_meta_set(&v[i].timestamp, tach__pg_field(q, row, 1)) ||
+		    tach_meta_set(&v[i].git_commit, tach__pg_field(q, row, 2)) ||
+		    tach_meta_set(&v[i].git_branch, tach__pg_field(q, row, 3)) ||
+		    tach_meta_set(&v[i].hostname, tach__pg_field(q, row, 5)))
 			rc = TACH_ENOMEM;
 	}
 	PQclear(q);
@@ -522,11 +522,11 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 static int op_baseline_set(tach_store *s, const char *name, int64_t id, tach_error *err)
 {
 	args a = {0};
-	pg__arg_text(&a, name);
-	pg__arg_int(&a, id);
+	tach__pg_arg_text(&a, name);
+	tach__pg_arg_int(&a, id);
 	PGresult *q;
 	/* from runs: no row, rather than a foreign-key error, for a missing run */
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "INSERT INTO baselines(name, run_id) SELECT $1, id FROM runs WHERE id = $2"
 	             " ON CONFLICT(name) DO UPDATE SET run_id = EXCLUDED.run_id",
 	             &a, 0, &q, "setting a baseline", err);
@@ -534,7 +534,7 @@ static int op_baseline_set(tach_store *s, const char *name, int64_t id, tach_err
 		return rc;
 	int set = strcmp(PQcmdTuples(q), "0") != 0;
 	PQclear(q);
-	return set ? 0 : pg__no_run(s, err, id);
+	return set ? 0 : tach__pg_no_run(s, err, id);
 }
 
 /* *id = the first column of the first row of the query, or 0. */
@@ -542,11 +542,11 @@ static int one_id(tach_store *s, const char *sql, const args *a, int64_t *id, ta
 {
 	PGresult *q;
 	*id = 0;
-	int rc = pg__run(s, sql, a, 0, &q, "finding a run", err);
+	int rc = tach__pg_run(s, sql, a, 0, &q, "finding a run", err);
 	if (rc)
 		return rc;
 	if (PQntuples(q) > 0)
-		*id = pg__text_int(q, 0, 0);
+		*id = tach__pg_text_int(q, 0, 0);
 	PQclear(q);
 	return 0;
 }
@@ -554,7 +554,7 @@ static int one_id(tach_store *s, const char *sql, const args *a, int64_t *id, ta
 static int op_baseline_get(tach_store *s, const char *name, int64_t *id, tach_error *err)
 {
 	args a = {0};
-	pg__arg_text(&a, name);
+	tach__pg_arg_text(&a, name);
 	return one_id(s, "SELECT run_id FROM baselines WHERE name = $1", &a, id, err);
 }
 
@@ -564,17 +564,17 @@ static int op_find(tach_store *s, int what, const char *text, size_t skip, int64
 	args a = {0};
 	switch (what) {
 	case TACH__FIND_LATEST:
-		pg__arg_int(&a, (int64_t)skip);
+		tach__pg_arg_int(&a, (int64_t)skip);
 		return one_id(s, "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET $1::bigint", &a,
 		              id, err);
 	case TACH__FIND_COMMIT:
-		pg__arg_text(&a, text);
+		tach__pg_arg_text(&a, text);
 		return one_id(s,
 		              "SELECT id FROM runs WHERE starts_with(git_commit, $1::text)"
 		              " ORDER BY id DESC LIMIT 1",
 		              &a, id, err);
 	default:
-		pg__arg_text(&a, text);
+		tach__pg_arg_text(&a, text);
 		return one_id(s, "SELECT id FROM runs WHERE git_branch = $1 ORDER BY id DESC LIMIT 1",
 		              &a, id, err);
 	}
@@ -588,13 +588,13 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	*out = NULL;
 	*n = 0;
 	args a = {0};
-	pg__arg_text(&a, name);
-	pg__arg_text(&a, params_key ? params_key : "");
-	pg__arg_text(&a, metric);
-	pg__arg_text(&a, branch);
+	tach__pg_arg_text(&a, name);
+	tach__pg_arg_text(&a, params_key ? params_key : "");
+	tach__pg_arg_text(&a, metric);
+	tach__pg_arg_text(&a, branch);
 	PGresult *q;
 	/* binary: the medians come back bit for bit */
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "SELECT r.id, r.timestamp, r.git_commit, m.median, m.n"
 	             " FROM benchmarks b JOIN runs r ON r.id = b.run_id"
 	             " JOIN metrics m ON m.benchmark_id = b.id"
@@ -610,11 +610,11 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	rc = rows && !p ? TACH_ENOMEM : 0;
 	for (size_t i = 0; !rc && i < rows; i++) {
 		int row = (int)i;
-		p[i].run = pg__bin_int(q, row, 0);
-		p[i].median = pg__bin_double(q, row, 3);
-		p[i].n = (size_t)pg__bin_int(q, row, 4);
-		if (tach_meta_set(&p[i].timestamp, pg__field(q, row, 1)) ||
-		    tach_meta_set(&p[i].git_commit, pg__field(q, row, 2)))
+		p[i].run = tach__pg_bin_int(q, row, 0);
+		p[i].median = tach__pg_bin_double(q, row, 3);
+		p[i].n = (size_t)tach__pg_bin_int(q, row, 4);
+		if (tach_meta_set(&p[i].timestamp, tach__pg_field(q, row, 1)) ||
+		    tach_meta_set(&p[i].git_commit, tach__pg_field(q, row, 2)))
 			rc = TACH_ENOMEM;
 	}
 	PQclear(q);
@@ -636,13 +636,13 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	if (rc)
 		return rc;
 	args a = {0};
-	pg__arg_text(&a, like);
-	pg__arg_text(&a, names);
-	pg__arg_text(&a, metric);
+	tach__pg_arg_text(&a, like);
+	tach__pg_arg_text(&a, names);
+	tach__pg_arg_text(&a, metric);
 	PGresult *q;
 	/* each (benchmark, parameters, metric) once, as first stored, in the
 	 * order first stored */
-	rc = pg__run(s,
+	rc = tach__pg_run(s,
 	         "SELECT name, params, metric, unit, direction FROM ("
 	         " SELECT DISTINCT ON (b.name, b.params_key, m.name) b.name, b.params,"
 	         " m.name AS metric, m.unit, m.direction, b.id AS bid, m.id AS mid"
@@ -659,8 +659,9 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	tach_result *r = tach_result_new();
 	rc = r ? 0 : TACH_ENOMEM;
 	for (int row = 0; !rc && row < PQntuples(q); row++)
-		rc = tach__catalog_add(r, pg__field(q, row, 0), pg__field(q, row, 1), pg__field(q, row, 2),
-		                       pg__field(q, row, 3), (int)pg__text_int(q, row, 4));
+		rc = tach__catalog_add(r, tach__pg_field(q, row, 0), tach__pg_field(q, row, 1),
+		                       tach__pg_field(q, row, 2), tach__pg_field(q, row, 3),
+		                       (int)tach__pg_text_int(q, row, 4));
 	PQclear(q);
 	if (rc == TACH_EFORMAT)
 		snprintf(err->message, sizeof err->message, "%s: a damaged benchmark in the store",
@@ -685,7 +686,7 @@ static int op_txn(tach_store *s, int what, tach_error *err)
 	static const char *const sql[] = {"BEGIN", "COMMIT", "ROLLBACK"};
 	static const char *const doing[] = {"starting a transaction", "committing", "rolling back"};
 	PGresult *q;
-	int rc = pg__run(s, sql[what], NULL, 0, &q, doing[what], err);
+	int rc = tach__pg_run(s, sql[what], NULL, 0, &q, doing[what], err);
 	if (rc)
 		return rc;
 	/* COMMIT of a transaction the server aborted answers ROLLBACK */
@@ -710,7 +711,7 @@ static const tach__store_ops pg_ops = {
 	.series = op_series,
 	.catalog = op_catalog,
 	.txn = op_txn,
-	.close = pg__close_pg,
+	.close = tach__pg_close_pg,
 };
 
 int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
@@ -718,7 +719,7 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 	pg *p = calloc(1, sizeof *p);
 	if (!p)
 		return TACH_ENOMEM;
-	int rc = pg__find_password(s, conninfo, &p->password, err);
+	int rc = tach__pg_find_password(s, conninfo, &p->password, err);
 	if (rc) {
 		free(p);
 		return rc;
@@ -731,16 +732,16 @@ int tach__pg_open(tach_store *s, const char *conninfo, tach_error *err)
 	if (!p->conn) {
 		rc = TACH_ENOMEM;
 	} else if (PQstatus(p->conn) != CONNECTION_OK) {
-		rc = pg__fail(s, NULL, "cannot connect", err);
+		rc = tach__pg_fail(s, NULL, "cannot connect", err);
 	} else {
 		PQsetNoticeProcessor(p->conn, quiet, NULL);
-		rc = PQsetnonblocking(p->conn, 1) ? pg__fail(s, NULL, "connecting", err)
-		                                  : pg__session_limits(s, err);
+		rc = PQsetnonblocking(p->conn, 1) ? tach__pg_fail(s, NULL, "connecting", err)
+		                                  : tach__pg_session_limits(s, err);
 		if (!rc)
-			rc = s->readonly ? pg__reader_schema(s, err) : pg__ensure_schema(s, err);
+			rc = s->readonly ? tach__pg_reader_schema(s, err) : tach__pg_ensure_schema(s, err);
 	}
 	if (rc) {
-		pg__close_pg(s);
+		tach__pg_close_pg(s);
 		s->ops = NULL;
 	}
 	return rc;

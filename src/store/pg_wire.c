@@ -93,7 +93,7 @@ static const char *const stmt_sql[N_STMT] = {
 
 
 
-void pg__arg_text(args *a, const char *t)
+void tach__pg_arg_text(args *a, const char *t)
 {
 	a->val[a->n] = t;
 	a->len[a->n] = 0;
@@ -101,14 +101,14 @@ void pg__arg_text(args *a, const char *t)
 	a->n++;
 }
 
-void pg__arg_int(args *a, int64_t v)
+void tach__pg_arg_int(args *a, int64_t v)
 {
 	snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)v);
-	pg__arg_text(a, a->num[a->n]);
+	tach__pg_arg_text(a, a->num[a->n]);
 }
 
 /* float8 in binary is the IEEE bits, big-endian. */
-void pg__arg_double(args *a, double d)
+void tach__pg_arg_double(args *a, double d)
 {
 	uint64_t u;
 	memcpy(&u, &d, sizeof u);
@@ -120,7 +120,7 @@ void pg__arg_double(args *a, double d)
 	a->n++;
 }
 
-void pg__arg_blob(args *a, const unsigned char *b, size_t len)
+void tach__pg_arg_blob(args *a, const unsigned char *b, size_t len)
 {
 	a->val[a->n] = (const char *)b;
 	a->len[a->n] = (int)len;
@@ -131,7 +131,7 @@ void pg__arg_blob(args *a, const unsigned char *b, size_t len)
 /* ---- results ---- */
 
 /* An integer column of a binary result (int2, int4 or int8, big-endian). */
-int64_t pg__bin_int(const PGresult *r, int row, int col)
+int64_t tach__pg_bin_int(const PGresult *r, int row, int col)
 {
 	const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
 	int len = PQgetlength(r, row, col);
@@ -141,7 +141,7 @@ int64_t pg__bin_int(const PGresult *r, int row, int col)
 	return (int64_t)v;
 }
 
-double pg__bin_double(const PGresult *r, int row, int col)
+double tach__pg_bin_double(const PGresult *r, int row, int col)
 {
 	const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
 	uint64_t u = 0;
@@ -152,14 +152,14 @@ double pg__bin_double(const PGresult *r, int row, int col)
 	return d;
 }
 
-int64_t pg__text_int(const PGresult *r, int row, int col)
+int64_t tach__pg_text_int(const PGresult *r, int row, int col)
 {
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
 /* A text column (in either format libpq ends values with a NUL byte), or
  * NULL for SQL NULL.  Borrowed from r. */
-const char *pg__field(const PGresult *r, int row, int col)
+const char *tach__pg_field(const PGresult *r, int row, int col)
 {
 	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
@@ -193,7 +193,7 @@ static void tidy(const char *msg, const char *password, char *out, size_t size)
 
 /* Fills err with "LOCATION: WHAT: why" from r (or the connection when r
  * holds no message).  -ENOSPC for a full disk, else TACH_EIO. */
-int pg__fail(tach_store *s, const PGresult *r, const char *what, tach_error *err)
+int tach__pg_fail(tach_store *s, const PGresult *r, const char *what, tach_error *err)
 {
 	pg *p = s->impl;
 	const char *why = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -211,7 +211,7 @@ int pg__fail(tach_store *s, const PGresult *r, const char *what, tach_error *err
 	return state && !strcmp(state, "53100") ? -ENOSPC : TACH_EIO;
 }
 
-int pg__no_run(tach_store *s, tach_error *err, int64_t id)
+int tach__pg_no_run(tach_store *s, tach_error *err, int64_t id)
 {
 	snprintf(err->message, sizeof err->message, "%s: no run #%lld", s->location, (long long)id);
 	return TACH_EINVAL;
@@ -249,7 +249,7 @@ static int pump(tach_store *s, const char *what, tach_error *err)
 	for (;;) {
 		int unsent = PQflush(p->conn);
 		if (unsent < 0)
-			return pg__fail(s, NULL, what, err);
+			return tach__pg_fail(s, NULL, what, err);
 		if (!unsent && !PQisBusy(p->conn))
 			return 0;
 		double left = p->wait - (now_s() - quiet_since);
@@ -261,7 +261,7 @@ static int pump(tach_store *s, const char *what, tach_error *err)
 		if (unsent)
 			fd.events |= POLLOUT;
 		if (fd.fd < 0)
-			return pg__fail(s, NULL, what, err);
+			return tach__pg_fail(s, NULL, what, err);
 		double ms = ceil(left * 1000);
 		int n = poll(&fd, 1, ms > 60000 ? 60000 : (int)ms);
 		if (n < 0 && errno != EINTR) {
@@ -273,7 +273,7 @@ static int pump(tach_store *s, const char *what, tach_error *err)
 			continue;
 		quiet_since = now_s();
 		if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(p->conn))
-			return pg__fail(s, NULL, what, err);
+			return tach__pg_fail(s, NULL, what, err);
 	}
 }
 
@@ -309,7 +309,7 @@ static int finish(tach_store *s, PGresult **res, const char *what, tach_error *e
 			PQclear(keep);
 		return 0;
 	}
-	int rc = pg__fail(s, keep, what, err);
+	int rc = tach__pg_fail(s, keep, what, err);
 	PQclear(keep);
 	return rc;
 }
@@ -321,14 +321,14 @@ static int sent_and_finish(tach_store *s, int sent, PGresult **res, const char *
 	pg *p = s->impl;
 	if (p->dead)
 		return gone(s, what, err);
-	return sent ? finish(s, res, what, err) : pg__fail(s, NULL, what, err);
+	return sent ? finish(s, res, what, err) : tach__pg_fail(s, NULL, what, err);
 }
 
 /* Runs one statement with parameters a (NULL: none); the result in
  * binary when `binary`.  0 with *res for the caller to PQclear (res NULL:
  * dropped), or an error in err. */
-int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult **res,
-               const char *what, tach_error *err)
+int tach__pg_run(tach_store *s, const char *sql, const args *a, int binary, PGresult **res,
+                 const char *what, tach_error *err)
 {
 	pg *p = s->impl;
 	int sent = !p->dead && PQsendQueryParams(p->conn, sql, a ? a->n : 0, NULL,
@@ -338,7 +338,7 @@ int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult 
 }
 
 /* Runs a constant script of one or more statements (schema, BEGIN...). */
-int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err)
+int tach__pg_script(tach_store *s, const char *sql, const char *what, tach_error *err)
 {
 	pg *p = s->impl;
 	return sent_and_finish(s, !p->dead && PQsendQuery(p->conn, sql), NULL, what, err);
@@ -346,14 +346,14 @@ int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err
 
 /* A script whose failure changes nothing for the caller (undoing after an
  * error already reported). */
-void pg__quiet_script(tach_store *s, const char *sql)
+void tach__pg_quiet_script(tach_store *s, const char *sql)
 {
 	tach_error ignored = {0};
-	pg__script(s, sql, "undoing", &ignored);
+	tach__pg_script(s, sql, "undoing", &ignored);
 }
 
 /* Runs prepared statement `which` and waits for its answer. */
-int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err)
+int tach__pg_run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err)
 {
 	pg *p = s->impl;
 	int sent = !p->dead &&
@@ -368,7 +368,7 @@ int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_e
 #define BATCH 256
 
 /* Reads the answers to everything queued: 0, or the first error. */
-int pg__flush(tach_store *s, tach_error *err)
+int tach__pg_flush(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
 	const char *what = "adding a run";
@@ -376,7 +376,7 @@ int pg__flush(tach_store *s, tach_error *err)
 	if (p->dead)
 		return gone(s, what, err);
 	if (!PQpipelineSync(p->conn))
-		return pg__fail(s, NULL, what, err);
+		return tach__pg_fail(s, NULL, what, err);
 	int rc = 0, nulls = 0;
 	for (;;) {
 		int wrc = pump(s, what, err);
@@ -388,7 +388,7 @@ int pg__flush(tach_store *s, tach_error *err)
 			 * mean the connection is gone */
 			if (++nulls == 2 || PQstatus(p->conn) == CONNECTION_BAD) {
 				if (!rc)
-					rc = pg__fail(s, NULL, what, err);
+					rc = tach__pg_fail(s, NULL, what, err);
 				break;
 			}
 			continue;
@@ -397,7 +397,7 @@ int pg__flush(tach_store *s, tach_error *err)
 		ExecStatusType st = PQresultStatus(r);
 		if (!rc && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 		    st != PGRES_PIPELINE_SYNC)
-			rc = pg__fail(s, r, what, err);
+			rc = tach__pg_fail(s, r, what, err);
 		PQclear(r);
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
@@ -405,17 +405,17 @@ int pg__flush(tach_store *s, tach_error *err)
 	return rc;
 }
 
-int pg__queue(tach_store *s, int which, const args *a, tach_error *err)
+int tach__pg_queue(tach_store *s, int which, const args *a, tach_error *err)
 {
 	pg *p = s->impl;
 	if (p->dead)
 		return gone(s, "adding a run", err);
 	if (!PQsendQueryPrepared(p->conn, stmt_name[which], a->n, a->val, a->len, a->fmt, 0))
-		return pg__fail(s, NULL, "adding a run", err);
-	return ++p->queued == BATCH ? pg__flush(s, err) : 0;
+		return tach__pg_fail(s, NULL, "adding a run", err);
+	return ++p->queued == BATCH ? tach__pg_flush(s, err) : 0;
 }
 
-int pg__prepare(tach_store *s, tach_error *err)
+int tach__pg_prepare(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
 	for (int i = 0; i < N_STMT; i++) {
@@ -430,9 +430,9 @@ int pg__prepare(tach_store *s, tach_error *err)
 	return 0;
 }
 
-void pg__rollback(tach_store *s)
+void tach__pg_rollback(tach_store *s)
 {
-	pg__quiet_script(s, "ROLLBACK");
+	tach__pg_quiet_script(s, "ROLLBACK");
 }
 
 /* The session's limits, set before anything else: a statement the server
@@ -440,7 +440,7 @@ void pg__rollback(tach_store *s)
  * without end (a limit the user, role or database sets is kept), and
  * tach's own wait on a silent server is that limit plus a grace period,
  * or TACH_PG_TIMEOUT (a duration) when set. */
-int pg__session_limits(tach_store *s, tach_error *err)
+int tach__pg_session_limits(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
 	const char *env = getenv("TACH_PG_TIMEOUT");
@@ -450,18 +450,18 @@ int pg__session_limits(tach_store *s, tach_error *err)
 		         "TACH_PG_TIMEOUT: '%.40s' is not a duration such as 30s or 5m", env);
 		return TACH_EINVAL;
 	}
-	int rc = pg__script(s,
+	int rc = tach__pg_script(s,
 	                    "SELECT set_config('statement_timeout', '300s', false)"
 	                    " WHERE current_setting('statement_timeout') = '0'",
 	                    "setting a statement timeout", err);
 	if (rc || (env && *env))
 		return rc;
 	PGresult *r = NULL;
-	rc = pg__run(s, "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'", NULL, 0,
+	rc = tach__pg_run(s, "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'", NULL, 0,
 	             &r, "reading the statement timeout", err);
 	if (rc)
 		return rc;
-	const char *v = PQntuples(r) == 1 ? pg__field(r, 0, 0) : NULL;
+	const char *v = PQntuples(r) == 1 ? tach__pg_field(r, 0, 0) : NULL;
 	double ms = v ? strtod(v, NULL) : 0;
 	if (ms > 0 && ms < 1e12)
 		p->wait = ms / 1000 + PG_WAIT_GRACE;
@@ -476,7 +476,7 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 {
 	PGresult *r = NULL;
 	*v = 0;
-	int rc = pg__run(s,
+	int rc = tach__pg_run(s,
 	             "SELECT to_regclass('tach_meta') IS NOT NULL, to_regclass('runs') IS NOT NULL",
 	             NULL, 0, &r, "reading the schema", err);
 	if (rc)
@@ -488,11 +488,11 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 	const char *value = NULL;
 	r = NULL;
 	if (has_meta &&
-	    (rc = pg__run(s, "SELECT value FROM tach_meta WHERE key = 'schema'", NULL, 0, &r,
+	    (rc = tach__pg_run(s, "SELECT value FROM tach_meta WHERE key = 'schema'", NULL, 0, &r,
 	              "reading the schema", err)))
 		return rc;
 	if (r && PQntuples(r) == 1)
-		value = pg__field(r, 0, 0);
+		value = tach__pg_field(r, 0, 0);
 	char *end = NULL;
 	long version = value ? strtol(value, &end, 10) : 0;
 	int valid = value && end != value && !*end && version >= 1 && version <= 1000000;
@@ -511,7 +511,7 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
  * is created in it); an older schema is upgraded as a writer would (under
  * the advisory lock); then the session reads only, so that the server
  * itself refuses any write. */
-int pg__reader_schema(tach_store *s, tach_error *err)
+int tach__pg_reader_schema(tach_store *s, tach_error *err)
 {
 	int v = 0, rc = schema_version(s, &v, err);
 	if (!rc && v == 0)
@@ -519,9 +519,9 @@ int pg__reader_schema(tach_store *s, tach_error *err)
 	if (!rc && v > TACH_STORE_SCHEMA)
 		return tach__schema_newer(s, v, err);
 	if (!rc && v < TACH_STORE_SCHEMA)
-		rc = pg__ensure_schema(s, err);
+		rc = tach__pg_ensure_schema(s, err);
 	if (!rc)
-		rc = pg__script(s, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+		rc = tach__pg_script(s, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
 		                "opening for reading", err);
 	return rc;
 }
@@ -529,40 +529,40 @@ int pg__reader_schema(tach_store *s, tach_error *err)
 /* Creates or upgrades the schema in one transaction under the advisory
  * lock: of several processes doing it at once, one does the work and the
  * others, waiting on the lock, find it done. */
-int pg__ensure_schema(tach_store *s, tach_error *err)
+int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 {
 	const char *what = "creating the schema";
-	int v = 0, rc = pg__script(s, "BEGIN", what, err);
+	int v = 0, rc = tach__pg_script(s, "BEGIN", what, err);
 	if (rc)
 		return rc;
-	if (!(rc = pg__script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
+	if (!(rc = tach__pg_script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
 		rc = schema_version(s, &v, err);
 	if (!rc && v > TACH_STORE_SCHEMA)
 		rc = tach__schema_newer(s, v, err);
 	if (!rc && v < 1)
-		rc = pg__script(s, schema_v1, what, err);
+		rc = tach__pg_script(s, schema_v1, what, err);
 	if (!rc && v < 2)
-		rc = pg__script(s, migrate_v2, what, err);
+		rc = tach__pg_script(s, migrate_v2, what, err);
 	if (!rc && v < 3)
-		rc = pg__script(s, migrate_v3, what, err);
+		rc = tach__pg_script(s, migrate_v3, what, err);
 	if (!rc && v < TACH_STORE_SCHEMA) {
 		args a = {0};
-		pg__arg_int(&a, TACH_STORE_SCHEMA);
-		rc = pg__run(s,
+		tach__pg_arg_int(&a, TACH_STORE_SCHEMA);
+		rc = tach__pg_run(s,
 		         "INSERT INTO tach_meta(key, value) VALUES('schema', $1)"
 		         " ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value",
 		         &a, 0, NULL, what, err);
 	}
 	if (!rc)
-		rc = pg__script(s, "COMMIT", what, err);
+		rc = tach__pg_script(s, "COMMIT", what, err);
 	if (rc)
-		pg__rollback(s);
+		tach__pg_rollback(s);
 	return rc;
 }
 
 /* ---- opening and closing ---- */
 
-void pg__close_pg(tach_store *s)
+void tach__pg_close_pg(tach_store *s)
 {
 	pg *p = s->impl;
 	if (!p)
@@ -576,7 +576,7 @@ void pg__close_pg(tach_store *s)
 /* The password in a connection string, if any, so that messages can hide
  * it.  A string libpq cannot parse is reported without libpq's words
  * when it may hold a password, since they quote the string. */
-int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err)
+int tach__pg_find_password(tach_store *s, const char *conninfo, char **password, tach_error *err)
 {
 	char *why = NULL;
 	*password = NULL;

@@ -38,29 +38,31 @@ typedef struct args {
 	unsigned char bin[MAX_ARGS][8];
 } args;
 
-TACH_HIDDEN void pg__arg_text(args *a, const char *t);
-TACH_HIDDEN void pg__arg_int(args *a, int64_t v);
-TACH_HIDDEN void pg__arg_double(args *a, double d);
-TACH_HIDDEN void pg__arg_blob(args *a, const unsigned char *b, size_t len);
-TACH_HIDDEN int64_t pg__bin_int(const PGresult *r, int row, int col);
-TACH_HIDDEN double pg__bin_double(const PGresult *r, int row, int col);
-TACH_HIDDEN int64_t pg__text_int(const PGresult *r, int row, int col);
-TACH_HIDDEN const char *pg__field(const PGresult *r, int row, int col);
-TACH_HIDDEN int pg__fail(tach_store *s, const PGresult *r, const char *what, tach_error *err);
-TACH_HIDDEN int pg__no_run(tach_store *s, tach_error *err, int64_t id);
-TACH_HIDDEN int pg__run(tach_store *s, const char *sql, const args *a, int binary, PGresult **res,
-               const char *what, tach_error *err);
-TACH_HIDDEN int pg__script(tach_store *s, const char *sql, const char *what, tach_error *err);
-TACH_HIDDEN int pg__run_stmt(tach_store *s, int which, const args *a, PGresult **res, tach_error *err);
-TACH_HIDDEN int pg__flush(tach_store *s, tach_error *err);
-TACH_HIDDEN int pg__queue(tach_store *s, int which, const args *a, tach_error *err);
-TACH_HIDDEN int pg__prepare(tach_store *s, tach_error *err);
-TACH_HIDDEN void pg__rollback(tach_store *s);
-TACH_HIDDEN void pg__quiet_script(tach_store *s, const char *sql);
-TACH_HIDDEN int pg__session_limits(tach_store *s, tach_error *err);
-TACH_HIDDEN int pg__ensure_schema(tach_store *s, tach_error *err);
-TACH_HIDDEN int pg__reader_schema(tach_store *s, tach_error *err);
-TACH_HIDDEN void pg__close_pg(tach_store *s);
-TACH_HIDDEN int pg__find_password(tach_store *s, const char *conninfo, char **password, tach_error *err);
+TACH_HIDDEN void tach__pg_arg_text(args *a, const char *t);
+TACH_HIDDEN void tach__pg_arg_int(args *a, int64_t v);
+TACH_HIDDEN void tach__pg_arg_double(args *a, double d);
+TACH_HIDDEN void tach__pg_arg_blob(args *a, const unsigned char *b, size_t len);
+TACH_HIDDEN int64_t tach__pg_bin_int(const PGresult *r, int row, int col);
+TACH_HIDDEN double tach__pg_bin_double(const PGresult *r, int row, int col);
+TACH_HIDDEN int64_t tach__pg_text_int(const PGresult *r, int row, int col);
+TACH_HIDDEN const char *tach__pg_field(const PGresult *r, int row, int col);
+TACH_HIDDEN int tach__pg_fail(tach_store *s, const PGresult *r, const char *what, tach_error *err);
+TACH_HIDDEN int tach__pg_no_run(tach_store *s, tach_error *err, int64_t id);
+TACH_HIDDEN int tach__pg_run(tach_store *s, const char *sql, const args *a, int binary,
+                             PGresult **res, const char *what, tach_error *err);
+TACH_HIDDEN int tach__pg_script(tach_store *s, const char *sql, const char *what, tach_error *err);
+TACH_HIDDEN int tach__pg_run_stmt(tach_store *s, int which, const args *a, PGresult **res,
+                                  tach_error *err);
+TACH_HIDDEN int tach__pg_flush(tach_store *s, tach_error *err);
+TACH_HIDDEN int tach__pg_queue(tach_store *s, int which, const args *a, tach_error *err);
+TACH_HIDDEN int tach__pg_prepare(tach_store *s, tach_error *err);
+TACH_HIDDEN void tach__pg_rollback(tach_store *s);
+TACH_HIDDEN void tach__pg_quiet_script(tach_store *s, const char *sql);
+TACH_HIDDEN int tach__pg_session_limits(tach_store *s, tach_error *err);
+TACH_HIDDEN int tach__pg_ensure_schema(tach_store *s, tach_error *err);
+TACH_HIDDEN int tach__pg_reader_schema(tach_store *s, tach_error *err);
+TACH_HIDDEN void tach__pg_close_pg(tach_store *s);
+TACH_HIDDEN int tach__pg_find_password(tach_store *s, const char *conninfo, char **password,
+                                       tach_error *err);
 
 #endif
