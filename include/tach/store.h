@@ -101,8 +101,8 @@ TACH_API int tach_store_commit(tach_store *s, tach_error *err);
 /* Drops every run added since tach_store_begin; a no-op outside one. */
 TACH_API void tach_store_rollback(tach_store *s);
 
-/* Reads run `id` back as a result set (caller frees). TACH_ENOENT-like
- * error (TACH_EINVAL with a message) when there is no such run. */
+/* Reads run `id` back as a result set (caller frees).  TACH_EINVAL, with
+ * "LOCATION: no run #ID" in err, when there is no such run. */
 TACH_API int tach_store_get(tach_store *s, int64_t id, tach_result **out, tach_error *err);
 
 /* Removes run `id` (and baselines pointing at it). */

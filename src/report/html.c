@@ -9,6 +9,7 @@
  * Every name goes through tach__emit_html and sits in <bdi>, so markup,
  * quotes and right-to-left overrides in a benchmark name stay text.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -742,5 +743,6 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	        tach_version(), script);
 	if (out_of_memory)
 		return TACH_ENOMEM;
-	return ferror(f) ? TACH_EIO : 0;
+	/* a failed write leaves its errno, as error.h promises callers */
+	return ferror(f) ? (errno ? -errno : TACH_EIO) : 0;
 }

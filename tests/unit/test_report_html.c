@@ -3,6 +3,7 @@
  * allocations, resource series, history) and absent where it is not, the
  * numbers in it right, every name escaped, and a large suite folded. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,5 +287,21 @@ Test(report_html, scaling_families_never_merge)
 	cr_expect_eq(count(html, "2 thread counts"), 2, "two families of two points each");
 	cr_expect_eq(count(html, "4 thread counts"), 0, "never one family of four");
 	free(html);
+	tach_result_free(r);
+}
+
+/* A write that fails comes back as -errno (error.h's promise), here the
+ * full disk of /dev/full, not a generic I/O error. */
+Test(report_html, write_error_is_minus_errno)
+{
+	FILE *f = fopen("/dev/full", "w");
+	if (!f)
+		cr_skip_test("no /dev/full");
+	setvbuf(f, NULL, _IONBF, 0); /* every write reaches the device */
+	tach_result *r = suite(1);
+	tach_report_input ri = {r, "suite.json"};
+	tach_html_input in = {.results = &ri, .n_results = 1};
+	cr_expect_eq(tach_report_html(f, &in), -ENOSPC);
+	fclose(f);
 	tach_result_free(r);
 }
