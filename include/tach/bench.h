@@ -67,8 +67,9 @@ typedef struct tach_bench_opts {
 	int64_t range_lo, range_hi, range_mult;
 	/* A second dimension (every combination with the first). */
 	const int64_t *args2;
-	/* Parameter names of the two arguments ("size", "n"); default
-	 * "arg0", "arg1". */
+	/* Parameter names of the arguments, in order and comma-separated:
+	 * "size" names the first, "size,n" both; default "arg0", "arg1".
+	 * arg2_names, when set, names the second (the older spelling). */
 	const char *arg_names;
 	const char *arg2_names;
 	/* Thread counts to run with (TACH_THREADS(1, 2, 4)); default 1. */
@@ -201,6 +202,8 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
 /* The minimum repetitions when neither the options nor the benchmark set
  * them (tach_bench_run_opts.repetitions = 0). */
 #define TACH_BENCH_DEFAULT_REPETITIONS 10
+/* tach_bench_run_opts.warmup: no warm-up repetition at all. */
+#define TACH_BENCH_NO_WARMUP ((size_t)-1)
 
 typedef struct tach_bench_run_opts {
 	const char *filter;   /* POSIX extended regex on the full name, or NULL */
@@ -220,7 +223,9 @@ typedef struct tach_bench_run_opts {
 	 * instance is named with what was cut in the results' context,
 	 * key "max_time_reached". */
 	double max_time;
-	size_t warmup;        /* warm-up repetitions; (size_t)-1: 1 */
+	/* Warm-up repetitions: 0 the default (1), as every other field's 0;
+	 * TACH_BENCH_NO_WARMUP for none. */
+	size_t warmup;
 	const int *threads;   /* overrides every benchmark's thread list */
 	/* Called after each benchmark instance finishes (progress). */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *name);

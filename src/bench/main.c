@@ -141,6 +141,8 @@ static int parse_args(cli *c, int argc, char **argv)
 				rc = bad(prog, name, v, "expected at least 1");
 		} else if (!strcmp(name, "--warmup")) {
 			rc = parse_count(prog, name, v, &c->o.warmup);
+			if (!rc && !c->o.warmup) /* the library's 0 is its default */
+				c->o.warmup = TACH_BENCH_NO_WARMUP;
 		} else if (!strcmp(name, "--threads")) {
 			size_t n = 0;
 			char *copy = strdup(v), *save = NULL;
@@ -434,7 +436,6 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	sigaction(SIGXFSZ, &xfsz, NULL);
 	cli c;
 	memset(&c, 0, sizeof c);
-	c.o.warmup = (size_t)-1;
 	int rc = parse_args(&c, argc, argv);
 	if (!rc && c.o.filter)
 		rc = check_filter(prog, c.o.filter);

@@ -431,8 +431,18 @@ static int to_result(const tach__instance *in, const samples *s, const char *err
 	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_LIBRARY, "tach", NULL))
 		return TACH_ENOMEM;
 	const tach_bench_opts *o = in->reg->opts;
-	const char *names[2] = {o->arg_names ? o->arg_names : "arg0",
-	                        o->arg2_names ? o->arg2_names : "arg1"};
+	/* arg_names names the dimensions in order, comma-separated ("size,n");
+	 * arg2_names, when set, names the second */
+	char names[2][64] = {"arg0", "arg1"};
+	const char *list = o->arg_names ? o->arg_names : "";
+	for (int a = 0; a < 2 && *list; a++) {
+		size_t len = strcspn(list, ",");
+		if (len)
+			snprintf(names[a], sizeof names[a], "%.*s", (int)len, list);
+		list += len + (list[len] == ',');
+	}
+	if (o->arg2_names)
+		snprintf(names[1], sizeof names[1], "%s", o->arg2_names);
 	char v[32];
 	for (int a = 0; a < in->n_args; a++) {
 		snprintf(v, sizeof v, "%lld", (long long)in->arg[a]);
@@ -529,7 +539,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	if (max_reps < reps)
 		max_reps = reps;
 	double target = o->stable_cv > 0 ? o->stable_cv : DEFAULT_STABLE;
-	size_t warmup = o->warmup == (size_t)-1 ? 1 : o->warmup;
+	size_t warmup = o->warmup == TACH_BENCH_NO_WARMUP ? 0 : o->warmup ? o->warmup : 1;
 
 	call c;
 	memset(&c, 0, sizeof c);
@@ -811,7 +821,6 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 {
 	tach_bench_run_opts defaults;
 	memset(&defaults, 0, sizeof defaults);
-	defaults.warmup = (size_t)-1;
 	const tach_bench_run_opts *o = opts ? opts : &defaults;
 	regex_t re;
 	if (o->filter) {

@@ -358,7 +358,6 @@ Test(alloc, counting_pass_alone_uses_the_given_iterations)
 	tach_bench_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.filter = "^fake_";
-	o.warmup = (size_t)-1;
 	o.alloc_start = fake_start;
 	o.alloc_stop = fake_stop;
 	o.alloc_iterations = fake_plan;

@@ -25,8 +25,7 @@ TACH_BENCH(bm_fixed)
 		fake_now += cost;
 }
 
-TACH_BENCH(bm_args, .args = TACH_ARGS(8, 64), .args2 = TACH_ARGS(1, 2), .arg_names = "size",
-           .arg2_names = "ways")
+TACH_BENCH(bm_args, .args = TACH_ARGS(8, 64), .args2 = TACH_ARGS(1, 2), .arg_names = "size,ways")
 {
 	int64_t n = tach_arg(s, 0) * tach_arg(s, 1);
 	while (tach_loop(s))
@@ -73,11 +72,38 @@ static tach_result *run(const char *filter, tach_bench_run_opts *o)
 		o = &d;
 	o->filter = filter;
 	o->clock = fake_clock;
-	o->warmup = (size_t)-1;
 	tach_result *r = tach_result_new();
 	tach_error err;
 	cr_assert_eq(tach_bench_run_all(o, r, &err), 0, "%s", err.message);
 	return r;
+}
+
+static unsigned counted_calls;
+
+TACH_BENCH(bm_counted)
+{
+	counted_calls++;
+	while (tach_loop(s))
+		fake_now += cost;
+}
+
+/* A zeroed warmup is the default of one warm-up call, as every other
+ * field's 0 is its default; TACH_BENCH_NO_WARMUP leaves it out. */
+Test(bench, zeroed_options_warm_up_once)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.repetitions = 3;
+	counted_calls = 0;
+	tach_result_free(run("^bm_counted$", &o));
+	unsigned with_default = counted_calls;
+	memset(&o, 0, sizeof o);
+	o.repetitions = 3;
+	o.warmup = TACH_BENCH_NO_WARMUP;
+	counted_calls = 0;
+	tach_result_free(run("^bm_counted$", &o));
+	cr_expect_eq(with_default, counted_calls + 1, "%u calls with the default, %u without",
+	             with_default, counted_calls);
 }
 
 Test(bench, calibration_and_repetitions)
@@ -432,7 +458,6 @@ Test(bench, threads_start_together_and_sum_throughput)
 	tach_bench_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.filter = "^bm_threads";
-	o.warmup = (size_t)-1;
 	tach_result *r = tach_result_new();
 	tach_error err;
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0);
@@ -490,7 +515,6 @@ Test(bench, late_threads_counted_from_the_common_release)
 	memset(&o, 0, sizeof o);
 	o.filter = "^bm_late_start/";
 	o.clock = tl_clock;
-	o.warmup = (size_t)-1;
 	o.max_repetitions = 3;
 	o.max_time = -1; /* per-thread clocks: no wall clock to budget */
 	tach_result *r = tach_result_new();
@@ -569,7 +593,6 @@ Test(bench, do_not_optimize_keeps_the_work)
 	tach_bench_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.filter = "^bm_sum/";
-	o.warmup = (size_t)-1;
 	tach_result *r = tach_result_new();
 	tach_error err;
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0);
@@ -690,7 +713,6 @@ Test(bench, counters_pass_per_iteration)
 	tach_bench_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.filter = "^bm_sum/100000$";
-	o.warmup = (size_t)-1;
 	o.counters = cs;
 	tach_result *r = tach_result_new();
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
