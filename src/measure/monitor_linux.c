@@ -54,7 +54,7 @@ static int add_sample(tach_monitor *m, double now, uint64_t rss)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap;
-		if (grow((void **)&m->t, &cap, m->n + 1, sizeof *m->t))
+		if (tach__grow((void **)&m->t, &cap, m->n + 1, sizeof *m->t))
 			return TACH_ENOMEM;
 		double *c2 = realloc(m->cpu, cap * sizeof *m->cpu);
 		if (!c2)

@@ -100,21 +100,6 @@ static inline double since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
-static inline int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *p = realloc(*arr, c * elem);
-	if (!p)
-		return TACH_ENOMEM;
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 /* monitor_proc_linux.c: /proc/PID/stat opened (an fd, or -1), an entry's
  * held files closed, the root's parent's cutime + cstime (ticks) */
 TACH_HIDDEN int tach__mon_open_stat(pid_t pid);

@@ -185,7 +185,7 @@ static void mark_gone(tach_monitor *m, proc *pr, double now, int final)
  * TACH_ENOMEM. */
 int tach__mon_add_proc(tach_monitor *m, pid_t pid, double now)
 {
-	if (grow((void **)&m->procs, &m->cap_procs, m->n_procs + 1, sizeof *m->procs))
+	if (tach__grow((void **)&m->procs, &m->cap_procs, m->n_procs + 1, sizeof *m->procs))
 		return TACH_ENOMEM;
 	proc *pr = &m->procs[m->n_procs];
 	memset(pr, 0, sizeof *pr);
@@ -223,7 +223,7 @@ static int parse_pids(tach_monitor *m, const char *buf, ssize_t len, long *v, si
 		if (i < len && buf[i] >= '0' && buf[i] <= '9') {
 			*v = (*v < 0 ? 0 : *v * 10) + (buf[i] - '0');
 		} else if (*v >= 0 && (i < len || len == 0)) {
-			if (grow((void **)&m->scratch, &m->cap_scratch, *n + 1, sizeof(pid_t)))
+			if (tach__grow((void **)&m->scratch, &m->cap_scratch, *n + 1, sizeof(pid_t)))
 				return TACH_ENOMEM;
 			m->scratch[(*n)++] = (pid_t)*v;
 			*v = -1;
@@ -316,7 +316,7 @@ int tach__mon_rescan_all(tach_monitor *m, double now)
 		memset(&s, 0, sizeof s);
 		if (read_stat(&tmp, &s) || find_alive(m, tmp.pub.pid))
 			continue;
-		if (grow((void **)&m->scratch, &m->cap_scratch, n + 2, sizeof(pid_t))) {
+		if (tach__grow((void **)&m->scratch, &m->cap_scratch, n + 2, sizeof(pid_t))) {
 			closedir(d);
 			return TACH_ENOMEM;
 		}
@@ -349,7 +349,7 @@ int tach__mon_rescan_cgroup(tach_monitor *m, double now)
 			return 0;
 		if ((size_t)n < m->cap_scratch)
 			break;
-		if (grow((void **)&m->scratch, &m->cap_scratch, m->cap_scratch + 64, sizeof(pid_t)))
+		if (tach__grow((void **)&m->scratch, &m->cap_scratch, m->cap_scratch + 64, sizeof(pid_t)))
 			return TACH_ENOMEM;
 	}
 	for (ssize_t k = 0; k < n; k++)
