@@ -29,6 +29,7 @@
 #include "tach/tach.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "util/util.h"
 
 extern char **environ;
 
@@ -291,18 +292,6 @@ static int spawn_command(char **argv, int json_on_stdout, pid_t *pid)
 	return rc;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double tv_s(struct timeval tv)
-{
-	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
-}
-
 /* tach's own resident high-water mark (VmHWM), in bytes; 0 if unknown. */
 static double own_hwm(void)
 {
@@ -441,14 +430,14 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 
 	pid_t pid = c.pid;
 	struct rusage ru0;
-	double t0 = now_s(), hwm = 0;
+	double t0 = tach__now(), hwm = 0;
 	if (!pid) {
 		/* orphans of the command come to tach, which reaps them and so
 		 * counts them in its children's rusage */
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 		hwm = own_hwm();
 		getrusage(RUSAGE_CHILDREN, &ru0);
-		t0 = now_s();
+		t0 = tach__now();
 		int rc = spawn_command(p.pos, c.json, &pid);
 		if (rc) {
 			status = rc == ENOENT ? cli_error("command '%s' not found", p.pos[0])
@@ -481,13 +470,13 @@ int cmd_monitor(int argc, char **argv, const cli_cmd *self)
 		cli_warn("waiting for the command: %s", strerror(-rc));
 		have_status = 0;
 	} else {
-		double t1 = now_s();
+		double t1 = tach__now();
 		while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans that ended */
 			;
 		struct rusage ru1;
 		getrusage(RUSAGE_CHILDREN, &ru1);
-		tot.cpu_seconds = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime) +
-		                  tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
+		tot.cpu_seconds = tach__tv_seconds(ru1.ru_utime) - tach__tv_seconds(ru0.ru_utime) +
+		                  tach__tv_seconds(ru1.ru_stime) - tach__tv_seconds(ru0.ru_stime);
 		tot.duration = t1 - t0;
 		tot.cpu_method = TACH_MONITOR_CPU_RUSAGE;
 		/* a spawned child starts with tach's own high-water mark (Linux

@@ -16,13 +16,7 @@
 
 #include "tach/tach.h"
 #include "cli/compare_run.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "util/util.h"
 
 /* Appends every sample of src's metrics to the same metrics of dst. */
 static int merge(tach_benchmark *dst, const tach_benchmark *src)
@@ -109,7 +103,7 @@ static int measure(const cli_ab *ab, const cli_suite *suite, const tach_compare_
 	*cand = side(ab->cand_text, ab->suite);
 	if (!*base || !*cand)
 		return TACH_ENOMEM;
-	double start = now();
+	double start = tach__now();
 	size_t n = 0, step = ab->min_runs;
 	tach_rng rng;
 	tach_rng_seed(&rng, seed);
@@ -138,7 +132,7 @@ static int measure(const cli_ab *ab, const cli_suite *suite, const tach_compare_
 			return rc;
 		n += step;
 		if (ab->progress)
-			fprintf(stderr, "\rtach: %zu runs of each command, %.0f s   ", n, now() - start);
+			fprintf(stderr, "\rtach: %zu runs of each command, %.0f s   ", n, tach__now() - start);
 		tach_comparison *c;
 		if ((rc = tach_compare(*base, *cand, opts, &c)))
 			return rc;
@@ -153,7 +147,7 @@ static int measure(const cli_ab *ab, const cli_suite *suite, const tach_compare_
 			    !strcmp(c->rows[i].metric, "time"))
 				want = c->rows[i].n_needed;
 		tach_comparison_free(c);
-		double elapsed = now() - start, per_run = elapsed / (double)n;
+		double elapsed = tach__now() - start, per_run = elapsed / (double)n;
 		if (!open || n >= ab->max_runs || elapsed + per_run * (double)step > ab->max_time)
 			break;
 		step = want > n ? want - n : step;

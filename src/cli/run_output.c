@@ -11,17 +11,11 @@
 
 #include "tach/tach.h"
 #include "cli/run_output.h"
+#include "util/util.h"
 
 static int progress_on;
 static double started, mean_acc;
 static size_t mean_n;
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void fmt_time(char *buf, size_t size, double s, int ascii)
 {
@@ -34,7 +28,7 @@ static void fmt_time(char *buf, size_t size, double s, int ascii)
 void cli_run_progress_begin(void)
 {
 	progress_on = isatty(STDERR_FILENO);
-	started = mono();
+	started = tach__now();
 	mean_acc = 0;
 	mean_n = 0;
 }
@@ -49,7 +43,7 @@ void cli_run_progress(void *ctx, size_t done, size_t total, size_t bench,
 	if (!progress_on)
 		return;
 	static double drawn;
-	double t = mono();
+	double t = tach__now();
 	if (t - drawn < 0.05 && done < total)
 		return; /* at most 20 redraws a second */
 	drawn = t;

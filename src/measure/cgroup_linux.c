@@ -131,13 +131,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int path_join(char *out, size_t size, const char *dir, const char *name)
 {
 	int n = snprintf(out, size, "%s/%s", dir, name);
@@ -558,14 +551,14 @@ int tach__cgroup_kill_all(tach__cgroup *cg)
 		path_join(file, sizeof file, cg->dir, "cgroup.kill");
 		have_kill = write_text(file, "1") == 0;
 	}
-	double deadline = now_s() + 2.0;
+	double deadline = tach__now() + 2.0;
 	for (;;) {
 		int e = is_empty(cg);
 		if (e < 0)
 			return e;
 		if (e)
 			return 0;
-		if (now_s() > deadline)
+		if (tach__now() > deadline)
 			return -ETIMEDOUT;
 		if (!have_kill) {
 			int rc = kill_listed(cg);

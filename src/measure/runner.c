@@ -66,9 +66,7 @@ static int real_exec(void *ctx, char *const *argv, const tach_exec_opts *o,
 static double real_now(void *ctx)
 {
 	(void)ctx;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return tach__now();
 }
 
 static int real_pool(void *ctx, char *const *argv, const tach_exec_opts *o,

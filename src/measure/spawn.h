@@ -9,6 +9,7 @@
 
 #include "tach/run.h"
 #include "measure/cgroup.h"
+#include "util/util.h"
 
 /* Spawns argv in its own process group with the opts' stdin/stdout, into
  * cg when not NULL; *t0 is the moment the clock of the run starts.
@@ -31,10 +32,6 @@ TACH_HIDDEN int tach__pidfd_open(pid_t pid);
 TACH_HIDDEN tach__cgroup *tach__run_cgroup(void);
 /* Done with a run's cgroup (empty): kept for the next run or removed. */
 TACH_HIDDEN void tach__release_cgroup(tach__cgroup *cg);
-/* Seconds on CLOCK_MONOTONIC. */
-TACH_HIDDEN double tach__now(void);
-/* A struct timeval in seconds. */
-TACH_HIDDEN double tach__tv_seconds(struct timeval tv);
 
 /* Makes tach a child subreaper, once. */
 TACH_HIDDEN void tach__init_subreaper(void);

@@ -77,17 +77,6 @@ void tach__init_subreaper(void)
 	}
 }
 
-double tach__now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-double tach__tv_seconds(struct timeval tv)
-{
-	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
-}
 
 /* PIDs of the living children of this process, from /proc (the only way
  * to find adopted orphans without waiting for them). */

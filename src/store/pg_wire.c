@@ -23,6 +23,7 @@
 #include "tach/tach.h"
 #include "store/internal.h"
 #include "store/pg_wire.h"
+#include "util/util.h"
 
 /* The advisory lock held while the schema is created or migrated: "tachstor". */
 #define SCHEMA_LOCK "8386658464838006642"
@@ -219,13 +220,6 @@ int tach__pg_no_run(tach_store *s, tach_error *err, int64_t id)
 
 /* ---- statements ---- */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int gone(tach_store *s, const char *what, tach_error *err)
 {
 	pg *p = s->impl;
@@ -245,14 +239,14 @@ static int pump(tach_store *s, const char *what, tach_error *err)
 	pg *p = s->impl;
 	if (p->dead)
 		return gone(s, what, err);
-	double quiet_since = now_s();
+	double quiet_since = tach__now();
 	for (;;) {
 		int unsent = PQflush(p->conn);
 		if (unsent < 0)
 			return tach__pg_fail(s, NULL, what, err);
 		if (!unsent && !PQisBusy(p->conn))
 			return 0;
-		double left = p->wait - (now_s() - quiet_since);
+		double left = p->wait - (tach__now() - quiet_since);
 		if (left <= 0) {
 			p->dead = 1;
 			return gone(s, what, err);
@@ -271,7 +265,7 @@ static int pump(tach_store *s, const char *what, tach_error *err)
 		}
 		if (n <= 0)
 			continue;
-		quiet_since = now_s();
+		quiet_since = tach__now();
 		if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(p->conn))
 			return tach__pg_fail(s, NULL, what, err);
 	}

@@ -1,9 +1,11 @@
-/* util.h - small helpers every stage may use: growing arrays and reading
- * short text files (/proc, /sys, cgroup control files).  Internal. */
+/* util.h - small helpers every stage may use: growing arrays, reading
+ * short text files (/proc, /sys, cgroup control files), seconds on the
+ * monotonic clock.  Internal. */
 #ifndef TACH_UTIL_H
 #define TACH_UTIL_H
 
 #include <stddef.h>
+#include <sys/time.h>
 #include <sys/types.h>
 
 #ifndef TACH_HIDDEN
@@ -17,5 +19,10 @@ TACH_HIDDEN int tach__grow(void **arr, size_t *cap, size_t need, size_t elem);
 /* Reads all of a short file into buf (NUL-terminated, at most size - 1
  * bytes); returns the length or -errno. */
 TACH_HIDDEN ssize_t tach__read_text(const char *path, char *buf, size_t size);
+
+/* Seconds on CLOCK_MONOTONIC (time.c). */
+TACH_HIDDEN double tach__now(void);
+/* A struct timeval in seconds. */
+TACH_HIDDEN double tach__tv_seconds(struct timeval tv);
 
 #endif
