@@ -1,4 +1,6 @@
-/* tach.h - umbrella header: everything a program using libtach needs. */
+/* tach.h - umbrella header: everything a program using libtach needs.
+ * Not tach/bench.h: that is the benchmark library's header, included by a
+ * benchmark program itself, which links with libtach_main (tach-main). */
 #ifndef TACH_H
 #define TACH_H
 

@@ -56,6 +56,10 @@ int cli_unknown_command(const cli_cmd *table, const char *parent, const char *na
 int cli_unknown_global_option(const char *spelled);
 /* Prints the generated help of a command to f. */
 void cli_help(const cli_cmd *cmd, FILE *f);
+/* Prints the OPTIONS section of cmd's man page in roff (man.c): the
+ * hidden `tach help --man CMD`, spliced into docs/man/ by
+ * docs/man/update-options. */
+void cli_man_options(const cli_cmd *cmd, FILE *f);
 /* Prints the list of commands (tach --help). */
 void cli_usage(FILE *f);
 

@@ -1,5 +1,9 @@
-/* cmd_help.c - `tach help [COMMAND]` and `tach version`. */
+/* cmd_help.c - `tach help [COMMAND]` and `tach version`.  The hidden
+ * `tach help --man COMMAND` prints the man page's OPTIONS section (man.c)
+ * for docs/man/update-options; it is not in --help, being for the tree's
+ * own docs. */
 #include <stdio.h>
+#include <string.h>
 
 #include "tach/tach.h"
 #include "cli/cli.h"
@@ -7,13 +11,22 @@
 
 int cmd_help(int argc, char **argv, const cli_cmd *self)
 {
-	if (argc < 2) {
+	int man = argc >= 2 && strcmp(argv[1], "--man") == 0;
+	if (argc < 2 + man) {
+		if (man)
+			return cli_error("'tach help --man' needs a command");
 		cli_usage(stdout);
 		return EXIT_OK;
 	}
-	const cli_cmd *c = cli_find(cli_commands, argv[1]);
+	const cli_cmd *c = cli_find(cli_commands, argv[1 + man]);
 	if (!c)
-		return cli_unknown_command(cli_commands, NULL, argv[1]);
+		return cli_unknown_command(cli_commands, NULL, argv[1 + man]);
+	if (man) {
+		if (argc > 3)
+			return cli_error("'tach help --man' takes one command");
+		cli_man_options(c, stdout);
+		return EXIT_OK;
+	}
 	for (int i = 2; i < argc && c->subcommands; i++) {
 		const cli_cmd *sub = cli_find(c->subcommands, argv[i]);
 		if (!sub)
