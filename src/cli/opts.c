@@ -17,6 +17,7 @@
 
 #include "tach/report.h"
 #include "cli/cli.h"
+#include "util/util.h"
 
 int cli_color_mode = -1;
 
@@ -119,27 +120,7 @@ int cli_utf8_stdout(void)
 
 static size_t edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return 99;
-	size_t d[65][65];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-			size_t best = sub < del ? sub : del;
-			best = best < ins ? best : ins;
-			/* a swap of two neighbours ("rnus") counts as one edit */
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb];
+	return tach__edit_distance(a, strlen(a), b, strlen(b));
 }
 
 /* The name in names (read with `next` from `first`) closest to `name`, at

@@ -105,32 +105,18 @@ static const ev_def *lookup(const char *s, size_t len)
 	return NULL;
 }
 
-/* Levenshtein distance of the (normalized) spelling and a name, for the
- * did-you-mean hint.  Names are short: one row of at most 64 suffices. */
+/* Edits between the spelling, normalized as name_eq does (case, '_' for
+ * '-'), and a name, for the did-you-mean hint. */
 static size_t distance(const char *s, size_t len, const char *name)
 {
-	size_t m = strlen(name), row[64];
-	if (len >= 63 || m >= 63)
-		return (size_t)-1;
-	for (size_t j = 0; j <= m; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= len; i++) {
-		int c = tolower((unsigned char)s[i - 1]);
-		c = c == '_' ? '-' : c;
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= m; j++) {
-			size_t up = row[j];
-			size_t best = diag + (c != name[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
+	char norm[65];
+	if (len >= sizeof norm)
+		return SIZE_MAX;
+	for (size_t i = 0; i < len; i++) {
+		int c = tolower((unsigned char)s[i]);
+		norm[i] = (char)(c == '_' ? '-' : c);
 	}
-	return row[m];
+	return tach__edit_distance(norm, len, name, strlen(name));
 }
 
 /* The closest name to a misspelling, or NULL if none is close: within a

@@ -20,6 +20,10 @@ TACH_HIDDEN int tach__grow(void **arr, size_t *cap, size_t need, size_t elem);
  * bytes); returns the length or -errno. */
 TACH_HIDDEN ssize_t tach__read_text(const char *path, char *buf, size_t size);
 
+/* Edits between a (la bytes) and b (lb bytes), a swap of neighbours
+ * counting one; SIZE_MAX when either is over 64 bytes (spelling.c). */
+TACH_HIDDEN size_t tach__edit_distance(const char *a, size_t la, const char *b, size_t lb);
+
 /* Seconds on CLOCK_MONOTONIC (time.c). */
 TACH_HIDDEN double tach__now(void);
 /* A struct timeval in seconds. */
