@@ -113,4 +113,7 @@ TACH_HIDDEN int tach__catalog_add(tach_result *r, const char *name, const char *
 /* 1 if text matches the glob (fnmatch without special '/' handling). */
 TACH_HIDDEN int tach__glob(const char *glob, const char *text);
 
+/* The time a run is added, "YYYY-MM-DDTHH:MM:SSZ" (store.c). */
+TACH_HIDDEN void tach__now_utc(char *buf, size_t size);
+
 #endif

@@ -24,15 +24,6 @@
 
 /* ---- adding a run ---- */
 
-static void now_utc(char *buf, size_t size)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int add_metric(tach_store *s, const tach_metric *m, tach_error *err)
 {
 	size_t slen, ilen = 0, serlen;
@@ -118,7 +109,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	char added[32], *meta = tach__meta_json(r, labels);
 	if (!meta)
 		return TACH_ENOMEM;
-	now_utc(added, sizeof added);
+	tach__now_utc(added, sizeof added);
 	int rc = tach__pg_prepare(s, err);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */

@@ -127,15 +127,6 @@ static void bind_text(sqlite3_stmt *q, int i, const char *t)
 		sqlite3_bind_null(q, i);
 }
 
-static void now_utc(char *buf, size_t size)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int add_metric(tach_store *s, int64_t bench_id, const tach_metric *m)
 {
 	sqlite3_stmt *q = stmt(s, ST_METRIC);
@@ -220,7 +211,7 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	char *meta = tach__meta_json(r, labels), added[32];
 	if (!meta)
 		return TACH_ENOMEM;
-	now_utc(added, sizeof added);
+	tach__now_utc(added, sizeof added);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */
 	int rc = tach__sq_exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -549,4 +550,15 @@ int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *
 	if ((rc = s->ops->find(s, TACH__FIND_COMMIT, full, 0, id, err)))
 		return rc;
 	return *id ? 0 : none_found(s, ref, err, "no run of that commit");
+}
+
+/* When a run is added: UTC to the second, the form of the results'
+ * timestamps. */
+void tach__now_utc(char *buf, size_t size)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
