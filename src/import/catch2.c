@@ -23,6 +23,7 @@
 
 #include "tach/tach.h"
 #include "import/internal.h"
+#include "import/xml.h"
 
 #define TOOL "catch2"
 #define MAX_FIELDS 16
@@ -357,174 +358,7 @@ static int read_console(const tach__import_input *in, tach_result *r, tach_error
 }
 
 /* ------------------------------------------------------------------ */
-/* XML reporter: just enough XML for what Catch2 writes - elements with
- * double-quoted attributes, comments, the declaration, and text. */
-
-typedef struct xml_state {
-	const char *data;
-	size_t len, pos;
-	unsigned line; /* of pos */
-	const char *line_start;
-	tach_error *err;
-} xml_state;
-
-static void xml_advance(xml_state *x, size_t to)
-{
-	for (; x->pos < to; x->pos++)
-		if (x->data[x->pos] == '\n')
-			x->line++, x->line_start = x->data + x->pos + 1;
-}
-
-static unsigned xml_column(const xml_state *x, const char *at)
-{
-	return (unsigned)(at - x->line_start) + 1;
-}
-
-/* Writes code point cp as UTF-8 at o ('?' for none, a surrogate or one
- * past U+10FFFF); never longer than the entity it replaces. */
-static char *utf8(char *o, unsigned long cp)
-{
-	if (!cp || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		*o++ = '?';
-	else if (cp < 0x80)
-		*o++ = (char)cp;
-	else if (cp < 0x800)
-		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
-	else if (cp < 0x10000)
-		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3f)),
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	else
-		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | (cp >> 12 & 0x3f)),
-		*o++ = (char)(0x80 | (cp >> 6 & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
-	return o;
-}
-
-/* Decodes an attribute value's entities into a new string. */
-static char *xml_unescape(const char *p, size_t len)
-{
-	char *out = malloc(len + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] != '&') {
-			*o++ = p[i];
-			continue;
-		}
-		const char *semi = memchr(p + i, ';', len - i);
-		size_t n = semi ? (size_t)(semi - (p + i)) : 0;
-		static const struct {
-			const char *name;
-			char c;
-		} ents[] = {{"&lt", '<'}, {"&gt", '>'}, {"&amp", '&'}, {"&quot", '"'}, {"&apos", '\''}};
-		int done = 0;
-		for (size_t e = 0; semi && e < 5 && !done; e++)
-			if (strlen(ents[e].name) == n && !memcmp(p + i, ents[e].name, n))
-				*o++ = ents[e].c, done = 1;
-		if (!done && semi && n > 2 && p[i + 1] == '#') {
-			unsigned long cp = p[i + 2] == 'x' ? strtoul(p + i + 3, NULL, 16)
-			                                   : strtoul(p + i + 2, NULL, 10);
-			o = utf8(o, cp);
-			done = 1;
-		}
-		if (done)
-			i += n;
-		else
-			*o++ = '&';
-	}
-	*o = 0;
-	return out;
-}
-
-/* One tag <name attr="v" ...> at x->pos (on '<'); sets its name, whether
- * it closes (</x>) or is empty (<x/>), and where its attributes are. */
-typedef struct xml_tag {
-	const char *name, *attrs;
-	size_t name_len, attrs_len;
-	int closing, empty;
-} xml_tag;
-
-static int xml_next_tag(xml_state *x, xml_tag *t)
-{
-	for (;;) {
-		const char *lt = memchr(x->data + x->pos, '<', x->len - x->pos);
-		if (!lt)
-			return 0;
-		xml_advance(x, (size_t)(lt - x->data));
-		const char *end = x->data + x->len;
-		if (lt + 4 <= end && !memcmp(lt, "<!--", 4)) {
-			const char *c = memmem(lt, (size_t)(end - lt), "-->", 3);
-			xml_advance(x, c ? (size_t)(c - x->data) + 3 : x->len);
-			continue;
-		}
-		/* the tag ends at the first '>' outside quotes */
-		const char *p = lt + 1;
-		int quoted = 0;
-		while (p < end && (quoted || *p != '>')) {
-			if (*p == '"')
-				quoted = !quoted;
-			p++;
-		}
-		if (p == end)
-			return tach__import_fail(x->err, TACH_EPARSE, x->line, xml_column(x, lt),
-			                         "unterminated tag");
-		memset(t, 0, sizeof *t);
-		const char *q = lt + 1;
-		if (*q == '/')
-			t->closing = 1, q++;
-		t->name = q;
-		while (q < p && !isspace((unsigned char)*q) && *q != '/')
-			q++;
-		t->name_len = (size_t)(q - t->name);
-		t->attrs = q;
-		t->empty = p[-1] == '/';
-		t->attrs_len = (size_t)(p - q - t->empty);
-		if (*t->name == '?' || *t->name == '!') {
-			xml_advance(x, (size_t)(p - x->data) + 1);
-			continue;
-		}
-		return 1;
-	}
-}
-
-/* The raw value of attribute `key`: 1 and its place, or 0 when the tag
- * has no such attribute. */
-static int xml_attr_raw(const xml_tag *t, const char *key, const char **val, size_t *vlen)
-{
-	size_t klen = strlen(key);
-	const char *p = t->attrs, *end = t->attrs + t->attrs_len;
-	while (p < end) {
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		const char *k = p;
-		while (p < end && *p != '=' && !isspace((unsigned char)*p))
-			p++;
-		size_t kl = (size_t)(p - k);
-		while (p < end && (isspace((unsigned char)*p) || *p == '='))
-			p++;
-		if (p >= end || (*p != '"' && *p != '\''))
-			return 0;
-		const char *close = memchr(p + 1, *p, (size_t)(end - p - 1));
-		if (!close)
-			return 0;
-		if (kl == klen && !memcmp(k, key, klen)) {
-			*val = p + 1;
-			*vlen = (size_t)(close - p - 1);
-			return 1;
-		}
-		p = close + 1;
-	}
-	return 0;
-}
-
-/* The unescaped value of attribute `key` (a new string); NULL with
- * *missing set when there is none, NULL alone when out of memory. */
-static char *xml_attr(const xml_tag *t, const char *key, int *missing)
-{
-	const char *v;
-	size_t n;
-	*missing = !xml_attr_raw(t, key, &v, &n);
-	return *missing ? NULL : xml_unescape(v, n);
-}
+/* XML reporter (the XML itself is read by xml.c) */
 
 /* A non-negative integer attribute into *out (0 when missing); an error
  * placed at the value when it is there but not a count. */
@@ -533,19 +367,15 @@ static int xml_count(const xml_state *x, const xml_tag *t, const char *key, uint
 	const char *v;
 	size_t n;
 	*out = 0;
-	if (!xml_attr_raw(t, key, &v, &n))
+	if (!tach__xml_attr_raw(t, key, &v, &n))
 		return 0;
 	field f = {v, n};
 	if (integer(&f, out))
 		return 0;
-	return tach__import_fail(x->err, TACH_EPARSE, x->line, xml_column(x, v),
+	return tach__import_fail(x->err, TACH_EPARSE, x->line, tach__xml_column(x, v),
 	                         "%s=\"%.*s\" is not a count", key, (int)n, v);
 }
 
-static int tag_is(const xml_tag *t, const char *name)
-{
-	return t->name_len == strlen(name) && !memcmp(t->name, name, t->name_len);
-}
 
 /* A path of names (test case, then sections) as a stack in one string. */
 typedef struct name_stack {
@@ -574,30 +404,30 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 	uint64_t samples = 0, iters = 0;
 	xml_tag t;
 	int rc;
-	while ((rc = xml_next_tag(&x, &t)) == 1) {
+	while ((rc = tach__xml_next_tag(&x, &t)) == 1) {
 		const char *at = x.data + x.pos;
 		int missing = 0;
 		rc = 0;
-		if ((tag_is(&t, "TestCase") || tag_is(&t, "Section")) && !t.empty) {
+		if ((tach__xml_tag_is(&t, "TestCase") || tach__xml_tag_is(&t, "Section")) && !t.empty) {
 			if (t.closing) {
 				if (stack.depth && --stack.depth < 32)
 					free(stack.names[stack.depth]), stack.names[stack.depth] = NULL;
 			} else {
-				char *name = xml_attr(&t, "name", &missing);
+				char *name = tach__xml_attr(&t, "name", &missing);
 				if (stack.depth < 32)
 					stack.names[stack.depth] = name;
 				else
 					free(name);
 				stack.depth++;
 			}
-		} else if (tag_is(&t, "BenchmarkResults") && !t.closing) {
-			char *name = xml_attr(&t, "name", &missing), *sec = NULL;
+		} else if (tach__xml_tag_is(&t, "BenchmarkResults") && !t.closing) {
+			char *name = tach__xml_attr(&t, "name", &missing), *sec = NULL;
 			b = NULL;
 			rc = xml_count(&x, &t, "samples", &samples);
 			if (!rc)
 				rc = xml_count(&x, &t, "iterations", &iters);
 			if (!rc && !name)
-				rc = missing ? tach__import_fail(err, TACH_EFORMAT, x.line, xml_column(&x, at),
+				rc = missing ? tach__import_fail(err, TACH_EFORMAT, x.line, tach__xml_column(&x, at),
 				                                 "<BenchmarkResults> without a name")
 				             : TACH_ENOMEM;
 			else if (!rc && !(rc = sections(&stack, &sec)) &&
@@ -607,29 +437,29 @@ static int read_xml(const tach__import_input *in, tach_result *r, tach_error *er
 			free(sec);
 			if (t.empty)
 				b = NULL;
-		} else if (tag_is(&t, "BenchmarkResults"))
+		} else if (tach__xml_tag_is(&t, "BenchmarkResults"))
 			b = NULL;
-		else if (b && tag_is(&t, "mean") && !t.closing) {
+		else if (b && tach__xml_tag_is(&t, "mean") && !t.closing) {
 			const char *v;
 			size_t n;
 			double ns;
 			/* Catch2: "All values in nano seconds" */
-			if (!xml_attr_raw(&t, "value", &v, &n) || !tach__import_number(v, n, 1e-9, &ns))
-				rc = tach__import_fail(err, TACH_EPARSE, x.line, xml_column(&x, at),
+			if (!tach__xml_attr_raw(&t, "value", &v, &n) || !tach__import_number(v, n, 1e-9, &ns))
+				rc = tach__import_fail(err, TACH_EPARSE, x.line, tach__xml_column(&x, at),
 				                       "<mean> without a numeric value");
 			else {
-				tach__at mat = tach__at_text(x.line, xml_column(&x, at));
+				tach__at mat = tach__at_text(x.line, tach__xml_column(&x, at));
 				rc = add_mean(b, ns, samples, iters, err, &mat);
 			}
-		} else if (b && tag_is(&t, "failed") && !t.closing) {
-			char *m = xml_attr(&t, "message", &missing);
+		} else if (b && tach__xml_tag_is(&t, "failed") && !t.closing) {
+			char *m = tach__xml_attr(&t, "message", &missing);
 			if (!b->error)
 				rc = tach_meta_set(&b->error, m ? m : "failed");
 			free(m);
 		}
 		if (rc)
 			break;
-		xml_advance(&x, x.pos + 1);
+		tach__xml_advance(&x, x.pos + 1);
 	}
 	for (size_t i = 0; i < stack.depth && i < 32; i++)
 		free(stack.names[i]);
