@@ -25,14 +25,13 @@
 #include "tach/histogram.h"
 #include "tach/stats.h"
 #include "bench/internal.h"
-#include "bench/valgrind.h"
+#include "bench/run.h"
 
 #define DEFAULT_MIN_TIME 0.01
 #define DEFAULT_REPS TACH_BENCH_DEFAULT_REPETITIONS
 #define DEFAULT_MAX_REPS 30
 #define DEFAULT_STABLE 0.005
 #define MAX_ITERATIONS 1000000000ull
-#define DEFAULT_FIXED_ITERATIONS 100
 
 /* The benchmark timer (tach/clock.h): the TSC where it is invariant and
  * calibrated, else CLOCK_MONOTONIC. */
@@ -50,18 +49,6 @@ static double thread_cpu_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* One call of the function on every thread, `iters` iterations each. */
-typedef struct call {
-	const tach__instance *in;
-	const tach_bench_run_opts *o;
-	uint64_t iters;
-	tach__state_priv *priv; /* one per thread */
-	tach_histogram *hists;  /* latency mode: one per thread, else NULL */
-	pthread_barrier_t barrier;
-	int cpu; /* read each thread's CPU time for calibration (not in tests
-	          * with a fake clock, nor under callgrind) */
-	double work; /* after a call: calibration's measure (run_call) */
-} call;
 
 typedef struct thread_arg {
 	call *c;
@@ -114,7 +101,7 @@ static double call_time(const tach__state_priv *p, int nt)
 
 /* Runs one call; *elapsed = its time (call_time).  Returns
  * 0 or TACH_ENOMEM (threads could not be started). */
-static int run_call(call *c, double *elapsed)
+int tach__bench_run_call(call *c, double *elapsed)
 {
 	int nt = c->in->threads;
 	for (int t = 0; t < nt; t++) {
@@ -197,7 +184,7 @@ typedef struct budget {
 static int budget_call(budget *b, call *c, double *elapsed)
 {
 	double w0 = b->now(b->ctx);
-	int rc = run_call(c, elapsed);
+	int rc = tach__bench_run_call(c, elapsed);
 	b->last = b->now(b->ctx) - w0;
 	return rc;
 }
@@ -327,16 +314,8 @@ static int stable(const double *v, size_t n, double target)
 }
 
 /* Samples of one instance, before they go into the result set. */
-typedef struct samples {
-	double *time, *items, *bytes;
-	uint64_t *iters;
-	double *metric[TACH__MAX_METRICS];
-	tach__user_metric meta[TACH__MAX_METRICS];
-	size_t n_metrics, n, cap;
-	int items_set, bytes_set;
-} samples;
 
-static void samples_free(samples *s)
+void tach__bench_samples_free(samples *s)
 {
 	free(s->time);
 	free(s->items);
@@ -346,7 +325,7 @@ static void samples_free(samples *s)
 		free(s->metric[i]);
 }
 
-static int record_call(samples *s, const call *c, double elapsed)
+int tach__bench_record_call(samples *s, const call *c, double elapsed)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 16;
@@ -424,7 +403,7 @@ static int record_call(samples *s, const call *c, double elapsed)
 	return 0;
 }
 
-static int to_result(const tach__instance *in, const samples *s, const char *error,
+int tach__bench_to_result(const tach__instance *in, const samples *s, const char *error,
                      tach_result *out)
 {
 	tach_benchmark *b = tach_result_add_benchmark(out, in->name);
@@ -500,7 +479,7 @@ static int to_result(const tach__instance *in, const samples *s, const char *err
 /* The end of an instance: teardown (which may free what the error
  * message points into, hence the copy) and its benchmark in the result.
  * Sets *rc from to_result unless it already holds an error. */
-static void finish(const tach__instance *in, tach_state *setup_state, const samples *s,
+void tach__bench_finish(const tach__instance *in, tach_state *setup_state, const samples *s,
                    const char *error, int *rc, tach_result *out)
 {
 	char err_copy[256] = "";
@@ -510,7 +489,7 @@ static void finish(const tach__instance *in, tach_state *setup_state, const samp
 	if (bo->teardown)
 		bo->teardown(setup_state);
 	if (!*rc)
-		*rc = to_result(in, s, error ? err_copy : NULL, out);
+		*rc = tach__bench_to_result(in, s, error ? err_copy : NULL, out);
 }
 
 /* allocs_per_op and bytes_per_op of the result's last benchmark, from
@@ -604,7 +583,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		if (!rc && c.priv[0].error)
 			error = c.priv[0].error;
 		if (!rc && !error)
-			rc = record_call(&s, &c, t);
+			rc = tach__bench_record_call(&s, &c, t);
 		if (s.n >= reps && stable(s.time, s.n, target))
 			break;
 	}
@@ -614,7 +593,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	if (!rc && !error && s.n && o->alloc_start && o->alloc_stop) {
 		c.iters = iters;
 		o->alloc_start();
-		rc = run_call(&c, &t);
+		rc = tach__bench_run_call(&c, &t);
 		o->alloc_stop(&allocs, &abytes);
 		counted = 1;
 	}
@@ -624,11 +603,11 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	if (!rc && !error && s.n && o->counters) {
 		c.iters = iters;
 		if (tach_counters_open_self(o->counters, NULL, 0) >= 0) {
-			rc = run_call(&c, &t);
+			rc = tach__bench_run_call(&c, &t);
 			n_cv = tach_counters_read(o->counters, cv, 32) >= 0 ? 1 : 0;
 		}
 	}
-	finish(in, &setup_state, &s, error, &rc, out);
+	tach__bench_finish(in, &setup_state, &s, error, &rc, out);
 	if (!rc && !error)
 		rc = budget_note(&bud, in->name, iters, min_time, s.n, out);
 	if (!rc && n_cv) {
@@ -647,7 +626,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	}
 	if (!rc && counted)
 		rc = add_alloc_metrics(out, allocs, abytes, (double)iters * (double)in->threads);
-	samples_free(&s);
+	tach__bench_samples_free(&s);
 	free(c.priv);
 	free(c.hists);
 	return rc;
@@ -655,7 +634,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 
 /* The state the instance's setup function sees (and teardown, later),
  * then the setup call. */
-static void setup_instance(const tach__instance *in, const tach_bench_run_opts *o, int threads,
+void tach__bench_setup_instance(const tach__instance *in, const tach_bench_run_opts *o, int threads,
                            tach__state_priv *sp, tach_state *st)
 {
 	memset(sp, 0, sizeof *sp);
@@ -686,100 +665,23 @@ static int run_instance_alloc(const tach__instance *in, const tach_bench_run_opt
 		return TACH_ENOMEM;
 	tach__state_priv sp;
 	tach_state setup_state;
-	setup_instance(in, o, in->threads, &sp, &setup_state);
+	tach__bench_setup_instance(in, o, in->threads, &sp, &setup_state);
 	samples s;
 	memset(&s, 0, sizeof s);
 	double t;
 	uint64_t allocs = 0, bytes = 0;
-	int rc = run_call(&c, &t);
+	int rc = tach__bench_run_call(&c, &t);
 	const char *error = c.priv[0].error;
 	if (!rc && !error) {
 		o->alloc_start();
-		rc = run_call(&c, &t);
+		rc = tach__bench_run_call(&c, &t);
 		o->alloc_stop(&allocs, &bytes);
 		error = c.priv[0].error;
 	}
 	int counted = !rc && !error;
-	finish(in, &setup_state, &s, error, &rc, out);
+	tach__bench_finish(in, &setup_state, &s, error, &rc, out);
 	if (!rc && counted)
 		rc = add_alloc_metrics(out, allocs, bytes, (double)iters * (double)in->threads);
-	free(c.priv);
-	return rc;
-}
-
-/* ---- deterministic mode (under Valgrind's callgrind) ---- */
-
-int tach_bench_under_valgrind(void)
-{
-	return TACH__VALGRIND_KNOWN ? RUNNING_ON_VALGRIND != 0 : -1;
-}
-
-/* The clock of deterministic mode: the loop reads the clock exactly where
- * the timed region starts and stops (and at tach_pause/tach_resume), so
- * toggling callgrind's collection there counts the loop and nothing else.
- * It still returns the time, which the state machine needs. */
-static double instr_clock(void *ctx)
-{
-	(void)ctx;
-	CALLGRIND_TOGGLE_COLLECT;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* One instance in deterministic mode: a warm-up call (lazy symbol
- * binding and first-touch work stay out of the counts), then each
- * repetition with the counters zeroed before and dumped after, tagged so
- * that the parent can tell the parts apart.  Multi-thread instances are
- * skipped: the simulator runs threads one at a time, in an order that is
- * not deterministic. */
-static int run_instance_instr(const tach__instance *in, const tach_bench_run_opts *o,
-                              tach_result *out)
-{
-	const tach_bench_opts *bo = in->reg->opts;
-	size_t index = out->n_benchmarks;
-	samples s;
-	memset(&s, 0, sizeof s);
-	if (in->threads > 1) {
-		int rc = to_result(in, &s, NULL, out);
-		tach_benchmark *b = rc ? NULL : out->benchmarks[out->n_benchmarks - 1];
-		if (b && !(b->skipped = strdup("instruction counts are taken on one thread only")))
-			rc = TACH_ENOMEM;
-		return rc;
-	}
-	tach_bench_run_opts oi = *o;
-	oi.clock = instr_clock;
-	oi.clock_ctx = NULL;
-	call c;
-	memset(&c, 0, sizeof c);
-	c.in = in;
-	c.o = &oi;
-	c.priv = calloc(1, sizeof *c.priv);
-	if (!c.priv)
-		return TACH_ENOMEM;
-	tach__state_priv sp;
-	tach_state setup_state;
-	setup_instance(in, o, 1, &sp, &setup_state);
-	size_t reps = bo->repetitions ? bo->repetitions : o->repetitions ? o->repetitions : 1;
-	c.iters = o->fixed_iterations ? o->fixed_iterations : DEFAULT_FIXED_ITERATIONS;
-	double t;
-	int rc = run_call(&c, &t);
-	const char *error = c.priv[0].error;
-	if (!rc && !error && !c.priv[0].used_loop)
-		error = "the benchmark function never called tach_loop()";
-	for (size_t r = 0; !rc && !error && r < reps; r++) {
-		CALLGRIND_ZERO_STATS;
-		rc = run_call(&c, &t);
-		if (!rc && c.priv[0].error)
-			error = c.priv[0].error;
-		char tag[64];
-		snprintf(tag, sizeof tag, "tach:%zu:%zu", index, r);
-		CALLGRIND_DUMP_STATS_AT(tag);
-		if (!rc && !error)
-			rc = record_call(&s, &c, t);
-	}
-	finish(in, &setup_state, &s, error, &rc, out);
-	samples_free(&s);
 	free(c.priv);
 	return rc;
 }
@@ -861,9 +763,9 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 		if (inst[i].error) {
 			samples none;
 			memset(&none, 0, sizeof none);
-			rc = to_result(&inst[i], &none, inst[i].error, out);
+			rc = tach__bench_to_result(&inst[i], &none, inst[i].error, out);
 		} else {
-			rc = instr ? run_instance_instr(&inst[i], o, out)
+			rc = instr ? tach__bench_run_instr(&inst[i], o, out)
 			           : run_instance(&inst[i], o, out);
 		}
 		if (o->progress)
