@@ -52,6 +52,9 @@ typedef struct tach_kvlist {
 /* Sets key to value (replacing an existing value in place, so the order of
  * first insertion is kept).  Both strings are copied.  0 or TACH_ENOMEM. */
 TACH_API int tach_kvlist_set(tach_kvlist *l, const char *key, const char *value);
+/* Sets every pair of src (NULL: none) in dst, in src's order: a key dst
+ * has keeps its place and takes src's value.  0 or TACH_ENOMEM. */
+TACH_API int tach_kvlist_copy(tach_kvlist *dst, const tach_kvlist *src);
 /* The value for key, or NULL.  Borrowed from the list. */
 TACH_API const char *tach_kvlist_get(const tach_kvlist *l, const char *key);
 /* Frees the items; the list is empty and reusable afterwards. */
@@ -206,6 +209,12 @@ TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
  * and no benchmarks), naming each "PREFIX/name" when prefix is neither
  * NULL nor empty.  0, or TACH_ENOMEM with both sets unchanged. */
 TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *prefix);
+/* Rounds of one measurement gathered into one set: every sample of src's
+ * metrics appended to the same metric of dst's same benchmark (made when
+ * dst has none; metrics too), src's error kept when dst has none.  src is
+ * unchanged.  0, or TACH_ENOMEM with dst holding part of src. */
+TACH_API int tach_benchmark_append_samples(tach_benchmark *dst, const tach_benchmark *src);
+TACH_API int tach_result_append_samples(tach_result *dst, const tach_result *src);
 
 /* Removes and frees benchmark i (later ones move up one place; pointers to
  * them stay valid).  1 if there was one, 0 if i is out of range. */

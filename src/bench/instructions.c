@@ -174,9 +174,8 @@ static int copy_benchmark(const tach_benchmark *from, tach_result *r)
 	tach_benchmark *b = tach_result_add_benchmark(r, from->name);
 	if (!b || tach_benchmark_set_source(b, TACH_SOURCE_LIBRARY, "tach", NULL))
 		return TACH_ENOMEM;
-	for (size_t i = 0; i < from->params.n; i++)
-		if (tach_kvlist_set(&b->params, from->params.items[i].key, from->params.items[i].value))
-			return TACH_ENOMEM;
+	if (tach_kvlist_copy(&b->params, &from->params))
+		return TACH_ENOMEM;
 	if (from->error && !(b->error = strdup(from->error)))
 		return TACH_ENOMEM;
 	if (from->skipped && !(b->skipped = strdup(from->skipped)))

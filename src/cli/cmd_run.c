@@ -514,9 +514,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	if (!status && startup_in_res &&
 	    tach_runner_add(runner, CLI_SHELL_STARTUP, "", empty_argv, NULL))
 		status = cli_error("out of memory");
+	if (!status && tach_kvlist_copy(&res->meta.labels, &c.labels))
+		status = cli_error("out of memory");
 	if (!status) {
-		for (size_t i = 0; i < c.labels.n; i++)
-			tach_kvlist_set(&res->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = on_stop;

@@ -18,23 +18,6 @@
 #include "cli/compare_run.h"
 #include "util/util.h"
 
-/* Appends every sample of src's metrics to the same metrics of dst. */
-static int merge(tach_benchmark *dst, const tach_benchmark *src)
-{
-	for (size_t i = 0; i < src->n_metrics; i++) {
-		const tach_metric *m = src->metrics[i];
-		tach_metric *d = tach_benchmark_metric(dst, m->name);
-		if (!d && !(d = tach_benchmark_add_metric(dst, m->name, m->unit, m->direction)))
-			return TACH_ENOMEM;
-		for (size_t k = 0; k < m->n_samples; k++)
-			if (tach_metric_add_sample(d, m->samples[k]))
-				return TACH_ENOMEM;
-	}
-	if (src->error && !dst->error && tach_meta_set(&dst->error, src->error))
-		return TACH_ENOMEM;
-	return 0;
-}
-
 /* One batch: `runs` timed runs of each command, interleaved. */
 static int batch(const cli_ab *ab, size_t runs, size_t warmup, uint64_t seed, tach_result *out,
                  tach_error *err)
@@ -53,28 +36,6 @@ static int batch(const cli_ab *ab, size_t runs, size_t warmup, uint64_t seed, ta
 		rc = tach_runner_run(r, out, err);
 	tach_runner_free(r);
 	return rc;
-}
-
-int cli_merge_results(tach_result *dst, const tach_result *src)
-{
-	for (size_t i = 0; i < src->n_benchmarks; i++) {
-		const tach_benchmark *b = src->benchmarks[i];
-		tach_benchmark *d = tach_result_find(dst, b->name, &b->params);
-		if (!d) {
-			if (!(d = tach_result_add_benchmark(dst, b->name)) ||
-			    tach_benchmark_set_source(d, b->source.kind, b->source.tool,
-			                              b->source.command))
-				return TACH_ENOMEM;
-			for (size_t k = 0; k < b->params.n; k++)
-				if (tach_kvlist_set(&d->params, b->params.items[k].key,
-				                    b->params.items[k].value))
-					return TACH_ENOMEM;
-		}
-		int rc = merge(d, b);
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 static tach_result *side(const char *cmd, int suite)
@@ -122,9 +83,9 @@ static int measure(const cli_ab *ab, const cli_suite *suite, const tach_compare_
 				return TACH_ENOMEM;
 			rc = batch(ab, step, first ? ab->warmup : 0, seed++, one, err);
 			if (!rc && one->n_benchmarks == 2) {
-				rc = merge((*base)->benchmarks[0], one->benchmarks[0]);
+				rc = tach_benchmark_append_samples((*base)->benchmarks[0], one->benchmarks[0]);
 				if (!rc)
-					rc = merge((*cand)->benchmarks[0], one->benchmarks[1]);
+					rc = tach_benchmark_append_samples((*cand)->benchmarks[0], one->benchmarks[1]);
 			}
 			tach_result_free(one);
 		}

@@ -28,7 +28,6 @@ typedef struct cli_ab {
 
 /* Appends src's benchmarks (matched by name and parameters) and samples
  * to dst.  0 or TACH_ENOMEM. */
-int cli_merge_results(tach_result *dst, const tach_result *src);
 
 typedef enum cli_suite_kind { CLI_SUITE_TACH, CLI_SUITE_GBENCH } cli_suite_kind;
 

@@ -132,7 +132,7 @@ int cli_suite_round(const cli_suite *s, const cli_ab *ab, size_t reps, tach_rng 
 		int rc = run_one(s, side, side ? ab->cand_argv : ab->base_argv, reps, ab->timeout, &r,
 		                 err);
 		if (!rc)
-			rc = cli_merge_results(side ? cand : base, r);
+			rc = tach_result_append_samples(side ? cand : base, r);
 		tach_result_free(r);
 		if (rc)
 			return rc;

@@ -89,10 +89,7 @@ tach_benchmark *tach__import_bench(tach_result *r, const char *name, const tach_
 	if (!(b = tach_result_add_benchmark(r, name)) ||
 	    tach_benchmark_set_source(b, TACH_SOURCE_IMPORT, tool, NULL))
 		return NULL;
-	for (size_t i = 0; i < params->n; i++)
-		if (tach_kvlist_set(&b->params, params->items[i].key, params->items[i].value))
-			return NULL;
-	return b;
+	return tach_kvlist_copy(&b->params, params) ? NULL : b;
 }
 
 int tach__import_fail_twice(tach_error *err, const tach__import_input *in, const char *name,

@@ -132,8 +132,8 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 	b->cleanup = r->o.cleanup;
 	b->conclude = r->o.conclude;
 	int rc = !b->name || !b->text ? TACH_ENOMEM : 0;
-	for (size_t i = 0; !rc && params && i < params->n; i++)
-		rc = tach_kvlist_set(&b->params, params->items[i].key, params->items[i].value);
+	if (!rc)
+		rc = tach_kvlist_copy(&b->params, params);
 	if (rc) {
 		free(b->name);
 		free(b->text);
@@ -483,10 +483,8 @@ static int record(const tach_runner *r, tach_result *out)
 		tach_benchmark *tb = tach_result_add_benchmark(out, b->name);
 		if (!tb || tach_benchmark_set_source(tb, TACH_SOURCE_COMMAND, "tach", b->text))
 			return TACH_ENOMEM;
-		for (size_t k = 0; k < b->params.n; k++)
-			if (tach_kvlist_set(&tb->params, b->params.items[k].key,
-			                    b->params.items[k].value))
-				return TACH_ENOMEM;
+		if (tach_kvlist_copy(&tb->params, &b->params))
+			return TACH_ENOMEM;
 		int any_timeout = 0;
 		for (size_t k = 0; k < b->n; k++)
 			any_timeout |= b->runs[k].state == TACH_RUN_TIMED_OUT;

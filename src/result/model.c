@@ -48,6 +48,14 @@ int tach_kvlist_set(tach_kvlist *l, const char *key, const char *value)
 	return 0;
 }
 
+int tach_kvlist_copy(tach_kvlist *dst, const tach_kvlist *src)
+{
+	for (size_t i = 0; src && i < src->n; i++)
+		if (tach_kvlist_set(dst, src->items[i].key, src->items[i].value))
+			return TACH_ENOMEM;
+	return 0;
+}
+
 const char *tach_kvlist_get(const tach_kvlist *l, const char *key)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -450,6 +458,42 @@ int tach_metric_known(const char *name, const char **unit, tach_direction *dir)
 				*dir = known_metrics[i].dir;
 			return 1;
 		}
+	}
+	return 0;
+}
+
+/* ---- gathering rounds of one measurement ---- */
+
+int tach_benchmark_append_samples(tach_benchmark *dst, const tach_benchmark *src)
+{
+	for (size_t i = 0; i < src->n_metrics; i++) {
+		const tach_metric *m = src->metrics[i];
+		tach_metric *d = tach_benchmark_metric(dst, m->name);
+		if (!d && !(d = tach_benchmark_add_metric(dst, m->name, m->unit, m->direction)))
+			return TACH_ENOMEM;
+		for (size_t k = 0; k < m->n_samples; k++)
+			if (m->iterations ? tach_metric_add_sample_iters(d, m->samples[k], m->iterations[k])
+			                  : tach_metric_add_sample(d, m->samples[k]))
+				return TACH_ENOMEM;
+	}
+	if (src->error && !dst->error && tach_meta_set(&dst->error, src->error))
+		return TACH_ENOMEM;
+	return 0;
+}
+
+int tach_result_append_samples(tach_result *dst, const tach_result *src)
+{
+	for (size_t i = 0; i < src->n_benchmarks; i++) {
+		const tach_benchmark *b = src->benchmarks[i];
+		tach_benchmark *d = tach_result_find(dst, b->name, &b->params);
+		if (!d && (!(d = tach_result_add_benchmark(dst, b->name)) ||
+		           tach_benchmark_set_source(d, b->source.kind, b->source.tool,
+		                                     b->source.command) ||
+		           tach_kvlist_copy(&d->params, &b->params)))
+			return TACH_ENOMEM;
+		int rc = tach_benchmark_append_samples(d, b);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

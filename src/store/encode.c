@@ -201,12 +201,8 @@ char *tach__meta_json(const tach_result *r, const tach_kvlist *labels)
 	 * carries just the metadata */
 	tach_result copy = {.meta = r->meta};
 	tach_kvlist merged = {0};
-	for (size_t i = 0; i < r->meta.labels.n; i++)
-		if (tach_kvlist_set(&merged, r->meta.labels.items[i].key, r->meta.labels.items[i].value))
-			goto fail;
-	for (size_t i = 0; labels && i < labels->n; i++)
-		if (tach_kvlist_set(&merged, labels->items[i].key, labels->items[i].value))
-			goto fail;
+	if (tach_kvlist_copy(&merged, &r->meta.labels) || tach_kvlist_copy(&merged, labels))
+		goto fail;
 	copy.meta.labels = merged;
 	char *text = NULL;
 	size_t len = 0;

@@ -415,8 +415,8 @@ int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
 	tach_benchmark *b = rc ? NULL : tach_result_find(r, name, &params);
 	if (!rc && !b) {
 		b = tach_result_add_benchmark(r, name);
-		for (size_t i = 0; b && !rc && i < params.n; i++)
-			rc = tach_kvlist_set(&b->params, params.items[i].key, params.items[i].value);
+		if (b)
+			rc = tach_kvlist_copy(&b->params, &params);
 	}
 	tach_kvlist_release(&params);
 	if (!rc && (!b || !tach_benchmark_add_metric(b, metric, unit, (tach_direction)direction)))

@@ -153,3 +153,36 @@ Test(result, meta_git_states)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	cr_expect_eq(system(cmd), 0);
 }
+
+/* Rounds of one measurement gathered: samples (with their iteration
+ * counts) appended to the same benchmark and metric, a benchmark dst
+ * lacks made with its parameters, src unchanged. */
+Test(result, append_samples_gathers_rounds)
+{
+	tach_result *dst = tach_result_new(), *src = tach_result_new();
+	tach_benchmark *a = tach_result_add_benchmark(dst, "a");
+	tach_metric_add_sample_iters(tach_benchmark_add_metric(a, "time", "s", TACH_LOWER_IS_BETTER),
+	                             1.0, 10);
+	tach_benchmark *sa = tach_result_add_benchmark(src, "a");
+	tach_metric_add_sample_iters(tach_benchmark_add_metric(sa, "time", "s", TACH_LOWER_IS_BETTER),
+	                             2.0, 20);
+	tach_benchmark *sb = tach_result_add_benchmark(src, "b");
+	cr_assert_eq(tach_kvlist_set(&sb->params, "n", "4"), 0);
+	tach_metric_add_sample(tach_benchmark_add_metric(sb, "rss", "B", TACH_LOWER_IS_BETTER), 7);
+	cr_assert_eq(tach_result_append_samples(dst, src), 0);
+	cr_assert_eq(dst->n_benchmarks, 2);
+	const tach_metric *t = tach_benchmark_metric(dst->benchmarks[0], "time");
+	cr_assert_eq(t->n_samples, 2);
+	cr_expect(t->samples[1] == 2.0 && t->iterations && t->iterations[1] == 20);
+	cr_expect_str_eq(tach_kvlist_get(&dst->benchmarks[1]->params, "n"), "4");
+	cr_expect_eq(tach_benchmark_metric(dst->benchmarks[1], "rss")->n_samples, 1);
+	cr_expect_eq(src->benchmarks[0]->metrics[0]->n_samples, 1, "src unchanged");
+	tach_kvlist l = {0};
+	cr_assert_eq(tach_kvlist_set(&l, "n", "1"), 0);
+	cr_assert_eq(tach_kvlist_copy(&l, &sb->params), 0);
+	cr_expect(l.n == 1 && !strcmp(l.items[0].value, "4"), "a key it has takes src's value");
+	cr_assert_eq(tach_kvlist_copy(&l, NULL), 0);
+	tach_kvlist_release(&l);
+	tach_result_free(dst);
+	tach_result_free(src);
+}
