@@ -12,7 +12,7 @@
 
 #include "tach/tach.h"
 #include "import/internal.h"
-#include "result/json_lex.h"
+#include "util/json_lex.h"
 
 tach__at tach__at_text(unsigned line, unsigned column)
 {

@@ -15,7 +15,7 @@
 
 #include "tach/tach.h"
 #include "result/internal.h"
-#include "result/json_lex.h"
+#include "util/json_lex.h"
 
 typedef struct reader {
 	jlex j;

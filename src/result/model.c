@@ -11,11 +11,6 @@
 #include "tach/tach.h"
 #include "result/internal.h"
 
-char *tach__strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 int tach_meta_set(char **field, const char *value)
 {
 	char *copy = NULL;

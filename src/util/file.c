@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
-#include "result/internal.h"
+#include "util/util.h"
 
 int tach__read_file(const char *path, char **data, size_t *len)
 {

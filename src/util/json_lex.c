@@ -1,5 +1,6 @@
-/* json_lex.c - the JSON scanner under the results reader: whitespace,
- * strings, numbers, syntax checking and error positions.
+/* json_lex.c - the JSON scanner under the results reader and the importers
+ * (their error places): whitespace, strings, numbers, syntax checking and
+ * error positions.
  *
  * Positions are byte offsets; line and column are computed only when an
  * error is reported, so the hot path does no bookkeeping.  The syntax check
@@ -13,8 +14,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
-#include "result/internal.h"
-#include "result/json_lex.h"
+#include "util/json_lex.h"
 
 #define MAX_DEPTH 256
 
