@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/error.h"
+#include "tach/version.h"
 #include "util/util.h"
 
 const char *tach_strerror(int code)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/error.h"
 #include "util/json_lex.h"
 
 #define MAX_DEPTH 256
