@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/version.h"
 #include "result/internal.h"
 #include "util/json_lex.h"
 

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/version.h"
 #include "result/internal.h"
 
 int tach_meta_set(char **field, const char *value)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "result/internal.h"
 
 /* 1 if s is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at
