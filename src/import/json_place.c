@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/error.h"
 #include "import/internal.h"
 #include "util/json_lex.h"
 
