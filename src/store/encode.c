@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "store/internal.h"
 #include "util/json_load.h"
 
