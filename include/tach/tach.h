@@ -23,15 +23,4 @@
 #include "tach/sim.h"
 #include "tach/outfile.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* The library's version, e.g. "0.1.0" (may differ from TACH_VERSION_STRING
- * when a program runs against a newer shared library). */
-TACH_API const char *tach_version(void);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

@@ -28,8 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
 #include "tach/bench.h"
+#include "tach/result.h"
 #include "bench/alloc_count.h"
 #include "bench/alloc_pass.h"
 

@@ -20,8 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
 #include "tach/bench.h"
+#include "tach/result.h"
+#include "tach/run.h"
+#include "tach/sim.h"
 #include "bench/instructions.h"
 
 extern char **environ;

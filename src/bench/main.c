@@ -14,10 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
 #include "tach/bench.h"
 #include "tach/clock.h"
 #include "tach/counters.h"
+#include "tach/report.h"
+#include "tach/result.h"
+#include "tach/sim.h"
+#include "tach/stats.h"
+#include "tach/units.h"
 #include "bench/alloc_pass.h"
 #include "bench/instructions.h"
 

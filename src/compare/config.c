@@ -17,7 +17,7 @@
 #include "tach/gate.h"
 #include "tach/stats.h"
 #include "tach/units.h"
-#include "result/internal.h"
+#include "util/util.h"
 
 enum {
 	SET_ALPHA = 1u << 0,

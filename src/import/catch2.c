@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "import/internal.h"
 #include "import/xml.h"
 

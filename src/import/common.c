@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "import/internal.h"
 
 int tach__import_fail(tach_error *err, int code, unsigned line, unsigned column,

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "import/internal.h"
 
 static const char raw_csv_header[] =

@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "import/internal.h"
 
 #define TOOL "google-benchmark"

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "import/internal.h"
 
 /* Google Benchmark's own fields; anything else numeric is a user counter. */

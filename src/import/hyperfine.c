@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "import/internal.h"
 
 /* hyperfine's --export-csv header; the file holds summaries only */

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
 #include "tach/import.h"
+#include "tach/result.h"
 #include "import/internal.h"
 
 static const tach__importer *const importers[] = {

@@ -12,7 +12,7 @@
 #include "tach/error.h"
 #include "tach/result.h"
 #include "tach/import.h"
-#include "result/internal.h"
+#include "util/util.h"
 #include "util/json_load.h"
 
 /* One file to import. */

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "import/internal.h"
 
 static int detect(const tach__import_input *in)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/error.h"
 #include "import/internal.h"
-#include "result/json_lex.h"
+#include "util/json_lex.h"
 
 tach__at tach__at_text(unsigned line, unsigned column)
 {

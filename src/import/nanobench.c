@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "import/internal.h"
 
 static const char csv_header[] = "\"title\";\"name\";\"unit\";\"batch\";\"elapsed\";\"error %\";"

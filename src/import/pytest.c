@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "import/internal.h"
 
 static int detect(const tach__import_input *in)

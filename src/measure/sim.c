@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "tach/run.h"
 #include "tach/sim.h"
 

@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/compare.h"
+#include "tach/report.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "report/emit.h"
 #include "report/table.h"
 

@@ -15,7 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/changepoint.h"
+#include "tach/compare.h"
+#include "tach/report.h"
+#include "tach/result.h"
+#include "tach/stats.h"
+#include "tach/store.h"
+#include "tach/units.h"
+#include "tach/version.h"
 #include "report/emit.h"
 #include "report/html.h"
 #include "report/svg.h"

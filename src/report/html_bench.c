@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/stats.h"
 #include "report/emit.h"
 #include "report/html.h"
 #include "report/svg.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "report/emit.h"
 #include "report/html.h"
 #include "report/svg.h"

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/report.h"
+#include "tach/result.h"
+#include "tach/stats.h"
+#include "tach/units.h"
 #include "report/emit.h"
 #include "report/table.h"
 

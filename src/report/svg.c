@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/units.h"
 #include "report/emit.h"
 #include "report/svg.h"
 

@@ -10,7 +10,6 @@
  * one digit longer).  About ten times faster than printf("%.17g"), which
  * is what lets the writer outpace Python's json (bench/bench_format).
  */
-#include <locale.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,22 +18,6 @@
 
 #include "tach/units.h"
 #include "result/internal.h"
-
-static locale_t c_locale(void)
-{
-	/* strtod follows LC_NUMERIC; a program embedding libtach may have set
-	 * a locale with a decimal comma.  Created once, never freed. */
-	static locale_t loc;
-	if (!loc)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
-}
-
-double tach__strtod(const char *s, char **end)
-{
-	locale_t loc = c_locale();
-	return loc ? strtod_l(s, end, loc) : strtod(s, end);
-}
 
 /* Renders sign, `nd` digits and decimal exponent `e10` (value =
  * 0.d1d2... * 10^(e10+1), i.e. d1 is the units digit at e10 = 0) in the

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/version.h"
 #include "result/internal.h"
-#include "result/json_lex.h"
+#include "util/json_lex.h"
 
 typedef struct reader {
 	jlex j;

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/outfile.h"
+#include "tach/result.h"
 #include "result/internal.h"
 
 typedef struct writer {

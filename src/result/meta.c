@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "result/internal.h"
 
 extern char **environ;

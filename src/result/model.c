@@ -8,13 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/version.h"
 #include "result/internal.h"
-
-char *tach__strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 int tach_meta_set(char **field, const char *value)
 {

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/units.h"
 #include "result/internal.h"
 
 static const struct {

@@ -5,22 +5,11 @@
  * itself would refuse to read.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
 #include "result/internal.h"
-
-void tach__error_set(tach_error *err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-}
 
 /* 1 if s is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at
  * most U+10FFFF).  JSON text must be UTF-8, so the writer may only be

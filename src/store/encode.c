@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
-#include "result/internal.h"
+#include "tach/result.h"
 #include "store/internal.h"
 #include "util/json_load.h"
 
@@ -227,9 +226,10 @@ int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
 	int rc = tach_result_read_buffer(json, strlen(json), "(stored metadata)", &m, err);
 	if (rc)
 		return rc;
-	tach__meta_release(&r->meta);
+	/* swapped, so that freeing m releases r's old metadata */
+	tach_meta old = r->meta;
 	r->meta = m->meta;
-	memset(&m->meta, 0, sizeof m->meta);
+	m->meta = old;
 	tach_result_free(m);
 	return 0;
 }

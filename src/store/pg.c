@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/stats.h"
+#include "tach/store.h"
 #include "store/conninfo.h"
 #include "store/internal.h"
 #include "store/pg_wire.h"

@@ -20,7 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "tach/tach.h"
+#include "tach/store.h"
+#include "tach/units.h"
 #include "store/internal.h"
 #include "store/pg_wire.h"
 #include "util/util.h"

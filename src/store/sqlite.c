@@ -19,7 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/stats.h"
+#include "tach/store.h"
 #include "store/sqlite_impl.h"
 
 static const char *const stmt_sql[N_STMT] = {

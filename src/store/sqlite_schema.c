@@ -11,7 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/store.h"
 #include "store/sqlite_impl.h"
 
 /* Schema version 1, kept to document the upgrade path (and to let the

@@ -13,7 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
+#include "tach/result.h"
+#include "tach/store.h"
 #include "store/conninfo.h"
 #include "store/internal.h"
 

@@ -1,10 +1,14 @@
 /* error.c - error names and messages from the one list in tach/error.h,
- * and the compiler-style formatting of parse errors. */
+ * the compiler-style formatting of parse errors, and setting a message
+ * (tach__error_set, for every parser). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tach/tach.h"
+#include "tach/error.h"
+#include "tach/version.h"
+#include "util/util.h"
 
 const char *tach_strerror(int code)
 {
@@ -47,6 +51,16 @@ int tach_error_format(const tach_error *err, char *buf, size_t size)
 		return snprintf(buf, size, "%s:%u: %s", file, err->line,
 		                err->message);
 	return snprintf(buf, size, "%s%s%s", file, sep, err->message);
+}
+
+void tach__error_set(tach_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
 }
 
 const char *tach_version(void)

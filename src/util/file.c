@@ -1,13 +1,14 @@
 /* file.c - reading a whole file (or standard input, as "-") into memory. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tach/tach.h"
-#include "result/internal.h"
+#include "tach/error.h"
+#include "util/util.h"
 
 int tach__read_file(const char *path, char **data, size_t *len)
 {

@@ -1,12 +1,15 @@
 /* util.h - small helpers every stage may use: growing arrays, reading
- * short text files (/proc, /sys, cgroup control files), seconds on the
- * monotonic clock.  Internal. */
+ * files whole, copying strings, reading numbers in the C locale, setting
+ * an error's message, seconds on the monotonic clock, the distance of a
+ * misspelling.  Internal. */
 #ifndef TACH_UTIL_H
 #define TACH_UTIL_H
 
 #include <stddef.h>
 #include <sys/time.h>
 #include <sys/types.h>
+
+#include "tach/error.h"
 
 #ifndef TACH_HIDDEN
 #define TACH_HIDDEN __attribute__((visibility("hidden")))
@@ -19,6 +22,20 @@ TACH_HIDDEN int tach__grow(void **arr, size_t *cap, size_t need, size_t elem);
 /* Reads all of a short file into buf (NUL-terminated, at most size - 1
  * bytes); returns the length or -errno. */
 TACH_HIDDEN ssize_t tach__read_text(const char *path, char *buf, size_t size);
+
+/* Reads all of path ("-": standard input) into a new NUL-terminated
+ * buffer the caller frees.  0, -errno or TACH_ENOMEM. */
+TACH_HIDDEN int tach__read_file(const char *path, char **data, size_t *len);
+
+/* strdup() that copies NULL as NULL. */
+TACH_HIDDEN char *tach__strdup(const char *s);
+
+/* strtod() in the C locale, whatever the program's locale is. */
+TACH_HIDDEN double tach__strtod(const char *s, char **end);
+
+/* Sets err's message printf-style; file/line/column untouched. */
+TACH_HIDDEN void tach__error_set(tach_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Edits between a (la bytes) and b (lb bytes), a swap of neighbours
  * counting one; SIZE_MAX when either is over 64 bytes (spelling.c). */

@@ -1,5 +1,6 @@
-/* json_lex.c - the JSON scanner under the results reader: whitespace,
- * strings, numbers, syntax checking and error positions.
+/* json_lex.c - the JSON scanner under the results reader and the importers
+ * (their error places): whitespace, strings, numbers, syntax checking and
+ * error positions.
  *
  * Positions are byte offsets; line and column are computed only when an
  * error is reported, so the hot path does no bookkeeping.  The syntax check
@@ -12,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tach/tach.h"
-#include "result/internal.h"
-#include "result/json_lex.h"
+#include "tach/error.h"
+#include "util/json_lex.h"
 
 #define MAX_DEPTH 256
 

@@ -1,12 +1,13 @@
 /* json_lex.h - the JSON scanner shared by the results reader and the
- * importers: positions, strings, numbers, syntax check.  Internal. */
+ * importers (hence in util/): positions, strings, numbers, syntax check.
+ * Internal. */
 #ifndef TACH_JSON_LEX_H
 #define TACH_JSON_LEX_H
 
 #include <stddef.h>
 
 #include "tach/error.h"
-#include "result/internal.h"
+#include "util/util.h"
 
 typedef struct jlex {
 	const char *start, *p, *end;
