@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """check_symbols.py - the library's global symbols keep tach's naming rule.
 
-Usage: check_symbols.py INCLUDE_DIR LIBTACH.so STATIC.a...
+Usage: check_symbols.py INCLUDE_DIR[:INCLUDE_DIR...] LIBTACH.so STATIC.a...
+(the source tree's include/ and the build's, which holds generated headers)
 
 A static library cannot hide what its files share with each other, so
 every global symbol it defines must carry tach's prefix: `tach_` for the
@@ -34,9 +35,9 @@ def defined_globals(args):
     return names
 
 
-def public_declarations(include_dir):
+def public_declarations(include_dirs):
     declared = set()
-    for root, _, files in os.walk(include_dir):
+    for root, _, files in (w for d in include_dirs.split(":") for w in os.walk(d)):
         for f in files:
             if f.endswith(".h"):
                 with open(os.path.join(root, f), encoding="utf-8") as h:
