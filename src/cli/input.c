@@ -21,6 +21,16 @@ static int is_ref(const char *path)
 	       access(path, F_OK) != 0;
 }
 
+/* A store's error, said after whatever stdout holds; rc again. */
+static int store_failed(const tach_error *err, int rc)
+{
+	char msg[600];
+	tach_error_format(err, msg, sizeof msg);
+	fflush(stdout);
+	cli_error("%s", msg);
+	return rc;
+}
+
 static int read_ref(const char *ref, tach_result **out)
 {
 	tach_store *s;
@@ -33,13 +43,7 @@ static int read_ref(const char *ref, tach_result **out)
 			rc = tach_store_get(s, id, out, &err);
 		tach_store_close(s);
 	}
-	if (rc) {
-		char msg[600];
-		tach_error_format(&err, msg, sizeof msg);
-		fflush(stdout);
-		cli_error("%s", msg);
-	}
-	return rc;
+	return rc ? store_failed(&err, rc) : 0;
 }
 
 void cli_import_warn(const tach_error *w, void *data)
@@ -87,11 +91,5 @@ int cli_save_run(const char *db, const tach_result *r)
 			cli_note("saved as run #%lld in %s", (long long)id, tach_store_location(s));
 		tach_store_close(s);
 	}
-	if (rc) {
-		char msg[600];
-		tach_error_format(&err, msg, sizeof msg);
-		fflush(stdout);
-		cli_error("%s", msg);
-	}
-	return rc;
+	return rc ? store_failed(&err, rc) : 0;
 }

@@ -448,15 +448,9 @@ int tach_gate_config_load(const char *path, tach_gate_config **out, tach_error *
 	char *data;
 	size_t len;
 	*out = NULL;
-	int rc = tach__read_file(path, &data, &len);
-	if (rc) {
-		if (err) {
-			memset(err, 0, sizeof *err);
-			err->file = path;
-			snprintf(err->message, sizeof err->message, "cannot read: %s", tach_strerror(rc));
-		}
+	int rc = tach__read_input(path, &data, &len, err);
+	if (rc)
 		return rc;
-	}
 	rc = tach_gate_config_parse(data, len, path, out, err);
 	free(data);
 	return rc;

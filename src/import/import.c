@@ -181,15 +181,9 @@ int tach_import_file_warn(const char *path, const char *from, tach_import_warn_f
 	char *data;
 	size_t len;
 	*out = NULL;
-	int rc = tach__read_file(path, &data, &len);
-	if (rc) {
-		if (err) {
-			memset(err, 0, sizeof *err);
-			err->file = path;
-			snprintf(err->message, sizeof err->message, "cannot read: %s", tach_strerror(rc));
-		}
+	int rc = tach__read_input(path, &data, &len, err);
+	if (rc)
 		return rc;
-	}
 	rc = tach_import_buffer_warn(data, len, path, from, warn, warn_data, out, err);
 	free(data);
 	return rc;

@@ -26,19 +26,11 @@ unsigned tach__xml_column(const xml_state *x, const char *at)
  * past U+10FFFF); never longer than the entity it replaces. */
 static char *utf8(char *o, unsigned long cp)
 {
-	if (!cp || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if (!cp || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
 		*o++ = '?';
-	else if (cp < 0x80)
-		*o++ = (char)cp;
-	else if (cp < 0x800)
-		*o++ = (char)(0xc0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3f));
-	else if (cp < 0x10000)
-		*o++ = (char)(0xe0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3f)),
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	else
-		*o++ = (char)(0xf0 | cp >> 18), *o++ = (char)(0x80 | (cp >> 12 & 0x3f)),
-		*o++ = (char)(0x80 | (cp >> 6 & 0x3f)), *o++ = (char)(0x80 | (cp & 0x3f));
-	return o;
+		return o;
+	}
+	return o + tach__utf8_put(o, cp);
 }
 
 /* Decodes an attribute value's entities into a new string. */

@@ -19,7 +19,4 @@ TACH_HIDDEN void tach__meta_release(tach_meta *m);
  * returns its length. */
 TACH_HIDDEN size_t tach__dtoa(double d, char *buf);
 
-/* 1 if s is well-formed UTF-8. */
-TACH_HIDDEN int tach__utf8_valid(const char *s);
-
 #endif

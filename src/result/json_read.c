@@ -869,16 +869,9 @@ int tach_result_read_file(const char *path, tach_result **out, tach_error *err)
 	size_t len;
 	char *data;
 	*out = NULL;
-	int rc = tach__read_file(path, &data, &len);
-	if (rc) {
-		if (err) {
-			memset(err, 0, sizeof *err);
-			err->file = path;
-			snprintf(err->message, sizeof err->message, "cannot read: %s",
-			         tach_strerror(rc));
-		}
+	int rc = tach__read_input(path, &data, &len, err);
+	if (rc)
 		return rc;
-	}
 	rc = tach_result_read_buffer(data, len, path, out, err);
 	free(data);
 	return rc;

@@ -11,40 +11,6 @@
 #include "tach/result.h"
 #include "result/internal.h"
 
-/* 1 if s is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at
- * most U+10FFFF).  JSON text must be UTF-8, so the writer may only be
- * given strings that the reader will take back. */
-int tach__utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		int n;
-		unsigned cp, min;
-		if ((c & 0xe0) == 0xc0)
-			n = 1, cp = c & 0x1f, min = 0x80;
-		else if ((c & 0xf0) == 0xe0)
-			n = 2, cp = c & 0x0f, min = 0x800;
-		else if ((c & 0xf8) == 0xf0)
-			n = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return 0;
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
-}
-
 static int check_str(const char *s, const char *what, tach_error *err)
 {
 	if (s && !tach__utf8_valid(s)) {

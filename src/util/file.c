@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,4 +64,15 @@ int tach__read_file(const char *path, char **data, size_t *len)
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+int tach__read_input(const char *path, char **data, size_t *len, tach_error *err)
+{
+	int rc = tach__read_file(path, data, len);
+	if (rc && err) {
+		memset(err, 0, sizeof *err);
+		err->file = path;
+		snprintf(err->message, sizeof err->message, "cannot read: %s", tach_strerror(rc));
+	}
+	return rc;
 }

@@ -95,55 +95,6 @@ static int read_u4(jlex *j, const char *p, unsigned *out)
 	return 0;
 }
 
-static size_t put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* Length of a valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0], cp, min;
-	size_t n;
-	if ((c & 0xe0) == 0xc0)
-		n = 1, cp = c & 0x1f, min = 0x80;
-	else if ((c & 0xf0) == 0xe0)
-		n = 2, cp = c & 0x0f, min = 0x800;
-	else if ((c & 0xf8) == 0xf0)
-		n = 3, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if ((size_t)(end - p) <= n)
-		return 0;
-	for (size_t i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n + 1;
-}
-
 /* Scans (and, when out is not NULL, decodes) the string at j->p.  On
  * success j->p is past the closing quote and *len the decoded length; out
  * needs room for the raw length + 1 (decoding never grows the text). */
@@ -175,8 +126,8 @@ int tach__json_string(jlex *j, char *out, size_t *len)
 			return tach__json_fail(j, p, TACH_EPARSE,
 			                       "control character in string (escape it as \\u%04x)", c);
 		if (c >= 0x80) {
-			size_t k = utf8_seq((const unsigned char *)p,
-			                    (const unsigned char *)j->end);
+			size_t k = tach__utf8_seq((const unsigned char *)p,
+			                          (const unsigned char *)j->end);
 			if (!k)
 				return tach__json_fail(j, p, TACH_EPARSE,
 				                       "invalid UTF-8 in string");
@@ -226,7 +177,7 @@ int tach__json_string(jlex *j, char *out, size_t *len)
 				return tach__json_fail(j, esc, TACH_EFORMAT,
 				                       "\\u0000 is not allowed in strings");
 			char u[4];
-			size_t k = put_utf8(u, cp);
+			size_t k = tach__utf8_put(u, cp);
 			if (out)
 				memcpy(out + n, u, k);
 			n += k;

@@ -26,6 +26,9 @@ TACH_HIDDEN ssize_t tach__read_text(const char *path, char *buf, size_t size);
 /* Reads all of path ("-": standard input) into a new NUL-terminated
  * buffer the caller frees.  0, -errno or TACH_ENOMEM. */
 TACH_HIDDEN int tach__read_file(const char *path, char **data, size_t *len);
+/* The same for a file the user named, to be parsed: a failure is also
+ * said in err (the file, "cannot read: why"). */
+TACH_HIDDEN int tach__read_input(const char *path, char **data, size_t *len, tach_error *err);
 
 /* strdup() that copies NULL as NULL. */
 TACH_HIDDEN char *tach__strdup(const char *s);
@@ -40,6 +43,13 @@ TACH_HIDDEN void tach__error_set(tach_error *err, const char *fmt, ...)
 /* Edits between a (la bytes) and b (lb bytes), a swap of neighbours
  * counting one; SIZE_MAX when either is over 64 bytes (spelling.c). */
 TACH_HIDDEN size_t tach__edit_distance(const char *a, size_t la, const char *b, size_t lb);
+
+/* UTF-8 (utf8.c): the length of the valid sequence at p (1 for ASCII, 0
+ * when invalid or cut by end); whether a string is valid; cp written at
+ * o (room for 4 bytes), its length returned. */
+TACH_HIDDEN size_t tach__utf8_seq(const unsigned char *p, const unsigned char *end);
+TACH_HIDDEN int tach__utf8_valid(const char *s);
+TACH_HIDDEN size_t tach__utf8_put(char *o, unsigned long cp);
 
 /* Seconds on CLOCK_MONOTONIC (time.c). */
 TACH_HIDDEN double tach__now(void);
