@@ -71,81 +71,7 @@ static const char script[] =
 	"document.querySelectorAll('[data-name]').forEach(function(n){"
 	"n.style.display=n.getAttribute('data-name').toLowerCase().indexOf(q)<0?'none':'';});});";
 
-void tach__html_text(FILE *f, const char *s)
-{
-	tach__emit_html(f, s ? s : "");
-}
-
-void tach__html_name(FILE *f, const char *name, const tach_kvlist *params)
-{
-	char buf[600];
-	tach__display_name(buf, sizeof buf, name, params);
-	fputs("<bdi>", f);
-	tach__html_text(f, buf);
-	fputs("</bdi>", f);
-}
-
-void tach__html_pct(char *buf, size_t size, double ratio)
-{
-	if (!isfinite(ratio))
-		snprintf(buf, size, "-");
-	else if (ratio > 0 && ratio <= 0.1) /* -99.98% hides 6,000x: say the factor */
-		snprintf(buf, size, "/%.*f", 1 / ratio < 100 ? 1 : 0, 1 / ratio);
-	else if (ratio >= 10)
-		snprintf(buf, size, "x%.*f", ratio < 100 ? 1 : 0, ratio);
-	else
-		snprintf(buf, size, "%+.2f%%", (ratio - 1) * 100);
-}
-
-void tach__html_value(char *buf, size_t size, double v, const char *unit)
-{
-	if (!isfinite(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	tach_scale sc = tach_scale_for(unit ? unit : "count", v, 0);
-	char num[40];
-	tach_format_scaled(num, sizeof num, v, sc);
-	/* a custom unit is the file's text ("a<b" is a valid one): escaped */
-	FILE *m = fmemopen(buf, size, "w");
-	if (!m) {
-		snprintf(buf, size, "%s", num);
-		return;
-	}
-	fprintf(m, "%s%s%s", num, sc.unit && *sc.unit ? " " : "", sc.prefix);
-	tach__emit_html(m, sc.unit ? sc.unit : "");
-	fclose(m);
-	buf[size - 1] = '\0';
-}
-
-/* Per thread: two reports may be written at once. */
-static __thread int out_of_memory;
-
-void tach__html_nomem(void)
-{
-	out_of_memory = 1;
-}
-
-double tach__html_median(const tach_metric *m)
-{
-	double v = NAN;
-	if (m && m->n_samples && tach_stats_median(m->samples, m->n_samples, &v)) {
-		tach__html_nomem();
-		v = NAN;
-	}
-	return v;
-}
-
 /* ---- header ---- */
-
-/* The first n characters of a commit, escaped: readers refuse a commit
- * that is not a hash, but a history store is a file anyone may edit. */
-static void short_commit(FILE *f, const char *commit, int n)
-{
-	char buf[16];
-	snprintf(buf, sizeof buf, "%.*s", n, commit);
-	tach__html_text(f, buf);
-}
 
 static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 {
@@ -169,7 +95,7 @@ static void header(FILE *f, const tach_html_input *in, const tach_result *r)
 	}
 	if (m->git_commit) {
 		fputs(" · commit <code>", f);
-		short_commit(f, m->git_commit, 12);
+		tach__html_commit(f, m->git_commit, 12);
 		fputs("</code>", f);
 		if (m->git_branch) {
 			fputs(" (", f);
@@ -591,114 +517,6 @@ static void overview(FILE *f, const tach_report_input *in, int named)
 	fputs("</tbody></table></details>\n", f);
 }
 
-/* ---- history ---- */
-
-/* A series as a line of run medians, each change point as a dashed
- * vertical line at its first run, the baseline as a horizontal one. */
-static void series_chart(FILE *f, const tach_html_series *s)
-{
-	if (!s->n)
-		return;
-	double lo = INFINITY, hi = -INFINITY;
-	for (size_t i = 0; i < s->n; i++) {
-		lo = fmin(lo, s->points[i].median);
-		hi = fmax(hi, s->points[i].median);
-	}
-	if (isfinite(s->baseline)) {
-		lo = fmin(lo, s->baseline);
-		hi = fmax(hi, s->baseline);
-	}
-	tach__axis ay;
-	if (tach__axis_make(lo, hi, s->unit, 1, &ay))
-		return;
-	const double left = 90, right = 700, top = 10, bottom = 150;
-	double span = s->n > 1 ? (double)(s->n - 1) : 1;
-	fputs("<svg class=dist viewBox='0 0 740 172' role=img aria-label='history'>", f);
-	tach__svg_ygrid(f, &ay, bottom, top, left, right);
-	if (isfinite(s->baseline)) {
-		double y = tach__axis_px(&ay, s->baseline, bottom, top);
-		fputs("<line class=base stroke-dasharray='2 3' x1='90' x2='700' y1='", f);
-		tach__svg_num(f, y);
-		fputs("' y2='", f);
-		tach__svg_num(f, y);
-		fputs("'><title>baseline</title></line>", f);
-	}
-	for (size_t k = 0; k < s->n_cps; k++) {
-		const tach_changepoint *c = &s->cps[k];
-		double x = left + (right - left) * (double)c->index / span;
-		const tach_history_point *p = &s->points[c->index];
-		int worse = s->direction == TACH_HIGHER_IS_BETTER ? c->change < 1 : c->change > 1;
-		fprintf(f, "<line class=%s stroke-dasharray='4 3' x1='", worse ? "regressed" : "improved");
-		tach__svg_num(f, x);
-		fputs("' x2='", f);
-		tach__svg_num(f, x);
-		fprintf(f, "' y1='%g' y2='%g'><title>change %+.2f%%, p = %.2g, run #%lld", top, bottom,
-		        (c->change - 1) * 100, c->p, (long long)p->run);
-		if (p->git_commit) {
-			fputs(", commit ", f);
-			short_commit(f, p->git_commit, 12);
-		}
-		fputs("</title></line>", f);
-		/* the size of the step beside it, readable without hovering */
-		fprintf(f, "<text class=%s %sx='", worse ? "regressed" : "improved",
-		        x > 620 ? "text-anchor=end " : "");
-		tach__svg_num(f, x > 620 ? x - 4 : x + 4);
-		fprintf(f, "' y='%g'>%+.1f%%</text>", top + 10, (c->change - 1) * 100);
-	}
-	/* x is the run's index, scaled by the transform: a history of a
-	 * thousand series stays small */
-	fprintf(f, "<polyline class='cand line' stroke-width=1.5 vector-effect=non-scaling-stroke "
-	           "transform='translate(%g 0) scale(%.6g 1)' points='",
-	        left, (right - left) / span);
-	for (size_t i = 0; i < s->n; i++) {
-		fprintf(f, "%zu,", i);
-		tach__svg_num(f, tach__axis_px(&ay, s->points[i].median, bottom, top));
-		fputc(' ', f);
-	}
-	fputs("'/>", f);
-	/* commits on the axis: the first, the last, and each change's */
-	for (size_t i = 0; i < s->n; i++) {
-		int mark = i == 0 || i + 1 == s->n;
-		for (size_t k = 0; !mark && k < s->n_cps; k++)
-			mark = s->cps[k].index == i;
-		if (!mark)
-			continue;
-		fputs("<text text-anchor=middle y='166' x='", f);
-		tach__svg_num(f, left + (right - left) * (double)i / span);
-		fputs("'>", f);
-		if (s->points[i].git_commit)
-			short_commit(f, s->points[i].git_commit, 7);
-		else
-			fprintf(f, "#%lld", (long long)s->points[i].run);
-		fputs("</text>", f);
-	}
-	fputs("</svg>\n", f);
-}
-
-static void history(FILE *f, const tach_html_series *v, size_t n)
-{
-	fputs("<h2>History</h2><p class=meta>Each run's median, oldest first; dashed lines mark "
-	      "change points (red: slower), the dotted line the baseline.</p>\n",
-	      f);
-	for (size_t i = 0; i < n; i++) {
-		const tach_html_series *s = &v[i];
-		char label[700];
-		tach__display_name(label, sizeof label, s->name, s->params);
-		fprintf(f, "<details%s data-name=\"", s->n_cps ? " open" : "");
-		tach__html_text(f, label);
-		fputs("\"><summary>", f);
-		tach__html_name(f, s->name, s->params);
-		fputs(" ", f);
-		tach__html_text(f, s->metric);
-		fprintf(f, " <span class=meta>%zu runs", s->n);
-		if (s->n_cps)
-			fprintf(f, ", %zu change point%s", s->n_cps, s->n_cps == 1 ? "" : "s");
-		fputs("</span></summary>\n", f);
-		series_chart(f, s);
-		fputs("</details>\n", f);
-	}
-}
-
 int tach_report_html(FILE *f, const tach_html_input *in)
 {
 	const tach_result *cand = in->comparison ? in->comparison->cand
@@ -707,7 +525,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	const tach_result *base = in->comparison ? in->comparison->base : NULL;
 	if (!cand && !in->n_series && !in->n_versus)
 		return TACH_EINVAL;
-	out_of_memory = 0;
+	tach__html_nomem_reset();
 	fputs("<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
 	      "<meta name=viewport content='width=device-width,initial-scale=1'>"
 	      "<meta name=color-scheme content='light dark'><title>",
@@ -739,7 +557,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	for (size_t i = 0; !in->comparison && i < in->n_results; i++)
 		overview(f, &in->results[i], in->n_results > 1);
 	if (in->n_series)
-		history(f, in->series, in->n_series);
+		tach__html_history(f, in->series, in->n_series);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
 		tach__html_scaling(f, base, in->comparison ? cand : in->results[i].result);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
@@ -748,7 +566,7 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	           "changes use the rule in docs/statistics.md</footer>\n<script>%s</script>"
 	           "</body></html>\n",
 	        tach_version(), script);
-	if (out_of_memory)
+	if (tach__html_nomem_reset())
 		return TACH_ENOMEM;
 	/* a failed write leaves its errno, as error.h promises callers */
 	return ferror(f) ? (errno ? -errno : TACH_EIO) : 0;

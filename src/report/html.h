@@ -1,6 +1,7 @@
 /* html.h - pieces the parts of the HTML report share: escaped text, names
- * as isolated bidirectional text, numbers with units, and the sections
- * that live in their own files (per-benchmark panels, thread scaling).
+ * as isolated bidirectional text, numbers with units (html_util.c), and
+ * the sections that live in their own files (per-benchmark panels,
+ * thread scaling, history).
  * Internal to src/report. */
 #ifndef TACH_REPORT_HTML_H
 #define TACH_REPORT_HTML_H
@@ -27,6 +28,11 @@ TACH_HIDDEN void tach__html_value(char *buf, size_t size, double v, const char *
  * tach_report_html checks the note at the end and returns TACH_ENOMEM
  * rather than a page with a section missing. */
 TACH_HIDDEN void tach__html_nomem(void);
+/* Whether the note was made since the last call; clears it. */
+TACH_HIDDEN int tach__html_nomem_reset(void);
+/* The first n characters of a commit, escaped: readers refuse a commit
+ * that is not a hash, but a history store is a file anyone may edit. */
+TACH_HIDDEN void tach__html_commit(FILE *f, const char *commit, int n);
 /* The median of a metric's samples, NaN when it has none (or when memory
  * ran out: noted with tach__html_nomem). */
 TACH_HIDDEN double tach__html_median(const struct tach_metric *m);
@@ -35,6 +41,11 @@ TACH_HIDDEN double tach__html_median(const struct tach_metric *m);
  * base is not NULL) the sample distributions, latency percentiles,
  * allocations and resource series over time. */
 TACH_HIDDEN void tach__html_benchmarks(FILE *f, const tach_result *base, const tach_result *cand);
+
+/* The "History" section: each series' run medians with its change
+ * points and baseline (html_history.c). */
+struct tach_html_series;
+TACH_HIDDEN void tach__html_history(FILE *f, const struct tach_html_series *v, size_t n);
 
 /* The "Scaling" section: throughput against threads, with efficiency,
  * for every family of benchmarks run at two or more thread counts.
