@@ -26,9 +26,6 @@ typedef struct cli_ab {
 	size_t reps;
 } cli_ab;
 
-/* Appends src's benchmarks (matched by name and parameters) and samples
- * to dst.  0 or TACH_ENOMEM. */
-
 typedef enum cli_suite_kind { CLI_SUITE_TACH, CLI_SUITE_GBENCH } cli_suite_kind;
 
 typedef struct cli_suite {
