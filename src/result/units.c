@@ -116,57 +116,56 @@ static size_t parse_number(const char *text, double *out)
 	return (size_t)(end - text);
 }
 
-int tach_parse_duration(const char *text, double *seconds)
+typedef struct suffix {
+	const char *suffix;
+	double factor;
+} suffix;
+
+/* A number followed by one of the n suffixes (exactly), times its
+ * factor, into *out.  0 or TACH_EINVAL. */
+static int scaled(const char *text, const suffix *table, size_t n, double *out)
 {
-	static const struct {
-		const char *suffix;
-		double factor;
-	} suffixes[] = {
-		{"", 1},      {"s", 1},     {"ms", 1e-3}, {"us", 1e-6},
-		{"\xc2\xb5s", 1e-6}, {"ns", 1e-9}, {"m", 60},  {"h", 3600},
-	};
 	double v;
 	size_t used = text ? parse_number(text, &v) : 0;
 	if (!used)
 		return TACH_EINVAL;
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		if (strcmp(text + used, suffixes[i].suffix) == 0) {
-			double s = v * suffixes[i].factor;
-			if (!isfinite(s))
-				return TACH_EINVAL;
-			*seconds = s;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(text + used, table[i].suffix) == 0) {
+			*out = v * table[i].factor;
 			return 0;
 		}
 	}
 	return TACH_EINVAL;
 }
 
+int tach_parse_duration(const char *text, double *seconds)
+{
+	static const suffix suffixes[] = {
+		{"", 1},      {"s", 1},     {"ms", 1e-3}, {"us", 1e-6},
+		{"\xc2\xb5s", 1e-6}, {"ns", 1e-9}, {"m", 60},  {"h", 3600},
+	};
+	double s;
+	if (scaled(text, suffixes, sizeof suffixes / sizeof *suffixes, &s) || !isfinite(s))
+		return TACH_EINVAL;
+	*seconds = s;
+	return 0;
+}
+
 int tach_parse_size(const char *text, uint64_t *bytes)
 {
-	static const struct {
-		const char *suffix;
-		double factor;
-	} suffixes[] = {
+	static const suffix suffixes[] = {
 		{"", 1},         {"B", 1},           {"KiB", 1024.0},
 		{"MiB", 1048576.0}, {"GiB", 1073741824.0},
 		{"TiB", 1099511627776.0}, {"K", 1024.0}, {"M", 1048576.0},
 		{"G", 1073741824.0}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6},
 		{"GB", 1e9},     {"TB", 1e12},
 	};
-	double v;
-	size_t used = text ? parse_number(text, &v) : 0;
-	if (!used)
+	double b;
+	if (scaled(text, suffixes, sizeof suffixes / sizeof *suffixes, &b) ||
+	    !(b < 9223372036854775808.0) || b != floor(b))
 		return TACH_EINVAL;
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		if (strcmp(text + used, suffixes[i].suffix) == 0) {
-			double b = v * suffixes[i].factor;
-			if (!(b < 9223372036854775808.0) || b != floor(b))
-				return TACH_EINVAL;
-			*bytes = (uint64_t)b;
-			return 0;
-		}
-	}
-	return TACH_EINVAL;
+	*bytes = (uint64_t)b;
+	return 0;
 }
 
 /* ---- display ---- */
