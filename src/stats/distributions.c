@@ -133,6 +133,21 @@ static double neg_log_beta(double a, double b)
 	       stirling_error(c) - stirling_error(big) - lgamma(small);
 }
 
+/* One step of the modified Lentz method with partial numerator aa: c and
+ * d updated (kept off zero), their product returned. */
+static double lentz_step(double aa, double *c, double *d)
+{
+	const double tiny = 1e-300;
+	*d = 1 + aa * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1 + aa / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1 / *d;
+	return *d * *c;
+}
+
 /* The continued fraction for I_x(a, b) (Abramowitz & Stegun 26.5.8;
  * Numerical Recipes 3rd ed. 6.4, betacf) by the modified Lentz method
  * (Thompson & Barnett 1986).  It converges fast for x < (a + 1) /
@@ -153,23 +168,9 @@ static double beta_cf(double a, double b, double x, double y)
 		double m2 = 2.0 * (double)m, dm = (double)m, aa, del;
 
 		aa = dm * (b - dm) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
+		h *= lentz_step(aa, &c, &d); /* the even step */
 		aa = -(a + dm) * (qab + dm) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		del = d * c;
+		del = lentz_step(aa, &c, &d); /* the odd step */
 		h *= del;
 		if (fabs(del - 1) <= DBL_EPSILON)
 			break;
