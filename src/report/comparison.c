@@ -343,23 +343,19 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		        tach_verdict_name(r->verdict),
 		        r->gate == 1 ? "fail" : r->gate == 2 ? "warn" : "pass");
 		fprintf(f, ", \"n_base\": %zu, \"n_cand\": %zu, ", r->n_base, r->n_cand);
-		json_num_field(f, "base_median", r->base_median);
-		fputs(", ", f);
-		json_num_field(f, "cand_median", r->cand_median);
-		fputs(", ", f);
-		json_num_field(f, "ratio", r->ratio);
-		fputs(", ", f);
-		json_num_field(f, "ratio_lo", r->ratio_lo);
-		fputs(", ", f);
-		json_num_field(f, "ratio_hi", r->ratio_hi);
-		fputs(", ", f);
-		json_num_field(f, "p", r->p);
-		fputs(", ", f);
-		json_num_field(f, "p_adjusted", r->p_adjusted);
-		fputs(", ", f);
-		json_num_field(f, "cv_base", r->cv_base);
-		fputs(", ", f);
-		json_num_field(f, "cv_cand", r->cv_cand);
+		const struct {
+			const char *key;
+			double v;
+		} nums[] = {{"base_median", r->base_median}, {"cand_median", r->cand_median},
+		            {"ratio", r->ratio},             {"ratio_lo", r->ratio_lo},
+		            {"ratio_hi", r->ratio_hi},       {"p", r->p},
+		            {"p_adjusted", r->p_adjusted},   {"cv_base", r->cv_base},
+		            {"cv_cand", r->cv_cand}};
+		for (size_t k = 0; k < sizeof nums / sizeof *nums; k++) {
+			if (k)
+				fputs(", ", f);
+			json_num_field(f, nums[k].key, nums[k].v);
+		}
 		fprintf(f, ", \"n_needed\": %zu, \"single_sample\": %s, \"deterministic\": %s, "
 		           "\"unresolved\": %s, ",
 		        r->n_needed, r->flags & TACH_ROW_SINGLE ? "true" : "false",

@@ -96,30 +96,26 @@ double tach_stats_mean(const double *x, size_t n)
 	return m;
 }
 
-double tach_stats_min(const double *x, size_t n)
+/* The smallest (largest when `max`) of x, 0 for none. */
+static double extreme(const double *x, size_t n, int max)
 {
-	double m;
-
 	if (n == 0)
 		return 0;
-	m = x[0];
+	double m = x[0];
 	for (size_t i = 1; i < n; i++)
-		if (x[i] < m)
+		if (max ? x[i] > m : x[i] < m)
 			m = x[i];
 	return m;
 }
 
+double tach_stats_min(const double *x, size_t n)
+{
+	return extreme(x, n, 0);
+}
+
 double tach_stats_max(const double *x, size_t n)
 {
-	double m;
-
-	if (n == 0)
-		return 0;
-	m = x[0];
-	for (size_t i = 1; i < n; i++)
-		if (x[i] > m)
-			m = x[i];
-	return m;
+	return extreme(x, n, 1);
 }
 
 /* Variance as NumPy computes it (two passes: mean, then squared
