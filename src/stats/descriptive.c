@@ -151,26 +151,26 @@ static double variance_scaled(const double *x, size_t n, int *e)
 	return v / (double)(n - 1);
 }
 
-double tach_stats_variance(const double *x, size_t n)
+/* The sample variance, or (sd) its square root, scaled back: the root is
+ * taken while scaled, so a standard deviation past DBL_MAX's root stays
+ * finite where its variance would not. */
+static double spread(const double *x, size_t n, int sd)
 {
-	int e;
-	double v;
-
 	if (n < 2)
 		return 0;
-	v = variance_scaled(x, n, &e);
-	return ldexp(v, 2 * e);
+	int e;
+	double v = variance_scaled(x, n, &e);
+	return sd ? ldexp(sqrt(v), e) : ldexp(v, 2 * e);
+}
+
+double tach_stats_variance(const double *x, size_t n)
+{
+	return spread(x, n, 0);
 }
 
 double tach_stats_stddev(const double *x, size_t n)
 {
-	int e;
-	double v;
-
-	if (n < 2)
-		return 0;
-	v = variance_scaled(x, n, &e);
-	return ldexp(sqrt(v), e);
+	return spread(x, n, 1);
 }
 
 double tach_stats_cv(const double *x, size_t n)

@@ -286,6 +286,17 @@ static int expect_lit(jlex *j, const char *lit, size_t n)
 	return 0;
 }
 
+/* After a member or an element: 1 past a ',' (more follow), 0 past the
+ * closing `close`, else the error. */
+static int more_or_close(jlex *j, char close)
+{
+	tach__json_ws(j);
+	if (j->p < j->end && (*j->p == ',' || *j->p == close))
+		return *j->p++ == ',';
+	return tach__json_fail(j, j->p, TACH_EPARSE, close == '}' ? "expected ',' or '}'"
+	                                                          : "expected ',' or ']'");
+}
+
 /* Syntax check of one value (recursive up to MAX_DEPTH). */
 static int check_value(jlex *j, int depth)
 {
@@ -317,16 +328,9 @@ static int check_value(jlex *j, int depth)
 			j->p++;
 			if (check_value(j, depth + 1))
 				return j->failed;
-			tach__json_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (j->p < j->end && *j->p == '}') {
-				j->p++;
-				return 0;
-			}
-			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or '}'");
+			int more = more_or_close(j, '}');
+			if (more != 1)
+				return more;
 		}
 	case '[':
 		j->p++;
@@ -338,16 +342,9 @@ static int check_value(jlex *j, int depth)
 		for (;;) {
 			if (check_value(j, depth + 1))
 				return j->failed;
-			tach__json_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (j->p < j->end && *j->p == ']') {
-				j->p++;
-				return 0;
-			}
-			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or ']'");
+			int more = more_or_close(j, ']');
+			if (more != 1)
+				return more;
 		}
 	case '"':
 		return tach__json_string(j, NULL, &len);
