@@ -1,5 +1,7 @@
 /* run.c - spawning the CLI under test (no shell) and capturing output. */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,4 +130,34 @@ const char *write_result(const tach_result *r, const char *path)
 	}
 	free(text);
 	return path;
+}
+
+/* Processes whose command line holds `marker` (tach itself excluded);
+ * with kill_them, SIGKILLs them so a failing test leaves nothing. */
+int count_marked(const char *marker, int kill_them)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[4096];
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < len; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[len] = 0;
+		if (strstr(buf, marker) && !strstr(buf, " run ")) {
+			n++;
+			if (kill_them)
+				kill(atoi(e->d_name), SIGKILL);
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
 }

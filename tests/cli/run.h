@@ -24,6 +24,10 @@ void run_free(run_result *r);
 const char *temp_file(const char *text, const char *suffix);
 /* Writes r as a results file at path (NULL: a new temporary file, as
  * temp_file) and returns the path; aborts if it cannot. */
+/* Processes whose command line holds `marker` (tach itself, "tach run
+ * ...", excluded); with kill_them, SIGKILLs them so that a failing test
+ * leaves nothing behind. */
+int count_marked(const char *marker, int kill_them);
 struct tach_result;
 const char *write_result(const struct tach_result *r, const char *path);
 

@@ -414,27 +414,7 @@ Test(cli_run, leaves_no_orphans)
 	                        NULL, NULL, NULL);
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	run_free(&r);
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int left = 0;
-	while ((e = readdir(d))) {
-		char path[300], buf[4096];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < n; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[n] = '\0';
-		if (strstr(buf, "tach-orphan-check") && !strstr(buf, "tach run")) {
-			left++;
-			kill(atoi(e->d_name), SIGKILL);
-		}
-	}
-	closedir(d);
+	int left = count_marked("tach-orphan-check", 1);
 	cr_expect_eq(left, 0, "%d processes survived", left);
 }
 

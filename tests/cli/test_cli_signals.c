@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "run.h"
 
 extern char **environ;
 
@@ -24,36 +25,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Processes whose command line holds `marker` (tach itself excluded);
- * with kill_them, SIGKILLs them so a failing test leaves nothing. */
-static int count_marked(const char *marker, int kill_them)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-	while (d && (e = readdir(d))) {
-		char path[300], buf[4096];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = 0;
-		if (strstr(buf, marker) && !strstr(buf, " run ")) {
-			n++;
-			if (kill_them)
-				kill(atoi(e->d_name), SIGKILL);
-		}
-	}
-	if (d)
-		closedir(d);
-	return n;
 }
 
 /* Starts `tach run ARGS`, waits until `want` marked commands run, sends
