@@ -13,6 +13,7 @@
 #include "tach/run.h"
 #include "tach/import.h"
 #include "tach/compare.h"
+#include "tach/ab.h"
 #include "tach/gate.h"
 #include "tach/store.h"
 #include "tach/monitor.h"

@@ -19,7 +19,6 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/commands.h"
-#include "cli/compare_run.h"
 #include "cli/decide.h"
 #include "cli/input.h"
 
@@ -80,7 +79,7 @@ typedef struct args {
 	tach_report_format fmt;
 	const char *out, *config;
 	int no_config, ascii, run, aa, save;
-	cli_ab ab;
+	tach_ab_opts ab;
 	cli_decide d;
 } args;
 
@@ -96,8 +95,8 @@ static int count_value(const char *sp, const char *v, size_t *out)
 
 static int parse_args(const cli_parsed *p, args *a)
 {
-	a->ab = (cli_ab){.warmup = 1, .min_runs = 10, .max_runs = 200, .max_time = 60, .seed = 1,
-	                 .confirm = 1, .reps = 5};
+	a->ab = (tach_ab_opts){.warmup = 1, .min_runs = 10, .max_runs = 200, .max_time = 60,
+	                       .seed = 1, .confirm = 1, .reps = 5};
 	for (size_t i = 0; i < p->n; i++) {
 		const char *sp = p->items[i].spelled, *v = p->items[i].value;
 		int id = p->items[i].id, rc = 0;
@@ -163,9 +162,22 @@ static int parse_args(const cli_parsed *p, args *a)
 	return 0;
 }
 
+/* --run on a terminal: how far the measurement is, on one line of
+ * stderr that is erased when a pass ends. */
+static void progress_line(void *ctx, tach_ab_event ev, size_t runs, double elapsed, size_t rows)
+{
+	(void)ctx;
+	if (ev == TACH_AB_BATCH)
+		fprintf(stderr, "\rtach: %zu runs of each command, %.0f s   ", runs, elapsed);
+	else if (ev == TACH_AB_PASS_DONE)
+		fputs("\r\x1b[K", stderr);
+	else
+		fprintf(stderr, "tach: confirming %zu changed row(s) with fresh runs\n", rows);
+}
+
 /* --aa: the noise of one command against itself, in numbers a user can
  * act on. */
-static void print_aa(FILE *f, const cli_ab_outcome *o)
+static void print_aa(FILE *f, const tach_ab_outcome *o)
 {
 	const tach_metric *a = tach_benchmark_metric(o->base->benchmarks[0], "time");
 	const tach_metric *b = tach_benchmark_metric(o->cand->benchmarks[0], "time");
@@ -269,7 +281,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	args a = {0};
 	tach_result *base = NULL, *cand = NULL;
 	tach_comparison *c = NULL;
-	cli_ab_outcome ab = {0};
+	tach_ab_outcome ab = {0};
 	char **argv_a = NULL, **argv_b = NULL;
 	FILE *out = stdout;
 	tach_outfile *of = NULL;
@@ -292,10 +304,11 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		a.ab.cand_argv = argv_b;
 		a.ab.base_text = bn;
 		a.ab.cand_text = cn;
-		a.ab.progress = cli_color_mode != 0 && isatty(2);
+		if (cli_color_mode != 0 && isatty(2))
+			a.ab.progress = progress_line;
 		if (a.aa)
 			a.ab.confirm = 0;
-		int rc = cli_ab_compare(&a.ab, &a.d.opts, &ab, &err);
+		int rc = tach_ab_compare(&a.ab, &a.d.opts, &ab, &err);
 		if (rc) {
 			char msg[600];
 			tach_error_format(&err, msg, sizeof msg);
@@ -381,7 +394,7 @@ done:
 	tach_outfile_abort(of);
 	cli_decide_checks_release(&checks);
 	if (a.run || a.aa) {
-		cli_ab_outcome_release(&ab);
+		tach_ab_outcome_release(&ab);
 	} else {
 		tach_comparison_free(c);
 		tach_result_free(cand);
