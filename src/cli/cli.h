@@ -9,8 +9,9 @@
 /* Exit statuses: every command returns one of these. */
 enum { EXIT_OK = 0, EXIT_REGRESSION = 1, EXIT_USAGE = 2 };
 
-/* An option of a command.  Options are data: the parser, --help and the
- * did-you-mean hints all come from these tables. */
+/* An option of a command.  Options are data: the parser, --help, the man
+ * pages' OPTIONS and the did-you-mean hints all come from these tables,
+ * written with the CLI_FLAG ... CLI_END macros below. */
 typedef struct cli_opt {
 	int id;             /* returned by the parser; 0 ends a table */
 	const char *name;   /* long name without "--" */
@@ -22,7 +23,35 @@ typedef struct cli_opt {
 	                       forms; -1: the value is optional and only
 	                       given attached (--name=V, -xV); may be or-ed
 	                       with CLI_REPEAT (not with -1) */
+	/* What the value is.  The parser checks a typed value and hands it on
+	 * parsed, so no command parses a number by hand and one rule holds
+	 * for every option (as git's parse-options does). */
+	enum cli_type {
+		CLI_TEXT = 0, /* any text, checked by the command */
+		/* a whole number from min to max (max 0: no upper bound):
+		 * decimal digits only -- no sign, blank, 0x or unit -- handed on
+		 * as cli_item.count */
+		CLI_COUNT,
+	} type;
+	unsigned long long min, max;
 } cli_opt;
+
+/* Table entries, one macro per kind, so that an entry names what its
+ * value is and every field is set:
+ *   CLI_FLAG(id, name, short, help)             no value
+ *   CLI_VALUE(id, name, short, arg, help)       one value, text
+ *   CLI_VALUE_N(id, name, short, arg, help, n)  nargs n (a count of words,
+ *                                               -1, or-ed with CLI_REPEAT)
+ *   CLI_NUMBER(id, name, short, arg, help, lo, hi)
+ *                                               a whole number lo..hi
+ *                                               (hi 0: unbounded)
+ *   CLI_END                                     ends a table */
+#define CLI_FLAG(id, name, sh, help) {id, name, sh, NULL, help, 0, CLI_TEXT, 0, 0}
+#define CLI_VALUE(id, name, sh, arg, help) {id, name, sh, arg, help, 0, CLI_TEXT, 0, 0}
+#define CLI_VALUE_N(id, name, sh, arg, help, n) {id, name, sh, arg, help, n, CLI_TEXT, 0, 0}
+#define CLI_NUMBER(id, name, sh, arg, help, lo, hi)                                        \
+	{id, name, sh, arg, help, 0, CLI_COUNT, lo, hi}
+#define CLI_END {0, NULL, 0, NULL, NULL, 0, CLI_TEXT, 0, 0}
 
 /* In cli_opt.nargs: the option may be given more than once, and every
  * occurrence is handed on in order (labels, one --name per command, ...).
@@ -64,18 +93,21 @@ void cli_man_options(const cli_cmd *cmd, FILE *f);
 void cli_usage(FILE *f);
 
 /* Parsed options, in command-line order, and the positional arguments. */
+typedef struct cli_item {
+	int id;
+	const char *value; /* NULL for flags */
+	char **values;     /* all values (nargs > 1): value == values[0] */
+	unsigned long long count; /* a CLI_COUNT value, parsed and checked */
+	const char *spelled; /* as typed, "--format" or "-f", for messages
+	                        (points into name) */
+	const cli_opt *opt;  /* the option's table entry */
+	int attached;        /* the value was given as --name=V or -xV */
+	char name[80];
+} cli_item;
+
 typedef struct cli_parsed {
 	size_t n;
-	struct {
-		int id;
-		const char *value; /* NULL for flags */
-		char **values;     /* all values (nargs > 1): value == values[0] */
-		const char *spelled; /* as typed, "--format" or "-f", for messages
-		                        (points into name) */
-		const cli_opt *opt;  /* the option's table entry */
-		int attached;        /* the value was given as --name=V or -xV */
-		char name[80];
-	} *items;
+	cli_item *items;
 	size_t npos;
 	char **pos;
 } cli_parsed;
@@ -83,8 +115,10 @@ typedef struct cli_parsed {
 /* Parses argv[1..] against opts (plus the implicit --help/-h, which
  * prints help and makes the function return 1 with *status = 0).  On a bad
  * option -- unknown, a value missing, or given twice without CLI_REPEAT --
- * prints the error with a hint and returns 1 with *status = EXIT_USAGE.  Returns 0 when the command should go on.  Free with
- * cli_parsed_free. */
+ * prints the error with a hint and returns 1 with *status = EXIT_USAGE;
+ * so does a typed value that does not parse (CLI_COUNT: "invalid value
+ * 'x' for --runs: expected a whole number from 1").  Returns 0 when the
+ * command should go on.  Free with cli_parsed_free. */
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
               int *status);
 void cli_parsed_free(cli_parsed *p);

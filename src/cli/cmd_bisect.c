@@ -30,15 +30,15 @@ extern char **environ;
 enum { OPT_GOOD = 1, OPT_BAD, OPT_BUILD, OPT_RUNS, OPT_MIN_EFFECT, OPT_STEP, OPT_BASE, OPT_BAD_CHANGE };
 
 const cli_opt cmd_bisect_opts[] = {
-	{OPT_GOOD, "good", 0, "REV", "a revision where the benchmark was fast", 0},
-	{OPT_BAD, "bad", 0, "REV", "a later revision where it is slow", 0},
-	{OPT_BUILD, "build", 0, "CMD", "build command at each commit (a failure skips the commit)", 0},
-	{OPT_RUNS, "runs", 'r', "N", "timed runs per commit (default 10)", 0},
-	{OPT_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts as slower (1%)", 0},
-	{OPT_STEP, "step", 0, NULL, "(internal) one step of git bisect run", 0},
-	{OPT_BASE, "base", 0, "FILE", "(internal) the good side's results", 0},
-	{OPT_BAD_CHANGE, "bad-change", 0, "RATIO", "(internal) the bad side's time over the good side's", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_GOOD, "good", 0, "REV", "a revision where the benchmark was fast"),
+	CLI_VALUE(OPT_BAD, "bad", 0, "REV", "a later revision where it is slow"),
+	CLI_VALUE(OPT_BUILD, "build", 0, "CMD", "build command at each commit (a failure skips the commit)"),
+	CLI_NUMBER(OPT_RUNS, "runs", 'r', "N", "timed runs per commit (default 10)", 3, 100000),
+	CLI_VALUE(OPT_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts as slower (1%)"),
+	CLI_FLAG(OPT_STEP, "step", 0, "(internal) one step of git bisect run"),
+	CLI_VALUE(OPT_BASE, "base", 0, "FILE", "(internal) the good side's results"),
+	CLI_VALUE(OPT_BAD_CHANGE, "bad-change", 0, "RATIO", "(internal) the bad side's time over the good side's"),
+	CLI_END,
 };
 
 const char cmd_bisect_details[] =
@@ -383,14 +383,7 @@ int cmd_bisect(int argc, char **argv, const cli_cmd *self)
 				status = cli_bad_value(sp, v, "a positive ratio");
 			break;
 		}
-		case OPT_RUNS: {
-			char *end;
-			unsigned long n = strtoul(v, &end, 10);
-			if (end == v || *end || n < 3 || n > 100000)
-				status = cli_bad_value(sp, v, "a whole number from 3");
-			bs.runs = n;
-			break;
-		}
+		case OPT_RUNS: bs.runs = (size_t)p.items[i].count; break;
 		case OPT_MIN_EFFECT: {
 			char *end;
 			double d = strtod(v, &end);

@@ -29,24 +29,24 @@ enum {
 };
 
 const cli_opt cmd_compare_opts[] = {
-	{OPT_FORMAT, "format", 'f', "FMT", "text (default), markdown, json, csv or junit", 0},
-	{OPT_OUT, "output", 'o', "FILE", "write the comparison to FILE instead of standard output", 0},
-	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default), markdown, json, csv or junit"),
+	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the comparison to FILE instead of standard output"),
+	CLI_FLAG(OPT_ASCII, "ascii", 0, "use only ASCII in text output"),
 	DECIDE_OPTS,
-	{OPT_SAVE, "save", 0, NULL, "add CAND (as read or measured) to the history as a run", 0},
-	{OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references", 0},
-	{OPT_RUN, "run", 0, NULL, "BASE and CAND are commands: measure both now, interleaved", 0},
-	{OPT_AA, "aa", 0, NULL, "one command against itself: false alarms and detectable change", 0},
-	{OPT_SUITE, "suite", 0, NULL, "--run: the commands are benchmark programs (tach or Google Benchmark); compare each benchmark", 0},
-	{OPT_REPS, "reps", 0, "N", "--suite: repetitions of each benchmark per program run (5)", 0},
-	{OPT_MIN_RUNS, "min-runs", 0, "N", "--run: runs of each command in the first batch (10)", 0},
-	{OPT_MAX_RUNS, "max-runs", 0, "N", "--run: at most N runs of each command (200)", 0},
-	{OPT_MAX_TIME, "max-time", 0, "TIME", "--run: time for the adaptive measurement (60s)", 0},
-	{OPT_WARMUP, "warmup", 'w', "N", "--run: untimed runs of each command first (1)", 0},
-	{OPT_TIMEOUT, "timeout", 't', "TIME", "--run: kill a run (its process group) after TIME", 0},
-	{OPT_SEED, "seed", 0, "N", "--run: seed of the interleaving order (1)", 0},
-	{OPT_NO_CONFIRM, "no-confirm", 0, NULL, "--run: do not re-measure flagged rows", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_FLAG(OPT_SAVE, "save", 0, "add CAND (as read or measured) to the history as a run"),
+	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references"),
+	CLI_FLAG(OPT_RUN, "run", 0, "BASE and CAND are commands: measure both now, interleaved"),
+	CLI_FLAG(OPT_AA, "aa", 0, "one command against itself: false alarms and detectable change"),
+	CLI_FLAG(OPT_SUITE, "suite", 0, "--run: the commands are benchmark programs (tach or Google Benchmark); compare each benchmark"),
+	CLI_NUMBER(OPT_REPS, "reps", 0, "N", "--suite: repetitions of each benchmark per program run (5)", 2, 1000000),
+	CLI_NUMBER(OPT_MIN_RUNS, "min-runs", 0, "N", "--run: runs of each command in the first batch (10)", 2, 1000000),
+	CLI_NUMBER(OPT_MAX_RUNS, "max-runs", 0, "N", "--run: at most N runs of each command (200)", 2, 1000000),
+	CLI_VALUE(OPT_MAX_TIME, "max-time", 0, "TIME", "--run: time for the adaptive measurement (60s)"),
+	CLI_NUMBER(OPT_WARMUP, "warmup", 'w', "N", "--run: untimed runs of each command first (1)", 0, 1000),
+	CLI_VALUE(OPT_TIMEOUT, "timeout", 't', "TIME", "--run: kill a run (its process group) after TIME"),
+	CLI_NUMBER(OPT_SEED, "seed", 0, "N", "--run: seed of the interleaving order (1)", 0, 0),
+	CLI_FLAG(OPT_NO_CONFIRM, "no-confirm", 0, "--run: do not re-measure flagged rows"),
+	CLI_END,
 };
 
 const char cmd_compare_details[] =
@@ -83,16 +83,6 @@ typedef struct args {
 	cli_decide d;
 } args;
 
-static int count_value(const char *sp, const char *v, size_t *out)
-{
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (end == v || *end || n < 2 || n > 1000000 || v[0] == '-')
-		return cli_bad_value(sp, v, "a whole number from 2 to 1000000");
-	*out = (size_t)n;
-	return 0;
-}
-
 static int parse_args(const cli_parsed *p, args *a)
 {
 	a->ab = (tach_ab_opts){.warmup = 1, .min_runs = 10, .max_runs = 200, .max_time = 60,
@@ -100,7 +90,8 @@ static int parse_args(const cli_parsed *p, args *a)
 	for (size_t i = 0; i < p->n; i++) {
 		const char *sp = p->items[i].spelled, *v = p->items[i].value;
 		int id = p->items[i].id, rc = 0;
-		int r = cli_decide_option(&a->d, id, sp, v);
+		unsigned long long n = p->items[i].count;
+		int r = cli_decide_option(&a->d, &p->items[i]);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)
@@ -116,16 +107,9 @@ static int parse_args(const cli_parsed *p, args *a)
 		case DECIDE_NO_CONFIG: a->no_config = 1; break;
 		case OPT_RUN: a->run = 1; break;
 		case OPT_AA: a->aa = 1; break;
-		case OPT_MIN_RUNS: rc = count_value(sp, v, &a->ab.min_runs); break;
-		case OPT_MAX_RUNS: rc = count_value(sp, v, &a->ab.max_runs); break;
-		case OPT_WARMUP: {
-			char *end;
-			unsigned long n = strtoul(v, &end, 10);
-			if (end == v || *end || v[0] == '-' || n > 1000)
-				rc = cli_bad_value(sp, v, "a whole number from 0 to 1000");
-			a->ab.warmup = n;
-			break;
-		}
+		case OPT_MIN_RUNS: a->ab.min_runs = (size_t)n; break;
+		case OPT_MAX_RUNS: a->ab.max_runs = (size_t)n; break;
+		case OPT_WARMUP: a->ab.warmup = (size_t)n; break;
 		case OPT_MAX_TIME:
 		case OPT_TIMEOUT: {
 			double t;
@@ -134,18 +118,12 @@ static int parse_args(const cli_parsed *p, args *a)
 			*(id == OPT_MAX_TIME ? &a->ab.max_time : &a->ab.timeout) = t;
 			break;
 		}
-		case OPT_SEED: {
-			char *end;
-			a->ab.seed = strtoull(v, &end, 10);
-			if (end == v || *end)
-				rc = cli_bad_value(sp, v, "a whole number");
-			break;
-		}
+		case OPT_SEED: a->ab.seed = n; break;
 		case OPT_NO_CONFIRM: a->ab.confirm = 0; break;
 		case OPT_SAVE: a->save = 1; break;
 		case OPT_DB: cli_db = v; break;
 		case OPT_SUITE: a->ab.suite = 1; break;
-		case OPT_REPS: rc = count_value(sp, v, &a->ab.reps); break;
+		case OPT_REPS: a->ab.reps = (size_t)n; break;
 		}
 		if (rc)
 			return rc;

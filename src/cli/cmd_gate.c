@@ -17,7 +17,7 @@
 
 const cli_opt cmd_gate_opts[] = {
 	DECIDE_OPTS,
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_END,
 };
 
 const char cmd_gate_details[] =
@@ -72,7 +72,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 			config = p.items[i].value;
 		else if (id == DECIDE_NO_CONFIG)
 			no_config = 1;
-		else if (cli_decide_option(&d, id, p.items[i].spelled, p.items[i].value) < 0)
+		else if (cli_decide_option(&d, &p.items[i]) < 0)
 			status = EXIT_USAGE;
 	}
 	if (status || (status = cli_decide_finish(&d, config, no_config)))

@@ -29,32 +29,32 @@ const char cmd_history_details[] =
 
 enum { OPT_DB = 1, OPT_LABEL, OPT_BENCH, OPT_BRANCH, OPT_SINCE, OPT_LIMIT, OPT_FORMAT, OPT_OUT };
 
-#define DB_OPT {OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)", 0}
+#define DB_OPT CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)")
 
 static const cli_opt add_opts[] = {
 	DB_OPT,
-	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the run (repeatable)", CLI_REPEAT},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE_N(OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the run (repeatable)", CLI_REPEAT),
+	CLI_END,
 };
 static const cli_opt list_opts[] = {
 	DB_OPT,
-	{OPT_BENCH, "bench", 'b', "PATTERN", "only runs with a benchmark matching the glob", 0},
-	{OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch", 0},
-	{OPT_SINCE, "since", 0, "DATE", "only runs measured at or after DATE (2026-11-01)", 0},
-	{OPT_LIMIT, "limit", 'n', "N", "at most N runs (newest first)", 0},
-	{OPT_FORMAT, "format", 'f', "FMT", "text (default) or json", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "only runs with a benchmark matching the glob"),
+	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch"),
+	CLI_VALUE(OPT_SINCE, "since", 0, "DATE", "only runs measured at or after DATE (2026-11-01)"),
+	CLI_NUMBER(OPT_LIMIT, "limit", 'n', "N", "at most N runs (newest first)", 1, 0),
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default) or json"),
+	CLI_END,
 };
 static const cli_opt show_opts[] = {
 	DB_OPT,
-	{OPT_FORMAT, "format", 'f', "FMT", "text (default), json (the results file), markdown or csv", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default), json (the results file), markdown or csv"),
+	CLI_END,
 };
-static const cli_opt db_opts[] = {DB_OPT, {0, NULL, 0, NULL, NULL, 0}};
+static const cli_opt db_opts[] = {DB_OPT, CLI_END};
 static const cli_opt export_opts[] = {
 	DB_OPT,
-	{OPT_OUT, "output", 'o', "FILE", "write to FILE (default: standard output)", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write to FILE (default: standard output)"),
+	CLI_END,
 };
 
 /* Options shared by every history subcommand: --db, then the rest. */
@@ -164,14 +164,7 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 		case OPT_BENCH: f.bench = v; break;
 		case OPT_BRANCH: f.branch = v; break;
 		case OPT_SINCE: f.since = v; break;
-		case OPT_LIMIT: {
-			char *end;
-			unsigned long long n = strtoull(v, &end, 10);
-			if (end == v || *end || v[0] == '-' || !n)
-				status = cli_bad_value(sp, v, "a positive whole number");
-			f.limit = (size_t)n;
-			break;
-		}
+		case OPT_LIMIT: f.limit = (size_t)h.p.items[i].count; break;
 		case OPT_FORMAT:
 			json = !strcmp(v, "json");
 			if (!json && strcmp(v, "text"))

@@ -18,9 +18,9 @@
 enum { OPT_FROM = 1, OPT_OUT };
 
 const cli_opt cmd_import_opts[] = {
-	{OPT_FROM, "from", 0, "NAME", "the format (default: detect); see docs/import.md", 0},
-	{OPT_OUT, "output", 'o', "FILE", "write the results file to FILE (default: standard output)", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_FROM, "from", 0, "NAME", "the format (default: detect); see docs/import.md"),
+	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the results file to FILE (default: standard output)"),
+	CLI_END,
 };
 
 const char cmd_import_details[] =

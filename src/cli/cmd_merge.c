@@ -24,8 +24,8 @@
 enum { OPT_OUTPUT = 1 };
 
 const cli_opt cmd_merge_opts[] = {
-	{OPT_OUTPUT, "output", 'o', "FILE", "write the merged results file to FILE (default: standard output)", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_OUTPUT, "output", 'o', "FILE", "write the merged results file to FILE (default: standard output)"),
+	CLI_END,
 };
 
 const char cmd_merge_details[] =

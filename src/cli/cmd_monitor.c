@@ -36,14 +36,14 @@ extern char **environ;
 enum { OPT_INTERVAL = 1, OPT_PID, OPT_FORMAT, OPT_EXPORT_JSON, OPT_PSS, OPT_ASCII, OPT_CGROUP };
 
 const cli_opt cmd_monitor_opts[] = {
-	{OPT_INTERVAL, "interval", 'i', "TIME", "time between samples (default 10ms)", 0},
-	{OPT_PID, "pid", 'p', "PID", "follow a running process and its descendants instead", 0},
-	{OPT_FORMAT, "format", 'f', "FMT", "output: text (default) or json (a results file with the series)", 0},
-	{OPT_EXPORT_JSON, "export-json", 'o', "FILE", "also write the results file (with the series) to FILE", 0},
-	{OPT_PSS, "pss", 0, NULL, "also read the tree's PSS near its RSS peak (at most once a second)", 0},
-	{OPT_CGROUP, "cgroup", 0, "DIR", "with --pid: the cgroup holding the tree; read its memory and CPU files each tick", 0},
-	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_INTERVAL, "interval", 'i', "TIME", "time between samples (default 10ms)"),
+	CLI_NUMBER(OPT_PID, "pid", 'p', "PID", "follow a running process and its descendants instead", 1, 0x7fffffff),
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "output: text (default) or json (a results file with the series)"),
+	CLI_VALUE(OPT_EXPORT_JSON, "export-json", 'o', "FILE", "also write the results file (with the series) to FILE"),
+	CLI_FLAG(OPT_PSS, "pss", 0, "also read the tree's PSS near its RSS peak (at most once a second)"),
+	CLI_VALUE(OPT_CGROUP, "cgroup", 0, "DIR", "with --pid: the cgroup holding the tree; read its memory and CPU files each tick"),
+	CLI_FLAG(OPT_ASCII, "ascii", 0, "use only ASCII in text output"),
+	CLI_END,
 };
 
 const char cmd_monitor_details[] =
@@ -348,15 +348,7 @@ static int parse_opts(const cli_parsed *p, mon_cli *c)
 			if (tach_parse_duration(v, &c->interval) || c->interval < 1e-4 || c->interval > 3600)
 				return cli_bad_value(sp, v, "expected a duration from 100us to 1h, such as 10ms");
 			break;
-		case OPT_PID: {
-			char *end;
-			errno = 0;
-			long n = strtol(v, &end, 10);
-			if (!*v || *end || errno || n <= 0 || n > 0x7fffffff)
-				return cli_bad_value(sp, v, "expected a process id");
-			c->pid = (pid_t)n;
-			break;
-		}
+		case OPT_PID: c->pid = (pid_t)p->items[i].count; break;
 		case OPT_FORMAT:
 			if (!strcmp(v, "json"))
 				c->json = 1;

@@ -19,20 +19,20 @@ enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB, OPT_HISTORY, OPT_BENC
        OPT_BRANCH, OPT_BASELINE, OPT_VERSUS };
 
 const cli_opt cmd_report_opts[] = {
-	{OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)", 0},
-	{OPT_BASE, "base", 0, "RESULTS", "the baseline of a comparison (a file or a run: @main)", 0},
-	{OPT_CAND, "cand", 0, "RESULTS", "the candidate of a comparison", 0},
-	{OPT_TITLE, "title", 0, "TEXT", "the page's title", 0},
-	{OPT_DB, "db", 0, "PATH|URL", "the history for @references and --history", 0},
-	{OPT_HISTORY, "history", 0, NULL, "add the history's series with their change points", 0},
-	{OPT_BENCH, "bench", 'b', "PATTERN", "--history: only benchmarks matching the glob", 0},
-	{OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric", 0},
-	{OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch", 0},
-	{OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default: the baseline main when set, else the first run)", 0},
-	{OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
-	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3 | CLI_REPEAT},
+	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)"),
+	CLI_VALUE(OPT_BASE, "base", 0, "RESULTS", "the baseline of a comparison (a file or a run: @main)"),
+	CLI_VALUE(OPT_CAND, "cand", 0, "RESULTS", "the candidate of a comparison"),
+	CLI_VALUE(OPT_TITLE, "title", 0, "TEXT", "the page's title"),
+	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for @references and --history"),
+	CLI_FLAG(OPT_HISTORY, "history", 0, "add the history's series with their change points"),
+	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "--history: only benchmarks matching the glob"),
+	CLI_VALUE(OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric"),
+	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch"),
+	CLI_VALUE(OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default: the baseline main when set, else the first run)"),
+	CLI_VALUE_N(OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
+	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3 | CLI_REPEAT),
 	DECIDE_OPTS,
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_END,
 };
 
 #define MAX_VERSUS 16
@@ -88,7 +88,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		case DECIDE_CONFIG: config = v; break;
 		case DECIDE_NO_CONFIG: no_config = 1; break;
 		default:
-			if (cli_decide_option(&d, id, p.items[i].spelled, v) < 0)
+			if (cli_decide_option(&d, &p.items[i]) < 0)
 				status = EXIT_USAGE;
 		}
 	}

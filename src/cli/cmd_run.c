@@ -35,38 +35,38 @@ enum {
 };
 
 const cli_opt cmd_run_opts[] = {
-	{OPT_WARMUP, "warmup", 'w', "N", "untimed runs of each command first (default 0)", 0},
-	{OPT_RUNS, "runs", 'r', "N", "exactly N timed runs of each command", 0},
-	{OPT_MIN_RUNS, "min-runs", 'm', "N", "at least N runs (default 10; the count fills about 3 s)", 0},
-	{OPT_MAX_RUNS, "max-runs", 'M', "N", "at most N runs", 0},
-	{OPT_DURATION, "duration", 'd', "TIME", "repeat each command until its runs took TIME (a load test)", 0},
-	{OPT_CONCURRENCY, "concurrency", 'C', "N", "N copies at once, a new one as each ends (a load test)", 0},
-	{OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed); once for all commands or once per command", CLI_REPEAT},
-	{OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed); once for all commands or once per command", CLI_REPEAT},
-	{OPT_SETUP, "setup", 's', "CMD", "run CMD once before each command's runs", 0},
-	{OPT_CONCLUDE, "conclude", 0, "CMD", "run CMD once after each command's runs; once for all commands or once per command", CLI_REPEAT},
-	{OPT_SCAN, "parameter-scan", 'P', "NAME MIN MAX", "benchmark for NAME = MIN..MAX, as {NAME}; several parameters multiply", 3 | CLI_REPEAT},
-	{OPT_STEP, "parameter-step", 'D', "S", "step of every --parameter-scan (default 1; 2 to 10000 values)", 0},
-	{OPT_LIST, "parameter-list", 'L', "NAME A,B,...", "benchmark for each value, as {NAME}; several parameters multiply", 2 | CLI_REPEAT},
-	{OPT_INPUT, "input", 0, "FILE", "standard input of every run from FILE (default /dev/null)", 0},
-	{OPT_OUTPUT, "output", 0, "WHERE", "the commands' output: null (default), pipe, inherit or a FILE", 0},
-	{OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME", 0},
-	{OPT_IGNORE, "ignore-failure", 'i', NULL, "record non-zero exits as data instead of stopping", 0},
-	{OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", CLI_REPEAT},
-	{OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results (repeatable)", CLI_REPEAT},
-	{OPT_SHELL, "shell", 'S', "PATH", "run through a shell (default /bin/sh); its start-up time is subtracted", -1},
-	{OPT_NO_INTERLEAVE, "no-interleave", 0, NULL, "run the commands one after another, not interleaved", 0},
-	{OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0},
-	{OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)", 0},
-	{OPT_SAVE, "save", 0, NULL, "add the results to the history as a run", 0},
-	{OPT_DB, "db", 0, "PATH|URL", "the history for --save (default: $TACH_DB, else .tach/history.db)", 0},
-	{OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary", 0},
-	{OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)", 0},
-	{OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,...", 0},
-	{OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1},
-	{OPT_NO_MEMORY, "no-memory-cgroup", 0, NULL, "no cgroup per run (no tree_peak_memory without --monitor)", 0},
-	{OPT_INSTRUCTIONS, "instructions", 0, NULL, "deterministic mode: count instructions, cache misses and estimated cycles per run under Valgrind (no timings)", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_NUMBER(OPT_WARMUP, "warmup", 'w', "N", "untimed runs of each command first (default 0)", 0, 0),
+	CLI_NUMBER(OPT_RUNS, "runs", 'r', "N", "exactly N timed runs of each command", 1, 0),
+	CLI_NUMBER(OPT_MIN_RUNS, "min-runs", 'm', "N", "at least N runs (default 10; the count fills about 3 s)", 1, 0),
+	CLI_NUMBER(OPT_MAX_RUNS, "max-runs", 'M', "N", "at most N runs", 1, 0),
+	CLI_VALUE(OPT_DURATION, "duration", 'd', "TIME", "repeat each command until its runs took TIME (a load test)"),
+	CLI_NUMBER(OPT_CONCURRENCY, "concurrency", 'C', "N", "N copies at once, a new one as each ends (a load test)", 1, 0),
+	CLI_VALUE_N(OPT_PREPARE, "prepare", 'p', "CMD", "run CMD before every run (untimed); once for all commands or once per command", CLI_REPEAT),
+	CLI_VALUE_N(OPT_CLEANUP, "cleanup", 'c', "CMD", "run CMD after every run (untimed); once for all commands or once per command", CLI_REPEAT),
+	CLI_VALUE(OPT_SETUP, "setup", 's', "CMD", "run CMD once before each command's runs"),
+	CLI_VALUE_N(OPT_CONCLUDE, "conclude", 0, "CMD", "run CMD once after each command's runs; once for all commands or once per command", CLI_REPEAT),
+	CLI_VALUE_N(OPT_SCAN, "parameter-scan", 'P', "NAME MIN MAX", "benchmark for NAME = MIN..MAX, as {NAME}; several parameters multiply", 3 | CLI_REPEAT),
+	CLI_VALUE(OPT_STEP, "parameter-step", 'D', "S", "step of every --parameter-scan (default 1; 2 to 10000 values)"),
+	CLI_VALUE_N(OPT_LIST, "parameter-list", 'L', "NAME A,B,...", "benchmark for each value, as {NAME}; several parameters multiply", 2 | CLI_REPEAT),
+	CLI_VALUE(OPT_INPUT, "input", 0, "FILE", "standard input of every run from FILE (default /dev/null)"),
+	CLI_VALUE(OPT_OUTPUT, "output", 0, "WHERE", "the commands' output: null (default), pipe, inherit or a FILE"),
+	CLI_VALUE(OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME"),
+	CLI_FLAG(OPT_IGNORE, "ignore-failure", 'i', "record non-zero exits as data instead of stopping"),
+	CLI_VALUE_N(OPT_NAME, "name", 'n', "NAME", "name of the next command (give once per command)", CLI_REPEAT),
+	CLI_VALUE_N(OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the results (repeatable)", CLI_REPEAT),
+	CLI_VALUE_N(OPT_SHELL, "shell", 'S', "PATH", "run through a shell (default /bin/sh); its start-up time is subtracted", -1),
+	CLI_FLAG(OPT_NO_INTERLEAVE, "no-interleave", 0, "run the commands one after another, not interleaved"),
+	CLI_NUMBER(OPT_SEED, "seed", 0, "N", "seed of the interleaving order (default 1)", 0, 0),
+	CLI_VALUE(OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)"),
+	CLI_FLAG(OPT_SAVE, "save", 0, "add the results to the history as a run"),
+	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save (default: $TACH_DB, else .tach/history.db)"),
+	CLI_VALUE(OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary"),
+	CLI_VALUE(OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)"),
+	CLI_VALUE(OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,..."),
+	CLI_VALUE_N(OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1),
+	CLI_FLAG(OPT_NO_MEMORY, "no-memory-cgroup", 0, "no cgroup per run (no tree_peak_memory without --monitor)"),
+	CLI_FLAG(OPT_INSTRUCTIONS, "instructions", 0, "deterministic mode: count instructions, cache misses and estimated cycles per run under Valgrind (no timings)"),
+	CLI_END,
 };
 
 const char cmd_run_details[] =
@@ -120,17 +120,6 @@ static void on_stop(int sig)
 {
 	stop_flag = sig;
 	tach_exec_interrupt();
-}
-
-static int parse_count(const char *spelled, const char *v, size_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (!*v || *end || errno || v[0] == '-')
-		return cli_bad_value(spelled, v, "expected a whole number");
-	*out = (size_t)n;
-	return 0;
 }
 
 static int parse_time(const char *spelled, const char *v, double *out)
@@ -208,15 +197,12 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 	int rc = 0;
 	for (size_t i = 0; !rc && i < p->n; i++) {
 		const char *v = p->items[i].value, *sp = p->items[i].spelled;
+		unsigned long long n = p->items[i].count;
 		switch (p->items[i].id) {
-		case OPT_WARMUP: rc = parse_count(sp, v, &c->ro.warmup); break;
-		case OPT_RUNS:
-			rc = parse_count(sp, v, &c->ro.runs);
-			if (!rc && !c->ro.runs)
-				rc = cli_bad_value(sp, v, "at least 1 run");
-			break;
-		case OPT_MIN_RUNS: rc = parse_count(sp, v, &c->ro.min_runs); break;
-		case OPT_MAX_RUNS: rc = parse_count(sp, v, &c->ro.max_runs); break;
+		case OPT_WARMUP: c->ro.warmup = (size_t)n; break;
+		case OPT_RUNS: c->ro.runs = (size_t)n; break;
+		case OPT_MIN_RUNS: c->ro.min_runs = (size_t)n; break;
+		case OPT_MAX_RUNS: c->ro.max_runs = (size_t)n; break;
 		case OPT_DURATION: rc = parse_time(sp, v, &c->ro.duration); break;
 		case OPT_TIMEOUT: rc = parse_time(sp, v, &c->ro.exec.timeout); break;
 		case OPT_PREPARE: case OPT_CLEANUP: case OPT_SETUP: case OPT_CONCLUDE: {
@@ -274,12 +260,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			c->shell = strdup(v ? v : "/bin/sh");
 			break;
 		case OPT_NO_INTERLEAVE: c->ro.no_interleave = 1; break;
-		case OPT_SEED: {
-			size_t s;
-			rc = parse_count(sp, v, &s);
-			c->ro.seed = s;
-			break;
-		}
+		case OPT_SEED: c->ro.seed = n; break;
 		case OPT_EXPORT_JSON: c->export_json = v; break;
 		case OPT_SAVE: c->save = 1; break;
 		case OPT_DB: c->db = v; break;
@@ -302,11 +283,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 				rc = cli_bad_value(sp, v, e.message);
 			break;
 		}
-		case OPT_CONCURRENCY:
-			rc = parse_count(sp, v, &c->ro.concurrency);
-			if (!rc && !c->ro.concurrency)
-				rc = cli_bad_value(sp, v, "at least 1");
-			break;
+		case OPT_CONCURRENCY: c->ro.concurrency = (size_t)n; break;
 		}
 	}
 	if (!rc && c->counters && c->ro.concurrency > 1)

@@ -15,9 +15,9 @@
 enum { OPT_FORMAT = 1, OPT_ASCII };
 
 const cli_opt cmd_show_opts[] = {
-	{OPT_FORMAT, "format", 'f', "FMT", "output format: text (default), json, markdown or csv", 0},
-	{OPT_ASCII, "ascii", 0, NULL, "use only ASCII in text output (us, +-, ...)", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "output format: text (default), json, markdown or csv"),
+	CLI_FLAG(OPT_ASCII, "ascii", 0, "use only ASCII in text output (us, +-, ...)"),
+	CLI_END,
 };
 
 const char cmd_show_details[] =

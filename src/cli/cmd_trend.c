@@ -22,14 +22,14 @@
 enum { OPT_DB = 1, OPT_BENCH, OPT_METRIC, OPT_BRANCH, OPT_BASELINE, OPT_FORMAT, OPT_FAIL };
 
 const cli_opt cmd_trend_opts[] = {
-	{OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)", 0},
-	{OPT_BENCH, "bench", 'b', "PATTERN", "only benchmarks matching the glob", 0},
-	{OPT_METRIC, "metric", 'm', "NAME", "only this metric (default: all)", 0},
-	{OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch", 0},
-	{OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: the baseline named main when set, else each series' first run)", 0},
-	{OPT_FORMAT, "format", 'f', "FMT", "text (default) or json", 0},
-	{OPT_FAIL, "fail-on-change", 0, NULL, "exit 1 when a change point made a metric worse", 0},
-	{0, NULL, 0, NULL, NULL, 0},
+	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)"),
+	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "only benchmarks matching the glob"),
+	CLI_VALUE(OPT_METRIC, "metric", 'm', "NAME", "only this metric (default: all)"),
+	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch"),
+	CLI_VALUE(OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: the baseline named main when set, else each series' first run)"),
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default) or json"),
+	CLI_FLAG(OPT_FAIL, "fail-on-change", 0, "exit 1 when a change point made a metric worse"),
+	CLI_END,
 };
 
 const char cmd_trend_details[] =

@@ -25,8 +25,10 @@ static int fraction(const char *v, double *out)
 	return 0;
 }
 
-int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *value)
+int cli_decide_option(cli_decide *d, const cli_item *it)
 {
+	const char *spelled = it->spelled, *value = it->value;
+	int id = it->id;
 	double v;
 	switch (id) {
 	case DECIDE_ALPHA:
@@ -52,14 +54,9 @@ int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *va
 	case DECIDE_WARN_ONLY:
 		d->warn_only = 1;
 		return 1;
-	case DECIDE_NOISE_RUNS: {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (*end || n < 3 || n > 1000)
-			return cli_bad_value(spelled, value, "a number of runs from 3 to 1000"), -1;
-		d->noise_runs = (size_t)n;
+	case DECIDE_NOISE_RUNS:
+		d->noise_runs = (size_t)it->count;
 		return 1;
-	}
 	}
 	return 0;
 }

@@ -21,17 +21,20 @@ enum {
 };
 
 #define DECIDE_OPTS                                                                        \
-	{DECIDE_CONFIG, "config", 'c', "FILE",                                               \
-	 "gate config (default: ./tach.conf when present)", 0},                              \
-	{DECIDE_NO_CONFIG, "no-config", 0, NULL, "ignore ./tach.conf", 0},                   \
-	{DECIDE_ALPHA, "alpha", 0, "P", "significance level before correction (0.01)", 0},  \
-	{DECIDE_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts (1%)", 0},  \
-	{DECIDE_MAX_REGRESSION, "max-regression", 0, "PCT",                                  \
-	 "regressions up to PCT do not fail (default 0: any regression fails)", 0},          \
-	{DECIDE_METRIC, "metric", 'm', "NAME", "compare only this metric (repeatable)", CLI_REPEAT}, \
-	{DECIDE_WARN_ONLY, "warn-only", 0, NULL, "report failures but exit 0", 0},          \
-	{DECIDE_NOISE_RUNS, "noise-runs", 0, "N",                                            \
-	 "size each metric's minimum effect from its run-to-run changes over the last N runs of the history", 0}
+	CLI_VALUE(DECIDE_CONFIG, "config", 'c', "FILE",                                      \
+	          "gate config (default: ./tach.conf when present)"),                        \
+	CLI_FLAG(DECIDE_NO_CONFIG, "no-config", 0, "ignore ./tach.conf"),                    \
+	CLI_VALUE(DECIDE_ALPHA, "alpha", 0, "P", "significance level before correction (0.01)"), \
+	CLI_VALUE(DECIDE_MIN_EFFECT, "min-effect", 0, "PCT", "smallest change that counts (1%)"), \
+	CLI_VALUE(DECIDE_MAX_REGRESSION, "max-regression", 0, "PCT",                         \
+	          "regressions up to PCT do not fail (default 0: any regression fails)"),    \
+	CLI_VALUE_N(DECIDE_METRIC, "metric", 'm', "NAME", "compare only this metric (repeatable)", \
+	            CLI_REPEAT),                                                             \
+	CLI_FLAG(DECIDE_WARN_ONLY, "warn-only", 0, "report failures but exit 0"),            \
+	CLI_NUMBER(DECIDE_NOISE_RUNS, "noise-runs", 0, "N",                                  \
+	           "size each metric's minimum effect from its run-to-run changes over the "  \
+	           "last N runs of the history",                                             \
+	           3, 1000)
 
 typedef struct cli_decide {
 	tach_gate_config *config;
@@ -52,7 +55,7 @@ typedef struct cli_decide {
 
 /* Handles one parsed option if it is a DECIDE_ one: 1 handled, 0 not
  * ours, -1 bad value (message printed). */
-int cli_decide_option(cli_decide *d, int id, const char *spelled, const char *value);
+int cli_decide_option(cli_decide *d, const cli_item *it);
 /* Loads the config (explicit, or ./tach.conf unless disabled) and builds
  * d->opts.  0, or EXIT_USAGE after printing the error. */
 int cli_decide_finish(cli_decide *d, const char *config_path, int no_config);

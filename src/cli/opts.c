@@ -10,6 +10,7 @@
  * instead.  An option that takes a value is given once unless its table
  * entry says CLI_REPEAT: a second one would silently replace the first.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,35 @@ static int take_values(const cli_opt *o, const char *spelled, const char *attach
 	return 0;
 }
 
+/* A CLI_COUNT value: decimal digits only, within the entry's range.
+ * 0, or EXIT_USAGE after "invalid value 'x' for --runs: expected ...". */
+static int count_value(const cli_opt *o, const char *spelled, const char *v,
+                       unsigned long long *out)
+{
+	char want[96];
+	if (o->max)
+		snprintf(want, sizeof want, "a whole number from %llu to %llu", o->min, o->max);
+	else if (o->min)
+		snprintf(want, sizeof want, "a whole number from %llu", o->min);
+	else
+		snprintf(want, sizeof want, "a whole number");
+	size_t digits = strspn(v, "0123456789");
+	if (!digits || v[digits])
+		return cli_error("invalid value '%s' for %s: expected %s", v, spelled, want);
+	unsigned long long n = 0;
+	for (size_t i = 0; i < digits; i++) {
+		unsigned d = (unsigned)(v[i] - '0');
+		if (n > (ULLONG_MAX - d) / 10)
+			return cli_error("invalid value '%s' for %s: too large; expected %s", v,
+			                 spelled, want);
+		n = n * 10 + d;
+	}
+	if (n < o->min || (o->max && n > o->max))
+		return cli_error("invalid value '%s' for %s: expected %s", v, spelled, want);
+	*out = n;
+	return 0;
+}
+
 /* "'--runs 3'" or "'-r5'": an occurrence as typed, for messages. */
 static void occurrence(char *buf, size_t size, const cli_parsed *p, size_t k)
 {
@@ -399,7 +429,10 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 		}
 		const char *value;
 		char **values;
-		if ((*status = take_values(o, spelled, attached, argc, argv, &i, &value, &values))) {
+		unsigned long long count = 0;
+		if ((*status = take_values(o, spelled, attached, argc, argv, &i, &value, &values)) ||
+		    (o->type == CLI_COUNT && value &&
+		     (*status = count_value(o, spelled, value, &count)))) {
 			cli_parsed_free(out);
 			return 1;
 		}
@@ -408,6 +441,7 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 			*status = cli_error("out of memory");
 			return 1;
 		}
+		out->items[out->n - 1].count = count;
 	}
 	for (size_t k = 0; k < out->n; k++)
 		out->items[k].spelled = out->items[k].name;

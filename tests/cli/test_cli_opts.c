@@ -204,9 +204,12 @@ Test(cli_opts, short_and_long_forms_hand_on_the_same_values, .init = setup_dir,
 		char lng[80], shrt[8], lng_eq[96], shrt_att[16];
 		snprintf(lng, sizeof lng, "--%s", o->name);
 		snprintf(shrt, sizeof shrt, "-%c", o->short_name);
-		snprintf(lng_eq, sizeof lng_eq, "--%s=v0", o->name);
-		snprintf(shrt_att, sizeof shrt_att, "-%cv0", o->short_name);
-		const char *vals[] = {"v0", "v1", "v2", "v3"};
+		/* numbers for a typed option, which the parser checks */
+		int num = o->type == CLI_COUNT;
+		snprintf(lng_eq, sizeof lng_eq, "--%s=%s", o->name, num ? "5" : "v0");
+		snprintf(shrt_att, sizeof shrt_att, "-%c%s", o->short_name, num ? "5" : "v0");
+		const char *text_vals[] = {"v0", "v1", "v2", "v3"}, *num_vals[] = {"5", "6", "7", "8"};
+		const char *const *vals = num ? num_vals : text_vals;
 		const char *wa[8] = {lng}, *wb[8] = {shrt};
 		size_t na = 1, nb = 1;
 		if (k < 0) { /* optional: attached only */
@@ -237,6 +240,79 @@ Test(cli_opts, short_and_long_forms_hand_on_the_same_values, .init = setup_dir,
 	cr_expect_gt(checked, 20, "%zu options with a short form", checked);
 }
 
+/* Parses `cmd --name=value` and expects a refusal naming the option and
+ * what it takes. */
+static void expect_refused(const opt_case *t, const char *value, const char *why)
+{
+	char word[160];
+	snprintf(word, sizeof word, "--%s=%s", t->opt->name, value);
+	cli_parsed p;
+	int status = 0;
+	cr_expect_eq(parse(t->cmd, ARGV(word), &p, &status), 1, "%s %s accepted", t->cmd->name,
+	             word);
+	cr_expect_eq(status, 2, "%s %s: exit status %d", t->cmd->name, word, status);
+	char want[200];
+	snprintf(want, sizeof want, "invalid value '%s' for --%s: ", value, t->opt->name);
+	cr_expect(strstr(captured, want), "%s %s: %s", t->cmd->name, word, captured);
+	cr_expect(strstr(captured, why), "%s %s: %s (wanted '%s')", t->cmd->name, word, captured,
+	          why);
+}
+
+/* Parses `cmd -x value` (or --name value) and expects the number. */
+static void expect_count(const opt_case *t, const char *value, unsigned long long want)
+{
+	char flag[96];
+	if (t->opt->short_name)
+		snprintf(flag, sizeof flag, "-%c", t->opt->short_name);
+	else
+		snprintf(flag, sizeof flag, "--%s", t->opt->name);
+	cli_parsed p;
+	int status;
+	cr_assert_eq(parse(t->cmd, ARGV(flag, value), &p, &status), 0, "%s %s %s: %s",
+	             t->cmd->name, flag, value, captured);
+	cr_expect_eq(p.items[0].count, want, "%s %s %s: %llu", t->cmd->name, flag, value,
+	             p.items[0].count);
+	cli_parsed_free(&p);
+}
+
+Test(cli_opts, whole_numbers_are_checked_by_the_parser, .init = setup_dir, .fini = teardown_dir)
+{
+	opt_case t[256];
+	size_t n = all_options(t, 256), typed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const cli_opt *o = t[i].opt;
+		if (o->type != CLI_COUNT)
+			continue;
+		typed++;
+		cr_expect_eq(cli_opt_values(o), 1, "--%s takes one number", o->name);
+		static const char *const bad[] = {"", "x", "-1", "+3", " 3", "3 ", "1.5", "0x10",
+		                                  "3k", "1e3", "٣"};
+		for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
+			expect_refused(&t[i], bad[b], "expected a whole number");
+		char num[32];
+		expect_count(&t[i], (snprintf(num, sizeof num, "%llu", o->min), num), o->min);
+		if (o->min > 0)
+			expect_refused(&t[i], (snprintf(num, sizeof num, "%llu", o->min - 1), num),
+			               "expected a whole number from");
+		if (o->max) {
+			cr_expect_geq(o->max, o->min, "--%s: an empty range", o->name);
+			expect_count(&t[i], (snprintf(num, sizeof num, "%llu", o->max), num), o->max);
+			expect_refused(&t[i], (snprintf(num, sizeof num, "%llu", o->max + 1), num),
+			               "expected a whole number from");
+		} else {
+			expect_count(&t[i], "18446744073709551615", 18446744073709551615ull);
+		}
+		expect_refused(&t[i], "18446744073709551616", "too large");
+		if (o->min <= 10 && (!o->max || o->max >= 10))
+			expect_count(&t[i], "010", 10); /* decimal, not octal */
+	}
+	/* run (warmup, runs, min-runs, max-runs, concurrency, seed), compare
+	 * (min-runs, max-runs, warmup, seed, reps, noise-runs), gate and
+	 * report (noise-runs), bisect (runs), history list (limit), monitor
+	 * (pid) */
+	cr_expect_geq(typed, 16, "%zu typed options", typed);
+}
+
 Test(cli_opts, a_repeated_option_is_refused_unless_repeatable, .init = setup_dir,
      .fini = teardown_dir)
 {
@@ -252,12 +328,15 @@ Test(cli_opts, a_repeated_option_is_refused_unless_repeatable, .init = setup_dir
 		snprintf(one, sizeof one, k < 0 ? "--%s=a" : "--%s", o->name);
 		if (o->short_name)
 			snprintf(two, sizeof two, k < 0 ? "-%ca" : "-%c", o->short_name);
+		/* typed numbers: two that every range holds */
+		int num = o->type == CLI_COUNT;
+		const char *va = num ? "1000" : "a", *vb = num ? "999" : "b";
 		w[nw++] = one;
 		for (int v = 0; v < k; v++)
-			w[nw++] = "a";
+			w[nw++] = va;
 		w[nw++] = o->short_name ? two : one;
 		for (int v = 0; v < k; v++)
-			w[nw++] = "b";
+			w[nw++] = vb;
 		w[nw] = NULL;
 		cli_parsed p;
 		int status = -1;
@@ -273,7 +352,8 @@ Test(cli_opts, a_repeated_option_is_refused_unless_repeatable, .init = setup_dir
 			cr_expect_eq(status, 2, "%s --%s", t[i].cmd->name, o->name);
 			cr_expect(strstr(captured, want), "%s --%s: %s", t[i].cmd->name, o->name, captured);
 			if (k > 0) /* both occurrences named, with their values */
-				cr_expect(strstr(captured, " a'") && strstr(captured, " b'"), "%s", captured);
+				cr_expect(strstr(captured, num ? " 1000'" : " a'") &&
+				          strstr(captured, num ? " 999'" : " b'"), "%s", captured);
 		}
 		cli_parsed_free(&p);
 	}
