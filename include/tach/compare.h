@@ -48,6 +48,17 @@ typedef struct tach_compare_rule {
 	/* The gate: a "regressed" row fails it when it is worse than this
 	 * (0.05 = 5 %; 0: every regression fails) and the rule is required. */
 	double max_regression;
+	/* Required improvement: a row fails the gate unless it improved by
+	 * at least this much for sure -- the worse end of its (1 - 2 alpha)
+	 * interval shows it (tach_compare_row_improvement).  0.5 = 50 %: the
+	 * time halved, or a higher-is-better metric doubled (the same change
+	 * read the other way, as max_regression reads it).  0: none; below 1. */
+	double min_improvement;
+	/* Stability: a row fails the gate when the CV of its candidate
+	 * samples (standard deviation / mean, as the CV column shows) is
+	 * above this, or unknown (fewer than 2 samples).  0.1 = 10 %; 0: none.
+	 * Deterministic metrics (instruction counts) always pass. */
+	double max_cv;
 	int required; /* 0: a failure here is only a warning */
 	int ignore;   /* 1: leave this metric out of the comparison */
 } tach_compare_rule;
@@ -89,10 +100,23 @@ typedef struct tach_compare_row {
 	 * minimum effect with 90 % power at this noise (0: unknown). */
 	size_t n_needed;
 	tach_compare_rule rule; /* the rule this row was decided by */
-	/* Regressed beyond rule.max_regression: 1 fails the gate, 2 only
-	 * warns (not required); 0 otherwise. */
+	/* Failed one of the gate's rules (gate_why says which): 1 fails the
+	 * gate, 2 only warns (not required); 0 otherwise. */
 	int gate;
+	unsigned gate_why; /* TACH_GATE_* bits; 0 when gate is 0 */
 } tach_compare_row;
+
+/* Why a row fails the gate (tach_compare_row.gate_why). */
+enum {
+	TACH_GATE_REGRESSION = 1u << 0,  /* regressed beyond rule.max_regression, or failed */
+	TACH_GATE_IMPROVEMENT = 1u << 1, /* improvement short of rule.min_improvement */
+	TACH_GATE_CV = 1u << 2,          /* candidate CV above rule.max_cv, or unknown */
+};
+#define TACH_GATE_N_REASONS 3
+
+/* "regression", "min-improvement", "max-cv" for one TACH_GATE_* bit
+ * (the config keys that set them); "?" otherwise. */
+TACH_API const char *tach_gate_reason_name(unsigned bit);
 
 /* The geometric mean of the ratios of one metric over the rows flagged
  * TACH_ROW_GEOMEAN. */
@@ -128,8 +152,9 @@ typedef struct tach_compare_opts {
 /* Compares cand against base (both borrowed; they must outlive the
  * comparison).  opts may be NULL (defaults).  Returns 0 with *out set,
  * TACH_EINVAL for a rule out of range (alpha not in (0, 0.5), negative
- * effects) or for two benchmarks of one side with the same name and
- * parameters (tach_result_duplicate names them), or TACH_ENOMEM. */
+ * effects, min_improvement not in [0, 1), a negative max_cv) or for two
+ * benchmarks of one side with the same name and parameters
+ * (tach_result_duplicate names them), or TACH_ENOMEM. */
 TACH_API int tach_compare(const tach_result *base, const tach_result *cand,
                           const tach_compare_opts *opts, tach_comparison **out);
 TACH_API void tach_comparison_free(tach_comparison *c);
@@ -138,6 +163,14 @@ TACH_API void tach_comparison_free(tach_comparison *c);
  * sense: +0.05 is 5 % worse whatever the metric's direction (time up or
  * throughput down).  NaN when the ratio is not defined. */
 TACH_API double tach_compare_row_worsening(const tach_compare_row *row);
+
+/* The improvement a row shows for sure, as a signed fraction in the
+ * "better is positive" sense of tach_compare_row_worsening (0.5: time
+ * halved or throughput doubled): read at the worse end of its (1 - 2
+ * alpha) interval, so "at least this much" holds with confidence
+ * 1 - alpha (one-sided); a deterministic row's exact change.  NaN when
+ * the row has no interval (one sample on a side, a missing side). */
+TACH_API double tach_compare_row_improvement(const tach_compare_row *row);
 
 /* The confirmation pass of a same-job A/B measurement: `first` was
  * decided on the first samples, `again` on fresh samples of the same

@@ -11,6 +11,8 @@
  *       min-effect = 5%
  *   [bench "BM_hash*"]        # a glob over the benchmark's name
  *       metric = time         # only these metrics (repeatable)
+ *       min-improvement = 50% # must be at least 50 % better, for sure
+ *       max-cv = 10%          # candidate samples' CV at most 10 %
  *       target = time < 2ms
  *       target = items_per_second > 50M
  *       required = false      # a failure here only warns
@@ -50,15 +52,24 @@ TACH_API void tach_gate_config_free(tach_gate_config *cfg);
 TACH_API void tach_gate_config_rule(void *cfg, const tach_benchmark *b, const char *metric,
                                     tach_compare_rule *rule);
 
-/* One absolute target checked against one benchmark's candidate median. */
+/* What a check checks. */
+typedef enum tach_check_kind {
+	TACH_CHECK_TARGET = 0, /* an absolute target on the candidate's median */
+	TACH_CHECK_MAX_CV = 1, /* max-cv on a candidate metric without a comparison row */
+} tach_check_kind;
+
+/* One check of one benchmark's candidate metric: an absolute target
+ * against its median, or max-cv against its CV. */
 typedef struct tach_gate_check {
 	const tach_benchmark *bench; /* NULL: the target matched no benchmark */
 	const char *metric;
-	const char *target;  /* as written, e.g. "time < 2ms" */
+	const char *target;  /* as written, e.g. "time < 2ms"; NULL for max-cv */
 	const char *pattern; /* the section's benchmark pattern, or NULL */
-	double actual;       /* the median in canonical units; NaN if none */
+	double actual;       /* the median in canonical units, or the CV; NaN if none */
 	int passed;
 	int required;
+	tach_check_kind kind;
+	double limit; /* max-cv: the rule's limit (0.1 = 10 %) */
 } tach_gate_check;
 
 typedef struct tach_gate_checks {
@@ -78,6 +89,15 @@ typedef struct tach_gate_checks {
 TACH_API int tach_gate_check_targets(const tach_gate_config *cfg, const tach_result *cand,
                                      tach_gate_checks *out, tach_error *err);
 TACH_API void tach_gate_checks_release(tach_gate_checks *c);
+
+/* Appends to *out a max-cv check (TACH_CHECK_MAX_CV) for every metric of
+ * cand's benchmarks whose rule sets max-cv and that has no row in c (c
+ * NULL: every metric; with a comparison its rows carry the rule, see
+ * tach_compare_rule.max_cv, so only benchmarks new in cand are left).
+ * The CV is the classic one of the candidate samples; fewer than 2 fail
+ * (unknown, actual NaN).  0 or TACH_ENOMEM (*out keeps what it had). */
+TACH_API int tach_gate_check_stability(const tach_gate_config *cfg, const tach_result *cand,
+                                       const tach_comparison *c, tach_gate_checks *out);
 
 /* Whether a `[bench "PATTERN"]` section of the config names benchmark b
  * (its pattern matches b's name): 1 with *pattern (borrowed from the

@@ -324,8 +324,12 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		print_aa(out, &ab);
 	else
 		tach_report_comparison(out, c, bn, cn, a.fmt, &ro);
-	if (checks.n && (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
+	/* --aa: its rows are noise being measured, not rules to meet */
+	const tach_comparison *rows = a.aa ? NULL : c;
+	if ((checks.n || cli_decide_rule_failures(rows)) &&
+	    (a.fmt == TACH_REPORT_TEXT || a.fmt == TACH_REPORT_MARKDOWN)) {
 		fputs(a.fmt == TACH_REPORT_MARKDOWN ? "\n```\n" : "\ngate:\n", out);
+		cli_decide_print_rules(out, rows, 0, ro.color);
 		cli_decide_print_checks(out, &checks, cn, ro.color);
 		if (a.fmt == TACH_REPORT_MARKDOWN)
 			fputs("```\n", out);
@@ -333,8 +337,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	/* JSON, CSV and JUnit carry the rows only: say why the exit status
 	 * will be 1 when a check outside them failed */
 	if (checks.n_failed && a.fmt != TACH_REPORT_TEXT && a.fmt != TACH_REPORT_MARKDOWN)
-		cli_note("%zu gate check%s besides the rows failed (a target, an empty candidate or "
-		         "a named benchmark gone); 'tach gate' lists them",
+		cli_note("%zu gate check%s besides the rows failed (a target, an empty candidate, "
+		         "a named benchmark gone or max-cv of a new one); 'tach gate' lists them",
 		         checks.n_failed, checks.n_failed == 1 ? "" : "s");
 	if (!a.run && !a.aa && a.fmt == TACH_REPORT_TEXT)
 		offset_hint(out, c, base, cand);

@@ -27,7 +27,10 @@ const char cmd_gate_details[] =
 	"config is checked against CAND's medians, and a target that matches no\n"
 	"benchmark fails too.  A CAND without benchmarks fails, and so does a\n"
 	"benchmark of BASE that CAND lacks when a [bench \"PATTERN\"] section names\n"
-	"it.  Rules with 'required = false' only warn.\n\n"
+	"it.  A row short of its 'min-improvement' (shown by the worse end of its\n"
+	"confidence interval) fails, and so does a metric whose candidate CV is\n"
+	"above its 'max-cv' (without BASE: every metric of CAND).  Rules with\n"
+	"'required = false' only warn.\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
 static void print_rows(FILE *f, const tach_comparison *c, int color)
@@ -103,8 +106,10 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	if ((status = cli_decide_checks(&d, c, cand, &checks)))
 		goto done;
 	int color = cli_color_stdout();
-	if (c)
+	if (c) {
 		print_rows(stdout, c, color);
+		cli_decide_print_rules(stdout, c, 1, color);
+	}
 	cli_decide_print_checks(stdout, &checks, p.pos[p.npos - 1], color);
 	size_t failed = (c ? c->n_failed : 0) + checks.n_failed;
 	size_t warned = (c ? c->n_warned : 0) + checks.n_warned;

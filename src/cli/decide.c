@@ -214,7 +214,7 @@ int cli_decide_checks(const cli_decide *d, const tach_comparison *c, const tach_
 			tach_error_format(&err, msg, sizeof msg);
 			return cli_error_placed("%s", msg);
 		}
-		if (rc)
+		if (rc || tach_gate_check_stability(d->config, cand, c, &k->targets))
 			return cli_error("out of memory");
 	}
 	k->empty = cand->n_benchmarks == 0;
@@ -259,10 +259,33 @@ static void verdict_word(FILE *f, int passed, int required, int color)
 	fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
 }
 
+/* A max-cv line: the metric's candidate CV (NaN: unknown) against the
+ * limit, then the benchmark. */
+static void cv_line(FILE *f, const char *metric, double cv, double limit, int passed,
+                    int required, const char *name, int color)
+{
+	verdict_word(f, passed, required, color);
+	/* the metric and the name come from a results file */
+	tach_text_write(f, metric);
+	if (isnan(cv))
+		fprintf(f, " CV unknown (fewer than 2 samples), max-cv %g%%  ", limit * 100);
+	else
+		fprintf(f, " CV %.2f%% %s max-cv %g%%  ", cv * 100, passed ? "within" : "above",
+		        limit * 100);
+	tach_text_write(f, name);
+	fputc('\n', f);
+}
+
 static void print_targets(FILE *f, const tach_gate_checks *t, int color)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const tach_gate_check *c = &t->items[i];
+		if (c->kind == TACH_CHECK_MAX_CV) {
+			if (!c->passed) /* one line per metric that passes would drown the list */
+				cv_line(f, c->metric, c->actual, c->limit, 0, c->required, c->bench->name,
+				        color);
+			continue;
+		}
 		verdict_word(f, c->passed, c->required, color);
 		if (c->bench) {
 			char num[64];
@@ -311,4 +334,47 @@ void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path
 		tach_text_write(f, g->bench->name);
 		fputc('\n', f);
 	}
+}
+
+size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int color)
+{
+	size_t lines = 0;
+	for (size_t i = 0; c && i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		if (!r->metric || (r->flags & TACH_ROW_ERROR))
+			continue;
+		int bad = (r->gate_why & TACH_GATE_IMPROVEMENT) != 0;
+		if (r->rule.min_improvement > 0 && (bad || passes)) {
+			double shown = tach_compare_row_improvement(r);
+			verdict_word(f, !bad, r->rule.required, color);
+			tach_text_write(f, r->metric);
+			if (isnan(shown))
+				fputs(" improvement not shown (no interval: one sample on a side)", f);
+			else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
+				fprintf(f, " improved by %.2f%% (exact)", shown * 100);
+			else
+				fprintf(f, " improved by at least %.2f%% (the %g%% interval's worse end; "
+				        "estimate %.2f%%)", shown * 100, (1 - 2 * r->rule.alpha) * 100,
+				        -tach_compare_row_worsening(r) * 100);
+			fprintf(f, ", %s min-improvement %g%%  ", bad ? "short of" : "meets",
+			        r->rule.min_improvement * 100);
+			tach_text_write(f, r->name);
+			fputc('\n', f);
+			lines++;
+		}
+		if (r->gate_why & TACH_GATE_CV) {
+			cv_line(f, r->metric, r->n_cand >= 2 ? r->cv_cand : NAN, r->rule.max_cv, 0,
+			        r->rule.required, r->name, color);
+			lines++;
+		}
+	}
+	return lines;
+}
+
+size_t cli_decide_rule_failures(const tach_comparison *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; c && i < c->n_rows; i++)
+		n += (c->rows[i].gate_why & (TACH_GATE_IMPROVEMENT | TACH_GATE_CV)) != 0;
+	return n;
 }

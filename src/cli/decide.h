@@ -101,5 +101,11 @@ void cli_decide_checks_release(cli_checks *k);
 /* Prints the checks (text), one line each, to f; cand_path names the
  * candidate in the line of an empty one. */
 void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path, int color);
+/* Prints the rows' min-improvement and max-cv results (text), one line
+ * each with the reason, to f: failures and warnings, and with passes
+ * also the rows that met a min-improvement.  Returns the lines printed. */
+size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int color);
+/* The rows that min-improvement or max-cv failed or warned about. */
+size_t cli_decide_rule_failures(const tach_comparison *c);
 
 #endif

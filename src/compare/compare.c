@@ -42,7 +42,8 @@ double tach_compare_row_worsening(const tach_compare_row *row)
 static int rule_ok(const tach_compare_rule *r)
 {
 	return r->alpha > 0 && r->alpha < 0.5 && r->min_effect >= 0 && r->threshold >= 0 &&
-	       isfinite(r->min_effect) && isfinite(r->threshold);
+	       isfinite(r->min_effect) && isfinite(r->threshold) && r->min_improvement >= 0 &&
+	       r->min_improvement < 1 && r->max_cv >= 0 && isfinite(r->max_cv);
 }
 
 static int add_row(tach_comparison *c, size_t *cap, const tach_compare_row *row)
@@ -123,11 +124,7 @@ static void count(tach_comparison *c)
 	for (size_t i = 0; i < c->n_rows; i++) {
 		tach_compare_row *r = &c->rows[i];
 		c->counts[r->verdict]++;
-		double w = tach_compare_row_worsening(r);
-		r->gate = 0;
-		if (r->verdict == TACH_REGRESSED &&
-		    ((r->flags & TACH_ROW_ERROR) || !(w <= r->rule.max_regression)))
-			r->gate = r->rule.required ? 1 : 2;
+		tach__compare_gate(r);
 		c->n_failed += r->gate == 1;
 		c->n_warned += r->gate == 2;
 	}

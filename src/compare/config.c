@@ -26,6 +26,8 @@ enum {
 	SET_THRESHOLD = 1u << 3,
 	SET_REQUIRED = 1u << 4,
 	SET_IGNORE = 1u << 5,
+	SET_MIN_IMPROVEMENT = 1u << 6,
+	SET_MAX_CV = 1u << 7,
 };
 
 /* What a target's value was written as, to check it against the unit
@@ -354,6 +356,14 @@ static int entry(parser *ps, section *s, char *line, char *key_at)
 		why = parse_fraction(val, &s->rule.min_effect), s->set |= SET_MIN_EFFECT;
 	} else if (!strcmp(key, "max-regression")) {
 		why = parse_fraction(val, &s->rule.max_regression), s->set |= SET_MAX_REGRESSION;
+	} else if (!strcmp(key, "min-improvement")) {
+		/* 100 % better would be a time of zero */
+		if (!(why = parse_fraction(val, &d)) && !(d < 1))
+			why = "an improvement must be below 100% (50% halves the time)";
+		s->rule.min_improvement = d, s->set |= SET_MIN_IMPROVEMENT;
+	} else if (!strcmp(key, "max-cv")) {
+		/* a CV may exceed 1: "150%" is accepted, a bare 1.5 is not */
+		why = parse_fraction(val, &s->rule.max_cv), s->set |= SET_MAX_CV;
 	} else if (!strcmp(key, "threshold")) {
 		why = parse_fraction(val, &s->rule.threshold), s->set |= SET_THRESHOLD;
 	} else if (!strcmp(key, "required")) {
@@ -385,8 +395,8 @@ static int entry(parser *ps, section *s, char *line, char *key_at)
 		}
 	} else {
 		return fail(ps, key, line,
-		            "unknown key '%s' (known: alpha, min-effect, max-regression, threshold, "
-		            "required, ignore, target%s)", key, s->pattern ? ", metric" : "");
+		            "unknown key '%s' (known: alpha, min-effect, max-regression, "
+		            "min-improvement, max-cv, threshold, required, ignore, target%s)", key, s->pattern ? ", metric" : "");
 	}
 	if (why)
 		return fail(ps, val, line, "%s: %s", key, why);
@@ -488,6 +498,10 @@ void tach_gate_config_rule(void *ctx, const tach_benchmark *b, const char *metri
 			rule->max_regression = s->rule.max_regression;
 		if (s->set & SET_THRESHOLD)
 			rule->threshold = s->rule.threshold;
+		if (s->set & SET_MIN_IMPROVEMENT)
+			rule->min_improvement = s->rule.min_improvement;
+		if (s->set & SET_MAX_CV)
+			rule->max_cv = s->rule.max_cv;
 		if (s->set & SET_REQUIRED)
 			rule->required = s->rule.required;
 		if (s->set & SET_IGNORE)

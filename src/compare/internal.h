@@ -43,5 +43,7 @@ TACH_HIDDEN int tach__compare_measure(const tach_metric *base, const tach_metric
 TACH_HIDDEN int tach__compare_holm(tach_comparison *c);
 /* Sets the verdict (and n_needed) of a measured row.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__compare_decide(tach_compare_row *row);
+/* Sets gate and gate_why of a decided row from its rule (gate.c). */
+TACH_HIDDEN void tach__compare_gate(tach_compare_row *row);
 
 #endif

@@ -101,6 +101,10 @@ static void row_cells(const tach_compare_row *r, const tach_report_opts *o, cell
 		snprintf(c->verdict, sizeof c->verdict, "%s (1 sample)", v);
 	else if (r->flags & TACH_ROW_DETERMINISTIC)
 		snprintf(c->verdict, sizeof c->verdict, "%s (exact)", v);
+	else if (r->gate_why & TACH_GATE_IMPROVEMENT)
+		snprintf(c->verdict, sizeof c->verdict, "%s (short of min-improvement)", v);
+	else if (r->gate_why & TACH_GATE_CV)
+		snprintf(c->verdict, sizeof c->verdict, "%s (CV above max-cv)", v);
 	else if (r->verdict == TACH_REGRESSED && !r->gate)
 		snprintf(c->verdict, sizeof c->verdict, "%s (within limit)", v);
 	else if (r->gate == 2)
@@ -342,6 +346,11 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		        r->direction == TACH_HIGHER_IS_BETTER ? "higher" : "lower",
 		        tach_verdict_name(r->verdict),
 		        r->gate == 1 ? "fail" : r->gate == 2 ? "warn" : "pass");
+		fputs(", \"gate_reasons\": [", f);
+		for (unsigned b = 0, k = 0; b < TACH_GATE_N_REASONS; b++)
+			if (r->gate_why & (1u << b))
+				fprintf(f, "%s\"%s\"", k++ ? ", " : "", tach_gate_reason_name(1u << b));
+		fputs("]", f);
 		fprintf(f, ", \"n_base\": %zu, \"n_cand\": %zu, ", r->n_base, r->n_cand);
 		const struct {
 			const char *key;
@@ -364,6 +373,10 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		json_num_field(f, "alpha", r->rule.alpha);
 		fputs(", ", f);
 		json_num_field(f, "min_effect", r->rule.min_effect);
+		fputs(", ", f);
+		json_num_field(f, "min_improvement", r->rule.min_improvement);
+		fputs(", ", f);
+		json_num_field(f, "max_cv", r->rule.max_cv);
 		fputs(", ", f);
 		json_str_field(f, "error", r->cand && r->cand->error ? r->cand->error : NULL);
 		fputs("}", f);
@@ -442,9 +455,12 @@ static int junit(FILE *f, const tach_comparison *c, const tach_report_opts *o)
 		snprintf(msg, sizeof msg, "%s: %s -> %s (%s, CI %s, p %s, n %s)", cl.verdict, cl.base,
 		         cl.cand, cl.change, cl.ci, cl.p, cl.n);
 		if (r->gate == 1) {
+			/* the type names the first rule that failed: regression,
+			 * min-improvement or max-cv */
+			unsigned why = r->gate_why & -r->gate_why;
 			fputs("<failure message=\"", f);
 			tach__emit_xml(f, msg);
-			fputs("\" type=\"regression\"/>", f);
+			fprintf(f, "\" type=\"%s\"/>", tach_gate_reason_name(why));
 		} else if (r->verdict == TACH_NEW || r->verdict == TACH_GONE) {
 			fprintf(f, "<skipped message=\"%s\"/>", tach_verdict_name(r->verdict));
 		} else {

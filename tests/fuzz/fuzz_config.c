@@ -2,7 +2,8 @@
  * src/compare/config.c).  Any text is rejected with a placed error or
  * parsed into rules that then apply to benchmarks and check targets
  * without crashing; a rule never comes out with a NaN or negative
- * threshold the comparison would trip over. */
+ * threshold (or a min-improvement of 100 % or more) the comparison would
+ * trip over. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,12 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tach_compare_rule rule = tach_compare_rule_default();
 			tach_gate_config_rule(cfg, cand->benchmarks[i], metrics[m], &rule);
 			if (!(rule.alpha > 0 && rule.alpha < 1) || !(rule.min_effect >= 0) ||
-			    !(rule.max_regression >= 0))
+			    !(rule.max_regression >= 0) ||
+			    !(rule.min_improvement >= 0 && rule.min_improvement < 1) ||
+			    !(rule.max_cv >= 0 && isfinite(rule.max_cv)))
 				abort();
 		}
 	tach_gate_checks checks = {0};
 	if (tach_gate_check_targets(cfg, cand, &checks, NULL) == 0)
 		tach_gate_checks_release(&checks);
+	/* max-cv on the candidate alone (one sample each: unknown CVs) */
+	tach_gate_check_stability(cfg, cand, NULL, &checks);
+	tach_gate_checks_release(&checks);
 	tach_result_free(cand);
 	tach_gate_config_free(cfg);
 	return 0;
