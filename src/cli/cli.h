@@ -89,6 +89,10 @@ void cli_help(const cli_cmd *cmd, FILE *f);
  * hidden `tach help --man CMD`, spliced into docs/man/ by
  * docs/man/update-options. */
 void cli_man_options(const cli_cmd *cmd, FILE *f);
+/* Prints the completion script for shell "bash", "zsh" or "fish"
+ * (completion.c), generated from the command and option tables: the
+ * hidden `tach help --completion SHELL`.  0, or -1 for another shell. */
+int cli_completion(const char *shell, FILE *f);
 /* Prints the list of commands (tach --help). */
 void cli_usage(FILE *f);
 

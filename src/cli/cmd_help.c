@@ -1,7 +1,8 @@
 /* cmd_help.c - `tach help [COMMAND]` and `tach version`.  The hidden
  * `tach help --man COMMAND` prints the man page's OPTIONS section (man.c)
- * for docs/man/update-options; it is not in --help, being for the tree's
- * own docs. */
+ * for docs/man/update-options, and the hidden `tach help --completion
+ * SHELL` a completion script (completion.c) for the build to install;
+ * neither is in --help, being for the tree's own build and docs. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,13 @@
 
 int cmd_help(int argc, char **argv, const cli_cmd *self)
 {
+	if (argc >= 2 && strcmp(argv[1], "--completion") == 0) {
+		if (argc != 3)
+			return cli_error("'tach help --completion' takes one shell: bash, zsh or fish");
+		if (cli_completion(argv[2], stdout))
+			return cli_bad_value("--completion", argv[2], "use bash, zsh or fish");
+		return EXIT_OK;
+	}
 	int man = argc >= 2 && strcmp(argv[1], "--man") == 0;
 	if (argc < 2 + man) {
 		if (man)
