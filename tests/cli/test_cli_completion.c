@@ -154,8 +154,35 @@ Test(cli_completion, bash_completes_commands_subcommands_and_options)
 	rmdir(dir);
 }
 
+/* Every option that `tach CMD [SUB] --help` lists completes after `tach
+ * CMD [SUB] -` (sub NULL: none); returns how many were seen, and sets
+ * *subs to the help's list of subcommands (in *help, freed by the caller
+ * with run_free) or NULL. */
+static size_t options_complete(const char *path, const char *cmd, const char *sub,
+                               run_result *help, const char **subs)
+{
+	*help = sub ? run_tach(ARGV(cmd, sub, "--help"), NULL, NULL, NULL)
+	            : run_tach(ARGV(cmd, "--help"), NULL, NULL, NULL);
+	char *opts = sub ? bash_complete(path, ARGV("tach", cmd, sub, "-"))
+	                 : bash_complete(path, ARGV("tach", cmd, "-"));
+	const char *list = strstr(help->out, "\ncommands:\n");
+	*subs = list ? list + 11 : NULL;
+	size_t n = 0;
+	const char *o = strstr(help->out, "\noptions:\n");
+	for (o = o ? o + 10 : NULL; o && *o == ' '; o = next_line(o)) {
+		const char *dash = strstr(o, "--");
+		char name[64];
+		if (!dash || sscanf(dash, "%63[-a-z0-9]", name) != 1)
+			continue;
+		n++;
+		cr_expect(has_line(opts, name), "%s %s %s: %s", cmd, sub ? sub : "", name, opts);
+	}
+	free(opts);
+	return n;
+}
+
 /* Every command tach --help lists, and every option of every command's
- * --help, completes: the script follows the tables. */
+ * (and subcommand's) --help, completes: the script follows the tables. */
 Test(cli_completion, bash_knows_every_command_and_option_of_the_help)
 {
 	const char *path = script("bash");
@@ -170,40 +197,15 @@ Test(cli_completion, bash_knows_every_command_and_option_of_the_help)
 		char *out = bash_complete(path, ARGV("tach", cmd));
 		cr_expect(has_line(out, cmd), "command %s: %s", cmd, out);
 		free(out);
-		/* its options, from its --help (commands with subcommands list
-		 * those, whose options the subcommands' --help gives) */
-		run_result h = run_tach(ARGV(cmd, "--help"), NULL, NULL, NULL);
-		char *opts = bash_complete(path, ARGV("tach", cmd, "-"));
-		const char *sub = strstr(h.out, "\ncommands:\n");
-		const char *o = strstr(h.out, "\noptions:\n");
-		for (o = o ? o + 10 : NULL; o && *o == ' '; o = next_line(o)) {
-			const char *dash = strstr(o, "--");
-			char name[64];
-			if (!dash || sscanf(dash, "%63[-a-z0-9]", name) != 1)
-				continue;
-			n_options++;
-			if (!sub)
-				cr_expect(has_line(opts, name), "%s %s: %s", cmd, name, opts);
-		}
-		for (const char *s = sub ? sub + 11 : NULL; s && *s == ' '; s = next_line(s)) {
-			char subname[32];
-			cr_assert_eq(sscanf(s, " %31s", subname), 1);
-			run_result sh = run_tach(ARGV(cmd, subname, "--help"), NULL, NULL, NULL);
-			char *subopts = bash_complete(path, ARGV("tach", cmd, subname, "-"));
-			const char *so = strstr(sh.out, "\noptions:\n");
-			for (so = so ? so + 10 : NULL; so && *so == ' '; so = next_line(so)) {
-				const char *dash = strstr(so, "--");
-				char name[64];
-				if (dash && sscanf(dash, "%63[-a-z0-9]", name) == 1) {
-					n_options++;
-					cr_expect(has_line(subopts, name), "%s %s %s: %s", cmd, subname, name,
-					          subopts);
-				}
-			}
-			free(subopts);
+		run_result h, sh;
+		const char *s, *none;
+		n_options += options_complete(path, cmd, NULL, &h, &s);
+		for (; s && *s == ' '; s = next_line(s)) {
+			char sub[32];
+			cr_assert_eq(sscanf(s, " %31s", sub), 1);
+			n_options += options_complete(path, cmd, sub, &sh, &none);
 			run_free(&sh);
 		}
-		free(opts);
 		run_free(&h);
 	}
 	cr_expect_geq(n_commands, 10);

@@ -6,31 +6,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
-
-/* n log-normal samples around `center` with CV `cv`, from a fixed seed. */
-static void fill(tach_metric *m, size_t n, double center, double cv, uint64_t seed)
-{
-	tach_rng rng;
-	tach_rng_seed(&rng, seed);
-	for (size_t i = 0; i < n; i++) {
-		double u = tach_rng_uniform(&rng);
-		if (u <= 0)
-			u = 1e-12;
-		double z = tach_norm_ppf(u);
-		cr_assert_eq(tach_metric_add_sample(m, center * exp(cv * z)), 0);
-	}
-}
-
-static tach_result *one(const char *name, const char *metric, tach_direction dir, size_t n,
-                        double center, double cv, uint64_t seed)
-{
-	tach_result *r = tach_result_new();
-	tach_benchmark *b = tach_result_add_benchmark(r, name);
-	tach_metric *m = tach_benchmark_add_metric(b, metric, dir == TACH_LOWER_IS_BETTER ? "s" : "/s",
-	                                           dir);
-	fill(m, n, center, cv, seed);
-	return r;
-}
+#include "compare_testutil.h"
 
 static tach_verdict verdict_of(tach_result *a, tach_result *b, const tach_compare_opts *o)
 {
@@ -250,13 +226,6 @@ Test(compare, ten_thousand_benchmarks)
 }
 
 /* ---- the gate config ---- */
-
-static tach_gate_config *parse(const char *text, tach_error *err)
-{
-	tach_gate_config *cfg = NULL;
-	int rc = tach_gate_config_parse(text, strlen(text), "tach.conf", &cfg, err);
-	return rc ? NULL : cfg;
-}
 
 Test(gate, rules_apply_in_file_order)
 {

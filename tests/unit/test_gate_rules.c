@@ -8,36 +8,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
-
-/* n log-normal samples around `center` with CV about `cv`, fixed seed. */
-static void fill(tach_metric *m, size_t n, double center, double cv, uint64_t seed)
-{
-	tach_rng rng;
-	tach_rng_seed(&rng, seed);
-	for (size_t i = 0; i < n; i++) {
-		double u = tach_rng_uniform(&rng);
-		if (u <= 0)
-			u = 1e-12;
-		cr_assert_eq(tach_metric_add_sample(m, center * exp(cv * tach_norm_ppf(u))), 0);
-	}
-}
-
-static tach_result *one(const char *name, const char *metric, tach_direction dir, size_t n,
-                        double center, double cv, uint64_t seed)
-{
-	tach_result *r = tach_result_new();
-	tach_benchmark *b = tach_result_add_benchmark(r, name);
-	fill(tach_benchmark_add_metric(b, metric, dir == TACH_LOWER_IS_BETTER ? "s" : "/s", dir), n,
-	     center, cv, seed);
-	return r;
-}
-
-static tach_gate_config *parse(const char *text, tach_error *err)
-{
-	tach_gate_config *cfg = NULL;
-	int rc = tach_gate_config_parse(text, strlen(text), "tach.conf", &cfg, err);
-	return rc ? NULL : cfg;
-}
+#include "compare_testutil.h"
 
 /* The one row of base against cand under the config's rules. */
 static tach_comparison *compare_with(const tach_result *base, const tach_result *cand,
