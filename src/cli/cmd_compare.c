@@ -4,9 +4,10 @@
  * they are two commands measured now, interleaved in one job, with every
  * flagged row confirmed by fresh runs; with --aa one command is measured
  * against itself to show what this machine's noise allows.
- * Exit status: 1 when a row regressed beyond what the gate allows (or a
- * target of the gate config is missed, the candidate is empty, a benchmark
- * the config names is gone), 0 otherwise, 2 for bad input.
+ * Exit status: 1 when a row regressed beyond what the gate allows or fell
+ * short of a required improvement or stability (or a target of the gate
+ * config is missed, the candidate is empty, a benchmark the config names
+ * is gone), 0 otherwise, 2 for bad input.
  */
 #include <errno.h>
 #include <math.h>
@@ -71,9 +72,10 @@ const char cmd_compare_details[] =
 	"The summary line always gives 'N regressed, N improved, N same,\n"
 	"N inconclusive' (then new and gone when any).  Two benchmarks with the same\n"
 	"name and parameters in one file are an error.\n\n"
-	"exit status: 1 a regression (beyond --max-regression), a missed target, a\n"
-	"CAND without benchmarks or a benchmark a [bench] section names gone (with\n"
-	"--aa only a missed target), 0 otherwise, 2 usage or input error.";
+	"exit status: 1 a regression (beyond --max-regression), an improvement short\n"
+	"of the config's min-improvement, a candidate CV above its max-cv, a missed\n"
+	"target, a CAND without benchmarks or a benchmark a [bench] section names\n"
+	"gone (with --aa only a missed target), 0 otherwise, 2 usage or input error.";
 
 typedef struct args {
 	tach_report_format fmt;

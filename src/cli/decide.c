@@ -349,7 +349,10 @@ size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int
 			verdict_word(f, !bad, r->rule.required, color);
 			tach_text_write(f, r->metric);
 			if (isnan(shown))
-				fputs(" improvement not shown (no interval: one sample on a side)", f);
+				fputs(r->flags & TACH_ROW_SINGLE
+				          ? " improvement not shown (one sample on a side: no interval)"
+				          : " improvement not shown (no confidence interval for this row)",
+				      f);
 			else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
 				fprintf(f, " improved by %.2f%% (exact)", shown * 100);
 			else
