@@ -42,12 +42,12 @@ double tach_compare_row_improvement(const tach_compare_row *row)
 	return -tach_compare_row_worsening(&end);
 }
 
-/* 1 when a metric's candidate CV breaks max_cv (*cv: the CV, NaN when
- * fewer than 2 samples leave it unknown). */
-static int too_noisy(size_t n, double cv, unsigned flags, double max_cv, double *out)
+/* 1 when a metric's candidate CV breaks max_cv (*out: the CV, NaN when
+ * fewer than 2 samples leave it unknown); an exact count never does. */
+static int too_noisy(size_t n, double cv, int deterministic, double max_cv, double *out)
 {
 	*out = n >= 2 ? cv : NAN;
-	if (!(max_cv > 0) || (flags & TACH_METRIC_DETERMINISTIC))
+	if (!(max_cv > 0) || deterministic)
 		return 0;
 	return !(*out <= max_cv);
 }
@@ -67,8 +67,7 @@ void tach__compare_gate(tach_compare_row *r)
 		if (rule->min_improvement > 0 &&
 		    !(tach_compare_row_improvement(r) >= rule->min_improvement))
 			r->gate_why |= TACH_GATE_IMPROVEMENT;
-		if (too_noisy(r->n_cand, r->cv_cand,
-		              r->flags & TACH_ROW_DETERMINISTIC ? TACH_METRIC_DETERMINISTIC : 0,
+		if (too_noisy(r->n_cand, r->cv_cand, (r->flags & TACH_ROW_DETERMINISTIC) != 0,
 		              rule->max_cv, &cv))
 			r->gate_why |= TACH_GATE_CV;
 	}
@@ -100,7 +99,8 @@ int tach_gate_check_stability(const tach_gate_config *cfg, const tach_result *ca
 			tach_gate_check ck = {.bench = b, .metric = m->name, .kind = TACH_CHECK_MAX_CV,
 			                      .limit = rule.max_cv, .required = rule.required};
 			ck.passed = !too_noisy(m->n_samples, tach_stats_cv(m->samples, m->n_samples),
-			                       m->flags, rule.max_cv, &ck.actual);
+			                       (m->flags & TACH_METRIC_DETERMINISTIC) != 0, rule.max_cv,
+			                       &ck.actual);
 			if (tach__grow((void **)&out->items, &cap, out->n + 1, sizeof *out->items))
 				return TACH_ENOMEM;
 			out->items[out->n++] = ck;
