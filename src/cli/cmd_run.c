@@ -440,7 +440,7 @@ static int check_outputs(const run_cli *c)
 static int check_duplicates(char **names, size_t ncmd, size_t per, size_t nref)
 {
 	/* the reference has no parameters: it can only meet a command without */
-	for (size_t k = nref; per == 1 && k < ncmd; k++)
+	for (size_t k = nref; nref && per == 1 && k < ncmd; k++)
 		if (!strcmp(names[0], names[k]))
 			return cli_error("--reference and command %zu would both make the benchmark '%s': "
 			                 "give one of them another name (--reference-name, --name)",
