@@ -101,23 +101,23 @@ const char cmd_run_details[] =
  * in the summary, the progress line -- and whether it prints the summary
  * at all.  auto: colours when stdout is a terminal (and NO_COLOR is not
  * set), the progress line when stderr is one. */
-enum { STYLE_AUTO, STYLE_FULL, STYLE_BASIC, STYLE_NOCOLOR, STYLE_COLOR, STYLE_NONE };
+enum { STYLE_AUTO, STYLE_FULL, STYLE_BASIC, STYLE_NOCOLOR, STYLE_COLOR, STYLE_NONE, N_STYLES };
+static const char *const style_names[N_STYLES] = {"auto", "full", "basic", "nocolor", "color",
+                                                  "none"};
 static const struct {
-	const char *name;
 	int color, progress; /* -1: auto */
-} run_style[] = {
-	[STYLE_AUTO] = {"auto", -1, -1},     [STYLE_FULL] = {"full", 1, 1},
-	[STYLE_BASIC] = {"basic", 0, 0},     [STYLE_NOCOLOR] = {"nocolor", 0, 1},
-	[STYLE_COLOR] = {"color", 1, 0},     [STYLE_NONE] = {"none", 0, 0},
+} run_style[N_STYLES] = {
+	[STYLE_AUTO] = {-1, -1}, [STYLE_FULL] = {1, 1},    [STYLE_BASIC] = {0, 0},
+	[STYLE_NOCOLOR] = {0, 1}, [STYLE_COLOR] = {1, 0}, [STYLE_NONE] = {0, 0},
 };
 static const char *const sort_names[] = {
 	[CLI_SORT_AUTO] = "auto", [CLI_SORT_COMMAND] = "command", [CLI_SORT_MEAN] = "mean-time"};
 
 /* The index of name in names[0..n), or -1. */
-static int lookup(const char *name, const char *const *names, size_t stride, size_t n)
+static int lookup(const char *name, const char *const *names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(name, *(const char *const *)((const char *)names + i * stride)))
+		if (!strcmp(name, names[i]))
 			return (int)i;
 	return -1;
 }
@@ -356,7 +356,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_REFERENCE: c->reference = v; break;
 		case OPT_REFERENCE_NAME: c->reference_name = v; break;
 		case OPT_SORT:
-			if ((c->sort = lookup(v, sort_names, sizeof *sort_names, 3)) < 0)
+			if ((c->sort = lookup(v, sort_names, 3)) < 0)
 				rc = cli_bad_value(sp, v, "use auto, command or mean-time");
 			break;
 		case OPT_TIME_UNIT: {
@@ -367,9 +367,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		}
 		case OPT_STYLE:
-			c->style = lookup(v, &run_style[0].name, sizeof *run_style,
-			                  sizeof run_style / sizeof *run_style);
-			if (c->style < 0)
+			if ((c->style = lookup(v, style_names, N_STYLES)) < 0)
 				rc = cli_bad_value(sp, v, "use auto, full, basic, nocolor, color or none");
 			break;
 		}
