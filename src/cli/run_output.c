@@ -377,7 +377,8 @@ static void summary_fastest(FILE *f, const tach_result *r, const size_t *order,
 /* With --reference: every other command against it, as hyperfine's
  * relative speed -- the ratio of mean times with its standard deviation
  * propagated from both sides' (tach_stats_mean_ratio) -- said as a factor
- * of at least 1: "1.50 ± 0.02 times slower than REF". */
+ * of at least 1: "1.50 ± 0.02 times slower than REF" (in red; faster in
+ * green). */
 static void summary_reference(FILE *f, const tach_result *r, const size_t *order,
                               const cli_run_view *v)
 {
@@ -408,7 +409,8 @@ static void summary_reference(FILE *f, const tach_result *r, const size_t *order
 		}
 		/* 1/ratio has the same relative standard deviation */
 		double shown = ratio >= 1 ? ratio : 1 / ratio, shown_sd = sd / ratio * shown;
-		fprintf(f, " ran %s%.2f %s %.2f%s times %s ", color ? "\x1b[32m" : "", shown, pm,
+		fprintf(f, " ran %s%.2f %s %.2f%s times %s ",
+		        !color ? "" : ratio > 1 ? "\x1b[31m" : "\x1b[32m", shown, pm,
 		        shown_sd, color ? "\x1b[0m" : "",
 		        ratio > 1 ? "slower than" : ratio < 1 ? "faster than" : "as fast as");
 		tach_text_write(f, rb->name);
