@@ -240,7 +240,7 @@ static int write_table(const char *path, const tach_result *r, tach_markup mk,
 {
 	tach_scale unit;
 	size_t *order = malloc((r->n_benchmarks ? r->n_benchmarks : 1) * sizeof *order);
-	if (!order || cli_run_order(r, c->sort == CLI_SORT_MEAN, order)) {
+	if (!order || cli_run_order(r, c->sort == CLI_SORT_MEAN ? CLI_ORDER_MEAN : CLI_ORDER_GIVEN, order)) {
 		free(order);
 		return cli_error("out of memory");
 	}

@@ -289,11 +289,13 @@ static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
 	}
 }
 
-/* The mean of a benchmark's time samples; INFINITY without any. */
-static double mean_time(const tach_benchmark *b)
+/* The mean or median of a benchmark's time samples; INFINITY without any. */
+static double time_of(const tach_benchmark *b, int key)
 {
 	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
-	return t && t->n_samples ? tach_stats_mean(t->samples, t->n_samples) : INFINITY;
+	if (!t || !t->n_samples)
+		return INFINITY;
+	return key == CLI_ORDER_MEAN ? tach_stats_mean(t->samples, t->n_samples) : median_of(t);
 }
 
 typedef struct keyed {
@@ -309,13 +311,13 @@ static int by_mean(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i; /* stable: as given on a tie */
 }
 
-int cli_run_order(const tach_result *r, int by_time, size_t *order)
+int cli_run_order(const tach_result *r, int key, size_t *order)
 {
 	keyed *k = malloc((r->n_benchmarks ? r->n_benchmarks : 1) * sizeof *k);
 	if (!k)
 		return -1;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
-		k[i] = (keyed){by_time ? mean_time(r->benchmarks[i]) : 0, i};
+		k[i] = (keyed){key == CLI_ORDER_GIVEN ? 0 : time_of(r->benchmarks[i], key), i};
 	qsort(k, r->n_benchmarks, sizeof *k, by_mean);
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		order[i] = k[i].i;
@@ -429,7 +431,11 @@ void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v)
 		return;
 	}
 	size_t *order = malloc(r->n_benchmarks * sizeof *order);
-	if (!order || cli_run_order(r, v->sort != CLI_SORT_COMMAND, order)) {
+	/* auto: by the time compared, the median or against a reference the mean */
+	int key = v->sort == CLI_SORT_COMMAND ? CLI_ORDER_GIVEN
+	          : v->sort == CLI_SORT_MEAN || v->reference < r->n_benchmarks ? CLI_ORDER_MEAN
+	                                                                       : CLI_ORDER_MEDIAN;
+	if (!order || cli_run_order(r, key, order)) {
 		free(order);
 		return;
 	}

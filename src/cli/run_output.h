@@ -27,15 +27,16 @@ typedef struct cli_run_view {
 
 /* Per command, in the order measured: time (median, mean ± sd, range,
  * runs), CPU, peak memory with its method; for several, in the order of
- * v->sort (by mean time unless CLI_SORT_COMMAND): without a reference,
+ * v->sort (auto: by the time compared): without a reference,
  * which ran faster than which, by a ratio of medians with its 95%
  * bootstrap CI; with one, each other command against it, by the ratio of
  * means ± its standard deviation. */
 void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v);
-/* order[0..n_benchmarks): the benchmarks' indices as given, or with
- * by_time by mean time (ties and benchmarks without times as given, the
- * latter last).  0, or -1 out of memory. */
-int cli_run_order(const tach_result *r, int by_time, size_t *order);
+/* order[0..n_benchmarks): the benchmarks' indices as given, or by their
+ * mean or median time (ties as given, benchmarks without times last).
+ * 0, or -1 out of memory. */
+enum { CLI_ORDER_GIVEN, CLI_ORDER_MEAN, CLI_ORDER_MEDIAN };
+int cli_run_order(const tach_result *r, int key, size_t *order);
 
 /* The name of the empty command through the shell that `tach run --shell`
  * runs among the commands, to measure the shell's own start-up. */

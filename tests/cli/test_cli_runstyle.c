@@ -194,6 +194,58 @@ Test(runstyle, sort_orders_the_comparison_and_tables)
 	run_free(&r);
 }
 
+static double median_of_times(const tach_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (!strcmp(r->benchmarks[i]->name, name)) {
+			const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], "time");
+			double *x = malloc(t->n_samples * sizeof *x), m;
+			memcpy(x, t->samples, t->n_samples * sizeof *x);
+			for (size_t a = 0; a < t->n_samples; a++) /* a sort of its own */
+				for (size_t b = a + 1; b < t->n_samples; b++)
+					if (x[b] < x[a]) {
+						double v = x[a];
+						x[a] = x[b];
+						x[b] = v;
+					}
+			size_t n = t->n_samples;
+			m = n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+			free(x);
+			return m;
+		}
+	cr_assert_fail("no %s", name);
+	return 0;
+}
+
+/* auto without a reference: the "faster than" lines by median, the
+ * statistic they compare. */
+Test(runstyle, auto_sort_follows_the_medians)
+{
+	run_result r = run_tach(ARGV("run", "--runs", "5", "--export-json", in_dir("m.json"), "-n",
+	                             "a", "-n", "b", "-n", "c", "-n", "d", SPIN(3000000),
+	                             SPIN(100000), SPIN(2000000), SPIN(1000000)),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	tach_result *res = read_json(in_dir("m.json"));
+	const char *names[] = {"a", "b", "c", "d"};
+	double m[4];
+	for (int i = 0; i < 4; i++)
+		m[i] = median_of_times(res, names[i]);
+	const char *prev = strstr(r.out, " ran\n");
+	cr_assert(prev, "%s", r.out);
+	double last = 0;
+	int lines = 0;
+	for (const char *l = strstr(prev, "faster than "); l; l = strstr(l + 1, "faster than ")) {
+		char name = l[strlen("faster than ")];
+		cr_expect_geq(m[name - 'a'], last, "%c out of order: %s", name, r.out);
+		last = m[name - 'a'];
+		lines++;
+	}
+	cr_expect_eq(lines, 3, "%s", r.out);
+	tach_result_free(res);
+	run_free(&r);
+}
+
 /* Every time of the summary and the tables in one unit. */
 Test(runstyle, time_unit_fixes_the_unit)
 {
