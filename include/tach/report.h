@@ -15,6 +15,7 @@
 #include "tach/compare.h"
 #include "tach/changepoint.h"
 #include "tach/store.h"
+#include "tach/units.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,38 @@ typedef struct tach_report_input {
 TACH_API int tach_report_summary(FILE *out, const tach_report_input *inputs,
                                  size_t n_inputs, tach_report_format fmt,
                                  const tach_report_opts *opts);
+
+/* The markups of tach_report_run_table (`tach run --export-asciidoc`,
+ * `--export-orgmode`). */
+typedef enum tach_markup {
+	TACH_MARKUP_ASCIIDOC = 0,
+	TACH_MARKUP_ORG = 1,
+} tach_markup;
+
+typedef struct tach_run_table_opts {
+	/* the unit of every time; NULL: one unit chosen for the smallest mean */
+	const tach_scale *time_unit;
+	/* the benchmarks' indices in the order of the rows, every one once;
+	 * NULL: as stored */
+	const size_t *order;
+	/* the benchmark the Relative column divides by; SIZE_MAX: the one of
+	 * the smallest mean time */
+	size_t reference;
+} tach_run_table_opts;
+
+/* Writes the table hyperfine's markup exports write, for the commands
+ * `tach run` measured: per benchmark a row of its name, one column per
+ * parameter (every parameter name of any benchmark, in order of first
+ * appearance), the wall time's mean ± standard deviation, min and max in
+ * one unit named in the header ("Mean [ms]"), and Relative: mean / the
+ * reference's mean ± its first-order standard deviation
+ * (tach_stats_mean_ratio), "1.00" for the reference itself, "-" without
+ * time samples or for a time flagged TACH_METRIC_UNRESOLVED.  Names and
+ * parameter values are escaped for the markup (AsciiDoc: each a
+ * pass:c[...] macro; Org: see docs/cli.md).  Returns 0, TACH_EINVAL (opts
+ * out of range), TACH_ENOMEM, or -errno when writing fails. */
+TACH_API int tach_report_run_table(FILE *out, const tach_result *r, tach_markup markup,
+                                   const tach_run_table_opts *opts);
 
 /* Writes a comparison in fmt (text, Markdown, JSON, CSV or JUnit XML).
  * base_name and cand_name label the two sides (may be NULL).  Text and

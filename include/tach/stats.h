@@ -101,6 +101,14 @@ TACH_API int tach_stats_mad(const double *x, size_t n, double *out);
  * be > 0 and finite: TACH_EDOMAIN otherwise.  *out = 0 for n = 0. */
 TACH_API int tach_stats_geomean(const double *x, size_t n, double *out);
 
+/* The ratio of the means of a and b, mean(a) / mean(b), with its
+ * standard deviation propagated to first order from the samples' standard
+ * deviations: ratio * sqrt((sd_a/mean_a)^2 + (sd_b/mean_b)^2), the
+ * relative speed and its "±" that hyperfine prints.  TACH_EDOMAIN when
+ * either side is empty or its mean is not > 0 (ratio and sd then 0). */
+TACH_API int tach_stats_mean_ratio(const double *a, size_t na, const double *b, size_t nb,
+                                   double *ratio, double *sd);
+
 /* Tukey's fences from the quartiles (NumPy linear percentiles 25 and 75)
  * and IQR = q3 - q1:  mild outliers lie beyond 1.5 IQR from the quartiles,
  * severe ones beyond 3 IQR.  A value exactly on a fence is not an outlier.

@@ -47,6 +47,12 @@ typedef struct tach_scale {
  * `ascii` set, "us" is used in place of "µs". */
 TACH_API tach_scale tach_scale_for(const char *unit, double typical, int ascii);
 
+/* The fixed time scale `name` names: "ns", "us" (or "µs"), "ms" or "s",
+ * or hyperfine's "nanosecond", "microsecond", "millisecond", "second".
+ * With `ascii`, microseconds print as "us".  0, or TACH_EINVAL (*out
+ * untouched). */
+TACH_API int tach_scale_time_unit(const char *name, int ascii, tach_scale *out);
+
 /* Formats value/scale.divisor with 4 significant digits ("12.35",
  * "1.234", "123.4"; whole numbers below 1e7 without decimals when the scale
  * is 1, so counts read "3") into buf; returns what snprintf returns. */

@@ -4,7 +4,8 @@
  * into words without a shell (unless --shell), expanded over every
  * combination of parameter values (run_params.c), checked to exist and
  * their outputs to be writable before any run, then run and summarised;
- * the result set can be exported in the results format, Markdown or CSV.
+ * the result set can be exported in the results format, Markdown, CSV,
+ * or as hyperfine's AsciiDoc and Org tables.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,6 +32,9 @@ enum {
 	OPT_LIST, OPT_INPUT, OPT_OUTPUT, OPT_TIMEOUT, OPT_IGNORE, OPT_NAME,
 	OPT_LABEL, OPT_SHELL, OPT_NO_INTERLEAVE, OPT_SEED, OPT_EXPORT_JSON,
 	OPT_EXPORT_MD, OPT_EXPORT_CSV, OPT_NO_MEMORY, OPT_CONCURRENCY, OPT_COUNTERS,
+	/* what hyperfine's users reach for (run_style below) */
+	OPT_REFERENCE, OPT_REFERENCE_NAME, OPT_SORT, OPT_TIME_UNIT, OPT_STYLE, OPT_EXPORT_ADOC,
+	OPT_EXPORT_ORG,
 	OPT_MONITOR, OPT_SAVE, OPT_DB, OPT_INSTRUCTIONS,
 };
 
@@ -62,6 +66,13 @@ const cli_opt cmd_run_opts[] = {
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save (default: $TACH_DB, else .tach/history.db)"),
 	CLI_VALUE(OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary"),
 	CLI_VALUE(OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)"),
+	CLI_VALUE(OPT_EXPORT_ADOC, "export-asciidoc", 0, "FILE", "write hyperfine's AsciiDoc table: mean, min, max, relative"),
+	CLI_VALUE(OPT_EXPORT_ORG, "export-orgmode", 0, "FILE", "write hyperfine's Org table: mean, min, max, relative"),
+	CLI_VALUE(OPT_REFERENCE, "reference", 0, "CMD", "benchmark CMD too, first, and compare every command with it by mean time"),
+	CLI_VALUE(OPT_REFERENCE_NAME, "reference-name", 0, "NAME", "name of the --reference command"),
+	CLI_VALUE(OPT_SORT, "sort", 0, "ORDER", "order of the comparison and tables: auto (default), command or mean-time"),
+	CLI_VALUE(OPT_TIME_UNIT, "time-unit", 'u', "UNIT", "every time shown in ns, us, ms or s (default: a unit per value)"),
+	CLI_VALUE(OPT_STYLE, "style", 0, "STYLE", "colours and progress: auto (default), full, basic, nocolor, color or none"),
 	CLI_VALUE(OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,..."),
 	CLI_VALUE_N(OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1),
 	CLI_FLAG(OPT_NO_MEMORY, "no-memory-cgroup", 0, "no cgroup per run (no tree_peak_memory without --monitor)"),
@@ -86,6 +97,31 @@ const char cmd_run_details[] =
 
 #define MAX_CMDS 256
 
+/* --style, as hyperfine: what tach run draws besides errors -- colours
+ * in the summary, the progress line -- and whether it prints the summary
+ * at all.  auto: colours when stdout is a terminal (and NO_COLOR is not
+ * set), the progress line when stderr is one. */
+enum { STYLE_AUTO, STYLE_FULL, STYLE_BASIC, STYLE_NOCOLOR, STYLE_COLOR, STYLE_NONE, N_STYLES };
+static const char *const style_names[N_STYLES] = {"auto", "full", "basic", "nocolor", "color",
+                                                  "none"};
+static const struct {
+	int color, progress; /* -1: auto */
+} run_style[N_STYLES] = {
+	[STYLE_AUTO] = {-1, -1}, [STYLE_FULL] = {1, 1},    [STYLE_BASIC] = {0, 0},
+	[STYLE_NOCOLOR] = {0, 1}, [STYLE_COLOR] = {1, 0}, [STYLE_NONE] = {0, 0},
+};
+static const char *const sort_names[] = {
+	[CLI_SORT_AUTO] = "auto", [CLI_SORT_COMMAND] = "command", [CLI_SORT_MEAN] = "mean-time"};
+
+/* The index of name in names[0..n), or -1. */
+static int lookup(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
 /* The helper commands: prepare, cleanup and conclude are given once for
  * all commands or once per command (hyperfine's rule); setup once. */
 enum { H_PREPARE, H_CLEANUP, H_CONCLUDE, H_SETUP, N_HELPERS };
@@ -97,6 +133,11 @@ typedef struct run_cli {
 	char *shell;
 	cli_params params;
 	const char *export_json, *export_md, *export_csv;
+	const char *export_adoc, *export_org; /* hyperfine's tables */
+	const char *reference, *reference_name;
+	int sort;              /* CLI_SORT_* */
+	const char *time_unit; /* NULL: a unit per value */
+	int style;             /* STYLE_* */
 	int save;
 	const char *db;
 	tach_counter_set *counters;
@@ -192,6 +233,32 @@ static int write_export(const char *path, const tach_result *r, tach_report_form
 	return cli_out_commit(o, path);
 }
 
+/* hyperfine's table (--export-asciidoc, --export-orgmode) of res, in the
+ * order --sort asks for tables: as given unless mean-time. */
+static int write_table(const char *path, const tach_result *r, tach_markup mk,
+                       const run_cli *c, size_t reference)
+{
+	tach_scale unit;
+	size_t *order = malloc((r->n_benchmarks ? r->n_benchmarks : 1) * sizeof *order);
+	if (!order || cli_run_order(r, c->sort == CLI_SORT_MEAN ? CLI_ORDER_MEAN : CLI_ORDER_GIVEN, order)) {
+		free(order);
+		return cli_error("out of memory");
+	}
+	tach_run_table_opts o = {NULL, order, reference < r->n_benchmarks ? reference : SIZE_MAX};
+	if (c->time_unit && !tach_scale_time_unit(c->time_unit, 0, &unit))
+		o.time_unit = &unit;
+	tach_outfile *f = cli_out_open(path);
+	int rc = f ? tach_report_run_table(tach_outfile_stream(f), r, mk, &o) : 0;
+	free(order);
+	if (!f)
+		return EXIT_USAGE;
+	if (rc) {
+		tach_outfile_abort(f);
+		return cli_error("cannot write '%s': %s", path, tach_strerror(rc));
+	}
+	return cli_out_commit(f, path);
+}
+
 static int parse_options(run_cli *c, const cli_parsed *p)
 {
 	int rc = 0;
@@ -284,8 +351,32 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			break;
 		}
 		case OPT_CONCURRENCY: c->ro.concurrency = (size_t)n; break;
+		case OPT_EXPORT_ADOC: c->export_adoc = v; break;
+		case OPT_EXPORT_ORG: c->export_org = v; break;
+		case OPT_REFERENCE: c->reference = v; break;
+		case OPT_REFERENCE_NAME: c->reference_name = v; break;
+		case OPT_SORT:
+			if ((c->sort = lookup(v, sort_names, 3)) < 0)
+				rc = cli_bad_value(sp, v, "use auto, command or mean-time");
+			break;
+		case OPT_TIME_UNIT: {
+			tach_scale unit;
+			c->time_unit = v;
+			if (tach_scale_time_unit(v, 0, &unit))
+				rc = cli_bad_value(sp, v, "use ns, us, ms or s");
+			break;
+		}
+		case OPT_STYLE:
+			if ((c->style = lookup(v, style_names, N_STYLES)) < 0)
+				rc = cli_bad_value(sp, v, "use auto, full, basic, nocolor, color or none");
+			break;
 		}
 	}
+	if (!rc && c->reference_name && !c->reference)
+		rc = cli_error("--reference-name names the --reference command: give --reference too");
+	if (!rc && c->instructions && (c->reference || c->export_adoc || c->export_org))
+		rc = cli_error("--instructions counts instead of timing: --reference, --export-asciidoc "
+		               "and --export-orgmode compare times");
 	if (!rc && c->counters && c->ro.concurrency > 1)
 		rc = cli_error("--counters cannot be combined with --concurrency: the events of "
 		               "concurrent runs cannot be told apart");
@@ -325,6 +416,10 @@ static int check_outputs(const run_cli *c)
 		rc = cli_out_check("--export-markdown", c->export_md, 0);
 	if (!rc)
 		rc = cli_out_check("--export-csv", c->export_csv, 0);
+	if (!rc)
+		rc = cli_out_check("--export-asciidoc", c->export_adoc, 0);
+	if (!rc)
+		rc = cli_out_check("--export-orgmode", c->export_org, 0);
 	if (!rc && c->ro.exec.output == TACH_OUTPUT_FILE)
 		rc = cli_out_check("--output", c->ro.exec.output_path, 1);
 	if (!rc && c->save) {
@@ -340,8 +435,16 @@ static int check_outputs(const run_cli *c)
 
 /* Two benchmarks of one name and the same parameters could not be told
  * apart in the results (nor by compare): refused, naming both. */
-static int check_duplicates(char **names, size_t ncmd, size_t per)
+static int check_duplicates(char **names, size_t ncmd, size_t per, size_t nref)
 {
+	/* the reference has no parameters: it can only meet a command without */
+	for (size_t k = nref; nref && per == 1 && k < ncmd; k++)
+		if (!strcmp(names[0], names[k]))
+			return cli_error("--reference and command %zu would both make the benchmark '%s': "
+			                 "give one of them another name (--reference-name, --name)",
+			                 k, names[0]);
+	names += nref;
+	ncmd -= nref;
 	for (size_t j = 0; j < ncmd; j++)
 		for (size_t k = j + per; k < ncmd; k += per)
 			if (!strcmp(names[j], names[k]))
@@ -367,7 +470,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	tach_runner *runner = NULL;
 	char **texts = NULL, **names = NULL;
 	char ***words = NULL;
-	size_t ncmd = 0, per = 1;
+	size_t ncmd = 0, per = 1, nref = 0, ncommands = 0;
 	size_t idx[CLI_MAX_PARAMS];
 	cli_instr ci;
 	memset(&ci, 0, sizeof ci);
@@ -380,8 +483,12 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	}
 	if (!status && c.n_names > p.npos)
 		status = cli_error("%zu --name options for %zu commands", c.n_names, p.npos);
+	/* the reference is the first command: benchmark 1, and the first of
+	 * per-command helpers */
+	nref = c.reference != NULL;
+	ncommands = p.npos + nref;
 	if (!status)
-		status = check_helper_counts(&c, p.npos);
+		status = check_helper_counts(&c, ncommands);
 	for (int h = 0; !status && h < N_HELPERS; h++)
 		for (size_t k = 0; !status && k < c.n_helper[h]; k++)
 			status = helper_words(&c, helper_opt[h], c.helper_text[h][k],
@@ -395,16 +502,31 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 
 	/* commands x combinations of parameter values */
 	if (!status) {
-		ncmd = p.npos * per;
+		ncmd = nref + p.npos * per;
 		texts = calloc(ncmd, sizeof *texts);
 		names = calloc(ncmd, sizeof *names);
 		words = calloc(ncmd, sizeof *words);
 		if (!texts || !names || !words)
 			status = cli_error("out of memory");
 	}
+	if (!status && nref) {
+		/* one benchmark, the same for every combination of parameters */
+		cli_params_combination(&c.params, 0, idx);
+		texts[0] = cli_params_put(&c.params, idx, c.reference, 0);
+		names[0] = strdup(c.reference_name ? c.reference_name : c.reference);
+		if (!texts[0] || !names[0])
+			status = cli_error("out of memory");
+		else if (strcmp(texts[0], c.reference))
+			status = cli_error("--reference '%s': the reference is one command, it cannot "
+			                   "take {NAME} parameters", c.reference);
+		if (!status)
+			status = helper_words(&c, "--reference", texts[0], &words[0]);
+		if (!status && !c.shell)
+			status = check_runnable(words[0][0]);
+	}
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		for (size_t k = 0; !status && k < per; k++) {
-			size_t j = i * per + k;
+			size_t j = nref + i * per + k;
 			cli_params_combination(&c.params, k, idx);
 			texts[j] = cli_params_put(&c.params, idx, p.pos[i], 0);
 			names[j] = cli_params_put(&c.params, idx, i < c.n_names ? c.names[i] : p.pos[i], 1);
@@ -418,16 +540,18 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		}
 	}
 	if (!status)
-		status = check_duplicates(names, ncmd, per);
+		status = check_duplicates(names, ncmd, per, nref);
 	/* the exports must not replace each other, the commands' output file,
 	 * the input of the runs or a program being measured */
 	if (!status) {
-		const char *outs[] = {c.ro.exec.output_path, c.export_json, c.export_md, c.export_csv};
+		const char *outs[] = {c.ro.exec.output_path, c.export_json, c.export_md, c.export_csv,
+		                      c.export_adoc, c.export_org};
+		size_t nouts = sizeof outs / sizeof *outs;
 		const char *ins[2] = {c.ro.exec.input_path, c.db};
-		status = cli_out_distinct(ins, 2, outs, 4);
+		status = cli_out_distinct(ins, 2, outs, nouts);
 		for (size_t j = 0; !status && !c.shell && j < ncmd; j++)
 			if (strchr(words[j][0], '/')) /* a bare name is found in PATH */
-				status = cli_out_distinct((const char *const *)words[j], 1, outs, 4);
+				status = cli_out_distinct((const char *const *)words[j], 1, outs, nouts);
 	}
 	if (!status)
 		status = check_outputs(&c);
@@ -464,12 +588,12 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (!res || !runner || tach_meta_collect(&res->meta, NULL))
 			status = cli_error("out of memory");
 	}
-	for (size_t i = 0; !status && i < p.npos; i++) {
-		for (size_t k = 0; !status && k < per; k++) {
-			size_t j = i * per + k;
+	for (size_t i = 0; !status && i < ncommands; i++) {
+		for (size_t k = 0; !status && k < (i < nref ? 1 : per); k++) {
+			size_t j = i < nref ? 0 : nref + (i - nref) * per + k;
 			tach_kvlist params = {0};
 			cli_params_combination(&c.params, k, idx);
-			if (cli_params_kvlist(&c.params, idx, &params))
+			if (i >= nref && cli_params_kvlist(&c.params, idx, &params))
 				status = cli_error("out of memory");
 			if (!status && tach_runner_add(runner, names[j], texts[j], words[j], &params))
 				status = cli_error("out of memory");
@@ -502,7 +626,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		sigaction(SIGHUP, &sa, NULL);
 		tach_error err;
 		memset(&err, 0, sizeof err);
-		cli_run_progress_begin();
+		cli_run_progress_begin(run_style[c.style].progress);
 		int rc = tach_runner_run(runner, res, &err);
 		cli_run_progress_end();
 		if (c.counters_why[0])
@@ -525,12 +649,25 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (stop_flag)
 			cli_warn("interrupted: showing the runs measured so far");
 		/* what was measured is shown and saved even after a failure */
-		cli_run_summary(stdout, res, cli_color_stdout(), !cli_utf8_stdout());
+		tach_scale unit;
+		int ascii = !cli_utf8_stdout(), color = run_style[c.style].color;
+		/* the reference is benchmark 0 unless nothing was measured */
+		size_t ref = nref && res->n_benchmarks && !strcmp(res->benchmarks[0]->name, names[0])
+		             ? 0 : SIZE_MAX;
+		cli_run_view view = {color < 0 ? cli_color_stdout() : color, ascii,
+		                     c.time_unit && !tach_scale_time_unit(c.time_unit, ascii, &unit)
+		                     ? &unit : NULL, c.sort, ref};
+		if (c.style != STYLE_NONE)
+			cli_run_summary(stdout, res, &view);
 		if (c.export_json && write_export(c.export_json, res, TACH_REPORT_JSON))
 			status = EXIT_USAGE;
 		if (c.export_md && write_export(c.export_md, res, TACH_REPORT_MARKDOWN))
 			status = EXIT_USAGE;
 		if (c.export_csv && write_export(c.export_csv, res, TACH_REPORT_CSV))
+			status = EXIT_USAGE;
+		if (c.export_adoc && write_table(c.export_adoc, res, TACH_MARKUP_ASCIIDOC, &c, ref))
+			status = EXIT_USAGE;
+		if (c.export_org && write_table(c.export_org, res, TACH_MARKUP_ORG, &c, ref))
 			status = EXIT_USAGE;
 		/* only a complete measurement becomes a run of the history */
 		if (c.save && status == EXIT_OK && !stop_flag && cli_save_run(c.db, res))

@@ -17,17 +17,18 @@ static int progress_on;
 static double started, mean_acc;
 static size_t mean_n;
 
-static void fmt_time(char *buf, size_t size, double s, int ascii)
+/* "12.34 ms": in `unit` (--time-unit), or NULL: the unit that suits s */
+static void fmt_time(char *buf, size_t size, double s, int ascii, const tach_scale *unit)
 {
-	tach_scale sc = tach_scale_for("s", s, ascii);
+	tach_scale sc = unit ? *unit : tach_scale_for("s", s, ascii);
 	char num[32];
 	tach_format_scaled(num, sizeof num, s, sc);
 	snprintf(buf, size, "%s %s", num, sc.unit);
 }
 
-void cli_run_progress_begin(void)
+void cli_run_progress_begin(int show)
 {
-	progress_on = isatty(STDERR_FILENO);
+	progress_on = show < 0 ? isatty(STDERR_FILENO) : show;
 	started = tach__now();
 	mean_acc = 0;
 	mean_n = 0;
@@ -55,8 +56,8 @@ void cli_run_progress(void *ctx, size_t done, size_t total, size_t bench,
 		bar[i] = i < fill ? '#' : '-';
 	bar[width] = '\0';
 	double el = t - started, left = done ? el / (double)done * (double)(total - done) : 0;
-	fmt_time(eta, sizeof eta, left, 1);
-	fmt_time(mean, sizeof mean, mean_acc / (double)mean_n, 1);
+	fmt_time(eta, sizeof eta, left, 1, NULL);
+	fmt_time(mean, sizeof mean, mean_acc / (double)mean_n, 1, NULL);
 	fprintf(stderr, "\r\x1b[K  [%s] %zu/%zu runs  ETA %s  mean %s", bar, done, total, eta, mean);
 	fflush(stderr);
 }
@@ -182,8 +183,10 @@ static void print_memory(FILE *f, const tach_benchmark *b, const tach_metric *rs
 }
 
 static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_kvlist *ctx,
-                        int color, int ascii)
+                        const cli_run_view *v)
 {
+	int color = v->color, ascii = v->ascii;
+	const tach_scale *unit = v->time_unit;
 	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
 	const tach_metric *u = tach_benchmark_metric(b, TACH_M_USER_TIME);
 	const tach_metric *s = tach_benchmark_metric(b, TACH_M_SYSTEM_TIME);
@@ -207,13 +210,13 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_k
 	tach_summary sm;
 	tach_stats_summarize(t->samples, t->n_samples, &sm);
 	char med[64], mean[64], sd[64], lo[64], hi[64], us[64], sy[64];
-	fmt_time(med, sizeof med, sm.median, ascii);
-	fmt_time(mean, sizeof mean, sm.mean, ascii);
-	fmt_time(sd, sizeof sd, sm.stddev, ascii);
-	fmt_time(lo, sizeof lo, sm.min, ascii);
-	fmt_time(hi, sizeof hi, sm.max, ascii);
-	fmt_time(us, sizeof us, median_of(u), ascii);
-	fmt_time(sy, sizeof sy, median_of(s), ascii);
+	fmt_time(med, sizeof med, sm.median, ascii, unit);
+	fmt_time(mean, sizeof mean, sm.mean, ascii, unit);
+	fmt_time(sd, sizeof sd, sm.stddev, ascii, unit);
+	fmt_time(lo, sizeof lo, sm.min, ascii, unit);
+	fmt_time(hi, sizeof hi, sm.max, ascii, unit);
+	fmt_time(us, sizeof us, median_of(u), ascii, unit);
+	fmt_time(sy, sizeof sy, median_of(s), ascii, unit);
 	fprintf(f, "  Time (median):     %s%s%s%s\n", color ? "\x1b[32m" : "", med, color ? "\x1b[0m" : "",
 	        t->flags & TACH_METRIC_UNRESOLVED ? "   (too fast to measure: not resolved)" : "");
 	fprintf(f, "  Time (mean %s %s):  %s %s %s   [User: %s, System: %s]\n",
@@ -237,7 +240,7 @@ static void print_bench(FILE *f, size_t i, const tach_benchmark *b, const tach_k
 		for (size_t k = 0; k < cpu->n_samples; k++)
 			sum += cpu->samples[k];
 		char dur[64];
-		fmt_time(dur, sizeof dur, span, ascii);
+		fmt_time(dur, sizeof dur, span, ascii, unit);
 		fprintf(f, "  CPU (monitored):   %.1f %% of one core on average (user + system / wall);"
 		        " %zu samples over %s\n",
 		        sum / (double)cpu->n_samples, points, dur);
@@ -286,17 +289,48 @@ static void summary_counts(FILE *f, const tach_result *r, int color, int ascii)
 	}
 }
 
-void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
+/* The mean or median of a benchmark's time samples; INFINITY without any. */
+static double time_of(const tach_benchmark *b, int key)
 {
+	const tach_metric *t = tach_benchmark_metric(b, TACH_M_TIME);
+	if (!t || !t->n_samples)
+		return INFINITY;
+	return key == CLI_ORDER_MEAN ? tach_stats_mean(t->samples, t->n_samples) : median_of(t);
+}
+
+typedef struct keyed {
+	double mean;
+	size_t i;
+} keyed;
+
+static int by_mean(const void *a, const void *b)
+{
+	const keyed *x = a, *y = b;
+	if (x->mean != y->mean)
+		return x->mean < y->mean ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i; /* stable: as given on a tie */
+}
+
+int cli_run_order(const tach_result *r, int key, size_t *order)
+{
+	keyed *k = malloc((r->n_benchmarks ? r->n_benchmarks : 1) * sizeof *k);
+	if (!k)
+		return -1;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
-		print_bench(f, i, r->benchmarks[i], &r->meta.context, color, ascii);
-	if (r->n_benchmarks < 2)
-		return;
-	if (tach_benchmark_metric(r->benchmarks[0], TACH_M_INSTRUCTIONS)) {
-		summary_counts(f, r, color, ascii);
-		return;
-	}
-	/* the fastest by median time, then every other against it */
+		k[i] = (keyed){key == CLI_ORDER_GIVEN ? 0 : time_of(r->benchmarks[i], key), i};
+	qsort(k, r->n_benchmarks, sizeof *k, by_mean);
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		order[i] = k[i].i;
+	free(k);
+	return 0;
+}
+
+/* Without a reference: the fastest by median time, then every other
+ * against it, by a ratio of medians with its bootstrap CI. */
+static void summary_fastest(FILE *f, const tach_result *r, const size_t *order,
+                            const cli_run_view *v)
+{
+	int color = v->color, ascii = v->ascii;
 	size_t best = 0;
 	double bm = INFINITY;
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
@@ -318,7 +352,8 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 	fprintf(f, "%sSummary%s\n  ", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
 	tach_text_write(f, r->benchmarks[best]->name);
 	fputs(" ran\n", f);
-	for (size_t i = 0; i < r->n_benchmarks; i++) {
+	for (size_t n = 0; n < r->n_benchmarks; n++) {
+		size_t i = order[n];
 		if (i == best)
 			continue;
 		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
@@ -339,4 +374,74 @@ void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii)
 		tach_text_write(f, r->benchmarks[i]->name);
 		fprintf(f, "  [95%% CI %.2f %s %.2f]\n", ci.lo, ascii ? "..." : "\xe2\x80\xa6", ci.hi);
 	}
+}
+
+/* With --reference: every other command against it, as hyperfine's
+ * relative speed -- the ratio of mean times with its standard deviation
+ * propagated from both sides' (tach_stats_mean_ratio) -- said as a factor
+ * of at least 1: "1.50 ± 0.02 times slower than REF" (in red; faster in
+ * green). */
+static void summary_reference(FILE *f, const tach_result *r, const size_t *order,
+                              const cli_run_view *v)
+{
+	int color = v->color;
+	const char *pm = v->ascii ? "+-" : "\xc2\xb1";
+	const tach_benchmark *rb = r->benchmarks[v->reference];
+	const tach_metric *rt = tach_benchmark_metric(rb, TACH_M_TIME);
+	fprintf(f, "%sSummary%s\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "");
+	if (!resolved(rt)) {
+		fputs("  the reference ", f);
+		tach_text_write(f, rb->name);
+		fputs(" has no resolved times: nothing compared\n", f);
+		return;
+	}
+	for (size_t n = 0; n < r->n_benchmarks; n++) {
+		size_t i = order[n];
+		const tach_metric *t = tach_benchmark_metric(r->benchmarks[i], TACH_M_TIME);
+		double ratio, sd;
+		if (i == v->reference || !t || !t->n_samples)
+			continue;
+		fputs("  ", f);
+		tach_text_write(f, r->benchmarks[i]->name);
+		if (!resolved(t) ||
+		    tach_stats_mean_ratio(t->samples, t->n_samples, rt->samples, rt->n_samples, &ratio,
+		                          &sd)) {
+			fputs(" (too fast to measure: not compared)\n", f);
+			continue;
+		}
+		/* 1/ratio has the same relative standard deviation */
+		double shown = ratio >= 1 ? ratio : 1 / ratio, shown_sd = sd / ratio * shown;
+		fprintf(f, " ran %s%.2f %s %.2f%s times %s ",
+		        !color ? "" : ratio > 1 ? "\x1b[31m" : "\x1b[32m", shown, pm,
+		        shown_sd, color ? "\x1b[0m" : "",
+		        ratio > 1 ? "slower than" : ratio < 1 ? "faster than" : "as fast as");
+		tach_text_write(f, rb->name);
+		fputc('\n', f);
+	}
+}
+
+void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v)
+{
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		print_bench(f, i, r->benchmarks[i], &r->meta.context, v);
+	if (r->n_benchmarks < 2)
+		return;
+	if (tach_benchmark_metric(r->benchmarks[0], TACH_M_INSTRUCTIONS)) {
+		summary_counts(f, r, v->color, v->ascii);
+		return;
+	}
+	size_t *order = malloc(r->n_benchmarks * sizeof *order);
+	/* auto: by the time compared, the median or against a reference the mean */
+	int key = v->sort == CLI_SORT_COMMAND ? CLI_ORDER_GIVEN
+	          : v->sort == CLI_SORT_MEAN || v->reference < r->n_benchmarks ? CLI_ORDER_MEAN
+	                                                                       : CLI_ORDER_MEDIAN;
+	if (!order || cli_run_order(r, key, order)) {
+		free(order);
+		return;
+	}
+	if (v->reference < r->n_benchmarks)
+		summary_reference(f, r, order, v);
+	else
+		summary_fastest(f, r, order, v);
+	free(order);
 }

@@ -4,18 +4,39 @@
 #ifndef TACH_CLI_RUN_OUTPUT_H
 #define TACH_CLI_RUN_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tach/run.h"
+#include "tach/units.h"
 
-void cli_run_progress_begin(void);
+/* show: 1 draw the progress line, 0 not, -1 when stderr is a terminal
+ * (--style). */
+void cli_run_progress_begin(int show);
 void cli_run_progress(void *ctx, size_t done, size_t total, size_t bench,
                       const tach_run_sample *last);
 void cli_run_progress_end(void);
-/* Per command: time (median, mean ± sd, range, runs), CPU, peak memory
- * with its method; for several: which ran faster than which, by a ratio
- * of medians with its 95% bootstrap CI. */
-void cli_run_summary(FILE *f, const tach_result *r, int color, int ascii);
+/* How the summary looks: --style, --time-unit, --sort, --reference. */
+enum { CLI_SORT_AUTO, CLI_SORT_COMMAND, CLI_SORT_MEAN };
+typedef struct cli_run_view {
+	int color, ascii;
+	const tach_scale *time_unit; /* every time in this unit; NULL: each its own */
+	int sort;                    /* CLI_SORT_*: the order of the comparison */
+	size_t reference;            /* the reference benchmark, SIZE_MAX: none */
+} cli_run_view;
+
+/* Per command, in the order measured: time (median, mean ± sd, range,
+ * runs), CPU, peak memory with its method; for several, in the order of
+ * v->sort (auto: by the time compared): without a reference,
+ * which ran faster than which, by a ratio of medians with its 95%
+ * bootstrap CI; with one, each other command against it, by the ratio of
+ * means ± its standard deviation. */
+void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v);
+/* order[0..n_benchmarks): the benchmarks' indices as given, or by their
+ * mean or median time (ties as given, benchmarks without times last).
+ * 0, or -1 out of memory. */
+enum { CLI_ORDER_GIVEN, CLI_ORDER_MEAN, CLI_ORDER_MEDIAN };
+int cli_run_order(const tach_result *r, int key, size_t *order);
 
 /* The name of the empty command through the shell that `tach run --shell`
  * runs among the commands, to measure the shell's own start-up. */

@@ -1,4 +1,5 @@
-/* emit.c - escaping for JSON, CSV, Markdown, XML/HTML and terminal output.
+/* emit.c - escaping for JSON, CSV, Markdown, AsciiDoc, Org, XML/HTML and terminal
+ * output.
  *
  * One function per target format; reporters never write a name without
  * going through one of these, and the CLI writes every string that came
@@ -165,6 +166,92 @@ void tach__emit_md_cell(FILE *f, const char *s)
 		}
 		u += p.len;
 	}
+}
+
+/* ---- AsciiDoc, Org ---- */
+
+/* The text of a table cell of a markup without a general escape: a
+ * newline, CR or tab becomes a space (a cell is one line), another C0
+ * control or DEL its picture (U+241B for ESC), a byte that is not UTF-8
+ * and a code point that acts U+FFFD; each ASCII character goes to
+ * `special`, which writes it and returns 1, or returns 0 to have it
+ * written as it is.  `prev` is the character before it (0 at the start). */
+static void markup_cell(FILE *f, const char *s, size_t n,
+                        int (*special)(FILE *f, unsigned c, unsigned prev))
+{
+	const unsigned char *u = (const unsigned char *)s, *end = u + n;
+	unsigned prev = 0;
+	while (u < end) {
+		piece p = next_piece(u);
+		unsigned c = p.bad ? 0x80 : p.cp;
+		if (c == '\n' || c == '\r' || c == '\t')
+			putc(' ', f);
+		else if (c < 0x20 || c == 0x7f) {
+			unsigned pic = 0x2400u + (c == 0x7f ? 0x21u : c); /* 3 bytes of UTF-8 */
+			putc((int)(0xe0 | pic >> 12), f);
+			putc((int)(0x80 | (pic >> 6 & 0x3f)), f);
+			putc((int)(0x80 | (pic & 0x3f)), f);
+		} else if (p.bad || acts(c))
+			fputs("\xef\xbf\xbd", f);
+		else if (c >= 0x80 || !special(f, c, prev))
+			fwrite(u, 1, p.len, f);
+		prev = c;
+		u += p.len;
+	}
+}
+
+/* Inside AsciiDoc's pass:c[...]: '|' would end the cell (the table
+ * parser, which runs first, takes "\|" as a bar) and ']' the macro. */
+static int adoc_special(FILE *f, unsigned c, unsigned prev)
+{
+	(void)prev;
+	if (c != '|' && c != ']')
+		return 0;
+	putc('\\', f);
+	putc((int)c, f);
+	return 1;
+}
+
+void tach__emit_adoc_cell(FILE *f, const char *s)
+{
+	/* a backslash just before the closing ']' would escape it: trailing
+	 * ones go after the macro as the attribute {backslash} */
+	size_t n = strlen(s), body = n;
+	while (body && s[body - 1] == '\\')
+		body--;
+	fputs("pass:c[", f);
+	markup_cell(f, s, body, adoc_special);
+	putc(']', f);
+	for (size_t i = body; i < n; i++)
+		fputs("{backslash}", f);
+}
+
+/* Org has no escape character; a zero-width space (its manual's advice)
+ * around each emphasis, link, macro, snippet, LaTeX and sub/superscript
+ * mark keeps it from pairing, and between two '-' or '.' keeps "--" and
+ * "..." from becoming dashes and an ellipsis on export.  '|' and '\' are
+ * the entities \vert{} and \backslash{}. */
+#define ZWSP "\xe2\x80\x8b"
+static int org_special(FILE *f, unsigned c, unsigned prev)
+{
+	switch (c) {
+	case '|': fputs("\\vert{}", f); return 1;
+	case '\\': fputs("\\backslash{}", f); return 1;
+	case '*': case '/': case '_': case '=': case '~': case '+': case '^': case '$':
+	case '@': case '[': case ']': case '{': case '}': case '<': case '>':
+		fprintf(f, ZWSP "%c" ZWSP, (int)c);
+		return 1;
+	case '-': case '.':
+		if (prev == c)
+			fputs(ZWSP, f);
+		return 0;
+	}
+	return 0;
+}
+
+void tach__emit_org_cell(FILE *f, const char *s)
+{
+	markup_cell(f, s, strlen(s), org_special);
 }
 
 /* ---- terminal text ---- */

@@ -22,6 +22,22 @@ TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
  * their pictures (U+241B for ESC); C1 controls, bidirectional controls
  * and bytes that are not UTF-8 become U+FFFD. */
 TACH_HIDDEN void tach__emit_md_cell(FILE *f, const char *s);
+/* AsciiDoc table cell text (with the default '|' separator): the whole
+ * text as a pass:c[...] macro, so that no AsciiDoc markup, attribute
+ * reference or macro in it acts and '<', '>' and '&' are escaped for the
+ * backend; '|' and ']' inside it are backslash-escaped, trailing
+ * backslashes follow the macro as {backslash}.  Controls as in
+ * tach__emit_org_cell. */
+TACH_HIDDEN void tach__emit_adoc_cell(FILE *f, const char *s);
+/* Org table cell text: '|' as \vert{}, '\\' as \backslash{}; each of
+ * '*', '/', '_', '=', '~', '+', '^', '$', '@', '[', ']', '{', '}', '<' and
+ * '>' between zero-width spaces (U+200B) and one between two '-' or two
+ * '.', so that no emphasis, link, macro, export snippet, inline source
+ * block, LaTeX fragment, sub/superscript or special string forms.
+ * Newlines and tabs become spaces, other C0 controls their pictures
+ * (U+2400 + c), C1 and bidirectional controls and bytes that are not
+ * UTF-8 U+FFFD. */
+TACH_HIDDEN void tach__emit_org_cell(FILE *f, const char *s);
 /* XML text or attribute value (JUnit): & < > " ' escaped, tab, LF and CR
  * as character references (&#10;) so that they survive in attributes and
  * never break a line of the output; characters

@@ -222,6 +222,25 @@ tach_scale tach_scale_for(const char *unit, double typical, int ascii)
 	return sc;
 }
 
+int tach_scale_time_unit(const char *name, int ascii, tach_scale *out)
+{
+	static const struct {
+		const char *name, *word;
+		double divisor;
+	} units[] = {
+		{"ns", "nanosecond", 1e-9}, {"us", "microsecond", 1e-6},
+		{"ms", "millisecond", 1e-3}, {"s", "second", 1},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (!strcmp(name, units[i].name) || !strcmp(name, units[i].word) ||
+		    (i == 1 && !strcmp(name, "\xc2\xb5s"))) {
+			*out = (tach_scale){units[i].divisor, "",
+			                    i == 1 && !ascii ? "\xc2\xb5s" : units[i].name};
+			return 0;
+		}
+	return TACH_EINVAL;
+}
+
 int tach_format_scaled(char *buf, size_t size, double value, tach_scale scale)
 {
 	double v = value / scale.divisor;

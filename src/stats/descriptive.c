@@ -216,3 +216,16 @@ int tach_stats_geomean(const double *x, size_t n, double *out)
 	*out = exp(total / (double)n);
 	return 0;
 }
+
+int tach_stats_mean_ratio(const double *a, size_t na, const double *b, size_t nb,
+                          double *ratio, double *sd)
+{
+	double ma = tach_stats_mean(a, na), mb = tach_stats_mean(b, nb);
+	*ratio = *sd = 0;
+	if (!na || !nb || !(ma > 0) || !(mb > 0))
+		return TACH_EDOMAIN;
+	double ra = tach_stats_stddev(a, na) / ma, rb = tach_stats_stddev(b, nb) / mb;
+	*ratio = ma / mb;
+	*sd = *ratio * sqrt(ra * ra + rb * rb);
+	return 0;
+}

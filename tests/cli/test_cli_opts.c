@@ -88,6 +88,7 @@ static const char *value_for(const char *word)
 		const char *meta, *value;
 	} v[] = {
 		{"N", "3"}, {"TIME", "10ms"}, {"CMD", "true"}, {"NAME", "n"}, {"MIN", "1"},
+		{"ORDER", "mean-time"}, {"UNIT", "ms"}, {"STYLE", "basic"},
 		{"MAX", "2"}, {"S", "1"}, {"A,B,...", "1,2"}, {"WHERE", "null"},
 		{"KEY=VALUE", "k=v"}, {"PATH", "/bin/sh"}, {"LIST", "task-clock"},
 		{"INTERVAL", "10ms"}, {"FMT", "json"}, {"P", "0.05"}, {"PCT", "5%"},
