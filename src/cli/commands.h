@@ -49,6 +49,10 @@ int cmd_report(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_report_opts[];
 extern const char cmd_report_details[];
 
+int cmd_system(int argc, char **argv, const cli_cmd *self);
+extern const cli_cmd cmd_system_subs[];
+extern const char cmd_system_details[];
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 
