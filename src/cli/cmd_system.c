@@ -43,6 +43,21 @@ static const char *root_dir(void)
 	return r && *r ? r : NULL;
 }
 
+int cli_cpus_arg(const char *spelled, const char *value, tach_cpus *out)
+{
+	tach_error err;
+	memset(&err, 0, sizeof err);
+	if (tach_cpus_parse(value, out, &err)) {
+		char why[300];
+		snprintf(why, sizeof why, "column %u: %s (a list such as 0,2-3)", err.column,
+		         err.message);
+		return cli_bad_value(spelled, value, why);
+	}
+	if (tach_cpus_check(root_dir(), out, &err))
+		return cli_bad_value(spelled, value, err.message);
+	return 0;
+}
+
 /* A string of the machine's (a governor, a DMI vendor) as JSON: escaped
  * as terminal text when it is not UTF-8. */
 static json_t *jtext(const char *s)
