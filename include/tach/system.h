@@ -70,6 +70,11 @@ TACH_API int tach_cpus_check(const char *root, const tach_cpus *c, tach_error *e
  * (sched_setaffinity).  0 or -errno. */
 TACH_API int tach_cpus_pin(const tach_cpus *c);
 
+/* Pins the calling thread to one CPU of c: the (k mod count)-th, so that
+ * threads 0, 1, 2 ... of a benchmark spread over the set one per CPU.
+ * 0, -errno, or TACH_EINVAL when c is empty. */
+TACH_API int tach_cpus_pin_one(const tach_cpus *c, size_t k);
+
 /* --------------------------------------------------------------------
  * What makes numbers noisy.
  */

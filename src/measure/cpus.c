@@ -181,6 +181,17 @@ int tach_cpus_pin(const tach_cpus *c)
 	return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -errno;
 }
 
+int tach_cpus_pin_one(const tach_cpus *c, size_t k)
+{
+	size_t n = tach_cpus_count(c);
+	if (!n)
+		return TACH_EINVAL;
+	tach_cpus one;
+	memset(&one, 0, sizeof one);
+	tach_cpus_add(&one, (unsigned)tach_cpus_nth(c, k % n));
+	return tach_cpus_pin(&one);
+}
+
 void tach__cpus_to_set(const tach_cpus *c, cpu_set_t *set)
 {
 	CPU_ZERO(set);
