@@ -157,6 +157,7 @@ typedef struct tach_setting_list {
 	size_t n;
 } tach_setting_list;
 
+/* Frees l's items and empties it; NULL is a no-op. */
 TACH_API void tach_setting_list_release(tach_setting_list *l);
 
 /* The settings tune would change now (those already as tune wants them
