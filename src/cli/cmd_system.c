@@ -150,7 +150,7 @@ static int need_root(const char *what, const tach_setting_list *l)
 		denied += l->items[i].error != 0;
 	if (!denied)
 		return 0;
-	cli_error("tach system %s needs root: %zu setting%s cannot be written by this user", what,
+	cli_error("'system %s' needs root: %zu setting%s cannot be written by this user", what,
 	          denied, denied == 1 ? "" : "s");
 	for (size_t i = 0; i < l->n; i++)
 		if (l->items[i].error)

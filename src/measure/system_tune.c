@@ -192,7 +192,8 @@ static int state_save(const char *file, const tach_setting_list *l, tach_error *
 	tach_outfile *of = NULL;
 	if (!rc && !(rc = make_dirs(file)))
 		rc = tach_outfile_open(file, &of);
-	if (!rc && json_dumpf(doc, tach_outfile_stream(of), JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+	if (!rc && (json_dumpf(doc, tach_outfile_stream(of), JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+	            fputc('\n', tach_outfile_stream(of)) == EOF))
 		rc = TACH_EIO;
 	if (of && rc)
 		tach_outfile_abort(of);

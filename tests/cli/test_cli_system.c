@@ -213,7 +213,7 @@ Test(cli_system, tune_and_reset_refuse_without_root_naming_what_needs_it)
 	/* root's files, 0644: another user may not write them */
 	run_result r = run_unprivileged(TACH_EXE, ARGV("system", "tune"), ARGV(env_root));
 	cr_expect_eq(r.status, 2, "%s%s", r.out, r.err);
-	cr_expect(strstr(r.err, "tach: tach system tune needs root: 2 settings cannot be written"),
+	cr_expect(strstr(r.err, "tach: 'system tune' needs root: 2 settings cannot be written by this user\n"),
 	          "%s", r.err);
 	cr_expect(strstr(r.err, GOV0 ": "), "%s", r.err);
 	cr_expect(strstr(r.err, NO_TURBO ": "), "%s", r.err);
@@ -239,7 +239,7 @@ Test(cli_system, tune_and_reset_refuse_without_root_naming_what_needs_it)
 	chmod(dir, 0644);
 	r = run_unprivileged(TACH_EXE, ARGV("system", "reset"), ARGV(env_root));
 	cr_expect_eq(r.status, 2, "%s%s", r.out, r.err);
-	cr_expect(strstr(r.err, "tach system reset needs root"), "%s", r.err);
+	cr_expect(strstr(r.err, "tach: 'system reset' needs root: "), "%s", r.err);
 	cr_expect_str_eq(get(GOV0), "performance");
 	run_free(&r);
 }
