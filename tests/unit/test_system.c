@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "tach/bench.h"
+#include "tach/monitor.h"
+#include "tach/run.h"
 #include "tach/system.h"
 
 /* ------------------------------------------------------------------
@@ -500,4 +502,45 @@ Test(cpus, benchmark_threads_are_pinned_one_per_cpu)
 	allowed(&after);
 	cr_expect(CPU_EQUAL(&before, &after));
 	tach_result_free(r);
+}
+
+/* Every way tach_exec starts a command pins it: the clone into a cgroup,
+ * the clone without one (posix_spawn cannot pin), and the spawner. */
+static void expect_exec_pinned(const char *how, int measure_memory, int direct)
+{
+	char out[] = "/tmp/tach-system-exec-XXXXXX";
+	int fd = mkstemp(out);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	tach_cpus c;
+	tach_cpus_parse("0", &c, NULL);
+	tach_exec_opts o;
+	memset(&o, 0, sizeof o);
+	o.output = TACH_OUTPUT_FILE;
+	o.output_path = out;
+	o.measure_memory = measure_memory;
+	o.direct = direct;
+	o.cpus = &c;
+	char *argv[] = {"grep", "Cpus_allowed_list", "/proc/self/status", NULL};
+	tach_run_sample s;
+	tach_error err;
+	cr_assert_eq(tach_exec(argv, &o, &s, &err), 0, "%s: %s", how, err.message);
+	cr_expect_eq(s.exit_code, 0, "%s", how);
+	FILE *f = fopen(out, "r");
+	char line[128] = "";
+	cr_assert(f);
+	cr_expect(fgets(line, sizeof line, f));
+	fclose(f);
+	unlink(out);
+	cr_expect_str_eq(line, "Cpus_allowed_list:\t0\n", "%s", how);
+	tach_monitor_free(s.monitor);
+}
+
+Test(cpus, every_spawn_path_pins_the_command, .timeout = 60)
+{
+	expect_exec_pinned("direct, no cgroup", 0, 1);
+	expect_exec_pinned("direct, a cgroup where there is one", 1, 1);
+	cr_assert_eq(tach_exec_init(), 0);
+	expect_exec_pinned("the spawner, no cgroup", 0, 0);
+	expect_exec_pinned("the spawner, a cgroup where there is one", 1, 0);
 }
