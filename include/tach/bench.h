@@ -205,6 +205,8 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
 /* tach_bench_run_opts.warmup: no warm-up repetition at all. */
 #define TACH_BENCH_NO_WARMUP ((size_t)-1)
 
+struct tach_cpus; /* tach/system.h */
+
 typedef struct tach_bench_run_opts {
 	const char *filter;   /* POSIX extended regex on the full name, or NULL */
 	double min_time;      /* s per repetition; 0: the default (0.01 s) */
@@ -267,6 +269,13 @@ typedef struct tach_bench_run_opts {
 	 * runs under Valgrind, since timing there means nothing. */
 	int instructions;
 	uint64_t fixed_iterations;
+	/* Thread t of every benchmark call is pinned to the (t mod n)-th CPU
+	 * of this set (tach/system.h, tach_cpus_pin_one) before the function
+	 * runs, the calling thread (thread 0) too; its own affinity is put back
+	 * when tach_bench_run_all returns.  NULL: not pinned.  Borrowed.
+	 * libtach_main's --cpus sets it, and pins the whole process to the set
+	 * as well. */
+	const struct tach_cpus *cpus;
 } tach_bench_run_opts;
 
 /* Runs the registered benchmarks that match, appending one benchmark per

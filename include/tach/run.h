@@ -78,6 +78,8 @@ TACH_API const char *tach_peak_method_name(tach_peak_method m);
  * The spawner ends when the caller exits.  0 or -errno; idempotent. */
 TACH_API int tach_exec_init(void);
 
+struct tach_cpus;
+
 typedef struct tach_exec_opts {
 	tach_output_mode output;
 	const char *output_path; /* for TACH_OUTPUT_FILE */
@@ -92,6 +94,11 @@ typedef struct tach_exec_opts {
 	                            child must inherit something of the caller's,
 	                            like perf counters; peak_rss then includes
 	                            the caller's resident high-water mark */
+	/* Pins the command -- and all it starts -- to these CPUs
+	 * (sched_setaffinity in the child before exec; tach/system.h makes
+	 * and checks the set); NULL: not pinned.  Borrowed.  A CPU that is
+	 * not online fails the spawn with -EINVAL. */
+	const struct tach_cpus *cpus;
 } tach_exec_opts;
 
 typedef enum tach_run_state {
@@ -257,7 +264,8 @@ TACH_API int tach_runner_set_helpers(tach_runner *r, char **prepare, char **clea
  * the metrics time, user_time, system_time, peak_rss (one sample per
  * timed run), exit_code (count: the exit code, or 128 + signal) and,
  * if any run timed out, timed_out (count, 0 or 1 per run).  The method of
- * peak_rss goes to out->meta.context as "peak_rss_method".
+ * peak_rss goes to out->meta.context as "peak_rss_method", and with
+ * opts->exec.cpus the CPUs as "cpus" (the kernel's list form, "0,2-3").
  * Returns 0; TACH_ERANGE when a run failed (non-zero exit, signal or
  * timeout) and ignore_failure is off: err says which command, which run,
  * and how it ended -- `out` still holds everything measured until then;

@@ -23,5 +23,6 @@
 #include "tach/changepoint.h"
 #include "tach/sim.h"
 #include "tach/outfile.h"
+#include "tach/system.h"
 
 #endif

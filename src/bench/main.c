@@ -21,6 +21,7 @@
 #include "tach/result.h"
 #include "tach/sim.h"
 #include "tach/stats.h"
+#include "tach/system.h"
 #include "tach/units.h"
 #include "bench/alloc_pass.h"
 #include "bench/instructions.h"
@@ -54,6 +55,9 @@ static const char usage[] =
 	"                      estimated cycles per iteration under Valgrind's callgrind\n"
 	"                      (no timing; see docs/deterministic.md)\n"
 	"  --iterations N      --instructions: iterations per repetition (default 100)\n"
+	"  --cpus LIST         run on these CPUs only (0,2-3): the process is pinned to\n"
+	"                      them and thread t of a benchmark to the (t mod n)-th\n"
+	"                      one; kept as \"cpus\" in the results' context\n"
 	"  --help              this text\n";
 
 typedef struct cli {
@@ -64,6 +68,7 @@ typedef struct cli {
 	const char *out;
 	tach_kvlist labels;
 	int threads[65];
+	tach_cpus cpus;
 } cli;
 
 static int bad(const char *prog, const char *opt, const char *val, const char *why)
@@ -174,6 +179,12 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->counters = NULL;
 			if (tach_counters_parse(v, &c->counters, &e))
 				rc = bad(prog, name, v, e.message);
+		} else if (!strcmp(name, "--cpus")) {
+			tach_error e;
+			memset(&e, 0, sizeof e);
+			if (tach_cpus_parse(v, &c->cpus, &e) || tach_cpus_check(NULL, &c->cpus, &e))
+				rc = bad(prog, name, v, e.message);
+			c->o.cpus = &c->cpus;
 		} else if (!strcmp(name, "--out")) {
 			c->out = v;
 		} else if (!strcmp(name, "--label")) {
@@ -470,6 +481,20 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	for (size_t i = 0; i < c.labels.n; i++)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
+	if (c.o.cpus) {
+		/* the whole process, and what it starts (the counting pass) */
+		char list[4096];
+		int e = tach_cpus_pin(c.o.cpus);
+		tach_cpus_format(c.o.cpus, list, sizeof list);
+		if (e) {
+			fprintf(stderr, "%s: cannot pin to CPUs %s: %s\n", prog, list, tach_strerror(e));
+			tach_result_free(r);
+			tach_counters_free(c.counters);
+			tach_kvlist_release(&c.labels);
+			return 2;
+		}
+		tach_kvlist_set(&r->meta.context, "cpus", list);
+	}
 	if (!c.o.instructions) /* timing conditions do not move instruction counts */
 		check_machine(prog, r);
 	char seed_s[32];

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "tach/counters.h"
 #include "tach/histogram.h"
 #include "tach/stats.h"
+#include "tach/system.h"
 #include "bench/internal.h"
 #include "bench/run.h"
 
@@ -59,6 +61,8 @@ static void *thread_main(void *p)
 {
 	thread_arg *ta = p;
 	tach_state s = {0, &ta->c->priv[ta->index]};
+	if (ta->c->o->cpus) /* before the function: its timing starts inside */
+		tach_cpus_pin_one(ta->c->o->cpus, (size_t)ta->index);
 	ta->c->in->reg->fn(&s);
 	s.priv->used_loop = s.priv->started;
 	/* a function that never reached the edge: close its timing (and pass
@@ -739,6 +743,9 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	}
 	if (!o->clock)
 		tach_clock_init();
+	/* thread 0 is this one: its affinity is put back at the end */
+	cpu_set_t affinity;
+	int pinned = o->cpus && sched_getaffinity(0, sizeof affinity, &affinity) == 0;
 	tach__instance *inst = NULL;
 	size_t n = 0;
 	int instr = o->instructions || tach_bench_under_valgrind() == 1;
@@ -777,5 +784,7 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	free(inst);
 	if (o->filter)
 		regfree(&re);
+	if (pinned)
+		sched_setaffinity(0, sizeof affinity, &affinity);
 	return rc;
 }

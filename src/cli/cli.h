@@ -77,6 +77,10 @@ struct cli_cmd {
 /* The top-level table (commands.c), NULL-name terminated. */
 extern const cli_cmd cli_commands[];
 const cli_cmd *cli_find(const cli_cmd *table, const char *name);
+/* Runs the subcommand of `self` named by argv[1] from `table` (history
+ * list ...), whose own parser sees argv from there; with no subcommand,
+ * the help of self on stderr and EXIT_USAGE. */
+int cli_dispatch(const cli_cmd *table, int argc, char **argv, const cli_cmd *self);
 /* "'compre' is not a tach command (did you mean 'compare'?); ..." for
  * a name not in table (a subcommand's when parent is set, e.g.
  * "history"); returns EXIT_USAGE. */

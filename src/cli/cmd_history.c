@@ -473,25 +473,12 @@ const cli_cmd cmd_baseline_subs[] = {
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-/* `tach history SUB ...`: the subcommand's own parser sees argv from SUB. */
-static int dispatch(const cli_cmd *table, int argc, char **argv, const cli_cmd *self)
-{
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		cli_help(self, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	const cli_cmd *c = cli_find(table, argv[1]);
-	if (!c)
-		return cli_unknown_command(table, self->name, argv[1]);
-	return c->run(argc - 1, argv + 1, c);
-}
-
 int cmd_history(int argc, char **argv, const cli_cmd *self)
 {
-	return dispatch(cmd_history_subs, argc, argv, self);
+	return cli_dispatch(cmd_history_subs, argc, argv, self);
 }
 
 int cmd_baseline(int argc, char **argv, const cli_cmd *self)
 {
-	return dispatch(cmd_baseline_subs, argc, argv, self);
+	return cli_dispatch(cmd_baseline_subs, argc, argv, self);
 }

@@ -36,6 +36,7 @@ enum {
 	OPT_REFERENCE, OPT_REFERENCE_NAME, OPT_SORT, OPT_TIME_UNIT, OPT_STYLE, OPT_EXPORT_ADOC,
 	OPT_EXPORT_ORG,
 	OPT_MONITOR, OPT_SAVE, OPT_DB, OPT_INSTRUCTIONS,
+	OPT_CPUS, /* issue 19 item 12 (system) */
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -77,6 +78,7 @@ const cli_opt cmd_run_opts[] = {
 	CLI_VALUE_N(OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1),
 	CLI_FLAG(OPT_NO_MEMORY, "no-memory-cgroup", 0, "no cgroup per run (no tree_peak_memory without --monitor)"),
 	CLI_FLAG(OPT_INSTRUCTIONS, "instructions", 0, "deterministic mode: count instructions, cache misses and estimated cycles per run under Valgrind (no timings)"),
+	CLI_VALUE(OPT_CPUS, "cpus", 0, "LIST", "run the commands (and all they start) on these CPUs only: 0,2-3 (sched_setaffinity)"),
 	CLI_END,
 };
 
@@ -142,6 +144,7 @@ typedef struct run_cli {
 	const char *db;
 	tach_counter_set *counters;
 	char counters_why[512];
+	tach_cpus cpus;
 	int instructions;
 	tach_kvlist labels;
 	const char *names[MAX_CMDS];
@@ -370,6 +373,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			if ((c->style = lookup(v, style_names, N_STYLES)) < 0)
 				rc = cli_bad_value(sp, v, "use auto, full, basic, nocolor, color or none");
 			break;
+		case OPT_CPUS: rc = cli_cpus_arg(sp, v, &c->cpus); c->ro.exec.cpus = &c->cpus; break;
 		}
 	}
 	if (!rc && c->reference_name && !c->reference)

@@ -37,6 +37,9 @@ const cli_cmd cli_commands[] = {
 	{"monitor", cmd_monitor, "(--pid PID | -- COMMAND...)",
 	 "sample a process tree's memory, CPU and I/O over time",
 	 cmd_monitor_details, cmd_monitor_opts, NULL},
+	{"system", cmd_system, "COMMAND ...",
+	 "what makes this machine's numbers noisy, and quieter settings: show, tune, reset",
+	 cmd_system_details, NULL, cmd_system_subs},
 	{"help", cmd_help, "[COMMAND]", "show help for tach or one of its commands",
 	 NULL, NULL, NULL},
 	{"version", cmd_version, NULL, "print tach's version and the results format version",
@@ -50,6 +53,18 @@ const cli_cmd *cli_find(const cli_cmd *table, const char *name)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+int cli_dispatch(const cli_cmd *table, int argc, char **argv, const cli_cmd *self)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		cli_help(self, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	const cli_cmd *c = cli_find(table, argv[1]);
+	if (!c)
+		return cli_unknown_command(table, self->name, argv[1]);
+	return c->run(argc - 1, argv + 1, c);
 }
 
 void cli_usage(FILE *f)

@@ -49,6 +49,14 @@ int cmd_report(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_report_opts[];
 extern const char cmd_report_details[];
 
+int cmd_system(int argc, char **argv, const cli_cmd *self);
+extern const cli_cmd cmd_system_subs[];
+extern const char cmd_system_details[];
+/* A --cpus value (tach run): parsed, and every CPU checked to be online;
+ * 0, or EXIT_USAGE after saying what is wrong. */
+struct tach_cpus;
+int cli_cpus_arg(const char *spelled, const char *value, struct tach_cpus *out);
+
 int cmd_help(int argc, char **argv, const cli_cmd *self);
 int cmd_version(int argc, char **argv, const cli_cmd *self);
 

@@ -21,6 +21,7 @@
 #include "tach/monitor.h"
 #include "tach/run.h"
 #include "tach/stats.h"
+#include "tach/system.h"
 #include "measure/cgroup.h"
 #include "util/util.h"
 
@@ -610,6 +611,12 @@ static int record(const tach_runner *r, tach_result *out)
 	if (method != TACH_PEAK_NONE &&
 	    tach_kvlist_set(&out->meta.context, "peak_rss_method", tach_peak_method_name(method)))
 		goto nomem;
+	if (r->o.exec.cpus) {
+		char cpus[4096];
+		tach_cpus_format(r->o.exec.cpus, cpus, sizeof cpus);
+		if (tach_kvlist_set(&out->meta.context, "cpus", cpus))
+			goto nomem;
+	}
 	rc = record_tree_method(r, out, any_run, all_cgroup, any_sampled);
 	free(tree_at);
 	return rc;

@@ -35,6 +35,7 @@
 #include "tach/run.h"
 #include "measure/cgroup.h"
 #include "measure/spawn.h"
+#include "measure/system.h"
 
 extern char **environ;
 
@@ -280,13 +281,15 @@ void tach__release_cgroup(tach__cgroup *cg)
  * time of a posix_spawn.  Joining a v1 cgroup is slow and not the
  * command's time, so the child reads the clock itself right before exec
  * and leaves it in memory the two share (CLONE_VM); the parent resumes
- * when the child has exec'd or died.  Only async-signal-safe calls in the
- * child. */
+ * when the child has exec'd or died.  The same child pins itself to the
+ * CPUs of --cpus (posix_spawn has no attribute for that).  Only
+ * async-signal-safe calls in the child. */
 typedef struct clone_args {
 	char *const *argv;
 	const tach_exec_opts *o;
 	int pipe_w;
-	const char *procs_path;
+	const char *procs_path; /* NULL: no cgroup */
+	const cpu_set_t *cpus;  /* NULL: not pinned */
 	double t0;
 	int err; /* errno of a failed exec, written by the child */
 } clone_args;
@@ -294,7 +297,10 @@ typedef struct clone_args {
 static int cgroup_child(void *p)
 {
 	clone_args *a = p;
-	tach__cgroup_enter(a->procs_path); /* failure: measured elsewhere */
+	if (a->procs_path)
+		tach__cgroup_enter(a->procs_path); /* failure: measured elsewhere */
+	if (a->cpus && sched_setaffinity(0, sizeof *a->cpus, a->cpus) < 0)
+		goto fail;
 	setpgid(0, 0);
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
@@ -327,15 +333,19 @@ fail:
 	_exit(127);
 }
 
-/* Returns 0 or an errno value. */
-static int spawn_into_cgroup(pid_t *pidp, double *t0, char *const *argv,
-                             const tach_exec_opts *o, int pipe_w, const char *procs_path)
+/* Into a cgroup (procs_path) or pinned to CPUs (o->cpus), which
+ * posix_spawn cannot do.  Returns 0 or an errno value. */
+static int spawn_cloned(pid_t *pidp, double *t0, char *const *argv,
+                        const tach_exec_opts *o, int pipe_w, const char *procs_path)
 {
 	enum { STACK = 64 * 1024 };
 	char *stack = malloc(STACK);
 	if (!stack)
 		return ENOMEM;
-	clone_args a = {argv, o, pipe_w, procs_path, 0, 0};
+	cpu_set_t cpus;
+	if (o->cpus)
+		tach__cpus_to_set(o->cpus, &cpus);
+	clone_args a = {argv, o, pipe_w, procs_path, o->cpus ? &cpus : NULL, 0, 0};
 	/* block signals so no handler of tach's runs on the child's stack */
 	sigset_t all, old;
 	sigfillset(&all);
@@ -363,8 +373,8 @@ int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 	                                          cg ? tach__cgroup_procs_path(cg) : NULL, pidp, t0);
 	if (src != ENOSYS)
 		return src;
-	if (cg)
-		return spawn_into_cgroup(pidp, t0, argv, o, pipe_w, tach__cgroup_procs_path(cg));
+	if (cg || o->cpus)
+		return spawn_cloned(pidp, t0, argv, o, pipe_w, cg ? tach__cgroup_procs_path(cg) : NULL);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	posix_spawn_file_actions_init(&fa);

@@ -3,7 +3,8 @@
  * in a fork of tach): one request per command over a SOCK_SEQPACKET pair --
  * everything of tach's that a command inherits and tach may change after
  * start-up (working directory, environment, stdio) travels with it --
- * a header, the cgroup.procs path (may be empty), tach's working directory,
+ * a header, the CPU affinity (may be empty), the cgroup.procs path (may be
+ * empty), tach's working directory,
  * argv and the environment as NUL-terminated strings, and stdin, stdout, stderr as SCM_RIGHTS; one
  * reply.  Internal to src/measure.
  */
@@ -22,6 +23,7 @@ enum {
 };
 
 typedef struct tach__spawn_request {
+	uint32_t cpus_len;  /* bytes of a cpu_set_t to pin the command to, or 0 */
 	uint32_t procs_len; /* bytes of the cgroup.procs path incl. NUL, or 0 */
 	uint32_t cwd_len;   /* bytes of tach's working directory incl. NUL */
 	uint32_t argc, envc;

@@ -39,6 +39,7 @@
 #include "measure/cgroup.h"
 #include "measure/spawn.h"
 #include "measure/spawner.h"
+#include "measure/system.h"
 
 extern char **environ;
 
@@ -179,14 +180,22 @@ int tach__spawner_spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 {
 	static char buf[TACH__SPAWN_MAX_MSG];
 	char cwd[PATH_MAX];
-	tach__spawn_request rq = {0, 0, 0, 0};
+	tach__spawn_request rq = {0, 0, 0, 0, 0};
 	size_t at = sizeof rq;
 	if (spawner_fd < 0 || !getcwd(cwd, sizeof cwd))
 		return ENOSYS; /* no spawner, or a directory it cannot name */
+	if (o->cpus) {
+		cpu_set_t set;
+		tach__cpus_to_set(o->cpus, &set);
+		memcpy(buf + at, &set, sizeof set);
+		at += sizeof set;
+		rq.cpus_len = (uint32_t)sizeof set;
+	}
 	if (procs_path) {
+		size_t from = at;
 		if (put(buf, &at, sizeof buf, procs_path))
 			return ENOSYS;
-		rq.procs_len = (uint32_t)(at - sizeof rq);
+		rq.procs_len = (uint32_t)(at - from);
 	}
 	/* tach may have changed directory since the spawner was made */
 	size_t before = at;

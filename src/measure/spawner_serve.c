@@ -37,6 +37,8 @@ static char *strings[TACH__SPAWN_MAX_STRINGS + 2];
 static char child_stack[CHILD_STACK] __attribute__((aligned(16)));
 
 typedef struct job {
+	const cpu_set_t *cpus; /* NULL: not pinned */
+	size_t cpus_len;
 	const char *procs, *cwd;
 	char **argv, **envp;
 	int fd[3];
@@ -51,6 +53,8 @@ static int job_child(void *p)
 	job *j = p;
 	if (j->procs)
 		tach__cgroup_enter(j->procs); /* failure: the probe says why */
+	if (j->cpus && sched_setaffinity(0, j->cpus_len, j->cpus) < 0)
+		goto fail;
 	if (chdir(j->cwd) < 0)
 		goto fail;
 	setpgid(0, 0);
@@ -96,7 +100,15 @@ static void serve_one(int sock, ssize_t len, int *fds, int nfds)
 	if (len >= (ssize_t)sizeof rq && nfds == 3) {
 		memcpy(&rq, msg, sizeof rq);
 		if (rq.argc >= 1 && rq.argc + rq.envc + 2 <= TACH__SPAWN_MAX_STRINGS + 2 &&
-		    rq.cwd_len >= 1 && (size_t)rq.procs_len + rq.cwd_len <= (size_t)(end - p)) {
+		    rq.cwd_len >= 1 && rq.cpus_len <= sizeof(cpu_set_t) &&
+		    (size_t)rq.cpus_len + rq.procs_len + rq.cwd_len <= (size_t)(end - p)) {
+			/* the mask is copied out: the message has no alignment */
+			static cpu_set_t cpus;
+			memset(&cpus, 0, sizeof cpus);
+			memcpy(&cpus, p, rq.cpus_len);
+			j.cpus = rq.cpus_len ? &cpus : NULL;
+			j.cpus_len = sizeof cpus;
+			p += rq.cpus_len;
 			j.procs = rq.procs_len ? p : NULL;
 			p += rq.procs_len;
 			j.cwd = p;
