@@ -467,6 +467,8 @@ int tach_benchmark_append_samples(tach_benchmark *dst, const tach_benchmark *src
 		tach_metric *d = tach_benchmark_metric(dst, m->name);
 		if (!d && !(d = tach_benchmark_add_metric(dst, m->name, m->unit, m->direction)))
 			return TACH_ENOMEM;
+		/* pooled instruction counts stay exact, unresolved times stay so */
+		d->flags |= m->flags;
 		for (size_t k = 0; k < m->n_samples; k++)
 			if (m->iterations ? tach_metric_add_sample_iters(d, m->samples[k], m->iterations[k])
 			                  : tach_metric_add_sample(d, m->samples[k]))
