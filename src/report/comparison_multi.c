@@ -52,8 +52,8 @@ static void cell_text(const tach_multi_row *row, size_t k, const tach_report_opt
 		/* the base's noise beside its median, as benchstat's "± 2%" */
 		size_t len = strlen(out->median);
 		if (c->n >= 2)
-			snprintf(out->median + len, sizeof out->median - len, " \xc2\xb1 %.1f%%",
-			         c->cv * 100);
+			snprintf(out->median + len, sizeof out->median - len, " %s %.1f%%",
+			         o->ascii ? "+-" : "\xc2\xb1", c->cv * 100);
 		return;
 	}
 	if (c->row) {
