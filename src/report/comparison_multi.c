@@ -185,6 +185,53 @@ static char **row_texts(const tach_multi_comparison *m, size_t i, const tach_rep
 	return c;
 }
 
+/* The metrics with a geometric mean in any pair, first seen first, into
+ * out (at most cap); their count. */
+static size_t geomean_metrics(const tach_multi_comparison *m, const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t k = 0; k + 1 < m->n_inputs; k++)
+		for (size_t g = 0; g < m->pairs[k]->n_geomeans; g++) {
+			const char *name = m->pairs[k]->geomeans[g].metric;
+			size_t i = 0;
+			while (i < n && strcmp(out[i], name))
+				i++;
+			if (i == n && n < cap)
+				out[n++] = name;
+		}
+	return n;
+}
+
+/* The geometric-mean row of one metric: each later input's geometric
+ * mean of its changes against A (over that pair's rows, as the two-input
+ * table's geomean row); NULL when out of memory. */
+static char **geomean_texts(const tach_multi_comparison *m, const char *metric, int first)
+{
+	size_t cols = 3 + 4 * (m->n_inputs - 1);
+	char **c = calloc(cols, sizeof *c);
+	if (!c)
+		return NULL;
+	for (size_t j = 0; j < cols; j++) {
+		char buf[64] = "";
+		if (j == 0 && first)
+			snprintf(buf, sizeof buf, "geomean");
+		else if (j == 1)
+			snprintf(buf, sizeof buf, "%s", metric);
+		else if (j >= 3 && (j - 3) % 4 == 1) {
+			const tach_comparison *p = m->pairs[(j - 3) / 4];
+			snprintf(buf, sizeof buf, "-");
+			for (size_t g = 0; g < p->n_geomeans; g++)
+				if (!strcmp(p->geomeans[g].metric, metric))
+					tach__compare_pct(buf, sizeof buf, p->geomeans[g].ratio - 1);
+		}
+		if (!(c[j] = strdup(buf))) {
+			free_cells(c, cols);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 /* ---- text ---- */
 
 static int text(FILE *f, const tach_multi_comparison *m, const char *const *names,
@@ -213,10 +260,30 @@ static int text(FILE *f, const tach_multi_comparison *m, const char *const *name
 		rc = tach__table_row_v(t, row_flags(row, m->n_inputs), (const char *const *)c);
 		free_cells(c, cols);
 	}
+	const char *gm[16];
+	size_t n_gm = geomean_metrics(m, gm, 16);
+	for (size_t g = 0; !rc && g < n_gm; g++) {
+		char **c = geomean_texts(m, gm[g], g == 0);
+		rc = c ? tach__table_row_v(t, 0, (const char *const *)c) : TACH_ENOMEM;
+		free_cells(c, cols);
+	}
 	if (!rc) {
 		heading(f, m, names, 0, o);
 		fputc('\n', f);
 		rc = tach__table_print(t, f, o->color);
+		/* why a benchmark failed, once per later input it failed in */
+		char x[16];
+		for (size_t k = 1; !rc && k < m->n_inputs; k++)
+			for (size_t i = 0; i < m->pairs[k - 1]->n_rows; i++) {
+				const tach_compare_row *r = &m->pairs[k - 1]->rows[i];
+				if (!(r->flags & TACH_ROW_ERROR) || !r->cand || !r->cand->error)
+					continue;
+				fprintf(f, "failed in %s: ", letter(x, k));
+				tach__emit_text(f, r->name);
+				fputs(": ", f);
+				tach__emit_text(f, r->cand->error);
+				fputc('\n', f);
+			}
 		if (!rc && (m->n_failed || m->n_warned))
 			fprintf(f, "gate: %zu failed, %zu warning%s\n", m->n_failed, m->n_warned,
 			        m->n_warned == 1 ? "" : "s");
@@ -259,6 +326,21 @@ static int markdown(FILE *f, const tach_multi_comparison *m, const char *const *
 			fputs(" ", f);
 			if (r)
 				fputs(marks[r->verdict], f);
+			tach__emit_md_cell(f, c[j]);
+			fputs(" |", f);
+		}
+		fputc('\n', f);
+		free_cells(c, cols);
+	}
+	const char *gm[16];
+	size_t n_gm = geomean_metrics(m, gm, 16);
+	for (size_t g = 0; g < n_gm; g++) {
+		char **c = geomean_texts(m, gm[g], 1);
+		if (!c)
+			return TACH_ENOMEM;
+		fputs("| *geomean* |", f);
+		for (size_t j = 1; j < cols; j++) {
+			fputs(" ", f);
 			tach__emit_md_cell(f, c[j]);
 			fputs(" |", f);
 		}

@@ -292,6 +292,8 @@ Test(multi_report, every_format)
 	cr_expect(strstr(t, "+10.0%"), "%s", t);
 	cr_expect(strstr(t, "regressed"), "%s", t);
 	cr_expect(strstr(t, "gate: 1 failed, 0 warnings\n"), "%s", t);
+	cr_expect(strstr(t, "\ngeomean    time "), "a geomean row per metric: %s", t);
+	cr_expect(strstr(t, "+4.88%") && strstr(t, "-5.13%"), "each pair's geomean: %s", t);
 	free(t);
 	t = report(m, TACH_REPORT_MARKDOWN);
 	cr_expect(!strncmp(t, "- **A** = a.json (base)\n- **B** = b.json: **1 regressed**", 52), "%s",
@@ -345,4 +347,22 @@ Test(pool, samples_concatenate_and_flags_carry)
 	cr_expect_eq(i->flags, TACH_METRIC_DETERMINISTIC, "pooled counts stay exact");
 	tach_result_free(a);
 	tach_result_free(b);
+}
+
+Test(multi_report, a_failed_benchmark_says_why)
+{
+	tach_result *in[3];
+	three(in);
+	cr_assert_eq(tach_meta_set(&in[2]->benchmarks[1]->error, "out of memory in x"), 0);
+	tach_multi_comparison *m;
+	cr_assert_eq(tach_compare_multi((const tach_result *const *)in, 3, NULL, &m), 0);
+	cr_expect_eq(m->rows[0].cells[2].row->verdict, TACH_REGRESSED);
+	cr_expect(m->rows[0].cells[2].row->flags & TACH_ROW_ERROR);
+	char *t = report(m, TACH_REPORT_TEXT);
+	cr_expect(strstr(t, "\nfailed in C: x: out of memory in x\n"), "%s", t);
+	cr_expect(strstr(t, "gate: 2 failed"), "%s", t);
+	free(t);
+	tach_multi_comparison_free(m);
+	for (int k = 0; k < 3; k++)
+		tach_result_free(in[k]);
 }
