@@ -86,7 +86,7 @@ static int pool_units(tach_result *const *rs, const tach_result *pooled, size_t 
 	const tach_result *r = rs[i];
 	for (size_t k = 0; k < r->n_benchmarks; k++) {
 		const tach_benchmark *b = r->benchmarks[k];
-		const tach_benchmark *d = tach_result_find(pooled, b->name, &b->params);
+		const tach_benchmark *d = tach_result_find_at(pooled, b->name, &b->params, k);
 		for (size_t m = 0; d && m < b->n_metrics; m++) {
 			const tach_metric *bm = b->metrics[m];
 			const tach_metric *dm = tach_benchmark_metric(d, bm->name);
@@ -94,7 +94,7 @@ static int pool_units(tach_result *const *rs, const tach_result *pooled, size_t 
 				continue;
 			size_t j = 0;
 			for (; j < i; j++) {
-				const tach_benchmark *e = tach_result_find(rs[j], b->name, &b->params);
+				const tach_benchmark *e = tach_result_find_at(rs[j], b->name, &b->params, k);
 				if (e && tach_benchmark_metric(e, bm->name))
 					break;
 			}
@@ -119,7 +119,7 @@ static void pool_missing(tach_result *const *rs, size_t n, const tach_result *po
 		char missing[1024] = "", name[512];
 		size_t len = 0, in = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (tach_result_find(rs[i], b->name, &b->params))
+			if (tach_result_find_at(rs[i], b->name, &b->params, k))
 				in++;
 			else if (len < sizeof missing)
 				len += (size_t)snprintf(missing + len, sizeof missing - len, "%s'%s'",

@@ -366,3 +366,29 @@ Test(multi_report, a_failed_benchmark_says_why)
 	for (int k = 0; k < 3; k++)
 		tach_result_free(in[k]);
 }
+
+Test(pool, find_at_looks_at_the_hint_first_then_everywhere)
+{
+	tach_result *r = tach_result_new();
+	add(r, "a", NULL, "time", 1);
+	add(r, "b", P("n", "1"), "time", 1);
+	tach_kvlist p = {0};
+	cr_assert_eq(tach_kvlist_set(&p, "n", "1"), 0);
+	cr_expect_eq(tach_result_find_at(r, "b", &p, 1), r->benchmarks[1]);
+	cr_expect_eq(tach_result_find_at(r, "b", &p, 0), r->benchmarks[1], "a wrong hint");
+	cr_expect_eq(tach_result_find_at(r, "b", &p, 99), r->benchmarks[1], "out of range");
+	cr_expect_eq(tach_result_find_at(r, "b", NULL, 0), r->benchmarks[1], "NULL params: any");
+	cr_expect_null(tach_result_find_at(r, "c", NULL, 0));
+	tach_kvlist_release(&p);
+	/* files in another order still pool by name */
+	tach_result *s = tach_result_new();
+	add(s, "b", P("n", "1"), "time", 2);
+	add(s, "a", NULL, "time", 3);
+	cr_assert_eq(tach_result_append_samples(r, s), 0);
+	cr_expect_eq(r->n_benchmarks, 2);
+	cr_expect_eq(r->benchmarks[0]->metrics[0]->n_samples, 40);
+	cr_expect_float_eq(r->benchmarks[0]->metrics[0]->samples[20], 3, 1e-12);
+	cr_expect_float_eq(r->benchmarks[1]->metrics[0]->samples[20], 2, 1e-12);
+	tach_result_free(s);
+	tach_result_free(r);
+}
