@@ -84,9 +84,9 @@ const char cmd_compare_details[] =
 	"keeps the benchmarks and metrics whose every term holds: name:REGEX (POSIX\n"
 	"extended, on the name), metric:NAME, KEY:VALUE; -TERM negates.\n\n"
 	"exit status: 1 a regression (beyond --max-regression; with more files, of\n"
-	"any later file), a missed target, a\n"
-	"CAND without benchmarks or a benchmark a [bench] section names gone (with\n"
-	"--aa only a missed target), 0 otherwise, 2 usage or input error.";
+	"any later file), a missed target, a CAND without benchmarks or a benchmark\n"
+	"a [bench] section names gone (with --aa only a missed target), 0\n"
+	"otherwise, 2 usage or input error.";
 
 typedef struct args {
 	tach_report_format fmt;
