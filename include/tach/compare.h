@@ -152,8 +152,10 @@ TACH_API int tach_comparison_confirm(tach_comparison *first, const tach_comparis
  *
  * A filter keeps the benchmarks and metrics whose every term holds.  The
  * expression is terms separated by blanks:
- *   name:REGEX   the benchmark's name (without its parameters) matches the
- *                POSIX extended regular expression (regcomp; unanchored)
+ *   name:REGEX   the benchmark's name as stored (without its parameters;
+ *                Go's "BenchmarkX/size=64" and Google Benchmark's "BM_x/64"
+ *                keep their '/' parts) matches the POSIX extended regular
+ *                expression (regcomp; unanchored)
  *   metric:NAME  the metric is NAME
  *   KEY:VALUE    the benchmark's parameter KEY is exactly VALUE, or, when
  *                it has no such parameter, its name holds a part
