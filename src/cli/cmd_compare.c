@@ -82,7 +82,8 @@ const char cmd_compare_details[] =
 	"its benchmarks at each value of KEY (a parameter, or a /KEY=VALUE or\n"
 	"/KEY:VALUE part of the name) against those at the first value.  --filter\n"
 	"keeps the benchmarks and metrics whose every term holds: name:REGEX (POSIX\n"
-	"extended, on the name), metric:NAME, KEY:VALUE; -TERM negates.\n\n"
+	"extended, on the name), metric:NAME, KEY:VALUE; -TERM negates.  A file\n"
+	"given as LABEL=FILE is shown as LABEL.\n\n"
 	"exit status: 1 a regression (beyond --max-regression; with more files, of\n"
 	"any later file), a missed target, a CAND without benchmarks or a benchmark\n"
 	"a [bench] section names gone (with --aa only a missed target), 0\n"
@@ -300,7 +301,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	}
 	if (a.col || p.npos > 2) {
 		const char *others[] = {a.config, cli_db};
-		if (a.out && !(status = cli_out_distinct((const char *const *)p.pos, p.npos, &a.out, 1)))
+		if (a.out)
 			status = cli_out_distinct(others, 2, &a.out, 1);
 		cli_many m = {(const char *const *)p.pos, p.npos, a.col, filter, a.filter, a.fmt,
 		              a.out, a.ascii, &a.d};
@@ -308,8 +309,14 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 			status = cli_compare_many(&m);
 		goto done;
 	}
-	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
-	const char *inputs[] = {bn, cn, a.config, cli_db};
+	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1], *bp = bn, *cp = cn;
+	char lb[256], lc[256];
+	if (!a.run && !a.aa) {
+		/* LABEL=FILE: the label names the side, FILE is read */
+		bp = cli_compare_split(bn, &bn, lb, sizeof lb);
+		cp = cli_compare_split(cn, &cn, lc, sizeof lc);
+	}
+	const char *inputs[] = {bp, cp, a.config, cli_db};
 	if (a.out && (status = cli_out_distinct(inputs, 4, &a.out, 1)))
 		goto done;
 	if (a.run || a.aa) {
@@ -338,8 +345,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		c = ab.comparison;
 		cand = ab.cand;
 	} else {
-		if (cli_compare_read(bn, filter, a.filter, &base) ||
-		    cli_compare_read(cn, filter, a.filter, &cand)) {
+		if (cli_compare_read(bp, filter, a.filter, &base) ||
+		    cli_compare_read(cp, filter, a.filter, &cand)) {
 			status = EXIT_USAGE;
 			goto done;
 		}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tach/tach.h"
 #include "cli/cli.h"
@@ -30,10 +31,22 @@ int cli_compare_read(const char *path, const tach_filter *filter, const char *ex
 	return 0;
 }
 
+const char *cli_compare_split(const char *arg, const char **label, char *buf, size_t size)
+{
+	const char *eq = strchr(arg, '=');
+	*label = arg;
+	if (!eq || eq == arg || !eq[1] || access(arg, F_OK) == 0)
+		return arg;
+	snprintf(buf, size, "%.*s", (int)(eq - arg), arg);
+	*label = buf;
+	return eq + 1;
+}
+
 /* The inputs: the files, or the sets of --col's projection with labels
  * "KEY=VALUE".  Owned here, freed by release(). */
 typedef struct inputs {
 	tach_result **files;
+	char **file_labels; /* LABEL of LABEL=PATH, or a copy of the argument */
 	size_t n_files;
 	tach_projection *proj;
 	const tach_result **sets;
@@ -44,9 +57,12 @@ typedef struct inputs {
 
 static void release(inputs *in)
 {
-	for (size_t i = 0; in->files && i < in->n_files; i++)
+	for (size_t i = 0; in->files && i < in->n_files; i++) {
 		tach_result_free(in->files[i]);
+		free(in->file_labels[i]);
+	}
 	free(in->files);
+	free(in->file_labels);
 	for (size_t i = 0; in->labels && i < in->n; i++)
 		free(in->labels[i]);
 	free(in->labels);
@@ -64,10 +80,10 @@ static int project(const cli_many *m, inputs *in)
 	if (p->n < 2)
 		return cli_error("--col %s: '%s' has %s value of '%s' (a parameter or a /%s=VALUE "
 		                 "part of a name); nothing to compare",
-		                 m->col, m->paths[0], p->n ? "one" : "no", m->col, m->col);
+		                 m->col, in->file_labels[0], p->n ? "one" : "no", m->col, m->col);
 	if (p->n_without)
 		cli_warn("%zu benchmark%s of '%s' without '%s' left out", p->n_without,
-		         p->n_without == 1 ? "" : "s", m->paths[0], m->col);
+		         p->n_without == 1 ? "" : "s", in->file_labels[0], m->col);
 	in->n = p->n;
 	in->labels = calloc(p->n, sizeof *in->labels);
 	in->sets = calloc(p->n, sizeof *in->sets);
@@ -90,12 +106,29 @@ static int project(const cli_many *m, inputs *in)
 
 static int read_inputs(const cli_many *m, inputs *in)
 {
-	if (!(in->files = calloc(m->n, sizeof *in->files)))
+	const char **paths = calloc(m->n, sizeof *paths);
+	in->files = calloc(m->n, sizeof *in->files);
+	in->file_labels = calloc(m->n, sizeof *in->file_labels);
+	if (!paths || !in->files || !in->file_labels) {
+		free(paths);
 		return cli_error("out of memory");
+	}
 	in->n_files = m->n;
-	for (size_t k = 0; k < m->n; k++)
-		if (cli_compare_read(m->paths[k], m->filter, m->filter_expr, &in->files[k]))
-			return EXIT_USAGE;
+	int status = 0;
+	for (size_t k = 0; !status && k < m->n; k++) {
+		char buf[256];
+		const char *label;
+		paths[k] = cli_compare_split(m->paths[k], &label, buf, sizeof buf);
+		if (!(in->file_labels[k] = strdup(label)))
+			status = cli_error("out of memory");
+	}
+	if (!status && m->out)
+		status = cli_out_distinct(paths, m->n, &m->out, 1);
+	for (size_t k = 0; !status && k < m->n; k++)
+		status = cli_compare_read(paths[k], m->filter, m->filter_expr, &in->files[k]);
+	free(paths);
+	if (status)
+		return status;
 	if (m->col)
 		return project(m, in);
 	in->n = m->n;
@@ -104,9 +137,9 @@ static int read_inputs(const cli_many *m, inputs *in)
 		return cli_error("out of memory");
 	for (size_t k = 0; k < m->n; k++) {
 		in->sets[k] = in->files[k];
-		in->names[k] = m->paths[k];
+		in->names[k] = in->file_labels[k];
 		if (k)
-			cli_decide_machines(in->files[0], in->files[k], m->paths[0], m->paths[k]);
+			cli_decide_machines(in->files[0], in->files[k], in->names[0], in->names[k]);
 	}
 	return 0;
 }

@@ -13,8 +13,14 @@
 int cli_compare_read(const char *path, const tach_filter *filter, const char *expr,
                      tach_result **out);
 
+/* A file argument LABEL=PATH (benchstat's way to name a column), unless
+ * the whole argument is an existing file: returns the path to read and
+ * sets *label (a copy in buf, cut to size) -- or, without a label, returns
+ * arg and sets *label to arg. */
+const char *cli_compare_split(const char *arg, const char **label, char *buf, size_t size);
+
 typedef struct cli_many {
-	const char *const *paths; /* the files, the first is the base */
+	const char *const *paths; /* the files ([LABEL=]PATH), the first is the base */
 	size_t n;
 	const char *col; /* --col KEY: one file, the key's values compared */
 	const tach_filter *filter;

@@ -282,3 +282,35 @@ Test(cli_benchstat, pool_refuses_units_that_differ)
 	cr_expect(strstr(r.err, "--pool takes files without PREFIX="), "%s", r.err);
 	run_free(&r);
 }
+
+Test(cli_benchstat, label_equals_file_names_a_column)
+{
+	const char *a = FILE_OF("hash|-|time|s|1");
+	const char *b = FILE_OF("hash|-|time|s|1.2");
+	char la[128], lb[128];
+	snprintf(la, sizeof la, "old=%s", a);
+	snprintf(lb, sizeof lb, "new=%s", b);
+	run_result r = compare(ARGV("compare", "--no-config", "--ascii", la, lb, lb));
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(!strncmp(r.out, "A = old (base)\nB = new: 1 regressed", 35), "%s", r.out);
+	run_free(&r);
+	r = compare(ARGV("compare", "--no-config", "--ascii", la, lb));
+	cr_expect(!strncmp(r.out, "old -> new\n1 regressed", 22), "two files too: %s", r.out);
+	run_free(&r);
+	/* an existing file whose name holds '=' is a file */
+	char odd[] = "/tmp/tach-cli-a=b-XXXXXX";
+	int fd = mkstemp(odd);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	FILE *src = fopen(a, "r");
+	cr_assert(f && src);
+	for (int ch; (ch = fgetc(src)) != EOF;)
+		fputc(ch, f);
+	fclose(src);
+	fclose(f);
+	r = compare(ARGV("compare", "--no-config", "--ascii", odd, a));
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(!strncmp(r.out, odd, strlen(odd)), "%s", r.out);
+	run_free(&r);
+	unlink(odd);
+}
