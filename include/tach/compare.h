@@ -181,6 +181,110 @@ TACH_API double tach_compare_row_improvement(const tach_compare_row *row);
  * TACH_EINVAL when the rows do not line up. */
 TACH_API int tach_comparison_confirm(tach_comparison *first, const tach_comparison *again);
 
+/* ---- choosing rows ----
+ *
+ * A filter keeps the benchmarks and metrics whose every term holds.  The
+ * expression is terms separated by blanks:
+ *   name:REGEX   the benchmark's name as stored (without its parameters;
+ *                Go's "BenchmarkX/size=64" and Google Benchmark's "BM_x/64"
+ *                keep their '/' parts) matches the POSIX extended regular
+ *                expression (regcomp; unanchored)
+ *   metric:NAME  the metric is NAME
+ *   KEY:VALUE    the benchmark's parameter KEY is exactly VALUE, or, when
+ *                it has no such parameter, its name holds a part
+ *                "/KEY=VALUE" or "/KEY:VALUE" (Go sub-benchmarks, Google
+ *                Benchmark's named arguments)
+ * and a leading '-' negates a term ("-metric:cpu_time"). */
+typedef struct tach_filter tach_filter;
+
+/* Parses expr.  Returns 0 with *out set (free with tach_filter_free);
+ * TACH_EINVAL for an empty expression, a term that is not KEY:VALUE or a
+ * regular expression regcomp refuses, with err (may be NULL) naming
+ * "--filter", line 1, the column of the term (from 1) and why; or
+ * TACH_ENOMEM. */
+TACH_API int tach_filter_parse(const char *expr, tach_filter **out, tach_error *err);
+/* 1 if f keeps metric `metric` of b, else 0.  metric NULL asks about the
+ * benchmark as a whole: its name and keys, the metric terms left out. */
+TACH_API int tach_filter_match(const tach_filter *f, const tach_benchmark *b,
+                               const char *metric);
+/* Removes from r what f does not keep: each metric it refuses, and each
+ * benchmark whose name or keys it refuses or whose every metric it
+ * refused.  Never fails. */
+TACH_API void tach_filter_apply(const tach_filter *f, tach_result *r);
+/* NULL is a no-op. */
+TACH_API void tach_filter_free(tach_filter *f);
+
+/* ---- more than two inputs ----
+ *
+ * `tach compare A B C`: every later input compared with the first, as
+ * tach_compare(A, B) and tach_compare(A, C) would (each its own Holm
+ * family and gate), laid out as one row per benchmark and metric found in
+ * any input, with a cell per input. */
+
+typedef struct tach_multi_cell {
+	const tach_benchmark *bench; /* this input's; NULL when it lacks it */
+	const tach_metric *metric;   /* NULL when it lacks the benchmark or metric */
+	size_t n;                    /* samples */
+	double median;               /* NaN without samples */
+	double cv;                   /* stddev / mean, 0 when n < 2 */
+	/* Inputs after the first: the row of the comparison with the first
+	 * input for this metric, or the benchmark's whole row there (new,
+	 * gone, failed), or NULL (the metric is on one side only).  NULL for
+	 * the first input. */
+	const tach_compare_row *row;
+} tach_multi_cell;
+
+typedef struct tach_multi_row {
+	const char *name; /* borrowed from the inputs */
+	const tach_kvlist *params;
+	const char *metric; /* NULL: a benchmark without metrics in any input */
+	const char *unit;   /* of the first input having the metric */
+	tach_direction direction;
+	tach_multi_cell *cells; /* n_inputs of them, in input order */
+} tach_multi_row;
+
+typedef struct tach_multi_comparison {
+	size_t n_inputs;
+	tach_comparison **pairs; /* n_inputs - 1: pairs[k] compares input k + 1 with input 0 */
+	/* The first input's benchmarks in its order, then benchmarks first
+	 * seen in later inputs; a benchmark's metrics in order of first
+	 * appearance (only those opts->metrics names, none a rule ignores). */
+	tach_multi_row *rows;
+	size_t n_rows;
+	size_t n_failed, n_warned; /* gate results summed over the pairs */
+	tach_multi_cell *cells;    /* storage of the rows' cells */
+} tach_multi_comparison;
+
+/* Compares in[1..n) each with in[0] (all borrowed; they must outlive the
+ * result) under opts (NULL: defaults).  Returns 0 with *out set (free with
+ * tach_multi_comparison_free), TACH_EINVAL for n < 2 or for what
+ * tach_compare refuses (a rule out of range, two benchmarks of one input
+ * with the same name and parameters), or TACH_ENOMEM. */
+TACH_API int tach_compare_multi(const tach_result *const *in, size_t n,
+                                const tach_compare_opts *opts, tach_multi_comparison **out);
+/* NULL is a no-op. */
+TACH_API void tach_multi_comparison_free(tach_multi_comparison *m);
+
+/* One result set as several, one per value of a key (`tach compare --col
+ * threads`): the benchmarks where the key has its first value (in file
+ * order) form sets[0], and so on; each benchmark loses the key (the
+ * parameter, or the "/KEY=VALUE" part of its name, as tach_filter reads
+ * keys) and keeps its samples, so that tach_compare_multi over the sets
+ * compares the values of the key, the first being the base. */
+typedef struct tach_projection {
+	tach_result **sets; /* n of them, owned */
+	char **values;      /* the key's value of each set, owned */
+	size_t n;
+	size_t n_without; /* benchmarks without the key, left out */
+} tach_projection;
+
+/* Returns 0 with *out set (free with tach_projection_free; n may be 0
+ * when no benchmark has the key), or TACH_ENOMEM.  The sets carry no
+ * metadata. */
+TACH_API int tach_result_project(const tach_result *r, const char *key, tach_projection **out);
+/* NULL is a no-op. */
+TACH_API void tach_projection_free(tach_projection *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -112,6 +112,24 @@ TACH_API int tach_report_comparison(FILE *out, const tach_comparison *c,
                                     const char *base_name, const char *cand_name,
                                     tach_report_format fmt, const tach_report_opts *opts);
 
+/* Writes a comparison of more than two inputs (tach_compare_multi) in
+ * fmt.  names (NULL, or n_inputs labels, each may be NULL) name the
+ * inputs; tables letter them A, B, C... and a legend gives the names.
+ * Text and Markdown: the legend, a summary line per later input ("B vs
+ * A: 1 regressed, ..."), then one row per benchmark and metric with A's
+ * median and CV ("1.72 µs ± 1.2%") and, for every later input, its
+ * median, change against A, Holm-adjusted p and verdict.  JSON (format
+ * "tach-comparison-multi"): the inputs, each pair's summary, and the rows
+ * with a cell per input.  CSV: one header row, then per row name, params,
+ * metric, unit, direction and per input X the columns X_n, X_median, X_cv
+ * (and for later inputs X_ratio, X_ratio_lo, X_ratio_hi, X_p,
+ * X_p_adjusted, X_verdict, X_gate).  JUnit: a test suite per later input.
+ * Returns 0, TACH_EINVAL (unknown format, fewer than two inputs) or
+ * TACH_ENOMEM. */
+TACH_API int tach_report_comparison_multi(FILE *out, const tach_multi_comparison *m,
+                                          const char *const *names, tach_report_format fmt,
+                                          const tach_report_opts *opts);
+
 /* Writes the counts of the summary line alone, as text, and a newline:
  * "0 regressed, 0 improved, 12 same, 1 inconclusive[, N new][, N gone]"
  * (`tach gate` prints it).  Never fails (stream errors stay in out). */

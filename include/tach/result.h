@@ -234,6 +234,12 @@ TACH_API int tach_result_duplicate(const tach_result *r, size_t *first, size_t *
 TACH_API tach_benchmark *tach_result_find(const tach_result *r,
                                           const char *name,
                                           const tach_kvlist *params);
+/* The same, looking at index `hint` first: files of one suite list their
+ * benchmarks in the same order, so pooling them stays linear.  Benchmark
+ * hint is returned when it matches, even if an earlier one does too (a
+ * set without duplicates, see tach_result_duplicate, has none). */
+TACH_API tach_benchmark *tach_result_find_at(const tach_result *r, const char *name,
+                                             const tach_kvlist *params, size_t hint);
 
 /* Sets source kind, tool and command (either string may be NULL).
  * 0 or TACH_ENOMEM. */

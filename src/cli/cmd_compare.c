@@ -1,5 +1,6 @@
 /* cmd_compare.c - `tach compare BASE CAND`: did the candidate get slower?
  *
+ * (More than two files, and --col, go through compare_many.c.)
  * BASE and CAND are results files in any format tach reads; with --run
  * they are two commands measured now, interleaved in one job, with every
  * flagged row confirmed by fresh runs; with --aa one command is measured
@@ -20,19 +21,22 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/commands.h"
+#include "cli/compare_many.h"
 #include "cli/decide.h"
 #include "cli/input.h"
 
 enum {
 	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
 	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM, OPT_SUITE, OPT_REPS,
-	OPT_SAVE, OPT_DB,
+	OPT_SAVE, OPT_DB, OPT_FILTER, OPT_COL,
 };
 
 const cli_opt cmd_compare_opts[] = {
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default), markdown, json, csv or junit"),
 	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the comparison to FILE instead of standard output"),
 	CLI_FLAG(OPT_ASCII, "ascii", 0, "use only ASCII in text output"),
+	CLI_VALUE(OPT_FILTER, "filter", 0, "EXPR", "compare only what EXPR keeps: 'name:REGEX KEY:VALUE metric:NAME', '-' negates a term"),
+	CLI_VALUE(OPT_COL, "col", 0, "KEY", "one FILE: compare its benchmarks across the values of KEY (the first value is the base)"),
 	DECIDE_OPTS,
 	CLI_FLAG(OPT_SAVE, "save", 0, "add CAND (as read or measured) to the history as a run"),
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references"),
@@ -72,14 +76,24 @@ const char cmd_compare_details[] =
 	"The summary line always gives 'N regressed, N improved, N same,\n"
 	"N inconclusive' (then new and gone when any).  Two benchmarks with the same\n"
 	"name and parameters in one file are an error.\n\n"
-	"exit status: 1 a regression (beyond --max-regression), an improvement short\n"
-	"of the config's min-improvement, a candidate CV above its max-cv, a missed\n"
-	"target, a CAND without benchmarks or a benchmark a [bench] section names\n"
-	"gone (with --aa only a missed target), 0 otherwise, 2 usage or input error.";
+	"With more than two files, each later file is compared with the first (as\n"
+	"'tach compare FIRST LATER' would) and shown in one table: a row per\n"
+	"benchmark and metric, the first file's median and CV, then per later file\n"
+	"its median, change, p and verdict.  --col KEY compares inside one file:\n"
+	"its benchmarks at each value of KEY (a parameter, or a /KEY=VALUE or\n"
+	"/KEY:VALUE part of the name) against those at the first value.  --filter\n"
+	"keeps the benchmarks and metrics whose every term holds: name:REGEX (POSIX\n"
+	"extended, on the name), metric:NAME, KEY:VALUE; -TERM negates.  A file\n"
+	"given as LABEL=FILE is shown as LABEL.\n\n"
+	"exit status: 1 a regression (beyond --max-regression; with more files, of\n"
+	"any later file), an improvement short of the config's min-improvement, a\n"
+	"candidate CV above its max-cv, a missed target, a CAND without benchmarks\n"
+	"or a benchmark a [bench] section names gone (with --aa only a missed\n"
+	"target), 0 otherwise, 2 usage or input error.";
 
 typedef struct args {
 	tach_report_format fmt;
-	const char *out, *config;
+	const char *out, *config, *filter, *col;
 	int no_config, ascii, run, aa, save;
 	tach_ab_opts ab;
 	cli_decide d;
@@ -126,6 +140,8 @@ static int parse_args(const cli_parsed *p, args *a)
 		case OPT_DB: cli_db = v; break;
 		case OPT_SUITE: a->ab.suite = 1; break;
 		case OPT_REPS: a->ab.reps = (size_t)n; break;
+		case OPT_FILTER: a->filter = v; break;
+		case OPT_COL: a->col = v; break;
 		}
 		if (rc)
 			return rc;
@@ -136,7 +152,16 @@ static int parse_args(const cli_parsed *p, args *a)
 		return cli_error("--run and --aa do not go together");
 	if (a->ab.suite && !a->run && !a->aa)
 		return cli_error("--suite goes with --run or --aa");
-	if (p->npos != (a->aa ? 1u : 2u))
+	if ((a->run || a->aa) && (a->filter || a->col))
+		return cli_error("%s goes with files, not with %s", a->filter ? "--filter" : "--col",
+		                 a->run ? "--run" : "--aa");
+	if (a->save && (a->filter || a->col || p->npos > 2))
+		return cli_error("--save takes whole files BASE and CAND (the history keeps whole runs)");
+	if (a->col && p->npos != 1)
+		return cli_error("--col takes one FILE (%zu given)", p->npos);
+	if (a->run && p->npos != 2)
+		return cli_error("--run takes BASE and CAND (%zu given)", p->npos);
+	if (a->aa ? p->npos != 1 : !a->col && p->npos < 2)
 		return cli_error(a->aa ? "--aa takes one command" : "expected BASE and CAND (%zu given)",
 		                 p->npos);
 	return 0;
@@ -265,11 +290,35 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	char **argv_a = NULL, **argv_b = NULL;
 	FILE *out = stdout;
 	tach_outfile *of = NULL;
+	tach_filter *filter = NULL;
 	cli_checks checks = {0};
 	if ((status = parse_args(&p, &a)) || (status = cli_decide_finish(&a.d, a.config, a.no_config)))
 		goto done;
-	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1];
-	const char *inputs[] = {bn, cn, a.config, cli_db};
+	tach_error ferr = {0};
+	if (a.filter && tach_filter_parse(a.filter, &filter, &ferr)) {
+		char msg[600];
+		tach_error_format(&ferr, msg, sizeof msg);
+		status = cli_error_placed("%s", ferr.message[0] ? msg : "out of memory");
+		goto done;
+	}
+	if (a.col || p.npos > 2) {
+		const char *others[] = {a.config, cli_db};
+		if (a.out)
+			status = cli_out_distinct(others, 2, &a.out, 1);
+		cli_many m = {(const char *const *)p.pos, p.npos, a.col, filter, a.filter, a.fmt,
+		              a.out, a.ascii, &a.d};
+		if (!status)
+			status = cli_compare_many(&m);
+		goto done;
+	}
+	const char *bn = p.pos[0], *cn = a.aa ? p.pos[0] : p.pos[1], *bp = bn, *cp = cn;
+	char lb[256], lc[256];
+	if (!a.run && !a.aa) {
+		/* LABEL=FILE: the label names the side, FILE is read */
+		bp = cli_compare_split(bn, &bn, lb, sizeof lb);
+		cp = cli_compare_split(cn, &cn, lc, sizeof lc);
+	}
+	const char *inputs[] = {bp, cp, a.config, cli_db};
 	if (a.out && (status = cli_out_distinct(inputs, 4, &a.out, 1)))
 		goto done;
 	if (a.run || a.aa) {
@@ -298,8 +347,8 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		c = ab.comparison;
 		cand = ab.cand;
 	} else {
-		if (cli_read_results(bn, &base) || cli_read_results(cn, &cand) ||
-		    cli_decide_distinct(base, bn) || cli_decide_distinct(cand, cn)) {
+		if (cli_compare_read(bp, filter, a.filter, &base) ||
+		    cli_compare_read(cp, filter, a.filter, &cand)) {
 			status = EXIT_USAGE;
 			goto done;
 		}
@@ -375,6 +424,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 		cli_warn("the gate failed (%zu rows, %zu other checks); --warn-only keeps exit status 0",
 		         a.aa ? 0 : c->n_failed, checks.n_failed);
 done:
+	tach_filter_free(filter);
 	tach_outfile_abort(of);
 	cli_decide_checks_release(&checks);
 	if (a.run || a.aa) {

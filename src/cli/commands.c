@@ -10,7 +10,7 @@ const cli_cmd cli_commands[] = {
 	 cmd_run_details, cmd_run_opts, NULL},
 	{"import", cmd_import, "FILE...", "read other tools' results into a tach results file",
 	 cmd_import_details, cmd_import_opts, NULL},
-	{"compare", cmd_compare, "BASE CAND",
+	{"compare", cmd_compare, "BASE CAND [CAND...]",
 	 "decide whether CAND is slower than BASE (files, or commands with --run)",
 	 cmd_compare_details, cmd_compare_opts, NULL},
 	{"gate", cmd_gate, "[BASE] CAND", "check results against the gate config: pass or fail",

@@ -46,4 +46,18 @@ TACH_HIDDEN int tach__compare_decide(tach_compare_row *row);
 /* Sets gate and gate_why of a decided row from its rule (gate.c). */
 TACH_HIDDEN void tach__compare_gate(tach_compare_row *row);
 
+/* Where a benchmark holds a key: a parameter, or else a part "/KEY=VALUE"
+ * or "/KEY:VALUE" of its name (Go sub-benchmarks, Google Benchmark's named
+ * arguments).  value[0..len) is borrowed from the benchmark; for a part of
+ * the name, name[part .. part + part_len) is the part with its '/'. */
+typedef struct tach__key_at {
+	const char *value;
+	size_t len;
+	int in_name;
+	size_t part, part_len;
+} tach__key_at;
+
+/* 1 and *at filled when b holds key, else 0. */
+TACH_HIDDEN int tach__bench_key(const tach_benchmark *b, const char *key, tach__key_at *at);
+
 #endif

@@ -15,6 +15,7 @@
 #include "tach/report.h"
 #include "tach/result.h"
 #include "tach/units.h"
+#include "report/compare_cells.h"
 #include "report/emit.h"
 #include "report/table.h"
 
@@ -60,9 +61,7 @@ static void pvalue(char *buf, size_t size, double p)
 		snprintf(buf, size, "%.4f", p);
 }
 
-typedef struct cells {
-	char base[64], cand[64], change[32], ci[80], p[24], n[48], cv[32], verdict[64];
-} cells;
+typedef tach__compare_cells cells;
 
 static void row_cells(const tach_compare_row *r, const tach_report_opts *o, cells *c)
 {
@@ -305,19 +304,15 @@ static void json_num_field(FILE *f, const char *key, double v)
 	tach__emit_json_number(f, v);
 }
 
-static int json(FILE *f, const tach_comparison *c, const char *bn, const char *cn)
+void tach__compare_json_summary(FILE *f, const tach_comparison *c, const char *sep)
 {
-	fputs("{\n  \"format\": \"tach-comparison\",\n  \"version\": 1,\n  ", f);
-	json_str_field(f, "base", bn);
-	fputs(",\n  ", f);
-	json_str_field(f, "cand", cn);
-	fputs(",\n  \"summary\": {", f);
+	fputs("\"summary\": {", f);
 	for (int v = 0; v < TACH_N_VERDICTS; v++)
 		fprintf(f, "%s\"%s\": %zu", v ? ", " : "", tach_verdict_name((tach_verdict)v),
 		        c->counts[v]);
-	fprintf(f, ", \"tested\": %zu, \"gate_failed\": %zu, \"gate_warned\": %zu},\n",
-	        c->n_tested, c->n_failed, c->n_warned);
-	fputs("  \"geomeans\": [", f);
+	fprintf(f, ", \"tested\": %zu, \"gate_failed\": %zu, \"gate_warned\": %zu}%s",
+	        c->n_tested, c->n_failed, c->n_warned, sep);
+	fputs("\"geomeans\": [", f);
 	for (size_t g = 0; g < c->n_geomeans; g++) {
 		fputs(g ? ", {" : "{", f);
 		json_str_field(f, "metric", c->geomeans[g].metric);
@@ -325,7 +320,18 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 		json_num_field(f, "ratio", c->geomeans[g].ratio);
 		fprintf(f, ", \"n\": %zu}", c->geomeans[g].n);
 	}
-	fputs("],\n  \"rows\": [", f);
+	fputs("]", f);
+}
+
+static int json(FILE *f, const tach_comparison *c, const char *bn, const char *cn)
+{
+	fputs("{\n  \"format\": \"tach-comparison\",\n  \"version\": 1,\n  ", f);
+	json_str_field(f, "base", bn);
+	fputs(",\n  ", f);
+	json_str_field(f, "cand", cn);
+	fputs(",\n  ", f);
+	tach__compare_json_summary(f, c, ",\n  ");
+	fputs(",\n  \"rows\": [", f);
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
 		fputs(i ? ",\n    {" : "\n    {", f);
@@ -387,7 +393,25 @@ static int json(FILE *f, const tach_comparison *c, const char *bn, const char *c
 
 /* ---- CSV ---- */
 
-static void csv_num(FILE *f, double v)
+void tach__compare_csv_lead(FILE *f, const char *name, const tach_kvlist *params,
+                            const char *metric, const char *unit, tach_direction dir)
+{
+	char ps[1024] = "";
+	size_t used = 0;
+	for (size_t k = 0; params && k < params->n && used < sizeof ps; k++)
+		used += (size_t)snprintf(ps + used, sizeof ps - used, "%s%s=%s", k ? ";" : "",
+		                         params->items[k].key, params->items[k].value);
+	tach__emit_csv_field(f, name);
+	putc(',', f);
+	tach__emit_csv_field(f, ps);
+	putc(',', f);
+	tach__emit_csv_field(f, metric ? metric : "");
+	putc(',', f);
+	tach__emit_csv_field(f, unit ? unit : "");
+	fprintf(f, ",%s", dir == TACH_HIGHER_IS_BETTER ? "higher" : "lower");
+}
+
+void tach__compare_csv_num(FILE *f, double v)
 {
 	char buf[TACH_DOUBLE_BUFSIZE];
 	putc(',', f);
@@ -403,28 +427,15 @@ static int csv(FILE *f, const tach_comparison *c)
 	      "ratio_lo,ratio_hi,p,p_adjusted,verdict,gate\n", f);
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
-		char params[1024] = "";
-		size_t used = 0;
-		for (size_t k = 0; r->params && k < r->params->n && used < sizeof params; k++)
-			used += (size_t)snprintf(params + used, sizeof params - used, "%s%s=%s",
-			                         k ? ";" : "", r->params->items[k].key,
-			                         r->params->items[k].value);
-		tach__emit_csv_field(f, r->name);
-		putc(',', f);
-		tach__emit_csv_field(f, params);
-		putc(',', f);
-		tach__emit_csv_field(f, r->metric ? r->metric : "");
-		putc(',', f);
-		tach__emit_csv_field(f, r->unit ? r->unit : "");
-		fprintf(f, ",%s,%zu,%zu", r->direction == TACH_HIGHER_IS_BETTER ? "higher" : "lower",
-		        r->n_base, r->n_cand);
-		csv_num(f, r->base_median);
-		csv_num(f, r->cand_median);
-		csv_num(f, r->ratio);
-		csv_num(f, r->ratio_lo);
-		csv_num(f, r->ratio_hi);
-		csv_num(f, r->p);
-		csv_num(f, r->p_adjusted);
+		tach__compare_csv_lead(f, r->name, r->params, r->metric, r->unit, r->direction);
+		fprintf(f, ",%zu,%zu", r->n_base, r->n_cand);
+		tach__compare_csv_num(f, r->base_median);
+		tach__compare_csv_num(f, r->cand_median);
+		tach__compare_csv_num(f, r->ratio);
+		tach__compare_csv_num(f, r->ratio_lo);
+		tach__compare_csv_num(f, r->ratio_hi);
+		tach__compare_csv_num(f, r->p);
+		tach__compare_csv_num(f, r->p_adjusted);
 		fprintf(f, ",%s,%s\n", tach_verdict_name(r->verdict),
 		        r->gate == 1 ? "fail" : r->gate == 2 ? "warn" : "pass");
 	}
@@ -433,13 +444,13 @@ static int csv(FILE *f, const tach_comparison *c)
 
 /* ---- JUnit XML ---- */
 
-static int junit(FILE *f, const tach_comparison *c, const tach_report_opts *o)
+void tach__compare_junit_suite(FILE *f, const tach_comparison *c, const char *suite,
+                               const tach_report_opts *o)
 {
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	           "<testsuites name=\"tach compare\" tests=\"%zu\" failures=\"%zu\">\n"
-	           "  <testsuite name=\"tach compare\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
-	        c->n_rows, c->n_failed, c->n_rows, c->n_failed,
-	        c->counts[TACH_NEW] + c->counts[TACH_GONE]);
+	fputs("  <testsuite name=\"", f);
+	tach__emit_xml(f, suite);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n", c->n_rows,
+	        c->n_failed, c->counts[TACH_NEW] + c->counts[TACH_GONE]);
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
 		char name[512];
@@ -470,7 +481,16 @@ static int junit(FILE *f, const tach_comparison *c, const tach_report_opts *o)
 		}
 		fputs("</testcase>\n", f);
 	}
-	fputs("  </testsuite>\n</testsuites>\n", f);
+	fputs("  </testsuite>\n", f);
+}
+
+static int junit(FILE *f, const tach_comparison *c, const tach_report_opts *o)
+{
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	           "<testsuites name=\"tach compare\" tests=\"%zu\" failures=\"%zu\">\n",
+	        c->n_rows, c->n_failed);
+	tach__compare_junit_suite(f, c, "tach compare", o);
+	fputs("</testsuites>\n", f);
 	return 0;
 }
 
@@ -489,4 +509,27 @@ int tach_report_comparison(FILE *f, const tach_comparison *c, const char *base_n
 	case TACH_REPORT_JUNIT: return junit(f, c, &o);
 	}
 	return TACH_EINVAL;
+}
+
+/* ---- cells shared with the N-way writer (comparison_multi.c) ---- */
+
+void tach__compare_pct(char *buf, size_t size, double x)
+{
+	pct(buf, size, x);
+}
+
+void tach__compare_value(char *buf, size_t size, double v, tach_scale sc)
+{
+	value(buf, size, v, sc);
+}
+
+void tach__compare_row_cells(const tach_compare_row *r, const tach_report_opts *o,
+                             tach__compare_cells *c)
+{
+	row_cells(r, o, c);
+}
+
+void tach__compare_summary_line(FILE *f, const tach_comparison *c, int md)
+{
+	summary_line(f, c, md);
 }

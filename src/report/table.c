@@ -51,7 +51,8 @@ void tach__table_align_right(tach_table *t, size_t column)
 		t->right[column] = 1;
 }
 
-int tach__table_row(tach_table *t, int flags, ...)
+/* Room for one more row.  0 or TACH_ENOMEM. */
+static int reserve(tach_table *t)
 {
 	if (t->rows == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 16;
@@ -65,6 +66,13 @@ int tach__table_row(tach_table *t, int flags, ...)
 		t->flags = fl;
 		t->cap = ncap;
 	}
+	return 0;
+}
+
+int tach__table_row(tach_table *t, int flags, ...)
+{
+	if (reserve(t))
+		return TACH_ENOMEM;
 	va_list ap;
 	va_start(ap, flags);
 	char **row = t->cells + t->rows * t->columns;
@@ -81,6 +89,21 @@ int tach__table_row(tach_table *t, int flags, ...)
 			free(row[i]);
 		return rc;
 	}
+	t->flags[t->rows++] = flags;
+	return 0;
+}
+
+int tach__table_row_v(tach_table *t, int flags, const char *const *cells)
+{
+	if (reserve(t))
+		return TACH_ENOMEM;
+	char **row = t->cells + t->rows * t->columns;
+	for (size_t i = 0; i < t->columns; i++)
+		if (!(row[i] = strdup(cells[i] ? cells[i] : ""))) {
+			while (i-- > 0)
+				free(row[i]);
+			return TACH_ENOMEM;
+		}
 	t->flags[t->rows++] = flags;
 	return 0;
 }

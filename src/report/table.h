@@ -21,6 +21,8 @@ TACH_HIDDEN void tach__table_align_right(tach_table *t, size_t column);
 /* Appends a row of exactly `columns` strings (copied).  The first row
  * added is the header.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__table_row(tach_table *t, int flags, ...);
+/* The same with the cells in an array (as many as the table's columns). */
+TACH_HIDDEN int tach__table_row_v(tach_table *t, int flags, const char *const *cells);
 /* Prints with two spaces between columns; the header underlined when
  * colour is on.  0, or TACH_ENOMEM with nothing printed. */
 TACH_HIDDEN int tach__table_print(const tach_table *t, FILE *f, int color);

@@ -247,6 +247,17 @@ tach_benchmark *tach_result_find(const tach_result *r, const char *name,
 	return NULL;
 }
 
+tach_benchmark *tach_result_find_at(const tach_result *r, const char *name,
+                                    const tach_kvlist *params, size_t hint)
+{
+	if (hint < r->n_benchmarks) {
+		tach_benchmark *b = r->benchmarks[hint];
+		if (!strcmp(b->name, name) && (!params || kvlist_equal(&b->params, params)))
+			return b;
+	}
+	return tach_result_find(r, name, params);
+}
+
 /* Orders benchmarks by name, then parameters taken in key order (the
  * order they were given in does not tell two benchmarks apart: compare
  * pairs {a=1, b=2} with {b=2, a=1}), then index (so equal ones stay in
@@ -467,6 +478,8 @@ int tach_benchmark_append_samples(tach_benchmark *dst, const tach_benchmark *src
 		tach_metric *d = tach_benchmark_metric(dst, m->name);
 		if (!d && !(d = tach_benchmark_add_metric(dst, m->name, m->unit, m->direction)))
 			return TACH_ENOMEM;
+		/* pooled instruction counts stay exact, unresolved times stay so */
+		d->flags |= m->flags;
 		for (size_t k = 0; k < m->n_samples; k++)
 			if (m->iterations ? tach_metric_add_sample_iters(d, m->samples[k], m->iterations[k])
 			                  : tach_metric_add_sample(d, m->samples[k]))
@@ -481,7 +494,7 @@ int tach_result_append_samples(tach_result *dst, const tach_result *src)
 {
 	for (size_t i = 0; i < src->n_benchmarks; i++) {
 		const tach_benchmark *b = src->benchmarks[i];
-		tach_benchmark *d = tach_result_find(dst, b->name, &b->params);
+		tach_benchmark *d = tach_result_find_at(dst, b->name, &b->params, i);
 		if (!d && (!(d = tach_result_add_benchmark(dst, b->name)) ||
 		           tach_benchmark_set_source(d, b->source.kind, b->source.tool,
 		                                     b->source.command) ||

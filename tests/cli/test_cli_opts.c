@@ -95,6 +95,7 @@ static const char *value_for(const char *word)
 		{"REV", "HEAD"}, {"RATIO", "2"}, {"PID", "2147483646"}, {"DIR", "/nonexistent"},
 		{"RESULTS", EXAMPLE}, {"TEXT", "t"}, {"TITLE", "t"}, {"BASE", EXAMPLE},
 		{"CAND", EXAMPLE}, {"PATTERN", "*"}, {"DATE", "2026-01-01"}, {"RUN", "1"},
+		{"EXPR", "name:."}, {"KEY", "k"},
 	};
 	if (!strcmp(word, "FILE"))
 		return path_in(0, "file.json");
