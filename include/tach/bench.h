@@ -367,6 +367,10 @@ TACH_API int tach_bench_under_valgrind(void);
  * per call: i = 0, 1, ... until NULL.  The string is valid until the next
  * call. */
 TACH_API const char *tach_bench_list(const char *filter, size_t i);
+/* The same with a thread list that overrides every benchmark's, as
+ * tach_bench_run_opts.threads does (NULL: none), so that --list shows
+ * the instances --threads would run (issue 19 item 4). */
+TACH_API const char *tach_bench_list_threads(const char *filter, const int *threads, size_t i);
 
 /* The benchmark binary's command line (libtach_main): --filter, --list,
  * --min-time, --max-time, --repetitions, --warmup, --threads, --format, --out,

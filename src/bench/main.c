@@ -282,10 +282,22 @@ static void progress(void *ctx, size_t done, size_t total, const char *name)
 
 static void fmt(char *buf, size_t size, const char *unit, double v)
 {
-	tach_scale sc = tach_scale_for(unit, v, 0);
+	/* seconds per something (an inverted rate, "s/packet") scale as s */
+	int per = !strncmp(unit, "s/", 2);
+	tach_scale sc = tach_scale_for(per ? "s" : unit, v, 0);
 	char num[32];
 	tach_format_scaled(num, sizeof num, v, sc);
-	snprintf(buf, size, "%s %s%s", num, sc.prefix, sc.unit);
+	snprintf(buf, size, "%s %s%s%s", num, sc.prefix, sc.unit, per ? unit + 1 : "");
+}
+
+/* Prints s right-aligned in `width` columns: printf's width counts bytes,
+ * and "µs" has one character of two bytes. */
+static void print_right(const char *s, int width)
+{
+	int chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	printf("%*s%s", width > chars ? width - chars : 0, "", s);
 }
 
 /* The median of a metric, formatted with its unit; "-" without one. */
@@ -343,7 +355,7 @@ static void print_table(const tach_result *r, int tabular)
 				width[j] = (int)strlen(v);
 		}
 	}
-	printf("%-*s  %12s  %12s  %7s  %12s", (int)w, "benchmark", "time/op", "cpu/op", "CV",
+	printf("%-*s  %10s  %10s  %7s  %12s", (int)w, "benchmark", "time/op", "cpu/op", "CV",
 	       "iterations");
 	if (!tabular)
 		printf("  throughput and metrics");
@@ -380,13 +392,17 @@ static void print_table(const tach_result *r, int tabular)
 				break;
 		}
 		int unstable = s.cv > 0.05 || s.n < 5;
-		printf("%12s  %12s  %6.1f%%%s %12llu", tm, cpu, s.cv * 100, unstable ? "!" : " ",
+		print_right(tm, 10);
+		printf("  ");
+		print_right(cpu, 10);
+		printf("  %6.1f%%%s %12llu", s.cv * 100, unstable ? "!" : " ",
 		       (unsigned long long)(t->iterations ? t->iterations[0] : 0));
 		if (!tabular)
 			printf("  %s", extra);
 		for (size_t j = 0; j < n_cols; j++) {
 			fmt_median(v, sizeof v, tach_benchmark_metric(b, cols[j]));
-			printf("  %*s", width[j], v);
+			printf("  ");
+			print_right(v, width[j]);
 		}
 		printf("\n");
 	}
@@ -558,7 +574,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	}
 	if (c.list) {
 		const char *n;
-		for (size_t i = 0; (n = tach_bench_list(c.o.filter, i)); i++)
+		for (size_t i = 0; (n = tach_bench_list_threads(c.o.filter, c.o.threads, i)); i++)
 			printf("%s\n", n);
 		tach_kvlist_release(&c.labels);
 		return 0;

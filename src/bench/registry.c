@@ -157,6 +157,11 @@ int tach__instances(const int *threads_override, tach__instance **out, size_t *n
 
 const char *tach_bench_list(const char *filter, size_t i)
 {
+	return tach_bench_list_threads(filter, NULL, i);
+}
+
+const char *tach_bench_list_threads(const char *filter, const int *threads, size_t i)
+{
 	static tach__instance *inst;
 	static size_t n;
 	static char name[256];
@@ -164,7 +169,7 @@ const char *tach_bench_list(const char *filter, size_t i)
 	if (i == 0) {
 		free(inst);
 		inst = NULL;
-		if (tach__instances(NULL, &inst, &n))
+		if (tach__instances(threads, &inst, &n))
 			return NULL;
 	}
 	if (filter && regcomp(&re, filter, REG_EXTENDED | REG_NOSUB))
