@@ -10,6 +10,7 @@
 
 #include "tach/tach.h"
 #include "tach/bench.h"
+#include "bench_testutil.h"
 
 /* Per-thread fake clocks: each thread's loop advances its own wall and
  * CPU time, as a thread running on a core of its own would. */
@@ -209,12 +210,7 @@ static void plain(tach_state *s)
 	while (tach_loop(s))
 		wall_now += step;
 }
-#define GEN(name, ...)                                                        \
-	static const tach_bench_opts name##_opts = {__VA_ARGS__};             \
-	__attribute__((constructor)) static void reg_##name(void)              \
-	{                                                                     \
-		tach_bench_register(#name, plain, &name##_opts);              \
-	}
+#define GEN(name, ...) TEST_BENCH_REGISTER(name, plain, __VA_ARGS__)
 GEN(gen_dense, .args = TACH_DENSE(0, 20, 8))
 GEN(gen_dense_exact, .args = TACH_DENSE(-4, 4, 4))
 GEN(gen_mixed, .args = TACH_ARGS(1, TACH_DENSE_ITEMS(10, 30, 10), TACH_RANGE_ITEMS(64, 512, 8), 3))
@@ -228,17 +224,6 @@ GEN(gen_bad_step, .args = TACH_DENSE(0, 10, 0))
 GEN(gen_bad_both, .args = TACH_ARGS(1), .args_product = TACH_PRODUCT(TACH_ARGS(2)))
 GEN(gen_bad_threads, .threads = TACH_THREAD_RANGE(8, 2))
 GEN(gen_too_many, .args = TACH_DENSE(0, 5000, 1))
-
-static void expect_instances(const char *name, const char *want)
-{
-	char filter[64], got[1024] = "";
-	snprintf(filter, sizeof filter, "^%s(/|$)", name);
-	size_t len = 0;
-	const char *n;
-	for (size_t i = 0; (n = tach_bench_list(filter, i)) && len < sizeof got; i++)
-		len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? " " : "", n);
-	cr_expect_str_eq(got, want);
-}
 
 /* DenseRange, ArgsProduct and ThreadRange give these lists in Google
  * Benchmark (its ThreadRange is Range with multiplier 2). */
