@@ -92,7 +92,8 @@ typedef void (*tach_bench_fn)(tach_state *s);
 /* Options of a benchmark, as designated initialisers in TACH_BENCH. */
 typedef struct tach_bench_opts {
 	/* One benchmark per value of the first argument: a list
-	 * (TACH_ARGS(...)), or a range (set when range_lo or range_hi is
+	 * (TACH_ARGS(...), TACH_DENSE(...) or a mix: see the generators
+	 * above), or a range (set when range_lo or range_hi is
 	 * non-zero) expanded as Google Benchmark's
 	 * RangeMultiplier(mult)->Range(lo, hi): lo, the powers of mult
 	 * strictly between lo and hi (negated below zero, and 0 when the
@@ -108,7 +109,8 @@ typedef struct tach_bench_opts {
 	 * arg2_names, when set, names the second (the older spelling). */
 	const char *arg_names;
 	const char *arg2_names;
-	/* Thread counts to run with (TACH_THREADS(1, 2, 4)); default 1. */
+	/* Thread counts to run with (TACH_THREADS(1, 2, 4), TACH_NPROC,
+	 * TACH_THREAD_RANGE(1, TACH_NPROC)); default 1. */
 	const int *threads;
 	/* Per benchmark overrides of --repetitions and --min-time. */
 	size_t repetitions;
@@ -297,7 +299,7 @@ typedef struct tach_bench_run_opts {
 	/* Warm-up repetitions: 0 the default (1), as every other field's 0;
 	 * TACH_BENCH_NO_WARMUP for none. */
 	size_t warmup;
-	const int *threads;   /* overrides every benchmark's thread list */
+	const int *threads;   /* overrides every benchmark's thread list (same markers) */
 	/* Called after each benchmark instance finishes (progress). */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *name);
 	void *progress_ctx;
