@@ -7,7 +7,8 @@
  * oversubscribed efficiency, and the wall time of a 7-benchmark suite
  * holding one that pauses for setup in every iteration; and the heap
  * (malloc/free, a hash table) with tach's allocation counts beside the
- * exact ones.  The two
+ * exact ones; and tach's cpu_time beside Google Benchmark's cpu_time
+ * for CPU-bound, sleeping and 8-thread workloads.  The two
  * benchmark programs (lib_suite_tach, lib_suite_gbench) are run with JSON
  * output, no shell; tach's is read with tach_result_read_buffer, Google
  * Benchmark's with jansson.
@@ -63,7 +64,7 @@ extern char **environ;
 typedef struct series {
 	char name[64];
 	double ns[MAX_SAMPLES];
-	double cpu_ns[MAX_SAMPLES]; /* Google Benchmark's cpu_time; tach: 0 */
+	double cpu_ns[MAX_SAMPLES]; /* each tool's cpu_time metric */
 	size_t n;
 	double allocs, bytes; /* tach: allocs_per_op, bytes_per_op; -1: none */
 	double cpu[MAX_SAMPLES]; /* CPU ns per iteration (tach: task_clock) */
@@ -141,8 +142,12 @@ static int parse_tach(const char *text, size_t len, run_out *r)
 			continue;
 		}
 		series *s = series_get(r, b->name);
-		for (size_t k = 0; k < m->n_samples; k++)
+		const tach_metric *ct = tach_benchmark_metric(b, TACH_M_CPU_TIME);
+		for (size_t k = 0; k < m->n_samples; k++) {
+			if (s && ct && k < ct->n_samples && s->n < MAX_SAMPLES)
+				s->cpu_ns[s->n] = ct->samples[k] * 1e9;
 			series_add(s, m->samples[k] * 1e9);
+		}
 		const tach_metric *tc = tach_benchmark_metric(b, "task_clock");
 		for (size_t k = 0; s && tc && k < tc->n_samples && s->n_cpu < MAX_SAMPLES; k++)
 			s->cpu[s->n_cpu++] = tc->samples[k] * 1e9;
@@ -778,6 +783,67 @@ static int figure_budget(void)
 	return 0;
 }
 
+/* Figure 9: tach's cpu_time against Google Benchmark's cpu_time, both
+ * per iteration of one thread (all threads' CPU over all threads'
+ * iterations), on CPU-bound work, a loop that sleeps, and 8 threads. */
+#define CPU_FILTER "^(memcpy_4k|hash64|qsort1k|sleep_50us|indep/threads:(1|8))$"
+static const char *const cpu_work[] = {"memcpy_4k", "hash64", "qsort1k", "sleep_50us",
+                                       "indep/threads:1", "indep/threads:8"};
+#define N_CPU (sizeof cpu_work / sizeof cpu_work[0])
+
+typedef struct cpu_fig {
+	double time[2][N_CPU], cpu[2][N_CPU];
+} cpu_fig;
+
+static int cpu_round(int round, int quick, cpu_fig *f)
+{
+	char *tach_argv[] = {TACH_SUITE_EXE, "--filter", CPU_FILTER, "--repetitions", "5",
+	                     "--max-repetitions", "5", "--no-alloc", "--format", "json", NULL};
+	char *gb_argv[] = {GBENCH_EXE, "--benchmark_filter=" CPU_FILTER,
+	                   "--benchmark_repetitions=5", "--benchmark_format=json",
+	                   quick ? "--benchmark_min_time=0.05" : NULL, NULL};
+	static run_out r[2];
+	if (run_both(round, tach_argv, gb_argv, r))
+		return 1;
+	for (int t = 0; t < 2; t++)
+		for (size_t w = 0; w < N_CPU; w++) {
+			series *s = need_series(&r[t], t, cpu_work[w]);
+			if (!s)
+				return 1;
+			f->time[t][w] = median_of(s->ns, s->n);
+			f->cpu[t][w] = median_of(s->cpu_ns, s->n);
+		}
+	return 0;
+}
+
+static void print_cpu(const cpu_fig *f, int rounds)
+{
+	printf("\nfigure 9: cpu_time per iteration (ns; median of the %d rounds' medians of 5\n"
+	       "repetitions); cpu ratio = tach cpu_time / GB cpu_time\n", rounds);
+	printf("%-16s %10s %10s %10s %10s %8s  %-22s  %s\n", "workload", "tach time", "tach cpu",
+	       "GB time", "GB cpu", "ratio", "ratio per round", "goal");
+	for (size_t w = 0; w < N_CPU; w++) {
+		double tm[MAX_ROUNDS], gm[MAX_ROUNDS], ratio[MAX_ROUNDS], tt[MAX_ROUNDS],
+			gt[MAX_ROUNDS];
+		for (int k = 0; k < rounds; k++) {
+			tm[k] = f[k].cpu[TOOL_TACH][w];
+			gm[k] = f[k].cpu[TOOL_GB][w];
+			tt[k] = f[k].time[TOOL_TACH][w];
+			gt[k] = f[k].time[TOOL_GB][w];
+		}
+		char per[64];
+		round_ratios(tm, gm, rounds, ratio, per, sizeof per);
+		double q = median_of(ratio, (size_t)rounds);
+		printf("%-16s %10.1f %10.1f %10.1f %10.1f %7.3fx  %-22s  within +-5%% %s\n",
+		       cpu_work[w], median_of(tt, (size_t)rounds), median_of(tm, (size_t)rounds),
+		       median_of(gt, (size_t)rounds), median_of(gm, (size_t)rounds), q, per,
+		       met(fabs(q - 1) <= 0.05));
+	}
+	printf("  (time: tach's is the call's wall time over one thread's iterations, GB's\n"
+	       "  real_time over all threads' iterations: with 8 threads they differ by up to 8x;\n"
+	       "  cpu_time means the same in both)\n");
+}
+
 int main(int argc, char **argv)
 {
 	int quick = 0;
@@ -787,17 +853,17 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--figure") && i + 1 < argc) {
 			int k = atoi(argv[++i]);
-			if (k < 1 || k > 8) {
+			if (k < 1 || k > 9) {
 				fprintf(stderr, "bench_lib: invalid value '%s' for --figure: expected "
-				                "1 to 8\n", argv[i]);
+				                "1 to 9\n", argv[i]);
 				return 2;
 			}
 			figures |= 1u << (k <= 3 ? 1 : k); /* 1-3 come together */
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: %s [--quick] [--figure N]...\n\n"
 			       "Compares tach's benchmark library with Google Benchmark on the same\n"
-			       "workloads (about 4 minutes; --quick: a smoke test, shorter repetitions,\n"
-			       "not default settings, fewer runs; --figure N: only figure N, 1 to 8;\n"
+			       "workloads (about 8 minutes; --quick: a smoke test, shorter repetitions,\n"
+			       "not default settings, fewer runs; --figure N: only figure N, 1 to 9;\n"
 			       "figures 1-3 come together).\n", argv[0]);
 			return 0;
 		} else {
@@ -868,6 +934,14 @@ int main(int argc, char **argv)
 			if (heap_round(k, quick, &hf[k]))
 				return 1;
 		wrong = print_heap(hf, heap_rounds);
+	}
+	fflush(stdout);
+	if (figures & 1u << 9) {
+		static cpu_fig cf[MAX_ROUNDS];
+		for (int k = 0; k < rounds; k++)
+			if (cpu_round(k, quick, &cf[k]))
+				return 1;
+		print_cpu(cf, rounds);
 	}
 	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
 	return wrong;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include <benchmark/benchmark.h>
 
@@ -162,6 +163,14 @@ static void indep(benchmark::State &state)
 	}
 }
 BENCHMARK(indep)->Threads(1)->Threads(8);
+
+static void sleep_50us(benchmark::State &state)
+{
+	struct timespec d = {0, WORK_SLEEP_NS};
+	for (auto _ : state)
+		nanosleep(&d, NULL);
+}
+BENCHMARK(sleep_50us);
 
 static void pause_setup(benchmark::State &state)
 {

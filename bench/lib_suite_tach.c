@@ -1,14 +1,16 @@
 /* lib_suite_tach.c - the workloads of bench_lib written with tach's C
  * benchmark library: the loop overhead (empty, inc), three real workloads
  * (memcpy_4k, hash64, qsort1k), a 50-benchmark suite (suite_*), 8
- * threads of independent work (indep) and a benchmark that pauses for
- * setup in every iteration (pause_setup).
+ * threads of independent work (indep), a benchmark that pauses for
+ * setup in every iteration (pause_setup) and one that mostly sleeps
+ * (sleep_50us).
  * lib_suite_gbench.cc is the same file for Google Benchmark; the code
  * that is timed lives in lib_suite_work.h, shared by both.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <tach/bench.h>
 
@@ -147,6 +149,15 @@ TACH_BENCH(indep, .threads = TACH_THREADS(1, 8))
 	TACH_LOOP(s) {
 		uint64_t h = work_fnv1a(WORK_SRC, WORK_INDEP_BYTES);
 		tach_do_not_optimize(h);
+	}
+}
+
+/* Figure 9: mostly waiting; cpu_time far below time. */
+TACH_BENCH(sleep_50us)
+{
+	struct timespec d = {0, WORK_SLEEP_NS};
+	TACH_LOOP(s) {
+		nanosleep(&d, NULL);
 	}
 }
 

@@ -91,6 +91,10 @@ static inline void work_init(void)
  * take turns. */
 #define WORK_INDEP_BYTES 1024
 
+/* Figure 9: a loop that mostly waits (a 50 us nanosleep): its time is
+ * the sleep, its CPU time the system calls and wake-ups around it. */
+#define WORK_SLEEP_NS 50000
+
 /* Figure 5: the heap.  WORK_ESCAPE makes p visible to the outside (an asm
  * that reads it and may touch memory), so neither compiler can drop the
  * malloc/free pair or fold it away; it costs no instruction. */

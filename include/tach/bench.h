@@ -53,10 +53,47 @@ typedef void (*tach_bench_fn)(tach_state *s);
 /* A list of thread counts: TACH_THREADS(1, 2, 4); 0 ends it. */
 #define TACH_THREADS(...) ((const int[]){__VA_ARGS__, 0})
 
+/* ---- Argument and thread generators (issue 19, item 4) ----
+ * The most argument dimensions an instance has; tach_arg(s, k) reads
+ * k = 0 .. TACH_MAX_ARGS - 1. */
+#define TACH_MAX_ARGS 8
+/* Markers inside an argument list, each followed by three values; they
+ * expand in place and may be mixed with plain values:
+ * TACH_ARGS(1, TACH_DENSE_ITEMS(10, 50, 20)) is 1, 10, 30, 50.  The two
+ * marker values (INT64_MIN + 1, + 2) cannot be arguments themselves. */
+#define TACH_ARGS_DENSE_ (INT64_MIN + 1)
+#define TACH_ARGS_RANGE_ (INT64_MIN + 2)
+/* lo, lo + step, lo + 2 step, ... up to hi (Google Benchmark's
+ * DenseRange(lo, hi, step)); step >= 1 and lo <= hi, else the benchmark
+ * fails with the reason. */
+#define TACH_DENSE_ITEMS(lo, hi, step) TACH_ARGS_DENSE_, (lo), (hi), (step)
+#define TACH_DENSE(lo, hi, step) TACH_ARGS(TACH_DENSE_ITEMS(lo, hi, step))
+/* The geometric range of .range_lo/.range_hi/.range_mult (mult 0: 8), as
+ * Google Benchmark's RangeMultiplier(mult)->Range(lo, hi), in any list. */
+#define TACH_RANGE_ITEMS(lo, hi, mult) TACH_ARGS_RANGE_, (lo), (hi), (mult)
+#define TACH_RANGE(lo, hi, mult) TACH_ARGS(TACH_RANGE_ITEMS(lo, hi, mult))
+/* Any number of dimensions (up to TACH_MAX_ARGS), each an argument list:
+ * .args_product = TACH_PRODUCT(TACH_ARGS(1, 2), TACH_DENSE(0, 20, 10))
+ * gives one instance per combination (Google Benchmark's ArgsProduct),
+ * the first dimension varying slowest: 1/0, 1/10, 1/20, 2/0, ... */
+#define TACH_PRODUCT(...) ((const int64_t *const[]){__VA_ARGS__, NULL})
+/* In a thread list: the number of online CPUs when the program runs
+ * (sysconf(_SC_NPROCESSORS_ONLN)).  TACH_THREADS(1, TACH_NPROC). */
+#define TACH_NPROC (-1)
+/* In a thread list: lo, the powers of 2 strictly between lo and hi, then
+ * hi (Google Benchmark's ThreadRange(lo, hi)); hi may be TACH_NPROC.
+ * TACH_THREAD_RANGE(1, 8) is 1, 2, 4, 8.  Counts repeated in one list
+ * (1, 2 and nproc on a 2-CPU machine) run once. */
+#define TACH_THREADS_RANGE_ (-2)
+#define TACH_THREAD_RANGE_ITEMS(lo, hi) TACH_THREADS_RANGE_, (lo), (hi)
+#define TACH_THREAD_RANGE(lo, hi) TACH_THREADS(TACH_THREAD_RANGE_ITEMS(lo, hi))
+/* ---- end of issue 19 item 4 ---- */
+
 /* Options of a benchmark, as designated initialisers in TACH_BENCH. */
 typedef struct tach_bench_opts {
 	/* One benchmark per value of the first argument: a list
-	 * (TACH_ARGS(...)), or a range (set when range_lo or range_hi is
+	 * (TACH_ARGS(...), TACH_DENSE(...) or a mix: see the generators
+	 * above), or a range (set when range_lo or range_hi is
 	 * non-zero) expanded as Google Benchmark's
 	 * RangeMultiplier(mult)->Range(lo, hi): lo, the powers of mult
 	 * strictly between lo and hi (negated below zero, and 0 when the
@@ -72,7 +109,8 @@ typedef struct tach_bench_opts {
 	 * arg2_names, when set, names the second (the older spelling). */
 	const char *arg_names;
 	const char *arg2_names;
-	/* Thread counts to run with (TACH_THREADS(1, 2, 4)); default 1. */
+	/* Thread counts to run with (TACH_THREADS(1, 2, 4), TACH_NPROC,
+	 * TACH_THREAD_RANGE(1, TACH_NPROC)); default 1. */
 	const int *threads;
 	/* Per benchmark overrides of --repetitions and --min-time. */
 	size_t repetitions;
@@ -90,6 +128,16 @@ typedef struct tach_bench_opts {
 	 * and latency_max per repetition.  Each iteration then includes one
 	 * clock reading, whose cost the output states. */
 	int latency;
+	/* ---- issue 19, items 2 and 4 ----
+	 * Manual timing (Google Benchmark's UseManualTime): `time` is the
+	 * sum of what the function reports with tach_set_iteration_time()
+	 * instead of the wall clock of the loop.  A call in which no thread
+	 * reported a time fails the benchmark with that reason. */
+	int manual_time;
+	/* Any number of dimensions: TACH_PRODUCT(list, list, ...).  Set it
+	 * instead of args/args2/range_* (both: the benchmark fails). */
+	const int64_t *const *args_product;
+	/* ---- end of issue 19 items 2 and 4 ---- */
 	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
 	int tach_end_;
 } tach_bench_opts;
@@ -152,7 +200,8 @@ TACH_API uint64_t tach__loop_next(tach_state *s);
 TACH_API void tach_pause(tach_state *s);
 TACH_API void tach_resume(tach_state *s);
 
-/* The value of argument 0 or 1 of this benchmark instance (0 if none). */
+/* The value of argument `which` (0 .. TACH_MAX_ARGS - 1) of this
+ * benchmark instance (0 if it has no such argument). */
 TACH_API int64_t tach_arg(const tach_state *s, int which);
 /* Iterations of this call (valid inside and after the loop). */
 TACH_API uint64_t tach_iterations(const tach_state *s);
@@ -169,19 +218,43 @@ TACH_API uint64_t tach_seed(const tach_state *s);
 TACH_API void tach_set_items(tach_state *s, uint64_t items);
 TACH_API void tach_set_bytes(tach_state *s, uint64_t bytes);
 
-/* How a custom metric's value is turned into a sample. */
+/* How a custom metric's value is turned into a sample.  `value` below is
+ * the sum of every thread's value; `seconds` is the call's time (the one
+ * `time` is made of), `iterations` all threads' iterations together. */
 typedef enum tach_counter_kind {
 	TACH_COUNTER_PER_ITERATION = 0, /* value / iterations (e.g. probes/op) */
 	TACH_COUNTER_RATE = 1,          /* value / seconds, unit gets "/s" */
 	TACH_COUNTER_TOTAL = 2,         /* as is */
+	/* issue 19 item 6 (Google Benchmark's kAvgThreads, kAvgThreadsRate,
+	 * kInvert): */
+	TACH_COUNTER_AVG_THREADS = 3,      /* value / threads */
+	TACH_COUNTER_AVG_THREADS_RATE = 4, /* value / threads / seconds, "/s" */
+	/* A flag OR'ed into a kind: the sample is 1 / (the kind's number).
+	 * With a rate it is the time per unit: unit "s" for "count", else
+	 * "s/<unit>"; otherwise the unit passed is the inverted number's.
+	 * A kind's number of 0 gives an infinite sample, which the results
+	 * file cannot hold: the metric then has no sample for that call.
+	 * The direction passed is the inverted number's. */
+	TACH_COUNTER_INVERT = 0x100,
+	/* seconds per unit of work: 1 / (value / seconds) */
+	TACH_COUNTER_INVERTED_RATE = TACH_COUNTER_RATE | TACH_COUNTER_INVERT,
 } tach_counter_kind;
 
 /* A custom metric for this call: name, value, unit (canonical or custom:
  * see tach_unit_check), direction, kind.  Values of several threads are
- * summed.  Up to 16 per benchmark. */
+ * summed, then turned into a sample by the kind.  Up to 16 per
+ * benchmark. */
 TACH_API void tach_set_metric(tach_state *s, const char *name, double value,
                               const char *unit, tach_direction dir,
                               tach_counter_kind kind);
+
+/* Manual timing (issue 19 item 2): adds `seconds` -- the time of the
+ * work of this iteration, measured by the caller (I/O, a device, another
+ * process) -- to this thread's sum for the call.  Only a benchmark with
+ * .manual_time = 1 uses it: its `time` is that sum (the largest sum over
+ * its threads) divided by the iterations; elsewhere it is ignored.  A
+ * negative or non-finite value fails the benchmark with the reason. */
+TACH_API void tach_set_iteration_time(tach_state *s, double seconds);
 
 /* Marks the benchmark as failed with a reason; it stops at the next
  * tach_loop() and is reported with the error, not as a crash. */
@@ -228,7 +301,7 @@ typedef struct tach_bench_run_opts {
 	/* Warm-up repetitions: 0 the default (1), as every other field's 0;
 	 * TACH_BENCH_NO_WARMUP for none. */
 	size_t warmup;
-	const int *threads;   /* overrides every benchmark's thread list */
+	const int *threads;   /* overrides every benchmark's thread list (same markers) */
 	/* Called after each benchmark instance finishes (progress). */
 	void (*progress)(void *ctx, size_t done, size_t total, const char *name);
 	void *progress_ctx;
@@ -276,12 +349,22 @@ typedef struct tach_bench_run_opts {
 	 * libtach_main's --cpus sets it, and pins the whole process to the set
 	 * as well. */
 	const struct tach_cpus *cpus;
+	/* ---- issue 19 item 1 ----
+	 * The calling thread's CPU seconds, for tests (called with
+	 * clock_ctx); NULL: CLOCK_THREAD_CPUTIME_ID, read only when `clock`
+	 * is NULL too (a fake wall clock without a fake CPU clock gives no
+	 * cpu_time). */
+	double (*cpu_clock)(void *ctx);
+	/* ---- end of issue 19 item 1 ---- */
 } tach_bench_run_opts;
 
 /* Runs the registered benchmarks that match, appending one benchmark per
  * instance (name/args/threads) to `out`, with metrics time (s per
- * iteration, one sample per repetition, iterations recorded), and when
- * set items_per_second, bytes_per_second and custom metrics.  Returns 0,
+ * iteration, one sample per repetition, iterations recorded), cpu_time
+ * (the threads' CPU seconds inside their timed loops, pauses excluded,
+ * summed over threads and divided by all threads' iterations: Google
+ * Benchmark's cpu_time), and when set items_per_second, bytes_per_second
+ * and custom metrics.  Returns 0,
  * TACH_EINVAL (a bad filter: err says why) or TACH_ENOMEM. */
 TACH_API int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out,
                                 tach_error *err);
@@ -295,10 +378,14 @@ TACH_API int tach_bench_under_valgrind(void);
  * per call: i = 0, 1, ... until NULL.  The string is valid until the next
  * call. */
 TACH_API const char *tach_bench_list(const char *filter, size_t i);
+/* The same with a thread list that overrides every benchmark's, as
+ * tach_bench_run_opts.threads does (NULL: none), so that --list shows
+ * the instances --threads would run (issue 19 item 4). */
+TACH_API const char *tach_bench_list_threads(const char *filter, const int *threads, size_t i);
 
 /* The benchmark binary's command line (libtach_main): --filter, --list,
  * --min-time, --max-time, --repetitions, --warmup, --threads, --format, --out,
- * --label, --help.  Prints and returns the exit status.  `optimized` is 1
+ * --label, --counters-tabular, --help.  Prints and returns the exit status.  `optimized` is 1
  * when the benchmarks were compiled with optimisation (TACH_MAIN passes
  * it), so a debug build can be flagged. */
 TACH_API int tach_main_impl(int argc, char **argv, int optimized);

@@ -32,11 +32,11 @@ typedef struct tach__state_priv {
 	/* the thread's CPU seconds from the loop's start to its end, pauses
 	 * included (calibration's second opinion, run.c); read only when
 	 * cpu_clock is set */
-	double (*cpu_clock)(void);
+	double (*cpu_clock)(void *ctx);
 	double cpu_begin, cpu;
 	int started, running, finished, began;
 	int used_loop; /* the function itself reached tach_loop() */
-	int64_t arg[2];
+	int64_t arg[TACH_MAX_ARGS];
 	int thread, threads;
 	uint64_t seed;
 	pthread_barrier_t *barrier;
@@ -50,6 +50,16 @@ typedef struct tach__state_priv {
 	tach_histogram *hist;
 	double t_last, t_pause;
 	uint64_t lat_left;
+	/* ---- issue 19 items 1 and 2 (benchlib) ----
+	 * cpu_timed: the CPU seconds of the timed region only (pauses left
+	 * out, unlike `cpu`), the thread's share of cpu_time; cpu_mark: the
+	 * CPU reading where the timed region last (re)started.
+	 * manual: the sum of tach_set_iteration_time() in this call. */
+	void *cpu_ctx;
+	double cpu_timed, cpu_mark;
+	double manual;
+	int manual_set;
+	/* ---- end of issue 19 items 1 and 2 ---- */
 } tach__state_priv;
 
 /* One registered benchmark function. */
@@ -62,8 +72,8 @@ typedef struct tach__registered {
 /* One runnable instance: a function with its argument values and threads. */
 typedef struct tach__instance {
 	const tach__registered *reg;
-	int64_t arg[2];
-	int n_args; /* 0, 1 or 2 */
+	int64_t arg[TACH_MAX_ARGS];
+	int n_args; /* 0 .. TACH_MAX_ARGS */
 	int threads;
 	int show_threads; /* the name carries "/threads:N" */
 	const char *error; /* bad options (an invalid range): reported, not run */
@@ -73,5 +83,22 @@ typedef struct tach__instance {
 /* Expands the registry into instances (all of them, unfiltered).  The
  * array is the caller's to free.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__instances(const int *threads_override, tach__instance **out, size_t *n);
+
+/* ---- issue 19 item 4 (args.c) ----
+ * The values of one argument list, markers (TACH_DENSE_ITEMS,
+ * TACH_RANGE_ITEMS) expanded, into v (at most max).  NULL, or why the
+ * list is invalid (a static string). */
+TACH_HIDDEN const char *tach__arg_list(const int64_t *list, int64_t *v, size_t max, size_t *n);
+/* The geometric range lo..hi by mult (0: 8), as Google Benchmark's
+ * Range; NULL or why it is invalid. */
+TACH_HIDDEN const char *tach__arg_range(int64_t lo, int64_t hi, int64_t mult, int64_t *v,
+                                        size_t max, size_t *n);
+/* A thread list (TACH_NPROC and TACH_THREAD_RANGE_ITEMS expanded,
+ * repeats dropped), into v (at most max, 0-terminated, so max - 1
+ * counts).  NULL or why it is invalid. */
+TACH_HIDDEN const char *tach__thread_list(const int *list, int *v, size_t max);
+/* The online CPUs (at least 1): what TACH_NPROC and "nproc" stand for. */
+TACH_HIDDEN int tach__nproc(void);
+/* ---- end of issue 19 item 4 ---- */
 
 #endif

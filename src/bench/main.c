@@ -41,10 +41,14 @@ static const char usage[] =
 	"  --max-time TIME     wall-clock budget of each benchmark (default 5s; 0: none):\n"
 	"                      calibration and repetitions stop at it, with a note\n"
 	"  --warmup N          untimed repetitions before the samples (default 1)\n"
-	"  --threads LIST      run every benchmark with these thread counts (1,2,4)\n"
+	"  --threads LIST      run every benchmark with these thread counts: numbers,\n"
+	"                      nproc (the online CPUs), LO..HI (LO, powers of 2 between,\n"
+	"                      HI), e.g. 1,2,4 or 1..nproc\n"
 	"  --format FMT        text (default), json (tach results format) or csv\n"
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
+	"  --counters-tabular  print each custom metric (and throughput) in a column of\n"
+	"                      its own instead of name-value pairs in the last column\n"
 	"  --no-alloc          skip counting allocations per iteration (a separate\n"
 	"                      process, after the timed runs)\n"
 	"  --latency           time every iteration (percentiles; adds a clock read each)\n"
@@ -64,10 +68,11 @@ typedef struct cli {
 	tach_bench_run_opts o;
 	int list, format; /* 0 text, 1 json, 2 csv */
 	int no_alloc;
+	int tabular; /* --counters-tabular (issue 19 item 6) */
 	tach_counter_set *counters;
 	const char *out;
 	tach_kvlist labels;
-	int threads[65];
+	int threads[3 * 64 + 1]; /* a range takes 3 (TACH_THREAD_RANGE_ITEMS) */
 	tach_cpus cpus;
 } cli;
 
@@ -88,6 +93,55 @@ static int parse_count(const char *prog, const char *opt, const char *v, size_t 
 	return 0;
 }
 
+/* One thread count of --threads: 1..256 or "nproc" (TACH_NPROC). */
+static int thread_count(const char *t, size_t len, int *out)
+{
+	if (len == 5 && !strncmp(t, "nproc", 5)) {
+		*out = TACH_NPROC;
+		return 0;
+	}
+	char buf[16], *end;
+	if (!len || len >= sizeof buf)
+		return -1;
+	memcpy(buf, t, len);
+	buf[len] = '\0';
+	long k = strtol(buf, &end, 10);
+	if (*end || k < 1 || k > 256)
+		return -1;
+	*out = (int)k;
+	return 0;
+}
+
+/* --threads LIST: counts, "nproc" and LO..HI ranges (issue 19 item 4),
+ * into the library's thread list, every entry as a range triple
+ * (TACH_THREAD_RANGE_ITEMS; a single count N is N..N), 0-terminated, at
+ * most 64 entries.  The library expands nproc and the ranges. */
+static int parse_threads(const char *v, int *out)
+{
+	size_t n = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	while (*v && n < 64) {
+		size_t len = strcspn(v, ",");
+		const char *dots = strstr(v, "..");
+		size_t a = dots && (size_t)(dots - v) < len ? (size_t)(dots - v) : len;
+		int lo, hi;
+		if (thread_count(v, a, &lo) ||
+		    (a < len ? thread_count(dots + 2, len - a - 2, &hi) : (hi = lo, 0)))
+			return -1;
+		if ((hi == TACH_NPROC ? ncpu : hi) < (lo == TACH_NPROC ? ncpu : lo))
+			return -1;
+		out[n * 3] = TACH_THREADS_RANGE_;
+		out[n * 3 + 1] = lo;
+		out[n * 3 + 2] = hi;
+		n++;
+		v += len;
+		if (*v == ',' && !*++v)
+			return -1; /* a trailing comma */
+	}
+	out[n * 3] = 0;
+	return n && !*v ? 0 : -1;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
 	const char *prog = argv[0];
@@ -102,7 +156,7 @@ static int parse_args(cli *c, int argc, char **argv)
 		}
 		int flag = !strcmp(name, "--list") || !strcmp(name, "--help") || !strcmp(name, "-h") ||
 		           !strcmp(name, "--no-alloc") || !strcmp(name, "--latency") ||
-		           !strcmp(name, "--instructions");
+		           !strcmp(name, "--instructions") || !strcmp(name, "--counters-tabular");
 		if (!flag && !v) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
@@ -118,6 +172,8 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->list = 1;
 		} else if (!strcmp(name, "--no-alloc")) {
 			c->no_alloc = 1;
+		} else if (!strcmp(name, "--counters-tabular")) {
+			c->tabular = 1;
 		} else if (!strcmp(name, "--latency")) {
 			c->o.latency = 1;
 		} else if (!strcmp(name, "--instructions")) {
@@ -153,21 +209,9 @@ static int parse_args(cli *c, int argc, char **argv)
 			if (!rc && !c->o.warmup) /* the library's 0 is its default */
 				c->o.warmup = TACH_BENCH_NO_WARMUP;
 		} else if (!strcmp(name, "--threads")) {
-			size_t n = 0;
-			char *copy = strdup(v), *save = NULL;
-			for (char *t = strtok_r(copy, ",", &save); t && n < 64; t = strtok_r(NULL, ",", &save)) {
-				char *end;
-				long k = strtol(t, &end, 10);
-				if (*end || k < 1 || k > 256) {
-					rc = bad(prog, name, v, "expected thread counts from 1 to 256, e.g. 1,2,4");
-					break;
-				}
-				c->threads[n++] = (int)k;
-			}
-			free(copy);
-			c->threads[n] = 0;
-			if (!rc && !n)
-				rc = bad(prog, name, v, "expected thread counts, e.g. 1,2,4");
+			if (parse_threads(v, c->threads))
+				rc = bad(prog, name, v, "expected thread counts from 1 to 256, nproc or "
+				                        "ranges LO..HI, e.g. 1,2,4 or 1..nproc");
 			c->o.threads = c->threads;
 		} else if (!strcmp(name, "--format")) {
 			c->format = !strcmp(v, "text") ? 0 : !strcmp(v, "json") ? 1 : !strcmp(v, "csv") ? 2 : -1;
@@ -249,21 +293,86 @@ static void progress(void *ctx, size_t done, size_t total, const char *name)
 
 static void fmt(char *buf, size_t size, const char *unit, double v)
 {
-	tach_scale sc = tach_scale_for(unit, v, 0);
+	/* seconds per something (an inverted rate, "s/packet") scale as s */
+	int per = !strncmp(unit, "s/", 2);
+	tach_scale sc = tach_scale_for(per ? "s" : unit, v, 0);
 	char num[32];
 	tach_format_scaled(num, sizeof num, v, sc);
-	snprintf(buf, size, "%s %s%s", num, sc.prefix, sc.unit);
+	snprintf(buf, size, "%s %s%s%s", num, sc.prefix, sc.unit, per ? unit + 1 : "");
 }
 
-/* name, time/op (median), +- CV, iterations, throughput, custom metrics */
-static void print_table(const tach_result *r)
+/* Prints s right-aligned in `width` columns: printf's width counts bytes,
+ * and "µs" has one character of two bytes. */
+static void print_right(const char *s, int width)
+{
+	int chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	printf("%*s%s", width > chars ? width - chars : 0, "", s);
+}
+
+/* The median of a metric, formatted with its unit; "-" without one. */
+static void fmt_median(char *buf, size_t size, const tach_metric *m)
+{
+	double med;
+	if (!m || !m->n_samples || tach_stats_median(m->samples, m->n_samples, &med)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	fmt(buf, size, m->unit, med);
+}
+
+/* The metrics shown in the last column(s): all but time and cpu_time. */
+static int extra_metric(const tach_metric *m)
+{
+	return strcmp(m->name, TACH_M_TIME) && strcmp(m->name, TACH_M_CPU_TIME);
+}
+
+/* --counters-tabular (issue 19 item 6): the names of the extra metrics
+ * of every benchmark, in order of first appearance (at most max). */
+static size_t column_names(const tach_result *r, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		for (size_t k = 0; k < r->benchmarks[i]->n_metrics; k++) {
+			const tach_metric *m = r->benchmarks[i]->metrics[k];
+			size_t j = 0;
+			while (j < n && strcmp(names[j], m->name))
+				j++;
+			if (j == n && n < max && extra_metric(m))
+				names[n++] = m->name;
+		}
+	return n;
+}
+
+/* name, time/op and cpu/op (medians), +- CV, iterations, then throughput
+ * and custom metrics: name-value pairs, or with `tabular` one column
+ * each, headed by the metric's name ("-" where a benchmark has none). */
+static void print_table(const tach_result *r, int tabular)
 {
 	size_t w = 9;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		if (strlen(r->benchmarks[i]->name) > w)
 			w = strlen(r->benchmarks[i]->name);
-	printf("%-*s  %12s  %7s  %12s  %s\n", (int)w, "benchmark", "time/op", "CV", "iterations",
-	       "throughput and metrics");
+	const char *cols[32];
+	size_t n_cols = tabular ? column_names(r, cols, 32) : 0;
+	int width[32];
+	char v[64];
+	for (size_t j = 0; j < n_cols; j++) {
+		width[j] = (int)strlen(cols[j]);
+		for (size_t i = 0; i < r->n_benchmarks; i++) {
+			fmt_median(v, sizeof v, tach_benchmark_metric(r->benchmarks[i], cols[j]));
+			if ((int)strlen(v) > width[j])
+				width[j] = (int)strlen(v);
+		}
+	}
+	printf("%-*s  %10s  %10s  %7s  %12s", (int)w, "benchmark", "time/op", "cpu/op", "CV",
+	       "iterations");
+	if (!tabular)
+		printf("  throughput and metrics");
+	for (size_t j = 0; j < n_cols; j++)
+		printf("  %*s", width[j], cols[j]);
+	printf("\n");
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		const tach_benchmark *b = r->benchmarks[i];
 		printf("%-*s  ", (int)w, b->name);
@@ -279,25 +388,34 @@ static void print_table(const tach_result *r)
 		}
 		tach_summary s;
 		tach_stats_summarize(t->samples, t->n_samples, &s);
-		char tm[48], extra[512] = "";
+		char tm[48], cpu[48], extra[512] = "";
 		fmt(tm, sizeof tm, "s", s.median);
+		fmt_median(cpu, sizeof cpu, tach_benchmark_metric(b, TACH_M_CPU_TIME));
 		size_t len = 0;
-		for (size_t k = 0; k < b->n_metrics; k++) {
+		for (size_t k = 0; !tabular && k < b->n_metrics; k++) {
 			const tach_metric *m = b->metrics[k];
-			if (m == t)
+			if (!extra_metric(m))
 				continue;
-			double med;
-			tach_stats_median(m->samples, m->n_samples, &med);
-			char v[64];
-			fmt(v, sizeof v, m->unit, med);
+			fmt_median(v, sizeof v, m);
 			len += (size_t)snprintf(extra + len, len < sizeof extra ? sizeof extra - len : 0,
 			                        "%s%s %s", len ? "  " : "", m->name, v);
 			if (len >= sizeof extra)
 				break;
 		}
 		int unstable = s.cv > 0.05 || s.n < 5;
-		printf("%12s  %6.1f%%%s %12llu  %s\n", tm, s.cv * 100, unstable ? "!" : " ",
-		       (unsigned long long)(t->iterations ? t->iterations[0] : 0), extra);
+		print_right(tm, 10);
+		printf("  ");
+		print_right(cpu, 10);
+		printf("  %6.1f%%%s %12llu", s.cv * 100, unstable ? "!" : " ",
+		       (unsigned long long)(t->iterations ? t->iterations[0] : 0));
+		if (!tabular)
+			printf("  %s", extra);
+		for (size_t j = 0; j < n_cols; j++) {
+			fmt_median(v, sizeof v, tach_benchmark_metric(b, cols[j]));
+			printf("  ");
+			print_right(v, width[j]);
+		}
+		printf("\n");
 	}
 }
 
@@ -467,7 +585,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	}
 	if (c.list) {
 		const char *n;
-		for (size_t i = 0; (n = tach_bench_list(c.o.filter, i)); i++)
+		for (size_t i = 0; (n = tach_bench_list_threads(c.o.filter, c.o.threads, i)); i++)
 			printf("%s\n", n);
 		tach_kvlist_release(&c.labels);
 		return 0;
@@ -580,7 +698,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		} else if (instr_parent) {
 			print_instr_table(r);
 		} else {
-			print_table(r);
+			print_table(r, c.tabular);
 			print_notes(r);
 		}
 		warn_unstable(prog, r);

@@ -44,8 +44,9 @@ static double bench_clock(void *ctx)
 }
 
 /* The calling thread's CPU seconds. */
-static double thread_cpu_seconds(void)
+static double thread_cpu_seconds(void *ctx)
 {
+	(void)ctx;
 	struct timespec ts;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -103,6 +104,31 @@ static double call_time(const tach__state_priv *p, int nt)
 	return worst;
 }
 
+/* ---- issue 19 item 2: manual timing ----
+ * With .manual_time the call's time -- what `time`, the rates and
+ * calibration are made of -- is the largest of the threads' sums of
+ * tach_set_iteration_time() (the call lasts as long as its slowest
+ * thread, as on the wall clock).  A call that used the loop and in which
+ * no thread reported a time fails: a silent 0 would look infinitely
+ * fast. */
+static void manual_call_time(call *c, double *elapsed)
+{
+	if (!c->in->reg->opts->manual_time)
+		return;
+	double worst = 0;
+	int any = 0;
+	for (int t = 0; t < c->in->threads; t++) {
+		any |= c->priv[t].manual_set;
+		if (c->priv[t].manual > worst)
+			worst = c->priv[t].manual;
+	}
+	*elapsed = c->work = worst;
+	tach__state_priv *p0 = &c->priv[0];
+	if (!any && c->iters && p0->started && !p0->error)
+		p0->error = "manual_time is set but the benchmark never called "
+		            "tach_set_iteration_time()";
+}
+
 /* Runs one call; *elapsed = its time (call_time).  Returns
  * 0 or TACH_ENOMEM (threads could not be started). */
 int tach__bench_run_call(call *c, double *elapsed)
@@ -114,13 +140,13 @@ int tach__bench_run_call(call *c, double *elapsed)
 		p->clock = c->o->clock ? c->o->clock : bench_clock;
 		p->clock_ctx = c->o->clock_ctx;
 		p->iterations = c->iters;
-		p->arg[0] = c->in->arg[0];
-		p->arg[1] = c->in->arg[1];
+		memcpy(p->arg, c->in->arg, sizeof p->arg);
 		p->thread = t;
 		p->threads = nt;
 		p->seed = c->o->seed;
 		p->barrier = nt > 1 ? &c->barrier : NULL;
-		p->cpu_clock = c->cpu ? thread_cpu_seconds : NULL;
+		p->cpu_clock = !c->cpu ? NULL : c->o->cpu_clock ? c->o->cpu_clock : thread_cpu_seconds;
+		p->cpu_ctx = c->o->clock_ctx;
 		if (c->hists) {
 			tach_histogram_reset(&c->hists[t]);
 			p->hist = &c->hists[t];
@@ -165,6 +191,7 @@ int tach__bench_run_call(call *c, double *elapsed)
 		if (w > c->work)
 			c->work = w;
 	}
+	manual_call_time(c, elapsed);
 	return rc;
 }
 
@@ -324,17 +351,61 @@ void tach__bench_samples_free(samples *s)
 	free(s->time);
 	free(s->items);
 	free(s->bytes);
+	free(s->cpu);
 	free(s->iters);
 	for (size_t i = 0; i < TACH__MAX_METRICS; i++)
 		free(s->metric[i]);
 }
 
+/* ---- issue 19 item 6: counter kinds ----
+ * A custom metric's sample from the sum of its threads' values: per
+ * iteration (of all threads), per second of the call, per thread, or
+ * as is; TACH_COUNTER_INVERT takes the reciprocal (0 gives infinity,
+ * which to_result leaves out). */
+static double counter_value(tach_counter_kind kind, double sum, uint64_t iters, int nt,
+                            double seconds)
+{
+	double v;
+	switch ((int)kind & ~TACH_COUNTER_INVERT) {
+	case TACH_COUNTER_PER_ITERATION:
+		v = sum / ((double)iters * (double)nt);
+		break;
+	case TACH_COUNTER_RATE:
+		v = sum / seconds;
+		break;
+	case TACH_COUNTER_AVG_THREADS:
+		v = sum / (double)nt;
+		break;
+	case TACH_COUNTER_AVG_THREADS_RATE:
+		v = sum / (double)nt / seconds;
+		break;
+	default:
+		v = sum;
+	}
+	return (int)kind & TACH_COUNTER_INVERT ? 1.0 / v : v;
+}
+
+/* The unit a custom metric is recorded in: a rate's unit gets "/s"; an
+ * inverted rate is seconds per unit ("s" per count). */
+static void counter_unit(const tach__user_metric *m, char *unit, size_t size)
+{
+	int base = (int)m->kind & ~TACH_COUNTER_INVERT;
+	int rate = base == TACH_COUNTER_RATE || base == TACH_COUNTER_AVG_THREADS_RATE;
+	if (rate && ((int)m->kind & TACH_COUNTER_INVERT))
+		snprintf(unit, size, strcmp(m->unit, "count") ? "s/%s" : "s", m->unit);
+	else
+		snprintf(unit, size, "%s%s", m->unit, rate ? "/s" : "");
+	if (tach_unit_check(unit, NULL, NULL, 0))
+		snprintf(unit, size, "count");
+}
+/* ---- end of issue 19 item 6 ---- */
+
 int tach__bench_record_call(samples *s, const call *c, double elapsed)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 16;
-		double **arrays[] = {&s->time, &s->items, &s->bytes};
-		for (size_t i = 0; i < 3; i++) {
+		double **arrays[] = {&s->time, &s->items, &s->bytes, &s->cpu};
+		for (size_t i = 0; i < 4; i++) {
 			double *p = realloc(*arrays[i], nc * sizeof *p);
 			if (!p)
 				return TACH_ENOMEM;
@@ -366,6 +437,13 @@ int tach__bench_record_call(samples *s, const call *c, double elapsed)
 	s->items[s->n] = (double)items / e;
 	s->bytes[s->n] = (double)bytes / e;
 	s->iters[s->n] = c->iters;
+	/* cpu_time: Google Benchmark's -- all threads' CPU seconds in their
+	 * timed loops over all threads' iterations */
+	double cpu = 0;
+	for (int t = 0; t < nt; t++)
+		cpu += c->priv[t].cpu_timed;
+	s->cpu[s->n] = cpu / ((double)c->iters * (double)nt);
+	s->cpu_set |= c->cpu;
 	/* custom metrics: summed over threads, by the first thread's names */
 	const tach__state_priv *p0 = &c->priv[0];
 	for (size_t k = 0; k < p0->n_metrics; k++) {
@@ -374,12 +452,8 @@ int tach__bench_record_call(samples *s, const call *c, double elapsed)
 			for (size_t q = 0; q < c->priv[t].n_metrics; q++)
 				if (!strcmp(c->priv[t].metrics[q].name, p0->metrics[k].name))
 					sum += c->priv[t].metrics[q].value;
-		double v = p0->metrics[k].kind == TACH_COUNTER_PER_ITERATION
-		                   ? sum / (double)(c->iters * (uint64_t)nt)
-		           : p0->metrics[k].kind == TACH_COUNTER_RATE ? sum / e
-		                                                      : sum;
 		s->meta[k] = p0->metrics[k];
-		s->metric[k][s->n] = v;
+		s->metric[k][s->n] = counter_value(p0->metrics[k].kind, sum, c->iters, nt, e);
 	}
 	size_t nm = p0->n_metrics;
 	if (c->hists) {
@@ -416,9 +490,11 @@ int tach__bench_to_result(const tach__instance *in, const samples *s, const char
 	const tach_bench_opts *o = in->reg->opts;
 	/* arg_names names the dimensions in order, comma-separated ("size,n");
 	 * arg2_names, when set, names the second */
-	char names[2][64] = {"arg0", "arg1"};
+	char names[TACH_MAX_ARGS][64];
+	for (int a = 0; a < TACH_MAX_ARGS; a++)
+		snprintf(names[a], sizeof names[a], "arg%d", a);
 	const char *list = o->arg_names ? o->arg_names : "";
-	for (int a = 0; a < 2 && *list; a++) {
+	for (int a = 0; a < TACH_MAX_ARGS && *list; a++) {
 		size_t len = strcspn(list, ",");
 		if (len)
 			snprintf(names[a], sizeof names[a], "%.*s", (int)len, list);
@@ -447,6 +523,15 @@ int tach__bench_to_result(const tach__instance *in, const samples *s, const char
 	for (size_t i = 0; i < s->n; i++)
 		if (tach_metric_add_sample_iters(t, s->time[i], s->iters[i]))
 			return TACH_ENOMEM;
+	if (s->cpu_set) {
+		tach_metric *m = tach_benchmark_add_metric(b, TACH_M_CPU_TIME, "s",
+		                                           TACH_LOWER_IS_BETTER);
+		for (size_t i = 0; m && i < s->n; i++)
+			if (tach_metric_add_sample_iters(m, s->cpu[i], s->iters[i]))
+				return TACH_ENOMEM;
+		if (!m)
+			return TACH_ENOMEM;
+	}
 	struct {
 		int set;
 		const char *name, *unit;
@@ -466,13 +551,10 @@ int tach__bench_to_result(const tach__instance *in, const samples *s, const char
 	}
 	for (size_t k = 0; k < s->n_metrics; k++) {
 		char unit[40];
-		snprintf(unit, sizeof unit, "%s%s", s->meta[k].unit,
-		         s->meta[k].kind == TACH_COUNTER_RATE ? "/s" : "");
-		if (tach_unit_check(unit, NULL, NULL, 0))
-			snprintf(unit, sizeof unit, "count");
+		counter_unit(&s->meta[k], unit, sizeof unit);
 		tach_metric *m = tach_benchmark_add_metric(b, s->meta[k].name, unit, s->meta[k].dir);
 		for (size_t i = 0; m && i < s->n; i++)
-			if (tach_metric_add_sample(m, s->metric[k][i]))
+			if (isfinite(s->metric[k][i]) && tach_metric_add_sample(m, s->metric[k][i]))
 				return TACH_ENOMEM;
 		if (!m)
 			return TACH_ENOMEM;
@@ -528,7 +610,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	memset(&c, 0, sizeof c);
 	c.in = in;
 	c.o = o;
-	c.cpu = !o->clock;
+	c.cpu = !o->clock || o->cpu_clock;
 	c.priv = calloc((size_t)in->threads, sizeof *c.priv);
 	if (bo->latency || o->latency) {
 		c.hists = malloc((size_t)in->threads * sizeof *c.hists);
@@ -543,8 +625,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 	}
 	tach__state_priv sp;
 	memset(&sp, 0, sizeof sp);
-	sp.arg[0] = in->arg[0];
-	sp.arg[1] = in->arg[1];
+	memcpy(sp.arg, in->arg, sizeof sp.arg);
 	sp.threads = in->threads;
 	sp.seed = o->seed;
 	tach_state setup_state = {0, &sp};
@@ -642,8 +723,7 @@ void tach__bench_setup_instance(const tach__instance *in, const tach_bench_run_o
                            tach__state_priv *sp, tach_state *st)
 {
 	memset(sp, 0, sizeof *sp);
-	sp->arg[0] = in->arg[0];
-	sp->arg[1] = in->arg[1];
+	memcpy(sp->arg, in->arg, sizeof sp->arg);
 	sp->threads = threads;
 	sp->seed = o->seed;
 	*st = (tach_state){0, sp};
@@ -702,8 +782,8 @@ static int add_scaling(const tach__instance *inst, size_t n, size_t first_result
 			continue;
 		for (size_t j = 0; j < n; j++) {
 			if (result_of[j] == (size_t)-1 || inst[j].threads != 1 ||
-			    inst[j].reg != inst[i].reg || inst[j].arg[0] != inst[i].arg[0] ||
-			    inst[j].arg[1] != inst[i].arg[1])
+			    inst[j].reg != inst[i].reg ||
+			    memcmp(inst[j].arg, inst[i].arg, sizeof inst[i].arg))
 				continue;
 			tach_benchmark *bn = out->benchmarks[first_result + result_of[i]];
 			const tach_benchmark *b1 = out->benchmarks[first_result + result_of[j]];

@@ -33,6 +33,9 @@ typedef struct samples {
 	tach__user_metric meta[TACH__MAX_METRICS];
 	size_t n_metrics, n, cap;
 	int items_set, bytes_set;
+	/* issue 19 item 1: cpu_time per repetition, set when CPU was read */
+	double *cpu;
+	int cpu_set;
 } samples;
 
 /* Runs one call; *elapsed = its time.  0 or TACH_ENOMEM. */

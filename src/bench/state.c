@@ -6,13 +6,28 @@
  * when the benchmark asks.  With threads, every thread waits at a barrier
  * on its first edge, so all start their loops together, and records when
  * its loop began (t_begin): run.c counts every thread from the earliest.
+ * With a CPU clock, the timed region is also measured on the thread's CPU
+ * clock (cpu_time), read outside the wall-clock readings so that neither
+ * clock times the other's read.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tach/bench.h"
 #include "bench/internal.h"
+
+/* The loop's end on the CPU clock: `cpu` (pauses included, for
+ * calibration) and the last stretch of `cpu_timed` when the timed region
+ * was running (issue 19 item 1). */
+static void cpu_stop(tach__state_priv *p, int running)
+{
+	double now = p->cpu_clock(p->cpu_ctx);
+	p->cpu = now - p->cpu_begin;
+	if (running)
+		p->cpu_timed += now - p->cpu_mark;
+}
 
 int tach__loop_edge(tach_state *s)
 {
@@ -29,7 +44,7 @@ int tach__loop_edge(tach_state *s)
 			return 0;
 		}
 		if (p->cpu_clock)
-			p->cpu_begin = p->cpu_clock();
+			p->cpu_begin = p->cpu_mark = p->cpu_clock(p->cpu_ctx);
 		p->running = 1;
 		p->t_start = p->clock(p->clock_ctx);
 		p->t_begin = p->t_start;
@@ -61,17 +76,18 @@ int tach__loop_edge(tach_state *s)
 		p->running = 0;
 		p->finished = 1;
 		if (p->cpu_clock)
-			p->cpu = p->cpu_clock() - p->cpu_begin;
+			cpu_stop(p, 1);
 		return 0;
 	}
 	if (!p->finished) {
 		double t = p->clock(p->clock_ctx);
+		int was_running = p->running;
 		if (p->running)
 			p->elapsed += t - p->t_start;
 		p->running = 0;
 		p->finished = 1;
 		if (p->cpu_clock && p->began)
-			p->cpu = p->cpu_clock() - p->cpu_begin;
+			cpu_stop(p, was_running);
 	}
 	return 0;
 }
@@ -104,6 +120,9 @@ void tach_pause(tach_state *s)
 		p->t_pause = p->clock(p->clock_ctx);
 		p->elapsed += p->t_pause - p->t_start;
 		p->running = 0;
+		/* after the wall clock: the CPU clock's read stays out of it */
+		if (p->cpu_clock)
+			p->cpu_timed += p->cpu_clock(p->cpu_ctx) - p->cpu_mark;
 	}
 }
 
@@ -111,6 +130,8 @@ void tach_resume(tach_state *s)
 {
 	tach__state_priv *p = s->priv;
 	if (!p->running && p->started && !p->finished) {
+		if (p->cpu_clock)
+			p->cpu_mark = p->cpu_clock(p->cpu_ctx);
 		p->t_start = p->clock(p->clock_ctx);
 		p->t_last += p->t_start - p->t_pause; /* latency: skip the pause */
 		p->running = 1;
@@ -119,7 +140,7 @@ void tach_resume(tach_state *s)
 
 int64_t tach_arg(const tach_state *s, int which)
 {
-	return which == 0 || which == 1 ? s->priv->arg[which] : 0;
+	return which >= 0 && which < TACH_MAX_ARGS ? s->priv->arg[which] : 0;
 }
 
 uint64_t tach_seed(const tach_state *s)
@@ -171,6 +192,20 @@ void tach_set_metric(tach_state *s, const char *name, double value, const char *
 	m->kind = kind;
 	if (i == p->n_metrics)
 		p->n_metrics++;
+}
+
+void tach_set_iteration_time(tach_state *s, double seconds)
+{
+	tach__state_priv *p = s->priv;
+	if (!(seconds >= 0) || isinf(seconds)) { /* NaN fails the first test */
+		char why[96];
+		snprintf(why, sizeof why, "tach_set_iteration_time(%g): expected finite seconds >= 0",
+		         seconds);
+		tach_skip_with_error(s, why);
+		return;
+	}
+	p->manual += seconds;
+	p->manual_set = 1;
 }
 
 void tach_skip_with_error(tach_state *s, const char *reason)

@@ -40,8 +40,14 @@ static int tmpfd(void)
 run_result run_tach(const char *const *argv, const char *stdin_text,
                     const char *const *env, const char *stdout_path)
 {
+	return run_exe(TACH_EXE, argv, stdin_text, env, stdout_path);
+}
+
+run_result run_exe(const char *exe, const char *const *argv, const char *stdin_text,
+                   const char *const *env, const char *stdout_path)
+{
 	run_result r = {0};
-	const char *args[64] = {TACH_EXE};
+	const char *args[64] = {exe};
 	size_t n = 1;
 	for (; argv && *argv && n < 63; argv++)
 		args[n++] = *argv;
@@ -80,7 +86,7 @@ run_result run_tach(const char *const *argv, const char *stdin_text,
 		posix_spawn_file_actions_adddup2(&fa, out, 1);
 	posix_spawn_file_actions_adddup2(&fa, err, 2);
 	pid_t pid;
-	if (posix_spawn(&pid, TACH_EXE, &fa, NULL, (char *const *)args, (char *const *)envp) != 0)
+	if (posix_spawn(&pid, exe, &fa, NULL, (char *const *)args, (char *const *)envp) != 0)
 		abort();
 	posix_spawn_file_actions_destroy(&fa);
 	int st;

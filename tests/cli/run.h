@@ -18,6 +18,9 @@ typedef struct run_result {
  * stdout_path non-NULL sends stdout there instead of capturing it. */
 run_result run_tach(const char *const *argv, const char *stdin_text,
                     const char *const *env, const char *stdout_path);
+/* run_tach for another program: the executable at `exe`. */
+run_result run_exe(const char *exe, const char *const *argv, const char *stdin_text,
+                   const char *const *env, const char *stdout_path);
 void run_free(run_result *r);
 /* Writes text to a new temporary file and returns its path (static buffer
  * per call index 0..7). */

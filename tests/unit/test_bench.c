@@ -8,6 +8,7 @@
 
 #include "tach/tach.h"
 #include "tach/bench.h"
+#include "bench_testutil.h"
 
 /* The fake clock: benchmarks advance it by their "cost" per iteration. */
 static double fake_now;
@@ -200,12 +201,7 @@ static void gb_range(tach_state *s)
 	while (tach_loop(s))
 		fake_now += 1e-6;
 }
-#define GB_RANGE(name, ...)                                                   \
-	static const tach_bench_opts name##_opts = {__VA_ARGS__};             \
-	__attribute__((constructor)) static void reg_##name(void)              \
-	{                                                                     \
-		tach_bench_register(#name, gb_range, &name##_opts);           \
-	}
+#define GB_RANGE(name, ...) TEST_BENCH_REGISTER(name, gb_range, __VA_ARGS__)
 GB_RANGE(gbr_a, .range_lo = 64, .range_hi = 16384, .range_mult = 16)
 GB_RANGE(gbr_b, .range_lo = 1, .range_hi = 100)
 GB_RANGE(gbr_c, .range_lo = 1, .range_hi = 100, .range_mult = 10)
@@ -224,17 +220,6 @@ GB_RANGE(gbr_o, .range_lo = -1, .range_hi = 0, .range_mult = 2)
 GB_RANGE(gbr_p, .range_lo = 8, .range_hi = 64)
 GB_RANGE(gbr_bad_order, .range_lo = 64, .range_hi = 8)
 GB_RANGE(gbr_bad_mult, .range_lo = 1, .range_hi = 8, .range_mult = 1)
-
-static void expect_instances(const char *name, const char *want)
-{
-	char filter[64], got[512] = "";
-	snprintf(filter, sizeof filter, "^%s(/|$)", name);
-	size_t len = 0;
-	const char *n;
-	for (size_t i = 0; (n = tach_bench_list(filter, i)) && len < sizeof got; i++)
-		len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", i ? " " : "", n);
-	cr_expect_str_eq(got, want);
-}
 
 Test(bench, ranges_match_google_benchmark)
 {
