@@ -33,6 +33,7 @@
 
 #include "tach/error.h"
 #include "tach/result.h"
+#include "tach/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +91,18 @@ typedef struct tach_bench_opts {
 	 * and latency_max per repetition.  Each iteration then includes one
 	 * clock reading, whose cost the output states. */
 	int latency;
+	/* ---- complexity (issue 19, item 3) ----
+	 * Fit the median time per iteration of this benchmark's instances
+	 * against their first argument n (n >= 1, at least two sizes) to a
+	 * curve by least squares (tach_stats_complexity): a chosen one
+	 * (TACH_COMPLEXITY_O1, _OLOGN, _ON, _ONLOGN, _ON2, _ON3) or, with
+	 * TACH_COMPLEXITY_AUTO, the one with the lowest RMS.  Instances that
+	 * differ in a second argument or thread count are fitted apart.  The
+	 * fit goes into the results (tach_result.fits, named after the
+	 * function) and the summary ("BM_x_BigO", "BM_x_RMS").  Default
+	 * TACH_COMPLEXITY_NONE: no fit. */
+	tach_complexity complexity;
+	/* ---- end of complexity ---- */
 	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
 	int tach_end_;
 } tach_bench_opts;

@@ -74,4 +74,13 @@ typedef struct tach__instance {
  * array is the caller's to free.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__instances(const int *threads_override, tach__instance **out, size_t *n);
 
+/* ---- complexity (complexity.c, issue 19 item 3) ----
+ * The fits of every benchmark with .complexity set, over the instances
+ * that ran (result_of[i]: the index of instance i's benchmark in out
+ * after `first`, or (size_t)-1), added to out->fits; a family that cannot
+ * be fitted (fewer than two sizes with times) is named in the context key
+ * "complexity_not_fitted".  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__bench_complexity(const tach__instance *inst, size_t n, size_t first,
+                                       const size_t *result_of, tach_result *out);
+
 #endif

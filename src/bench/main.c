@@ -290,6 +290,30 @@ static void print_table(const tach_result *r)
 	}
 }
 
+/* The complexity fits, as Google Benchmark prints its _BigO and _RMS rows:
+ * the coefficient in nanoseconds per unit of the curve, the RMS of the
+ * residuals in percent of the mean time. */
+static void print_complexity(const tach_result *r)
+{
+	if (!r->n_fits)
+		return;
+	size_t w = 9;
+	for (size_t i = 0; i < r->n_fits; i++)
+		if (strlen(r->fits[i]->name) + 5 > w)
+			w = strlen(r->fits[i]->name) + 5;
+	printf("\ncomplexity: median time per iteration against %s, least squares "
+	       "(coefficient in ns)\n", r->fits[0]->param);
+	for (size_t i = 0; i < r->n_fits; i++) {
+		const tach_fit *f = r->fits[i];
+		char name[300];
+		snprintf(name, sizeof name, "%s_BigO", f->name);
+		printf("%-*s  %10.4g %-5s %s\n", (int)w, name, f->coefficient * 1e9, f->big_o,
+		       f->automatic ? "(lowest RMS of 1, lgN, N, NlgN, N^2, N^3)" : "(as chosen)");
+		snprintf(name, sizeof name, "%s_RMS", f->name);
+		printf("%-*s  %10.0f %%\n", (int)w, name, f->rms * 100);
+	}
+}
+
 /* Deterministic mode: counts per iteration, exact, no spread to show. */
 static void print_instr_table(const tach_result *r)
 {
@@ -557,6 +581,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		} else {
 			print_table(r);
 			print_notes(r);
+			print_complexity(r);
 		}
 		warn_unstable(prog, r);
 		note_budget(prog, r);

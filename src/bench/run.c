@@ -773,6 +773,8 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	}
 	if (!rc && !instr && !o->alloc_iterations)
 		rc = add_scaling(inst, n, first, result_of, out);
+	if (!rc && !instr && !o->alloc_iterations)
+		rc = tach__bench_complexity(inst, n, first, result_of, out);
 	free(result_of);
 	free(inst);
 	if (o->filter)

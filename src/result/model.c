@@ -185,6 +185,7 @@ void tach_result_free(tach_result *r)
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		tach__benchmark_free(r->benchmarks[i]);
 	free(r->benchmarks);
+	tach__fits_free(r);
 	free(r);
 }
 

@@ -1,0 +1,319 @@
+/* test_bench_complexity.c - the complexity fit (tach_stats_complexity)
+ * against NumPy's least squares (tests/vectors/complexity.json, made by
+ * tests/vectors/gen_complexity.py), its defined refusals, .complexity in
+ * tach/bench.h with a fake clock (families, AUTO, a chosen curve, what
+ * cannot be fitted), and the results file's "complexity" array: written,
+ * read back bit-identical, and refused when broken. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tach/tach.h"
+#include "tach/bench.h"
+
+/* ---- the fit against the oracle ---- */
+
+static int close_to(double got, double want, double abs_floor)
+{
+	return fabs(got - want) <= 1e-9 * fabs(want) || fabs(got - want) <= abs_floor;
+}
+
+Test(complexity, numpy_vectors)
+{
+	json_error_t je;
+	json_t *v = json_load_file(TACH_VECTORS_DIR "/complexity.json", 0, &je);
+	cr_assert_not_null(v, "complexity.json:%d: %s", je.line, je.text);
+	json_t *cases = json_object_get(v, "cases");
+	cr_assert(json_array_size(cases) > 50);
+	size_t i;
+	json_t *c;
+	json_array_foreach(cases, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		json_t *jn = json_object_get(c, "n"), *jt = json_object_get(c, "t");
+		size_t k = json_array_size(jn);
+		double n[64], t[64], mean = 0;
+		cr_assert(k <= 64 && k == json_array_size(jt));
+		for (size_t j = 0; j < k; j++) {
+			n[j] = json_real_value(json_array_get(jn, j));
+			t[j] = json_real_value(json_array_get(jt, j));
+			mean += t[j] / (double)k;
+		}
+		for (tach_complexity cv = TACH_COMPLEXITY_O1; cv <= TACH_COMPLEXITY_ON3; cv++) {
+			json_t *want = json_object_get(json_object_get(c, "fits"),
+			                               tach_complexity_name(cv));
+			cr_assert_not_null(want, "%s: no %s", name, tach_complexity_name(cv));
+			double wc = json_real_value(json_object_get(want, "coefficient"));
+			double wr = json_real_value(json_object_get(want, "rms"));
+			tach_complexity_fit f;
+			cr_assert_eq(tach_stats_complexity(n, t, k, cv, &f), 0, "%s", name);
+			cr_expect_eq(f.complexity, cv);
+			/* an exact fit's coefficient and RMS are rounding noise on
+			 * both sides: compare them at the data's scale */
+			cr_expect(close_to(f.coefficient, wc,
+			                   1e-12 * mean / tach_complexity_eval(cv, n[k - 1])),
+			          "%s %s: coefficient %.17g, NumPy %.17g", name, tach_complexity_name(cv),
+			          f.coefficient, wc);
+			cr_expect(close_to(f.rms, wr, 1e-10), "%s %s: rms %.17g, NumPy %.17g", name,
+			          tach_complexity_name(cv), f.rms, wr);
+		}
+		tach_complexity_fit a;
+		cr_assert_eq(tach_stats_complexity(n, t, k, TACH_COMPLEXITY_AUTO, &a), 0);
+		cr_expect_str_eq(tach_complexity_name(a.complexity),
+		                 json_string_value(json_object_get(c, "auto")), "%s", name);
+	}
+	json_decref(v);
+}
+
+Test(complexity, refusals_and_degenerate_input)
+{
+	double n[] = {8, 64, 512}, t[] = {1, 8, 64}, same[] = {4, 4, 4}, zero[] = {0, 0, 0};
+	double small[] = {0.5, 2, 4}, neg[] = {1, -1, 2};
+	tach_complexity_fit f = {TACH_COMPLEXITY_NONE, 42, 42};
+	cr_expect_eq(tach_stats_complexity(n, t, 0, TACH_COMPLEXITY_AUTO, &f), TACH_EINVAL);
+	cr_expect_eq(tach_stats_complexity(n, t, 1, TACH_COMPLEXITY_AUTO, &f), TACH_EINVAL);
+	cr_expect_eq(tach_stats_complexity(same, t, 3, TACH_COMPLEXITY_ON, &f), TACH_EINVAL);
+	cr_expect_eq(tach_stats_complexity(small, t, 3, TACH_COMPLEXITY_ON, &f), TACH_EINVAL);
+	cr_expect_eq(tach_stats_complexity(n, neg, 3, TACH_COMPLEXITY_ON, &f), TACH_EINVAL);
+	cr_expect_eq(tach_stats_complexity(n, t, 3, TACH_COMPLEXITY_NONE, &f), TACH_EINVAL);
+	cr_expect_eq(f.coefficient, 42, "*out set on failure");
+	/* all times 0: every curve fits exactly; the simplest wins */
+	cr_assert_eq(tach_stats_complexity(n, zero, 3, TACH_COMPLEXITY_AUTO, &f), 0);
+	cr_expect_eq(f.complexity, TACH_COMPLEXITY_O1);
+	cr_expect_eq(f.coefficient, 0);
+	cr_expect_eq(f.rms, 0);
+	/* exactly linear: O(n), coefficient 1/8, no residual */
+	cr_assert_eq(tach_stats_complexity(n, t, 3, TACH_COMPLEXITY_AUTO, &f), 0);
+	cr_expect_eq(f.complexity, TACH_COMPLEXITY_ON);
+	cr_expect_eq(f.coefficient, 0.125);
+	cr_expect_eq(f.rms, 0);
+	for (tach_complexity c = TACH_COMPLEXITY_O1; c <= TACH_COMPLEXITY_ON3; c++)
+		cr_expect_eq(tach_complexity_parse(tach_complexity_name(c)), c);
+	cr_expect_eq(tach_complexity_parse("O(n)"), TACH_COMPLEXITY_NONE);
+	cr_expect_eq(tach_complexity_parse(NULL), TACH_COMPLEXITY_NONE);
+}
+
+/* ---- .complexity in the benchmark library, with a fake clock ---- */
+
+static double fake_now;
+static double fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+/* 2^-30 s per element: binary fractions keep the sums exact */
+#define UNIT 0x1p-30
+
+TACH_BENCH(cx_linear, .args = TACH_ARGS(8, 64, 512, 4096), .arg_names = "n",
+           .complexity = TACH_COMPLEXITY_AUTO)
+{
+	double n = (double)tach_arg(s, 0);
+	while (tach_loop(s))
+		fake_now += UNIT * n;
+}
+
+TACH_BENCH(cx_const, .range_lo = 8, .range_hi = 4096, .arg_names = "n",
+           .complexity = TACH_COMPLEXITY_AUTO)
+{
+	while (tach_loop(s))
+		fake_now += 16 * UNIT;
+}
+
+/* a chosen curve is fitted even where another would fit better */
+TACH_BENCH(cx_forced, .args = TACH_ARGS(8, 64, 512), .complexity = TACH_COMPLEXITY_ON2)
+{
+	double n = (double)tach_arg(s, 0);
+	while (tach_loop(s))
+		fake_now += UNIT * n;
+}
+
+/* one family per value of the second argument */
+TACH_BENCH(cx_2d, .args = TACH_ARGS(16, 256, 4096), .args2 = TACH_ARGS(1, 3),
+           .arg_names = "n,k", .complexity = TACH_COMPLEXITY_AUTO)
+{
+	double n = (double)tach_arg(s, 0), k = (double)tach_arg(s, 1);
+	while (tach_loop(s))
+		fake_now += UNIT * k * n * n;
+}
+
+TACH_BENCH(cx_noargs, .complexity = TACH_COMPLEXITY_AUTO)
+{
+	while (tach_loop(s))
+		fake_now += UNIT;
+}
+
+TACH_BENCH(cx_one_size, .args = TACH_ARGS(64), .complexity = TACH_COMPLEXITY_ON)
+{
+	while (tach_loop(s))
+		fake_now += UNIT;
+}
+
+static tach_result *run(const char *filter)
+{
+	tach_bench_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.filter = filter;
+	o.clock = fake_clock;
+	o.repetitions = 3;
+	o.max_repetitions = 3;
+	o.warmup = TACH_BENCH_NO_WARMUP;
+	tach_result *r = tach_result_new();
+	tach_error err;
+	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
+	return r;
+}
+
+Test(complexity, bench_auto_finds_linear_and_constant)
+{
+	tach_result *r = run("^cx_(linear|const)/");
+	cr_assert_eq(r->n_fits, 2);
+	const tach_fit *lin = tach_result_fit(r, "cx_linear", TACH_M_TIME);
+	cr_assert_not_null(lin);
+	cr_expect_str_eq(lin->big_o, "N");
+	cr_expect_str_eq(lin->param, "n");
+	cr_expect_str_eq(lin->metric, "time");
+	cr_expect_eq(lin->automatic, 1);
+	cr_expect(fabs(lin->coefficient - UNIT) < 1e-9 * UNIT, "%.17g", lin->coefficient);
+	cr_expect(lin->rms < 1e-9, "%g", lin->rms);
+	cr_assert_eq(lin->n_benchmarks, 4);
+	cr_expect_str_eq(lin->benchmarks[0], "cx_linear/8");
+	cr_expect_str_eq(lin->benchmarks[3], "cx_linear/4096");
+	const tach_fit *k = tach_result_fit(r, "cx_const", NULL);
+	cr_assert_not_null(k);
+	cr_expect_str_eq(k->big_o, "1");
+	cr_expect(fabs(k->coefficient - 16 * UNIT) < 1e-9 * UNIT, "%.17g", k->coefficient);
+	cr_expect_eq(k->n_benchmarks, 4, "range 8..4096 by 8: 8, 64, 512, 4096");
+	tach_result_free(r);
+}
+
+Test(complexity, bench_chosen_curve_and_families)
+{
+	tach_result *r = run("^cx_(forced|2d)/");
+	const tach_fit *f = tach_result_fit(r, "cx_forced", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->big_o, "N^2");
+	cr_expect_eq(f->automatic, 0);
+	cr_expect(f->rms > 0.1, "O(n) times fitted to n^2 leave residuals: %g", f->rms);
+	cr_expect_str_eq(f->param, "arg0", "no arg_names: the parameter's default name");
+	const tach_fit *a = tach_result_fit(r, "cx_2d/1", NULL), *b = tach_result_fit(r, "cx_2d/3", NULL);
+	cr_assert(a && b);
+	cr_expect_str_eq(a->big_o, "N^2");
+	cr_expect_str_eq(b->big_o, "N^2");
+	cr_expect(fabs(b->coefficient / a->coefficient - 3) < 1e-9);
+	cr_expect_eq(a->n_benchmarks, 3);
+	cr_expect_str_eq(a->benchmarks[1], "cx_2d/256/1");
+	cr_expect_str_eq(b->benchmarks[2], "cx_2d/4096/3");
+	tach_result_free(r);
+}
+
+Test(complexity, bench_cannot_fit_is_said)
+{
+	tach_result *r = run("^cx_(noargs|one_size)");
+	cr_expect_eq(r->n_fits, 0);
+	const char *why = tach_kvlist_get(&r->meta.context, "complexity_not_fitted");
+	cr_assert_not_null(why);
+	cr_expect(strstr(why, "cx_noargs: has no argument to be n") != NULL, "%s", why);
+	cr_expect(strstr(why, "cx_one_size: needs times at two or more sizes") != NULL, "%s", why);
+	tach_result_free(r);
+}
+
+/* ---- the results file ---- */
+
+static char *write_mem(const tach_result *r, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	tach_error err;
+	cr_assert_eq(tach_result_write(r, f, &err), 0, "%s", err.message);
+	fclose(f);
+	return buf;
+}
+
+Test(complexity, file_round_trip)
+{
+	tach_result *r = run("^cx_(linear|2d)/");
+	size_t len;
+	char *text = write_mem(r, &len);
+	cr_expect(strstr(text, "\"complexity\": [") != NULL);
+	tach_result *back;
+	tach_error err;
+	cr_assert_eq(tach_result_read_buffer(text, len, "mem", &back, &err), 0, "%s", err.message);
+	cr_assert_eq(back->n_fits, r->n_fits);
+	for (size_t i = 0; i < r->n_fits; i++) {
+		const tach_fit *a = r->fits[i], *b = back->fits[i];
+		cr_expect_str_eq(a->name, b->name);
+		cr_expect_str_eq(a->param, b->param);
+		cr_expect_str_eq(a->metric, b->metric);
+		cr_expect_str_eq(a->big_o, b->big_o);
+		cr_expect_eq(a->automatic, b->automatic);
+		cr_expect(!memcmp(&a->coefficient, &b->coefficient, sizeof(double)));
+		cr_expect(!memcmp(&a->rms, &b->rms, sizeof(double)));
+		cr_assert_eq(a->n_benchmarks, b->n_benchmarks);
+		for (size_t k = 0; k < a->n_benchmarks; k++)
+			cr_expect_str_eq(a->benchmarks[k], b->benchmarks[k]);
+	}
+	size_t len2;
+	char *again = write_mem(back, &len2);
+	cr_expect_str_eq(text, again, "written again byte for byte");
+	free(text);
+	free(again);
+	tach_result_free(back);
+	tach_result_free(r);
+}
+
+static const char head[] = "{\"format\": 1, \"benchmarks\": [], \"complexity\": [";
+
+static void refused(const char *fit, const char *message)
+{
+	char doc[1024];
+	snprintf(doc, sizeof doc, "%s%s]}", head, fit);
+	tach_result *r = (tach_result *)1;
+	tach_error err;
+	int rc = tach_result_read_buffer(doc, strlen(doc), "x.json", &r, &err);
+	cr_expect_eq(rc, TACH_EFORMAT, "%s: rc %d", fit, rc);
+	cr_expect_null(r);
+	cr_expect(strstr(err.message, message) != NULL, "%s: '%s' lacks '%s'", fit, err.message,
+	          message);
+}
+
+Test(complexity, file_refuses_broken_fits)
+{
+	refused("{\"name\": \"a\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N^4\", "
+	        "\"coefficient\": 1, \"rms\": 0}", "unknown curve \"N^4\"");
+	refused("{\"name\": \"a\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", "
+	        "\"rms\": 0}", "missing \"coefficient\" or \"rms\"");
+	refused("{\"name\": \"a\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", "
+	        "\"coefficient\": 1, \"rms\": -0.5}", "\"rms\" must be a finite number not below 0");
+	refused("{\"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", \"coefficient\": 1, "
+	        "\"rms\": 0}", "missing \"name\"");
+	refused("{\"name\": \"\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", "
+	        "\"coefficient\": 1, \"rms\": 0}", "empty \"name\"");
+	refused("{\"name\": \"a\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", "
+	        "\"coefficient\": 1, \"rms\": 0, \"benchmarks\": [\"\"]}", "empty benchmark name");
+	refused("{\"name\": \"a\", \"param\": \"n\", \"metric\": \"time\", \"big_o\": \"N\", "
+	        "\"coefficient\": 1, \"rms\": 0}, {\"name\": \"a\", \"param\": \"n\", \"metric\": "
+	        "\"time\", \"big_o\": \"1\", \"coefficient\": 1, \"rms\": 0}", "appears twice");
+}
+
+Test(complexity, writer_refuses_invalid_fit)
+{
+	tach_result *r = tach_result_new();
+	tach_fit *f = tach_result_add_fit(r, "a", "n", "time", "O(n)");
+	cr_assert_not_null(f);
+	char *buf = NULL;
+	size_t len;
+	FILE *out = open_memstream(&buf, &len);
+	tach_error err;
+	cr_expect_eq(tach_result_write(r, out, &err), TACH_EFORMAT);
+	cr_expect(strstr(err.message, "unknown curve") != NULL, "%s", err.message);
+	free(f->big_o);
+	f->big_o = strdup("N");
+	f->rms = NAN;
+	cr_expect_eq(tach_result_write(r, out, &err), TACH_EFORMAT);
+	fclose(out);
+	free(buf);
+	tach_result_free(r);
+}
