@@ -180,6 +180,11 @@ typedef struct tach_result {
 #define TACH_M_CPU_PERCENT "cpu_percent"   /* %, lower */
 #define TACH_M_BYTES_PER_OP "bytes_per_op" /* B, lower */
 #define TACH_M_ALLOCS_PER_OP "allocs_per_op"       /* count, lower */
+/* Heap growth (issue 19): B, lower.  Bytes allocated minus bytes freed in
+ * a counted call per iteration (may be negative), and the most bytes live
+ * at once during that call (counted from its start). */
+#define TACH_M_NET_HEAP_GROWTH_PER_OP "net_heap_growth_per_op"
+#define TACH_M_MAX_BYTES_USED "max_bytes_used"
 #define TACH_M_ITEMS_PER_SECOND "items_per_second" /* /s, higher */
 #define TACH_M_BYTES_PER_SECOND "bytes_per_second" /* B/s, higher */
 #define TACH_M_LATENCY_P50 "latency_p50"   /* s, lower */

@@ -314,6 +314,17 @@ static void print_complexity(const tach_result *r)
 	}
 }
 
+/* The benchmarks alloc_pass.c found leaking (context key "leaking"), in
+ * the summary as well as in its warnings. */
+static void print_leaks(const tach_result *r)
+{
+	const char *list = tach_kvlist_get(&r->meta.context, "leaking");
+	if (!list)
+		return;
+	printf("\nleaking (net heap growth above %g B per iteration): %s\n",
+	       TACH_BENCH_LEAK_TOLERANCE, list);
+}
+
 /* Deterministic mode: counts per iteration, exact, no spread to show. */
 static void print_instr_table(const tach_result *r)
 {
@@ -582,6 +593,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 			print_table(r);
 			print_notes(r);
 			print_complexity(r);
+			print_leaks(r);
 		}
 		warn_unstable(prog, r);
 		note_budget(prog, r);

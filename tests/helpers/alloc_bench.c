@@ -191,4 +191,49 @@ TACH_BENCH(env_when_counting)
 	}
 }
 
+/* ---- heap growth (net_heap_growth_per_op, max_bytes_used) ---- */
+
+/* Keeps one malloc(32) per iteration, chained; the teardown frees the
+ * chain after the counted call: net growth = the usable size of a
+ * malloc(32) per iteration, a leak. */
+static void **leak_chain;
+static void leak_teardown(tach_state *s)
+{
+	(void)s;
+	while (leak_chain) {
+		void **next = *leak_chain;
+		my_free(leak_chain);
+		leak_chain = next;
+	}
+}
+
+TACH_BENCH(heap_leak, .teardown = leak_teardown)
+{
+	TACH_LOOP(s) {
+		void **p = my_malloc(32);
+		*p = leak_chain;
+		leak_chain = p;
+	}
+}
+
+/* malloc(1000), free: net 0, peak the usable size of one such block */
+TACH_BENCH(heap_balanced)
+{
+	TACH_LOOP(s) {
+		my_free(my_malloc(1000));
+	}
+}
+
+/* ten malloc(4096) live at once, then freed: net 0, peak ten blocks */
+TACH_BENCH(heap_batch)
+{
+	TACH_LOOP(s) {
+		void *p[10];
+		for (int i = 0; i < 10; i++)
+			p[i] = my_malloc(4096);
+		for (int i = 0; i < 10; i++)
+			my_free(p[i]);
+	}
+}
+
 TACH_MAIN()

@@ -11,6 +11,8 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +145,41 @@ Test(alloc, rules_exact_through_counting_process)
 		cr_expect_eq(metric(x, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %g bytes/op",
 		             x->name, metric(x, TACH_M_BYTES_PER_OP));
 	}
+	tach_result_free(b.r);
+}
+
+/* Heap growth through the counting process: bytes allocated minus bytes
+ * freed per iteration and the peak of live bytes, in usable block sizes
+ * (this process's glibc gives the same malloc_usable_size); a leak is
+ * flagged in the context and on stderr, balanced workloads are not. */
+Test(alloc, heap_growth_and_leaks)
+{
+	need_counting();
+	void *p32 = malloc(32), *p1000 = malloc(1000), *p4096 = malloc(4096);
+	double u32 = (double)malloc_usable_size(p32), u1000 = (double)malloc_usable_size(p1000);
+	double u4096 = (double)malloc_usable_size(p4096);
+	free(p32);
+	free(p1000);
+	free(p4096);
+	bench_run b = run_bench("^(heap_|three_mallocs|rule_realloc$)", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *leak = bench(&b, "heap_leak");
+	cr_expect_eq(metric(leak, TACH_M_NET_HEAP_GROWTH_PER_OP), u32, "heap_leak: %.17g B/op",
+	             metric(leak, TACH_M_NET_HEAP_GROWTH_PER_OP));
+	cr_expect(metric(leak, TACH_M_MAX_BYTES_USED) >= u32);
+	const tach_benchmark *bal = bench(&b, "heap_balanced"), *bat = bench(&b, "heap_batch");
+	cr_expect_eq(metric(bal, TACH_M_NET_HEAP_GROWTH_PER_OP), 0);
+	cr_expect_eq(metric(bal, TACH_M_MAX_BYTES_USED), u1000);
+	cr_expect_eq(metric(bat, TACH_M_NET_HEAP_GROWTH_PER_OP), 0);
+	cr_expect_eq(metric(bat, TACH_M_MAX_BYTES_USED), 10 * u4096);
+	const char *names[] = {"three_mallocs/threads:1", "three_mallocs/threads:4", "rule_realloc"};
+	for (size_t i = 0; i < 3; i++)
+		cr_expect_eq(metric(bench(&b, names[i]), TACH_M_NET_HEAP_GROWTH_PER_OP), 0, "%s",
+		             names[i]);
+	const char *leaking = tach_kvlist_get(&b.r->meta.context, "leaking");
+	cr_expect(leaking && !strcmp(leaking, "heap_leak"), "leaking: %s",
+	          leaking ? leaking : "(none)");
+	cr_expect(strstr(b.err, "warning: 'heap_leak' leaks") != NULL, "stderr: %s", b.err);
 	tach_result_free(b.r);
 }
 
@@ -328,6 +365,13 @@ static void fake_stop(uint64_t *allocs, uint64_t *bytes)
 	*bytes = atomic_load(&fake_bytes);
 }
 
+/* heap growth as a fake counter reports it: net = 7 B per allocation */
+static void fake_heap(int64_t *net, uint64_t *peak)
+{
+	*net = 7 * (int64_t)atomic_load(&fake_allocs);
+	*peak = 4242;
+}
+
 /* 2 allocations of 40 bytes per iteration, plus one of 1000 per call */
 TACH_BENCH(fake_two_allocs, .threads = TACH_THREADS(1, 3))
 {
@@ -364,6 +408,7 @@ Test(alloc, counting_pass_alone_uses_the_given_iterations)
 	tach_result *r = tach_result_new();
 	tach_error err;
 	memset(&err, 0, sizeof err);
+	o.alloc_heap = fake_heap;
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
 	cr_assert_eq(r->n_benchmarks, 2, "the unplanned instance ran");
 	/* warm-up and counted call: 2 x (500 + 3 x 100) iterations in all */
@@ -384,6 +429,9 @@ Test(alloc, counting_pass_alone_uses_the_given_iterations)
 		             metric(b, TACH_M_ALLOCS_PER_OP));
 		cr_expect_eq(metric(b, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %.17g", b->name,
 		             metric(b, TACH_M_BYTES_PER_OP));
+		cr_expect(fabs(metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP) - 7 * want[i].allocs) < 1e-9,
+		          "%s: %.17g", b->name, metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP));
+		cr_expect_eq(metric(b, TACH_M_MAX_BYTES_USED), 4242);
 	}
 	tach_result_free(r);
 }
