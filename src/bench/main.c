@@ -301,8 +301,8 @@ static void print_complexity(const tach_result *r)
 	for (size_t i = 0; i < r->n_fits; i++)
 		if (strlen(r->fits[i]->name) + 5 > w)
 			w = strlen(r->fits[i]->name) + 5;
-	printf("\ncomplexity: median time per iteration against %s, least squares "
-	       "(coefficient in ns)\n", r->fits[0]->param);
+	printf("\ncomplexity: median time per iteration against the first argument, least "
+	       "squares (coefficient in ns)\n");
 	for (size_t i = 0; i < r->n_fits; i++) {
 		const tach_fit *f = r->fits[i];
 		char name[300];

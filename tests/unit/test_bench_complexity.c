@@ -317,3 +317,62 @@ Test(complexity, writer_refuses_invalid_fit)
 	free(buf);
 	tach_result_free(r);
 }
+
+/* ---- the HTML report ---- */
+
+Test(complexity, report_draws_points_and_curves)
+{
+	tach_result *r = run("^cx_(linear|const)/");
+	/* a name to escape, and a fit whose benchmarks are gone: no points,
+	 * still a row */
+	tach_fit *odd = tach_result_add_fit(r, "gone<&>", "n", "time", "N^2");
+	cr_assert_not_null(odd);
+	odd->coefficient = 1e-12;
+	cr_assert_eq(tach_fit_add_benchmark(odd, "not/here"), 0);
+	tach_report_input in = {r, "cx"};
+	tach_html_input h;
+	memset(&h, 0, sizeof h);
+	h.results = &in;
+	h.n_results = 1;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(tach_report_html(f, &h), 0);
+	fclose(f);
+	const char *sec = strstr(buf, "<h2>Complexity</h2>");
+	cr_assert_not_null(sec);
+	cr_expect(strstr(sec, "time against <bdi>n</bdi>") != NULL);
+	/* one chart for the group: two fitted curves with their points */
+	size_t curves = 0, dots = 0;
+	for (const char *p = sec; (p = strstr(p, "stroke-dasharray='5 3'")); p++)
+		curves++;
+	for (const char *p = sec; (p = strstr(p, "<circle r=4")) && p < strstr(sec, "</svg>"); p++)
+		dots++;
+	cr_expect_eq(curves, 3, "one curve per fit");
+	cr_expect_eq(dots, 8, "cx_linear and cx_const at 4 sizes each");
+	cr_expect(strstr(sec, "cx_linear at 4096: ") != NULL);
+	cr_expect(strstr(sec, "O(N) <span class=meta>auto</span>") != NULL);
+	cr_expect(strstr(sec, "gone&lt;&amp;&gt;") != NULL);
+	cr_expect(strstr(sec, "gone<&>") == NULL);
+	free(buf);
+	tach_result_free(r);
+}
+
+Test(complexity, report_without_fits_has_no_section)
+{
+	tach_result *r = run("^cx_linear/8$");
+	cr_assert_eq(r->n_fits, 0, "one size: not fitted");
+	tach_report_input in = {r, "cx"};
+	tach_html_input h;
+	memset(&h, 0, sizeof h);
+	h.results = &in;
+	h.n_results = 1;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(tach_report_html(f, &h), 0);
+	fclose(f);
+	cr_expect_null(strstr(buf, "<h2>Complexity</h2>"));
+	free(buf);
+	tach_result_free(r);
+}
