@@ -307,7 +307,9 @@ static void print_complexity(const tach_result *r)
 		const tach_fit *f = r->fits[i];
 		char name[300];
 		snprintf(name, sizeof name, "%s_BigO", f->name);
-		printf("%-*s  %10.4g %-5s %s\n", (int)w, name, f->coefficient * 1e9, f->big_o,
+		/* Google Benchmark writes O(1) as "(1)" */
+		printf("%-*s  %10.4g %-5s %s\n", (int)w, name, f->coefficient * 1e9,
+		       strcmp(f->big_o, "1") ? f->big_o : "(1)",
 		       f->automatic ? "(lowest RMS of 1, lgN, N, NlgN, N^2, N^3)" : "(as chosen)");
 		snprintf(name, sizeof name, "%s_RMS", f->name);
 		printf("%-*s  %10.0f %%\n", (int)w, name, f->rms * 100);

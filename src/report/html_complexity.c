@@ -30,17 +30,29 @@ typedef struct points {
 	size_t k;
 } points;
 
-/* The medians of f's benchmarks in r, with their values of f->param. */
+/* The n of a fitted benchmark: its parameter f->param or, for a file
+ * without parameters (Google Benchmark's), the number after "FAMILY/" in
+ * its name.  NaN when neither. */
+static double n_of(const tach_fit *f, const tach_benchmark *b)
+{
+	const char *v = tach_kvlist_get(&b->params, f->param);
+	size_t len = strlen(f->name);
+	if (!v && !strncmp(b->name, f->name, len) && b->name[len] == '/')
+		v = b->name + len + 1;
+	char *end;
+	double n = v ? strtod(v, &end) : NAN;
+	return v && end != v && (!*end || *end == '/') ? n : NAN;
+}
+
+/* The medians of f's benchmarks in r, with their n. */
 static void collect(const tach_result *r, const tach_fit *f, points *p)
 {
 	p->k = 0;
 	for (size_t i = 0; i < f->n_benchmarks && p->k < MAX_POINTS; i++) {
 		const tach_benchmark *b = tach_result_find(r, f->benchmarks[i], NULL);
-		const char *v = b ? tach_kvlist_get(&b->params, f->param) : NULL;
-		char *end;
-		double n = v ? strtod(v, &end) : NAN;
+		double n = b ? n_of(f, b) : NAN;
 		double t = b ? tach__html_median(tach_benchmark_metric(b, f->metric)) : NAN;
-		if (!v || *end || !isfinite(n) || !isfinite(t))
+		if (!isfinite(n) || !isfinite(t))
 			continue;
 		p->n[p->k] = n;
 		p->t[p->k++] = t;

@@ -376,3 +376,66 @@ Test(complexity, report_without_fits_has_no_section)
 	free(buf);
 	tach_result_free(r);
 }
+
+/* ---- Google Benchmark's _BigO and _RMS rows ---- */
+
+/* Trimmed from the JSON of a Google Benchmark 1.7.1 program with
+ * ->Complexity() and ->Complexity(benchmark::o1); the last two rows are as
+ * versions before run_type wrote them, and a lambda's f(N) is left out. */
+static const char gb_json[] =
+	"{\"context\": {\"library_build_type\": \"release\"}, \"benchmarks\": [\n"
+	"{\"name\": \"BM_scan/64\", \"run_name\": \"BM_scan/64\", \"run_type\": \"iteration\",\n"
+	" \"iterations\": 1000, \"real_time\": 30.5, \"cpu_time\": 30.1, \"time_unit\": \"ns\"},\n"
+	"{\"name\": \"BM_scan/256\", \"run_name\": \"BM_scan/256\", \"run_type\": \"iteration\",\n"
+	" \"iterations\": 1000, \"real_time\": 118.0, \"cpu_time\": 117.0, \"time_unit\": \"ns\"},\n"
+	"{\"name\": \"BM_scan_BigO\", \"run_name\": \"BM_scan\", \"run_type\": \"aggregate\",\n"
+	" \"aggregate_name\": \"BigO\", \"aggregate_unit\": \"time\",\n"
+	" \"cpu_coefficient\": 2.8425680296494554e-01, \"real_coefficient\": 4.5052495545587246e-01,\n"
+	" \"big_o\": \"N\", \"time_unit\": \"ns\"},\n"
+	"{\"name\": \"BM_scan_RMS\", \"run_name\": \"BM_scan\", \"run_type\": \"aggregate\",\n"
+	" \"aggregate_name\": \"RMS\", \"aggregate_unit\": \"percentage\", \"rms\": 0.021921},\n"
+	"{\"name\": \"BM_const/64\", \"iterations\": 10, \"real_time\": 0.7, \"cpu_time\": 0.7,\n"
+	" \"time_unit\": \"us\"},\n"
+	"{\"name\": \"BM_const_BigO\", \"cpu_coefficient\": 0.5, \"real_coefficient\": 0.75,\n"
+	" \"big_o\": \"(1)\", \"time_unit\": \"us\"},\n"
+	"{\"name\": \"BM_const_RMS\", \"rms\": 0.125},\n"
+	"{\"name\": \"BM_f_BigO\", \"run_type\": \"aggregate\", \"aggregate_name\": \"BigO\",\n"
+	" \"cpu_coefficient\": 1, \"real_coefficient\": 1, \"big_o\": \"f(N)\", \"time_unit\": \"ns\"}\n"
+	"]}\n";
+
+Test(complexity, gbench_bigo_rows_become_fits)
+{
+	tach_result *r;
+	tach_error err;
+	cr_assert_eq(tach_import_buffer(gb_json, sizeof gb_json - 1, "gb.json", NULL, &r, &err), 0,
+	             "%s", err.message);
+	cr_expect_eq(r->n_benchmarks, 3, "BigO and RMS rows are not benchmarks");
+	cr_assert_eq(r->n_fits, 2, "f(N) has no name in tach: left out");
+	const tach_fit *scan = tach_result_fit(r, "BM_scan", TACH_M_TIME);
+	cr_assert_not_null(scan);
+	cr_expect_str_eq(scan->big_o, "N");
+	cr_expect_eq(scan->coefficient, 4.5052495545587246e-01 * 1e-9);
+	cr_expect_eq(scan->rms, 0.021921);
+	cr_expect_eq(scan->automatic, 0);
+	cr_assert_eq(scan->n_benchmarks, 2);
+	cr_expect_str_eq(scan->benchmarks[1], "BM_scan/256");
+	const tach_fit *k = tach_result_fit(r, "BM_const", NULL);
+	cr_assert_not_null(k);
+	cr_expect_str_eq(k->big_o, "1");
+	cr_expect_eq(k->coefficient, 0.75e-6);
+	cr_expect_eq(k->rms, 0.125);
+	/* the report finds n in the names (the file has no parameters) */
+	tach_report_input in = {r, "gb"};
+	tach_html_input h;
+	memset(&h, 0, sizeof h);
+	h.results = &in;
+	h.n_results = 1;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(tach_report_html(f, &h), 0);
+	fclose(f);
+	cr_expect(strstr(buf, "BM_scan at 256: ") != NULL);
+	free(buf);
+	tach_result_free(r);
+}
