@@ -439,3 +439,35 @@ Test(complexity, gbench_bigo_rows_become_fits)
 	free(buf);
 	tach_result_free(r);
 }
+
+/* The same fit as Google Benchmark's on its own numbers: times per
+ * iteration (ns) that Google Benchmark 1.7.1 printed for ->Complexity()
+ * (auto) and ->Complexity(benchmark::o1) benchmarks, with its BigO and RMS
+ * rows.  It chooses the curve on CPU time and fits real time to that
+ * curve; its RMS row is the CPU fit's. */
+Test(complexity, agrees_with_google_benchmark)
+{
+	static const double n[] = {64, 256, 1024, 4096, 16384};
+	static const double scan_cpu[] = {20.110440645137263, 76.50197867736908, 338.5580858329035,
+	                                  1201.3195384003182, 4644.979288025889};
+	static const double scan_real[] = {41.41457678013756, 133.96183899836117, 479.3873535528705,
+	                                   2169.3833666078863, 7298.924272111767};
+	static const double const_cpu[] = {0.41348416368438007, 0.41697167992235296,
+	                                   0.5602345571473065, 0.43544966234935634,
+	                                   0.4246558579323279};
+	static const double const_real[] = {0.6931262992988434, 0.6290719364936002,
+	                                    0.8764665220117501, 0.6748980072742834,
+	                                    0.6624272295902902};
+	tach_complexity_fit f;
+	cr_assert_eq(tach_stats_complexity(n, scan_cpu, 5, TACH_COMPLEXITY_AUTO, &f), 0);
+	cr_expect_eq(f.complexity, TACH_COMPLEXITY_ON, "Google Benchmark: N");
+	cr_expect(close_to(f.coefficient, 0.28425680296494554, 0), "%.17g", f.coefficient);
+	cr_expect(close_to(f.rms, 0.021921015213437867, 0), "%.17g", f.rms);
+	cr_assert_eq(tach_stats_complexity(n, scan_real, 5, f.complexity, &f), 0);
+	cr_expect(close_to(f.coefficient, 0.45052495545587246, 0), "%.17g", f.coefficient);
+	cr_assert_eq(tach_stats_complexity(n, const_cpu, 5, TACH_COMPLEXITY_O1, &f), 0);
+	cr_expect(close_to(f.coefficient, 0.45015918420714474, 0), "%.17g", f.coefficient);
+	cr_expect(close_to(f.rms, 0.12340412136073747, 0), "%.17g", f.rms);
+	cr_assert_eq(tach_stats_complexity(n, const_real, 5, TACH_COMPLEXITY_O1, &f), 0);
+	cr_expect(close_to(f.coefficient, 0.7071979989337536, 0), "%.17g", f.coefficient);
+}
