@@ -45,8 +45,9 @@ static size_t find_arithmetic(const segment *v, size_t n, uintptr_t a)
 
 #define N_ADDR 1024
 
-TACH_BENCH(lookup_linear_scan, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
-           .arg_names = "segments", .complexity = TACH_COMPLEXITY_AUTO)
+/* One benchmark call: look up addresses spread over n segments with
+ * `find`, round robin. */
+static void lookups(tach_state *s, size_t (*find)(const segment *, size_t, uintptr_t))
 {
 	size_t n = (size_t)tach_arg(s, 0), k = 0;
 	uintptr_t addr[N_ADDR];
@@ -56,27 +57,22 @@ TACH_BENCH(lookup_linear_scan, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
 		return;
 	}
 	TACH_LOOP(s) {
-		size_t i = find_linear(v, n, addr[k++ % N_ADDR]);
+		size_t i = find(v, n, addr[k++ % N_ADDR]);
 		tach_do_not_optimize(i);
 	}
 	free(v);
 }
 
+TACH_BENCH(lookup_linear_scan, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
+           .arg_names = "segments", .complexity = TACH_COMPLEXITY_AUTO)
+{
+	lookups(s, find_linear);
+}
+
 TACH_BENCH(lookup_arithmetic, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
            .arg_names = "segments", .complexity = TACH_COMPLEXITY_AUTO)
 {
-	size_t n = (size_t)tach_arg(s, 0), k = 0;
-	uintptr_t addr[N_ADDR];
-	segment *v = make(n, addr, N_ADDR, tach_seed(s));
-	if (!v) {
-		tach_skip_with_error(s, "out of memory");
-		return;
-	}
-	TACH_LOOP(s) {
-		size_t i = find_arithmetic(v, n, addr[k++ % N_ADDR]);
-		tach_do_not_optimize(i);
-	}
-	free(v);
+	lookups(s, find_arithmetic);
 }
 
 TACH_MAIN()

@@ -320,15 +320,9 @@ Test(complexity, writer_refuses_invalid_fit)
 
 /* ---- the HTML report ---- */
 
-Test(complexity, report_draws_points_and_curves)
+/* The HTML report of r alone; caller frees. */
+static char *render(const tach_result *r)
 {
-	tach_result *r = run("^cx_(linear|const)/");
-	/* a name to escape, and a fit whose benchmarks are gone: no points,
-	 * still a row */
-	tach_fit *odd = tach_result_add_fit(r, "gone<&>", "n", "time", "N^2");
-	cr_assert_not_null(odd);
-	odd->coefficient = 1e-12;
-	cr_assert_eq(tach_fit_add_benchmark(odd, "not/here"), 0);
 	tach_report_input in = {r, "cx"};
 	tach_html_input h;
 	memset(&h, 0, sizeof h);
@@ -339,6 +333,19 @@ Test(complexity, report_draws_points_and_curves)
 	FILE *f = open_memstream(&buf, &len);
 	cr_assert_eq(tach_report_html(f, &h), 0);
 	fclose(f);
+	return buf;
+}
+
+Test(complexity, report_draws_points_and_curves)
+{
+	tach_result *r = run("^cx_(linear|const)/");
+	/* a name to escape, and a fit whose benchmarks are gone: no points,
+	 * still a row */
+	tach_fit *odd = tach_result_add_fit(r, "gone<&>", "n", "time", "N^2");
+	cr_assert_not_null(odd);
+	odd->coefficient = 1e-12;
+	cr_assert_eq(tach_fit_add_benchmark(odd, "not/here"), 0);
+	char *buf = render(r);
 	const char *sec = strstr(buf, "<h2>Complexity</h2>");
 	cr_assert_not_null(sec);
 	cr_expect(strstr(sec, "time against <bdi>n</bdi>") != NULL);
@@ -362,16 +369,7 @@ Test(complexity, report_without_fits_has_no_section)
 {
 	tach_result *r = run("^cx_linear/8$");
 	cr_assert_eq(r->n_fits, 0, "one size: not fitted");
-	tach_report_input in = {r, "cx"};
-	tach_html_input h;
-	memset(&h, 0, sizeof h);
-	h.results = &in;
-	h.n_results = 1;
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-	cr_assert_eq(tach_report_html(f, &h), 0);
-	fclose(f);
+	char *buf = render(r);
 	cr_expect_null(strstr(buf, "<h2>Complexity</h2>"));
 	free(buf);
 	tach_result_free(r);
@@ -425,16 +423,7 @@ Test(complexity, gbench_bigo_rows_become_fits)
 	cr_expect_eq(k->coefficient, 0.75e-6);
 	cr_expect_eq(k->rms, 0.125);
 	/* the report finds n in the names (the file has no parameters) */
-	tach_report_input in = {r, "gb"};
-	tach_html_input h;
-	memset(&h, 0, sizeof h);
-	h.results = &in;
-	h.n_results = 1;
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-	cr_assert_eq(tach_report_html(f, &h), 0);
-	fclose(f);
+	char *buf = render(r);
 	cr_expect(strstr(buf, "BM_scan at 256: ") != NULL);
 	free(buf);
 	tach_result_free(r);
