@@ -3,7 +3,8 @@
  * per iteration are known exactly, one per counting rule, a multi-thread
  * one, and probes that tell the timed process from the counting one by
  * where `malloc` resolves (libc's in the timed process, the preloaded
- * counting object in the other). */
+ * counting object in the other); workloads with a known heap growth;
+ * and one benchmark with a complexity fit, for the text summary's lines. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -233,6 +234,21 @@ TACH_BENCH(heap_batch)
 			p[i] = my_malloc(4096);
 		for (int i = 0; i < 10; i++)
 			my_free(p[i]);
+	}
+}
+
+/* ---- the summary's complexity lines ---- */
+
+/* work in proportion to n, fitted to the chosen curve O(n) */
+TACH_BENCH(sizes_linear, .args = TACH_ARGS(64, 512, 4096), .complexity = TACH_COMPLEXITY_ON)
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	TACH_LOOP(s) {
+		uint64_t sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			sum += i;
+			tach_do_not_optimize(sum);
+		}
 	}
 }
 

@@ -35,6 +35,7 @@
 typedef struct bench_run {
 	int status;
 	tach_result *r;
+	char *out; /* --format text: the summary (caller frees) */
 	char err[8192];
 } bench_run;
 
@@ -49,17 +50,18 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Runs alloc_bench --filter FILTER --format json with short repetitions,
- * extra arguments and up to two extra environment strings. */
-static bench_run run_bench(const char *filter, const char *extra_arg, const char *env1,
-                           const char *env2)
+/* Runs alloc_bench --filter FILTER --format FORMAT with short
+ * repetitions, extra arguments and up to two extra environment strings:
+ * json is read into r, text kept in out. */
+static bench_run run_bench_as(const char *format, const char *filter, const char *extra_arg,
+                              const char *env1, const char *env2)
 {
 	bench_run b;
 	memset(&b, 0, sizeof b);
 	char out[] = "/tmp/tach-alloc-out-XXXXXX", errf[] = "/tmp/tach-alloc-err-XXXXXX";
 	close(mkstemp(out));
 	close(mkstemp(errf));
-	const char *argv[16] = {TACH_ALLOC_BENCH, "--filter", filter, "--format", "json",
+	const char *argv[16] = {TACH_ALLOC_BENCH, "--filter", filter, "--format", format,
 	                        "--min-time", "1ms", "--repetitions", "2", "--max-repetitions",
 	                        "2", extra_arg, NULL};
 	const char *envp[] = {"PATH=/usr/bin:/bin", env1, env2, NULL};
@@ -81,14 +83,24 @@ static bench_run run_bench(const char *filter, const char *extra_arg, const char
 	snprintf(b.err, sizeof b.err, "%s", text);
 	free(text);
 	text = slurp(out, &len);
+	unlink(out);
+	unlink(errf);
+	if (strcmp(format, "json")) {
+		b.out = text;
+		return b;
+	}
 	tach_error e;
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(tach_result_read_buffer(text, len, "alloc_bench", &b.r, &e), 0,
 	             "status %d, stderr: %s, parse: %s", b.status, b.err, e.message);
 	free(text);
-	unlink(out);
-	unlink(errf);
 	return b;
+}
+
+static bench_run run_bench(const char *filter, const char *extra_arg, const char *env1,
+                           const char *env2)
+{
+	return run_bench_as("json", filter, extra_arg, env1, env2);
 }
 
 static const tach_benchmark *bench(const bench_run *b, const char *name)
@@ -181,6 +193,35 @@ Test(alloc, heap_growth_and_leaks)
 	          leaking ? leaking : "(none)");
 	cr_expect(strstr(b.err, "warning: 'heap_leak' leaks") != NULL, "stderr: %s", b.err);
 	tach_result_free(b.r);
+}
+
+/* The text summary: a leaking benchmark named below the table. */
+Test(alloc, summary_names_leaks)
+{
+	need_counting();
+	bench_run b = run_bench_as("text", "^heap_(leak|balanced)$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	cr_expect(strstr(b.out, "\nleaking (net heap growth above 1 B per iteration): heap_leak\n"),
+	          "%s", b.out);
+	free(b.out);
+}
+
+/* The text summary prints a complexity fit as Google Benchmark does. */
+Test(alloc, summary_prints_big_o_and_rms)
+{
+	bench_run b = run_bench_as("text", "^sizes_linear/", "--no-alloc", NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const char *big_o = strstr(b.out, "\nsizes_linear_BigO ");
+	const char *rms = strstr(b.out, "\nsizes_linear_RMS ");
+	cr_assert(big_o && rms, "%s", b.out);
+	double c, pct;
+	char curve[16], pc[4];
+	cr_expect_eq(sscanf(big_o + 19, "%lf %15s", &c, curve), 2, "%s", big_o);
+	cr_expect_str_eq(curve, "N", "the chosen curve");
+	cr_expect(c > 0, "%s", big_o);
+	cr_expect_eq(sscanf(rms + 18, "%lf %3s", &pct, pc), 2, "%s", rms);
+	cr_expect_str_eq(pc, "%");
+	free(b.out);
 }
 
 /* The interposer never enters the timed process: its malloc is libc's. */
