@@ -290,32 +290,6 @@ static void print_table(const tach_result *r)
 	}
 }
 
-/* The complexity fits, as Google Benchmark prints its _BigO and _RMS rows:
- * the coefficient in nanoseconds per unit of the curve, the RMS of the
- * residuals in percent of the mean time. */
-static void print_complexity(const tach_result *r)
-{
-	if (!r->n_fits)
-		return;
-	size_t w = 9;
-	for (size_t i = 0; i < r->n_fits; i++)
-		if (strlen(r->fits[i]->name) + 5 > w)
-			w = strlen(r->fits[i]->name) + 5;
-	printf("\ncomplexity: median time per iteration against the first argument, least "
-	       "squares (coefficient in ns)\n");
-	for (size_t i = 0; i < r->n_fits; i++) {
-		const tach_fit *f = r->fits[i];
-		char name[300];
-		snprintf(name, sizeof name, "%s_BigO", f->name);
-		/* Google Benchmark writes O(1) as "(1)" */
-		printf("%-*s  %10.4g %-5s %s\n", (int)w, name, f->coefficient * 1e9,
-		       strcmp(f->big_o, "1") ? f->big_o : "(1)",
-		       f->automatic ? "(lowest RMS of 1, lgN, N, NlgN, N^2, N^3)" : "(as chosen)");
-		snprintf(name, sizeof name, "%s_RMS", f->name);
-		printf("%-*s  %10.0f %%\n", (int)w, name, f->rms * 100);
-	}
-}
-
 /* The benchmarks alloc_pass.c found leaking (context key "leaking"), in
  * the summary as well as in its warnings. */
 static void print_leaks(const tach_result *r)
@@ -594,7 +568,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		} else {
 			print_table(r);
 			print_notes(r);
-			print_complexity(r);
+			tach_report_complexity(stdout, r);
 			print_leaks(r);
 		}
 		warn_unstable(prog, r);

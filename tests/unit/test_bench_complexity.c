@@ -460,3 +460,24 @@ Test(complexity, agrees_with_google_benchmark)
 	cr_assert_eq(tach_stats_complexity(n, const_real, 5, TACH_COMPLEXITY_O1, &f), 0);
 	cr_expect(close_to(f.coefficient, 0.7071979989337536, 0), "%.17g", f.coefficient);
 }
+
+/* `tach show` and the benchmark binary print a fit as Google Benchmark
+ * does: NAME_BigO with ns per unit of the curve, NAME_RMS in percent. */
+Test(complexity, text_rows)
+{
+	tach_result *r = run("^cx_(linear|const)/");
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	tach_report_input in = {r, "cx"};
+	cr_assert_eq(tach_report_summary(f, &in, 1, TACH_REPORT_TEXT, NULL), 0);
+	fclose(f);
+	/* UNIT is 2^-30 s: 0.9313 ns */
+	cr_expect(strstr(buf, "\ncx_linear_BigO      0.9313 N     (auto: the lowest RMS)\n"), "%s",
+	          buf);
+	cr_expect(strstr(buf, "\ncx_linear_RMS            0 %\n"), "%s", buf);
+	cr_expect(strstr(buf, "\ncx_const_BigO         14.9 (1)   (auto: the lowest RMS)\n"), "%s",
+	          buf);
+	free(buf);
+	tach_result_free(r);
+}
