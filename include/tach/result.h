@@ -232,8 +232,9 @@ TACH_API int tach_meta_commit_valid(const char *s);
 /* Appends a benchmark.  Returned pointer is owned by r. */
 TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
                                                    const char *name);
-/* Moves every benchmark of src to the end of dst (src keeps its metadata
- * and no benchmarks), naming each "PREFIX/name" when prefix is neither
+/* Moves every benchmark and complexity fit of src to the end of dst (src
+ * keeps its metadata and no benchmarks or fits), naming each benchmark,
+ * each fit and each name a fit lists "PREFIX/name" when prefix is neither
  * NULL nor empty.  0, or TACH_ENOMEM with both sets unchanged. */
 TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *prefix);
 /* Rounds of one measurement gathered into one set: every sample of src's

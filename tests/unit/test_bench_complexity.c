@@ -481,3 +481,20 @@ Test(complexity, text_rows)
 	free(buf);
 	tach_result_free(r);
 }
+
+/* Merging sets (tach_result_take, `tach merge`) carries the fits along,
+ * renamed with the prefix as their benchmarks are. */
+Test(complexity, take_moves_fits_with_prefix)
+{
+	tach_result *a = run("^cx_linear/"), *b = run("^cx_const/");
+	cr_assert_eq(tach_result_take(a, b, "v2"), 0);
+	cr_expect_eq(b->n_fits, 0);
+	cr_assert_eq(a->n_fits, 2);
+	const tach_fit *f = tach_result_fit(a, "v2/cx_const", NULL);
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->benchmarks[0], "v2/cx_const/8");
+	cr_expect_not_null(tach_result_find(a, "v2/cx_const/8", NULL));
+	cr_expect_str_eq(tach_result_fit(a, "cx_linear", NULL)->benchmarks[0], "cx_linear/8");
+	tach_result_free(a);
+	tach_result_free(b);
+}
