@@ -137,9 +137,10 @@ static void suite_qsort(benchmark::State &state)
 		qsort(a, n, sizeof *a, work_cmp_int);
 		benchmark::ClobberMemory();
 	}
+	state.SetComplexityN(state.range(0));
 	free(a);
 }
-BENCHMARK(suite_qsort)->Apply(suite_ints);
+BENCHMARK(suite_qsort)->Apply(suite_ints)->Complexity();
 
 static void suite_sum(benchmark::State &state)
 {
@@ -151,8 +152,9 @@ static void suite_sum(benchmark::State &state)
 			sum += work_ints[i];
 		benchmark::DoNotOptimize(sum);
 	}
+	state.SetComplexityN(state.range(0));
 }
-BENCHMARK(suite_sum)->Apply(suite_ints);
+BENCHMARK(suite_sum)->Apply(suite_ints)->Complexity();
 
 static void indep(benchmark::State &state)
 {

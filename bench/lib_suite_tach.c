@@ -112,7 +112,8 @@ TACH_BENCH(suite_fnv1a, .args = TACH_ARGS(WORK_SUITE_BYTES), .arg_names = "size"
 	}
 }
 
-TACH_BENCH(suite_qsort, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
+TACH_BENCH(suite_qsort, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n",
+           .complexity = TACH_COMPLEXITY_AUTO)
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	int *a = malloc(n * sizeof *a);
@@ -129,7 +130,8 @@ TACH_BENCH(suite_qsort, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
 	free(a);
 }
 
-TACH_BENCH(suite_sum, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n")
+TACH_BENCH(suite_sum, .args = TACH_ARGS(WORK_SUITE_INTS), .arg_names = "n",
+           .complexity = TACH_COMPLEXITY_AUTO)
 {
 	size_t n = (size_t)tach_arg(s, 0);
 	work_init();

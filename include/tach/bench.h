@@ -33,6 +33,7 @@
 
 #include "tach/error.h"
 #include "tach/result.h"
+#include "tach/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,6 +139,18 @@ typedef struct tach_bench_opts {
 	 * instead of args/args2/range_* (both: the benchmark fails). */
 	const int64_t *const *args_product;
 	/* ---- end of issue 19 items 2 and 4 ---- */
+	/* ---- complexity (issue 19, item 3) ----
+	 * Fit the median time per iteration of this benchmark's instances
+	 * against their first argument n (n >= 1, at least two sizes) to a
+	 * curve by least squares (tach_stats_complexity): a chosen one
+	 * (TACH_COMPLEXITY_O1, _OLOGN, _ON, _ONLOGN, _ON2, _ON3) or, with
+	 * TACH_COMPLEXITY_AUTO, the one with the lowest RMS.  Instances that
+	 * differ in a second argument or thread count are fitted apart.  The
+	 * fit goes into the results (tach_result.fits, named after the
+	 * function) and the summary ("BM_x_BigO", "BM_x_RMS").  Default
+	 * TACH_COMPLEXITY_NONE: no fit. */
+	tach_complexity complexity;
+	/* ---- end of complexity ---- */
 	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
 	int tach_end_;
 } tach_bench_opts;
@@ -275,6 +288,12 @@ TACH_API void tach_skip_with_error(tach_state *s, const char *reason);
 /* The minimum repetitions when neither the options nor the benchmark set
  * them (tach_bench_run_opts.repetitions = 0). */
 #define TACH_BENCH_DEFAULT_REPETITIONS 10
+/* A benchmark leaks when its net heap growth per iteration
+ * (net_heap_growth_per_op) exceeds this many bytes: libtach_main then
+ * names it in a warning and in the results' context key "leaking".  One
+ * byte per iteration: a block kept per iteration is at least 16 bytes,
+ * and one-off growth (a cache filled once) spreads over the iterations. */
+#define TACH_BENCH_LEAK_TOLERANCE 1.0
 /* tach_bench_run_opts.warmup: no warm-up repetition at all. */
 #define TACH_BENCH_NO_WARMUP ((size_t)-1)
 
@@ -325,6 +344,17 @@ typedef struct tach_bench_run_opts {
 	 * (N x threads)) and no time.  Instances that return 0 are left out. */
 	uint64_t (*alloc_iterations)(void *ctx, const char *name);
 	void *alloc_ctx;
+	/* ---- heap growth (issue 19, item 5) ----
+	 * Read right after alloc_stop, when set: *net, bytes allocated minus
+	 * bytes freed in the counted call (all threads; may be negative),
+	 * *peak, the most bytes that were live at once during it, counted
+	 * from its start.  The benchmark then also carries
+	 * net_heap_growth_per_op (net / (iterations x threads)) and
+	 * max_bytes_used (peak).  libtach_main's counting malloc measures
+	 * usable block sizes (docs/bench-library.md, "Heap growth").  NULL:
+	 * neither metric. */
+	void (*alloc_heap)(int64_t *net, uint64_t *peak);
+	/* ---- end of heap growth ---- */
 	/* Hardware/software counters (tach/counters.h) read over one more
 	 * untimed call, reported per iteration; NULL: no pass.  Borrowed. */
 	struct tach_counter_set *counters;

@@ -99,6 +99,13 @@ typedef struct tach_run_table_opts {
  * out of range), TACH_ENOMEM, or -errno when writing fails. */
 TACH_API int tach_report_run_table(FILE *out, const tach_result *r, tach_markup markup,
                                    const tach_run_table_opts *opts);
+/* ---- complexity (issue 19) ----
+ * Writes r's complexity fits (tach_result.fits) as Google Benchmark prints
+ * them, after a blank line and a heading: per fit "NAME_BigO" with the
+ * coefficient in nanoseconds per unit of the curve and the curve ("(1)",
+ * "lgN", "N", ...), then "NAME_RMS" with the RMS in percent.  Nothing
+ * when r has none.  0, or -errno when writing fails. */
+TACH_API int tach_report_complexity(FILE *out, const tach_result *r);
 
 /* Writes a comparison in fmt (text, Markdown, JSON, CSV or JUnit XML).
  * base_name and cand_name label the two sides (may be NULL).  Text and

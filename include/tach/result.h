@@ -132,10 +132,32 @@ typedef struct tach_meta {
 	tach_kvlist context; /* producer-specific facts (goos, library version...) */
 } tach_meta;
 
+/* ---- complexity fits (issue 19): how one metric of a family of
+ * benchmarks grows with one parameter, fitted by least squares to a curve
+ * (tach_stats_complexity in tach/stats.h; tach/bench.h's .complexity, Google
+ * Benchmark's _BigO/_RMS rows).  Results-file key "complexity". */
+typedef struct tach_fit {
+	char *name;   /* the family, e.g. "BM_lookup" (names without n) */
+	char *param;  /* the parameter that is n, e.g. "n"; "n" when unknown */
+	char *metric; /* the metric fitted, e.g. "time" */
+	char *big_o;  /* the curve: "1", "lgN", "N", "NlgN", "N^2" or "N^3" */
+	int automatic; /* 1: the curve was chosen as the lowest RMS of all */
+	/* metric's unit per unit of f(n): time(n) ~ coefficient * f(n) */
+	double coefficient;
+	double rms; /* residuals' root mean square / mean, a fraction (>= 0) */
+	/* the benchmarks (names) whose medians were fitted; may be empty
+	 * (an imported fit), and names missing from the set are allowed */
+	char **benchmarks;
+	size_t n_benchmarks, cap_benchmarks;
+} tach_fit;
+
 typedef struct tach_result {
 	tach_meta meta;
 	tach_benchmark **benchmarks;
 	size_t n_benchmarks, cap_benchmarks;
+	/* complexity fits (issue 19), in the order added */
+	tach_fit **fits;
+	size_t n_fits, cap_fits;
 } tach_result;
 
 /* --------------------------------------------------------------------
@@ -158,6 +180,11 @@ typedef struct tach_result {
 #define TACH_M_CPU_PERCENT "cpu_percent"   /* %, lower */
 #define TACH_M_BYTES_PER_OP "bytes_per_op" /* B, lower */
 #define TACH_M_ALLOCS_PER_OP "allocs_per_op"       /* count, lower */
+/* Heap growth (issue 19): B, lower.  Bytes allocated minus bytes freed in
+ * a counted call per iteration (may be negative), and the most bytes live
+ * at once during that call (counted from its start). */
+#define TACH_M_NET_HEAP_GROWTH_PER_OP "net_heap_growth_per_op"
+#define TACH_M_MAX_BYTES_USED "max_bytes_used"
 #define TACH_M_ITEMS_PER_SECOND "items_per_second" /* /s, higher */
 #define TACH_M_BYTES_PER_SECOND "bytes_per_second" /* B/s, higher */
 #define TACH_M_LATENCY_P50 "latency_p50"   /* s, lower */
@@ -205,8 +232,9 @@ TACH_API int tach_meta_commit_valid(const char *s);
 /* Appends a benchmark.  Returned pointer is owned by r. */
 TACH_API tach_benchmark *tach_result_add_benchmark(tach_result *r,
                                                    const char *name);
-/* Moves every benchmark of src to the end of dst (src keeps its metadata
- * and no benchmarks), naming each "PREFIX/name" when prefix is neither
+/* Moves every benchmark and complexity fit of src to the end of dst (src
+ * keeps its metadata and no benchmarks or fits), naming each benchmark,
+ * each fit and each name a fit lists "PREFIX/name" when prefix is neither
  * NULL nor empty.  0, or TACH_ENOMEM with both sets unchanged. */
 TACH_API int tach_result_take(tach_result *dst, tach_result *src, const char *prefix);
 /* Rounds of one measurement gathered into one set: every sample of src's
@@ -258,6 +286,16 @@ TACH_API tach_metric *tach_benchmark_metric(const tach_benchmark *b,
 /* Removes (and frees) the metric with that name; 1 if there was one, else
  * 0.  Pointers to the benchmark's other metrics stay valid. */
 TACH_API int tach_benchmark_remove_metric(tach_benchmark *b, const char *name);
+
+/* Appends a complexity fit with copies of the strings (big_o is checked by
+ * the writer and the reader, not here); coefficient, rms and automatic are
+ * the caller's to set.  Owned by r; NULL when out of memory. */
+TACH_API tach_fit *tach_result_add_fit(tach_result *r, const char *name, const char *param,
+                                       const char *metric, const char *big_o);
+/* Appends the name of a fitted benchmark to f.  0 or TACH_ENOMEM. */
+TACH_API int tach_fit_add_benchmark(tach_fit *f, const char *name);
+/* The fit of that family and metric (NULL metric: any), or NULL.  Borrowed. */
+TACH_API tach_fit *tach_result_fit(const tach_result *r, const char *name, const char *metric);
 
 /* Appends a sample.  0 or TACH_ENOMEM. */
 TACH_API int tach_metric_add_sample(tach_metric *m, double value);

@@ -247,6 +247,51 @@ TACH_API double tach_norm_ppf(double p);
 TACH_API double tach_t_cdf(double t, double df);
 TACH_API double tach_t_sf(double t, double df);
 
+/* ---------------------------------------------------------------------
+ * Asymptotic complexity: how a time grows with a size n, fitted by least
+ * squares through the origin to one curve f(n), as Google Benchmark's
+ * Complexity() does.  Used by tach/bench.h (.complexity) and the reports.
+ */
+typedef enum tach_complexity {
+	TACH_COMPLEXITY_NONE = 0, /* no fit */
+	TACH_COMPLEXITY_O1,       /* f(n) = 1 */
+	TACH_COMPLEXITY_OLOGN,    /* f(n) = log2(n) */
+	TACH_COMPLEXITY_ON,       /* f(n) = n */
+	TACH_COMPLEXITY_ONLOGN,   /* f(n) = n log2(n) */
+	TACH_COMPLEXITY_ON2,      /* f(n) = n^2 */
+	TACH_COMPLEXITY_ON3,      /* f(n) = n^3 */
+	TACH_COMPLEXITY_AUTO,     /* the curve of the six with the lowest RMS */
+} tach_complexity;
+
+/* A fitted curve: time(n) ~ coefficient * f(n). */
+typedef struct tach_complexity_fit {
+	tach_complexity complexity; /* the curve (never AUTO or NONE) */
+	double coefficient;         /* sum(t f(n)) / sum(f(n)^2) */
+	/* sqrt(mean((t - coefficient f(n))^2)) / mean(t): the residuals'
+	 * root mean square as a fraction of the mean time (0 when every t
+	 * is 0) */
+	double rms;
+} tach_complexity_fit;
+
+/* f(n) of curve c (0 for NONE and AUTO). */
+TACH_API double tach_complexity_eval(tach_complexity c, double n);
+/* Google Benchmark's name of a curve: "1", "lgN", "N", "NlgN", "N^2",
+ * "N^3" ("auto", "none" for the others).  Static string. */
+TACH_API const char *tach_complexity_name(tach_complexity c);
+/* The curve named s (the names above), or TACH_COMPLEXITY_NONE. */
+TACH_API tach_complexity tach_complexity_parse(const char *s);
+
+/* Fits t[i] ~ coefficient * f(n[i]) for i < k by least squares through
+ * the origin (NumPy: np.linalg.lstsq(f(n)[:, None], t)), for curve `want`
+ * or, with TACH_COMPLEXITY_AUTO, for each of O(1), O(log n), O(n),
+ * O(n log n), O(n^2), O(n^3) in that order, keeping the first with the
+ * lowest RMS.  Needs k >= 2, every n >= 1 and finite, at least two
+ * different n and every t finite and >= 0: otherwise TACH_EINVAL (a fit
+ * through fewer sizes says nothing about growth).  Returns 0 or
+ * TACH_EINVAL; *out is set only on success. */
+TACH_API int tach_stats_complexity(const double *n, const double *t, size_t k,
+                                   tach_complexity want, tach_complexity_fit *out);
+
 #ifdef __cplusplus
 }
 #endif

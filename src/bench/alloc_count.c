@@ -18,8 +18,18 @@
  * malloc(n); realloc(p, 0), which frees p and returns NULL, counts nothing;
  * a call that fails counts nothing; free counts nothing.
  *
+ * Heap growth (net_heap_growth_per_op, max_bytes_used): while counting,
+ * each block returned adds its usable size (malloc_usable_size: free does
+ * not know the requested size, and glibc's chunk is what stays in use) to
+ * the live bytes, and each block freed or given up by realloc subtracts
+ * its usable size; the net at the stop is bytes allocated minus bytes
+ * freed since the start, the peak the most the live bytes reached.  A
+ * block allocated and freed inside the counted call counts 0 either way;
+ * freeing a block from before the start makes the net lower (negative).
+ *
  * Cost in the counting process: off, one relaxed atomic load per
- * allocation; on, two relaxed atomic adds on one shared cache line.
+ * allocation and per free; on, relaxed atomic adds on one shared cache
+ * line, a malloc_usable_size and a compare-and-swap for the peak.
  *
  * Never used with a sanitizer (AddressSanitizer, ThreadSanitizer,
  * MemorySanitizer, HWASan): their runtimes own malloc, so alloc_pass.c does
@@ -59,6 +69,9 @@ static _Alignas(64) atomic_uint state;
 static struct {
 	_Alignas(64) atomic_uint_least64_t allocs;
 	atomic_uint_least64_t bytes;
+	/* heap growth: usable bytes live now and at most, relative to the
+	 * start (signed: a block from before the start may be freed) */
+	atomic_int_least64_t live, peak;
 } ctr;
 
 /* initial-exec: reading thread-local storage must never allocate, which the
@@ -66,49 +79,79 @@ static struct {
 static _Thread_local volatile int probing __attribute__((tls_model("initial-exec")));
 static _Thread_local volatile int probe_hit __attribute__((tls_model("initial-exec")));
 
-/* The slow path, taken only while something is on. */
-__attribute__((noinline, cold)) static void note(size_t n)
+/* Live bytes change by delta (usable sizes); the peak follows. */
+static void live_add(int64_t delta)
+{
+	int64_t now = atomic_fetch_add_explicit(&ctr.live, delta, memory_order_relaxed) + delta;
+	int64_t peak = atomic_load_explicit(&ctr.peak, memory_order_relaxed);
+	while (now > peak && !atomic_compare_exchange_weak_explicit(&ctr.peak, &peak, now,
+	                                                            memory_order_relaxed,
+	                                                            memory_order_relaxed))
+		;
+}
+
+/* The slow path, taken only while something is on: an allocation of n
+ * requested bytes returned p (NULL: none, only `released` freed), and a
+ * block of `released` usable bytes was given up (free, realloc's old
+ * block). */
+__attribute__((noinline, cold)) static void note(size_t n, void *p, size_t released)
 {
 	if (probing) {
-		probe_hit = 1;
+		probe_hit |= p != NULL;
 		return;
 	}
 	/* acquire pairs with the release in start: the zeroing of the
 	 * counters happens before this thread's adds */
 	if (atomic_load_explicit(&state, memory_order_acquire) & COUNTING) {
-		atomic_fetch_add_explicit(&ctr.allocs, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&ctr.bytes, n, memory_order_relaxed);
+		if (p) {
+			atomic_fetch_add_explicit(&ctr.allocs, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&ctr.bytes, n, memory_order_relaxed);
+		}
+		live_add((int64_t)(p ? malloc_usable_size(p) : 0) - (int64_t)released);
 	}
 }
 
 #define ON() __builtin_expect(atomic_load_explicit(&state, memory_order_relaxed) != 0, 0)
 
+/* A block about to be freed or reallocated: its usable size while
+ * something is on (0 otherwise, for NULL, and in a probing thread). */
+static size_t usable_if_on(void *p)
+{
+	return ON() && p && !probing ? malloc_usable_size(p) : 0;
+}
+
 EXPORT void *malloc(size_t n)
 {
 	void *p = __libc_malloc(n);
 	if (ON() && p)
-		note(n);
+		note(n, p, 0);
 	return p;
 }
 
 EXPORT void free(void *p)
 {
+	size_t was = usable_if_on(p);
 	__libc_free(p);
+	if (was)
+		note(0, NULL, was);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
 	void *p = __libc_calloc(n, size);
 	if (ON() && p)
-		note(n * size);  /* no overflow: glibc fails an overflowing calloc */
+		note(n * size, p, 0);  /* no overflow: glibc fails an overflowing calloc */
 	return p;
 }
 
 EXPORT void *realloc(void *old, size_t n)
 {
+	size_t was = usable_if_on(old);
 	void *p = __libc_realloc(old, n);
-	if (ON() && p)
-		note(n);
+	/* the old block is gone when a block came back, or when n was 0
+	 * (glibc frees it and returns NULL); a failure leaves it */
+	if (ON() && (p || (was && n == 0)))
+		note(n, p, was);
 	return p;
 }
 
@@ -126,7 +169,7 @@ EXPORT void *memalign(size_t align, size_t n)
 {
 	void *p = __libc_memalign(align, n);
 	if (ON() && p)
-		note(n);
+		note(n, p, 0);
 	return p;
 }
 
@@ -160,7 +203,7 @@ EXPORT void *valloc(size_t n)
 {
 	void *p = __libc_valloc(n);
 	if (ON() && p)
-		note(n);
+		note(n, p, 0);
 	return p;
 }
 
@@ -168,7 +211,7 @@ EXPORT void *pvalloc(size_t n)
 {
 	void *p = __libc_pvalloc(n);
 	if (ON() && p)
-		note(n);
+		note(n, p, 0);
 	return p;
 }
 
@@ -176,6 +219,8 @@ EXPORT void tach__alloc_count_start(void)
 {
 	atomic_store_explicit(&ctr.allocs, 0, memory_order_relaxed);
 	atomic_store_explicit(&ctr.bytes, 0, memory_order_relaxed);
+	atomic_store_explicit(&ctr.live, 0, memory_order_relaxed);
+	atomic_store_explicit(&ctr.peak, 0, memory_order_relaxed);
 	atomic_fetch_or_explicit(&state, COUNTING, memory_order_release);
 }
 
@@ -186,6 +231,14 @@ EXPORT void tach__alloc_count_stop(uint64_t *allocs, uint64_t *bytes)
 		*allocs = atomic_load_explicit(&ctr.allocs, memory_order_relaxed);
 	if (bytes)
 		*bytes = atomic_load_explicit(&ctr.bytes, memory_order_relaxed);
+}
+
+EXPORT void tach__alloc_count_heap(int64_t *net, uint64_t *peak)
+{
+	if (net)
+		*net = atomic_load_explicit(&ctr.live, memory_order_relaxed);
+	if (peak)
+		*peak = (uint64_t)atomic_load_explicit(&ctr.peak, memory_order_relaxed);
 }
 
 /* Asks glibc for memory (strdup allocates inside libc.so) and watches

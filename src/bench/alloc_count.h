@@ -2,7 +2,7 @@
  * (alloc_count.c), for a benchmark's allocs_per_op and bytes_per_op.
  * alloc_count.c is a shared object of its own, preloaded only into the
  * separate counting process that alloc_pass.c starts; that process finds
- * these three functions with dlsym under the names below.  Counting runs
+ * these functions with dlsym under the names below.  Counting runs
  * in that process only, never in the timed one.  Not installed.
  */
 #ifndef TACH_BENCH_ALLOC_COUNT_H
@@ -13,6 +13,7 @@
 #define TACH__ALLOC_START_SYM "tach__alloc_count_start"
 #define TACH__ALLOC_STOP_SYM "tach__alloc_count_stop"
 #define TACH__ALLOC_PROBE_SYM "tach__alloc_interposed"
+#define TACH__ALLOC_HEAP_SYM "tach__alloc_count_heap"
 
 /* Zeroes the counters and starts counting the allocations of every thread
  * of the process.  Start and stop are not nested: a second start restarts. */
@@ -26,6 +27,13 @@ tach__alloc_start_fn tach__alloc_count_start;
  * again without a start returns the same numbers. */
 typedef void tach__alloc_stop_fn(uint64_t *allocs, uint64_t *bytes);
 tach__alloc_stop_fn tach__alloc_count_stop;
+
+/* Heap growth since the last start (read after the stop): *net, usable
+ * bytes allocated minus usable bytes freed (negative when more was freed
+ * than allocated), and *peak, the most those were at any moment (>= 0).
+ * Either pointer may be NULL. */
+typedef void tach__alloc_heap_fn(int64_t *net, uint64_t *peak);
+tach__alloc_heap_fn tach__alloc_count_heap;
 
 /* 1 when the process's malloc is the counting one, checked by asking the
  * C library for memory (strdup) while watching: 0 when another definition

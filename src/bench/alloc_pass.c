@@ -12,7 +12,10 @@
  * child's results file.  The child puts LD_PRELOAD back as the user had it
  * (and drops TACH_ALLOC_CHILD) before running anything, runs the counting
  * pass alone (tach_bench_run_opts.alloc_iterations) and writes its
- * results; the parent copies allocs_per_op and bytes_per_op.  When the
+ * results; the parent copies allocs_per_op and bytes_per_op, and the heap
+ * growth (net_heap_growth_per_op, max_bytes_used), flagging a benchmark
+ * whose net growth per iteration is above TACH_BENCH_LEAK_TOLERANCE as
+ * leaking (a warning, and the context key "leaking").  When the
  * child cannot count (a sanitizer build, a static binary, a crash), the
  * timed results stand and the results' context says why.
  */
@@ -216,14 +219,17 @@ int tach__alloc_child(const char *prog, tach_bench_run_opts *o)
 	tach__alloc_start_fn *start;
 	tach__alloc_stop_fn *stop;
 	tach__alloc_probe_fn *probe;
+	tach__alloc_heap_fn *heap;
 	/* copied, not cast: ISO C has no object-to-function pointer cast */
-	void *sym[3] = {dlsym(RTLD_DEFAULT, TACH__ALLOC_START_SYM),
+	void *sym[4] = {dlsym(RTLD_DEFAULT, TACH__ALLOC_START_SYM),
 	                dlsym(RTLD_DEFAULT, TACH__ALLOC_STOP_SYM),
-	                dlsym(RTLD_DEFAULT, TACH__ALLOC_PROBE_SYM)};
+	                dlsym(RTLD_DEFAULT, TACH__ALLOC_PROBE_SYM),
+	                dlsym(RTLD_DEFAULT, TACH__ALLOC_HEAP_SYM)};
 	memcpy(&start, &sym[0], sizeof start);
 	memcpy(&stop, &sym[1], sizeof stop);
 	memcpy(&probe, &sym[2], sizeof probe);
-	if (!start || !stop || !probe) {
+	memcpy(&heap, &sym[3], sizeof heap);
+	if (!start || !stop || !probe || !heap) {
 		fprintf(stderr, "the counting malloc could not be preloaded (a static binary, or "
 		                "the loader refused %s)\n", self);
 		return CHILD_CANNOT_COUNT;
@@ -246,6 +252,7 @@ int tach__alloc_child(const char *prog, tach_bench_run_opts *o)
 	if (p.text && !plan_parse(&p) && r) {
 		o->alloc_start = start;
 		o->alloc_stop = stop;
+		o->alloc_heap = heap;
 		o->alloc_iterations = plan_iterations;
 		o->alloc_ctx = &p;
 		o->progress = NULL;
@@ -439,23 +446,25 @@ static const tach_benchmark *find(const tach_result *r, const char *name)
 	return NULL;
 }
 
-/* Copies allocs_per_op and bytes_per_op of the child's benchmarks into the
- * parent's of the same name; appends to note each planned benchmark that
- * got none, with the child's error for it. */
+/* Copies allocs_per_op and bytes_per_op (and the heap growth) of the
+ * child's benchmarks into the parent's of the same name; appends to note
+ * each planned benchmark that got none, with the child's error for it. */
 static void merge(const tach_result *child, tach_result *r, char *note, size_t size)
 {
-	static const char *const names[] = {TACH_M_ALLOCS_PER_OP, TACH_M_BYTES_PER_OP};
+	/* the first two are what every counted benchmark has */
+	static const char *const names[] = {TACH_M_ALLOCS_PER_OP, TACH_M_BYTES_PER_OP,
+	                                    TACH_M_NET_HEAP_GROWTH_PER_OP, TACH_M_MAX_BYTES_USED};
 	size_t len = strlen(note);
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		tach_benchmark *b = r->benchmarks[i];
 		const tach_benchmark *cb = planned(b) ? find(child, b->name) : NULL;
 		int copied = 0;
-		for (size_t k = 0; cb && k < 2; k++) {
+		for (size_t k = 0; cb && k < 4; k++) {
 			const tach_metric *m = tach_benchmark_metric(cb, names[k]);
 			if (!m || !m->n_samples || tach_benchmark_metric(b, names[k]))
 				continue;
 			tach_metric *to = tach_benchmark_add_metric(b, names[k], m->unit, m->direction);
-			copied += to && !tach_metric_add_sample(to, m->samples[0]);
+			copied += to && !tach_metric_add_sample(to, m->samples[0]) && k < 2;
 		}
 		if (planned(b) && copied < 2 && len < size)
 			len += (size_t)snprintf(note + len, size - len, "; not counted for '%s': %s",
@@ -477,6 +486,30 @@ static void child_failure(int status, const char *err_text, char *why, size_t si
 	else
 		snprintf(why, size, "the counting process exited with status %d%s%s",
 		         WEXITSTATUS(status), tail[0] ? ": " : "", tail);
+}
+
+/* The benchmarks whose net heap growth per iteration is above the
+ * tolerance: a warning each, and their names in the context key
+ * "leaking" (comma-separated, as "unstable"). */
+static void flag_leaks(const char *prog, tach_result *r)
+{
+	char list[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		const tach_metric *m = tach_benchmark_metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP);
+		const tach_metric *peak = tach_benchmark_metric(b, TACH_M_MAX_BYTES_USED);
+		if (!m || !m->n_samples || !(m->samples[0] > TACH_BENCH_LEAK_TOLERANCE))
+			continue;
+		fprintf(stderr, "%s: warning: '%s' leaks: the heap grows by %.6g B per iteration "
+		                "(bytes allocated minus bytes freed; at most %.6g B live)\n",
+		        prog, b->name, m->samples[0], peak && peak->n_samples ? peak->samples[0] : 0);
+		if (len < sizeof list)
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? "," : "",
+			                        b->name);
+	}
+	if (len)
+		tach_kvlist_set(&r->meta.context, "leaking", list);
 }
 
 void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r)
@@ -523,6 +556,7 @@ void tach__alloc_pass(const char *prog, int argc, char **argv, tach_result *r)
 			snprintf(note, sizeof note, "counted in a separate process (counting malloc "
 			                            "preloaded) at the timed iteration counts");
 			merge(child, r, note, sizeof note);
+			flag_leaks(prog, r);
 		}
 		tach_result_free(child);
 		free(text);

@@ -100,5 +100,13 @@ TACH_HIDDEN const char *tach__thread_list(const int *list, int *v, size_t max);
 /* The online CPUs (at least 1): what TACH_NPROC and "nproc" stand for. */
 TACH_HIDDEN int tach__nproc(void);
 /* ---- end of issue 19 item 4 ---- */
+/* ---- complexity (complexity.c, issue 19 item 3) ----
+ * The fits of every benchmark with .complexity set, over the instances
+ * that ran (result_of[i]: the index of instance i's benchmark in out
+ * after `first`, or (size_t)-1), added to out->fits; a family that cannot
+ * be fitted (fewer than two sizes with times) is named in the context key
+ * "complexity_not_fitted".  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__bench_complexity(const tach__instance *inst, size_t n, size_t first,
+                                       const size_t *result_of, tach_result *out);
 
 #endif

@@ -419,6 +419,17 @@ static void print_table(const tach_result *r, int tabular)
 	}
 }
 
+/* The benchmarks alloc_pass.c found leaking (context key "leaking"), in
+ * the summary as well as in its warnings. */
+static void print_leaks(const tach_result *r)
+{
+	const char *list = tach_kvlist_get(&r->meta.context, "leaking");
+	if (!list)
+		return;
+	printf("\nleaking (net heap growth above %g B per iteration): %s\n",
+	       TACH_BENCH_LEAK_TOLERANCE, list);
+}
+
 /* Deterministic mode: counts per iteration, exact, no spread to show. */
 static void print_instr_table(const tach_result *r)
 {
@@ -700,6 +711,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		} else {
 			print_table(r, c.tabular);
 			print_notes(r);
+			tach_report_complexity(stdout, r);
+			print_leaks(r);
 		}
 		warn_unstable(prog, r);
 		note_budget(prog, r);

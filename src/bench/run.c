@@ -578,17 +578,46 @@ void tach__bench_finish(const tach__instance *in, tach_state *setup_state, const
 		*rc = tach__bench_to_result(in, s, error ? err_copy : NULL, out);
 }
 
+/* What a counted call counted: the totals of alloc_stop and, when
+ * alloc_heap is set, the heap growth (issue 19 item 5). */
+typedef struct alloc_counts {
+	uint64_t allocs, bytes;
+	int64_t net;
+	uint64_t peak;
+	int heap; /* net and peak were read */
+} alloc_counts;
+
+/* Stops counting and reads what the call counted. */
+static void alloc_read(const tach_bench_run_opts *o, alloc_counts *a)
+{
+	o->alloc_stop(&a->allocs, &a->bytes);
+	if (o->alloc_heap) {
+		o->alloc_heap(&a->net, &a->peak);
+		a->heap = 1;
+	}
+}
+
 /* allocs_per_op and bytes_per_op of the result's last benchmark, from
- * the totals of a counted call of `ops` iterations (all threads). */
-static int add_alloc_metrics(tach_result *out, uint64_t allocs, uint64_t bytes, double ops)
+ * the totals of a counted call of `ops` iterations (all threads), and
+ * net_heap_growth_per_op and max_bytes_used when the heap was read. */
+static int add_alloc_metrics(tach_result *out, const alloc_counts *a, double ops)
 {
 	tach_benchmark *b = out->benchmarks[out->n_benchmarks - 1];
 	tach_metric *ma = tach_benchmark_add_metric(b, TACH_M_ALLOCS_PER_OP, "count",
 	                                            TACH_LOWER_IS_BETTER);
 	tach_metric *mb = tach_benchmark_add_metric(b, TACH_M_BYTES_PER_OP, "B",
 	                                            TACH_LOWER_IS_BETTER);
-	if (!ma || !mb || tach_metric_add_sample(ma, (double)allocs / ops) ||
-	    tach_metric_add_sample(mb, (double)bytes / ops))
+	if (!ma || !mb || tach_metric_add_sample(ma, (double)a->allocs / ops) ||
+	    tach_metric_add_sample(mb, (double)a->bytes / ops))
+		return TACH_ENOMEM;
+	if (!a->heap)
+		return 0;
+	tach_metric *mn = tach_benchmark_add_metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP, "B",
+	                                            TACH_LOWER_IS_BETTER);
+	tach_metric *mp = tach_benchmark_add_metric(b, TACH_M_MAX_BYTES_USED, "B",
+	                                            TACH_LOWER_IS_BETTER);
+	if (!mn || !mp || tach_metric_add_sample(mn, (double)a->net / ops) ||
+	    tach_metric_add_sample(mp, (double)a->peak))
 		return TACH_ENOMEM;
 	return 0;
 }
@@ -673,13 +702,14 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 			break;
 	}
 	/* allocations: one more call with counting on, never timed */
-	uint64_t allocs = 0, abytes = 0;
+	alloc_counts ac;
+	memset(&ac, 0, sizeof ac);
 	int counted = 0;
 	if (!rc && !error && s.n && o->alloc_start && o->alloc_stop) {
 		c.iters = iters;
 		o->alloc_start();
 		rc = tach__bench_run_call(&c, &t);
-		o->alloc_stop(&allocs, &abytes);
+		alloc_read(o, &ac);
 		counted = 1;
 	}
 	/* counters: one more call with the events open, never timed */
@@ -710,7 +740,7 @@ static int run_instance(const tach__instance *in, const tach_bench_run_opts *o, 
 		}
 	}
 	if (!rc && counted)
-		rc = add_alloc_metrics(out, allocs, abytes, (double)iters * (double)in->threads);
+		rc = add_alloc_metrics(out, &ac, (double)iters * (double)in->threads);
 	tach__bench_samples_free(&s);
 	free(c.priv);
 	free(c.hists);
@@ -753,19 +783,20 @@ static int run_instance_alloc(const tach__instance *in, const tach_bench_run_opt
 	samples s;
 	memset(&s, 0, sizeof s);
 	double t;
-	uint64_t allocs = 0, bytes = 0;
+	alloc_counts ac;
+	memset(&ac, 0, sizeof ac);
 	int rc = tach__bench_run_call(&c, &t);
 	const char *error = c.priv[0].error;
 	if (!rc && !error) {
 		o->alloc_start();
 		rc = tach__bench_run_call(&c, &t);
-		o->alloc_stop(&allocs, &bytes);
+		alloc_read(o, &ac);
 		error = c.priv[0].error;
 	}
 	int counted = !rc && !error;
 	tach__bench_finish(in, &setup_state, &s, error, &rc, out);
 	if (!rc && counted)
-		rc = add_alloc_metrics(out, allocs, bytes, (double)iters * (double)in->threads);
+		rc = add_alloc_metrics(out, &ac, (double)iters * (double)in->threads);
 	free(c.priv);
 	return rc;
 }
@@ -860,6 +891,8 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	}
 	if (!rc && !instr && !o->alloc_iterations)
 		rc = add_scaling(inst, n, first, result_of, out);
+	if (!rc && !instr && !o->alloc_iterations)
+		rc = tach__bench_complexity(inst, n, first, result_of, out);
 	free(result_of);
 	free(inst);
 	if (o->filter)

@@ -1,6 +1,7 @@
 /* gbench_json.c - Google Benchmark JSON (--benchmark_format=json or
  * --benchmark_out): each repetition row is a sample; aggregate rows
- * (mean/median/stddev/cv, BigO/RMS) never are.  Times are converted from
+ * (mean/median/stddev/cv, BigO/RMS) never are: a BigO row and its RMS row
+ * become a complexity fit of the result set (tach_fit) instead.  Times are converted from
  * the row's time_unit to seconds; items/bytes per second map onto the
  * well-known rates; other numbers are user counters under their own
  * names.  A text preamble before the JSON object (some CI logs save one)
@@ -22,7 +23,7 @@ static int own_field(const char *k)
 		"family_index", "per_family_instance_index", "aggregate_name",
 		"aggregate_unit", "error_occurred", "error_message", "label",
 		"items_per_second", "bytes_per_second", "big_o", "rms", "skipped",
-		"skip_message", NULL};
+		"skip_message", "cpu_coefficient", "real_coefficient", NULL};
 	for (size_t i = 0; known[i]; i++)
 		if (!strcmp(k, known[i]))
 			return 1;
@@ -63,6 +64,92 @@ static int detect(const tach__import_input *in)
 	           : 0;
 }
 
+/* ---- complexity: the _BigO and _RMS aggregate rows ---- */
+
+/* tach's name of Google Benchmark's curve, NULL for one tach has no name
+ * for (f(N), a lambda of the user's). */
+static const char *curve_name(const char *gb)
+{
+	static const char *const map[][2] = {{"(1)", "1"}, {"lgN", "lgN"}, {"N", "N"},
+	                                     {"NlgN", "NlgN"}, {"N^2", "N^2"}, {"N^3", "N^3"}};
+	for (size_t i = 0; gb && i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(gb, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* The family of an aggregate row: run_name, or name without "_SUFFIX". */
+static void row_family(const json_t *e, const char *suffix, char *buf, size_t size)
+{
+	const char *run = json_string_value(json_object_get(e, "run_name"));
+	const char *name = json_string_value(json_object_get(e, "name"));
+	size_t n = name ? strlen(name) : 0, sl = strlen(suffix);
+	if (run)
+		snprintf(buf, size, "%s", run);
+	else if (n > sl && !strcmp(name + n - sl, suffix))
+		snprintf(buf, size, "%.*s", (int)(n - sl), name);
+	else
+		snprintf(buf, size, "%s", name ? name : "");
+}
+
+/* A BigO row (one with "big_o") adds a fit of "time" (real_coefficient,
+ * in time_unit per unit of the curve); an RMS row (one with "rms") sets
+ * the rms of its family's fit (the file has one RMS, that of Google
+ * Benchmark's CPU-time fit).  Versions before run_type wrote these rows
+ * too, without it.  Other aggregates, and curves tach does not name, are
+ * left out.  1 when e was such a row, 0 when not, or a negative error. */
+static int read_fit_row(const tach__jdoc *d, json_t *e, tach_result *r, tach_error *err)
+{
+	char fam[512];
+	int rc;
+	double x;
+	if (json_object_get(e, "big_o")) {
+		const char *unit = NULL, *curve = NULL;
+		if ((rc = tach__json_str(d, e, "big_o", 0, &curve, err)) < 0 ||
+		    (rc = tach__json_str(d, e, "time_unit", 0, &unit, err)) < 0)
+			return rc;
+		double f = unit ? tach__import_time_unit(unit, strlen(unit)) : 1e-9;
+		if ((rc = tach__json_num(d, e, "real_coefficient", 0, &x, err)) <= 0 ||
+		    !curve_name(curve) || f == 0)
+			return rc < 0 ? rc : 1;
+		row_family(e, "_BigO", fam, sizeof fam);
+		if (!fam[0] || tach_result_fit(r, fam, TACH_M_TIME))
+			return 1;
+		tach_fit *fit = tach_result_add_fit(r, fam, "n", TACH_M_TIME, curve_name(curve));
+		if (!fit)
+			return TACH_ENOMEM;
+		fit->coefficient = x * f;
+		return 1;
+	}
+	if (json_object_get(e, "rms")) {
+		row_family(e, "_RMS", fam, sizeof fam);
+		tach_fit *fit = tach_result_fit(r, fam, TACH_M_TIME);
+		if ((rc = tach__json_num(d, e, "rms", 0, &x, err)) < 0)
+			return rc;
+		if (fit && rc && x >= 0)
+			fit->rms = x;
+		return 1;
+	}
+	return 0;
+}
+
+/* Each imported fit names the benchmarks of its family ("FAMILY/..."),
+ * whose first argument the report reads from the name. */
+static int link_fits(tach_result *r)
+{
+	for (size_t i = 0; i < r->n_fits; i++) {
+		tach_fit *fit = r->fits[i];
+		size_t len = strlen(fit->name);
+		for (size_t k = 0; k < r->n_benchmarks; k++) {
+			const char *name = r->benchmarks[k]->name;
+			if (!strncmp(name, fit->name, len) && name[len] == '/' &&
+			    tach_fit_add_benchmark(fit, name))
+				return TACH_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* One per-repetition row e (index i of list): a sample of each of its
  * times and counters. */
 static int read_row(const tach__jdoc *d, json_t *list, size_t i, json_t *e, tach_result *r,
@@ -76,8 +163,11 @@ static int read_row(const tach__jdoc *d, json_t *list, size_t i, json_t *e, tach
 	int rc;
 	if ((rc = tach__json_str(d, e, "run_type", 0, &type, err)) < 0)
 		return rc;
+	/* aggregates are never samples; BigO and RMS rows become a fit */
+	if ((rc = read_fit_row(d, e, r, err)) != 0)
+		return rc < 0 ? rc : 0;
 	if (type && !strcmp(type, "aggregate"))
-		return 0; /* mean/median/stddev/BigO rows are not samples */
+		return 0;
 	if ((rc = tach__json_str(d, e, "run_name", 0, &name, err)) < 0 ||
 	    (!rc && (rc = tach__json_str(d, e, "name", 0, &name, err)) < 0))
 		return rc;
@@ -192,7 +282,7 @@ static int read_rows(const tach__jdoc *d, tach_result *r, tach_error *err)
 	if (!r->n_benchmarks)
 		return tach__import_fail_at(err, TACH_EFORMAT, &top,
 		                            "no benchmark results in this Google Benchmark file");
-	return 0;
+	return link_fits(r);
 }
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)

@@ -52,4 +52,10 @@ TACH_HIDDEN void tach__html_history(FILE *f, const struct tach_html_series *v, s
  * Writes nothing when there is none. */
 TACH_HIDDEN void tach__html_scaling(FILE *f, const tach_result *base, const tach_result *cand);
 
+/* The "Complexity" section (html_complexity.c): cand's complexity fits,
+ * each group of one parameter and metric as a chart of the medians
+ * against n with the fitted curves, and a table (with base's fit of the
+ * same family when base is not NULL).  Writes nothing without fits. */
+TACH_HIDDEN void tach__html_complexity(FILE *f, const tach_result *base, const tach_result *cand);
+
 #endif

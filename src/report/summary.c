@@ -212,6 +212,8 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 			tach__emit_text(f, b->error ? b->error : b->skipped);
 			fputc('\n', f);
 		}
+		if (!rc)
+			rc = tach_report_complexity(f, in->result);
 	}
 	tach__table_free(t);
 	return rc;

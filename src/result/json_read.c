@@ -9,6 +9,7 @@
  * readable.  Any error frees everything built so far.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -712,6 +713,89 @@ static int read_benchmark(reader *r, tach_result *res)
 	return 0;
 }
 
+/* ---- complexity fits ---- */
+
+static const char *const keys_fit[] = {"name", "param", "metric", "big_o", "automatic",
+                                       "coefficient", "rms", "benchmarks", NULL};
+
+/* One object of "complexity" (docs/results-format.md, "Complexity"). */
+static int read_fit(reader *r, tach_result *res)
+{
+	unsigned seen = 0;
+	const char *open = r->j.p, *big_o_at = NULL;
+	int first = 1, more;
+	if (obj_open(r, "a complexity fit"))
+		return r->j.failed;
+	tach_fit *f = tach_result_add_fit(res, "", "", "", "");
+	if (!f)
+		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
+	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_fit))
+			return r->j.failed;
+		const char *k = r->key, *at = r->j.p;
+		char **strings[] = {&f->name, &f->param, &f->metric, &f->big_o};
+		double *numbers[] = {&f->coefficient, &f->rms};
+		int rc = 0, done = 0;
+		for (size_t i = 0; i < 4 && !done; i++)
+			if (!strcmp(k, keys_fit[i])) {
+				rc = get_string(r, strings[i], "a complexity fit's string");
+				if (!rc && !*strings[i][0])
+					return FAIL(r, at, "complexity: empty \"%s\"", k);
+				big_o_at = i == 3 ? at : big_o_at;
+				done = 1;
+			}
+		for (size_t i = 0; i < 2 && !done; i++)
+			if (!strcmp(k, keys_fit[5 + i])) {
+				rc = get_number(r, numbers[i], "a complexity fit's number");
+				if (!rc && (!isfinite(*numbers[i]) || (i == 1 && *numbers[i] < 0)))
+					return FAIL(r, at, "complexity: \"%s\" must be a finite number%s", k,
+					            i ? " not below 0" : "");
+				done = 1;
+			}
+		if (done) {
+		} else if (!strcmp(k, "automatic")) {
+			rc = get_bool(r, &f->automatic, "complexity \"automatic\"");
+		} else if (!strcmp(k, "benchmarks")) {
+			int f2 = 1, m2;
+			if (arr_open(r, "complexity \"benchmarks\""))
+				return r->j.failed;
+			while ((m2 = arr_next(r, &f2)) == 1) {
+				char *name = NULL;
+				const char *nat = r->j.p;
+				if (get_string(r, &name, "a benchmark name in a complexity fit"))
+					return r->j.failed;
+				rc = *name ? tach_fit_add_benchmark(f, name) : TACH_EFORMAT;
+				free(name);
+				if (rc)
+					return rc == TACH_ENOMEM
+					               ? tach__json_fail(&r->j, nat, rc, "out of memory")
+					               : FAIL(r, nat, "complexity: empty benchmark name");
+			}
+			rc = m2 < 0 ? r->j.failed : 0;
+		} else {
+			rc = skip(r);
+		}
+		if (rc)
+			return r->j.failed;
+	}
+	if (more < 0)
+		return r->j.failed;
+	for (size_t i = 0; i < 4; i++)
+		if (!(seen & (1u << i)))
+			return FAIL(r, open, "complexity fit is missing \"%s\"", keys_fit[i]);
+	if (!(seen & (1u << 5)) || !(seen & (1u << 6)))
+		return FAIL(r, open, "complexity fit '%s' is missing \"coefficient\" or \"rms\"",
+		            f->name);
+	if (!tach__fit_curve_valid(f->big_o))
+		return FAIL(r, big_o_at, "complexity '%s': unknown curve \"%s\" (1, lgN, N, NlgN, "
+		            "N^2 or N^3)", f->name, f->big_o);
+	for (size_t i = 0; i + 1 < res->n_fits; i++)
+		if (!strcmp(res->fits[i]->name, f->name) && !strcmp(res->fits[i]->metric, f->metric))
+			return FAIL(r, open, "complexity '%s' of metric '%s' appears twice", f->name,
+			            f->metric);
+	return 0;
+}
+
 /* ---- the document ---- */
 
 /* Two benchmarks of the same name and parameters: refused at the second,
@@ -740,7 +824,7 @@ static int read_document(reader *r, tach_result *res)
 {
 	jlex *j = &r->j;
 	const char *top = j->p, *meta_at = NULL, *bench_at = NULL,
-	           *format_at = NULL;
+	           *format_at = NULL, *fits_at = NULL;
 	unsigned long long format = 0;
 	int first = 1, more;
 
@@ -755,7 +839,7 @@ static int read_document(reader *r, tach_result *res)
 		            "\"meta\" and \"benchmarks\"; got %s", tach__json_what(j));
 	}
 	j->p++;
-	static const char *const keys_top[] = {"format", "meta", "benchmarks", NULL};
+	static const char *const keys_top[] = {"format", "meta", "benchmarks", "complexity", NULL};
 	unsigned seen = 0;
 	while ((more = obj_next(r, &first)) == 1) {
 		const char *at = j->p;
@@ -780,6 +864,8 @@ static int read_document(reader *r, tach_result *res)
 			meta_at = at;
 		else if (!strcmp(r->key, "benchmarks"))
 			bench_at = at;
+		else if (!strcmp(r->key, "complexity"))
+			fits_at = at;
 		if (skip(r))
 			return j->failed;
 	}
@@ -818,6 +904,17 @@ static int read_document(reader *r, tach_result *res)
 			return j->failed;
 	if (more < 0)
 		return j->failed;
+	if (fits_at) {
+		j->p = fits_at;
+		first = 1;
+		if (arr_open(r, "\"complexity\""))
+			return j->failed;
+		while ((more = arr_next(r, &first)) == 1)
+			if (read_fit(r, res))
+				return j->failed;
+		if (more < 0)
+			return j->failed;
+	}
 	return duplicate(r, res);
 }
 

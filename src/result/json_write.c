@@ -298,6 +298,32 @@ static void write_benchmark(writer *w, const tach_benchmark *b)
 	put_str(w, b->n_metrics ? "\n      ]\n    }" : "]\n    }");
 }
 
+/* A complexity fit: one object, its benchmarks' names on one line. */
+static void write_fit(writer *w, const tach_fit *f)
+{
+	PUTS(w, "    {\"name\": ");
+	put_string(w, f->name);
+	PUTS(w, ", \"param\": ");
+	put_string(w, f->param);
+	PUTS(w, ", \"metric\": ");
+	put_string(w, f->metric);
+	PUTS(w, ", \"big_o\": ");
+	put_string(w, f->big_o);
+	if (f->automatic)
+		PUTS(w, ", \"automatic\": true");
+	PUTS(w, ",\n     \"coefficient\": ");
+	put_double(w, f->coefficient);
+	PUTS(w, ", \"rms\": ");
+	put_double(w, f->rms);
+	PUTS(w, ",\n     \"benchmarks\": [");
+	for (size_t i = 0; i < f->n_benchmarks; i++) {
+		if (i)
+			PUTS(w, ", ");
+		put_string(w, f->benchmarks[i]);
+	}
+	PUTS(w, "]}");
+}
+
 int tach_result_write(const tach_result *r, FILE *f, tach_error *err)
 {
 	int rc = tach_result_validate(r, err);
@@ -319,7 +345,16 @@ int tach_result_write(const tach_result *r, FILE *f, tach_error *err)
 		put_str(w, i ? ",\n" : "\n");
 		write_benchmark(w, r->benchmarks[i]);
 	}
-	put_str(w, r->n_benchmarks ? "\n  ]\n}\n" : "]\n}\n");
+	put_str(w, r->n_benchmarks ? "\n  ]" : "]");
+	if (r->n_fits) {
+		PUTS(w, ",\n  \"complexity\": [");
+		for (size_t i = 0; i < r->n_fits; i++) {
+			put_str(w, i ? ",\n" : "\n");
+			write_fit(w, r->fits[i]);
+		}
+		PUTS(w, "\n  ]");
+	}
+	PUTS(w, "\n}\n");
 	flush(w);
 	rc = w->error;
 	free(w);

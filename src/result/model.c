@@ -185,6 +185,7 @@ void tach_result_free(tach_result *r)
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		tach__benchmark_free(r->benchmarks[i]);
 	free(r->benchmarks);
+	tach__fits_free(r);
 	free(r);
 }
 
@@ -205,33 +206,54 @@ tach_benchmark *tach_result_add_benchmark(tach_result *r, const char *name)
 int tach_result_take(tach_result *dst, tach_result *src, const char *prefix)
 {
 	if (tach__grow((void **)&dst->benchmarks, &dst->cap_benchmarks,
-	               dst->n_benchmarks + src->n_benchmarks, sizeof *dst->benchmarks))
+	               dst->n_benchmarks + src->n_benchmarks, sizeof *dst->benchmarks) ||
+	    tach__grow((void **)&dst->fits, &dst->cap_fits, dst->n_fits + src->n_fits,
+	               sizeof *dst->fits))
 		return TACH_ENOMEM;
-	/* the new names first, so that running out of memory changes nothing */
-	size_t n = src->n_benchmarks;
-	char **names = prefix && *prefix ? calloc(n ? n : 1, sizeof *names) : NULL;
-	if (prefix && *prefix && !names)
+	/* every name that moves (the benchmarks', each fit's and the names it
+	 * lists), renamed first, so that running out of memory changes nothing */
+	size_t k = src->n_benchmarks;
+	for (size_t i = 0; i < src->n_fits; i++)
+		k += 1 + src->fits[i]->n_benchmarks;
+	int rename = prefix && *prefix;
+	char ***slots = rename ? malloc((k ? k : 1) * sizeof *slots) : NULL;
+	char **names = rename ? calloc(k ? k : 1, sizeof *names) : NULL;
+	if (rename && (!slots || !names)) {
+		free(slots);
+		free(names);
 		return TACH_ENOMEM;
-	for (size_t i = 0; names && i < n; i++) {
-		size_t len = strlen(prefix) + 1 + strlen(src->benchmarks[i]->name) + 1;
+	}
+	size_t s = 0;
+	for (size_t i = 0; rename && i < src->n_benchmarks; i++)
+		slots[s++] = &src->benchmarks[i]->name;
+	for (size_t i = 0; rename && i < src->n_fits; i++) {
+		slots[s++] = &src->fits[i]->name;
+		for (size_t b = 0; b < src->fits[i]->n_benchmarks; b++)
+			slots[s++] = &src->fits[i]->benchmarks[b];
+	}
+	for (size_t i = 0; rename && i < k; i++) {
+		size_t len = strlen(prefix) + 1 + strlen(*slots[i]) + 1;
 		if (!(names[i] = malloc(len))) {
-			for (size_t k = 0; k < i; k++)
-				free(names[k]);
+			for (size_t m = 0; m < i; m++)
+				free(names[m]);
 			free(names);
+			free(slots);
 			return TACH_ENOMEM;
 		}
-		snprintf(names[i], len, "%s/%s", prefix, src->benchmarks[i]->name);
+		snprintf(names[i], len, "%s/%s", prefix, *slots[i]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		tach_benchmark *b = src->benchmarks[i];
-		if (names) {
-			free(b->name);
-			b->name = names[i];
-		}
-		dst->benchmarks[dst->n_benchmarks++] = b;
+	for (size_t i = 0; rename && i < k; i++) {
+		free(*slots[i]);
+		*slots[i] = names[i];
 	}
 	free(names);
+	free(slots);
+	for (size_t i = 0; i < src->n_benchmarks; i++)
+		dst->benchmarks[dst->n_benchmarks++] = src->benchmarks[i];
+	for (size_t i = 0; i < src->n_fits; i++)
+		dst->fits[dst->n_fits++] = src->fits[i];
 	src->n_benchmarks = 0;
+	src->n_fits = 0;
 	return 0;
 }
 
@@ -446,6 +468,8 @@ static const struct {
 	{TACH_M_CPU_PERCENT, "%", TACH_LOWER_IS_BETTER},
 	{TACH_M_BYTES_PER_OP, "B", TACH_LOWER_IS_BETTER},
 	{TACH_M_ALLOCS_PER_OP, "count", TACH_LOWER_IS_BETTER},
+	{TACH_M_NET_HEAP_GROWTH_PER_OP, "B", TACH_LOWER_IS_BETTER},
+	{TACH_M_MAX_BYTES_USED, "B", TACH_LOWER_IS_BETTER},
 	{TACH_M_ITEMS_PER_SECOND, "/s", TACH_HIGHER_IS_BETTER},
 	{TACH_M_BYTES_PER_SECOND, "B/s", TACH_HIGHER_IS_BETTER},
 	{TACH_M_LATENCY_P50, "s", TACH_LOWER_IS_BETTER},

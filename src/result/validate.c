@@ -147,5 +147,5 @@ int tach_result_validate(const tach_result *r, tach_error *err)
 				return rc;
 		}
 	}
-	return 0;
+	return tach__fits_validate(r, err);
 }

@@ -2,7 +2,7 @@
 """check_report.py - the HTML report in a real browser: Debian's chromium
 loads two reports made by tach (a comparison with a regression, names
 with markup; results with every other panel: thread scaling, latency,
-allocations, memory over time), headless; the console must stay silent (no error, no uncaught
+allocations, memory over time, complexity), headless; the console must stay silent (no error, no uncaught
 exception) and the screenshot must not be blank.  Exit 77 (skipped) when
 chromium is not installed.
 
@@ -63,7 +63,7 @@ def metric(name, unit, direction, values):
 
 def panels_doc(evil):
     """A results file with a 1/2/4-thread family, latency percentiles,
-    allocations and a monitored command's memory series."""
+    allocations, a monitored command's memory series and complexity fits."""
     benches = []
     for threads, items in ((1, 100e6), (2, 180e6), (4, 200e6)):
         benches.append({"name": "bm_queue/threads:%d" % threads,
@@ -80,7 +80,19 @@ def panels_doc(evil):
                       "v": [min(k, 25) * 2 * 2**20 + run * 2**20 for k in range(50)]} for run in (0, 1)]
     benches.append({"name": evil, "source": {"kind": "command", "command": "./srv '<b>'"},
                     "metrics": [metric("time", "s", "lower", [0.5, 0.51]), rss]})
-    return {"format": 1, "meta": {"tool": "tach", "cpu_count": 2}, "benchmarks": benches}
+    # a complexity fit: an O(n) scan over 8..1024 segments (one named evil)
+    fits = []
+    for name, coef, big_o, grow in (("lookup_scan", 5e-9, "N", True), (evil, 2e-9, "1", False)):
+        names = []
+        for n in (8, 64, 512, 1024):
+            names.append("%s/%d" % (name, n))
+            t = coef * (n if grow else 1)
+            benches.append({"name": names[-1], "params": {"segments": str(n)},
+                            "metrics": [metric("time", "s", "lower", [t, t * 1.02, t * 0.99])]})
+        fits.append({"name": name, "param": "segments", "metric": "time", "big_o": big_o,
+                     "automatic": True, "coefficient": coef, "rms": 0.01, "benchmarks": names})
+    return {"format": 1, "meta": {"tool": "tach", "cpu_count": 2}, "benchmarks": benches,
+            "complexity": fits}
 
 
 def check_page(browser, page):

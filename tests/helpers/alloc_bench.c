@@ -3,7 +3,8 @@
  * per iteration are known exactly, one per counting rule, a multi-thread
  * one, and probes that tell the timed process from the counting one by
  * where `malloc` resolves (libc's in the timed process, the preloaded
- * counting object in the other). */
+ * counting object in the other); workloads with a known heap growth;
+ * and one benchmark with a complexity fit, for the text summary's lines. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -188,6 +189,66 @@ TACH_BENCH(env_when_counting)
 	}
 	TACH_LOOP(s) {
 		my_free(my_malloc(16));
+	}
+}
+
+/* ---- heap growth (net_heap_growth_per_op, max_bytes_used) ---- */
+
+/* Keeps one malloc(32) per iteration, chained; the teardown frees the
+ * chain after the counted call: net growth = the usable size of a
+ * malloc(32) per iteration, a leak. */
+static void **leak_chain;
+static void leak_teardown(tach_state *s)
+{
+	(void)s;
+	while (leak_chain) {
+		void **next = *leak_chain;
+		my_free(leak_chain);
+		leak_chain = next;
+	}
+}
+
+TACH_BENCH(heap_leak, .teardown = leak_teardown)
+{
+	TACH_LOOP(s) {
+		void **p = my_malloc(32);
+		*p = leak_chain;
+		leak_chain = p;
+	}
+}
+
+/* malloc(1000), free: net 0, peak the usable size of one such block */
+TACH_BENCH(heap_balanced)
+{
+	TACH_LOOP(s) {
+		my_free(my_malloc(1000));
+	}
+}
+
+/* ten malloc(4096) live at once, then freed: net 0, peak ten blocks */
+TACH_BENCH(heap_batch)
+{
+	TACH_LOOP(s) {
+		void *p[10];
+		for (int i = 0; i < 10; i++)
+			p[i] = my_malloc(4096);
+		for (int i = 0; i < 10; i++)
+			my_free(p[i]);
+	}
+}
+
+/* ---- the summary's complexity lines ---- */
+
+/* work in proportion to n, fitted to the chosen curve O(n) */
+TACH_BENCH(sizes_linear, .args = TACH_ARGS(64, 512, 4096), .complexity = TACH_COMPLEXITY_ON)
+{
+	size_t n = (size_t)tach_arg(s, 0);
+	TACH_LOOP(s) {
+		uint64_t sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			sum += i;
+			tach_do_not_optimize(sum);
+		}
 	}
 }
 

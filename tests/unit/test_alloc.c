@@ -11,6 +11,8 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@
 typedef struct bench_run {
 	int status;
 	tach_result *r;
+	char *out; /* --format text: the summary (caller frees) */
 	char err[8192];
 } bench_run;
 
@@ -47,17 +50,18 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Runs alloc_bench --filter FILTER --format json with short repetitions,
- * extra arguments and up to two extra environment strings. */
-static bench_run run_bench(const char *filter, const char *extra_arg, const char *env1,
-                           const char *env2)
+/* Runs alloc_bench --filter FILTER --format FORMAT with short
+ * repetitions, extra arguments and up to two extra environment strings:
+ * json is read into r, text kept in out. */
+static bench_run run_bench_as(const char *format, const char *filter, const char *extra_arg,
+                              const char *env1, const char *env2)
 {
 	bench_run b;
 	memset(&b, 0, sizeof b);
 	char out[] = "/tmp/tach-alloc-out-XXXXXX", errf[] = "/tmp/tach-alloc-err-XXXXXX";
 	close(mkstemp(out));
 	close(mkstemp(errf));
-	const char *argv[16] = {TACH_ALLOC_BENCH, "--filter", filter, "--format", "json",
+	const char *argv[16] = {TACH_ALLOC_BENCH, "--filter", filter, "--format", format,
 	                        "--min-time", "1ms", "--repetitions", "2", "--max-repetitions",
 	                        "2", extra_arg, NULL};
 	const char *envp[] = {"PATH=/usr/bin:/bin", env1, env2, NULL};
@@ -79,14 +83,24 @@ static bench_run run_bench(const char *filter, const char *extra_arg, const char
 	snprintf(b.err, sizeof b.err, "%s", text);
 	free(text);
 	text = slurp(out, &len);
+	unlink(out);
+	unlink(errf);
+	if (strcmp(format, "json")) {
+		b.out = text;
+		return b;
+	}
 	tach_error e;
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(tach_result_read_buffer(text, len, "alloc_bench", &b.r, &e), 0,
 	             "status %d, stderr: %s, parse: %s", b.status, b.err, e.message);
 	free(text);
-	unlink(out);
-	unlink(errf);
 	return b;
+}
+
+static bench_run run_bench(const char *filter, const char *extra_arg, const char *env1,
+                           const char *env2)
+{
+	return run_bench_as("json", filter, extra_arg, env1, env2);
 }
 
 static const tach_benchmark *bench(const bench_run *b, const char *name)
@@ -144,6 +158,70 @@ Test(alloc, rules_exact_through_counting_process)
 		             x->name, metric(x, TACH_M_BYTES_PER_OP));
 	}
 	tach_result_free(b.r);
+}
+
+/* Heap growth through the counting process: bytes allocated minus bytes
+ * freed per iteration and the peak of live bytes, in usable block sizes
+ * (this process's glibc gives the same malloc_usable_size); a leak is
+ * flagged in the context and on stderr, balanced workloads are not. */
+Test(alloc, heap_growth_and_leaks)
+{
+	need_counting();
+	void *p32 = malloc(32), *p1000 = malloc(1000), *p4096 = malloc(4096);
+	double u32 = (double)malloc_usable_size(p32), u1000 = (double)malloc_usable_size(p1000);
+	double u4096 = (double)malloc_usable_size(p4096);
+	free(p32);
+	free(p1000);
+	free(p4096);
+	bench_run b = run_bench("^(heap_|three_mallocs|rule_realloc$)", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const tach_benchmark *leak = bench(&b, "heap_leak");
+	cr_expect_eq(metric(leak, TACH_M_NET_HEAP_GROWTH_PER_OP), u32, "heap_leak: %.17g B/op",
+	             metric(leak, TACH_M_NET_HEAP_GROWTH_PER_OP));
+	cr_expect(metric(leak, TACH_M_MAX_BYTES_USED) >= u32);
+	const tach_benchmark *bal = bench(&b, "heap_balanced"), *bat = bench(&b, "heap_batch");
+	cr_expect_eq(metric(bal, TACH_M_NET_HEAP_GROWTH_PER_OP), 0);
+	cr_expect_eq(metric(bal, TACH_M_MAX_BYTES_USED), u1000);
+	cr_expect_eq(metric(bat, TACH_M_NET_HEAP_GROWTH_PER_OP), 0);
+	cr_expect_eq(metric(bat, TACH_M_MAX_BYTES_USED), 10 * u4096);
+	const char *names[] = {"three_mallocs/threads:1", "three_mallocs/threads:4", "rule_realloc"};
+	for (size_t i = 0; i < 3; i++)
+		cr_expect_eq(metric(bench(&b, names[i]), TACH_M_NET_HEAP_GROWTH_PER_OP), 0, "%s",
+		             names[i]);
+	const char *leaking = tach_kvlist_get(&b.r->meta.context, "leaking");
+	cr_expect(leaking && !strcmp(leaking, "heap_leak"), "leaking: %s",
+	          leaking ? leaking : "(none)");
+	cr_expect(strstr(b.err, "warning: 'heap_leak' leaks") != NULL, "stderr: %s", b.err);
+	tach_result_free(b.r);
+}
+
+/* The text summary: a leaking benchmark named below the table. */
+Test(alloc, summary_names_leaks)
+{
+	need_counting();
+	bench_run b = run_bench_as("text", "^heap_(leak|balanced)$", NULL, NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	cr_expect(strstr(b.out, "\nleaking (net heap growth above 1 B per iteration): heap_leak\n"),
+	          "%s", b.out);
+	free(b.out);
+}
+
+/* The text summary prints a complexity fit as Google Benchmark does. */
+Test(alloc, summary_prints_big_o_and_rms)
+{
+	bench_run b = run_bench_as("text", "^sizes_linear/", "--no-alloc", NULL, NULL);
+	cr_assert_eq(b.status, 0, "stderr: %s", b.err);
+	const char *big_o = strstr(b.out, "\nsizes_linear_BigO ");
+	const char *rms = strstr(b.out, "\nsizes_linear_RMS ");
+	cr_assert(big_o && rms, "%s", b.out);
+	double c, pct;
+	char curve[16], pc[4];
+	cr_expect_eq(sscanf(big_o + 19, "%lf %15s", &c, curve), 2, "%s", big_o);
+	cr_expect_str_eq(curve, "N", "the chosen curve");
+	cr_expect(c > 0, "%s", big_o);
+	cr_expect_eq(sscanf(rms + 18, "%lf %3s", &pct, pc), 2, "%s", rms);
+	cr_expect_str_eq(pc, "%");
+	free(b.out);
 }
 
 /* The interposer never enters the timed process: its malloc is libc's. */
@@ -328,6 +406,13 @@ static void fake_stop(uint64_t *allocs, uint64_t *bytes)
 	*bytes = atomic_load(&fake_bytes);
 }
 
+/* heap growth as a fake counter reports it: net = 7 B per allocation */
+static void fake_heap(int64_t *net, uint64_t *peak)
+{
+	*net = 7 * (int64_t)atomic_load(&fake_allocs);
+	*peak = 4242;
+}
+
 /* 2 allocations of 40 bytes per iteration, plus one of 1000 per call */
 TACH_BENCH(fake_two_allocs, .threads = TACH_THREADS(1, 3))
 {
@@ -364,6 +449,7 @@ Test(alloc, counting_pass_alone_uses_the_given_iterations)
 	tach_result *r = tach_result_new();
 	tach_error err;
 	memset(&err, 0, sizeof err);
+	o.alloc_heap = fake_heap;
 	cr_assert_eq(tach_bench_run_all(&o, r, &err), 0, "%s", err.message);
 	cr_assert_eq(r->n_benchmarks, 2, "the unplanned instance ran");
 	/* warm-up and counted call: 2 x (500 + 3 x 100) iterations in all */
@@ -384,6 +470,9 @@ Test(alloc, counting_pass_alone_uses_the_given_iterations)
 		             metric(b, TACH_M_ALLOCS_PER_OP));
 		cr_expect_eq(metric(b, TACH_M_BYTES_PER_OP), want[i].bytes, "%s: %.17g", b->name,
 		             metric(b, TACH_M_BYTES_PER_OP));
+		cr_expect(fabs(metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP) - 7 * want[i].allocs) < 1e-9,
+		          "%s: %.17g", b->name, metric(b, TACH_M_NET_HEAP_GROWTH_PER_OP));
+		cr_expect_eq(metric(b, TACH_M_MAX_BYTES_USED), 4242);
 	}
 	tach_result_free(r);
 }
