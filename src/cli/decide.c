@@ -355,10 +355,17 @@ size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int
 				      f);
 			else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
 				fprintf(f, " improved by %.2f%% (exact)", shown * 100);
-			else
+			else if (shown > 0)
 				fprintf(f, " improved by at least %.2f%% (the %g%% interval's worse end; "
 				        "estimate %.2f%%)", shown * 100, (1 - 2 * r->rule.alpha) * 100,
 				        -tach_compare_row_worsening(r) * 100);
+			else /* the interval reaches no change or worse: no improvement shown */
+			{
+				double w = tach_compare_row_worsening(r);
+				fprintf(f, " improvement not shown (the %g%% interval's worse end is %.2f%% "
+				        "worse; estimate %.2f%% %s)", (1 - 2 * r->rule.alpha) * 100,
+				        -shown * 100, fabs(w) * 100, w > 0 ? "worse" : "better");
+			}
 			fprintf(f, ", %s min-improvement %g%%  ", bad ? "short of" : "meets",
 			        r->rule.min_improvement * 100);
 			tach_text_write(f, r->name);

@@ -49,6 +49,16 @@ Test(cli_gate_rules, gate_fails_an_improvement_short_of_the_requirement)
 	cr_expect(strstr(r.out, "pass  time improved by at least "), "%s", r.out);
 	cr_expect(strstr(r.out, "meets min-improvement 50%  BM_publish\n"), "%s", r.out);
 	run_free(&r);
+	/* a slower candidate shows no improvement at all: said so, not as a
+	 * negative "at least" */
+	const char *slower = results(1.05, 0.01);
+	r = run_tach(ARGV("gate", "--config", conf, base, slower), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "FAIL  time improvement not shown (the 98% interval's worse end is "),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "% worse)"), "%s", r.out);
+	cr_expect(!strstr(r.out, "at least -"), "%s", r.out);
+	run_free(&r);
 	/* --warn-only reports it and exits 0 */
 	r = run_tach(ARGV("gate", "--warn-only", "--config", conf, base, some), NULL, NULL, NULL);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
