@@ -12,16 +12,8 @@
 
 #include "tach/system.h"
 #include "measure/system.h"
+#include "util/util.h"
 
-static int fail(tach_error *err, const char *text, const char *at, const char *msg)
-{
-	if (err) {
-		err->line = 1;
-		err->column = (unsigned)(at - text) + 1;
-		snprintf(err->message, sizeof err->message, "%s", msg);
-	}
-	return TACH_EPARSE;
-}
 
 /* A CPU number at *p: digits only.  0 and *p past it, or TACH_EPARSE. */
 static int number(const char *text, const char **p, long *out, tach_error *err)
@@ -29,13 +21,13 @@ static int number(const char *text, const char **p, long *out, tach_error *err)
 	const char *s = *p;
 	long v = 0;
 	if (*s < '0' || *s > '9')
-		return fail(err, text, s, "expected a CPU number");
+		return tach__parse_fail(err, text, s, "expected a CPU number");
 	for (; *s >= '0' && *s <= '9'; s++) {
 		v = v * 10 + (*s - '0');
 		if (v >= TACH_CPUS_MAX) {
 			char msg[64];
 			snprintf(msg, sizeof msg, "CPU numbers go up to %d", TACH_CPUS_MAX - 1);
-			return fail(err, text, *p, msg);
+			return tach__parse_fail(err, text, *p, msg);
 		}
 	}
 	*out = v;
@@ -63,7 +55,7 @@ int tach_cpus_parse(const char *text, tach_cpus *out, tach_error *err)
 			if (hi < lo) {
 				char msg[64];
 				snprintf(msg, sizeof msg, "range %ld-%ld runs backwards", lo, hi);
-				return fail(err, text, at, msg);
+				return tach__parse_fail(err, text, at, msg);
 			}
 		}
 		for (long c = lo; c <= hi; c++)
@@ -73,7 +65,8 @@ int tach_cpus_parse(const char *text, tach_cpus *out, tach_error *err)
 		if (!*p)
 			return 0;
 		if (*p != ',')
-			return fail(err, text, p, "expected ',' or '-' after a CPU number");
+			return tach__parse_fail(err, text, p,
+			                        "expected ',' or '-' after a CPU number");
 		p++;
 	}
 }

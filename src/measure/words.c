@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tach/run.h"
+#include "util/util.h"
 
 void tach_words_free(char **argv)
 {
@@ -20,15 +21,6 @@ void tach_words_free(char **argv)
 	free(argv);
 }
 
-static int fail(tach_error *err, const char *text, const char *at, const char *msg)
-{
-	if (err) {
-		err->line = 1;
-		err->column = (unsigned)(at - text) + 1;
-		snprintf(err->message, sizeof err->message, "%s", msg);
-	}
-	return TACH_EPARSE;
-}
 
 int tach_words_split(const char *text, char ***argv, tach_error *err)
 {
@@ -57,7 +49,8 @@ int tach_words_split(const char *text, char ***argv, tach_error *err)
 			if (*p == '\'') {
 				const char *q = strchr(p + 1, '\'');
 				if (!q) {
-					rc = fail(err, text, p, "unterminated single quote");
+					rc = tach__parse_fail(err, text, p,
+					                      "unterminated single quote");
 					goto out;
 				}
 				memcpy(buf + n, p + 1, (size_t)(q - p - 1));
@@ -75,13 +68,15 @@ int tach_words_split(const char *text, char ***argv, tach_error *err)
 					}
 				}
 				if (!*p) {
-					rc = fail(err, text, open, "unterminated double quote");
+					rc = tach__parse_fail(err, text, open,
+					                      "unterminated double quote");
 					goto out;
 				}
 				p++;
 			} else if (*p == '\\') {
 				if (!p[1]) {
-					rc = fail(err, text, p, "backslash at the end of the command");
+					rc = tach__parse_fail(err, text, p,
+					                      "backslash at the end of the command");
 					goto out;
 				}
 				if (p[1] != '\n')
@@ -90,10 +85,12 @@ int tach_words_split(const char *text, char ***argv, tach_error *err)
 			} else if (strchr("|&;<>()`$", *p) &&
 			           !(*p == '$' && (!p[1] || p[1] == ' ' || p[1] == '\t'))) {
 				/* a lone '$' is literal in the shell too */
-				rc = fail(err, text, p, *p == '$' || *p == '`'
-				          ? "expansions ($, `) need a shell: quote them or use --shell"
-				          : "shell operators (| & ; < > ( )) need a shell: quote them "
-				            "or use --shell");
+				rc = tach__parse_fail(
+					err, text, p,
+					*p == '$' || *p == '`'
+						? "expansions ($, `) need a shell: quote them or use --shell"
+						: "shell operators (| & ; < > ( )) need a shell: quote them "
+						  "or use --shell");
 				goto out;
 			} else {
 				buf[n++] = *p++;
@@ -110,7 +107,7 @@ int tach_words_split(const char *text, char ***argv, tach_error *err)
 		}
 	}
 	if (!nw) {
-		rc = fail(err, text, text, "empty command");
+		rc = tach__parse_fail(err, text, text, "empty command");
 		goto out;
 	}
 out:

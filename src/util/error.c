@@ -67,3 +67,13 @@ const char *tach_version(void)
 {
 	return TACH_VERSION_STRING;
 }
+
+int tach__parse_fail(tach_error *err, const char *text, const char *at, const char *msg)
+{
+	if (err) {
+		err->line = 1;
+		err->column = (unsigned)(at - text) + 1;
+		snprintf(err->message, sizeof err->message, "%s", msg);
+	}
+	return TACH_EPARSE;
+}

@@ -40,6 +40,11 @@ TACH_HIDDEN double tach__strtod(const char *s, char **end);
 TACH_HIDDEN void tach__error_set(tach_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A parse error in a one-line text (a command line, a CPU list) at `at`:
+ * line 1, the column of `at` in `text`, msg; returns TACH_EPARSE. */
+TACH_HIDDEN int tach__parse_fail(tach_error *err, const char *text, const char *at,
+                                 const char *msg);
+
 /* Edits between a (la bytes) and b (lb bytes), a swap of neighbours
  * counting one; SIZE_MAX when either is over 64 bytes (spelling.c). */
 TACH_HIDDEN size_t tach__edit_distance(const char *a, size_t la, const char *b, size_t lb);
