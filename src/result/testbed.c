@@ -62,3 +62,30 @@ const char *tach_meta_testbed(const tach_meta *m, char *buf, size_t size)
 	         (unsigned)fnv1a(m->cpu_model));
 	return buf;
 }
+
+/* One fact known on both sides: -1 unknown on either, 0 same, 1 differs. */
+static int fact_differs(const char *a, const char *b)
+{
+	return a && b && *a && *b ? strcmp(a, b) != 0 : -1;
+}
+
+int tach_meta_testbed_differs(const tach_meta *a, const tach_meta *b)
+{
+	char na[TACH_TESTBED_MAX + 1], nb[TACH_TESTBED_MAX + 1];
+	tach_meta_testbed(a, na, sizeof na);
+	tach_meta_testbed(b, nb, sizeof nb);
+	if (!strcmp(na, nb) || !strcmp(na, "unknown") || !strcmp(nb, "unknown"))
+		return 0;
+	int d[3] = {fact_differs(a->hostname, b->hostname), fact_differs(a->cpu_model, b->cpu_model),
+	            a->cpu_count > 0 && b->cpu_count > 0 ? a->cpu_count != b->cpu_count : -1};
+	int known = 0;
+	for (int i = 0; i < 3; i++) {
+		if (d[i] == 1)
+			return 1;
+		known |= d[i] == 0;
+	}
+	/* every fact known on both sides agrees: one machine under two names
+	 * (one run saved without --testbed, or an import that knew less);
+	 * nothing known on both: the names are all there is */
+	return !known;
+}
