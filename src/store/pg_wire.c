@@ -76,8 +76,8 @@ static const char migrate_v3[] =
  * testbeds_from_meta ("unknown" until then, and when it says nothing of
  * the machine). */
 static const char migrate_v4[] =
-	"ALTER TABLE runs ADD COLUMN testbed TEXT NOT NULL DEFAULT 'unknown';"
-	"CREATE INDEX runs_testbed ON runs(testbed, id);";
+	"ALTER TABLE runs ADD COLUMN IF NOT EXISTS testbed TEXT NOT NULL DEFAULT 'unknown';"
+	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);";
 
 /* The statements of adding a run, prepared once per connection.  All but
  * the first are pipelined (sent without waiting for answers), so a metric

@@ -56,11 +56,26 @@ static const char migrate_v3[] =
  * for series per machine; a run stored before says it only through its
  * metadata, read by the function tach_testbed ("unknown" when it says
  * nothing of its machine). */
+static const char migrate_v4_column[] =
+	"ALTER TABLE runs ADD COLUMN testbed TEXT NOT NULL DEFAULT 'unknown';";
+/* (a store whose version was set back by hand may have the column) */
 static const char migrate_v4[] =
-	"ALTER TABLE runs ADD COLUMN testbed TEXT NOT NULL DEFAULT 'unknown';"
 	"UPDATE runs SET testbed = tach_testbed(meta);"
-	"CREATE INDEX runs_testbed ON runs(testbed, id);"
+	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);"
 	"UPDATE tach_meta SET value = '4' WHERE key = 'schema';";
+
+/* 1 when runs has a column testbed. */
+static int has_testbed(tach_store *s)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'testbed'",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	int found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return found;
+}
 
 const char *tach__sqlite_schema_v1(void);
 const char *tach__sqlite_schema_v1(void)
@@ -197,7 +212,9 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = labels_from_meta(s, err);
 	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
 		rc = tach__sq_fail(s, err, "upgrading to schema 3");
-	if (!rc && v < 4 && sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK)
+	if (!rc && v < 4 &&
+	    ((!has_testbed(s) && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
+	     sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK))
 		rc = tach__sq_fail(s, err, "upgrading to schema 4");
 	if (!rc)
 		rc = tach__sq_exec(s, "COMMIT", err);
