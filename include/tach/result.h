@@ -240,6 +240,13 @@ TACH_API const char *tach_meta_testbed(const tach_meta *meta, char *buf, size_t 
  * [A-Za-z0-9._+-], not starting with '.' or '-' (it may become a file
  * name), else 0. */
 TACH_API int tach_testbed_name_valid(const char *name);
+/* 1 when a and b were measured on different testbeds: their names differ
+ * (neither "unknown") and either a fact known on both sides (host name,
+ * CPU model, core count) differs, or no such fact is known on both, so
+ * that the names are all there is.  Two names over the same known facts
+ * are one machine (a run saved without --testbed, an import that knew
+ * less): 0. */
+TACH_API int tach_meta_testbed_differs(const tach_meta *a, const tach_meta *b);
 
 /* 1 if s is a git commit hash as meta.git_commit holds it: 4 to 64
  * hexadecimal digits (an abbreviated, SHA-1 or SHA-256 name), else 0.
