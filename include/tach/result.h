@@ -128,6 +128,9 @@ typedef struct tach_meta {
 	int cpu_count; /* 0 when unknown */
 	char *compiler;
 	char *compiler_flags;
+	/* the testbed's name given by the user (--testbed NAME) or read from
+	 * meta.testbed.name; NULL: derived (tach_meta_testbed) */
+	char *testbed;
 	tach_kvlist labels;  /* user labels, --label key=value */
 	tach_kvlist context; /* producer-specific facts (goos, library version...) */
 } tach_meta;
@@ -222,6 +225,28 @@ TACH_API int tach_meta_collect(tach_meta *meta, const char *dir);
 /* Sets one string field of the meta to a copy of `value` (NULL clears it).
  * 0 or TACH_ENOMEM. */
 TACH_API int tach_meta_set(char **field, const char *value);
+
+/* The machine a run was measured on, its testbed, is named by
+ * tach_meta_testbed: meta->testbed when set, else "HOST-Nc-XXXXXXXX"
+ * derived from the host name (characters outside [A-Za-z0-9._+-] made
+ * '-', cut at 39), the core count and a 32-bit FNV-1a hash of the CPU
+ * model in hex, or "unknown" when none of the three is known.  The same
+ * machine always gets the same name; kernel and compiler are recorded
+ * with it but do not change it.  Writes into buf (TACH_TESTBED_MAX + 1
+ * bytes are enough) and returns it. */
+#define TACH_TESTBED_MAX 64
+TACH_API const char *tach_meta_testbed(const tach_meta *meta, char *buf, size_t size);
+/* 1 if name is a valid testbed name: 1 to TACH_TESTBED_MAX characters of
+ * [A-Za-z0-9._+-], not starting with '.' or '-' (it may become a file
+ * name), else 0. */
+TACH_API int tach_testbed_name_valid(const char *name);
+/* 1 when a and b were measured on different testbeds: their names differ
+ * (neither "unknown") and either a fact known on both sides (host name,
+ * CPU model, core count) differs, or no such fact is known on both, so
+ * that the names are all there is.  Two names over the same known facts
+ * are one machine (a run saved without --testbed, an import that knew
+ * less): 0. */
+TACH_API int tach_meta_testbed_differs(const tach_meta *a, const tach_meta *b);
 
 /* 1 if s is a git commit hash as meta.git_commit holds it: 4 to 64
  * hexadecimal digits (an abbreviated, SHA-1 or SHA-256 name), else 0.

@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes; older stores are migrated. */
-#define TACH_STORE_SCHEMA 3
+#define TACH_STORE_SCHEMA 4
 
 typedef struct tach_store tach_store;
 
@@ -116,6 +116,8 @@ typedef struct tach_run_info {
 	char *git_branch;
 	int git_dirty;
 	char *hostname;
+	char *testbed; /* the run's testbed (tach_meta_testbed); "unknown" when
+	                  a run stored before schema 4 said nothing of its machine */
 	size_t n_benchmarks;
 	tach_kvlist labels;
 } tach_run_info;
@@ -125,6 +127,7 @@ typedef struct tach_run_filter {
 	const char *branch;
 	const char *since; /* ISO 8601 date or time: runs at or after it */
 	size_t limit;      /* 0: all */
+	const char *testbed; /* only runs of this testbed (exact name); NULL: all */
 } tach_run_filter;
 
 /* Runs matching the filter, newest first. */
@@ -165,6 +168,26 @@ TACH_API int tach_store_series(tach_store *s, const char *name, const tach_kvlis
                                const char *metric, const char *branch,
                                tach_history_point **out, size_t *n, tach_error *err);
 TACH_API void tach_history_points_free(tach_history_point *p, size_t n);
+
+/* tach_store_series restricted to the runs of one testbed (exact name;
+ * NULL: every testbed, as tach_store_series). */
+TACH_API int tach_store_series_on(tach_store *s, const char *name, const tach_kvlist *params,
+                                  const char *metric, const char *branch, const char *testbed,
+                                  tach_history_point **out, size_t *n, tach_error *err);
+
+/* One testbed of the store: its name, how many runs it has and when the
+ * newest of them was measured. */
+typedef struct tach_testbed_info {
+	char *name;
+	size_t n_runs;
+	char *latest; /* timestamp of its newest run (UTC ISO 8601) */
+} tach_testbed_info;
+
+/* Every testbed that has runs in the store, by name (byte order).  0 or
+ * an error in err. */
+TACH_API int tach_store_testbeds(tach_store *s, tach_testbed_info **out, size_t *n,
+                                 tach_error *err);
+TACH_API void tach_testbed_infos_free(tach_testbed_info *v, size_t n);
 
 /* The distinct benchmark metrics in the store matching a benchmark glob
  * and a metric name (either NULL: all), as a result set whose benchmarks

@@ -47,6 +47,8 @@ static const char usage[] =
 	"  --format FMT        text (default), json (tach results format) or csv\n"
 	"  --out FILE          also write the results file (tach results format) to FILE\n"
 	"  --label KEY=VALUE   a label stored with the results\n"
+	"  --testbed NAME      the testbed (machine) name stored with the results\n"
+	"                      (default: derived from host, CPU model and cores)\n"
 	"  --counters-tabular  print each custom metric (and throughput) in a column of\n"
 	"                      its own instead of name-value pairs in the last column\n"
 	"  --no-alloc          skip counting allocations per iteration (a separate\n"
@@ -71,6 +73,7 @@ typedef struct cli {
 	int tabular; /* --counters-tabular (issue 19 item 6) */
 	tach_counter_set *counters;
 	const char *out;
+	const char *testbed; /* --testbed: NULL, the derived name */
 	tach_kvlist labels;
 	int threads[3 * 64 + 1]; /* a range takes 3 (TACH_THREAD_RANGE_ITEMS) */
 	tach_cpus cpus;
@@ -231,6 +234,11 @@ static int parse_args(cli *c, int argc, char **argv)
 			c->o.cpus = &c->cpus;
 		} else if (!strcmp(name, "--out")) {
 			c->out = v;
+		} else if (!strcmp(name, "--testbed")) {
+			c->testbed = v;
+			if (!tach_testbed_name_valid(v))
+				rc = bad(prog, name, v, "a testbed name is 1 to 64 of A-Z a-z 0-9 . _ + -, "
+				         "not starting with '.' or '-'");
 		} else if (!strcmp(name, "--label")) {
 			char *e2 = strchr(v, '=');
 			if (!e2 || e2 == v) {
@@ -609,6 +617,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		return 2;
 	for (size_t i = 0; i < c.labels.n; i++)
 		tach_kvlist_set(&r->meta.labels, c.labels.items[i].key, c.labels.items[i].value);
+	if (c.testbed)
+		tach_meta_set(&r->meta.testbed, c.testbed);
 	tach_kvlist_set(&r->meta.context, "build", optimized ? "optimized" : "debug");
 	if (c.o.cpus) {
 		/* the whole process, and what it starts (the counting pass) */

@@ -23,12 +23,13 @@
 #include "cli/commands.h"
 #include "cli/compare_many.h"
 #include "cli/decide.h"
+#include "cli/testbed.h"
 #include "cli/input.h"
 
 enum {
 	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
 	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM, OPT_SUITE, OPT_REPS,
-	OPT_SAVE, OPT_DB, OPT_FILTER, OPT_COL,
+	OPT_SAVE, OPT_DB, OPT_FILTER, OPT_COL, OPT_TESTBED,
 };
 
 const cli_opt cmd_compare_opts[] = {
@@ -40,6 +41,7 @@ const cli_opt cmd_compare_opts[] = {
 	DECIDE_OPTS,
 	CLI_FLAG(OPT_SAVE, "save", 0, "add CAND (as read or measured) to the history as a run"),
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references"),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "--save: the testbed name CAND is saved with (default: its own)"),
 	CLI_FLAG(OPT_RUN, "run", 0, "BASE and CAND are commands: measure both now, interleaved"),
 	CLI_FLAG(OPT_AA, "aa", 0, "one command against itself: false alarms and detectable change"),
 	CLI_FLAG(OPT_SUITE, "suite", 0, "--run: the commands are benchmark programs (tach or Google Benchmark); compare each benchmark"),
@@ -93,7 +95,7 @@ const char cmd_compare_details[] =
 
 typedef struct args {
 	tach_report_format fmt;
-	const char *out, *config, *filter, *col;
+	const char *out, *config, *filter, *col, *testbed;
 	int no_config, ascii, run, aa, save;
 	tach_ab_opts ab;
 	cli_decide d;
@@ -142,6 +144,7 @@ static int parse_args(const cli_parsed *p, args *a)
 		case OPT_REPS: a->ab.reps = (size_t)n; break;
 		case OPT_FILTER: a->filter = v; break;
 		case OPT_COL: a->col = v; break;
+		case OPT_TESTBED: a->testbed = v; rc = cli_testbed_check(sp, v); break;
 		}
 		if (rc)
 			return rc;
@@ -155,6 +158,8 @@ static int parse_args(const cli_parsed *p, args *a)
 	if ((a->run || a->aa) && (a->filter || a->col))
 		return cli_error("%s goes with files, not with %s", a->filter ? "--filter" : "--col",
 		                 a->run ? "--run" : "--aa");
+	if (a->testbed && !a->save)
+		return cli_error("--testbed goes with --save");
 	if (a->save && (a->filter || a->col || p->npos > 2))
 		return cli_error("--save takes whole files BASE and CAND (the history keeps whole runs)");
 	if (a->col && p->npos != 1)
@@ -418,7 +423,7 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	status = failed && !a.d.warn_only ? EXIT_REGRESSION : EXIT_OK;
 	/* the candidate is history whatever the verdict: that is how the
 	 * trend sees a regression arrive */
-	if (a.save && !a.aa && cli_save_run(NULL, cand))
+	if (a.save && !a.aa && (cli_testbed_set(cand, a.testbed) || cli_save_run(NULL, cand)))
 		status = EXIT_USAGE;
 	if (a.d.warn_only && failed)
 		cli_warn("the gate failed (%zu rows, %zu other checks); --warn-only keeps exit status 0",

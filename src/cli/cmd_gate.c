@@ -15,8 +15,12 @@
 #include "cli/decide.h"
 #include "cli/input.h"
 
+enum { OPT_ALLOW_TESTBED = 900 };
+
 const cli_opt cmd_gate_opts[] = {
 	DECIDE_OPTS,
+	CLI_FLAG(OPT_ALLOW_TESTBED, "allow-testbed-mismatch", 0,
+	         "only warn when BASE and CAND come from different testbeds (default: fail)"),
 	CLI_END,
 };
 
@@ -30,7 +34,8 @@ const char cmd_gate_details[] =
 	"it.  A row short of its 'min-improvement' (shown by the worse end of its\n"
 	"confidence interval) fails, and so does a metric whose candidate CV is\n"
 	"above its 'max-cv' (without BASE: every metric of CAND).  Rules with\n"
-	"'required = false' only warn.\n\n"
+	"'required = false' only warn.  BASE and CAND from different testbeds\n"
+	"(machines: docs/history.md) fail unless --allow-testbed-mismatch.\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
 static void print_rows(FILE *f, const tach_comparison *c, int color)
@@ -56,6 +61,23 @@ static void print_rows(FILE *f, const tach_comparison *c, int color)
 	}
 }
 
+/* The check that BASE and CAND come from one testbed, when they do not. */
+static void print_testbeds(FILE *f, const tach_result *base, const tach_result *cand, int allowed,
+                           int color)
+{
+	char tb[TACH_TESTBED_MAX + 1], tc[TACH_TESTBED_MAX + 1];
+	tach_meta_testbed(&base->meta, tb, sizeof tb);
+	tach_meta_testbed(&cand->meta, tc, sizeof tc);
+	if (color)
+		fputs(allowed ? "\x1b[33m" : "\x1b[31m", f);
+	fputs(allowed ? "warn" : "FAIL", f);
+	if (color)
+		fputs("\x1b[0m", f);
+	fprintf(f, "  testbeds differ: base '%s', candidate '%s'%s\n", tb, tc,
+	        allowed ? " (--allow-testbed-mismatch)"
+	                : " (compare runs of one testbed, or --allow-testbed-mismatch)");
+}
+
 int cmd_gate(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -64,7 +86,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		return status;
 	cli_decide d = {0};
 	const char *config = NULL;
-	int no_config = 0;
+	int no_config = 0, allow_testbed = 0, testbeds_differ = 0;
 	tach_result *base = NULL, *cand = NULL;
 	tach_comparison *c = NULL;
 	cli_checks checks = {0};
@@ -75,6 +97,8 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 			config = p.items[i].value;
 		else if (id == DECIDE_NO_CONFIG)
 			no_config = 1;
+		else if (id == OPT_ALLOW_TESTBED)
+			allow_testbed = 1;
 		else if (cli_decide_option(&d, &p.items[i]) < 0)
 			status = EXIT_USAGE;
 	}
@@ -98,7 +122,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	}
 	cli_decide_candidate(&d, cand);
 	if (base)
-		cli_decide_machines(base, cand, p.pos[0], p.pos[1]);
+		testbeds_differ = cli_decide_machines(base, cand, p.pos[0], p.pos[1]);
 	if (base && tach_compare(base, cand, &d.opts, &c)) {
 		status = cli_error("cannot compare (out of memory or a bad rule)");
 		goto done;
@@ -111,9 +135,11 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		cli_decide_print_rules(stdout, c, 1, color);
 	}
 	cli_decide_print_checks(stdout, &checks, p.pos[p.npos - 1], color);
-	size_t failed = (c ? c->n_failed : 0) + checks.n_failed;
-	size_t warned = (c ? c->n_warned : 0) + checks.n_warned;
-	size_t n_checks = checks.n + (c ? c->n_rows : 0);
+	if (testbeds_differ)
+		print_testbeds(stdout, base, cand, allow_testbed, color);
+	size_t failed = (c ? c->n_failed : 0) + checks.n_failed + (testbeds_differ && !allow_testbed);
+	size_t warned = (c ? c->n_warned : 0) + checks.n_warned + (testbeds_differ && allow_testbed);
+	size_t n_checks = checks.n + (c ? c->n_rows : 0) + (size_t)testbeds_differ;
 	if (c)
 		tach_report_comparison_counts(stdout, c);
 	if (failed)

@@ -18,6 +18,7 @@
 #include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/testbed.h"
 
 const char cmd_history_details[] =
 	"Runs are stored in a SQLite file (default .tach/history.db at the top of the\n"
@@ -27,19 +28,22 @@ const char cmd_history_details[] =
 	"history show), a run of the history works too: #ID, @NAME (a baseline),\n"
 	"@latest, @latest~N, @BRANCH, @HEAD~N, or a commit hash.";
 
-enum { OPT_DB = 1, OPT_LABEL, OPT_BENCH, OPT_BRANCH, OPT_SINCE, OPT_LIMIT, OPT_FORMAT, OPT_OUT };
+enum { OPT_DB = 1, OPT_LABEL, OPT_BENCH, OPT_BRANCH, OPT_SINCE, OPT_LIMIT, OPT_FORMAT, OPT_OUT,
+       OPT_TESTBED };
 
 #define DB_OPT CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)")
 
 static const cli_opt add_opts[] = {
 	DB_OPT,
 	CLI_VALUE_N(OPT_LABEL, "label", 'l', "KEY=VALUE", "a label stored with the run (repeatable)", CLI_REPEAT),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "the testbed the runs are stored under (default: each file's own)"),
 	CLI_END,
 };
 static const cli_opt list_opts[] = {
 	DB_OPT,
 	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "only runs with a benchmark matching the glob"),
 	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch"),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "only runs of this testbed"),
 	CLI_VALUE(OPT_SINCE, "since", 0, "DATE", "only runs measured at or after DATE (2026-11-01)"),
 	CLI_NUMBER(OPT_LIMIT, "limit", 'n', "N", "at most N runs (newest first)", 1, 0),
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default) or json"),
@@ -123,15 +127,18 @@ static int hist_add(int argc, char **argv, const cli_cmd *self)
 	if (open_store(&h, argc, argv, self, 0, &status))
 		return status;
 	tach_kvlist labels = {0};
+	const char *testbed = NULL;
 	for (size_t i = 0; i < h.p.n && !status; i++)
 		if (h.p.items[i].id == OPT_LABEL)
 			status = label_arg(&labels, h.p.items[i].spelled, h.p.items[i].value);
+		else if (h.p.items[i].id == OPT_TESTBED)
+			status = cli_testbed_check(h.p.items[i].spelled, testbed = h.p.items[i].value);
 	if (!status && !h.p.npos)
 		status = cli_error("no results file to add");
 	/* every file is read before anything is added */
 	tach_result **rs = calloc(h.p.npos + 1, sizeof *rs);
 	for (size_t i = 0; !status && i < h.p.npos; i++)
-		if (!rs || cli_read_results(h.p.pos[i], &rs[i]))
+		if (!rs || cli_read_results(h.p.pos[i], &rs[i]) || cli_testbed_set(rs[i], testbed))
 			status = EXIT_USAGE;
 	for (size_t i = 0; !status && i < h.p.npos; i++) {
 		int64_t id;
@@ -163,6 +170,7 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 		switch (h.p.items[i].id) {
 		case OPT_BENCH: f.bench = v; break;
 		case OPT_BRANCH: f.branch = v; break;
+		case OPT_TESTBED: f.testbed = v; status = cli_testbed_check(sp, v); break;
 		case OPT_SINCE: f.since = v; break;
 		case OPT_LIMIT: f.limit = (size_t)h.p.items[i].count; break;
 		case OPT_FORMAT:
@@ -182,10 +190,11 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 	if (!status && json) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < n && !status; i++) {
-			json_t *o = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:I}", "id", (json_int_t)runs[i].id,
+			json_t *o = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:I}", "id", (json_int_t)runs[i].id,
 			                      "timestamp", runs[i].timestamp, "git_commit",
 			                      runs[i].git_commit, "git_branch", runs[i].git_branch, "host",
-			                      runs[i].hostname, "benchmarks", (json_int_t)runs[i].n_benchmarks);
+			                      runs[i].hostname, "testbed", runs[i].testbed, "benchmarks",
+			                      (json_int_t)runs[i].n_benchmarks);
 			if (!o) {
 				/* tach stores only UTF-8: anything else is damage, and
 				 * leaving the run out would be a shorter answer */
@@ -206,16 +215,17 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 		}
 		json_decref(a);
 	} else if (!status) {
-		char loc[1024], ts[128], commit[64], branch[256];
+		char loc[1024], ts[128], commit[64], branch[256], testbed[256];
 		if (!n)
 			printf("no runs in %s\n", cli_text(loc, sizeof loc, tach_store_location(h.store)));
 		for (size_t i = 0; i < n; i++) {
 			/* a store is a file anyone may edit: every string escaped */
 			const tach_run_info *r = &runs[i];
-			printf("#%-5lld %-24s %-12.12s %-16s %5zu benchmarks", (long long)r->id,
+			printf("#%-5lld %-24s %-12.12s %-16s %-24s %5zu benchmarks", (long long)r->id,
 			       cli_text(ts, sizeof ts, r->timestamp),
 			       cli_text(commit, sizeof commit, r->git_commit),
-			       cli_text(branch, sizeof branch, r->git_branch), r->n_benchmarks);
+			       cli_text(branch, sizeof branch, r->git_branch),
+			       cli_text(testbed, sizeof testbed, r->testbed), r->n_benchmarks);
 			if (r->git_dirty == 1)
 				fputs("  dirty", stdout);
 			for (size_t k = 0; k < r->labels.n; k++) {

@@ -14,9 +14,10 @@
 #include "cli/decide.h"
 #include "cli/input.h"
 #include "cli/series.h"
+#include "cli/testbed.h"
 
 enum { OPT_OUT = 1, OPT_BASE, OPT_CAND, OPT_TITLE, OPT_DB, OPT_HISTORY, OPT_BENCH, OPT_METRIC_H,
-       OPT_BRANCH, OPT_BASELINE, OPT_VERSUS };
+       OPT_BRANCH, OPT_BASELINE, OPT_VERSUS, OPT_TESTBED };
 
 const cli_opt cmd_report_opts[] = {
 	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the page to FILE (default: standard output)"),
@@ -28,6 +29,7 @@ const cli_opt cmd_report_opts[] = {
 	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "--history: only benchmarks matching the glob"),
 	CLI_VALUE(OPT_METRIC_H, "history-metric", 0, "NAME", "--history: only this metric"),
 	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "--history: only runs on this branch"),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "--history: only runs of this testbed (default: this machine's)"),
 	CLI_VALUE(OPT_BASELINE, "baseline", 0, "RUN", "--history: the baseline line (default: the baseline main when set, else the first run)"),
 	CLI_VALUE_N(OPT_VERSUS, "versus", 0, "TITLE BASE CAND",
 	 "also show the comparison of BASE and CAND under TITLE (repeatable)", 3 | CLI_REPEAT),
@@ -59,7 +61,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	if (cli_parse(self, argc, argv, &p, &status))
 		return status;
 	const char *out_path = NULL, *base_ref = NULL, *cand_ref = NULL, *title = NULL,
-	           *config = NULL, *hbench = NULL, *hmetric = NULL, *branch = NULL,
+	           *config = NULL, *hbench = NULL, *hmetric = NULL, *branch = NULL, *testbed = NULL,
 	           *baseline = NULL;
 	int no_config = 0, with_history = 0;
 	cli_decide d = {0};
@@ -79,6 +81,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 		case OPT_BENCH: hbench = v; break;
 		case OPT_METRIC_H: hmetric = v; break;
 		case OPT_BRANCH: branch = v; break;
+		case OPT_TESTBED: testbed = v; status = cli_testbed_check(p.items[i].spelled, v); break;
 		case OPT_BASELINE: baseline = v; break;
 		case OPT_VERSUS:
 			if (n_vs == MAX_VERSUS)
@@ -136,7 +139,7 @@ int cmd_report(int argc, char **argv, const cli_cmd *self)
 	cli_history hist = {0};
 	tach_html_series *hs = NULL;
 	if (!status && with_history &&
-	    !(status = cli_history_load(&hist, NULL, hbench, hmetric, branch, baseline)) &&
+	    !(status = cli_history_load(&hist, NULL, hbench, hmetric, branch, testbed, baseline)) &&
 	    !(hs = calloc(hist.n + 1, sizeof *hs)))
 		status = cli_error("out of memory");
 	for (size_t i = 0; !status && i < hist.n; i++) {

@@ -25,6 +25,7 @@
 #include "cli/run_output.h"
 #include "cli/run_instructions.h"
 #include "cli/run_params.h"
+#include "cli/testbed.h"
 
 enum {
 	OPT_WARMUP = 1, OPT_RUNS, OPT_MIN_RUNS, OPT_MAX_RUNS, OPT_DURATION,
@@ -37,6 +38,7 @@ enum {
 	OPT_EXPORT_ORG,
 	OPT_MONITOR, OPT_SAVE, OPT_DB, OPT_INSTRUCTIONS,
 	OPT_CPUS, /* issue 19 item 12 (system) */
+	OPT_TESTBED, /* issue 20 item 1 */
 };
 
 const cli_opt cmd_run_opts[] = {
@@ -65,6 +67,7 @@ const cli_opt cmd_run_opts[] = {
 	CLI_VALUE(OPT_EXPORT_JSON, "export-json", 0, "FILE", "write the results file (tach format)"),
 	CLI_FLAG(OPT_SAVE, "save", 0, "add the results to the history as a run"),
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save (default: $TACH_DB, else .tach/history.db)"),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "the testbed (machine) name recorded with the results (default: derived from host, CPU and cores)"),
 	CLI_VALUE(OPT_EXPORT_MD, "export-markdown", 0, "FILE", "write a Markdown summary"),
 	CLI_VALUE(OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)"),
 	CLI_VALUE(OPT_EXPORT_ADOC, "export-asciidoc", 0, "FILE", "write hyperfine's AsciiDoc table: mean, min, max, relative"),
@@ -142,6 +145,7 @@ typedef struct run_cli {
 	int style;             /* STYLE_* */
 	int save;
 	const char *db;
+	const char *testbed; /* --testbed: NULL, the derived name */
 	tach_counter_set *counters;
 	char counters_why[512];
 	tach_cpus cpus;
@@ -334,6 +338,11 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_EXPORT_JSON: c->export_json = v; break;
 		case OPT_SAVE: c->save = 1; break;
 		case OPT_DB: c->db = v; break;
+		case OPT_TESTBED:
+			c->testbed = v;
+			if (cli_testbed_check(sp, v))
+				return EXIT_USAGE;
+			break;
 		case OPT_EXPORT_MD: c->export_md = v; break;
 		case OPT_EXPORT_CSV: c->export_csv = v; break;
 		case OPT_NO_MEMORY: c->ro.exec.measure_memory = 0; break;
@@ -619,6 +628,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	if (!status && startup_in_res &&
 	    tach_runner_add(runner, CLI_SHELL_STARTUP, "", empty_argv, NULL))
 		status = cli_error("out of memory");
+	if (!status && cli_testbed_set(res, c.testbed))
+		status = EXIT_USAGE;
 	if (!status && tach_kvlist_copy(&res->meta.labels, &c.labels))
 		status = cli_error("out of memory");
 	if (!status) {

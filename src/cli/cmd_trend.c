@@ -18,14 +18,16 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/series.h"
+#include "cli/testbed.h"
 
-enum { OPT_DB = 1, OPT_BENCH, OPT_METRIC, OPT_BRANCH, OPT_BASELINE, OPT_FORMAT, OPT_FAIL };
+enum { OPT_DB = 1, OPT_BENCH, OPT_METRIC, OPT_BRANCH, OPT_TESTBED, OPT_BASELINE, OPT_FORMAT, OPT_FAIL };
 
 const cli_opt cmd_trend_opts[] = {
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history (default: $TACH_DB, else .tach/history.db)"),
 	CLI_VALUE(OPT_BENCH, "bench", 'b', "PATTERN", "only benchmarks matching the glob"),
 	CLI_VALUE(OPT_METRIC, "metric", 'm', "NAME", "only this metric (default: all)"),
 	CLI_VALUE(OPT_BRANCH, "branch", 0, "NAME", "only runs on this git branch"),
+	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "only runs of this testbed (default: this machine's)"),
 	CLI_VALUE(OPT_BASELINE, "baseline", 0, "RUN", "compare the latest value with this run (default: the baseline named main when set, else each series' first run)"),
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "text (default) or json"),
 	CLI_FLAG(OPT_FAIL, "fail-on-change", 0, "exit 1 when a change point made a metric worse"),
@@ -85,7 +87,7 @@ static void print_text(const series *v, size_t n, int named)
 
 /* 0, or 1 when a stored text is not UTF-8 (jansson refuses it): an
  * error, since leaving the point out would be a shorter answer. */
-static int print_json(const series *v, size_t n)
+static int print_json(const series *v, size_t n, const char *testbed)
 {
 	json_t *all = json_array();
 	int bad = 0;
@@ -124,7 +126,7 @@ static int print_json(const series *v, size_t n)
 		}
 		bad |= json_array_append_new(all, o) != 0;
 	}
-	json_t *doc = json_pack("{s:o}", "series", all);
+	json_t *doc = json_pack("{s:s,s:o}", "testbed", testbed, "series", all);
 	if (!bad && doc) {
 		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
@@ -139,7 +141,8 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 	cli_parsed p;
 	if (cli_parse(self, argc, argv, &p, &status))
 		return status;
-	const char *db = NULL, *bench = NULL, *metric = NULL, *branch = NULL, *base_ref = NULL;
+	const char *db = NULL, *bench = NULL, *metric = NULL, *branch = NULL, *base_ref = NULL,
+	           *testbed = NULL;
 	int json = 0, fail_on_change = 0;
 	status = 0;
 	for (size_t i = 0; i < p.n && !status; i++) {
@@ -149,6 +152,7 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 		case OPT_BENCH: bench = v; break;
 		case OPT_METRIC: metric = v; break;
 		case OPT_BRANCH: branch = v; break;
+		case OPT_TESTBED: testbed = v; status = cli_testbed_check(p.items[i].spelled, v); break;
 		case OPT_BASELINE: base_ref = v; break;
 		case OPT_FAIL: fail_on_change = 1; break;
 		case OPT_FORMAT:
@@ -162,7 +166,7 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("'tach trend' takes no arguments (use --bench and --metric)");
 	cli_history hist = {0};
 	if (!status)
-		status = cli_history_load(&hist, db, bench, metric, branch, base_ref);
+		status = cli_history_load(&hist, db, bench, metric, branch, testbed, base_ref);
 	series *v = hist.v;
 	size_t nv = hist.n;
 	int worse = 0;
@@ -171,7 +175,7 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 			worse |= cli_series_worse(&v[i], &v[i].cps[j]);
 	if (!status) {
 		if (json) {
-			if (print_json(v, nv))
+			if (print_json(v, nv, hist.testbed))
 				status = cli_error("%s: a stored text is not UTF-8 (a damaged store)",
 				                   tach_store_location(hist.store));
 		} else if (!nv) {
@@ -180,8 +184,12 @@ int cmd_trend(int argc, char **argv, const cli_cmd *self)
 			       cli_text(loc, sizeof loc, tach_store_location(hist.store)),
 			       bench || metric ? " matching the filters" : "");
 		}
-		else
+		else {
+			/* with one testbed in the store there is nothing to tell */
+			if (hist.n_testbeds > 1)
+				printf("testbed %s\n", hist.testbed);
 			print_text(v, nv, hist.named_baseline);
+		}
 		if (!status)
 			status = fail_on_change && worse ? EXIT_REGRESSION : EXIT_OK;
 	}

@@ -174,23 +174,33 @@ int cli_decide_distinct(const tach_result *r, const char *path)
 	                        path, a + 1, b + 1, r->benchmarks[a]->name, params);
 }
 
-/* One fact of the two machines; unknown on either side (an imported
- * file) says nothing. */
-static void machine_fact(const char *what, const char *b, const char *c, const char *bn,
-                         const char *cn)
+int cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
+                        const char *cn)
 {
-	if (b && c && *b && *c && strcmp(b, c))
-		cli_warn("%s and %s were measured on different machines (%s '%s' and '%s'): a "
-		         "change between them may be the machines', not the code's; compare runs "
-		         "from one machine, or measure both now with 'tach compare --run'",
-		         bn, cn, what, b, c);
-}
-
-void cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
-                         const char *cn)
-{
-	machine_fact("host", base->meta.hostname, cand->meta.hostname, bn, cn);
-	machine_fact("CPU", base->meta.cpu_model, cand->meta.cpu_model, bn, cn);
+	const tach_meta *b = &base->meta, *c = &cand->meta;
+	if (!tach_meta_testbed_differs(b, c))
+		return 0;
+	char tb[TACH_TESTBED_MAX + 1], tc[TACH_TESTBED_MAX + 1], fb[32], fc[32], why[600] = "";
+	tach_meta_testbed(b, tb, sizeof tb);
+	tach_meta_testbed(c, tc, sizeof tc);
+	/* the first fact known on both sides that differs, named */
+	const char *what = NULL, *vb = NULL, *vc = NULL;
+	if (b->hostname && c->hostname && strcmp(b->hostname, c->hostname))
+		what = "host", vb = b->hostname, vc = c->hostname;
+	else if (b->cpu_model && c->cpu_model && strcmp(b->cpu_model, c->cpu_model))
+		what = "CPU", vb = b->cpu_model, vc = c->cpu_model;
+	else if (b->cpu_count > 0 && c->cpu_count > 0 && b->cpu_count != c->cpu_count) {
+		snprintf(fb, sizeof fb, "%d", b->cpu_count);
+		snprintf(fc, sizeof fc, "%d", c->cpu_count);
+		what = "cores", vb = fb, vc = fc;
+	}
+	if (what)
+		snprintf(why, sizeof why, " (%s '%s' and '%s')", what, vb, vc);
+	cli_warn("%s and %s were measured on different machines%s, testbeds '%s' and '%s': a "
+	         "change between them may be the machines', not the code's; compare runs "
+	         "from one testbed, or measure both now with 'tach compare --run'",
+	         bn, cn, why, tb, tc);
+	return 1;
 }
 
 void cli_decide_release(cli_decide *d)

@@ -64,10 +64,11 @@ void cli_decide_release(cli_decide *d);
  * name and parameters, naming both (their positions, from 1): 0, or
  * EXIT_USAGE after printing the error. */
 int cli_decide_distinct(const tach_result *r, const char *path);
-/* Warns (stderr) when BASE and CAND name different hosts or CPU models:
- * their difference is partly the machines'. */
-void cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
-                         const char *cn);
+/* Warns (stderr) when BASE and CAND come from different testbeds
+ * (tach_meta_testbed_differs), naming the fact that differs and both
+ * testbeds: their difference is partly the machines'.  1 when they do. */
+int cli_decide_machines(const tach_result *base, const tach_result *cand, const char *bn,
+                        const char *cn);
 /* Before comparing: the candidate, whose time bounds the history used by
  * --noise-runs (its own run and later ones are not noise). */
 void cli_decide_candidate(cli_decide *d, const tach_result *cand);

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/input.h"
 #include "cli/series.h"
+#include "cli/testbed.h"
 
 static int print_error(const tach_error *err)
 {
@@ -21,7 +22,7 @@ int cli_series_worse(const cli_series *s, const tach_changepoint *c)
 }
 
 int cli_history_load(cli_history *h, const char *db, const char *bench, const char *metric,
-                     const char *branch, const char *base_ref)
+                     const char *branch, const char *testbed, const char *base_ref)
 {
 	tach_error err = {0};
 	h->store = NULL;
@@ -44,6 +45,12 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 		return print_error(&err);
 	h->named_baseline = base_id != 0;
 	int rc;
+	if ((rc = cli_testbed_choose(h->store, testbed, h->testbed, sizeof h->testbed)))
+		return rc;
+	tach_testbed_info *tbs;
+	if (tach_store_testbeds(h->store, &tbs, &h->n_testbeds, &err))
+		return print_error(&err);
+	tach_testbed_infos_free(tbs, h->n_testbeds);
 	if (tach_store_catalog(h->store, bench, metric, &h->catalog, &err))
 		return print_error(&err);
 	size_t total = 0;
@@ -60,8 +67,8 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 			s->metric = b->metrics[k];
 			s->baseline = NAN;
 			s->baseline_run = 0;
-			if (tach_store_series(h->store, b->name, &b->params, s->metric->name, branch,
-			                      &s->points, &s->n, &err))
+			if (tach_store_series_on(h->store, b->name, &b->params, s->metric->name, branch,
+			                         h->testbed, &s->points, &s->n, &err))
 				return print_error(&err);
 			double *x = malloc((s->n + 1) * sizeof *x);
 			if (!x)

@@ -24,15 +24,18 @@ typedef struct cli_history {
 	cli_series *v;
 	size_t n;
 	int named_baseline; /* a baseline run was named or set: else each series' first point */
+	char testbed[TACH_TESTBED_MAX + 1]; /* the one testbed read (cli_testbed_choose) */
+	size_t n_testbeds;                  /* how many the store holds */
 } cli_history;
 
 /* Opens the store (db, else cli_db / TACH_DB / the default) for reading
- * and reads every matching series.  The baseline is base_ref, else the
+ * and reads every matching series of one testbed (testbed, else as
+ * cli_testbed_choose picks).  The baseline is base_ref, else the
  * baseline named main when set (tach baseline set main), else each
  * series' first point.  0, or EXIT_USAGE after printing why ("no
  * history at ..." when there is no store). */
 int cli_history_load(cli_history *h, const char *db, const char *bench, const char *metric,
-                     const char *branch, const char *base_ref);
+                     const char *branch, const char *testbed, const char *base_ref);
 void cli_history_release(cli_history *h);
 
 /* 1 when the change point made the metric worse. */

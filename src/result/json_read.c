@@ -332,7 +332,66 @@ static int read_section(reader *r, tach_meta *m, const char *section)
 	return more < 0 ? r->j.failed : 0;
 }
 
-static const char *const keys_meta[] = {"tool", "tool_version", "timestamp", "git", "host", "build", "labels", "context", NULL};
+static const char *const keys_testbed[] = {"name", "host", "cpu", "cores", "kernel", "compiler", NULL};
+
+/* meta.testbed: the name (required, a valid testbed name) into
+ * m->testbed; the machine's facts it repeats fill those meta.host and
+ * meta.build left unknown. */
+static int read_testbed(reader *r, tach_meta *m)
+{
+	unsigned seen = 0;
+	int first = 1, more;
+	const char *open = r->j.p;
+	char what[300];
+	if (obj_open(r, "meta.testbed"))
+		return r->j.failed;
+	while ((more = obj_next(r, &first)) == 1) {
+		if (dup_key(r, &seen, keys_testbed))
+			return r->j.failed;
+		snprintf(what, sizeof what, "meta.testbed.%s", r->key);
+		const char *at = r->j.p;
+		char *v = NULL;
+		if (!strcmp(r->key, "cores")) {
+			unsigned long long n;
+			if (get_uint(r, 1u << 20, &n, what))
+				return r->j.failed;
+			if (m->cpu_count <= 0)
+				m->cpu_count = (int)n;
+			continue;
+		}
+		char **field = !strcmp(r->key, "name")     ? &m->testbed
+		               : !strcmp(r->key, "host")   ? &m->hostname
+		               : !strcmp(r->key, "cpu")    ? &m->cpu_model
+		               : !strcmp(r->key, "kernel") ? &m->kernel
+		               : !strcmp(r->key, "compiler") ? &m->compiler
+		                                             : NULL;
+		if (!field) {
+			if (skip(r))
+				return r->j.failed;
+			continue;
+		}
+		if (get_string(r, &v, what))
+			return r->j.failed;
+		if (field == &m->testbed && !tach_testbed_name_valid(v)) {
+			free(v);
+			return FAIL(r, at, "meta.testbed.name must be 1 to %d of A-Z a-z 0-9 . _ + - "
+			            "not starting with '.' or '-'", TACH_TESTBED_MAX);
+		}
+		if (field == &m->testbed || !*field) {
+			free(*field);
+			*field = v;
+		} else {
+			free(v);
+		}
+	}
+	if (more < 0)
+		return r->j.failed;
+	if (!m->testbed)
+		return FAIL(r, open, "meta.testbed has no \"name\"");
+	return 0;
+}
+
+static const char *const keys_meta[] = {"tool", "tool_version", "timestamp", "git", "host", "build", "labels", "context", "testbed", NULL};
 
 static int read_meta(reader *r, tach_meta *m)
 {
@@ -363,6 +422,8 @@ static int read_meta(reader *r, tach_meta *m)
 			rc = get_kvlist(r, &m->labels, "meta.labels");
 		else if (!strcmp(k, "context"))
 			rc = get_kvlist(r, &m->context, "meta.context");
+		else if (!strcmp(k, "testbed"))
+			rc = read_testbed(r, m);
 		else
 			rc = skip(r);
 		if (rc)

@@ -203,6 +203,28 @@ static void write_meta(writer *w, const tach_meta *m)
 		member_str(w, &f2, "      ", "flags", m->compiler_flags);
 		PUTS(w, "\n    }");
 	}
+	if (m->testbed || m->hostname || m->cpu_model || m->cpu_count > 0) {
+		/* the testbed: its name (the user's or derived) and the facts
+		 * that identify the machine, in one place for readers of the file */
+		char name[TACH_TESTBED_MAX + 1];
+		int f2 = 1;
+		if (!first)
+			PUTS(w, ",\n");
+		first = 0;
+		put_key(w, in, "testbed");
+		PUTS(w, "{\n");
+		member_str(w, &f2, "      ", "name", tach_meta_testbed(m, name, sizeof name));
+		member_str(w, &f2, "      ", "host", m->hostname);
+		member_str(w, &f2, "      ", "cpu", m->cpu_model);
+		if (m->cpu_count > 0) {
+			PUTS(w, ",\n");
+			put_key(w, "      ", "cores");
+			put_u64(w, (uint64_t)m->cpu_count);
+		}
+		member_str(w, &f2, "      ", "kernel", m->kernel);
+		member_str(w, &f2, "      ", "compiler", m->compiler);
+		PUTS(w, "\n    }");
+	}
 	const tach_kvlist *lists[] = {&m->labels, &m->context};
 	const char *names[] = {"labels", "context"};
 	for (int i = 0; i < 2; i++) {

@@ -143,7 +143,7 @@ void tach__meta_release(tach_meta *m)
 	char **strings[] = {
 		&m->tool, &m->tool_version, &m->timestamp, &m->git_commit,
 		&m->git_branch, &m->hostname, &m->os, &m->kernel,
-		&m->cpu_model, &m->compiler, &m->compiler_flags,
+		&m->cpu_model, &m->compiler, &m->compiler_flags, &m->testbed,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
 		free(*strings[i]);

@@ -39,13 +39,18 @@ static int check_meta(const tach_meta *m, tach_error *err)
 	const char *strings[] = {
 		m->tool, m->tool_version, m->timestamp, m->git_commit,
 		m->git_branch, m->hostname, m->os, m->kernel,
-		m->cpu_model, m->compiler, m->compiler_flags,
+		m->cpu_model, m->compiler, m->compiler_flags, m->testbed,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
 		if (check_str(strings[i], "a metadata field", err))
 			return TACH_EFORMAT;
 	if (m->git_commit && !tach_meta_commit_valid(m->git_commit)) {
 		tach__error_set(err, "meta.git_commit is not a commit hash (4 to 64 hexadecimal digits)");
+		return TACH_EFORMAT;
+	}
+	if (m->testbed && !tach_testbed_name_valid(m->testbed)) {
+		tach__error_set(err, "meta.testbed.name is not a testbed name (1 to %d of "
+		                "A-Z a-z 0-9 . _ + -, not starting with '.' or '-')", TACH_TESTBED_MAX);
 		return TACH_EFORMAT;
 	}
 	if (check_kvlist(&m->labels, "meta.labels", err) ||

@@ -234,6 +234,18 @@ int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
 	return 0;
 }
 
+const char *tach__testbed_of_meta(const char *json, char *buf, size_t size)
+{
+	tach_result *r = tach_result_new();
+	tach_error e;
+	if (r && json && tach__meta_from_json(r, json, &e) == 0)
+		tach_meta_testbed(&r->meta, buf, size);
+	else
+		snprintf(buf, size, "unknown");
+	tach_result_free(r);
+	return buf;
+}
+
 char *tach__bench_json(const tach_benchmark *b)
 {
 	json_t *o = json_object();

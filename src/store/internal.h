@@ -35,7 +35,10 @@ typedef struct tach__store_ops {
 	int (*find)(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
 	            tach_error *err);
 	int (*series)(tach_store *s, const char *name, const char *params_key, const char *metric,
-	              const char *branch, tach_history_point **out, size_t *n, tach_error *err);
+	              const char *branch, const char *testbed, tach_history_point **out, size_t *n,
+	              tach_error *err);
+	/* every testbed with its count of runs and newest timestamp, by name */
+	int (*testbeds)(tach_store *s, tach_testbed_info **out, size_t *n, tach_error *err);
 	int (*catalog)(tach_store *s, const char *bench, const char *metric, tach_result **out,
 	               tach_error *err);
 	/* NULL: nothing to check */
@@ -96,6 +99,10 @@ TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);
  * text holding no benchmarks, and back. */
 TACH_HIDDEN char *tach__meta_json(const tach_result *r, const tach_kvlist *labels);
 TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_error *err);
+/* The testbed of a run stored with metadata `json` (tach__meta_json's
+ * text), for the upgrade to schema 4: tach_meta_testbed of it, or
+ * "unknown" when the text does not parse.  Into buf; returns buf. */
+TACH_HIDDEN const char *tach__testbed_of_meta(const char *json, char *buf, size_t size);
 
 /* Benchmark extras (source, error, skipped, and its number of metrics)
  * as JSON, and back; *n_metrics = -1 when the text does not say (a run

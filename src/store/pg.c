@@ -134,6 +134,8 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	tach__pg_arg_text(&a, r->meta.tool_version);
 	tach__pg_arg_int(&a, (int64_t)r->n_benchmarks);
 	tach__pg_arg_text(&a, meta);
+	char testbed[TACH_TESTBED_MAX + 1];
+	tach__pg_arg_text(&a, tach_meta_testbed(&r->meta, testbed, sizeof testbed));
 	PGresult *res = NULL;
 	rc = tach__pg_run_stmt(s, ST_RUN, &a, &res, err);
 	free(meta);
@@ -469,10 +471,12 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 		tach__pg_arg_int(&a, (int64_t)f->limit);
 	else
 		tach__pg_arg_text(&a, NULL); /* LIMIT NULL: all */
+	tach__pg_arg_text(&a, f ? f->testbed : NULL);
 	PGresult *q;
 	rc = tach__pg_run(s,
-	         "SELECT id, timestamp, git_commit, git_branch, git_dirty, host, n_benchmarks"
+	         "SELECT id, timestamp, git_commit, git_branch, git_dirty, host, n_benchmarks, testbed"
 	         " FROM runs r WHERE ($1::text IS NULL OR git_branch = $1)"
+	         " AND ($6::text IS NULL OR testbed = $6)"
 	         " AND ($2::text IS NULL OR r.timestamp COLLATE \"C\" >= $2)"
 	         " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM benchmarks b"
 	         " WHERE b.run_id = r.id AND b.name LIKE $3))"
@@ -495,7 +499,8 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 		if (tach_meta_set(&v[i].timestamp, tach__pg_field(q, row, 1)) ||
 		    tach_meta_set(&v[i].git_commit, tach__pg_field(q, row, 2)) ||
 		    tach_meta_set(&v[i].git_branch, tach__pg_field(q, row, 3)) ||
-		    tach_meta_set(&v[i].hostname, tach__pg_field(q, row, 5)))
+		    tach_meta_set(&v[i].hostname, tach__pg_field(q, row, 5)) ||
+		    tach_meta_set(&v[i].testbed, tach__pg_field(q, row, 7)))
 			rc = TACH_ENOMEM;
 	}
 	PQclear(q);
@@ -576,7 +581,8 @@ static int op_find(tach_store *s, int what, const char *text, size_t skip, int64
 /* ---- history ---- */
 
 static int op_series(tach_store *s, const char *name, const char *params_key, const char *metric,
-                     const char *branch, tach_history_point **out, size_t *n, tach_error *err)
+                     const char *branch, const char *testbed, tach_history_point **out, size_t *n,
+                     tach_error *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -585,6 +591,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	tach__pg_arg_text(&a, params_key ? params_key : "");
 	tach__pg_arg_text(&a, metric);
 	tach__pg_arg_text(&a, branch);
+	tach__pg_arg_text(&a, testbed);
 	PGresult *q;
 	/* binary: the medians come back bit for bit */
 	int rc = tach__pg_run(s,
@@ -593,6 +600,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	             " JOIN metrics m ON m.benchmark_id = b.id"
 	             " WHERE b.name = $1 AND b.params_key = $2 AND m.name = $3"
 	             " AND ($4::text IS NULL OR r.git_branch = $4)"
+	             " AND ($5::text IS NULL OR r.testbed = $5)"
 	             " AND m.median IS NOT NULL" /* a metric without samples in that run */
 	             " ORDER BY r.timestamp COLLATE \"C\" NULLS FIRST, r.id, b.ord, m.id",
 	             &a, 1, &q, "reading a series", err);
@@ -616,6 +624,34 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 		return rc;
 	}
 	*out = p;
+	*n = rows;
+	return 0;
+}
+
+static int op_testbeds(tach_store *s, tach_testbed_info **out, size_t *n, tach_error *err)
+{
+	PGresult *q;
+	int rc = tach__pg_run(s,
+	             "SELECT testbed, count(*), max(timestamp COLLATE \"C\") FROM runs"
+	             " GROUP BY testbed ORDER BY testbed COLLATE \"C\"",
+	             NULL, 0, &q, "listing testbeds", err);
+	if (rc)
+		return rc;
+	size_t rows = (size_t)PQntuples(q);
+	tach_testbed_info *v = rows ? calloc(rows, sizeof *v) : NULL;
+	rc = rows && !v ? TACH_ENOMEM : 0;
+	for (size_t i = 0; !rc && i < rows; i++) {
+		v[i].n_runs = (size_t)tach__pg_text_int(q, (int)i, 1);
+		if (tach_meta_set(&v[i].name, tach__pg_field(q, (int)i, 0)) ||
+		    tach_meta_set(&v[i].latest, tach__pg_field(q, (int)i, 2)))
+			rc = TACH_ENOMEM;
+	}
+	PQclear(q);
+	if (rc) {
+		tach_testbed_infos_free(v, rows);
+		return rc;
+	}
+	*out = v;
 	*n = rows;
 	return 0;
 }
@@ -702,6 +738,7 @@ static const tach__store_ops pg_ops = {
 	.baseline_get = op_baseline_get,
 	.find = op_find,
 	.series = op_series,
+	.testbeds = op_testbeds,
 	.catalog = op_catalog,
 	.txn = op_txn,
 	.close = tach__pg_close_pg,

@@ -71,6 +71,14 @@ static const char migrate_v3[] =
 	"octet_length(e.key) || ':' || e.key || ',' || octet_length(e.value) || ':' || e.value"
 	" || ',', '' ORDER BY e.key COLLATE \"C\") FROM json_each_text(b.params::json) e), '');";
 
+/* From version 3 to 4: the testbed of every run, for series per machine;
+ * the runs stored before get theirs from their metadata in
+ * testbeds_from_meta ("unknown" until then, and when it says nothing of
+ * the machine). */
+static const char migrate_v4[] =
+	"ALTER TABLE runs ADD COLUMN IF NOT EXISTS testbed TEXT NOT NULL DEFAULT 'unknown';"
+	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);";
+
 /* The statements of adding a run, prepared once per connection.  All but
  * the first are pipelined (sent without waiting for answers), so a metric
  * finds its benchmark as the last one this session inserted. */
@@ -79,8 +87,8 @@ static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_be
                                               "tach_metric"};
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
-	" tool_version, n_benchmarks, meta) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-	" RETURNING id",
+	" tool_version, n_benchmarks, meta, testbed)"
+	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
 	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
 	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
 	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
@@ -502,6 +510,29 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 	return 0;
 }
 
+/* The upgrade to schema 4: each run's testbed from its stored metadata
+ * (tach_meta_testbed needs the parsed metadata, which SQL cannot give),
+ * inside the upgrade's transaction. */
+static int testbeds_from_meta(tach_store *s, tach_error *err)
+{
+	const char *what = "upgrading to schema 4";
+	PGresult *q = NULL;
+	int rc = tach__pg_run(s, "SELECT id, meta FROM runs", NULL, 0, &q, what, err);
+	for (int row = 0; !rc && row < PQntuples(q); row++) {
+		char name[TACH_TESTBED_MAX + 1];
+		tach__testbed_of_meta(tach__pg_field(q, row, 1), name, sizeof name);
+		if (!strcmp(name, "unknown"))
+			continue;
+		args a = {0};
+		tach__pg_arg_text(&a, name);
+		tach__pg_arg_int(&a, tach__pg_text_int(q, row, 0));
+		rc = tach__pg_run(s, "UPDATE runs SET testbed = $1 WHERE id = $2", &a, 0, NULL, what,
+		                  err);
+	}
+	PQclear(q);
+	return rc;
+}
+
 /* For a reader: a database without tach's tables is no history (nothing
  * is created in it); an older schema is upgraded as a writer would (under
  * the advisory lock); then the session reads only, so that the server
@@ -540,6 +571,8 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 		rc = tach__pg_script(s, migrate_v2, what, err);
 	if (!rc && v < 3)
 		rc = tach__pg_script(s, migrate_v3, what, err);
+	if (!rc && v < 4 && !(rc = tach__pg_script(s, migrate_v4, what, err)) && v >= 1)
+		rc = testbeds_from_meta(s, err);
 	if (!rc && v < TACH_STORE_SCHEMA) {
 		args a = {0};
 		tach__pg_arg_int(&a, TACH_STORE_SCHEMA);

@@ -26,7 +26,7 @@
 
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
-	" tool_version, n_benchmarks, meta) VALUES(?,?,?,?,?,?,?,?,?)",
+	" tool_version, n_benchmarks, meta, testbed) VALUES(?,?,?,?,?,?,?,?,?,?)",
 	"INSERT OR REPLACE INTO run_labels(run_id, key, value) VALUES(?,?,?)",
 	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra) VALUES(?,?,?,?,?,?)",
 	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
@@ -234,6 +234,8 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		bind_text(q, 7, r->meta.tool_version);
 		sqlite3_bind_int64(q, 8, (sqlite3_int64)r->n_benchmarks);
 		bind_text(q, 9, meta);
+		char testbed[TACH_TESTBED_MAX + 1];
+		bind_text(q, 10, tach_meta_testbed(&r->meta, testbed, sizeof testbed));
 		ok = sqlite3_step(q) == SQLITE_DONE;
 	}
 	free(meta);
@@ -399,7 +401,8 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	*n = 0;
 	if (sqlite3_prepare_v2(d->h,
 	                       "SELECT id, timestamp, git_commit, git_branch, git_dirty, host,"
-	                       " n_benchmarks FROM runs r WHERE (?1 IS NULL OR git_branch = ?1)"
+	                       " n_benchmarks, testbed FROM runs r WHERE (?1 IS NULL OR git_branch = ?1)"
+	                       " AND (?5 IS NULL OR testbed = ?5)"
 	                       " AND (?2 IS NULL OR timestamp >= ?2) AND (?3 IS NULL OR EXISTS"
 	                       " (SELECT 1 FROM benchmarks b WHERE b.run_id = r.id"
 	                       " AND tach_glob(?3, b.name)))"
@@ -415,6 +418,7 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 	bind_text(q, 2, f ? f->since : NULL);
 	bind_text(q, 3, f ? f->bench : NULL);
 	sqlite3_bind_int64(q, 4, f && f->limit ? (sqlite3_int64)f->limit : -1);
+	bind_text(q, 5, f ? f->testbed : NULL);
 	size_t cap = 0;
 	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -430,7 +434,8 @@ static int op_list(tach_store *s, const tach_run_filter *f, tach_run_info **out,
 		if (tach_meta_set(&ri->timestamp, col_text(q, 1)) ||
 		    tach_meta_set(&ri->git_commit, col_text(q, 2)) ||
 		    tach_meta_set(&ri->git_branch, col_text(q, 3)) ||
-		    tach_meta_set(&ri->hostname, col_text(q, 5)))
+		    tach_meta_set(&ri->hostname, col_text(q, 5)) ||
+		    tach_meta_set(&ri->testbed, col_text(q, 7)))
 			rc = TACH_ENOMEM;
 		sqlite3_reset(lq);
 		sqlite3_bind_int64(lq, 1, ri->id);
@@ -513,7 +518,8 @@ static int op_find(tach_store *s, int what, const char *text, size_t skip, int64
 }
 
 static int op_series(tach_store *s, const char *name, const char *params_key, const char *metric,
-                     const char *branch, tach_history_point **out, size_t *n, tach_error *err)
+                     const char *branch, const char *testbed, tach_history_point **out, size_t *n,
+                     tach_error *err)
 {
 	db *d = s->impl;
 	sqlite3_stmt *q;
@@ -525,6 +531,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	                       " JOIN metrics m ON m.benchmark_id = b.id"
 	                       " WHERE b.name = ?1 AND b.params_key = ?2 AND m.name = ?3"
 	                       " AND (?4 IS NULL OR r.git_branch = ?4)"
+	                       " AND (?5 IS NULL OR r.testbed = ?5)"
 	                       " ORDER BY r.timestamp, r.id",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return tach__sq_fail(s, err, "reading a series");
@@ -532,6 +539,7 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	bind_text(q, 2, params_key);
 	bind_text(q, 3, metric);
 	bind_text(q, 4, branch);
+	bind_text(q, 5, testbed);
 	size_t cap = 0;
 	int rc = 0, step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -554,6 +562,41 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	sqlite3_finalize(q);
 	if (rc) {
 		tach_history_points_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+static int op_testbeds(tach_store *s, tach_testbed_info **out, size_t *n, tach_error *err)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h,
+	                       "SELECT testbed, count(*), max(timestamp) FROM runs GROUP BY testbed"
+	                       " ORDER BY testbed",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return tach__sq_fail(s, err, "listing testbeds");
+	size_t cap = 0;
+	int rc = 0, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (tach__grow((void **)out, &cap, *n + 1, sizeof **out)) {
+			rc = TACH_ENOMEM;
+			break;
+		}
+		tach_testbed_info *t = &(*out)[(*n)++];
+		memset(t, 0, sizeof *t);
+		t->n_runs = (size_t)sqlite3_column_int64(q, 1);
+		if (!col_text(q, 0))
+			rc = tach__sq_damaged(s, err, 0);
+		else if (tach_meta_set(&t->name, col_text(q, 0)) ||
+		         tach_meta_set(&t->latest, col_text(q, 2)))
+			rc = TACH_ENOMEM;
+	}
+	rc = tach__sq_rows_end(s, step, rc, "listing testbeds", err);
+	sqlite3_finalize(q);
+	if (rc) {
+		tach_testbed_infos_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 	}
@@ -633,6 +676,7 @@ static const tach__store_ops sqlite_ops = {
 	.baseline_get = op_baseline_get,
 	.find = op_find,
 	.series = op_series,
+	.testbeds = op_testbeds,
 	.catalog = op_catalog,
 	.verify = op_verify,
 	.txn = op_txn,

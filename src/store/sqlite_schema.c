@@ -52,6 +52,31 @@ static const char migrate_v3[] =
 	"UPDATE benchmarks SET params_key = tach_params_key(params);"
 	"UPDATE tach_meta SET value = '3' WHERE key = 'schema';";
 
+/* From version 3 to 4: the testbed of every run (tach_meta_testbed),
+ * for series per machine; a run stored before says it only through its
+ * metadata, read by the function tach_testbed ("unknown" when it says
+ * nothing of its machine). */
+static const char migrate_v4_column[] =
+	"ALTER TABLE runs ADD COLUMN testbed TEXT NOT NULL DEFAULT 'unknown';";
+/* (a store whose version was set back by hand may have the column) */
+static const char migrate_v4[] =
+	"UPDATE runs SET testbed = tach_testbed(meta);"
+	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);"
+	"UPDATE tach_meta SET value = '4' WHERE key = 'schema';";
+
+/* 1 when runs has a column testbed. */
+static int has_testbed(tach_store *s)
+{
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'testbed'",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	int found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return found;
+}
+
 const char *tach__sqlite_schema_v1(void);
 const char *tach__sqlite_schema_v1(void)
 {
@@ -88,6 +113,16 @@ static void sql_params_key(sqlite3_context *ctx, int argc, sqlite3_value **v)
 		                     -1);
 	else
 		sqlite3_result_error_nomem(ctx);
+}
+
+/* tach_testbed(meta): the testbed of a run's stored metadata, for the
+ * upgrade to version 4. */
+static void sql_testbed(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	(void)argc;
+	char buf[TACH_TESTBED_MAX + 1];
+	const char *t = tach__testbed_of_meta((const char *)sqlite3_value_text(v[0]), buf, sizeof buf);
+	sqlite3_result_text(ctx, t, -1, SQLITE_TRANSIENT);
 }
 
 /* Labels were queryable only from version 2 on: fill run_labels of the
@@ -177,6 +212,10 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = labels_from_meta(s, err);
 	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
 		rc = tach__sq_fail(s, err, "upgrading to schema 3");
+	if (!rc && v < 4 &&
+	    ((!has_testbed(s) && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
+	     sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK))
+		rc = tach__sq_fail(s, err, "upgrading to schema 4");
 	if (!rc)
 		rc = tach__sq_exec(s, "COMMIT", err);
 	if (rc)
@@ -216,7 +255,9 @@ static int connect_db(tach_store *s, const char *path, int flags, tach_error *er
 	if (sqlite3_create_function(d->h, "tach_glob", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 	                            sql_glob, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(d->h, "tach_params_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-	                            NULL, sql_params_key, NULL, NULL) != SQLITE_OK)
+	                            NULL, sql_params_key, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(d->h, "tach_testbed", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                            NULL, sql_testbed, NULL, NULL) != SQLITE_OK)
 		return tach__sq_fail(s, err, "opening");
 	/* a 32 MiB page cache keeps the indexes of a large history in memory
 	 * while a run is added or a series read (the default 2 MiB rereads

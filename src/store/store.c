@@ -354,6 +354,7 @@ void tach_run_infos_free(tach_run_info *v, size_t n)
 		free(v[i].git_commit);
 		free(v[i].git_branch);
 		free(v[i].hostname);
+		free(v[i].testbed);
 		tach_kvlist_release(&v[i].labels);
 	}
 	free(v);
@@ -375,18 +376,43 @@ int tach_store_baseline_get(tach_store *s, const char *name, int64_t *id, tach_e
 	return said(s, s->ops->baseline_get(s, name, id, err), err, "reading a baseline");
 }
 
-int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
-                      const char *metric, const char *branch, tach_history_point **out,
-                      size_t *n, tach_error *err)
+int tach_store_series_on(tach_store *s, const char *name, const tach_kvlist *params,
+                         const char *metric, const char *branch, const char *testbed,
+                         tach_history_point **out, size_t *n, tach_error *err)
 {
 	tach_error dummy;
 	static const tach_kvlist none;
 	char *key = tach__params_key(params ? params : &none);
 	if (!key)
 		return TACH_ENOMEM;
-	int rc = s->ops->series(s, name, key, metric, branch, out, n, clean(err, &dummy));
+	int rc = s->ops->series(s, name, key, metric, branch, testbed, out, n, clean(err, &dummy));
 	free(key);
 	return rc;
+}
+
+int tach_store_series(tach_store *s, const char *name, const tach_kvlist *params,
+                      const char *metric, const char *branch, tach_history_point **out,
+                      size_t *n, tach_error *err)
+{
+	return tach_store_series_on(s, name, params, metric, branch, NULL, out, n, err);
+}
+
+int tach_store_testbeds(tach_store *s, tach_testbed_info **out, size_t *n, tach_error *err)
+{
+	tach_error dummy;
+	err = clean(err, &dummy);
+	*out = NULL;
+	*n = 0;
+	return said(s, s->ops->testbeds(s, out, n, err), err, "listing testbeds");
+}
+
+void tach_testbed_infos_free(tach_testbed_info *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].name);
+		free(v[i].latest);
+	}
+	free(v);
 }
 
 void tach_history_points_free(tach_history_point *p, size_t n)
