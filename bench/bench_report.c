@@ -360,7 +360,7 @@ static void breakdown(const char *page, size_t len, size_t n)
 static int usage(const char *why, const char *arg)
 {
 	fprintf(stderr, "bench_report: %s '%s'\n"
-	        "usage: bench_report [--quick] [--seed S]\n", why, arg);
+	        "usage: bench_report [--quick] [--seed S] [--out FILE]\n", why, arg);
 	return 2;
 }
 
@@ -369,10 +369,15 @@ int main(int argc, char **argv)
 	static const size_t SIZES_N[] = {10, 100, 1000};
 	uint64_t seed = DEFAULT_SEED;
 	int quick = 0;
+	const char *out = NULL;
 	double start = bench_now();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = 1;
+		} else if (!strcmp(argv[i], "--out")) {
+			if (++i == argc)
+				return usage("missing value after", "--out");
+			out = argv[i];
 		} else if (!strcmp(argv[i], "--seed")) {
 			char *e;
 			if (++i == argc)
@@ -439,6 +444,11 @@ int main(int argc, char **argv)
 	       (double)(last.len[PAGE] - last.len[PAGE_NO_HISTORY]) / (double)last_n, RUNS,
 	       100 * (last.s[PAGE] / last.s[PAGE_NO_HISTORY] - 1));
 	breakdown(last.page, last.len[PAGE], last_n);
+	if (out) {
+		FILE *o = fopen(out, "w");
+		if (!o || fwrite(last.page, 1, last.len[PAGE], o) != last.len[PAGE] || fclose(o))
+			die(out, -errno);
+	}
 	free(last.page);
 
 	printf("\n## Goal (the issue): %d benchmarks x %d history points\n\n", GOAL_N, RUNS);

@@ -70,8 +70,10 @@ static void series_chart(FILE *f, const tach_html_series *s)
 	           "transform='translate(%g 0) scale(%.6g 1)' points='",
 	        left, (right - left) / span);
 	for (size_t i = 0; i < s->n; i++) {
+		/* whole pixels: the chart is 140 high, a pixel is under 1 %
+		 * of its range, and each point is two bytes shorter */
 		fprintf(f, "%zu,", i);
-		tach__svg_num(f, tach__axis_px(&ay, s->points[i].median, bottom, top));
+		tach__svg_num(f, round(tach__axis_px(&ay, s->points[i].median, bottom, top)));
 		fputc(' ', f);
 	}
 	fputs("'/>", f);
