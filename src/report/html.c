@@ -51,7 +51,8 @@ static const char css[] =
 	"fill:var(--good)}svg .same,svg .new,svg .gone{stroke:var(--mute);fill:var(--mute)}"
 	"svg .inconclusive{stroke:var(--warn);fill:var(--warn)}"
 	"svg .base{fill:var(--base);stroke:var(--base)}svg .cand{fill:var(--cand);stroke:var(--cand)}"
-	"svg .line{fill:none}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
+	"svg .line{fill:none}svg .box{fill-opacity:.18}svg .med,svg .ci{stroke-width:2}"
+	"svg .dots{fill:none;stroke-width:5;stroke-linecap:round;stroke-opacity:.6}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
 	"#filter{padding:6px 10px;width:320px;max-width:100%;border:1px solid var(--line);"
 	"border-radius:6px;background:var(--bg);color:var(--fg)}"
 	"h3{font-size:14px;margin:14px 0 4px}.pair{display:flex;flex-wrap:wrap;gap:8px 20px;"
@@ -59,6 +60,9 @@ static const char css[] =
 	".barcell{width:220px}.bar{display:inline-block;height:10px;border-radius:2px;"
 	"vertical-align:middle}.bar.base{background:var(--base)}.bar.cand{background:var(--cand)}"
 	"svg .over{fill:var(--card)}svg text.peak{font-weight:600}svg text.regressed,svg text.improved{stroke:none}"
+	".worse{color:var(--bad);font-weight:600}.better{color:var(--good)}"
+	"details.group{padding:8px 0}details.group>summary{font-size:15px}"
+	"details.group>details{margin-left:18px}"
 	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
 	"@media print{#filter{display:none}details{break-inside:avoid}details>*{display:block}}";
 
