@@ -62,7 +62,7 @@ static const char css[] =
 	"svg .over{fill:var(--card)}svg text.peak{font-weight:600}svg text.regressed,svg text.improved{stroke:none}"
 	".worse{color:var(--bad);font-weight:600}.better{color:var(--good)}"
 	"details.group{padding:8px 0}details.group>summary{font-size:15px}"
-	"details.group>details{margin-left:18px}"
+	"details.group>details{margin-left:18px}details.rest>details{margin-left:18px}"
 	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
 	"@media print{#filter{display:none}details{break-inside:avoid}details>*{display:block}}";
 

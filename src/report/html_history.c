@@ -263,8 +263,20 @@ void tach__html_history(FILE *f, const tach_html_series *v, size_t n)
 		if (better)
 			fprintf(f, " <span class=better>%zu better</span>", better);
 		fputs("</summary>\n", f);
+		/* the changed series, then the rest folded once more when there
+		 * is more than one of them: a group of twenty with one change
+		 * shows the change and one line */
+		size_t rest = end - i - worse - better;
+		for (; i < end && v[order[i]].n_cps; i++)
+			one_series(f, &v[order[i]]);
+		if (rest > 1 && (worse || better))
+			fprintf(f, "<details class=rest><summary class=meta>%zu series without a change "
+			           "point</summary>\n",
+			        rest);
 		for (; i < end; i++)
 			one_series(f, &v[order[i]]);
+		if (rest > 1 && (worse || better))
+			fputs("</details>\n", f);
 		fputs("</details>\n", f);
 	}
 	free(order);

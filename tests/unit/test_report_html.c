@@ -452,3 +452,21 @@ Test(report_html, large_suite_structure_stays_compact)
 	tach_result_free(a);
 	tach_result_free(b);
 }
+
+Test(report_html, history_unchanged_series_of_a_changed_group_folded_together)
+{
+	hseries h[4];
+	tach_html_series s[4] = {history_series(&h[0], "w/a", TACH_LOWER_IS_BETTER, 1),
+	                         history_series(&h[1], "w/b", TACH_LOWER_IS_BETTER, 1),
+	                         history_series(&h[2], "w/c", TACH_LOWER_IS_BETTER, 1.1),
+	                         history_series(&h[3], "z/d", TACH_LOWER_IS_BETTER, 1)};
+	tach_html_input in = {.series = s, .n_series = 4};
+	char *html = render(&in);
+	const char *fold = strstr(html, "<details class=rest><summary class=meta>2 series without a "
+	                                "change point</summary>");
+	cr_assert(fold, "the two unchanged series of w behind one line");
+	cr_expect_lt(at(html, "w/c"), (size_t)(fold - html), "the changed one before the fold");
+	cr_expect_gt(at(html, "w/a"), (size_t)(fold - html));
+	cr_expect_eq(count(html, "<details class=rest>"), 1, "z has no change: folded as a group");
+	free(html);
+}
