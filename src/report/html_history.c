@@ -1,6 +1,10 @@
 /* html_history.c - the report's "History" section: per series of a
  * history store, each run's median as a line, change points as dashed
- * lines with their step and commit, the baseline as a dotted one.
+ * lines with their step and commit, the baseline as a dotted one.  A
+ * store holds a series per benchmark metric, some ninety for the demo and
+ * thousands for a suite, so the series are grouped by workload (the name
+ * up to its first '/') and the ones a change made worse come first, in
+ * the page and in each group: the reader opens the page for those.
  */
 #include <math.h>
 #include <stdio.h>
@@ -112,16 +116,14 @@ static double worsening(const tach_html_series *s, const tach_changepoint *c)
 	return w > 1 ? w - 1 : 0;
 }
 
-/* One series' place: 0 when a change point made it worse, 1 when it
- * only has changes for the better, 2 when it has none; and its largest
- * worsening. */
+/* One series' place in the order. */
 typedef struct placed {
-	size_t i;      /* index in the caller's array */
-	size_t group;  /* index of its group's first series */
-	int rank;
-	double worst;
-	int group_rank; /* the best rank in its group, and that group's */
-	double group_worst; /* largest worsening */
+	size_t i;           /* index in the caller's array */
+	size_t group;       /* index of its group's first series */
+	int rank;           /* 0: a change made it worse; 1: only better; 2: none */
+	double worst;       /* its largest worsening (0.05: 5 % worse) */
+	int group_rank;     /* the smallest rank in its group */
+	double group_worst; /* the largest worsening in its group */
 } placed;
 
 /* A series' workload: its name up to the first '/' (the whole name
