@@ -51,7 +51,8 @@ static const char css[] =
 	"fill:var(--good)}svg .same,svg .new,svg .gone{stroke:var(--mute);fill:var(--mute)}"
 	"svg .inconclusive{stroke:var(--warn);fill:var(--warn)}"
 	"svg .base{fill:var(--base);stroke:var(--base)}svg .cand{fill:var(--cand);stroke:var(--cand)}"
-	"svg .line{fill:none}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
+	"svg .line{fill:none}svg .box{fill-opacity:.18}svg .med,svg .ci{stroke-width:2}"
+	"svg .dots{fill:none;stroke-width:5;stroke-linecap:round;stroke-opacity:.6}details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer}"
 	"#filter{padding:6px 10px;width:320px;max-width:100%;border:1px solid var(--line);"
 	"border-radius:6px;background:var(--bg);color:var(--fg)}"
 	"h3{font-size:14px;margin:14px 0 4px}.pair{display:flex;flex-wrap:wrap;gap:8px 20px;"
@@ -59,6 +60,9 @@ static const char css[] =
 	".barcell{width:220px}.bar{display:inline-block;height:10px;border-radius:2px;"
 	"vertical-align:middle}.bar.base{background:var(--base)}.bar.cand{background:var(--cand)}"
 	"svg .over{fill:var(--card)}svg text.peak{font-weight:600}svg text.regressed,svg text.improved{stroke:none}"
+	".worse{color:var(--bad);font-weight:600}.better{color:var(--good)}"
+	"details.group{padding:8px 0}details.group>summary{font-size:15px}"
+	"details.group>details{margin-left:18px}details.rest>details{margin-left:18px}"
 	"footer{margin-top:32px;color:var(--mute);font-size:12px}"
 	"@media print{#filter{display:none}details{break-inside:avoid}details>*{display:block}}";
 
@@ -273,6 +277,8 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 		tach__html_text(f, ax->labels[t]);
 		fputs("</text>", f);
 	}
+	/* the rows' labels end at the axis: said once for all of them */
+	fputs("<g text-anchor=end>", f);
 	for (size_t i = 0; i < n; i++) {
 		const tach_compare_row *r = rows[i];
 		double y = top + row_h * (double)i + row_h / 2;
@@ -286,13 +292,13 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 		tach__html_text(f, label);
 		fputs(" ", f);
 		tach__html_text(f, r->metric);
-		fprintf(f, ": %s (%s%s)</title><text x='%g' y='", ch, cls,
+		fprintf(f, ": %s (%s%s)</title><text x=%g y=", ch, cls,
 		        r->flags & TACH_ROW_DETERMINISTIC ? ", deterministic: a threshold, no test"
 		        : r->flags & TACH_ROW_UNRESOLVED  ? ", below resolution: too fast to measure"
 		                                          : "",
 		        left - 8);
 		tach__svg_num(f, y + 4);
-		fputs("' text-anchor=end><tspan>", f);
+		fputc('>', f);
 		/* long names are cut for the chart; the title and table hold them whole */
 		size_t len = strlen(label);
 		if (len > 48) {
@@ -305,27 +311,27 @@ static void chart_rows(FILE *f, const tach_compare_row **rows, size_t n, const t
 		} else {
 			tach__html_text(f, label);
 		}
-		fputs("</tspan> <tspan class=meta>", f);
+		fputs(" <tspan class=meta>", f);
 		tach__html_text(f, r->metric);
 		fputs("</tspan></text>", f);
 		if (isfinite(r->ratio_lo) && isfinite(r->ratio_hi) && r->ratio_lo > 0) {
-			fprintf(f, "<line class=%s stroke-width=2 x1='", cls);
+			fprintf(f, "<line class='%s ci' x1=", cls);
 			tach__svg_num(f, tach__axis_px(ax, r->ratio_lo, left, right));
-			fputs("' x2='", f);
+			fputs(" x2=", f);
 			tach__svg_num(f, tach__axis_px(ax, r->ratio_hi, left, right));
-			fputs("' y1='", f);
+			fputs(" y1=", f);
 			tach__svg_num(f, y);
-			fputs("' y2='", f);
+			fputs(" y2=", f);
 			tach__svg_num(f, y);
-			fputs("'/>", f);
+			fputs(" />", f);
 		}
-		fprintf(f, "<circle class=%s r=4 cx='", cls);
+		fprintf(f, "<circle class=%s r=4 cx=", cls);
 		tach__svg_num(f, tach__axis_px(ax, r->ratio, left, right));
-		fputs("' cy='", f);
+		fputs(" cy=", f);
 		tach__svg_num(f, y);
-		fputs("'/></g>\n", f);
+		fputs(" /></g>\n", f);
 	}
-	fputs("</svg>\n", f);
+	fputs("</g></svg>\n", f);
 }
 
 /* The changes chart.  A large suite shows the rows that moved (or could

@@ -46,6 +46,14 @@ TACH_HIDDEN void tach__html_benchmarks(FILE *f, const tach_result *base, const t
  * points and baseline (html_history.c). */
 struct tach_html_series;
 TACH_HIDDEN void tach__html_history(FILE *f, const struct tach_html_series *v, size_t n);
+/* The order the section shows the n series in (order receives n
+ * indices): grouped by workload, the name up to its first '/'; groups
+ * with a change point that made a series worse first (the largest
+ * worsening first), then groups with changes for the better, then the
+ * rest, each in the order given; the same order inside each group.
+ * 0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__html_history_order(const struct tach_html_series *v, size_t n,
+                                         size_t *order);
 
 /* The "Scaling" section: throughput against threads, with efficiency,
  * for every family of benchmarks run at two or more thread counts.

@@ -78,30 +78,32 @@ static void strip(FILE *f, const tach_metric *m, const tach__axis *ax, double y,
 	const double left = 90, right = 700;
 	double x1 = tach__axis_px(ax, q1, left, right), x3 = tach__axis_px(ax, q3, left, right);
 	double x2 = tach__axis_px(ax, q2, left, right);
-	fprintf(f, "<rect class=%s fill-opacity=0.18 x='", cls);
+	/* the styles of the box, the median and the dots are the page's
+	 * CSS (.box, .med, .dots), and attributes hold bare numbers: each
+	 * chart of a thousand-benchmark page is written once per benchmark */
+	fprintf(f, "<rect class='%s box' x=", cls);
 	tach__svg_num(f, x1);
-	fputs("' y='", f);
+	fputs(" y=", f);
 	tach__svg_num(f, y - 9);
-	fputs("' width='", f);
+	fputs(" width=", f);
 	tach__svg_num(f, fmax(1, x3 - x1));
-	fprintf(f, "' height='18'/><line class=%s stroke-width=2 x1='", cls);
+	fprintf(f, " height=18 /><line class='%s med' x1=", cls);
 	tach__svg_num(f, x2);
-	fputs("' x2='", f);
+	fputs(" x2=", f);
 	tach__svg_num(f, x2);
-	fputs("' y1='", f);
+	fputs(" y1=", f);
 	tach__svg_num(f, y - 11);
-	fputs("' y2='", f);
+	fputs(" y2=", f);
 	tach__svg_num(f, y + 11);
-	fprintf(f, "'/><path class='%s line' stroke-width=5 stroke-linecap=round "
-	           "stroke-opacity=0.6 d='",
-	        cls);
+	fprintf(f, " /><path class='%s dots' d='", cls);
 	for (size_t i = 0; i < m->n_samples; i++) {
-		/* a deterministic jitter keeps equal values apart */
+		/* a deterministic jitter keeps equal values apart; whole
+		 * pixels, since a dot is five wide */
 		double jy = y + ((double)((i * 7919) % 13) - 6) * 0.9;
 		fputc('M', f);
-		tach__svg_num(f, tach__axis_px(ax, m->samples[i], left, right));
+		tach__svg_num(f, round(tach__axis_px(ax, m->samples[i], left, right)));
 		fputc(' ', f);
-		tach__svg_num(f, jy);
+		tach__svg_num(f, round(jy));
 		fputs("h0", f);
 	}
 	fputs("'/>", f);

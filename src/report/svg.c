@@ -202,12 +202,14 @@ void tach__svg_xgrid(FILE *f, const tach__axis *a, double px0, double px1, doubl
 	}
 	/* numbers need no quotes in HTML attributes: the labels are most of
 	 * a chart's bytes */
-	fputs("'/><g text-anchor=middle>", f);
+	/* the labels' common y is the group's, moved by a transform (a
+	 * text's y is not inherited) */
+	fputs("'/><g text-anchor=middle transform=translate(0,", f);
+	tach__svg_num(f, y1 + 14);
+	fputs(")>", f);
 	for (size_t t = 0; t < a->n_ticks; t++) {
 		fputs("<text x=", f);
 		tach__svg_num(f, tach__axis_px(a, a->ticks[t], px0, px1));
-		fputs(" y=", f);
-		tach__svg_num(f, y1 + 14);
 		fputc('>', f);
 		tach__emit_html(f, a->labels[t]); /* a custom unit is the file's text */
 		fputs("</text>", f);
@@ -226,11 +228,11 @@ void tach__svg_ygrid(FILE *f, const tach__axis *a, double py0, double py1, doubl
 		fputc('H', f);
 		tach__svg_num(f, x1);
 	}
-	fputs("'/><g text-anchor=end>", f);
+	fputs("'/><g text-anchor=end transform=translate(", f);
+	tach__svg_num(f, x0 - 6);
+	fputs(",0)>", f);
 	for (size_t t = 0; t < a->n_ticks; t++) {
-		fputs("<text x=", f);
-		tach__svg_num(f, x0 - 6);
-		fputs(" y=", f);
+		fputs("<text y=", f);
 		tach__svg_num(f, tach__axis_px(a, a->ticks[t], py0, py1) + 4);
 		fputc('>', f);
 		tach__emit_html(f, a->labels[t]); /* a custom unit is the file's text */

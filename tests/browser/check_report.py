@@ -149,7 +149,40 @@ def main():
     subprocess.run([tach, "report", panels, "-o", page], check=True)
     if check_page(browser, page):
         return 1
-    return 0
+    return check_history(browser, tach, out, evil)
+
+
+def check_history(browser, tach, out, evil):
+    """The history section grouped by workload: 20 runs of three
+    workloads, one series 20 % slower from run 11 on, one with a name full
+    of markup; the worse group comes first, open, and the page renders."""
+    db = os.path.join(out, "history.db")
+    if os.path.exists(db):
+        os.remove(db)
+    names = ["calm/a", "calm/b", "slow/x", "slow/y", evil + "/z"]
+    for run in range(20):
+        doc = {"format": 1, "meta": {}, "benchmarks": []}
+        for i, name in enumerate(names):
+            level = 1e-6 * (i + 1) * (1.2 if name == "slow/x" and run >= 10 else 1)
+            noise = [1 + 0.001 * ((run * 7 + k * 3 + i) % 5) for k in range(5)]
+            doc["benchmarks"].append({"name": name, "metrics": [
+                metric("time", "s", "lower", [level * f for f in noise])]})
+        path = os.path.join(out, "run.json")
+        json.dump(doc, open(path, "w"))
+        subprocess.run([tach, "history", "add", "--db", db, path], check=True,
+                       stdout=subprocess.DEVNULL)
+    page = os.path.join(out, "history.html")
+    subprocess.run([tach, "report", "--no-config", "--db", db, "--history", "-o", page],
+                   check=True)
+    html = open(page, encoding="utf-8").read()
+    first = html.find("<details class=group")
+    if not html.startswith("<details class=group open><summary><b>slow</b>", first):
+        print("%s: the worse group is not first and open: %s" % (page, html[first:first + 120]))
+        return 1
+    if "<script>alert" in html:
+        print("%s: a name was not escaped" % page)
+        return 1
+    return check_page(browser, page)
 
 
 sys.exit(main())

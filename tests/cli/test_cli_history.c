@@ -381,7 +381,8 @@ Test(cli_history, report_draws_the_series_with_its_change_point, .init = setup, 
 	                        NULL, NULL, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect(strstr(r.out, "<h2>History</h2>"), "a history section");
-	cr_expect(strstr(r.out, "<polyline"), "the series is drawn");
+	cr_expect(strstr(r.out, "<path class='cand line' stroke-width=1.5 vector-effect"),
+	          "the series is drawn");
 	cr_expect(strstr(r.out, "<title>change +"), "the change point is marked: %.200s", r.out);
 	cr_expect(strstr(r.out, "run #41"), "at run #41");
 	cr_expect(strstr(r.out, "1 change point"), "and counted");

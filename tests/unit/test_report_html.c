@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tach/tach.h"
+#include "report/html.h"
 
 static const char *evil = "<script>alert('x')</script>&\"\n\xe2\x80\xae" "rtl";
 
@@ -304,4 +305,168 @@ Test(report_html, write_error_is_minus_errno)
 	cr_expect_eq(tach_report_html(f, &in), -ENOSPC);
 	fclose(f);
 	tach_result_free(r);
+}
+
+/* A history series of 30 runs named `name`, with one change point at run
+ * 15 of the given size (1 = none). */
+typedef struct hseries {
+	tach_history_point pts[30];
+	tach_changepoint cp;
+} hseries;
+
+static tach_html_series history_series(hseries *h, const char *name, tach_direction dir,
+                                       double change)
+{
+	for (int i = 0; i < 30; i++)
+		h->pts[i] = (tach_history_point){.run = i + 1,
+		                                 .median = 1e-3 * (i >= 15 ? change : 1) *
+		                                           (1 + 0.001 * (i % 3)),
+		                                 .n = 5};
+	h->cp = (tach_changepoint){.index = 15, .p = 1e-4, .change = change};
+	return (tach_html_series){.name = name, .metric = "time", .unit = "s", .direction = dir,
+	                          .points = h->pts, .n = 30, .cps = &h->cp,
+	                          .n_cps = change != 1, .baseline = NAN};
+}
+
+/* Where `data-name="<name>"` first occurs, as an offset (SIZE_MAX: not). */
+static size_t at(const char *html, const char *name)
+{
+	char needle[256];
+	snprintf(needle, sizeof needle, "data-name=\"%s\"", name);
+	const char *p = strstr(html, needle);
+	return p ? (size_t)(p - html) : (size_t)-1;
+}
+
+Test(report_html, history_grouped_by_workload_worse_first)
+{
+	/* given in this order; expected: delta (25 % worse) before alpha
+	 * (20 % worse), then beta (better only), then gamma (no change);
+	 * inside alpha: c (20 %), b (5 %), a */
+	static const struct {
+		const char *name;
+		tach_direction dir;
+		double change;
+	} in_order[] = {
+		{"alpha/a", TACH_LOWER_IS_BETTER, 1},      {"beta/b1", TACH_LOWER_IS_BETTER, 0.9},
+		{"alpha/b", TACH_LOWER_IS_BETTER, 1.05},   {"gamma", TACH_LOWER_IS_BETTER, 1},
+		{"beta/b2", TACH_LOWER_IS_BETTER, 1},      {"alpha/c", TACH_LOWER_IS_BETTER, 1.2},
+		{"delta/x", TACH_HIGHER_IS_BETTER, 0.8},
+	};
+	enum { N = sizeof in_order / sizeof in_order[0] };
+	static hseries h[N];
+	tach_html_series s[N];
+	for (size_t i = 0; i < N; i++)
+		s[i] = history_series(&h[i], in_order[i].name, in_order[i].dir, in_order[i].change);
+	size_t order[N];
+	cr_assert_eq(tach__html_history_order(s, N, order), 0);
+	const size_t want[N] = {6, 5, 2, 0, 1, 4, 3};
+	for (size_t i = 0; i < N; i++)
+		cr_expect_eq(order[i], want[i], "place %zu: %s, want %s", i, in_order[order[i]].name,
+		             in_order[want[i]].name);
+
+	tach_html_input hin = {.series = s, .n_series = N};
+	char *html = render(&hin);
+	for (size_t i = 0; i + 1 < N; i++)
+		cr_expect_lt(at(html, in_order[want[i]].name), at(html, in_order[want[i + 1]].name),
+		             "%s before %s", in_order[want[i]].name, in_order[want[i + 1]].name);
+	/* a group per workload, open when something in it changed */
+	cr_expect(strstr(html, "<details class=group open><summary><b>delta</b> <span class=meta>1 "
+	                       "series</span> <span class=worse>1 worse</span>"));
+	cr_expect(strstr(html, "<details class=group open><summary><b>alpha</b> <span class=meta>3 "
+	                       "series</span> <span class=worse>2 worse</span>"));
+	cr_expect(strstr(html, "<details class=group open><summary><b>beta</b> <span class=meta>2 "
+	                       "series</span> <span class=better>1 better</span>"));
+	cr_expect(strstr(html, "<details class=group><summary><b>gamma</b>"), "nothing changed: folded");
+	cr_expect_eq(count(html, "<details class=group"), 4);
+	cr_expect(strstr(html, "<b class=worse>25.0% worse</b>"), "higher is better: 0.8x is 25 %% worse");
+	free(html);
+}
+
+Test(report_html, history_group_names_escaped)
+{
+	hseries h[2];
+	tach_html_series s[2] = {history_series(&h[0], evil, TACH_LOWER_IS_BETTER, 1.1),
+	                         history_series(&h[1], "<b>x</b>/y", TACH_LOWER_IS_BETTER, 1)};
+	tach_html_input in = {.series = s, .n_series = 2};
+	char *html = render(&in);
+	cr_expect_null(strstr(html, "<script>alert"));
+	cr_expect(strstr(html, "<summary><b>&lt;script&gt;alert(&#39;x&#39;)&lt;</b>") ||
+	              strstr(html, "<summary><b>&lt;script&gt;alert("),
+	          "the group of the evil name is its text up to the first '/'");
+	cr_expect(strstr(html, "<summary><b>&lt;b&gt;x&lt;</b>"), "a group named by markup is text");
+	free(html);
+}
+
+/* What keeps a large page small, checked on its structure: styles said
+ * once in the CSS and not on each of thousands of elements, dots in
+ * whole pixels, and the bytes of a benchmark's panel and chart row
+ * within a budget (the same input gives the same bytes on any machine). */
+Test(report_html, large_suite_structure_stays_compact)
+{
+	enum { N = 200 };
+	tach_result *a = tach_result_new(), *b = tach_result_new();
+	for (int i = 0; i < N; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "bm_%03d/size:%d", i, 64 << (i % 5));
+		double f = i % 3 ? 1 : 1.05; /* a third 5 % slower */
+		for (int side = 0; side < 2; side++) {
+			tach_metric *m = tach_benchmark_add_metric(
+				tach_result_add_benchmark(side ? b : a, name), "time", "s",
+				TACH_LOWER_IS_BETTER);
+			for (int k = 0; k < 20; k++)
+				tach_metric_add_sample(m, 1.234567e-6 * (1 + i % 7) * (side ? f : 1) *
+				                              (1 + 0.003 * ((k * 7 + side * 3) % 11)));
+		}
+	}
+	tach_comparison *c = NULL;
+	cr_assert_eq(tach_compare(a, b, NULL, &c), 0);
+	tach_html_input in = {.comparison = c};
+	char *html = render(&in);
+	const char *changes = strstr(html, "<h2>Changes</h2>"), *rows = strstr(html, "<h2>All rows</h2>");
+	const char *panels = strstr(html, "<h2>Benchmarks</h2>"), *foot = strstr(html, "<footer");
+	cr_assert(changes && rows && panels && foot);
+	cr_expect_eq(count(html, "stroke-linecap"), 1, "the dots' style is in the CSS once");
+	cr_expect_eq(count(html, "fill-opacity"), 1, "the boxes' style is in the CSS once");
+	cr_expect_eq(count(html, "stroke-width=2"), 0, "intervals and medians: CSS");
+	cr_expect_eq(count(html, "text-anchor=end><tspan>"), 0, "a row's label says no anchor");
+	cr_expect_eq(count(html, "<path class='base dots' d='M"), N);
+	cr_expect_eq(count(html, "<path class='cand dots' d='M"), N);
+	/* every dot in whole pixels: "M<int> <int>h0" */
+	size_t dots = 0, fractional = 0;
+	for (const char *p = strstr(panels, " dots' d='"); p; p = strstr(p + 1, " dots' d='"))
+		for (const char *q = p + 10; *q != '\''; q++) {
+			dots += *q == 'M';
+			fractional += *q == '.';
+		}
+	cr_expect_eq(dots, 2 * N * 20);
+	cr_expect_eq(fractional, 0, "dots at whole pixels");
+	/* byte budgets per benchmark (one metric, 20 samples a side): this
+	 * page had 1,656 B per panel and 322 B per chart row before the
+	 * styles moved to the CSS and the dots to whole pixels (1,330 and
+	 * 267 after) */
+	double panel = (double)(foot - panels) / N, row = (double)(rows - changes) / N;
+	cr_expect_leq(panel, 1400, "a benchmark's panel: %.0f B", panel);
+	cr_expect_leq(row, 290, "a row of the changes chart: %.0f B", row);
+	free(html);
+	tach_comparison_free(c);
+	tach_result_free(a);
+	tach_result_free(b);
+}
+
+Test(report_html, history_unchanged_series_of_a_changed_group_folded_together)
+{
+	hseries h[4];
+	tach_html_series s[4] = {history_series(&h[0], "w/a", TACH_LOWER_IS_BETTER, 1),
+	                         history_series(&h[1], "w/b", TACH_LOWER_IS_BETTER, 1),
+	                         history_series(&h[2], "w/c", TACH_LOWER_IS_BETTER, 1.1),
+	                         history_series(&h[3], "z/d", TACH_LOWER_IS_BETTER, 1)};
+	tach_html_input in = {.series = s, .n_series = 4};
+	char *html = render(&in);
+	const char *fold = strstr(html, "<details class=rest><summary class=meta>2 series without a "
+	                                "change point</summary>");
+	cr_assert(fold, "the two unchanged series of w behind one line");
+	cr_expect_lt(at(html, "w/c"), (size_t)(fold - html), "the changed one before the fold");
+	cr_expect_gt(at(html, "w/a"), (size_t)(fold - html));
+	cr_expect_eq(count(html, "<details class=rest>"), 1, "z has no change: folded as a group");
+	free(html);
 }
