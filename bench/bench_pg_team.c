@@ -11,9 +11,9 @@
  * writer's add and of each query under that load, and checks at the end
  * that every run is in the database exactly once with all its
  * benchmarks and metrics.  Each configuration gets a database of its own
- * (CREATE DATABASE, dropped at the end).
+ * (CREATE DATABASE, dropped at the end unless --keep).
  *
- * usage: bench_pg_team [--writers N[,N...]] [--runs N] [--pg URL]
+ * usage: bench_pg_team [--writers N[,N...]] [--runs N] [--keep] [--pg URL]
  * (defaults: 32 writers x 50 runs; PostgreSQL from --pg or
  * $TACH_TEST_PG_URL, skipped with a message when neither).  Exit 1 when
  * a run is missing, doubled or incomplete or a call failed; a missed
@@ -56,6 +56,7 @@ typedef struct shared {
 } shared;
 
 static shared *sh;
+static int keep; /* --keep: the databases stay, for a look afterwards */
 
 static void die(const char *what, const char *msg)
 {
@@ -386,8 +387,12 @@ static int one_config(const char *base_url, int writers, int runs, int k)
 		printf("  MISSED: %.0f benchmark results/s < %.0f\n", rate, GOAL_RATE);
 	if (pct(&sh->trend, 99) > GOAL_P99 * 1e3 || pct(&sh->compare, 99) > GOAL_P99 * 1e3)
 		printf("  MISSED: a query's p99 > %.0f ms\n", GOAL_P99 * 1e3);
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", db);
-	pg_exec(base_url, sql);
+	if (keep) {
+		printf("  kept: %s\n", url);
+	} else {
+		snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", db);
+		pg_exec(base_url, sql);
+	}
 	return failed || bad;
 }
 
@@ -400,11 +405,13 @@ int main(int argc, char **argv)
 			runs = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--pg") && i + 1 < argc) {
 			pg = argv[++i];
+		} else if (!strcmp(argv[i], "--keep")) {
+			keep = 1;
 		} else if (!strcmp(argv[i], "--writers") && i + 1 < argc) {
 			for (char *p = argv[++i]; *p && n_list < 16; p += *p == ',')
 				list[n_list++] = (int)strtol(p, &p, 10);
 		} else {
-			fprintf(stderr, "usage: bench_pg_team [--writers N[,N...]] [--runs N] [--pg URL]\n");
+			fprintf(stderr, "usage: bench_pg_team [--writers N[,N...]] [--runs N] [--keep] [--pg URL]\n");
 			return 2;
 		}
 	}

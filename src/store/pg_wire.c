@@ -72,22 +72,34 @@ static const char migrate_v3[] =
 	" || ',', '' ORDER BY e.key COLLATE \"C\") FROM json_each_text(b.params::json) e), '');";
 
 /* The statements of adding a run, prepared once per connection.  All but
- * the first are pipelined (sent without waiting for answers), so a metric
- * finds its benchmark as the last one this session inserted. */
+ * the first are pipelined (sent without waiting for answers).  ST_ROWS
+ * adds a chunk of a run's benchmarks and all their metrics (pg_rows.c
+ * sends the columns as arrays): the benchmarks in the order given, each
+ * metric joined to its benchmark by its position in the run, and
+ * inserted in the order given so that a benchmark's metrics keep their
+ * order in their ids. */
 
-static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_bench",
-                                              "tach_metric"};
+static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_rows"};
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
 	" tool_version, n_benchmarks, meta) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 	" RETURNING id",
 	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
 	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
-	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
-	" VALUES($1, $2, $3, $4, $5, $6)",
-	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
-	" iterations, series) VALUES(currval(pg_get_serial_sequence('benchmarks', 'id')),"
-	" $1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	"WITH b AS (INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
+	" SELECT $1, u.ord, u.name, u.params_key, u.params, u.extra"
+	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[])"
+	" WITH ORDINALITY AS u(ord, name, params_key, params, extra, i)"
+	" ORDER BY u.i RETURNING id, ord)"
+	" INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
+	" iterations, series)"
+	" SELECT b.id, m.name, m.unit, m.direction, m.flags, m.n, m.median, m.samples,"
+	" m.iterations, m.series"
+	" FROM unnest($7::int4[], $8::text[], $9::text[], $10::int4[], $11::int4[], $12::int4[],"
+	" $13::float8[], $14::bytea[], $15::bytea[], $16::bytea[])"
+	" WITH ORDINALITY AS m(ord, name, unit, direction, flags, n, median, samples,"
+	" iterations, series, i)"
+	" JOIN b ON b.ord = m.ord ORDER BY m.i",
 };
 
 
