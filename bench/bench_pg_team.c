@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,7 +53,7 @@ typedef struct shared {
 	volatile int stop;
 	int failed;
 	char why[256];
-	lat add, trend, compare;
+	lat add, trend, compare, trend_idle, compare_idle;
 } shared;
 
 static shared *sh;
@@ -101,6 +102,31 @@ static void pg_exec(const char *url, const char *sql)
 	PGconn *c = pg_connect(url);
 	PQclear(pg_query(c, sql));
 	PQfinish(c);
+}
+
+/* Seconds of CPU the whole machine has spent busy (every process, this
+ * program's or not), from /proc/stat; 0 when unreadable. */
+static double machine_busy(void)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	unsigned long long v[8] = {0};
+	if (!f)
+		return 0;
+	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+	               &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n != 8)
+		return 0;
+	/* all but idle (3) and iowait (4) */
+	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double children_cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 /* ---- the data ---- */
@@ -289,12 +315,13 @@ static int check(const char *url, int writers, int runs)
 {
 	PGconn *c = pg_connect(url);
 	PGresult *r = pg_query(c,
-	        "SELECT w.value::int, s.value::int, r.n_benchmarks,"
-	        " (SELECT count(*) FROM benchmarks b WHERE b.run_id = r.id),"
-	        " (SELECT count(*) FROM benchmarks b JOIN metrics m ON m.benchmark_id = b.id"
-	        "  WHERE b.run_id = r.id)"
+	        "SELECT w.value::int, s.value::int, r.n_benchmarks, coalesce(c.nb, 0),"
+	        " coalesce(c.nm, 0)"
 	        " FROM runs r JOIN run_labels w ON w.run_id = r.id AND w.key = 'writer'"
-	        " JOIN run_labels s ON s.run_id = r.id AND s.key = 'seq'");
+	        " JOIN run_labels s ON s.run_id = r.id AND s.key = 'seq'"
+	        " LEFT JOIN (SELECT b.run_id, count(DISTINCT b.id) AS nb, count(m.id) AS nm"
+	        "  FROM benchmarks b LEFT JOIN metrics m ON m.benchmark_id = b.id"
+	        "  GROUP BY b.run_id) c ON c.run_id = r.id");
 	PGresult *all = pg_query(c, "SELECT count(*) FROM runs");
 	int *seen = calloc((size_t)writers * (size_t)runs, sizeof *seen), bad = 0;
 	long incomplete = 0, stray = 0;
@@ -359,7 +386,7 @@ static int one_config(const char *base_url, int writers, int runs, int k)
 		pids[writers + q] = spawn(reader_fn, url, q, 0, start);
 	close(start[0]);
 	sleep(1); /* the writers have built their suites and connected */
-	double t0 = bench_now();
+	double t0 = bench_now(), cpu0 = children_cpu(), busy0 = machine_busy();
 	close(start[1]);
 	int failed = 0;
 	for (int w = 0; w < writers; w++) {
@@ -368,6 +395,7 @@ static int one_config(const char *base_url, int writers, int runs, int k)
 		failed |= !WIFEXITED(st) || WEXITSTATUS(st);
 	}
 	double wall = bench_now() - t0;
+	double cpu = children_cpu() - cpu0, busy = machine_busy() - busy0;
 	sh->stop = 1;
 	for (int q = 0; q < 2; q++) {
 		int st;
@@ -377,11 +405,29 @@ static int one_config(const char *base_url, int writers, int runs, int k)
 	if (failed)
 		fprintf(stderr, "bench_pg_team: %s\n", sh->why[0] ? sh->why : "a process failed");
 
+	/* the same queries on the same database with nothing else of ours
+	 * running: what the load adds, apart from the history's size */
+	for (int i = 0; i < 10; i++) {
+		double q0 = bench_now();
+		trend_once(url);
+		double q1 = bench_now();
+		compare_once(url);
+		record(&sh->trend_idle, q1 - q0);
+		record(&sh->compare_idle, bench_now() - q1);
+	}
 	double results = (double)writers * runs * BENCHES, rate = results / wall;
 	printf("| %d | %d | %.0f | %.1f | %.0f | %.0f / %.0f | %.0f / %.0f (%d) | %.0f / %.0f (%d) |\n",
 	       writers, writers * runs, results, wall, rate, pct(&sh->add, 50), pct(&sh->add, 99),
 	       pct(&sh->trend, 50), pct(&sh->trend, 99), sh->trend.n, pct(&sh->compare, 50),
 	       pct(&sh->compare, 99), sh->compare.n);
+	printf("  CPU while writing: %.1f s busy of %.1f s the machine's %ld cores had (every"
+	       " process on it); the writers themselves %.1f s (%.1f ms a run)\n",
+	       busy, wall * (double)sysconf(_SC_NPROCESSORS_ONLN), sysconf(_SC_NPROCESSORS_ONLN),
+	       cpu, cpu * 1e3 / ((double)writers * runs));
+	printf("  the same queries after the writers, nothing else of ours running (10 each):"
+	       " trend %.0f / %.0f ms, compare %.0f / %.0f ms (p50 / p99)\n",
+	       pct(&sh->trend_idle, 50), pct(&sh->trend_idle, 99), pct(&sh->compare_idle, 50),
+	       pct(&sh->compare_idle, 99));
 	int bad = check(url, writers, runs);
 	if (rate < GOAL_RATE)
 		printf("  MISSED: %.0f benchmark results/s < %.0f\n", rate, GOAL_RATE);

@@ -71,6 +71,15 @@ static const char migrate_v3[] =
 	"octet_length(e.key) || ':' || e.key || ',' || octet_length(e.value) || ':' || e.value"
 	" || ',', '' ORDER BY e.key COLLATE \"C\") FROM json_each_text(b.params::json) e), '');";
 
+/* Not a schema version of its own: an index that every version can have,
+ * created by the first writer that finds it missing (in the schema's
+ * transaction, under its lock).  A run's benchmarks found by run id:
+ * reading a run back (compare, show, export) and the cascade of removing
+ * one otherwise read the whole table, which with a team's history and
+ * writers at work took seconds (bench/bench_pg_team).  SQLite stores
+ * stay as they are: one writer, and a scan of a local file. */
+static const char index_run[] = "CREATE INDEX benchmarks_run ON benchmarks(run_id, ord)";
+
 /* The statements of adding a run, prepared once per connection.  All but
  * the first are pipelined (sent without waiting for answers).  ST_ROWS
  * adds a chunk of a run's benchmarks and all their metrics (pg_rows.c
@@ -539,6 +548,7 @@ int tach__pg_reader_schema(tach_store *s, tach_error *err)
 int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 {
 	const char *what = "creating the schema";
+	PGresult *r = NULL;
 	int v = 0, rc = tach__pg_script(s, "BEGIN", what, err);
 	if (rc)
 		return rc;
@@ -552,6 +562,13 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 		rc = tach__pg_script(s, migrate_v2, what, err);
 	if (!rc && v < 3)
 		rc = tach__pg_script(s, migrate_v3, what, err);
+	if (!rc && (rc = tach__pg_run(s, "SELECT to_regclass('benchmarks_run') IS NULL", NULL, 0, &r,
+	                             what, err)) == 0) {
+		int missing = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (missing)
+			rc = tach__pg_script(s, index_run, what, err);
+	}
 	if (!rc && v < TACH_STORE_SCHEMA) {
 		args a = {0};
 		tach__pg_arg_int(&a, TACH_STORE_SCHEMA);
