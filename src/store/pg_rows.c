@@ -116,7 +116,7 @@ static const uint32_t col_oid[N_COLS] = {
 
 static int add_metric(arr *c, int ord, const tach_metric *m, size_t *bytes)
 {
-	size_t slen, ilen = 0, serlen;
+	size_t slen = 0, ilen = 0, serlen = 0;
 	int oom;
 	unsigned char *samples = tach__pack_doubles(m->samples, m->n_samples, &slen);
 	unsigned char *iters = m->iterations ? tach__pack_u64(m->iterations, m->n_samples, &ilen)
