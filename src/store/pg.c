@@ -4,8 +4,9 @@
  *
  * Every value travels as a statement parameter, never inside SQL text;
  * blobs and doubles travel in binary, so nothing is quoted or rounded.
- * Each added run is one transaction, its rows pipelined so that a server
- * across a network costs a few round trips, not one per metric.  The
+ * Each added run is one transaction, its rows sent as arrays in a
+ * statement per chunk of benchmarks (pg_rows.c) and pipelined, so that a
+ * server across a network costs a few round trips, not one per metric.  The
  * schema is created or upgraded in one transaction holding a fixed
  * advisory lock, so processes opening a new database at once queue
  * instead of colliding on CREATE TABLE.
@@ -25,71 +26,6 @@
 #include "store/pg_wire.h"
 
 /* ---- adding a run ---- */
-
-static int add_metric(tach_store *s, const tach_metric *m, tach_error *err)
-{
-	size_t slen, ilen = 0, serlen;
-	int oom;
-	unsigned char *samples = tach__pack_doubles(m->samples, m->n_samples, &slen);
-	unsigned char *iters = m->iterations ? tach__pack_u64(m->iterations, m->n_samples, &ilen)
-	                                     : NULL;
-	unsigned char *series = tach__pack_series(m, &serlen, &oom);
-	double median = 0;
-	int rc = 0;
-	if (!samples || (m->iterations && !iters) || oom ||
-	    (m->n_samples && tach_stats_median(m->samples, m->n_samples, &median)))
-		rc = TACH_ENOMEM;
-	else if (slen > INT32_MAX || serlen > INT32_MAX) {
-		/* past what one protocol message can carry */
-		snprintf(err->message, sizeof err->message, "%s: metric '%s' has too many samples",
-		         s->location, m->name);
-		rc = TACH_ERANGE;
-	}
-	if (!rc) {
-		args a = {0};
-		tach__pg_arg_text(&a, m->name);
-		tach__pg_arg_text(&a, m->unit);
-		tach__pg_arg_int(&a, (int64_t)m->direction);
-		tach__pg_arg_int(&a, (int64_t)m->flags);
-		tach__pg_arg_int(&a, (int64_t)m->n_samples);
-		if (m->n_samples)
-			tach__pg_arg_double(&a, median);
-		else
-			tach__pg_arg_text(&a, NULL);
-		tach__pg_arg_blob(&a, samples, slen);
-		tach__pg_arg_blob(&a, iters, ilen);
-		tach__pg_arg_blob(&a, series, serlen);
-		rc = tach__pg_queue(s, ST_METRIC, &a, err);
-	}
-	free(samples);
-	free(iters);
-	free(series);
-	return rc;
-}
-
-static int add_bench(tach_store *s, int64_t run_id, size_t ord, const tach_benchmark *b,
-                     tach_error *err)
-{
-	char *key = tach__params_key(&b->params), *params = tach__params_json(&b->params);
-	char *extra = tach__bench_json(b);
-	int rc = key && params && extra ? 0 : TACH_ENOMEM;
-	if (!rc) {
-		args a = {0};
-		tach__pg_arg_int(&a, run_id);
-		tach__pg_arg_int(&a, (int64_t)ord);
-		tach__pg_arg_text(&a, b->name);
-		tach__pg_arg_text(&a, key);
-		tach__pg_arg_text(&a, params);
-		tach__pg_arg_text(&a, extra);
-		rc = tach__pg_queue(s, ST_BENCH, &a, err);
-	}
-	free(key);
-	free(params);
-	free(extra);
-	for (size_t i = 0; !rc && i < b->n_metrics; i++)
-		rc = add_metric(s, b->metrics[i], err);
-	return rc;
-}
 
 static int add_labels(tach_store *s, int64_t run_id, const tach_kvlist *l, tach_error *err)
 {
@@ -148,8 +84,8 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	}
 	if (!rc && !(rc = add_labels(s, run_id, &r->meta.labels, err)))
 		rc = add_labels(s, run_id, labels, err);
-	for (size_t i = 0; !rc && i < r->n_benchmarks; i++)
-		rc = add_bench(s, run_id, i, r->benchmarks[i], err);
+	if (!rc)
+		rc = tach__pg_queue_rows(s, run_id, r, err);
 	if (PQpipelineStatus(p->conn) != PQ_PIPELINE_OFF) {
 		tach_error ignored;
 		int frc = tach__pg_flush(s, rc ? &ignored : err);

@@ -79,23 +79,43 @@ static const char migrate_v4[] =
 	"ALTER TABLE runs ADD COLUMN IF NOT EXISTS testbed TEXT NOT NULL DEFAULT 'unknown';"
 	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);";
 
-/* The statements of adding a run, prepared once per connection.  All but
- * the first are pipelined (sent without waiting for answers), so a metric
- * finds its benchmark as the last one this session inserted. */
+/* Not a schema version of its own: an index that every version can have,
+ * created by the first writer that finds it missing (in the schema's
+ * transaction, under its lock).  A run's benchmarks found by run id:
+ * reading a run back (compare, show, export) and the cascade of removing
+ * one otherwise read the whole table, which with a team's history and
+ * writers at work took seconds (bench/bench_pg_team).  SQLite stores
+ * stay as they are: one writer, and a scan of a local file. */
+static const char index_run[] = "CREATE INDEX benchmarks_run ON benchmarks(run_id, ord)";
 
-static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_bench",
-                                              "tach_metric"};
+/* The statements of adding a run, prepared once per connection.  All but
+ * the first are pipelined (sent without waiting for answers).  ST_ROWS
+ * adds a chunk of a run's benchmarks and all their metrics (pg_rows.c
+ * sends the columns as arrays): the benchmarks in the order given, each
+ * metric joined to its benchmark by its position in the run, and
+ * inserted in the order given so that a benchmark's metrics keep their
+ * order in their ids. */
+static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_rows"};
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
 	" tool_version, n_benchmarks, meta, testbed)"
 	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
 	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
 	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
-	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
-	" VALUES($1, $2, $3, $4, $5, $6)",
-	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
-	" iterations, series) VALUES(currval(pg_get_serial_sequence('benchmarks', 'id')),"
-	" $1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	"WITH b AS (INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
+	" SELECT $1, u.ord, u.name, u.params_key, u.params, u.extra"
+	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[])"
+	" WITH ORDINALITY AS u(ord, name, params_key, params, extra, i)"
+	" ORDER BY u.i RETURNING id, ord)"
+	" INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
+	" iterations, series)"
+	" SELECT b.id, m.name, m.unit, m.direction, m.flags, m.n, m.median, m.samples,"
+	" m.iterations, m.series"
+	" FROM unnest($7::int4[], $8::text[], $9::text[], $10::int4[], $11::int4[], $12::int4[],"
+	" $13::float8[], $14::bytea[], $15::bytea[], $16::bytea[])"
+	" WITH ORDINALITY AS m(ord, name, unit, direction, flags, n, median, samples,"
+	" iterations, series, i)"
+	" JOIN b ON b.ord = m.ord ORDER BY m.i",
 };
 
 
@@ -558,6 +578,7 @@ int tach__pg_reader_schema(tach_store *s, tach_error *err)
 int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 {
 	const char *what = "creating the schema";
+	PGresult *r = NULL;
 	int v = 0, rc = tach__pg_script(s, "BEGIN", what, err);
 	if (rc)
 		return rc;
@@ -573,6 +594,13 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 		rc = tach__pg_script(s, migrate_v3, what, err);
 	if (!rc && v < 4 && !(rc = tach__pg_script(s, migrate_v4, what, err)) && v >= 1)
 		rc = testbeds_from_meta(s, err);
+	if (!rc && (rc = tach__pg_run(s, "SELECT to_regclass('benchmarks_run') IS NULL", NULL, 0, &r,
+	                             what, err)) == 0) {
+		int missing = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (missing)
+			rc = tach__pg_script(s, index_run, what, err);
+	}
 	if (!rc && v < TACH_STORE_SCHEMA) {
 		args a = {0};
 		tach__pg_arg_int(&a, TACH_STORE_SCHEMA);

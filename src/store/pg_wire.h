@@ -10,7 +10,7 @@
 
 #include "store/internal.h"
 /* The prepared statements of adding a run (pg_wire.c holds their SQL). */
-enum { ST_RUN, ST_LABEL, ST_BENCH, ST_METRIC, N_STMT };
+enum { ST_RUN, ST_LABEL, ST_ROWS, N_STMT };
 
 /* The backend's connection, s->impl. */
 typedef struct pg {
@@ -27,7 +27,7 @@ typedef struct pg {
 #define PG_DEFAULT_WAIT 330.0
 #define PG_WAIT_GRACE 30.0
 
-#define MAX_ARGS 10
+#define MAX_ARGS 16
 /* One statement's parameters: text (NULL: SQL NULL), integers as text,
  * doubles and blobs in binary. */
 typedef struct args {
@@ -55,6 +55,10 @@ TACH_HIDDEN int tach__pg_run_stmt(tach_store *s, int which, const args *a, PGres
                                   tach_error *err);
 TACH_HIDDEN int tach__pg_flush(tach_store *s, tach_error *err);
 TACH_HIDDEN int tach__pg_queue(tach_store *s, int which, const args *a, tach_error *err);
+/* Queues the statements adding r's benchmarks and metrics to run
+ * `run_id` (pg_rows.c). */
+TACH_HIDDEN int tach__pg_queue_rows(tach_store *s, int64_t run_id, const tach_result *r,
+                                    tach_error *err);
 TACH_HIDDEN int tach__pg_prepare(tach_store *s, tach_error *err);
 TACH_HIDDEN void tach__pg_rollback(tach_store *s);
 TACH_HIDDEN void tach__pg_quiet_script(tach_store *s, const char *sql);
