@@ -46,6 +46,9 @@ TACH_HIDDEN void tach__html_benchmarks(FILE *f, const tach_result *base, const t
  * points and baseline (html_history.c). */
 struct tach_html_series;
 TACH_HIDDEN void tach__html_history(FILE *f, const struct tach_html_series *v, size_t n);
+/* One series' chart of that section alone (the published site's
+ * benchmark pages draw it too). */
+TACH_HIDDEN void tach__html_history_chart(FILE *f, const struct tach_html_series *s);
 
 /* The "Scaling" section: throughput against threads, with efficiency,
  * for every family of benchmarks run at two or more thread counts.

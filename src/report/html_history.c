@@ -117,3 +117,8 @@ void tach__html_history(FILE *f, const tach_html_series *v, size_t n)
 		fputs("</details>\n", f);
 	}
 }
+
+void tach__html_history_chart(FILE *f, const tach_html_series *s)
+{
+	series_chart(f, s);
+}
