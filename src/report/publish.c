@@ -45,10 +45,13 @@ typedef struct pub {
 	size_t cap_rows, cap_alerts;
 	char **files; /* every file of the site, relative to dir */
 	size_t n_files, cap_files;
-	/* the newest runs read whole, for their samples */
-	tach_result *cache[4];
-	int64_t cache_id[4];
-	size_t cache_next;
+	/* the newest runs read whole, for their samples: n_views + 4 of
+	 * them, each marked with the benchmark (+ 1) that used it last, so
+	 * that one benchmark's views never evict each other's runs */
+	tach_result **cache;
+	int64_t *cache_id;
+	size_t *cache_user;
+	size_t n_cache, cache_next;
 } pub;
 
 /* The machine a run ran on.  The one place that decides it: the store
@@ -369,20 +372,25 @@ static int remove_stale(pub *p)
 
 /* ---- one benchmark ---- */
 
-static const tach_result *run_result(pub *p, int64_t id)
+static const tach_result *run_result(pub *p, int64_t id, size_t bench)
 {
-	for (size_t i = 0; i < 4; i++)
-		if (p->cache[i] && p->cache_id[i] == id)
+	for (size_t i = 0; i < p->n_cache; i++)
+		if (p->cache[i] && p->cache_id[i] == id) {
+			p->cache_user[i] = bench + 1;
 			return p->cache[i];
+		}
 	tach_result *r;
 	tach_error dummy;
 	/* a run that cannot be read shows no samples; the history stays */
 	if (tach_store_get(p->store, id, &r, &dummy))
 		return NULL;
-	size_t k = p->cache_next++ % 4;
+	size_t k = p->cache_next++ % p->n_cache;
+	while (p->cache_user[k] == bench + 1) /* at most n_views are */
+		k = p->cache_next++ % p->n_cache;
 	tach_result_free(p->cache[k]);
 	p->cache[k] = r;
 	p->cache_id[k] = id;
+	p->cache_user[k] = bench + 1;
 	return r;
 }
 
@@ -501,7 +509,7 @@ static int publish_bench(pub *p, size_t bi)
 				rc = add_row(p, bi, l);
 		}
 		if (newest) {
-			const tach_result *r = run_result(p, newest->run);
+			const tach_result *r = run_result(p, newest->run, bi);
 			latest[v] = r ? tach_result_find(r, b->name, &b->params) : NULL;
 			latest_run[v] = newest->run;
 		}
@@ -547,8 +555,11 @@ static void release(pub *p)
 	for (size_t i = 0; i < p->n_files; i++)
 		free(p->files[i]);
 	free(p->files);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; p->cache && i < p->n_cache; i++)
 		tach_result_free(p->cache[i]);
+	free(p->cache);
+	free(p->cache_id);
+	free(p->cache_user);
 	tach_result_free(p->catalog);
 	free(p->by_id);
 	tach_run_infos_free(p->runs, p->n_runs);
@@ -579,7 +590,20 @@ int tach_publish(tach_store *s, const char *dir, const tach_publish_opts *o,
 		rc = tach_store_baseline_get(s, "main", &p.base_id, p.err);
 	if (!rc && p.base_id) {
 		size_t v = view_of_run(&p, p.base_id);
-		p.base_testbed = v == (size_t)-1 ? "" : p.site.views[v].testbed;
+		if (v == (size_t)-1) {
+			tach__error_set(p.err, "%s: no run #%lld", tach_store_location(s),
+			                (long long)p.base_id);
+			rc = TACH_EINVAL;
+		} else
+			p.base_testbed = p.site.views[v].testbed;
+	}
+	if (!rc) {
+		p.n_cache = p.site.n_views + 4;
+		p.cache = calloc(p.n_cache, sizeof *p.cache);
+		p.cache_id = calloc(p.n_cache, sizeof *p.cache_id);
+		p.cache_user = calloc(p.n_cache, sizeof *p.cache_user);
+		if (!p.cache || !p.cache_id || !p.cache_user)
+			rc = fail(&p, TACH_ENOMEM, NULL);
 	}
 	if (!rc)
 		rc = load_benches(&p);
