@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,7 +304,8 @@ static int put_file(pub *p, const char *rel, const char *data, size_t len)
 		tach_outfile_abort(o);
 		return fail(p, -EIO, path);
 	}
-	if ((rc = tach_outfile_commit(o)))
+	/* synced once for the whole site, at the end (sync_site) */
+	if ((rc = tach_outfile_commit_nosync(o)))
 		return fail(p, rc, path);
 	p->st->written++;
 	return 0;
@@ -370,6 +372,20 @@ static int remove_stale(pub *p)
 	return 0;
 }
 
+/* Puts every page written on disk with one flush of the file system
+ * (rather than two fsyncs a page: seconds for a site of 500 pages). */
+static int sync_site(pub *p)
+{
+	if (!p->st->written && !p->st->removed)
+		return 0;
+	int fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(p, -errno, p->dir);
+	int rc = syncfs(fd) ? -errno : 0;
+	close(fd);
+	return rc ? fail(p, rc, p->dir) : 0;
+}
+
 /* ---- one benchmark ---- */
 
 static const tach_result *run_result(pub *p, int64_t id, size_t bench)
@@ -411,6 +427,7 @@ static int add_row(pub *p, size_t bench, const tach__pub_line *l)
 	size_t from = l->n > TACH__SPARK_POINTS ? l->n - TACH__SPARK_POINTS : 0;
 	for (size_t i = from; i < l->n; i++)
 		r->spark[r->n_spark++] = l->pts[i].median;
+	r->n_cps = l->n_cps;
 	for (size_t k = 0; k < l->n_cps; k++) {
 		const tach_changepoint *c = &l->cps[k];
 		if (!tach__pub_worse(l->metric->direction, c->change))
@@ -630,6 +647,8 @@ int tach_publish(tach_store *s, const char *dir, const tach_publish_opts *o,
 	}
 	if (!rc)
 		rc = remove_stale(&p);
+	if (!rc)
+		rc = sync_site(&p);
 	p.st->benchmarks = p.site.n_benches;
 	p.st->series = p.site.n_rows;
 	p.st->views = p.site.n_views;

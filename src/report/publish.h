@@ -41,7 +41,8 @@ typedef struct tach__pub_row {
 	int named_base;             /* base is the baseline run, not the first */
 	double spark[TACH__SPARK_POINTS];
 	size_t n_spark;
-	size_t n_worse;             /* change points that made it worse */
+	size_t n_cps;               /* change points */
+	size_t n_worse;             /* of which made it worse */
 } tach__pub_row;
 
 /* A change point that made a metric worse. */

@@ -26,7 +26,7 @@ static const char css[] =
 	"h3{font-size:15px;margin:18px 0 4px}.meta{color:var(--mute)}"
 	"nav{margin:8px 0;display:flex;flex-wrap:wrap;gap:6px;align-items:center}"
 	"nav a,nav b{padding:2px 8px;border:1px solid var(--line);border-radius:12px;"
-	"text-decoration:none}nav b{background:var(--card)}"
+	"text-decoration:none}nav b,nav a.on{background:var(--card);font-weight:600}"
 	"table{border-collapse:collapse;width:100%}"
 	"th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:middle}"
 	"th:first-child,td:first-child,td.l,th.l{text-align:left}th{color:var(--mute);font-weight:600}"
@@ -144,7 +144,12 @@ static void sparkline(FILE *f, const tach__pub_row *r)
 		lo = fmin(lo, r->spark[i]);
 		hi = fmax(hi, r->spark[i]);
 	}
-	double span = hi > lo ? hi - lo : 1;
+	/* at least 2 % of the values high: noise below that draws flat, not
+	 * as the saw-tooth an autoscaled line makes of it */
+	double mid = (hi + lo) / 2, span = fmax(hi - lo, 0.02 * fabs(mid));
+	if (span == 0)
+		span = 1;
+	lo = mid - span / 2;
 	double step = r->n_spark > 1 ? 116.0 / (double)(r->n_spark - 1) : 0;
 	/* whole pixels of height, x as the index scaled: about 6 bytes a point */
 	fputs("<svg class=spark viewBox='0 0 120 24' aria-hidden=true>", f);
@@ -173,7 +178,8 @@ static void alerts(FILE *f, const tach__site *s, size_t v)
 		return;
 	}
 	fputs("<p class=meta>Change points that made a metric worse, newest first.</p>\n"
-	      "<table><tr><th>Benchmark<th>Metric<th>Change<th>p<th>Run<th>Measured<th>Commit</tr>\n",
+	      "<table><tr><th>Benchmark<th class=l>Metric<th>Change<th>p<th>Run<th>Measured"
+	      "<th class=l>Commit</tr>\n",
 	      f);
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		const tach__pub_alert *a = &s->alerts[i];
@@ -237,8 +243,9 @@ void tach__pub_index(FILE *f, const tach__site *s, size_t v)
 		bench_link(f, s, r->bench, "", &s->views[v]);
 		fputs("<td class=l>", f);
 		tach__html_text(f, r->metric->name);
+		/* coloured only where change points show a shift: noise stays grey */
 		fprintf(f, "<td>%zu<td>%s<td class=%s>%s<td class=meta>%s<td>", r->n, latest,
-		        !isfinite(ratio) || ratio == 1 ? "same"
+		        !isfinite(ratio) || ratio == 1 || !r->n_cps ? "same"
 		        : tach__pub_worse(r->metric->direction, ratio) ? "worse"
 		                                                       : "better",
 		        pct, r->named_base ? "baseline" : "first run");
@@ -261,7 +268,7 @@ static void cp_table(FILE *f, const tach__pub_line *l)
 		fputs("<p class=meta>No change point.</p>\n", f);
 		return;
 	}
-	fputs("<table><tr><th>Change at run<th>Measured<th>Commit<th>Change<th>p<th></tr>\n", f);
+	fputs("<table><tr><th>Change at run<th>Measured<th class=l>Commit<th>Change<th>p<th></tr>\n", f);
 	for (size_t k = 0; k < l->n_cps; k++) {
 		const tach_changepoint *c = &l->cps[k];
 		const tach_history_point *pt = &l->pts[c->index];
@@ -344,7 +351,9 @@ static const char view_js[] =
 	"<script>(function(){var s=document.querySelectorAll('section.view');function show(){"
 	"var h=location.hash.slice(1),any=false;s.forEach(function(e){if(e.id==h)any=true});"
 	"var d=document.querySelector('section[data-default]')||s[0];"
-	"s.forEach(function(e){e.hidden=any?e.id!=h:e!=d})}"
+	"s.forEach(function(e){e.hidden=any?e.id!=h:e!=d;if(!e.hidden)d=e});"
+	"document.querySelectorAll('nav a').forEach(function(a){"
+	"a.className=a.hash=='#'+d.id?'on':''})}"
 	"window.addEventListener('hashchange',show);show()})()</script>\n";
 
 void tach__pub_bench_page(FILE *f, const tach__site *s, size_t bench, const tach__pub_line *lines,
