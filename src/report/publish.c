@@ -430,7 +430,13 @@ static int add_row(pub *p, size_t bench, const tach__pub_line *l)
 	r->n_cps = l->n_cps;
 	for (size_t k = 0; k < l->n_cps; k++) {
 		const tach_changepoint *c = &l->cps[k];
-		if (!tach__pub_worse(l->metric->direction, c->change))
+		/* open while the level since then is still worse than before
+		 * it: a later change back (a revert, a fix) closes it */
+		double since = 1;
+		for (size_t j = k; j < l->n_cps; j++)
+			since *= l->cps[j].change;
+		if (!tach__pub_worse(l->metric->direction, c->change) ||
+		    !tach__pub_worse(l->metric->direction, since))
 			continue;
 		r->n_worse++;
 		if (tach__grow((void **)&s->alerts, &p->cap_alerts, s->n_alerts + 1, sizeof *s->alerts))

@@ -42,10 +42,13 @@ typedef struct tach__pub_row {
 	double spark[TACH__SPARK_POINTS];
 	size_t n_spark;
 	size_t n_cps;               /* change points */
-	size_t n_worse;             /* of which made it worse */
+	size_t n_worse;             /* open alerts: of those, the ones that made it
+	                               worse and are not undone by later ones */
 } tach__pub_row;
 
-/* A change point that made a metric worse. */
+/* An open alert: a change point that made a metric worse, while the
+ * metric's level has stayed worse than before it (the product of the
+ * changes from it to the end of the series is still a worsening). */
 typedef struct tach__pub_alert {
 	size_t bench, view;
 	const tach_metric *metric;

@@ -178,7 +178,8 @@ static void alerts(FILE *f, const tach__site *s, size_t v)
 		fputs("<p class=meta>No change point made a metric worse.</p>\n", f);
 		return;
 	}
-	fputs("<p class=meta>Change points that made a metric worse, newest first.</p>\n"
+	fputs("<p class=meta>Change points that made a metric worse and were not undone by a later "
+	      "one, newest first.</p>\n"
 	      "<table><tr><th>Benchmark<th class=l>Metric<th>Change<th>p<th>Run<th>Measured"
 	      "<th class=l>Commit</tr>\n",
 	      f);

@@ -352,3 +352,44 @@ Test(publish, empty_store_says_so, .init = setup, .fini = teardown)
 	free(index);
 	tach_store_close(s);
 }
+
+Test(publish, an_alert_undone_later_is_not_open, .init = setup, .fini = teardown)
+{
+	tach_store *s;
+	tach_error err;
+	cr_assert_eq(tach_store_open(db, &s, &err), 0, "%s", err.message);
+	/* BM_blip: 30 % slower in runs 10 to 19, then back (a revert) */
+	for (int i = 0; i < 30; i++) {
+		tach_result *r = tach_result_new();
+		char ts[40];
+		snprintf(ts, sizeof ts, "2026-12-01T%02d:%02d:00Z", i / 60, i % 60);
+		tach_meta_set(&r->meta.timestamp, ts);
+		tach_meta_set(&r->meta.git_branch, "main");
+		tach_meta_set(&r->meta.hostname, "h");
+		tach_metric *m = tach_benchmark_add_metric(tach_result_add_benchmark(r, "BM_blip"), "time",
+		                                           "s", TACH_LOWER_IS_BETTER);
+		for (int k = 0; k < 5; k++)
+			tach_metric_add_sample(m, 1e-3 * (i >= 10 && i < 20 ? 1.3 : 1) *
+			                              (1 + 0.001 * ((i * 7 + k * 3) % 5)));
+		int64_t id;
+		cr_assert_eq(tach_store_add(s, r, NULL, &id, &err), 0, "%s", err.message);
+		tach_result_free(r);
+	}
+	tach_publish_stats st;
+	publish(s, &st);
+	char *index = slurp("index.html");
+	cr_expect(strstr(index, "Open alerts (0)"), "%s", index);
+	free(index);
+	/* the benchmark's page still shows both change points */
+	entry files[8];
+	size_t n = list_site(files, 8);
+	char *page = NULL;
+	for (size_t i = 0; i < n && !page; i++)
+		if (!strncmp(files[i].name, "b/", 2))
+			page = slurp(files[i].name);
+	cr_assert(page);
+	cr_expect(strstr(page, "<td class=worse>+30.00%"), "%s", page);
+	cr_expect(strstr(page, "<td class=better>-23.08%"), "%s", page);
+	free(page);
+	tach_store_close(s);
+}
