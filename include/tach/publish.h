@@ -46,8 +46,10 @@ typedef struct tach_publish_stats {
 
 /* Writes the site of the history in `s` into directory `dir` (created
  * when missing, with its subdirectory b/ for the benchmark pages):
- * index.html for the default view (the newest run's testbed, on branch
- * main, else master, else that run's branch), index-ID.html for every
+ * index.html for the default view (of the testbeds on branch main, else
+ * master, else on any branch, the one with the most runs; ties to the
+ * newest run's: a choice that stays when CI runners take turns),
+ * index-ID.html for every
  * other testbed and branch, b/NAME-HASH.html per benchmark.  Each file is
  * generated in memory and compared with the one on disk; only a file
  * whose content differs is replaced (through tach_outfile: a temporary

@@ -21,7 +21,7 @@ const cli_opt cmd_publish_opts[] = {
 };
 
 const char cmd_publish_details[] =
-	"Writes DIR/index.html (the newest run's testbed on branch main), an index\n"
+	"Writes DIR/index.html (branch main on the testbed with most runs there), an index\n"
 	"per other testbed and branch, and a page per benchmark under DIR/b/.  The\n"
 	"pages need no network and no server: open DIR/index.html in a browser.\n"
 	"A page is replaced only when its content changed; pages of benchmarks no\n"

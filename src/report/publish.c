@@ -148,18 +148,33 @@ static int load_views(pub *p)
 		p->by_id[i].view = find_view(s, testbed_of(&p->runs[i]), branch_of(&p->runs[i]));
 	}
 	qsort(p->by_id, p->n_runs, sizeof *p->by_id, id_cmp);
-	/* the default view: the newest run's testbed, on main, else master,
-	 * else that run's own branch */
+	/* the default view: of those on branch main (else master, else
+	 * all), the one with the most runs, ties to the newest run's.  Stable
+	 * from run to run even when CI runners take turns, since a change of
+	 * default changes every page's links. */
+	size_t *runs_in = calloc(s->n_views + 1, sizeof *runs_in);
+	if (!runs_in)
+		return fail(p, TACH_ENOMEM, NULL);
+	for (size_t i = 0; i < p->n_runs; i++)
+		runs_in[find_view(s, testbed_of(&p->runs[i]), branch_of(&p->runs[i]))]++;
+	static const char *const prefer[3] = {"main", "master", NULL};
 	s->default_view = 0;
-	if (p->n_runs) {
-		const tach_run_info *newest = &p->runs[0]; /* the list is newest first */
-		size_t v = find_view(s, testbed_of(newest), "main");
-		if (v == (size_t)-1)
-			v = find_view(s, testbed_of(newest), "master");
-		if (v == (size_t)-1)
-			v = find_view(s, testbed_of(newest), branch_of(newest));
-		s->default_view = v;
+	for (int k = 0, found = 0; k < 3 && !found; k++) {
+		size_t best = (size_t)-1;
+		/* the list is newest first: the first of equal counts is newest */
+		for (size_t i = 0; i < p->n_runs; i++) {
+			size_t v = find_view(s, testbed_of(&p->runs[i]), branch_of(&p->runs[i]));
+			if (prefer[k] && strcmp(s->views[v].branch, prefer[k]))
+				continue;
+			if (best == (size_t)-1 || runs_in[v] > runs_in[best])
+				best = v;
+		}
+		if (best != (size_t)-1) {
+			s->default_view = best;
+			found = 1;
+		}
 	}
+	free(runs_in);
 	for (size_t v = 0; v < s->n_views; v++) {
 		if (v == s->default_view)
 			snprintf(s->views[v].index, sizeof s->views[v].index, "index.html");

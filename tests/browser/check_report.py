@@ -116,7 +116,7 @@ def history_run(i, evil):
 
 
 def publish_site(tach, out, evil):
-    """A history of 29 runs published (the newest on box<1>, main: the
+    """A history of 29 runs published (box<1> has most runs on main: the
     default index); the pages to look at."""
     db = os.path.join(out, "history.db")
     site = os.path.join(out, "site")
