@@ -6,14 +6,22 @@
  * The upgrade of that store from schema 2 is timed too, beside the time
  * its runs took to add.
  *
- * usage: bench_store [--runs N] [--pg URL]   (defaults: 1000 runs;
- * PostgreSQL from --pg or $TACH_TEST_PG_URL, skipped when neither)
+ * With --publish: `tach publish` of 500 benchmarks x 3 metrics x 200
+ * runs (10 samples each) instead: the time to publish the whole site,
+ * its size and its index page's, then one more run added and the site
+ * rebuilt (time, files rewritten), from SQLite and, given a server, from
+ * an empty PostgreSQL database.
+ *
+ * usage: bench_store [--runs N] [--pg URL] [--publish]   (defaults: 1000
+ * runs, 200 with --publish; PostgreSQL from --pg or $TACH_TEST_PG_URL,
+ * skipped when neither)
  * Prints figures; asserts nothing.
  */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,20 +243,144 @@ static void print(const char *what, const figures *f, double run_mb)
 	       f->mb, f->mb * 1e6 / ((double)f->runs * BENCHES * METRICS * SAMPLES));
 }
 
+/* ---- tach publish ---- */
+
+enum { PUB_BENCHES = 500, PUB_SAMPLES = 10 };
+
+/* Run `run` of the published suite: 500 benchmarks x 3 metrics, one
+ * benchmark in 50 10 % slower from run 120 on (an alert each). */
+static tach_result *pub_suite(tach_rng *rng, int run)
+{
+	static const char *const names[METRICS] = {"time", "cpu_time", "items_per_second"};
+	static const char *const units[METRICS] = {"s", "s", "/s"};
+	tach_result *r = tach_result_new();
+	char ts[40], commit[48];
+	snprintf(ts, sizeof ts, "2026-%02d-%02dT%02d:%02d:00Z", 1 + run / 600, 1 + run / 24 % 25,
+	         run % 24, run % 60);
+	snprintf(commit, sizeof commit, "%08x%032x", 0x9e3779b9u * (unsigned)(run + 1), run);
+	tach_meta_set(&r->meta.tool, "tach");
+	tach_meta_set(&r->meta.timestamp, ts);
+	tach_meta_set(&r->meta.git_commit, commit);
+	tach_meta_set(&r->meta.git_branch, "main");
+	tach_meta_set(&r->meta.hostname, "ci-runner-1");
+	for (int b = 0; b < PUB_BENCHES; b++) {
+		char name[48];
+		snprintf(name, sizeof name, "suite/bench%03d", b);
+		tach_benchmark *bb = tach_result_add_benchmark(r, name);
+		double slow = b % 50 == 0 && run >= 120 ? 1.1 : 1;
+		for (int m = 0; m < METRICS; m++) {
+			tach_metric *mm = tach_benchmark_add_metric(
+				bb, names[m], units[m], m == 2 ? TACH_HIGHER_IS_BETTER : TACH_LOWER_IS_BETTER);
+			for (int k = 0; k < PUB_SAMPLES; k++) {
+				double t = 1e-6 * (b + 1) * slow * bench_lognormal(rng, 0.01);
+				tach_metric_add_sample(mm, m == 2 ? 1 / t : t);
+			}
+		}
+	}
+	return r;
+}
+
+static void pub_add(tach_store *s, tach_rng *rng, int run)
+{
+	tach_error err;
+	int64_t id;
+	tach_result *r = pub_suite(rng, run);
+	if (tach_store_add(s, r, NULL, &id, &err))
+		die("add", err.message);
+	tach_result_free(r);
+}
+
+static void pub_measure(const char *what, const char *loc, int runs, const char *site)
+{
+	tach_store *s;
+	tach_error err;
+	tach_rng rng;
+	tach_rng_seed(&rng, 7);
+	if (tach_store_open(loc, &s, &err))
+		die(loc, err.message);
+	tach_run_info *ri;
+	size_t n;
+	if (tach_store_list(s, NULL, &ri, &n, &err))
+		die("list", err.message);
+	tach_run_infos_free(ri, n);
+	if (n) {
+		printf("| %s | (the database already holds runs: give an empty one) | | | | |\n", what);
+		tach_store_close(s);
+		return;
+	}
+	double t0 = bench_now();
+	for (int i = 0; i < runs; i++)
+		pub_add(s, &rng, i);
+	double ingest = bench_now() - t0;
+	tach_publish_stats st, st2;
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
+	t0 = bench_now();
+	if (tach_publish(s, site, NULL, &st, &err))
+		die("publish", err.message);
+	double first = bench_now() - t0;
+	getrusage(RUSAGE_SELF, &ru1);
+	double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec -
+	                      ru0.ru_stime.tv_sec) +
+	             (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec -
+	                      ru0.ru_stime.tv_usec) / 1e6;
+	pub_add(s, &rng, runs);
+	t0 = bench_now();
+	if (tach_publish(s, site, NULL, &st2, &err))
+		die("publish", err.message);
+	double again = bench_now() - t0;
+	tach_store_close(s);
+	printf("| %s | %.1f s (%.1f s CPU in tach; %zu files) | %.1f MB | %.2f MB | %.1f s: %zu "
+	       "written, %zu unchanged | %.0f s |\n",
+	       what, first, cpu, st.written, (double)st.bytes / 1e6, (double)st.index_bytes / 1e6, again,
+	       st2.written, st2.unchanged, ingest);
+	printf("\nGoals (%s): published in <= 10 s (%s), <= 50 MB (%s), index <= 2 MB (%s).\n\n", what,
+	       first <= 10 ? "met" : "MISSED", st.bytes <= 50000000 ? "met" : "MISSED",
+	       st.index_bytes <= 2000000 ? "met" : "MISSED");
+}
+
+static int publish_figures(int runs, const char *pg)
+{
+	char dir[] = "/tmp/tach-bench-publish-XXXXXX", path[256], site[256], site_pg[256];
+	if (!mkdtemp(dir))
+		die("mkdtemp", "failed");
+	snprintf(path, sizeof path, "%s/history.db", dir);
+	snprintf(site, sizeof site, "%s/site", dir);
+	snprintf(site_pg, sizeof site_pg, "%s/site-pg", dir);
+	printf("# tach publish\n\n%d benchmarks x %d metrics x %d runs (%d samples each), one "
+	       "testbed, one branch; then one more run and the site published again.\n\n",
+	       PUB_BENCHES, METRICS, runs, PUB_SAMPLES);
+	printf("| store | publish | site | index.html | after one more run | adding the runs |\n"
+	       "|---|---:|---:|---:|---:|---:|\n");
+	pub_measure("SQLite", path, runs, site);
+	if (pg && *pg)
+		pub_measure("PostgreSQL", pg, runs, site_pg);
+	else
+		printf("| PostgreSQL | (no server: set TACH_TEST_PG_URL or --pg URL) | | | | |\n");
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-	int runs = 1000;
+	int runs = 1000, publish = 0, runs_set = 0;
 	const char *pg = getenv("TACH_TEST_PG_URL");
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+		if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
 			runs = atoi(argv[++i]);
+			runs_set = 1;
+		} else if (!strcmp(argv[i], "--publish"))
+			publish = 1;
 		else if (!strcmp(argv[i], "--pg") && i + 1 < argc)
 			pg = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_store [--runs N] [--pg URL]\n");
+			fprintf(stderr, "usage: bench_store [--runs N] [--pg URL] [--publish]\n");
 			return 2;
 		}
 	}
+	if (publish)
+		return publish_figures(runs_set ? runs : 200, pg);
 	if (runs < 10)
 		runs = 10;
 	tach_rng rng;

@@ -40,6 +40,14 @@ TACH_API FILE *tach_outfile_stream(tach_outfile *o);
  * -EFBIG "file too large", -EIO ...). */
 TACH_API int tach_outfile_commit(tach_outfile *o);
 
+/* As tach_outfile_commit without either fsync: the file is complete and
+ * renamed over the target (a reader sees the old file or the new one,
+ * never part of one), but until the caller syncs the file system
+ * (syncfs(2)) a crash of the machine may lose it.  For writing many files
+ * and then syncing once: tach_publish writes 500 pages with one flush
+ * rather than a thousand.  Frees o; 0 or -errno as tach_outfile_commit. */
+TACH_API int tach_outfile_commit_nosync(tach_outfile *o);
+
 /* Gives up: closes and removes the temporary file, leaves the target as it
  * was, frees o.  NULL is a no-op. */
 TACH_API void tach_outfile_abort(tach_outfile *o);

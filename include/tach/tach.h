@@ -24,5 +24,6 @@
 #include "tach/sim.h"
 #include "tach/outfile.h"
 #include "tach/system.h"
+#include "tach/publish.h"
 
 #endif

@@ -40,6 +40,9 @@ extern const cli_cmd cmd_baseline_subs[];
 int cmd_trend(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_trend_opts[];
 extern const char cmd_trend_details[];
+int cmd_publish(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_publish_opts[];
+extern const char cmd_publish_details[];
 
 int cmd_bisect(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_bisect_opts[];

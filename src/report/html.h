@@ -54,6 +54,9 @@ TACH_HIDDEN void tach__html_history(FILE *f, const struct tach_html_series *v, s
  * 0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__html_history_order(const struct tach_html_series *v, size_t n,
                                          size_t *order);
+/* One series' chart of that section alone (the published site's
+ * benchmark pages draw it too). */
+TACH_HIDDEN void tach__html_history_chart(FILE *f, const struct tach_html_series *s);
 
 /* The "Scaling" section: throughput against threads, with efficiency,
  * for every family of benchmarks run at two or more thread counts.

@@ -283,3 +283,8 @@ void tach__html_history(FILE *f, const tach_html_series *v, size_t n)
 	}
 	free(order);
 }
+
+void tach__html_history_chart(FILE *f, const tach_html_series *s)
+{
+	series_chart(f, s);
+}

@@ -170,7 +170,7 @@ static int sync_fd(int fd)
 	return -errno;
 }
 
-int tach_outfile_commit(tach_outfile *o)
+static int commit(tach_outfile *o, int sync)
 {
 	int rc = 0;
 	if (o->how == TO_STDOUT) {
@@ -195,7 +195,7 @@ int tach_outfile_commit(tach_outfile *o)
 		rc = o->err ? -o->err : -EIO;
 	fclose(o->f);
 	o->f = NULL;
-	if (!rc)
+	if (!rc && sync)
 		rc = sync_fd(o->fd);
 	if (close(o->fd) != 0 && !rc)
 		rc = -errno;
@@ -208,13 +208,23 @@ int tach_outfile_commit(tach_outfile *o)
 		return rc;
 	}
 	/* the rename itself survives a crash only once the directory is on disk */
-	int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = sync ? open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (dfd >= 0) {
 		rc = sync_fd(dfd);
 		close(dfd);
 	}
 	release(o);
 	return rc;
+}
+
+int tach_outfile_commit(tach_outfile *o)
+{
+	return commit(o, 1);
+}
+
+int tach_outfile_commit_nosync(tach_outfile *o)
+{
+	return commit(o, 0);
 }
 
 void tach_outfile_abort(tach_outfile *o)

@@ -2,7 +2,9 @@
 """check_report.py - the HTML report in a real browser: Debian's chromium
 loads two reports made by tach (a comparison with a regression, names
 with markup; results with every other panel: thread scaling, latency,
-allocations, memory over time, complexity), headless; the console must stay silent (no error, no uncaught
+allocations, memory over time, complexity) and each page type of the site
+`tach publish` writes (the default index, another testbed's index, a
+benchmark's page), headless; the console must stay silent (no error, no uncaught
 exception) and the screenshot must not be blank.  Exit 77 (skipped) when
 chromium is not installed.
 
@@ -95,6 +97,45 @@ def panels_doc(evil):
             "complexity": fits}
 
 
+def history_run(i, evil):
+    """Run i of a small history: two hosts, two branches, bm_parse 20 %
+    slower from run 16 on (an alert), one benchmark named with markup."""
+    slow = 1.2 if i >= 16 else 1.0
+    benches = []
+    for name, base in (("bm_parse", 2e-6), ("bm_format/64", 5e-7), (evil, 1e-3)):
+        f = slow if name == "bm_parse" else 1.0
+        noise = [1 + 0.002 * ((i * 7 + k * 3) % 5) for k in range(8)]
+        benches.append({"name": name, "metrics": [
+            metric("time", "s", "lower", [base * f * n for n in noise]),
+            metric("items_per_second", "/s", "higher", [1 / (base * f * n) for n in noise])]})
+    return {"format": 1, "meta": {
+        "tool": "tach", "timestamp": "2026-12-%02dT%02d:00:00Z" % (1 + i // 24, i % 24),
+        "git": {"commit": "%08x%032x" % (0xc0ffee00 + i, i),
+                "branch": "main" if i % 4 else "feature/<x>"},
+        "host": {"hostname": "box<1>" if i % 5 else "ci&runner"}}, "benchmarks": benches}
+
+
+def publish_site(tach, out, evil):
+    """A history of 29 runs published (box<1> has most runs on main: the
+    default index); the pages to look at."""
+    db = os.path.join(out, "history.db")
+    site = os.path.join(out, "site")
+    for old in (db, db + "-wal", db + "-shm"):
+        if os.path.exists(old):
+            os.remove(old)
+    shutil.rmtree(site, ignore_errors=True)
+    for i in range(1, 30):
+        run = os.path.join(out, "run.json")
+        json.dump(history_run(i, evil), open(run, "w"))
+        subprocess.run([tach, "history", "add", "--db", db, run], check=True,
+                       stdout=subprocess.DEVNULL)
+    subprocess.run([tach, "publish", "--db", db, "--title", "browser <site>", site], check=True)
+    index = os.path.join(site, "index.html")
+    other = sorted(f for f in os.listdir(site) if f.startswith("index-"))
+    bench = sorted(f for f in os.listdir(os.path.join(site, "b")) if f.startswith("bm_parse-"))
+    return [index, os.path.join(site, other[0]), os.path.join(site, "b", bench[0])]
+
+
 def check_page(browser, page):
     """1 (and why, printed) when the page logs to the console or renders blank."""
     shot = page[:-5] + ".png"
@@ -149,6 +190,10 @@ def main():
     subprocess.run([tach, "report", panels, "-o", page], check=True)
     if check_page(browser, page):
         return 1
+    # the published site: each page type
+    for page in publish_site(tach, out, evil):
+        if check_page(browser, page):
+            return 1
     return check_history(browser, tach, out, evil)
 
 

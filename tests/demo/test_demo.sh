@@ -9,7 +9,8 @@ root=$1
 build=$2
 tmp=$(mktemp -d /tmp/tach-demo-test-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export QUICK=1 DEMO_BUILD="$build" TACH_DB="$tmp/history.db" DEMO_REPORT="$tmp/report.html"
+export QUICK=1 DEMO_BUILD="$build" TACH_DB="$tmp/history.db" DEMO_REPORT="$tmp/report.html" \
+	DEMO_SITE="$tmp/site"
 failures=0
 check() { # description, then a command that must succeed
 	what=$1
@@ -37,6 +38,7 @@ check "the summary line, all four counts in order" grep -Eq "^  [0-9]+ regressed
 check "the gate ran" grep -q "^gate (examples/eventbus/tach.conf" "$tmp/out2"
 check "the report compares #1 with #2" grep -q "#1 → #2" "$tmp/report.html"
 check "the report has a comparison" grep -q "class=cards" "$tmp/report.html"
+check "the site's index lists the workloads" grep -q "orchestration/journal/wal" "$tmp/site/index.html"
 runs=$("$build/tach" history list 2>/dev/null | grep -c '^#')
 check "the history holds both runs (got $runs)" test "$runs" = 2
 check "each run holds every workload" sh -c "'$build/tach' history show '#2' | grep -q orchestration/journal/wal && '$build/tach' history show '#2' | grep -q shm/arena/shm_alloc"

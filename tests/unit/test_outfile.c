@@ -202,3 +202,21 @@ Test(outfile, a_bare_name_goes_to_the_current_directory)
 	cr_expect_str_eq(slurp("bare.txt"), "here\n");
 	cr_expect_eq(leftovers(), 0);
 }
+
+Test(outfile, a_commit_without_sync_replaces_the_file_whole)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/page.html", dir);
+	put(p, "old page\n");
+	struct stat before, after;
+	cr_assert_eq(stat(p, &before), 0);
+	tach_outfile *o;
+	cr_assert_eq(tach_outfile_open(p, &o), 0);
+	fputs("new page\n", tach_outfile_stream(o));
+	cr_expect_str_eq(slurp(p), "old page\n", "the old file until the commit");
+	cr_assert_eq(tach_outfile_commit_nosync(o), 0);
+	cr_expect_str_eq(slurp(p), "new page\n");
+	cr_assert_eq(stat(p, &after), 0);
+	cr_expect_neq(after.st_ino, before.st_ino, "renamed over the target, not written in it");
+	cr_expect_eq(leftovers(), 0);
+}
