@@ -64,17 +64,23 @@ static const char migrate_v4[] =
 	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);"
 	"UPDATE tach_meta SET value = '4' WHERE key = 'schema';";
 
-/* 1 when runs has a column testbed. */
-static int has_testbed(tach_store *s)
+/* Whether runs has a column testbed: *found 1 or 0; 0, or the error of
+ * the query (out of memory, which may also have rolled the transaction
+ * back: an answer of "no" then would send the upgrade on without the
+ * tables it just made). */
+static int has_testbed(tach_store *s, int *found, tach_error *err)
 {
 	db *d = s->impl;
 	sqlite3_stmt *q;
+	*found = 0;
 	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'testbed'",
 	                       -1, &q, NULL) != SQLITE_OK)
-		return 0;
-	int found = sqlite3_step(q) == SQLITE_ROW;
+		return tach__sq_fail(s, err, "upgrading to schema 4");
+	int step = sqlite3_step(q);
+	*found = step == SQLITE_ROW;
+	int rc = *found ? 0 : tach__sq_rows_end(s, step, 0, "upgrading to schema 4", err);
 	sqlite3_finalize(q);
-	return found;
+	return rc;
 }
 
 const char *tach__sqlite_schema_v1(void);
@@ -212,8 +218,11 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = labels_from_meta(s, err);
 	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
 		rc = tach__sq_fail(s, err, "upgrading to schema 3");
+	int column = 0;
+	if (!rc && v < 4)
+		rc = has_testbed(s, &column, err);
 	if (!rc && v < 4 &&
-	    ((!has_testbed(s) && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
+	    ((!column && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
 	     sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK))
 		rc = tach__sq_fail(s, err, "upgrading to schema 4");
 	if (!rc)
