@@ -255,9 +255,54 @@ static void md_row(FILE *f, const tach_compare_row *r, const tach_report_opts *o
 	fprintf(f, " %s%s |\n", marks[r->verdict], cl.verdict);
 }
 
+/* One side's provenance for a pull-request comment: "**base** commit
+ * `abc123456789` (main), measured 2026-12-06T10:11:00Z on vm-2c-…".
+ * Nothing when the side knows none of it. */
+static int md_side_known(const tach_result *r)
+{
+	return r && (r->meta.git_commit || r->meta.timestamp || r->meta.testbed ||
+	             r->meta.hostname);
+}
+
+static void md_side(FILE *f, const char *label, const tach_result *r)
+{
+	if (!md_side_known(r))
+		return;
+	const tach_meta *m = &r->meta;
+	char tb[TACH_TESTBED_MAX + 1];
+	const char *testbed = m->testbed || m->hostname ? tach_meta_testbed(m, tb, sizeof tb) : NULL;
+	fprintf(f, "**%s**", label);
+	if (m->git_commit) {
+		fputs(" commit `", f);
+		tach__emit_md_cell(f, m->git_commit); /* hex when read; escaped anyway */
+		fputc('`', f);
+	}
+	if (m->git_branch) {
+		fputs(" (", f);
+		tach__emit_md_cell(f, m->git_branch);
+		fputc(')', f);
+	}
+	if (m->timestamp) {
+		fputs(", measured ", f);
+		tach__emit_md_cell(f, m->timestamp);
+	}
+	if (testbed) {
+		fputs(" on ", f);
+		tach__emit_md_cell(f, testbed);
+	}
+	fputs("  \n", f);
+}
+
 static int markdown(FILE *f, const tach_comparison *c, const tach_report_opts *o)
 {
 	summary_line(f, c, 1);
+	/* which two runs these are: a comment on a pull request is read
+	 * days later, beside newer runs */
+	if (md_side_known(c->base) || md_side_known(c->cand)) {
+		fputc('\n', f);
+		md_side(f, "base", c->base);
+		md_side(f, "cand", c->cand);
+	}
 	size_t moved = 0;
 	for (size_t i = 0; i < c->n_rows; i++)
 		moved += c->rows[i].verdict != TACH_SAME;

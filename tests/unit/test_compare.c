@@ -425,3 +425,49 @@ Test(gate, bench_sections_name_the_benchmarks_they_match)
 	cr_expect_str_eq(tach_gate_config_name(cfg), "tach.conf");
 	tach_gate_config_free(cfg);
 }
+
+/* A pull request's comment names both runs: commit, branch, when and
+ * where each was measured, escaped; a side that knows none of it is left
+ * out, and so is the line when neither does. */
+Test(compare, markdown_names_both_runs)
+{
+	tach_result *a = one("BM_x", "time", TACH_LOWER_IS_BETTER, 20, 1e-3, 0.01, 1);
+	tach_result *b = one("BM_x", "time", TACH_LOWER_IS_BETTER, 20, 1.1e-3, 0.01, 2);
+	tach_meta_set(&a->meta.git_commit, "0123456789abcdef0123456789abcdef01234567");
+	tach_meta_set(&a->meta.git_branch, "main");
+	tach_meta_set(&a->meta.timestamp, "2026-12-06T10:00:00Z");
+	tach_meta_set(&a->meta.testbed, "ci-1");
+	tach_meta_set(&b->meta.git_commit, "fedcba9876543210fedcba9876543210fedcba98");
+	tach_meta_set(&b->meta.git_branch, "fix|<b>");
+	tach_meta_set(&b->meta.timestamp, "2026-12-07T11:00:00Z");
+	tach_meta_set(&b->meta.testbed, "ci-1");
+	tach_comparison *c;
+	cr_assert_eq(tach_compare(a, b, NULL, &c), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(tach_report_comparison(f, c, "a", "b", TACH_REPORT_MARKDOWN, NULL), 0);
+	fclose(f);
+	cr_expect(strstr(buf, "\n\n**base** commit `0123456789abcdef0123456789abcdef01234567` (main), "
+	                      "measured 2026-12-06T10:00:00Z on ci-1  \n"),
+	          "%s", buf);
+	cr_expect(strstr(buf, "**cand** commit `fedcba9876543210fedcba9876543210fedcba98` "
+	                      "(fix\\|&lt;b&gt;), measured 2026-12-07T11:00:00Z on ci-1  \n"),
+	          "%s", buf);
+	free(buf);
+	tach_comparison_free(c);
+	/* neither side knows where or when: no such line */
+	tach_result *x = one("BM_x", "time", TACH_LOWER_IS_BETTER, 20, 1e-3, 0.01, 1);
+	tach_result *y = one("BM_x", "time", TACH_LOWER_IS_BETTER, 20, 1e-3, 0.01, 2);
+	cr_assert_eq(tach_compare(x, y, NULL, &c), 0);
+	f = open_memstream(&buf, &len);
+	cr_assert_eq(tach_report_comparison(f, c, "x", "y", TACH_REPORT_MARKDOWN, NULL), 0);
+	fclose(f);
+	cr_expect(!strstr(buf, "**base**") && !strstr(buf, "**cand**"), "%s", buf);
+	free(buf);
+	tach_comparison_free(c);
+	tach_result_free(a);
+	tach_result_free(b);
+	tach_result_free(x);
+	tach_result_free(y);
+}
