@@ -50,7 +50,11 @@ int tach__system_write(const char *root, const char *path, const char *value)
 	int rc = tach__system_path(root, path, full, sizeof full);
 	if (rc)
 		return rc;
-	/* no O_CREAT: a setting that is not there is not made up */
+	/* In place, not a temporary file renamed over it: these are kernel
+	 * settings under /sys (or the fake tree of a test), which accept a
+	 * write and cannot be replaced; the previous value is saved in
+	 * tune.json (written whole and renamed) before any is written.  No
+	 * O_CREAT: a setting that is not there is not made up. */
 	int fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
