@@ -161,7 +161,9 @@ Test(monitor, stops_on_demand_and_on_a_finished_tree)
 	tach_monitor *m;
 	tach_monitor_opts o = {0.005, 0, NULL};
 	cr_assert_eq(tach_monitor_start(pid, &o, &m), 0);
-	cr_expect_eq(tach_monitor_wait(m, 0.1), 0, "a hanging tree reported gone");
+	/* 0.3 s at 5 ms: even a starved sampler (sanitizers, two test
+	 * processes on two cores) takes five samples */
+	cr_expect_eq(tach_monitor_wait(m, 0.3), 0, "a hanging tree reported gone");
 	tach_monitor_summary s;
 	cr_assert_eq(tach_monitor_stop(m, &s), 0);
 	cr_expect_geq(s.samples, 5);
@@ -172,7 +174,7 @@ Test(monitor, stops_on_demand_and_on_a_finished_tree)
 	reap(pid);
 
 	/* a tree that ends while followed: the thread ends by itself */
-	char *brief[] = {"tach_testprog", "--sleep", "50", NULL};
+	char *brief[] = {"tach_testprog", "--sleep", "150", NULL};
 	pid = spawn_testprog(brief);
 	cr_assert_eq(tach_monitor_start(pid, NULL, &m), 0);
 	cr_expect_eq(tach_monitor_wait(m, 5), 1);
@@ -186,7 +188,10 @@ Test(monitor, stops_on_demand_and_on_a_finished_tree)
 	/* a zombie or a reaped process: nothing alive to follow */
 	char *quick[] = {"tach_testprog", NULL};
 	pid = spawn_testprog(quick);
-	usleep(100000);
+	/* until it has exited, left unreaped: a fixed sleep lost the race to a
+	 * sanitizer build's slow start on a loaded machine */
+	siginfo_t si;
+	cr_assert_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
 	m = (tach_monitor *)1;
 	cr_expect_eq(tach_monitor_start(pid, NULL, &m), -ESRCH);
 	cr_expect_null(m);
