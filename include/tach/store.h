@@ -21,8 +21,13 @@
 extern "C" {
 #endif
 
-/* The schema version this library writes; older stores are migrated. */
+/* The schema version this library writes; older stores are migrated.
+ * PostgreSQL databases are one version ahead: version 5 adds the tables
+ * of series and their points that keep `trend` and `publish` fast while
+ * many CI runners write (docs/history.md); SQLite files need no such
+ * tables, having one writer at a time. */
 #define TACH_STORE_SCHEMA 4
+#define TACH_STORE_SCHEMA_PG 5
 
 typedef struct tach_store tach_store;
 

@@ -59,8 +59,9 @@ struct tach_store {
 /* "no history at LOCATION" in err: -ENOENT, for a read-only open that
  * finds no file or no tach schema. */
 TACH_HIDDEN int tach__no_history(tach_store *s, tach_error *err);
-/* "made by a newer tach" in err: TACH_EVERSION, for a store of schema v. */
-TACH_HIDDEN int tach__schema_newer(tach_store *s, int v, tach_error *err);
+/* "made by a newer tach" in err: TACH_EVERSION, for a store of schema v
+ * where this tach knows versions up to `known`. */
+TACH_HIDDEN int tach__schema_newer(tach_store *s, int v, int known, tach_error *err);
 
 /* Opens the backends: fill s->impl, create or migrate the schema (with
  * s->readonly: find an existing schema, migrating an older one through a

@@ -245,7 +245,12 @@ static int op_remove(tach_store *s, int64_t id, tach_error *err)
 	args a = {0};
 	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = tach__pg_run(s, "DELETE FROM runs WHERE id = $1", &a, 0, &q, "removing a run", err);
+	/* the points first, in the same statement: they have no foreign key
+	 * to cascade along (pg_wire.c, schema 5) */
+	int rc = tach__pg_run(s,
+	             "WITH p AS (DELETE FROM points WHERE run_id = $1::bigint)"
+	             " DELETE FROM runs WHERE id = $1::bigint",
+	             &a, 0, &q, "removing a run", err);
 	if (rc)
 		return rc;
 	int gone = strcmp(PQcmdTuples(q), "0") != 0;
@@ -328,7 +333,7 @@ static int bench_filter(tach_store *s, const char *glob, char **like, char **nam
 	args a = {0};
 	tach__pg_arg_text(&a, pattern);
 	PGresult *q;
-	int rc = tach__pg_run(s, "SELECT DISTINCT name FROM benchmarks WHERE name LIKE $1", &a, 0, &q,
+	int rc = tach__pg_run(s, "SELECT DISTINCT name FROM series WHERE name LIKE $1", &a, 0, &q,
 	             "matching benchmarks", err);
 	free(pattern);
 	if (rc)
@@ -531,14 +536,14 @@ static int op_series(tach_store *s, const char *name, const char *params_key, co
 	PGresult *q;
 	/* binary: the medians come back bit for bit */
 	int rc = tach__pg_run(s,
-	             "SELECT r.id, r.timestamp, r.git_commit, m.median, m.n"
-	             " FROM benchmarks b JOIN runs r ON r.id = b.run_id"
-	             " JOIN metrics m ON m.benchmark_id = b.id"
-	             " WHERE b.name = $1 AND b.params_key = $2 AND m.name = $3"
+	             "SELECT r.id, r.timestamp, r.git_commit, p.median, p.n"
+	             " FROM series s JOIN points p ON p.series_id = s.id"
+	             " JOIN runs r ON r.id = p.run_id"
+	             " WHERE s.name = $1 AND s.params_key = $2 AND s.metric = $3"
 	             " AND ($4::text IS NULL OR r.git_branch = $4)"
 	             " AND ($5::text IS NULL OR r.testbed = $5)"
-	             " AND m.median IS NOT NULL" /* a metric without samples in that run */
-	             " ORDER BY r.timestamp COLLATE \"C\" NULLS FIRST, r.id, b.ord, m.id",
+	             " AND p.median IS NOT NULL" /* a metric without samples in that run */
+	             " ORDER BY r.timestamp COLLATE \"C\" NULLS FIRST, r.id, p.ord, p.pos",
 	             &a, 1, &q, "reading a series", err);
 	if (rc)
 		return rc;
@@ -608,14 +613,14 @@ static int op_catalog(tach_store *s, const char *bench, const char *metric, tach
 	/* each (benchmark, parameters, metric) once, as first stored, in the
 	 * order first stored */
 	rc = tach__pg_run(s,
-	         "SELECT name, params, metric, unit, direction FROM ("
-	         " SELECT DISTINCT ON (b.name, b.params_key, m.name) b.name, b.params,"
-	         " m.name AS metric, m.unit, m.direction, b.id AS bid, m.id AS mid"
-	         " FROM benchmarks b JOIN metrics m ON m.benchmark_id = b.id"
-	         " WHERE ($1::text IS NULL OR b.name LIKE $1)"
-	         " AND ($2::text[] IS NULL OR b.name = ANY($2::text[]))"
-	         " AND ($3::text IS NULL OR m.name = $3)"
-	         " ORDER BY b.name, b.params_key, m.name, b.id, m.id) c ORDER BY bid, mid",
+	         "SELECT name, params, metric, unit, direction FROM series s"
+	         " WHERE ($1::text IS NULL OR name LIKE $1)"
+	         " AND ($2::text[] IS NULL OR name = ANY($2::text[]))"
+	         " AND ($3::text IS NULL OR metric = $3)"
+	         /* runs: one deleted by hand in SQL leaves its points behind */
+	         " AND EXISTS (SELECT 1 FROM points p JOIN runs r ON r.id = p.run_id"
+	         " WHERE p.series_id = s.id)"
+	         " ORDER BY first_run, first_ord, first_pos",
 	         &a, 0, &q, "listing series", err);
 	free(like);
 	free(names);

@@ -179,6 +179,24 @@ static int add_bench(arr *c, int ord, const tach_benchmark *b, size_t *bytes)
 	return rc;
 }
 
+/* Queues statement `which` with parameters run_id and the columns
+ * cols[] (ended by -1) of a chunk whose parameters are `all` ($1 the run
+ * id, then every column in order). */
+static int queue_subset(tach_store *s, int which, int64_t run_id, const args *all,
+                        const int *cols, tach_error *err)
+{
+	args a = {0};
+	tach__pg_arg_int(&a, run_id);
+	for (int k = 0; cols[k] >= 0; k++) {
+		int from = 1 + cols[k];
+		a.val[a.n] = all->val[from];
+		a.len[a.n] = all->len[from];
+		a.fmt[a.n] = all->fmt[from];
+		a.n++;
+	}
+	return tach__pg_queue(s, which, &a, err);
+}
+
 /* Queues (pipelined) the statements adding benchmarks [*from, end of the
  * chunk) of r to run `run_id`; *from moves past them. */
 static int queue_chunk(tach_store *s, int64_t run_id, const tach_result *r, size_t *from,
@@ -205,6 +223,14 @@ static int queue_chunk(tach_store *s, int64_t run_id, const tach_result *r, size
 		         r->benchmarks[i - 1]->name);
 	if (!rc)
 		rc = tach__pg_queue(s, ST_ROWS, &a, err);
+	/* the chunk's series and points (schema 5) from the same arrays */
+	static const int series_cols[] = {B_ORD, B_NAME, B_KEY, B_PARAMS, M_ORD, M_NAME, M_UNIT,
+	                                  M_DIR, -1};
+	static const int points_cols[] = {B_ORD, B_NAME, B_KEY, M_ORD, M_NAME, M_N, M_MEDIAN, -1};
+	if (!rc)
+		rc = queue_subset(s, ST_SERIES, run_id, &a, series_cols, err);
+	if (!rc)
+		rc = queue_subset(s, ST_POINTS, run_id, &a, points_cols, err);
 	for (int k = 0; k < N_COLS; k++)
 		free(c[k].buf);
 	*from = i;

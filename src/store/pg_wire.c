@@ -79,6 +79,49 @@ static const char migrate_v4[] =
 	"ALTER TABLE runs ADD COLUMN IF NOT EXISTS testbed TEXT NOT NULL DEFAULT 'unknown';"
 	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);";
 
+/* From version 4 to 5 (PostgreSQL only): every series once, and its
+ * points.  `trend` and `publish` asked for a series by joining every
+ * stored benchmark of that name to its metrics (tens of ms for 1,600
+ * runs, and a plan that went wrong whenever the statistics lagged behind
+ * a burst of writers), and for the catalog by sorting all of them; a
+ * series is now one index range over its points.  A series row is made
+ * by the first run that has it and kept (its points go with their runs;
+ * the catalog lists a series only while it has points); its params, unit
+ * and direction are those first stored, and (first_run, first_ord,
+ * first_pos) orders the catalog as first stored.  A point's (ord, pos)
+ * orders a run's points as its benchmarks and metrics.  No foreign keys:
+ * series are never deleted, removing a run deletes its points in the
+ * same statement, and a check per point would cost every writer; the
+ * run index is a BRIN one, since points arrive in about the order of
+ * their runs and it is only read when a run is removed.  The index of
+ * benchmarks by name goes: series were its only reader, and each run
+ * paid for it.  Rebuilt from
+ * scratch, so that an upgrade that runs again (a test's tables set back
+ * to an older version) ends with the same rows. */
+static const char migrate_v5[] =
+	"CREATE TABLE IF NOT EXISTS series(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL,"
+	" params_key TEXT NOT NULL, metric TEXT NOT NULL, params TEXT NOT NULL,"
+	" unit TEXT NOT NULL, direction INTEGER NOT NULL, first_run BIGINT NOT NULL,"
+	" first_ord INTEGER NOT NULL, first_pos BIGINT NOT NULL,"
+	" UNIQUE(name, params_key, metric));"
+	"CREATE TABLE IF NOT EXISTS points(series_id BIGINT NOT NULL, run_id BIGINT NOT NULL,"
+	" ord INTEGER NOT NULL, pos BIGINT NOT NULL, median DOUBLE PRECISION, n INTEGER NOT NULL);"
+	"TRUNCATE points, series;"
+	"INSERT INTO series(name, params_key, metric, params, unit, direction, first_run,"
+	" first_ord, first_pos)"
+	" SELECT DISTINCT ON (b.name, b.params_key, m.name) b.name, b.params_key, m.name,"
+	" b.params, m.unit, m.direction, b.run_id, b.ord, m.id FROM benchmarks b JOIN metrics m"
+	" ON m.benchmark_id = b.id ORDER BY b.name, b.params_key, m.name, b.run_id, b.ord, m.id;"
+	"INSERT INTO points(series_id, run_id, ord, pos, median, n)"
+	" SELECT s.id, b.run_id, b.ord, m.id, m.median, m.n FROM benchmarks b"
+	" JOIN metrics m ON m.benchmark_id = b.id JOIN series s"
+	" ON s.name = b.name AND s.params_key = b.params_key AND s.metric = m.name;"
+	"CREATE INDEX IF NOT EXISTS points_series ON points(series_id)"
+	" INCLUDE (run_id, ord, pos, median, n);"
+	"CREATE INDEX IF NOT EXISTS points_run ON points USING brin(run_id);"
+	"DROP INDEX IF EXISTS benchmarks_series;"
+	"ANALYZE series; ANALYZE points;";
+
 /* Not a schema version of its own: an index that every version can have,
  * created by the first writer that finds it missing (in the schema's
  * transaction, under its lock).  A run's benchmarks found by run id:
@@ -95,7 +138,8 @@ static const char index_run[] = "CREATE INDEX benchmarks_run ON benchmarks(run_i
  * metric joined to its benchmark by its position in the run, and
  * inserted in the order given so that a benchmark's metrics keep their
  * order in their ids. */
-static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_rows"};
+static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_rows",
+                                              "tach_series", "tach_points"};
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
 	" tool_version, n_benchmarks, meta, testbed)"
@@ -116,6 +160,31 @@ static const char *const stmt_sql[N_STMT] = {
 	" WITH ORDINALITY AS m(ord, name, unit, direction, flags, n, median, samples,"
 	" iterations, series, i)"
 	" JOIN b ON b.ord = m.ord ORDER BY m.i",
+	/* ST_SERIES, after each chunk's rows, from the chunk's arrays ($2..$9:
+	 * pg_rows.c): the series it is the first to have.  Inserted in one
+	 * order that every writer shares (the bytes of the key), so that two
+	 * writers each making series the other also makes wait on each other
+	 * in turn, never in a circle (a deadlock); a series another writer
+	 * made first is left to it. */
+	"INSERT INTO series(name, params_key, metric, params, unit, direction, first_run,"
+	" first_ord, first_pos)"
+	" SELECT b.name, b.key, m.name, b.params, m.unit, m.direction, $1::bigint, m.ord, m.i"
+	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[]) AS b(ord, name, key, params)"
+	" JOIN unnest($6::int4[], $7::text[], $8::text[], $9::int4[]) WITH ORDINALITY"
+	" AS m(ord, name, unit, direction, i) ON m.ord = b.ord"
+	" WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.name = b.name"
+	" AND s.params_key = b.key AND s.metric = m.name)"
+	" ORDER BY b.name COLLATE \"C\", b.key COLLATE \"C\", m.name COLLATE \"C\", m.ord, m.i"
+	" ON CONFLICT DO NOTHING",
+	/* ST_POINTS: the chunk's point in each of its series ($2..$8), a
+	 * statement of its own so that it sees the series ST_SERIES or
+	 * another writer just made */
+	"INSERT INTO points(series_id, run_id, ord, pos, median, n)"
+	" SELECT s.id, $1::bigint, m.ord, m.i, m.median, m.n"
+	" FROM unnest($2::int4[], $3::text[], $4::text[]) AS b(ord, name, key)"
+	" JOIN unnest($5::int4[], $6::text[], $7::int4[], $8::float8[]) WITH ORDINALITY"
+	" AS m(ord, name, n, median, i) ON m.ord = b.ord"
+	" JOIN series s ON s.name = b.name AND s.params_key = b.key AND s.metric = m.name",
 };
 
 
@@ -562,9 +631,9 @@ int tach__pg_reader_schema(tach_store *s, tach_error *err)
 	int v = 0, rc = schema_version(s, &v, err);
 	if (!rc && v == 0)
 		return tach__no_history(s, err);
-	if (!rc && v > TACH_STORE_SCHEMA)
-		return tach__schema_newer(s, v, err);
-	if (!rc && v < TACH_STORE_SCHEMA)
+	if (!rc && v > TACH_STORE_SCHEMA_PG)
+		return tach__schema_newer(s, v, TACH_STORE_SCHEMA_PG, err);
+	if (!rc && v < TACH_STORE_SCHEMA_PG)
 		rc = tach__pg_ensure_schema(s, err);
 	if (!rc)
 		rc = tach__pg_script(s, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
@@ -584,8 +653,8 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 		return rc;
 	if (!(rc = tach__pg_script(s, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", what, err)))
 		rc = schema_version(s, &v, err);
-	if (!rc && v > TACH_STORE_SCHEMA)
-		rc = tach__schema_newer(s, v, err);
+	if (!rc && v > TACH_STORE_SCHEMA_PG)
+		rc = tach__schema_newer(s, v, TACH_STORE_SCHEMA_PG, err);
 	if (!rc && v < 1)
 		rc = tach__pg_script(s, schema_v1, what, err);
 	if (!rc && v < 2)
@@ -601,9 +670,11 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 		if (missing)
 			rc = tach__pg_script(s, index_run, what, err);
 	}
-	if (!rc && v < TACH_STORE_SCHEMA) {
+	if (!rc && v < 5)
+		rc = tach__pg_script(s, migrate_v5, what, err);
+	if (!rc && v < TACH_STORE_SCHEMA_PG) {
 		args a = {0};
-		tach__pg_arg_int(&a, TACH_STORE_SCHEMA);
+		tach__pg_arg_int(&a, TACH_STORE_SCHEMA_PG);
 		rc = tach__pg_run(s,
 		         "INSERT INTO tach_meta(key, value) VALUES('schema', $1)"
 		         " ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value",

@@ -10,7 +10,7 @@
 
 #include "store/internal.h"
 /* The prepared statements of adding a run (pg_wire.c holds their SQL). */
-enum { ST_RUN, ST_LABEL, ST_ROWS, N_STMT };
+enum { ST_RUN, ST_LABEL, ST_ROWS, ST_SERIES, ST_POINTS, N_STMT };
 
 /* The backend's connection, s->impl. */
 typedef struct pg {

@@ -208,7 +208,7 @@ static int ensure_schema(tach_store *s, tach_error *err)
 	}
 	if (v > TACH_STORE_SCHEMA) {
 		tach__sq_exec(s, "ROLLBACK", NULL);
-		return tach__schema_newer(s, v, err);
+		return tach__schema_newer(s, v, TACH_STORE_SCHEMA, err);
 	}
 	if (v < 1)
 		rc = tach__sq_exec(s, schema_v1, err);
@@ -328,7 +328,7 @@ int tach__sq_open_reader(tach_store *s, const char *path, tach_error *err)
 	if (!rc && v == 0)
 		return tach__no_history(s, err);
 	if (!rc && v > TACH_STORE_SCHEMA)
-		return tach__schema_newer(s, v, err);
+		return tach__schema_newer(s, v, TACH_STORE_SCHEMA, err);
 	if (rc || v == TACH_STORE_SCHEMA)
 		return rc;
 	sqlite3_close_v2(d->h);

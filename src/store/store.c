@@ -161,11 +161,11 @@ int tach__no_history(tach_store *s, tach_error *err)
 	return -ENOENT;
 }
 
-int tach__schema_newer(tach_store *s, int v, tach_error *err)
+int tach__schema_newer(tach_store *s, int v, int known, tach_error *err)
 {
 	snprintf(err->message, sizeof err->message,
 	         "%s: made by a newer tach (schema %d; this tach knows up to %d)", s->location, v,
-	         TACH_STORE_SCHEMA);
+	         known);
 	return TACH_EVERSION;
 }
 

@@ -221,7 +221,7 @@ Test(store_keys, version_2_database_is_upgraded_in_place, .fini = pg_drop)
 		expect_two_series(s);
 		tach_store_close(s);
 		PGresult *q = PQexec(c, "SELECT value FROM tach_meta WHERE key = 'schema'");
-		cr_expect_eq(atoi(PQgetvalue(q, 0, 0)), TACH_STORE_SCHEMA);
+		cr_expect_eq(atoi(PQgetvalue(q, 0, 0)), TACH_STORE_SCHEMA_PG);
 		PQclear(q);
 		q = PQexec(c, "SELECT params_key FROM benchmarks WHERE name = 'BM_p' ORDER BY id");
 		cr_assert_eq(PQntuples(q), 2);

@@ -462,7 +462,7 @@ Test(store_testbed, postgresql_older_versions_get_their_testbeds, .fini = pg_dro
 		pg_exec(c, sql);
 		expect_upgraded(loc, v == 2, want);
 		PGresult *q = PQexec(c, "SELECT value FROM tach_meta WHERE key = 'schema'");
-		cr_expect_eq(atoi(PQgetvalue(q, 0, 0)), TACH_STORE_SCHEMA);
+		cr_expect_eq(atoi(PQgetvalue(q, 0, 0)), TACH_STORE_SCHEMA_PG);
 		PQclear(q);
 		snprintf(sql, sizeof sql, "DELETE FROM runs WHERE id = %lld", (long long)id);
 		pg_exec(c, sql);
