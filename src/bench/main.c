@@ -589,6 +589,10 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	cli c;
 	memset(&c, 0, sizeof c);
 	int rc = parse_args(&c, argc, argv);
+	const char *testbed = getenv("TACH_TESTBED");
+	if (!rc && testbed && *testbed && !tach_testbed_name_valid(testbed))
+		rc = bad(prog, "TACH_TESTBED", testbed, "a testbed name is 1 to 64 of A-Z a-z 0-9 . _ "
+		         "+ -, not starting with '.' or '-'");
 	if (!rc && c.o.filter)
 		rc = check_filter(prog, c.o.filter);
 	if (rc) {

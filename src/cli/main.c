@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/testbed.h"
 
 static int finish_stdout(int status)
 {
@@ -86,6 +88,10 @@ int main(int argc, char **argv)
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* before any command measures with it (tach_meta_collect) */
+	const char *testbed = getenv("TACH_TESTBED");
+	if (testbed && *testbed && cli_testbed_check("TACH_TESTBED", testbed))
+		return EXIT_USAGE;
 	const cli_cmd *cmd = cli_find(cli_commands, argv[i]);
 	if (!cmd)
 		return cli_unknown_command(cli_commands, NULL, argv[i]);

@@ -172,5 +172,12 @@ int tach_meta_collect(tach_meta *m, const char *dir)
 	m->cpu_count = ncpu > 0 ? (int)ncpu : 0;
 	if (!m->compiler && tach_meta_set(&m->compiler, compiler_name()))
 		return TACH_ENOMEM;
+	/* CI runners whose host names change per job name their machine
+	 * once, in the environment (an invalid name is the caller's to
+	 * refuse: tach and benchmark programs do, before measuring) */
+	const char *testbed = getenv("TACH_TESTBED");
+	if (testbed && *testbed && tach_testbed_name_valid(testbed) &&
+	    tach_meta_set(&m->testbed, testbed))
+		return TACH_ENOMEM;
 	return collect_git(m, dir);
 }

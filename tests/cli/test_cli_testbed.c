@@ -217,3 +217,54 @@ Test(cli_testbed, benchmark_programs_record_their_testbed, .init = setup, .fini 
 	cr_expect(strstr(r.err, "testbed name"), "%s", r.err);
 	run_free(&r);
 }
+
+/* TACH_TESTBED names the machine of every run measured (CI runners whose
+ * host names change per job); --testbed still wins; trend's default is
+ * the machine so named; an invalid name is refused before anything runs,
+ * by tach and by benchmark programs. */
+Test(cli_testbed, testbed_from_the_environment, .init = setup, .fini = teardown)
+{
+	const char *const env[] = {"TACH_TESTBED=runner-7", NULL};
+	run_result r = run_tach(ARGV("run", "--runs", "2", "--save", "--db", db, "--", "true"), NULL,
+	                        env, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("run", "--runs", "2", "--save", "--db", db, "--testbed", "given", "--",
+	                  "true"),
+	             NULL, env, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	r = run_tach(ARGV("history", "list", "--db", db), NULL, NULL, NULL);
+	cr_expect(strstr(r.out, " runner-7 "), "%s", r.out);
+	cr_expect(strstr(r.out, " given "), "--testbed wins: %s", r.out);
+	run_free(&r);
+	/* two testbeds in the store, none of them this machine's by its facts:
+	 * the environment's name chooses */
+	r = run_tach(ARGV("trend", "--db", db, "--format", "json"), NULL, env, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "\"testbed\": \"runner-7\""), "%s", r.out);
+	run_free(&r);
+
+	const char *const bad[] = {"TACH_TESTBED=no/slash", NULL};
+	r = run_tach(ARGV("run", "--runs", "2", "--save", "--db", db, "--", "true"), NULL, bad, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "TACH_TESTBED") && strstr(r.err, "testbed name"), "%s", r.err);
+	run_free(&r);
+	char out[200];
+	snprintf(out, sizeof out, "%s/bench.json", dir);
+	r = run_exe(TACH_FEATURES_BENCH, ARGV("--filter", "bm_sleep", "--out", out), NULL, bad, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "TACH_TESTBED"), "%s", r.err);
+	cr_expect_neq(access(out, F_OK), 0, "nothing measured");
+	run_free(&r);
+	r = run_exe(TACH_FEATURES_BENCH, ARGV("--filter", "bm_sleep", "--min-time", "1ms",
+	                                      "--max-time", "1s", "--no-alloc", "--out", out),
+	            NULL, env, NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	tach_result *res = NULL;
+	tach_error err;
+	cr_assert_eq(tach_result_read_file(out, &res, &err), 0, "%s", err.message);
+	cr_expect_str_eq(res->meta.testbed, "runner-7");
+	tach_result_free(res);
+}
