@@ -605,20 +605,58 @@ static int schema_version(tach_store *s, int *v, tach_error *err)
 static int testbeds_from_meta(tach_store *s, tach_error *err)
 {
 	const char *what = "upgrading to schema 4";
-	PGresult *q = NULL;
-	int rc = tach__pg_run(s, "SELECT id, meta FROM runs", NULL, 0, &q, what, err);
-	for (int row = 0; !rc && row < PQntuples(q); row++) {
-		char name[TACH_TESTBED_MAX + 1];
-		tach__testbed_of_meta(tach__pg_field(q, row, 1), name, sizeof name);
-		if (!strcmp(name, "unknown"))
-			continue;
+	/* a thousand runs at a time, each batch one UPDATE of arrays: a
+	 * team's history of 100,000 runs is neither read whole into memory
+	 * nor updated a statement per run.  Every name put in is 1-64 of
+	 * [A-Za-z0-9._+-] (checked), so quoted in an array literal as it is. */
+	enum { BATCH_RUNS = 1000 };
+	int64_t after = 0;
+	int rc = 0, more = 1;
+	char *ids = NULL, *names = NULL;
+	size_t icap = 0, ncap = 0;
+	while (!rc && more) {
+		PGresult *q = NULL;
 		args a = {0};
-		tach__pg_arg_text(&a, name);
-		tach__pg_arg_int(&a, tach__pg_text_int(q, row, 0));
-		rc = tach__pg_run(s, "UPDATE runs SET testbed = $1 WHERE id = $2", &a, 0, NULL, what,
-		                  err);
+		tach__pg_arg_int(&a, after);
+		tach__pg_arg_int(&a, BATCH_RUNS);
+		rc = tach__pg_run(s, "SELECT id, meta FROM runs WHERE id > $1::bigint ORDER BY id"
+		                     " LIMIT $2::bigint",
+		                  &a, 0, &q, what, err);
+		if (rc)
+			break;
+		int rows = PQntuples(q);
+		more = rows == BATCH_RUNS;
+		size_t il = 0, nl = 0;
+		rc = tach__grow((void **)&ids, &icap, (size_t)rows * 24 + 3, 1) ||
+		             tach__grow((void **)&names, &ncap,
+		                        (size_t)rows * (TACH_TESTBED_MAX + 3) + 3, 1)
+		         ? TACH_ENOMEM
+		         : 0;
+		for (int row = 0; !rc && row < rows; row++) {
+			char name[TACH_TESTBED_MAX + 1];
+			after = tach__pg_text_int(q, row, 0);
+			tach__testbed_of_meta(tach__pg_field(q, row, 1), name, sizeof name);
+			/* a name from metadata this tach did not write is left
+			 * "unknown" rather than quoted */
+			if (!strcmp(name, "unknown") || !tach_testbed_name_valid(name))
+				continue;
+			il += (size_t)sprintf(ids + il, "%s%lld", il ? "," : "{", (long long)after);
+			nl += (size_t)sprintf(names + nl, "%s\"%s\"", nl ? "," : "{", name);
+		}
+		PQclear(q);
+		if (rc || !il)
+			continue;
+		strcpy(ids + il, "}");
+		strcpy(names + nl, "}");
+		args u = {0};
+		tach__pg_arg_text(&u, ids);
+		tach__pg_arg_text(&u, names);
+		rc = tach__pg_run(s, "UPDATE runs SET testbed = u.t FROM unnest($1::bigint[], $2::text[])"
+		                     " AS u(id, t) WHERE runs.id = u.id",
+		                  &u, 0, NULL, what, err);
 	}
-	PQclear(q);
+	free(ids);
+	free(names);
 	return rc;
 }
 

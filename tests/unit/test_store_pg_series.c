@@ -5,7 +5,8 @@
  * the catalog (its points removed with them) and comes back, in its old
  * place, with a new run; several writers making the
  * same new series in opposite orders at once neither deadlock nor
- * double a series, and every run keeps its points. */
+ * double a series, and every run keeps its points; and the upgrade to
+ * schema 4 names the testbeds of thousands of runs, in batches. */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -266,5 +267,43 @@ Test(store_pg_series, writers_making_the_same_series_at_once, .fini = drop_db)
 	cr_expect_eq(pg_long(c, "SELECT count(*) FROM (SELECT series_id, run_id FROM points"
 	                        " GROUP BY 1, 2 HAVING count(*) <> 1) d"),
 	             0, "a point per series and run");
+	PQfinish(c);
+}
+
+/* The upgrade to schema 4 names the testbeds of runs stored before, a
+ * thousand runs per statement: 2,500 runs of 2,500 hosts (copies of one
+ * stored run with its host name changed, made in SQL) each get theirs. */
+Test(store_pg_series, upgrade_names_the_testbeds_of_many_runs, .fini = drop_db)
+{
+	const char *url = fresh_db();
+	tach_store *s;
+	tach_error err;
+	int64_t id;
+	cr_assert_eq(tach_store_open(url, &s, &err), 0, "%s", err.message);
+	tach_result *r = run_of("bm", 1, 1, "2026-01-01T00:00:00Z", 1);
+	tach_meta_set(&r->meta.hostname, "hostzz");
+	tach_meta_set(&r->meta.cpu_model, "Xeon");
+	r->meta.cpu_count = 4;
+	cr_assert_eq(tach_store_add(s, r, NULL, &id, &err), 0, "%s", err.message);
+	char want[TACH_TESTBED_MAX + 1];
+	tach_meta_set(&r->meta.hostname, "host1234");
+	tach_meta_testbed(&r->meta, want, sizeof want);
+	tach_result_free(r);
+	tach_store_close(s);
+	PGconn *c = pg_connect(url);
+	pg_long(c, "INSERT INTO runs(added, timestamp, n_benchmarks, meta, testbed)"
+	           " SELECT added, timestamp, 0, replace(meta, 'hostzz', 'host' || i), 'x'"
+	           " FROM runs, generate_series(1, 2499) i");
+	pg_long(c, "UPDATE runs SET testbed = 'unknown';"
+	           " UPDATE tach_meta SET value = '3' WHERE key = 'schema'");
+	cr_assert_eq(tach_store_open(url, &s, &err), 0, "%s", err.message);
+	tach_store_close(s);
+	cr_expect_eq(pg_long(c, "SELECT count(DISTINCT testbed) FROM runs WHERE testbed LIKE 'host%'"),
+	             2500, "every run its own host's testbed");
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM runs WHERE testbed = '%s' AND meta LIKE '%%\"host1234\"%%'",
+	         want);
+	cr_expect_eq(pg_long(c, sql), 1, "host1234's run is %s", want);
 	PQfinish(c);
 }
