@@ -17,433 +17,18 @@
 #include "tach/result.h"
 #include "tach/version.h"
 #include "result/internal.h"
-#include "util/json_lex.h"
-
-typedef struct reader {
-	jlex j;
-	char key[256]; /* current member name; longer keys never match */
-	const char *key_at;
-	const char **bench_at; /* where each benchmark's object opens */
-	size_t cap_bench_at;
-} reader;
-
-/* The byte at the reader's position, or NUL at the end of the text (the
- * buffer need not be NUL-terminated). */
-static char peek(const reader *r)
-{
-	return r->j.p < r->j.end ? *r->j.p : '\0';
-}
-
-#define FAIL(r, at, ...) tach__json_fail(&(r)->j, (at), TACH_EFORMAT, __VA_ARGS__)
-
-static int type_error(reader *r, const char *want, const char *what)
-{
-	return FAIL(r, r->j.p, "expected %s for %s, got %s", want, what,
-	            tach__json_what(&r->j));
-}
-
-/* Iteration over an object's members.  Call with *first = 1 after
- * obj_open; returns 1 with r->key set and j.p at the value, 0 at '}'. */
-static int obj_open(reader *r, const char *what)
-{
-	tach__json_ws(&r->j);
-	if (r->j.p >= r->j.end || *r->j.p != '{')
-		return type_error(r, "an object", what);
-	r->j.p++;
-	return 0;
-}
-
-static int obj_next(reader *r, int *first)
-{
-	jlex *j = &r->j;
-	tach__json_ws(j);
-	if (j->p < j->end && *j->p == '}') {
-		j->p++;
-		return 0;
-	}
-	if (!*first) {
-		if (j->p >= j->end || *j->p != ',')
-			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or '}'");
-		j->p++;
-		tach__json_ws(j);
-	}
-	*first = 0;
-	r->key_at = j->p;
-	const char *s = j->p;
-	size_t len;
-	if (j->p >= j->end || *j->p != '"')
-		return tach__json_fail(j, j->p, TACH_EPARSE,
-		                       j->p >= j->end ? "unexpected end of file, expected a key"
-		                                      : "expected a string key");
-	if (tach__json_string(j, NULL, &len))
-		return j->failed;
-	if ((size_t)(j->p - s) < sizeof r->key) {
-		j->p = s;
-		tach__json_string(j, r->key, &len);
-	} else {
-		r->key[0] = '\0'; /* too long to be a key we know */
-	}
-	tach__json_ws(j);
-	if (j->p >= j->end || *j->p != ':')
-		return tach__json_fail(j, j->p, TACH_EPARSE, "expected ':'");
-	j->p++;
-	tach__json_ws(j);
-	return 1;
-}
-
-static int arr_open(reader *r, const char *what)
-{
-	tach__json_ws(&r->j);
-	if (r->j.p >= r->j.end || *r->j.p != '[')
-		return type_error(r, "an array", what);
-	r->j.p++;
-	return 0;
-}
-
-static int arr_next(reader *r, int *first)
-{
-	jlex *j = &r->j;
-	tach__json_ws(j);
-	if (j->p < j->end && *j->p == ']') {
-		j->p++;
-		return 0;
-	}
-	if (!*first) {
-		if (j->p >= j->end || *j->p != ',')
-			return tach__json_fail(j, j->p, TACH_EPARSE, "expected ',' or ']'");
-		j->p++;
-		tach__json_ws(j);
-	}
-	*first = 0;
-	return 1;
-}
-
-/* A string value into a new allocation (*out, replacing what was there). */
-static int get_string(reader *r, char **out, const char *what)
-{
-	jlex *j = &r->j;
-	if (peek(r) != '"')
-		return type_error(r, "a string", what);
-	const char *s = j->p;
-	size_t len;
-	if (tach__json_string(j, NULL, &len))
-		return j->failed;
-	char *buf = malloc((size_t)(j->p - s) + 1);
-	if (!buf)
-		return tach__json_fail(j, s, TACH_ENOMEM, "out of memory");
-	j->p = s;
-	tach__json_string(j, buf, &len);
-	free(*out);
-	*out = buf;
-	return 0;
-}
-
-static int get_number(reader *r, double *out, const char *what)
-{
-	char c = peek(r);
-	if (!(c == '-' || (c >= '0' && c <= '9') || c == 'N' || c == 'I' || c == 'n'))
-		return type_error(r, "a number", what);
-	return tach__json_number(&r->j, out, NULL);
-}
-
-static int get_uint(reader *r, unsigned long long max, unsigned long long *out,
-                    const char *what)
-{
-	const char *at = r->j.p;
-	char c = peek(r);
-	if (!(c == '-' || (c >= '0' && c <= '9')))
-		return type_error(r, "an integer", what);
-	double v;
-	int is_int;
-	if (tach__json_number(&r->j, &v, &is_int))
-		return r->j.failed;
-	if (!is_int || c == '-')
-		return FAIL(r, at, "expected a non-negative integer for %s", what);
-	errno = 0;
-	unsigned long long u = strtoull(at, NULL, 10);
-	if (errno || u > max)
-		return FAIL(r, at, "%s is too large", what);
-	*out = u;
-	return 0;
-}
-
-static int get_bool(reader *r, int *out, const char *what)
-{
-	jlex *j = &r->j;
-	if (peek(r) == 't' || peek(r) == 'f') {
-		*out = peek(r) == 't';
-		j->p += *out ? 4 : 5;
-		return 0;
-	}
-	return type_error(r, "true or false", what);
-}
-
-/* One member of get_kvlist's object, named `key`: its value into l. */
-static int get_kv(reader *r, tach_kvlist *l, const char *key, const char *what)
-{
-	if (tach_kvlist_get(l, key))
-		return FAIL(r, r->key_at, "%s: duplicate key \"%s\"", what, key);
-	char *val = NULL;
-	const char *at = r->j.p;
-	char c = peek(r);
-	if (c == '-' || (c >= '0' && c <= '9')) {
-		double v;
-		if (tach__json_number(&r->j, &v, NULL))
-			return r->j.failed;
-		val = strndup(at, (size_t)(r->j.p - at));
-	} else if (get_string(r, &val, what)) {
-		return r->j.failed;
-	}
-	int rc = val ? tach_kvlist_set(l, key, val) : TACH_ENOMEM;
-	free(val);
-	if (rc)
-		return tach__json_fail(&r->j, at, rc, "out of memory");
-	return 0;
-}
-
-/* An object of string (or number: its literal text) values into a list;
- * duplicate keys are an error. */
-static int get_kvlist(reader *r, tach_kvlist *l, const char *what)
-{
-	int first = 1, more;
-	if (obj_open(r, what))
-		return r->j.failed;
-	while ((more = obj_next(r, &first)) == 1) {
-		/* names, labels and parameters are anyone's text: a key too long
-		 * for r->key (what the writer writes, as long as it likes) is
-		 * read again whole */
-		char *key = NULL;
-		if (!r->key[0]) {
-			const char *after = r->j.p;
-			r->j.p = r->key_at;
-			int rc = get_string(r, &key, what);
-			r->j.p = after;
-			if (rc)
-				return rc;
-			if (!key[0]) {
-				free(key);
-				return FAIL(r, r->key_at, "%s: empty key", what);
-			}
-		}
-		int rc = get_kv(r, l, key ? key : r->key, what);
-		free(key);
-		if (rc)
-			return rc;
-	}
-	return more < 0 ? r->j.failed : 0;
-}
-
-/* A known key seen twice in one object is an error: the second "samples"
- * would otherwise be appended to the first, a second "name" would win.
- * `keys` is the NULL-terminated list of the object's known keys. */
-static int dup_key(reader *r, unsigned *seen, const char *const *keys)
-{
-	for (unsigned i = 0; keys[i]; i++) {
-		if (strcmp(r->key, keys[i]))
-			continue;
-		if (*seen & (1u << i))
-			return FAIL(r, r->key_at, "duplicate key \"%s\"", r->key);
-		*seen |= 1u << i;
-		return 0;
-	}
-	return 0;
-}
-
-static int skip(reader *r)
-{
-	return tach__json_skip(&r->j);
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.f...]Z" */
-static int timestamp_ok(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-	for (size_t i = 0; i < sizeof pat - 1; i++) {
-		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
-			return 0;
-	}
-	s += sizeof pat - 1;
-	if (*s == '.') {
-		s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return s[0] == 'Z' && s[1] == '\0';
-}
-
-/* ---- meta ---- */
-
-static const char *const keys_section[] = {"commit", "branch", "dirty", "hostname", "os", "kernel", "cpu_model", "cpu_count", "compiler", "flags", NULL};
-
-static int read_section(reader *r, tach_meta *m, const char *section)
-{
-	unsigned seen = 0;
-	int first = 1, more;
-	char what[300];
-	if (obj_open(r, section))
-		return r->j.failed;
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_section))
-			return r->j.failed;
-		const char *k = r->key;
-		snprintf(what, sizeof what, "meta.%s.%s", section, k);
-		char **field = NULL;
-		if (!strcmp(section, "git")) {
-			if (!strcmp(k, "commit"))
-				field = &m->git_commit;
-			else if (!strcmp(k, "branch"))
-				field = &m->git_branch;
-			else if (!strcmp(k, "dirty")) {
-				if (get_bool(r, &m->git_dirty, what))
-					return r->j.failed;
-				continue;
-			}
-		} else if (!strcmp(section, "host")) {
-			if (!strcmp(k, "hostname"))
-				field = &m->hostname;
-			else if (!strcmp(k, "os"))
-				field = &m->os;
-			else if (!strcmp(k, "kernel"))
-				field = &m->kernel;
-			else if (!strcmp(k, "cpu_model"))
-				field = &m->cpu_model;
-			else if (!strcmp(k, "cpu_count")) {
-				unsigned long long n;
-				if (get_uint(r, 1u << 20, &n, what))
-					return r->j.failed;
-				m->cpu_count = (int)n;
-				continue;
-			}
-		} else { /* build */
-			if (!strcmp(k, "compiler"))
-				field = &m->compiler;
-			else if (!strcmp(k, "flags"))
-				field = &m->compiler_flags;
-		}
-		const char *at = r->j.p;
-		if (field ? get_string(r, field, what) : skip(r))
-			return r->j.failed;
-		if (field == &m->git_commit && !tach_meta_commit_valid(m->git_commit))
-			return FAIL(r, at, "meta.git.commit must be a commit hash of 4 to 64 "
-			            "hexadecimal digits");
-	}
-	return more < 0 ? r->j.failed : 0;
-}
-
-static const char *const keys_testbed[] = {"name", "host", "cpu", "cores", "kernel", "compiler", NULL};
-
-/* meta.testbed: the name (required, a valid testbed name) into
- * m->testbed; the machine's facts it repeats fill those meta.host and
- * meta.build left unknown. */
-static int read_testbed(reader *r, tach_meta *m)
-{
-	unsigned seen = 0;
-	int first = 1, more;
-	const char *open = r->j.p;
-	char what[300];
-	if (obj_open(r, "meta.testbed"))
-		return r->j.failed;
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_testbed))
-			return r->j.failed;
-		snprintf(what, sizeof what, "meta.testbed.%s", r->key);
-		const char *at = r->j.p;
-		char *v = NULL;
-		if (!strcmp(r->key, "cores")) {
-			unsigned long long n;
-			if (get_uint(r, 1u << 20, &n, what))
-				return r->j.failed;
-			if (m->cpu_count <= 0)
-				m->cpu_count = (int)n;
-			continue;
-		}
-		char **field = !strcmp(r->key, "name")     ? &m->testbed
-		               : !strcmp(r->key, "host")   ? &m->hostname
-		               : !strcmp(r->key, "cpu")    ? &m->cpu_model
-		               : !strcmp(r->key, "kernel") ? &m->kernel
-		               : !strcmp(r->key, "compiler") ? &m->compiler
-		                                             : NULL;
-		if (!field) {
-			if (skip(r))
-				return r->j.failed;
-			continue;
-		}
-		if (get_string(r, &v, what))
-			return r->j.failed;
-		if (field == &m->testbed && !tach_testbed_name_valid(v)) {
-			free(v);
-			return FAIL(r, at, "meta.testbed.name must be 1 to %d of A-Z a-z 0-9 . _ + - "
-			            "not starting with '.' or '-'", TACH_TESTBED_MAX);
-		}
-		if (field == &m->testbed || !*field) {
-			free(*field);
-			*field = v;
-		} else {
-			free(v);
-		}
-	}
-	if (more < 0)
-		return r->j.failed;
-	if (!m->testbed)
-		return FAIL(r, open, "meta.testbed has no \"name\"");
-	return 0;
-}
-
-static const char *const keys_meta[] = {"tool", "tool_version", "timestamp", "git", "host", "build", "labels", "context", "testbed", NULL};
-
-static int read_meta(reader *r, tach_meta *m)
-{
-	unsigned seen = 0;
-	int first = 1, more;
-	if (obj_open(r, "\"meta\""))
-		return r->j.failed;
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_meta))
-			return r->j.failed;
-		const char *k = r->key, *at = r->j.p;
-		int rc;
-		if (!strcmp(k, "tool"))
-			rc = get_string(r, &m->tool, "meta.tool");
-		else if (!strcmp(k, "tool_version"))
-			rc = get_string(r, &m->tool_version, "meta.tool_version");
-		else if (!strcmp(k, "timestamp")) {
-			rc = get_string(r, &m->timestamp, "meta.timestamp");
-			if (!rc && !timestamp_ok(m->timestamp))
-				return FAIL(r, at, "meta.timestamp must be UTC in ISO 8601 form "
-				            "YYYY-MM-DDTHH:MM:SS[.fff]Z, got \"%s\"", m->timestamp);
-		} else if (!strcmp(k, "git") || !strcmp(k, "host") || !strcmp(k, "build")) {
-			/* r->key is overwritten inside: pass a constant */
-			rc = read_section(r, m, !strcmp(k, "git")    ? "git"
-			                        : !strcmp(k, "host") ? "host"
-			                                             : "build");
-		} else if (!strcmp(k, "labels"))
-			rc = get_kvlist(r, &m->labels, "meta.labels");
-		else if (!strcmp(k, "context"))
-			rc = get_kvlist(r, &m->context, "meta.context");
-		else if (!strcmp(k, "testbed"))
-			rc = read_testbed(r, m);
-		else
-			rc = skip(r);
-		if (rc)
-			return r->j.failed;
-	}
-	return more < 0 ? r->j.failed : 0;
-}
-
-/* ---- metrics ---- */
+#include "result/json_reader.h"
 
 static int read_doubles(reader *r, double **v, size_t *n, size_t *cap,
                         const char *what, int nonneg)
 {
 	int first = 1, more;
-	if (arr_open(r, what))
+	if (tach__jr_arr_open(r, what))
 		return r->j.failed;
-	while ((more = arr_next(r, &first)) == 1) {
+	while ((more = tach__jr_arr_next(r, &first)) == 1) {
 		const char *at = r->j.p;
 		double d;
-		if (get_number(r, &d, what))
+		if (tach__jr_get_number(r, &d, what))
 			return r->j.failed;
 		if (nonneg && d < 0)
 			return FAIL(r, at, "negative time %.*s s in %s",
@@ -461,9 +46,9 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 {
 	int first = 1, more;
 	char what[300];
-	if (arr_open(r, "\"series\""))
+	if (tach__jr_arr_open(r, "\"series\""))
 		return r->j.failed;
-	while ((more = arr_next(r, &first)) == 1) {
+	while ((more = tach__jr_arr_next(r, &first)) == 1) {
 		const char *open = r->j.p;
 		tach_series *s = tach_metric_add_series(m, 0);
 		if (!s)
@@ -472,16 +57,16 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 		int f2 = 1, m2, have_t = 0, have_v = 0;
 		size_t nt = 0, nv = 0, cap_v = 0;
 		const char *sample_at = NULL;
-		if (obj_open(r, "a series"))
+		if (tach__jr_obj_open(r, "a series"))
 			return r->j.failed;
-		while ((m2 = obj_next(r, &f2)) == 1) {
-			if (dup_key(r, &seen, keys_series))
+		while ((m2 = tach__jr_obj_next(r, &f2)) == 1) {
+			if (tach__jr_dup_key(r, &seen, keys_series))
 				return r->j.failed;
 			snprintf(what, sizeof what, "series %s of metric '%s'", r->key, mname);
 			if (!strcmp(r->key, "sample")) {
 				unsigned long long u;
 				sample_at = r->j.p;
-				if (get_uint(r, SIZE_MAX, &u, what))
+				if (tach__jr_get_uint(r, SIZE_MAX, &u, what))
 					return r->j.failed;
 				s->sample = (size_t)u;
 			} else if (!strcmp(r->key, "t")) {
@@ -492,7 +77,7 @@ static int read_series(reader *r, tach_metric *m, const char *mname)
 				have_v = 1;
 				if (read_doubles(r, &s->v, &nv, &cap_v, what, 0))
 					return r->j.failed;
-			} else if (skip(r)) {
+			} else if (tach__jr_skip(r)) {
 				return r->j.failed;
 			}
 		}
@@ -540,31 +125,31 @@ static int read_metric(reader *r, tach_benchmark *b)
 	const char *unit_at = NULL, *samples_at = NULL, *iter_at = NULL,
 	           *name_at = NULL;
 	size_t n_iter = 0;
-	if (obj_open(r, "a metric"))
+	if (tach__jr_obj_open(r, "a metric"))
 		return r->j.failed;
 	tach_metric *m = tach_benchmark_add_metric(b, "", "", TACH_LOWER_IS_BETTER);
 	if (!m)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_metric))
+	while ((more = tach__jr_obj_next(r, &first)) == 1) {
+		if (tach__jr_dup_key(r, &seen, keys_metric))
 			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		if (!strcmp(k, "name")) {
 			have |= HAVE_NAME;
 			name_at = at;
-			if (get_string(r, &m->name, "metric \"name\""))
+			if (tach__jr_get_string(r, &m->name, "metric \"name\""))
 				return r->j.failed;
 			if (!*m->name)
 				return FAIL(r, at, "empty metric name");
 		} else if (!strcmp(k, "unit")) {
 			have |= HAVE_UNIT;
 			unit_at = at;
-			if (get_string(r, &m->unit, "metric \"unit\""))
+			if (tach__jr_get_string(r, &m->unit, "metric \"unit\""))
 				return r->j.failed;
 		} else if (!strcmp(k, "direction")) {
 			char *d = NULL;
 			have |= HAVE_DIR;
-			if (get_string(r, &d, "metric \"direction\""))
+			if (tach__jr_get_string(r, &d, "metric \"direction\""))
 				return r->j.failed;
 			int ok = !strcmp(d, "lower") || !strcmp(d, "higher");
 			m->direction = !strcmp(d, "higher") ? TACH_HIGHER_IS_BETTER
@@ -577,13 +162,13 @@ static int read_metric(reader *r, tach_benchmark *b)
 			free(d);
 		} else if (!strcmp(k, "deterministic")) {
 			int det;
-			if (get_bool(r, &det, "metric \"deterministic\""))
+			if (tach__jr_get_bool(r, &det, "metric \"deterministic\""))
 				return r->j.failed;
 			if (det)
 				m->flags |= TACH_METRIC_DETERMINISTIC;
 		} else if (!strcmp(k, "unresolved")) {
 			int un;
-			if (get_bool(r, &un, "metric \"unresolved\""))
+			if (tach__jr_get_bool(r, &un, "metric \"unresolved\""))
 				return r->j.failed;
 			if (un)
 				m->flags |= TACH_METRIC_UNRESOLVED;
@@ -597,11 +182,11 @@ static int read_metric(reader *r, tach_benchmark *b)
 			int f2 = 1, m2;
 			iter_at = at;
 			n_iter = 0;
-			if (arr_open(r, "\"iterations\""))
+			if (tach__jr_arr_open(r, "\"iterations\""))
 				return r->j.failed;
-			while ((m2 = arr_next(r, &f2)) == 1) {
+			while ((m2 = tach__jr_arr_next(r, &f2)) == 1) {
 				unsigned long long u;
-				if (get_uint(r, UINT64_MAX, &u, "an iteration count"))
+				if (tach__jr_get_uint(r, UINT64_MAX, &u, "an iteration count"))
 					return r->j.failed;
 				if (tach__grow((void **)&m->iterations, &m->cap_iterations,
 				               n_iter + 1, sizeof *m->iterations))
@@ -613,7 +198,7 @@ static int read_metric(reader *r, tach_benchmark *b)
 		} else if (!strcmp(k, "series")) {
 			if (read_series(r, m, m->name))
 				return r->j.failed;
-		} else if (skip(r)) {
+		} else if (tach__jr_skip(r)) {
 			return r->j.failed;
 		}
 	}
@@ -675,16 +260,16 @@ static int read_source(reader *r, tach_benchmark *b)
 	unsigned seen = 0;
 	const char *open = r->j.p;
 	int first = 1, more, have_kind = 0;
-	if (obj_open(r, "\"source\""))
+	if (tach__jr_obj_open(r, "\"source\""))
 		return r->j.failed;
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_source))
+	while ((more = tach__jr_obj_next(r, &first)) == 1) {
+		if (tach__jr_dup_key(r, &seen, keys_source))
 			return r->j.failed;
 		const char *at = r->j.p;
 		if (!strcmp(r->key, "kind")) {
 			static const char *const kinds[] = {"library", "command", "import"};
 			char *k = NULL;
-			if (get_string(r, &k, "source \"kind\""))
+			if (tach__jr_get_string(r, &k, "source \"kind\""))
 				return r->j.failed;
 			size_t i = 0;
 			while (i < 3 && strcmp(k, kinds[i]))
@@ -699,12 +284,12 @@ static int read_source(reader *r, tach_benchmark *b)
 			b->source.kind = (tach_source_kind)i;
 			have_kind = 1;
 		} else if (!strcmp(r->key, "tool")) {
-			if (get_string(r, &b->source.tool, "source \"tool\""))
+			if (tach__jr_get_string(r, &b->source.tool, "source \"tool\""))
 				return r->j.failed;
 		} else if (!strcmp(r->key, "command")) {
-			if (get_string(r, &b->source.command, "source \"command\""))
+			if (tach__jr_get_string(r, &b->source.command, "source \"command\""))
 				return r->j.failed;
-		} else if (skip(r)) {
+		} else if (tach__jr_skip(r)) {
 			return r->j.failed;
 		}
 	}
@@ -723,7 +308,7 @@ static int read_benchmark(reader *r, tach_result *res)
 	const char *open = r->j.p;
 	int first = 1, more, have_metrics = 0;
 	const char *name_at = NULL;
-	if (obj_open(r, "a benchmark"))
+	if (tach__jr_obj_open(r, "a benchmark"))
 		return r->j.failed;
 	if (tach__grow((void **)&r->bench_at, &r->cap_bench_at, res->n_benchmarks + 1,
 	               sizeof *r->bench_at))
@@ -732,35 +317,35 @@ static int read_benchmark(reader *r, tach_result *res)
 	tach_benchmark *b = tach_result_add_benchmark(res, "");
 	if (!b)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_benchmark))
+	while ((more = tach__jr_obj_next(r, &first)) == 1) {
+		if (tach__jr_dup_key(r, &seen, keys_benchmark))
 			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		int rc;
 		if (!strcmp(k, "name")) {
 			name_at = at;
-			rc = get_string(r, &b->name, "benchmark \"name\"");
+			rc = tach__jr_get_string(r, &b->name, "benchmark \"name\"");
 			if (!rc && !*b->name)
 				return FAIL(r, at, "empty benchmark name");
 		} else if (!strcmp(k, "params")) {
-			rc = get_kvlist(r, &b->params, "benchmark \"params\"");
+			rc = tach__jr_get_kvlist(r, &b->params, "benchmark \"params\"");
 		} else if (!strcmp(k, "source")) {
 			rc = read_source(r, b);
 		} else if (!strcmp(k, "error")) {
-			rc = get_string(r, &b->error, "benchmark \"error\"");
+			rc = tach__jr_get_string(r, &b->error, "benchmark \"error\"");
 		} else if (!strcmp(k, "skipped")) {
-			rc = get_string(r, &b->skipped, "benchmark \"skipped\"");
+			rc = tach__jr_get_string(r, &b->skipped, "benchmark \"skipped\"");
 		} else if (!strcmp(k, "metrics")) {
 			int f2 = 1, m2;
 			have_metrics = 1;
-			if (arr_open(r, "\"metrics\""))
+			if (tach__jr_arr_open(r, "\"metrics\""))
 				return r->j.failed;
-			while ((m2 = arr_next(r, &f2)) == 1)
+			while ((m2 = tach__jr_arr_next(r, &f2)) == 1)
 				if (read_metric(r, b))
 					return r->j.failed;
 			rc = m2 < 0 ? r->j.failed : 0;
 		} else {
-			rc = skip(r);
+			rc = tach__jr_skip(r);
 		}
 		if (rc)
 			return r->j.failed;
@@ -785,13 +370,13 @@ static int read_fit(reader *r, tach_result *res)
 	unsigned seen = 0;
 	const char *open = r->j.p, *big_o_at = NULL;
 	int first = 1, more;
-	if (obj_open(r, "a complexity fit"))
+	if (tach__jr_obj_open(r, "a complexity fit"))
 		return r->j.failed;
 	tach_fit *f = tach_result_add_fit(res, "", "", "", "");
 	if (!f)
 		return tach__json_fail(&r->j, open, TACH_ENOMEM, "out of memory");
-	while ((more = obj_next(r, &first)) == 1) {
-		if (dup_key(r, &seen, keys_fit))
+	while ((more = tach__jr_obj_next(r, &first)) == 1) {
+		if (tach__jr_dup_key(r, &seen, keys_fit))
 			return r->j.failed;
 		const char *k = r->key, *at = r->j.p;
 		char **strings[] = {&f->name, &f->param, &f->metric, &f->big_o};
@@ -799,7 +384,7 @@ static int read_fit(reader *r, tach_result *res)
 		int rc = 0, done = 0;
 		for (size_t i = 0; i < 4 && !done; i++)
 			if (!strcmp(k, keys_fit[i])) {
-				rc = get_string(r, strings[i], "a complexity fit's string");
+				rc = tach__jr_get_string(r, strings[i], "a complexity fit's string");
 				if (!rc && !*strings[i][0])
 					return FAIL(r, at, "complexity: empty \"%s\"", k);
 				big_o_at = i == 3 ? at : big_o_at;
@@ -807,7 +392,7 @@ static int read_fit(reader *r, tach_result *res)
 			}
 		for (size_t i = 0; i < 2 && !done; i++)
 			if (!strcmp(k, keys_fit[5 + i])) {
-				rc = get_number(r, numbers[i], "a complexity fit's number");
+				rc = tach__jr_get_number(r, numbers[i], "a complexity fit's number");
 				if (!rc && (!isfinite(*numbers[i]) || (i == 1 && *numbers[i] < 0)))
 					return FAIL(r, at, "complexity: \"%s\" must be a finite number%s", k,
 					            i ? " not below 0" : "");
@@ -815,15 +400,15 @@ static int read_fit(reader *r, tach_result *res)
 			}
 		if (done) {
 		} else if (!strcmp(k, "automatic")) {
-			rc = get_bool(r, &f->automatic, "complexity \"automatic\"");
+			rc = tach__jr_get_bool(r, &f->automatic, "complexity \"automatic\"");
 		} else if (!strcmp(k, "benchmarks")) {
 			int f2 = 1, m2;
-			if (arr_open(r, "complexity \"benchmarks\""))
+			if (tach__jr_arr_open(r, "complexity \"benchmarks\""))
 				return r->j.failed;
-			while ((m2 = arr_next(r, &f2)) == 1) {
+			while ((m2 = tach__jr_arr_next(r, &f2)) == 1) {
 				char *name = NULL;
 				const char *nat = r->j.p;
-				if (get_string(r, &name, "a benchmark name in a complexity fit"))
+				if (tach__jr_get_string(r, &name, "a benchmark name in a complexity fit"))
 					return r->j.failed;
 				rc = *name ? tach_fit_add_benchmark(f, name) : TACH_EFORMAT;
 				free(name);
@@ -834,7 +419,7 @@ static int read_fit(reader *r, tach_result *res)
 			}
 			rc = m2 < 0 ? r->j.failed : 0;
 		} else {
-			rc = skip(r);
+			rc = tach__jr_skip(r);
 		}
 		if (rc)
 			return r->j.failed;
@@ -902,15 +487,15 @@ static int read_document(reader *r, tach_result *res)
 	j->p++;
 	static const char *const keys_top[] = {"format", "meta", "benchmarks", "complexity", NULL};
 	unsigned seen = 0;
-	while ((more = obj_next(r, &first)) == 1) {
+	while ((more = tach__jr_obj_next(r, &first)) == 1) {
 		const char *at = j->p;
-		if (dup_key(r, &seen, keys_top))
+		if (tach__jr_dup_key(r, &seen, keys_top))
 			return j->failed;
 		if (!strcmp(r->key, "format")) {
 			format_at = at;
-			char c = peek(r);
+			char c = tach__jr_peek(r);
 			if (!(c == '-' || (c >= '0' && c <= '9'))) {
-				if (skip(r))
+				if (tach__jr_skip(r))
 					return j->failed;
 				continue; /* type error reported after the syntax check */
 			}
@@ -927,7 +512,7 @@ static int read_document(reader *r, tach_result *res)
 			bench_at = at;
 		else if (!strcmp(r->key, "complexity"))
 			fits_at = at;
-		if (skip(r))
+		if (tach__jr_skip(r))
 			return j->failed;
 	}
 	if (more < 0)
@@ -953,14 +538,14 @@ static int read_document(reader *r, tach_result *res)
 	/* Pass 2: build. */
 	if (meta_at) {
 		j->p = meta_at;
-		if (read_meta(r, &res->meta))
+		if (tach__jr_meta(r, &res->meta))
 			return j->failed;
 	}
 	j->p = bench_at;
 	first = 1;
-	if (arr_open(r, "\"benchmarks\""))
+	if (tach__jr_arr_open(r, "\"benchmarks\""))
 		return j->failed;
-	while ((more = arr_next(r, &first)) == 1)
+	while ((more = tach__jr_arr_next(r, &first)) == 1)
 		if (read_benchmark(r, res))
 			return j->failed;
 	if (more < 0)
@@ -968,9 +553,9 @@ static int read_document(reader *r, tach_result *res)
 	if (fits_at) {
 		j->p = fits_at;
 		first = 1;
-		if (arr_open(r, "\"complexity\""))
+		if (tach__jr_arr_open(r, "\"complexity\""))
 			return j->failed;
-		while ((more = arr_next(r, &first)) == 1)
+		while ((more = tach__jr_arr_next(r, &first)) == 1)
 			if (read_fit(r, res))
 				return j->failed;
 		if (more < 0)
