@@ -137,6 +137,24 @@ TACH_API int tach_report_comparison_multi(FILE *out, const tach_multi_comparison
                                           const char *const *names, tach_report_format fmt,
                                           const tach_report_opts *opts);
 
+/* One check of a gate (`tach gate`) for its JUnit report: its outcome
+ * and the line a person reads for it (the text output's line without its
+ * verdict word, such as "time regressed +5.00% (allowed 2%)  BM_x"). */
+typedef enum { TACH_CHECK_PASS, TACH_CHECK_FAIL, TACH_CHECK_WARN } tach_check_outcome;
+typedef struct tach_check {
+	tach_check_outcome outcome;
+	const char *line;
+} tach_check;
+
+/* Writes checks as JUnit XML: one test suite named `suite` (also the
+ * class name of its test cases) with a test case per check, named by its
+ * line: a <failure> for FAIL, a <system-out> "warning: LINE" for WARN.
+ * With no checks, one passing test case named `suite`, so that a CI's
+ * test report shows the gate ran.  Every line is escaped for XML (and
+ * characters XML 1.0 cannot hold are written as U+FFFD).  Returns 0. */
+TACH_API int tach_report_checks_junit(FILE *out, const char *suite, const tach_check *v,
+                                      size_t n);
+
 /* Writes the counts of the summary line alone, as text, and a newline:
  * "0 regressed, 0 improved, 12 same, 1 inconclusive[, N new][, N gone]"
  * (`tach gate` prints it).  Never fails (stream errors stay in out). */

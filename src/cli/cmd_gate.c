@@ -6,7 +6,9 @@
  * absolute target, an empty candidate and every benchmark the config names
  * that is gone.  With only CAND, the targets alone are checked.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tach/tach.h"
@@ -14,13 +16,17 @@
 #include "cli/commands.h"
 #include "cli/decide.h"
 #include "cli/input.h"
+#include "cli/output.h"
 
-enum { OPT_ALLOW_TESTBED = 900 };
+enum { OPT_ALLOW_TESTBED = 900, OPT_FORMAT, OPT_OUT };
 
 const cli_opt cmd_gate_opts[] = {
 	DECIDE_OPTS,
 	CLI_FLAG(OPT_ALLOW_TESTBED, "allow-testbed-mismatch", 0,
 	         "only warn when BASE and CAND come from different testbeds (default: fail)"),
+	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT",
+	          "text (default) or junit (a test case per check, for a CI's test report)"),
+	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the checks to FILE instead of standard output"),
 	CLI_END,
 };
 
@@ -35,15 +41,31 @@ const char cmd_gate_details[] =
 	"confidence interval) fails, and so does a metric whose candidate CV is\n"
 	"above its 'max-cv' (without BASE: every metric of CAND).  Rules with\n"
 	"'required = false' only warn.  BASE and CAND from different testbeds\n"
-	"(machines: docs/history.md) fail unless --allow-testbed-mismatch.\n\n"
+	"(machines: docs/history.md) fail unless --allow-testbed-mismatch.\n"
+	"-f junit writes the same checks as JUnit XML, a test case each (every\n"
+	"regressed row, rule, target, benchmark gone and the testbeds).\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
-static void print_rows(FILE *f, const tach_comparison *c, int color)
+/* The rows that regressed, one line each; with `all` (JUnit, a test
+ * case per row) the others too, as passed. */
+static void print_rows(FILE *f, const tach_comparison *c, int color, int all)
 {
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
-		if (r->verdict != TACH_REGRESSED)
+		if (r->verdict != TACH_REGRESSED && !all)
 			continue;
+		/* a rule that failed on such a row has its own line */
+		if (r->verdict != TACH_REGRESSED) {
+			fputs("pass  ", f);
+			tach_text_write(f, r->metric ? r->metric : "(benchmark)");
+			fprintf(f, " %s", tach_verdict_name(r->verdict));
+			if (isfinite(r->ratio))
+				fprintf(f, " (%+.2f%%)", (r->ratio - 1) * 100);
+			fputs("  ", f);
+			tach_text_write(f, r->name);
+			fputc('\n', f);
+			continue;
+		}
 		const char *word = r->gate == 1 ? "FAIL" : r->gate == 2 ? "warn" : "pass";
 		const char *col = r->gate == 1 ? "\x1b[31m" : r->gate == 2 ? "\x1b[33m" : "\x1b[32m";
 		fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
@@ -78,6 +100,38 @@ static void print_testbeds(FILE *f, const tach_result *base, const tach_result *
 	                : " (compare runs of one testbed, or --allow-testbed-mismatch)");
 }
 
+/* The check lines of the text output (text: "FAIL  ...", "warn  ...",
+ * "pass  ...", without colour) as JUnit test cases. */
+static int write_junit(FILE *out, char *text)
+{
+	tach_check *v = NULL;
+	size_t n = 0, cap = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		tach_check_outcome o;
+		if (!strncmp(line, "FAIL  ", 6))
+			o = TACH_CHECK_FAIL;
+		else if (!strncmp(line, "warn  ", 6))
+			o = TACH_CHECK_WARN;
+		else if (!strncmp(line, "pass  ", 6))
+			o = TACH_CHECK_PASS;
+		else
+			continue;
+		if (n == cap) {
+			tach_check *g = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *v);
+			if (!g) {
+				free(v);
+				return cli_error("out of memory");
+			}
+			v = g;
+		}
+		v[n].outcome = o;
+		v[n++].line = line + 6;
+	}
+	tach_report_checks_junit(out, "tach gate", v, n);
+	free(v);
+	return 0;
+}
+
 int cmd_gate(int argc, char **argv, const cli_cmd *self)
 {
 	int status;
@@ -86,7 +140,12 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		return status;
 	cli_decide d = {0};
 	const char *config = NULL;
-	int no_config = 0, allow_testbed = 0, testbeds_differ = 0;
+	const char *out_path = NULL;
+	int no_config = 0, allow_testbed = 0, testbeds_differ = 0, junit = 0;
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *lines = NULL;
+	tach_outfile *of = NULL;
 	tach_result *base = NULL, *cand = NULL;
 	tach_comparison *c = NULL;
 	cli_checks checks = {0};
@@ -99,6 +158,15 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 			no_config = 1;
 		else if (id == OPT_ALLOW_TESTBED)
 			allow_testbed = 1;
+		else if (id == OPT_OUT)
+			out_path = p.items[i].value;
+		else if (id == OPT_FORMAT) {
+			const char *v = p.items[i].value;
+			if (!strcmp(v, "junit"))
+				junit = 1;
+			else if (strcmp(v, "text"))
+				status = cli_bad_value(p.items[i].spelled, v, "use text or junit");
+		}
 		else if (cli_decide_option(&d, &p.items[i]) < 0)
 			status = EXIT_USAGE;
 	}
@@ -129,26 +197,58 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	}
 	if ((status = cli_decide_checks(&d, c, cand, &checks)))
 		goto done;
-	int color = cli_color_stdout();
-	if (c) {
-		print_rows(stdout, c, color);
-		cli_decide_print_rules(stdout, c, 1, color);
+	if (out_path) {
+		const char *inputs[2] = {p.pos[0], p.pos[p.npos - 1]};
+		if ((status = cli_out_distinct(inputs, 2, &out_path, 1)))
+			goto done;
 	}
-	cli_decide_print_checks(stdout, &checks, p.pos[p.npos - 1], color);
+	if (!(of = cli_out_open(out_path))) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	FILE *out = tach_outfile_stream(of);
+	/* JUnit: the text's check lines, gathered and then converted */
+	if (junit && !(lines = open_memstream(&text, &text_len))) {
+		status = cli_error("out of memory");
+		goto done;
+	}
+	FILE *f = junit ? lines : out;
+	int color = !junit && !out_path && cli_color_stdout();
+	if (c) {
+		print_rows(f, c, color, junit);
+		cli_decide_print_rules(f, c, 1, color);
+	}
+	cli_decide_print_checks(f, &checks, p.pos[p.npos - 1], color);
 	if (testbeds_differ)
-		print_testbeds(stdout, base, cand, allow_testbed, color);
+		print_testbeds(f, base, cand, allow_testbed, color);
 	size_t failed = (c ? c->n_failed : 0) + checks.n_failed + (testbeds_differ && !allow_testbed);
 	size_t warned = (c ? c->n_warned : 0) + checks.n_warned + (testbeds_differ && allow_testbed);
 	size_t n_checks = checks.n + (c ? c->n_rows : 0) + (size_t)testbeds_differ;
 	if (c)
-		tach_report_comparison_counts(stdout, c);
+		tach_report_comparison_counts(f, c);
 	if (failed)
-		printf("gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
-		       d.warn_only ? " (--warn-only: exit status 0)" : "");
+		fprintf(f, "gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
+		        d.warn_only ? " (--warn-only: exit status 0)" : "");
 	else
-		printf("gate: passed, %zu checks%s\n", n_checks, warned ? ", with warnings" : "");
-	status = failed && !d.warn_only ? EXIT_REGRESSION : EXIT_OK;
+		fprintf(f, "gate: passed, %zu checks%s\n", n_checks, warned ? ", with warnings" : "");
+	if (junit) {
+		int bad = fclose(lines) != 0;
+		lines = NULL;
+		if (bad || (status = write_junit(out, text))) {
+			status = bad ? cli_error("out of memory") : status;
+			goto done;
+		}
+	}
+	status = cli_out_commit(of, out_path);
+	of = NULL;
+	if (!status)
+		status = failed && !d.warn_only ? EXIT_REGRESSION : EXIT_OK;
 done:
+	if (lines)
+		fclose(lines);
+	free(text);
+	if (of)
+		tach_outfile_abort(of);
 	cli_decide_checks_release(&checks);
 	tach_comparison_free(c);
 	tach_result_free(base);

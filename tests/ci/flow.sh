@@ -69,6 +69,11 @@ flow() {
 	st=0
 	"$tach" gate --no-config @main head.json >gate.txt || st=$?
 	[ "$st" -eq 1 ] || fail "$2: gate exited $st, expected 1: $(cat gate.txt)"
+	st=0
+	"$tach" gate --no-config @main head.json -f junit -o gate.xml || st=$?
+	[ "$st" -eq 1 ] || fail "$2: gate -f junit exited $st, expected 1"
+	grep -q '<testsuite name="tach gate".*failures="[1-9]' gate.xml &&
+		grep -q 'regressed.*<failure' gate.xml || fail "$2: the gate's JUnit: $(cat gate.xml)"
 
 	# a head measured on another machine (its host name changed: one
 	# machine under two testbed names is still one machine): the gate

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
@@ -145,4 +146,48 @@ Test(cli_gate_rules, bad_values_are_errors_at_their_place)
 		cr_expect_str_eq(r.out, "");
 		run_free(&r);
 	}
+}
+
+/* `tach gate -f junit`: the gate's checks as test cases for a CI's test
+ * report — the failed min-improvement and max-cv rules as failures, the
+ * compared row, exit status as with text; -o writes the file whole and
+ * never over an input; an unknown format is refused. */
+Test(cli_gate_rules, gate_writes_its_checks_as_junit)
+{
+	const char *conf = temp_file(seed_conf, ".conf");
+	const char *base = results(1.0, 0.01), *noisy = results(0.6, 0.3);
+	run_result r = run_tach(ARGV("gate", "--config", conf, "-f", "junit", base, noisy), NULL,
+	                        NULL, NULL);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "<testsuites name=\"tach gate\""), "%s", r.out);
+	cr_expect(strstr(r.out, "tests=\"3\" failures=\"2\""), "the row, min-improvement and max-cv: %s", r.out);
+	cr_expect(strstr(r.out, "name=\"time improved (-40.00%)  BM_publish\"></testcase>"), "%s", r.out);
+	cr_expect(strstr(r.out, "short of min-improvement 50%  BM_publish\"><failure"), "%s", r.out);
+	cr_expect(strstr(r.out, "<testcase classname=\"tach gate\" name=\"time "), "%s", r.out);
+	cr_expect(!strstr(r.out, "gate: FAILED"), "no text lines: %s", r.out);
+	run_free(&r);
+	const char *good = results(0.4, 0.01);
+	char out[64];
+	snprintf(out, sizeof out, "/tmp/tach-gate-junit-%d.xml", (int)getpid());
+	r = run_tach(ARGV("gate", "--config", conf, "-f", "junit", "-o", out, base, good), NULL, NULL,
+	             NULL);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(r.out, "");
+	run_free(&r);
+	FILE *f = fopen(out, "r");
+	cr_assert_not_null(f);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	remove(out);
+	cr_expect(strstr(buf, "failures=\"0\""), "%s", buf);
+	cr_expect(strstr(buf, "meets min-improvement 50%  BM_publish\"></testcase>"), "%s", buf);
+	r = run_tach(ARGV("gate", "--config", conf, "-o", base, base, good), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2, "an input as the output");
+	run_free(&r);
+	r = run_tach(ARGV("gate", "--config", conf, "-f", "xml", base, good), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "use text or junit"), "%s", r.err);
+	run_free(&r);
 }
