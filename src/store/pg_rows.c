@@ -83,8 +83,8 @@ static int arr_double(arr *a, const double *d)
 	return arr_bytes(a, b, 8);
 }
 
-/* Writes the header and adds the array to the statement's parameters. */
-static int arr_finish(arr *a, args *p)
+/* Writes the header; the array is then a parameter of buf, len bytes. */
+static int arr_finish(arr *a)
 {
 	if (!a->n) {
 		/* an empty array: no dimensions */
@@ -101,20 +101,24 @@ static int arr_finish(arr *a, args *p)
 		put32(a->buf + 12, a->n);
 		put32(a->buf + 16, 1);
 	}
-	tach__pg_arg_blob(p, a->buf, a->len);
 	return 0;
 }
 
-/* The columns of one chunk, in the order of ST_ROWS's parameters $2... */
+/* The columns of one chunk (ST_ROWS's parameters $2... in this order). */
 enum { B_ORD, B_NAME, B_KEY, B_PARAMS, B_EXTRA, M_ORD, M_NAME, M_UNIT, M_DIR, M_FLAGS, M_N,
-       M_MEDIAN, M_SAMPLES, M_ITERS, M_SERIES, N_COLS };
+       M_MEDIAN, M_SAMPLES, M_ITERS, M_SERIES,
+       /* not ST_ROWS's: each metric's benchmark name, key and params, for
+        * ST_SERIES and ST_POINTS */
+       MB_NAME, MB_KEY, MB_PARAMS, N_COLS };
 
 static const uint32_t col_oid[N_COLS] = {
 	OID_INT4, OID_TEXT, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT4, OID_TEXT, OID_TEXT,
 	OID_INT4, OID_INT4, OID_INT4, OID_FLOAT8, OID_BYTEA, OID_BYTEA, OID_BYTEA,
+	OID_TEXT, OID_TEXT, OID_TEXT,
 };
 
-static int add_metric(arr *c, int ord, const tach_metric *m, size_t *bytes)
+static int add_metric(arr *c, int ord, const tach_metric *m, const char *bname,
+                      const char *key, const char *params, size_t *bytes)
 {
 	size_t slen = 0, ilen = 0, serlen = 0;
 	int oom;
@@ -129,6 +133,12 @@ static int add_metric(arr *c, int ord, const tach_metric *m, size_t *bytes)
 		rc = TACH_ENOMEM;
 	if (!rc)
 		rc = arr_int(&c[M_ORD], ord);
+	if (!rc)
+		rc = arr_text(&c[MB_NAME], bname);
+	if (!rc)
+		rc = arr_text(&c[MB_KEY], key);
+	if (!rc)
+		rc = arr_text(&c[MB_PARAMS], params);
 	if (!rc)
 		rc = arr_text(&c[M_NAME], m->name);
 	if (!rc)
@@ -171,29 +181,23 @@ static int add_bench(arr *c, int ord, const tach_benchmark *b, size_t *bytes)
 		rc = arr_text(&c[B_EXTRA], extra);
 	*bytes += strlen(b->name) + (key ? strlen(key) : 0) + (params ? strlen(params) : 0) +
 	          (extra ? strlen(extra) : 0);
+	for (size_t i = 0; !rc && i < b->n_metrics; i++)
+		rc = add_metric(c, ord, b->metrics[i], b->name, key, params, bytes);
 	free(key);
 	free(params);
 	free(extra);
-	for (size_t i = 0; !rc && i < b->n_metrics; i++)
-		rc = add_metric(c, ord, b->metrics[i], bytes);
 	return rc;
 }
 
-/* Queues statement `which` with parameters run_id and the columns
- * cols[] (ended by -1) of a chunk whose parameters are `all` ($1 the run
- * id, then every column in order). */
-static int queue_subset(tach_store *s, int which, int64_t run_id, const args *all,
-                        const int *cols, tach_error *err)
+/* Queues statement `which` with parameters the run id and then the
+ * finished columns cols[] (ended by -1) of a chunk. */
+static int queue_cols(tach_store *s, int which, int64_t run_id, const arr *c, const int *cols,
+                      tach_error *err)
 {
 	args a = {0};
 	tach__pg_arg_int(&a, run_id);
-	for (int k = 0; cols[k] >= 0; k++) {
-		int from = 1 + cols[k];
-		a.val[a.n] = all->val[from];
-		a.len[a.n] = all->len[from];
-		a.fmt[a.n] = all->fmt[from];
-		a.n++;
-	}
+	for (int k = 0; cols[k] >= 0; k++)
+		tach__pg_arg_blob(&a, c[cols[k]].buf, c[cols[k]].len);
 	return tach__pg_queue(s, which, &a, err);
 }
 
@@ -212,25 +216,26 @@ static int queue_chunk(tach_store *s, int64_t run_id, const tach_result *r, size
 		rc = add_bench(c, (int)i, r->benchmarks[i], &bytes);
 		i++;
 	}
-	args a = {0};
-	tach__pg_arg_int(&a, run_id);
 	for (int k = 0; !rc && k < N_COLS; k++)
-		rc = arr_finish(&c[k], &a);
+		rc = arr_finish(&c[k]);
 	if (rc == TACH_ERANGE)
 		/* past what one protocol message can carry */
 		snprintf(err->message, sizeof err->message,
 		         "%s: benchmark '%s' has too many samples", s->location,
 		         r->benchmarks[i - 1]->name);
+	/* the rows, then the chunk's series and points (schema 5) */
+	static const int rows_cols[] = {B_ORD, B_NAME, B_KEY, B_PARAMS, B_EXTRA, M_ORD, M_NAME,
+	                                M_UNIT, M_DIR, M_FLAGS, M_N, M_MEDIAN, M_SAMPLES, M_ITERS,
+	                                M_SERIES, -1};
+	static const int series_cols[] = {M_ORD, MB_NAME, MB_KEY, MB_PARAMS, M_NAME, M_UNIT, M_DIR,
+	                                  -1};
+	static const int points_cols[] = {M_ORD, MB_NAME, MB_KEY, M_NAME, M_N, M_MEDIAN, -1};
 	if (!rc)
-		rc = tach__pg_queue(s, ST_ROWS, &a, err);
-	/* the chunk's series and points (schema 5) from the same arrays */
-	static const int series_cols[] = {B_ORD, B_NAME, B_KEY, B_PARAMS, M_ORD, M_NAME, M_UNIT,
-	                                  M_DIR, -1};
-	static const int points_cols[] = {B_ORD, B_NAME, B_KEY, M_ORD, M_NAME, M_N, M_MEDIAN, -1};
+		rc = queue_cols(s, ST_ROWS, run_id, c, rows_cols, err);
 	if (!rc)
-		rc = queue_subset(s, ST_SERIES, run_id, &a, series_cols, err);
+		rc = queue_cols(s, ST_SERIES, run_id, c, series_cols, err);
 	if (!rc)
-		rc = queue_subset(s, ST_POINTS, run_id, &a, points_cols, err);
+		rc = queue_cols(s, ST_POINTS, run_id, c, points_cols, err);
 	for (int k = 0; k < N_COLS; k++)
 		free(c[k].buf);
 	*from = i;

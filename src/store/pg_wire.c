@@ -160,31 +160,34 @@ static const char *const stmt_sql[N_STMT] = {
 	" WITH ORDINALITY AS m(ord, name, unit, direction, flags, n, median, samples,"
 	" iterations, series, i)"
 	" JOIN b ON b.ord = m.ord ORDER BY m.i",
-	/* ST_SERIES, after each chunk's rows, from the chunk's arrays ($2..$9:
-	 * pg_rows.c): the series it is the first to have.  Inserted in one
-	 * order that every writer shares (the bytes of the key), so that two
-	 * writers each making series the other also makes wait on each other
-	 * in turn, never in a circle (a deadlock); a series another writer
-	 * made first is left to it. */
+	/* ST_SERIES, after each chunk's rows, from its metrics' columns
+	 * ($2..$8, each metric with its benchmark's name, key and params:
+	 * pg_rows.c): the series it is the first to have.  One array per
+	 * column and no join between arrays, so that the plan kept for the
+	 * prepared statement, made without knowing the arrays' sizes, stays
+	 * an index probe per metric (a join of two arrays took 170 ms a chunk
+	 * where it had taken 8).  Inserted in one order that every writer
+	 * shares (the bytes of the key), so that two writers each making
+	 * series the other also makes wait on each other in turn, never in a
+	 * circle (a deadlock); a series another writer made first is left to
+	 * it. */
 	"INSERT INTO series(name, params_key, metric, params, unit, direction, first_run,"
 	" first_ord, first_pos)"
-	" SELECT b.name, b.key, m.name, b.params, m.unit, m.direction, $1::bigint, m.ord, m.i"
-	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[]) AS b(ord, name, key, params)"
-	" JOIN unnest($6::int4[], $7::text[], $8::text[], $9::int4[]) WITH ORDINALITY"
-	" AS m(ord, name, unit, direction, i) ON m.ord = b.ord"
-	" WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.name = b.name"
-	" AND s.params_key = b.key AND s.metric = m.name)"
-	" ORDER BY b.name COLLATE \"C\", b.key COLLATE \"C\", m.name COLLATE \"C\", m.ord, m.i"
+	" SELECT u.name, u.key, u.metric, u.params, u.unit, u.direction, $1::bigint, u.ord, u.i"
+	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+	" $8::int4[]) WITH ORDINALITY AS u(ord, name, key, params, metric, unit, direction, i)"
+	" WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.name = u.name"
+	" AND s.params_key = u.key AND s.metric = u.metric)"
+	" ORDER BY u.name COLLATE \"C\", u.key COLLATE \"C\", u.metric COLLATE \"C\", u.ord, u.i"
 	" ON CONFLICT DO NOTHING",
-	/* ST_POINTS: the chunk's point in each of its series ($2..$8), a
+	/* ST_POINTS: the chunk's point in each of its series ($2..$7), a
 	 * statement of its own so that it sees the series ST_SERIES or
 	 * another writer just made */
 	"INSERT INTO points(series_id, run_id, ord, pos, median, n)"
-	" SELECT s.id, $1::bigint, m.ord, m.i, m.median, m.n"
-	" FROM unnest($2::int4[], $3::text[], $4::text[]) AS b(ord, name, key)"
-	" JOIN unnest($5::int4[], $6::text[], $7::int4[], $8::float8[]) WITH ORDINALITY"
-	" AS m(ord, name, n, median, i) ON m.ord = b.ord"
-	" JOIN series s ON s.name = b.name AND s.params_key = b.key AND s.metric = m.name",
+	" SELECT s.id, $1::bigint, u.ord, u.i, u.median, u.n"
+	" FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::float8[])"
+	" WITH ORDINALITY AS u(ord, name, key, metric, n, median, i)"
+	" JOIN series s ON s.name = u.name AND s.params_key = u.key AND s.metric = u.metric",
 };
 
 
@@ -510,6 +513,19 @@ int tach__pg_queue(tach_store *s, int which, const args *a, tach_error *err)
 int tach__pg_prepare(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
+	/* Plans made for each run's arrays: a plan kept for every size (the
+	 * server's choice after five runs) joined a run's benchmarks to its
+	 * metrics half again slower, planned as if each array had 100
+	 * elements; planning costs a millisecond.  Servers before
+	 * PostgreSQL 12 have no such setting and keep their way. */
+	if (!p->prepared) {
+		int rc = tach__pg_script(s,
+		             "SELECT set_config('plan_cache_mode', 'force_custom_plan', false)"
+		             " FROM pg_settings WHERE name = 'plan_cache_mode'",
+		             "preparing", err);
+		if (rc)
+			return rc;
+	}
 	for (int i = 0; i < N_STMT; i++) {
 		if (p->prepared & 1u << i)
 			continue;
