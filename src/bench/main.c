@@ -429,13 +429,15 @@ static void print_load_table(const tach_result *r)
 		}
 	if (!n)
 		return;
+	if (n < r->n_benchmarks)
+		printf("\n"); /* after print_table's */
 	static const char *const col[] = {"achieved_rate", "latency_p50", "latency_p99",
 	                                  "latency_max", "service_time_p50", "service_time_p99",
 	                                  "late_starts", "peak_in_flight", "failures"};
 	static const char *const head[] = {"achieved", "lat p50", "lat p99", "lat max",
 	                                   "svc p50", "svc p99", "late", "peak", "failed"};
 	static const int cw[] = {11, 10, 10, 10, 10, 10, 7, 5, 7};
-	printf("\n%-*s", (int)w, "open loop");
+	printf("%-*s", (int)w, "open loop");
 	for (size_t k = 0; k < sizeof col / sizeof *col; k++)
 		printf("  %*s", cw[k], head[k]);
 	printf("\n");
@@ -467,6 +469,11 @@ static void print_load_table(const tach_result *r)
  * each, headed by the metric's name ("-" where a benchmark has none). */
 static void print_table(const tach_result *r, int tabular)
 {
+	size_t closed = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		closed += !is_load(r->benchmarks[i]);
+	if (!closed && r->n_benchmarks)
+		return; /* only load benchmarks: print_load_table */
 	size_t w = 9;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		if (strlen(r->benchmarks[i]->name) > w)
