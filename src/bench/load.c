@@ -69,15 +69,16 @@ uint64_t tach__load_claim(tach__load_sched *s)
 	return start + (uint64_t)(t + 0.5);
 }
 
-/* The end of the call in progress, into the worker's counts. */
-static void end_call(tach__load_worker *w)
+/* The end of the call in progress, into the worker's counts; returns
+ * the clock's reading at the end. */
+static uint64_t end_call(tach__load_worker *w)
 {
 	tach__load_sched *s = w->sched;
 	uint64_t end = s->clock.now(s->clock.ctx);
 	atomic_fetch_sub_explicit(&s->in_flight, 1, memory_order_relaxed);
 	w->in_call = 0;
 	if (w->t_sched < sched_start(s) + s->warmup)
-		return; /* a warm-up call */
+		return end; /* a warm-up call */
 	/* the clamps matter only for a fake clock that cannot wait (a
 	 * start before its time) */
 	tach_histogram_record(w->latency, end > w->t_sched ? end - w->t_sched : 0);
@@ -86,12 +87,13 @@ static void end_call(tach__load_worker *w)
 	w->late += w->t_start > w->t_sched &&
 	           w->t_start - w->t_sched > (uint64_t)(TACH_LOAD_LATE * 1e9);
 	w->failures += w->failed != 0;
+	return end;
 }
 
-/* Waits until t: sleeps until `spin` before it, then reads the clock. */
-static uint64_t wait_until(const tach__load_clock *c, uint64_t t)
+/* Waits until t, the clock having read `now` a moment ago: sleeps until
+ * `spin` before it, then reads the clock. */
+static uint64_t wait_until(const tach__load_clock *c, uint64_t t, uint64_t now)
 {
-	uint64_t now = c->now(c->ctx);
 	if (now >= t || !c->sleep_until)
 		return now;
 	if (t - now > c->spin)
@@ -110,12 +112,14 @@ void tach__load_finish(tach__load_worker *w)
 int tach__load_step(tach__load_worker *w)
 {
 	tach__load_sched *s = w->sched;
-	if (w->in_call)
-		end_call(w);
+	/* a late worker starts the next call at the end of the last: one
+	 * reading of the clock serves both (half the timer's cost per call
+	 * at the ceiling) */
+	uint64_t now = w->in_call ? end_call(w) : s->clock.now(s->clock.ctx);
 	uint64_t t = tach__load_claim(s), end = tach__load_window_end(s);
 	if (t >= end)
 		return 0;
-	uint64_t now = wait_until(&s->clock, t);
+	now = wait_until(&s->clock, t, now);
 	if (now >= end)
 		return 0; /* claimed in time, reached too late: not started */
 	w->t_sched = t;

@@ -101,7 +101,7 @@ static int add_instance(tach__instance **inst, size_t *n, size_t *cap, const tac
 	}
 	x->rate = rate;
 	if (rate > 0 && len < (int)sizeof x->name)
-		len += snprintf(x->name + len, sizeof x->name - (size_t)len, "/rate:%g", rate);
+		len += snprintf(x->name + len, sizeof x->name - (size_t)len, "/rate:%.15g", rate);
 	if (show_threads && len < (int)sizeof x->name)
 		snprintf(x->name + len, sizeof x->name - (size_t)len, "/threads:%d", threads);
 	return 0;

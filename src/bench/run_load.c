@@ -79,7 +79,7 @@ static int load_metrics(tach_benchmark *b, const tach__load_sched *sc,
 		failures += w[t].failures;
 	}
 	char v[32];
-	snprintf(v, sizeof v, "%g", rate);
+	snprintf(v, sizeof v, "%.15g", rate);
 	if (tach_kvlist_set(&b->params, "rate", v))
 		return TACH_ENOMEM;
 	int rc = 0;
