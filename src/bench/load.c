@@ -116,6 +116,8 @@ int tach__load_step(tach__load_worker *w)
 	 * reading of the clock serves both (half the timer's cost per call
 	 * at the ceiling) */
 	uint64_t now = w->in_call ? end_call(w) : s->clock.now(s->clock.ctx);
+	if (atomic_load_explicit(&s->stop, memory_order_relaxed))
+		return 0;
 	uint64_t t = tach__load_claim(s), end = tach__load_window_end(s);
 	if (t >= end)
 		return 0;

@@ -45,6 +45,7 @@ typedef struct tach__load_sched {
 	tach_rng rng;
 	double t_next;           /* poisson: the next slot, ns after start */
 	_Atomic int in_flight, peak; /* calls running now, the most at once */
+	_Atomic int stop; /* a worker failed (tach_skip_with_error): all stop */
 } tach__load_sched;
 
 /* One worker's state and what it measured. */

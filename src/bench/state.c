@@ -40,6 +40,8 @@ static int load_edge(tach_state *s, tach__state_priv *p)
 		return 0;
 	if (!p->error && tach__load_step(p->load))
 		return 1;
+	if (p->error) /* the benchmark failed: no worker starts another call */
+		atomic_store(&p->load->sched->stop, 1);
 	tach__load_finish(p->load); /* skipped with an error: end the call */
 	p->finished = 1;
 	return 0;

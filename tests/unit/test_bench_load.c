@@ -258,6 +258,38 @@ Test(bench_load, a_bad_rate_fails_with_the_reason)
 	tach_result_free(r);
 }
 
+/* tach_skip_with_error in a call stops the schedule: no call after it,
+ * and the benchmark carries the reason. */
+TACH_BENCH(ld_skip, .load = {.rates = TACH_RATES(1000), .duration = 0.01})
+{
+	TACH_LOOP(s) {
+		record_start();
+		now += 10e-6;
+		if (n_starts == 3)
+			tach_skip_with_error(s, "the server went away");
+	}
+}
+
+/* A load benchmark that never loops is an error, not a hang. */
+TACH_BENCH(ld_no_loop, .load = {.rates = TACH_RATES(1000), .duration = 0.01})
+{
+	(void)s;
+}
+
+Test(bench_load, an_error_stops_the_calls_and_no_loop_is_an_error)
+{
+	tach_result *r = run("^ld_skip/", NULL);
+	cr_expect_eq(n_starts, 3);
+	cr_assert_eq(r->n_benchmarks, 1);
+	cr_expect_str_eq(r->benchmarks[0]->error ? r->benchmarks[0]->error : "",
+	                 "the server went away");
+	tach_result_free(r);
+	r = run("^ld_no_loop/", NULL);
+	cr_assert_eq(r->n_benchmarks, 1);
+	cr_expect(r->benchmarks[0]->error && strstr(r->benchmarks[0]->error, "tach_loop"));
+	tach_result_free(r);
+}
+
 /* ---- a benchmark program end to end ---- */
 
 static char *slurp(const char *path, size_t *len)
