@@ -77,8 +77,8 @@ static uint64_t end_call(tach__load_worker *w)
 	uint64_t end = s->clock.now(s->clock.ctx);
 	atomic_fetch_sub_explicit(&s->in_flight, 1, memory_order_relaxed);
 	w->in_call = 0;
-	if (w->t_sched < sched_start(s) + s->warmup)
-		return end; /* a warm-up call */
+	if (w->t_start < sched_start(s) + s->warmup)
+		return end; /* started in the warm-up */
 	/* the clamps matter only for a fake clock that cannot wait (a
 	 * start before its time) */
 	tach_histogram_record(w->latency, end > w->t_sched ? end - w->t_sched : 0);
@@ -130,7 +130,7 @@ int tach__load_step(tach__load_worker *w)
 	w->failed = 0;
 	w->started++;
 	int busy = atomic_fetch_add_explicit(&s->in_flight, 1, memory_order_relaxed) + 1;
-	if (t < sched_start(s) + s->warmup)
+	if (now < sched_start(s) + s->warmup)
 		return 1; /* the peak is the measured window's */
 	int peak = atomic_load_explicit(&s->peak, memory_order_relaxed);
 	while (busy > peak &&

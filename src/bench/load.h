@@ -31,9 +31,11 @@ typedef struct tach__load_clock {
  * in the order workers claim them) is scheduled at start + k / rate
  * (constant) or at start + the sum of k exponential gaps of mean 1 / rate
  * drawn from tach_rng seeded with `seed` (poisson).  start is the clock
- * when the first worker asks for a slot.  Calls scheduled in
- * [start + warmup, start + warmup + duration) are measured; no call is
- * scheduled or started from the window's end on. */
+ * when the first worker asks for a slot.  Calls that start in
+ * [start + warmup, start + warmup + duration) are measured, whenever they
+ * were scheduled (an overloaded worker still works through the warm-up's
+ * backlog in the window: its throughput and its waits are measured); no
+ * call is scheduled or started from the window's end on. */
 typedef struct tach__load_sched {
 	tach__load_clock clock;
 	double rate; /* calls per second, > 0 */
@@ -71,7 +73,7 @@ TACH_HIDDEN uint64_t tach__load_window_end(tach__load_sched *s);
 
 /* Ends the worker's call in progress, if any (its latency from the
  * scheduled start and its service time from the actual start go into
- * the histograms when it was scheduled in the window), then claims the
+ * the histograms when it started in the window), then claims the
  * next slot, waits for its time and starts it.  1: a call has started;
  * 0: the window is over, nothing started. */
 TACH_HIDDEN int tach__load_step(tach__load_worker *w);
