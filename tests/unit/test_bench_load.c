@@ -5,17 +5,14 @@
  * and a benchmark program with load benchmarks end to end: its command
  * line and the structure of its JSON results, never their timing. */
 #include <criterion/criterion.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tach/tach.h"
 #include "tach/bench.h"
+#include "../cli/run.h"
 
 /* ---- the fake clock: one worker thread, time moves only when a call
  * says it took time or the scheduler sleeps ---- */
@@ -292,67 +289,11 @@ Test(bench_load, an_error_stops_the_calls_and_no_loop_is_an_error)
 
 /* ---- a benchmark program end to end ---- */
 
-static char *slurp(const char *path, size_t *len)
+/* Runs load_bench with args (NULL-terminated); caller frees with
+ * run_free. */
+static run_result run_prog(const char *const *args)
 {
-	FILE *f = fopen(path, "rb");
-	cr_assert(f, "%s", path);
-	char *buf = NULL;
-	size_t cap = 0;
-	*len = 0;
-	for (;;) {
-		if (*len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			cr_assert(buf);
-		}
-		size_t got = fread(buf + *len, 1, 4096, f);
-		*len += got;
-		if (!got)
-			break;
-	}
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
-}
-
-typedef struct prog_out {
-	int status;
-	char *out; /* caller frees */
-	size_t len;
-	char err[4096];
-} prog_out;
-
-/* Runs load_bench with args (NULL-terminated, at most 12). */
-static prog_out run_prog(const char *const *args)
-{
-	prog_out p;
-	memset(&p, 0, sizeof p);
-	char out[] = "/tmp/tach-load-out-XXXXXX", errf[] = "/tmp/tach-load-err-XXXXXX";
-	close(mkstemp(out));
-	close(mkstemp(errf));
-	const char *argv[16] = {TACH_LOAD_BENCH};
-	for (size_t i = 0; args[i] && i < 12; i++)
-		argv[i + 1] = args[i];
-	const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_TRUNC, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, errf, O_WRONLY | O_TRUNC, 0);
-	pid_t pid;
-	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
-	                         (char *const *)envp), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	int status;
-	waitpid(pid, &status, 0);
-	p.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	size_t len;
-	char *e = slurp(errf, &len);
-	snprintf(p.err, sizeof p.err, "%s", e);
-	free(e);
-	p.out = slurp(out, &p.len);
-	unlink(out);
-	unlink(errf);
-	return p;
+	return run_exe(TACH_LOAD_BENCH, args, NULL, NULL, NULL);
 }
 
 static const tach_benchmark *find(const tach_result *r, const char *name)
@@ -368,12 +309,12 @@ Test(bench_load, program_writes_one_benchmark_per_rate_with_the_contract_metrics
 {
 	const char *args[] = {"--format", "json", "--no-alloc", "--rate", "100,250", "--duration",
 	                      "20ms", "--min-time", "1ms", "--repetitions", "2", NULL};
-	prog_out p = run_prog(args);
+	run_result p = run_prog(args);
 	cr_assert_eq(p.status, 0, "status %d: %s", p.status, p.err);
 	tach_result *r;
 	tach_error e;
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(tach_result_read_buffer(p.out, p.len, "load_bench", &r, &e), 0, "%s",
+	cr_assert_eq(tach_result_read_buffer(p.out, p.out_len, "load_bench", &r, &e), 0, "%s",
 	             e.message);
 	static const char *const lower[] = {
 		"latency_p50",      "latency_p90",      "latency_p99",       "latency_p999",
@@ -412,31 +353,31 @@ Test(bench_load, program_writes_one_benchmark_per_rate_with_the_contract_metrics
 	/* the closed-loop benchmark beside them is timed as ever */
 	cr_expect(tach_benchmark_metric(find(r, "closed_loop"), TACH_M_TIME));
 	tach_result_free(r);
-	free(p.out);
+	run_free(&p);
 }
 
 Test(bench_load, program_lists_the_rates_and_refuses_bad_ones)
 {
 	const char *list[] = {"--list", "--rate", "5,1e3", "--filter", "^load_empty", NULL};
-	prog_out p = run_prog(list);
+	run_result p = run_prog(list);
 	cr_expect_eq(p.status, 0);
 	cr_expect_str_eq(p.out, "load_empty/rate:5/threads:2\nload_empty/rate:1000/threads:2\n");
-	free(p.out);
+	run_free(&p);
 	const char *bad[] = {"--rate", "0", NULL};
 	p = run_prog(bad);
 	cr_expect_eq(p.status, 2);
 	cr_expect(strstr(p.err, "invalid value '0' for --rate"), "%s", p.err);
-	free(p.out);
+	run_free(&p);
 	const char *arr[] = {"--arrivals", "bursty", NULL};
 	p = run_prog(arr);
 	cr_expect_eq(p.status, 2);
 	cr_expect(strstr(p.err, "invalid value 'bursty' for --arrivals"), "%s", p.err);
-	free(p.out);
+	run_free(&p);
 	/* the text table: a section of its own for the open-loop results */
 	const char *text[] = {"--no-alloc", "--filter", "^load_failing", "--duration", "10ms", NULL};
 	p = run_prog(text);
 	cr_expect_eq(p.status, 0, "%s", p.err);
 	cr_expect(strstr(p.out, "open loop") && strstr(p.out, "load_failing/rate:300"), "%s",
 	          p.out);
-	free(p.out);
+	run_free(&p);
 }
