@@ -258,7 +258,8 @@ TACH_API void tach_resume(tach_state *s);
 /* The value of argument `which` (0 .. TACH_MAX_ARGS - 1) of this
  * benchmark instance (0 if it has no such argument). */
 TACH_API int64_t tach_arg(const tach_state *s, int which);
-/* Iterations of this call (valid inside and after the loop). */
+/* Iterations of this call (valid inside and after the loop); in a load
+ * benchmark (.load), the calls this thread has started so far. */
 TACH_API uint64_t tach_iterations(const tach_state *s);
 /* Index of the calling thread (0..threads-1) and the thread count. */
 TACH_API int tach_thread_index(const tach_state *s);

@@ -287,6 +287,28 @@ Test(bench_load, an_error_stops_the_calls_and_no_loop_is_an_error)
 	tach_result_free(r);
 }
 
+/* Names: the arguments, then the rate, then the threads (Google
+ * Benchmark's order, threads last); the run options' rates replace the
+ * benchmark's own for --list as for the run. */
+TACH_BENCH(ld_named, .args = TACH_ARGS(64), .threads = TACH_THREADS(1, 2),
+           .load = {.rates = TACH_RATES(10, 2.5)})
+{
+	TACH_LOOP(s) {
+	}
+}
+
+Test(bench_load, names_carry_args_rate_and_threads)
+{
+	const char *want[] = {"ld_named/64/rate:10/threads:1", "ld_named/64/rate:10/threads:2",
+	                      "ld_named/64/rate:2.5/threads:1", "ld_named/64/rate:2.5/threads:2"};
+	for (size_t i = 0; i < 4; i++)
+		cr_expect_str_eq(tach_bench_list("^ld_named/", i), want[i]);
+	cr_expect_null(tach_bench_list("^ld_named/", 4));
+	cr_expect_str_eq(tach_bench_list_load("^ld_named/", TACH_THREADS(2), TACH_RATES(1e6), 0),
+	                 "ld_named/64/rate:1000000/threads:2");
+	cr_expect_null(tach_bench_list_load("^ld_named/", TACH_THREADS(2), TACH_RATES(1e6), 1));
+}
+
 /* ---- a benchmark program end to end ---- */
 
 /* Runs load_bench with args (NULL-terminated); caller frees with
@@ -356,10 +378,19 @@ Test(bench_load, program_writes_one_benchmark_per_rate_with_the_contract_metrics
 	run_free(&p);
 }
 
-Test(bench_load, program_lists_the_rates_and_refuses_bad_ones)
+Test(bench_load, program_names_its_options_lists_the_rates_and_refuses_bad_ones)
 {
+	const char *help[] = {"--help", NULL};
+	run_result p = run_prog(help);
+	cr_expect_eq(p.status, 0);
+	for (const char *const *o = (const char *const[]){"--rate LIST", "--duration TIME",
+	                                                  "--load-warmup TIME", "--arrivals KIND",
+	                                                  NULL};
+	     *o; o++)
+		cr_expect(strstr(p.out, *o), "--help lacks %s", *o);
+	run_free(&p);
 	const char *list[] = {"--list", "--rate", "5,1e3", "--filter", "^load_empty", NULL};
-	run_result p = run_prog(list);
+	p = run_prog(list);
 	cr_expect_eq(p.status, 0);
 	cr_expect_str_eq(p.out, "load_empty/rate:5/threads:2\nload_empty/rate:1000/threads:2\n");
 	run_free(&p);
