@@ -896,22 +896,34 @@ static double monotonic_read_ns(void)
 	return bench_median(t, 5);
 }
 
+/* The rows of figure 10's lateness table: the metrics of load_empty on
+ * 2 workers at one set rate, per round. */
+#define LOAD_ROWS 3
+#define LOAD_COLS 5
+static const char *const load_cols[LOAD_COLS] = {"achieved_rate", "latency_p50", "latency_p99",
+                                                 "service_time_p99", "late_starts"};
+
+/* A rate of two significant digits at `fraction` of `ceiling`. */
+static void rate_at(double ceiling, double fraction, char *buf, size_t size)
+{
+	double r = ceiling * fraction;
+	double mag = pow(10, floor(log10(r)) - 1);
+	snprintf(buf, size, "%.0f", floor(r / mag) * mag);
+}
+
 /* Figure 10: load_empty far above its ceiling (1e9/s: every call late,
  * the workers never sleep) on 1 and 2 workers -- the ceiling is the
- * achieved rate -- then on 2 workers at 1,000/s and at a tenth of the
- * ceiling: lateness (latency_p99 of an empty call is its start's
- * lateness plus some ns); beside Google Benchmark's closed-loop
+ * achieved rate -- then on 2 workers at 1,000/s and at a hundredth and a
+ * tenth of the ceiling: lateness (the latency of an empty call is its
+ * start's lateness plus some ns); beside Google Benchmark's closed-loop
  * iteration rate of the same empty body on 2 threads.  `rounds` rounds,
  * the two programs alternating; medians. */
 static int figure_load(int rounds, int quick)
 {
 	const char *dur = quick ? "200ms" : "1s";
 	double ceil1[MAX_RUNS], ceil2[MAX_RUNS], gb[MAX_RUNS];
-	double lat_low[MAX_RUNS], svc_low[MAX_RUNS], lat_hi[MAX_RUNS], svc_hi[MAX_RUNS];
-	double late_hi[MAX_RUNS], ach_hi[MAX_RUNS], med_low[MAX_RUNS], med_hi[MAX_RUNS];
-	double late_low[MAX_RUNS], ach_low[MAX_RUNS];
+	double v[LOAD_ROWS][LOAD_COLS][MAX_RUNS];
 	double load0 = load_1min();
-	char rate_hi[32] = "";
 	for (int k = 0; k < rounds; k++) {
 		for (int j = 0; j < 2; j++) {
 			if ((j + k) % 2) {
@@ -928,33 +940,24 @@ static int figure_load(int rounds, int quick)
 			tach_result_free(r);
 		}
 	}
-	double c2 = bench_median(ceil2, (size_t)rounds);
-	/* a tenth of the ceiling, two significant digits */
-	double hi = c2 / 10;
-	double mag = pow(10, floor(log10(hi)) - 1);
-	snprintf(rate_hi, sizeof rate_hi, "%.0f", floor(hi / mag) * mag);
-	char name_low[96], name_hi[96];
-	snprintf(name_low, sizeof name_low, "load_empty/rate:1000/threads:2");
-	snprintf(name_hi, sizeof name_hi, "load_empty/rate:%s/threads:2", rate_hi);
+	size_t n = (size_t)rounds;
+	double c2 = bench_median(ceil2, n);
+	char rate[LOAD_ROWS][32] = {"1000"}, rates[128];
+	rate_at(c2, 0.01, rate[1], sizeof rate[1]);
+	rate_at(c2, 0.1, rate[2], sizeof rate[2]);
+	snprintf(rates, sizeof rates, "%s,%s,%s", rate[0], rate[1], rate[2]);
 	for (int k = 0; k < rounds; k++) {
-		char rates[64];
-		snprintf(rates, sizeof rates, "1000,%s", rate_hi);
 		tach_result *r = run_load_empty("^load_empty/.*/threads:2$", rates, dur);
 		if (!r)
 			return 1;
-		lat_low[k] = result_median(r, name_low, "latency_p99");
-		med_low[k] = result_median(r, name_low, "latency_p50");
-		med_hi[k] = result_median(r, name_hi, "latency_p50");
-		late_low[k] = result_median(r, name_low, "late_starts");
-		ach_low[k] = result_median(r, name_low, "achieved_rate");
-		svc_low[k] = result_median(r, name_low, "service_time_p99");
-		lat_hi[k] = result_median(r, name_hi, "latency_p99");
-		svc_hi[k] = result_median(r, name_hi, "service_time_p99");
-		late_hi[k] = result_median(r, name_hi, "late_starts");
-		ach_hi[k] = result_median(r, name_hi, "achieved_rate");
+		for (int row = 0; row < LOAD_ROWS; row++) {
+			char name[160];
+			snprintf(name, sizeof name, "load_empty/rate:%s/threads:2", rate[row]);
+			for (int col = 0; col < LOAD_COLS; col++)
+				v[row][col][k] = result_median(r, name, load_cols[col]);
+		}
 		tach_result_free(r);
 	}
-	size_t n = (size_t)rounds;
 	double c1 = bench_median(ceil1, n), g = bench_median(gb, n);
 	double clk = monotonic_read_ns();
 	printf("\nfigure 10: the open-loop scheduler (load benchmarks) calling an empty function,\n"
@@ -966,21 +969,18 @@ static int figure_load(int rounds, int quick)
 	printf("  %-52s %14.0f\n", "GB closed loop, 2 threads (items_per_second)", g);
 	printf("  %-52s %13.1fx\n", "GB / tach on 2 threads", g / c2);
 	printf("  scheduling cost per call on one worker: %.1f ns (1e9 / ceiling); of it, one\n"
-	       "  read of CLOCK_MONOTONIC at %.1f ns (measured here; a late worker's end of one\n"
+	       "  read of CLOCK_MONOTONIC at %.1f ns (measured after the runs; a late worker's end of one\n"
 	       "  call is the start of the next), the rest the claim (an atomic add), two\n"
 	       "  histogram records and the loop's edge\n", 1e9 / c1, clk);
-	printf("  2 workers, lateness of the starts (the latency of an empty call is its start's\n"
-	       "  lateness + its service time):\n");
+	printf("  2 workers at 1000/s, 1/100 and 1/10 of the ceiling: lateness of the starts\n"
+	       "  (the latency of an empty call is its start's lateness + its service time):\n");
 	printf("  %-12s %12s %14s %14s %12s %12s\n", "set rate /s", "achieved", "latency_p50",
 	       "latency_p99", "svc_p99", "late_starts");
-	printf("  %-12s %12.0f %11.2f us %11.2f us %9.2f us %12.0f\n", "1000",
-	       bench_median(ach_low, n), bench_median(med_low, n) * 1e6,
-	       bench_median(lat_low, n) * 1e6, bench_median(svc_low, n) * 1e6,
-	       bench_median(late_low, n));
-	printf("  %-12s %12.0f %11.2f us %11.2f us %9.2f us %12.0f\n", rate_hi,
-	       bench_median(ach_hi, n), bench_median(med_hi, n) * 1e6,
-	       bench_median(lat_hi, n) * 1e6, bench_median(svc_hi, n) * 1e6,
-	       bench_median(late_hi, n));
+	for (int row = 0; row < LOAD_ROWS; row++)
+		printf("  %-12s %12.0f %11.2f us %11.2f us %9.2f us %12.0f\n", rate[row],
+		       bench_median(v[row][0], n), bench_median(v[row][1], n) * 1e6,
+		       bench_median(v[row][2], n) * 1e6, bench_median(v[row][3], n) * 1e6,
+		       bench_median(v[row][4], n));
 	print_values("ceiling 2 workers per round", ceil2, rounds, "");
 	print_values("GB per round", gb, rounds, "");
 	printf("  load average (1 min) %.2f before, %.2f after; the workers spin the last 50 us\n"
