@@ -844,6 +844,151 @@ static void print_cpu(const cpu_fig *f, int rounds)
 	       "  cpu_time means the same in both)\n");
 }
 
+/* --------------------------------------------------------------------
+ * Figure 10: the open-loop scheduler of load benchmarks (issue 21 item 3).
+ */
+
+/* Google Benchmark's items_per_second of empty_threads/threads:2, or NAN. */
+static double gbench_items_rate(void)
+{
+	char *argv[] = {GBENCH_EXE, "--benchmark_filter=^empty_threads/threads:2$",
+	                "--benchmark_format=json", NULL};
+	char *text;
+	size_t len;
+	double wall;
+	if (run_program(argv, &text, &len, &wall))
+		return NAN;
+	json_t *root = json_loadb(text, len, 0, NULL);
+	free(text);
+	json_t *b = json_array_get(json_object_get(root, "benchmarks"), 0);
+	double v = json_is_number(json_object_get(b, "items_per_second"))
+	                   ? json_number_value(json_object_get(b, "items_per_second"))
+	                   : NAN;
+	json_decref(root);
+	return v;
+}
+
+/* lib_suite_tach's load_empty at `rate` for `duration` (a string), with
+ * `filter`: the result set (caller frees), or NULL after printing. */
+static tach_result *run_load_empty(const char *filter, const char *rate, const char *duration)
+{
+	char *argv[] = {TACH_SUITE_EXE, "--filter", (char *)filter, "--rate", (char *)rate,
+	                "--duration", (char *)duration, "--format", "json", "--no-alloc", NULL};
+	tach_result *r;
+	double wall;
+	return run_tach_result(argv, &r, &wall) ? NULL : r;
+}
+
+/* The cost of one read of CLOCK_MONOTONIC, which the scheduler reads
+ * once per call at its ceiling (the end of a call is the start of the
+ * next) and twice below it: ns, the median of 5 x 1e6. */
+static double monotonic_read_ns(void)
+{
+	double t[5];
+	uint64_t sink = 0;
+	for (int k = 0; k < 5; k++) {
+		double t0 = bench_now();
+		for (int i = 0; i < 1000000; i++)
+			sink += tach__clock_monotonic_ns();
+		t[k] = (bench_now() - t0) * 1e3;
+	}
+	__asm__ volatile("" : : "r"(sink));
+	return bench_median(t, 5);
+}
+
+/* The rows of figure 10's lateness table: the metrics of load_empty on
+ * 2 workers at one set rate, per round. */
+#define LOAD_ROWS 3
+#define LOAD_COLS 5
+static const char *const load_cols[LOAD_COLS] = {"achieved_rate", "latency_p50", "latency_p99",
+                                                 "service_time_p99", "late_starts"};
+
+/* A rate of two significant digits at `fraction` of `ceiling`. */
+static void rate_at(double ceiling, double fraction, char *buf, size_t size)
+{
+	double r = ceiling * fraction;
+	double mag = pow(10, floor(log10(r)) - 1);
+	snprintf(buf, size, "%.0f", floor(r / mag) * mag);
+}
+
+/* Figure 10: load_empty far above its ceiling (1e9/s: every call late,
+ * the workers never sleep) on 1 and 2 workers -- the ceiling is the
+ * achieved rate -- then on 2 workers at 1,000/s and at a hundredth and a
+ * tenth of the ceiling: lateness (the latency of an empty call is its
+ * start's lateness plus some ns); beside Google Benchmark's closed-loop
+ * iteration rate of the same empty body on 2 threads.  `rounds` rounds,
+ * the two programs alternating; medians. */
+static int figure_load(int rounds, int quick)
+{
+	const char *dur = quick ? "200ms" : "1s";
+	double ceil1[MAX_RUNS], ceil2[MAX_RUNS], gb[MAX_RUNS];
+	double v[LOAD_ROWS][LOAD_COLS][MAX_RUNS];
+	double load0 = load_1min();
+	for (int k = 0; k < rounds; k++) {
+		for (int j = 0; j < 2; j++) {
+			if ((j + k) % 2) {
+				gb[k] = gbench_items_rate();
+				continue;
+			}
+			tach_result *r = run_load_empty("^load_empty/", "1e9", dur);
+			if (!r)
+				return 1;
+			ceil1[k] = result_median(r, "load_empty/rate:1000000000/threads:1",
+			                         "achieved_rate");
+			ceil2[k] = result_median(r, "load_empty/rate:1000000000/threads:2",
+			                         "achieved_rate");
+			tach_result_free(r);
+		}
+	}
+	size_t n = (size_t)rounds;
+	double c2 = bench_median(ceil2, n);
+	char rate[LOAD_ROWS][32] = {"1000"}, rates[128];
+	rate_at(c2, 0.01, rate[1], sizeof rate[1]);
+	rate_at(c2, 0.1, rate[2], sizeof rate[2]);
+	snprintf(rates, sizeof rates, "%s,%s,%s", rate[0], rate[1], rate[2]);
+	for (int k = 0; k < rounds; k++) {
+		tach_result *r = run_load_empty("^load_empty/.*/threads:2$", rates, dur);
+		if (!r)
+			return 1;
+		for (int row = 0; row < LOAD_ROWS; row++) {
+			char name[160];
+			snprintf(name, sizeof name, "load_empty/rate:%s/threads:2", rate[row]);
+			for (int col = 0; col < LOAD_COLS; col++)
+				v[row][col][k] = result_median(r, name, load_cols[col]);
+		}
+		tach_result_free(r);
+	}
+	double c1 = bench_median(ceil1, n), g = bench_median(gb, n);
+	double clk = monotonic_read_ns();
+	printf("\nfigure 10: the open-loop scheduler (load benchmarks) calling an empty function,\n"
+	       "%d rounds, tach and GB alternating, %s per rate; medians over the rounds\n",
+	       rounds, dur);
+	printf("  %-52s %14s\n", "", "calls/s");
+	printf("  %-52s %14.0f\n", "tach ceiling, 1 worker (achieved at 1e9/s set)", c1);
+	printf("  %-52s %14.0f\n", "tach ceiling, 2 workers (achieved at 1e9/s set)", c2);
+	printf("  %-52s %14.0f\n", "GB closed loop, 2 threads (items_per_second)", g);
+	printf("  %-52s %13.1fx\n", "GB / tach on 2 threads", g / c2);
+	printf("  scheduling cost per call on one worker: %.1f ns (1e9 / ceiling); of it, one\n"
+	       "  read of CLOCK_MONOTONIC at %.1f ns (measured after the runs; a late worker's end of one\n"
+	       "  call is the start of the next), the rest the claim (an atomic add), two\n"
+	       "  histogram records and the loop's edge\n", 1e9 / c1, clk);
+	printf("  2 workers at 1000/s, 1/100 and 1/10 of the ceiling: lateness of the starts\n"
+	       "  (the latency of an empty call is its start's lateness + its service time):\n");
+	printf("  %-12s %12s %14s %14s %12s %12s\n", "set rate /s", "achieved", "latency_p50",
+	       "latency_p99", "svc_p99", "late_starts");
+	for (int row = 0; row < LOAD_ROWS; row++)
+		printf("  %-12s %12.0f %11.2f us %11.2f us %9.2f us %12.0f\n", rate[row],
+		       bench_median(v[row][0], n), bench_median(v[row][1], n) * 1e6,
+		       bench_median(v[row][2], n) * 1e6, bench_median(v[row][3], n) * 1e6,
+		       bench_median(v[row][4], n));
+	print_values("ceiling 2 workers per round", ceil2, rounds, "");
+	print_values("GB per round", gb, rounds, "");
+	printf("  load average (1 min) %.2f before, %.2f after; the workers spin the last 50 us\n"
+	       "  before each start (TACH_LOAD_DEFAULT_SPIN) with a timer slack of 1 ns\n",
+	       load0, load_1min());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int quick = 0;
@@ -853,9 +998,9 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--figure") && i + 1 < argc) {
 			int k = atoi(argv[++i]);
-			if (k < 1 || k > 9) {
+			if (k < 1 || k > 10) {
 				fprintf(stderr, "bench_lib: invalid value '%s' for --figure: expected "
-				                "1 to 9\n", argv[i]);
+				                "1 to 10\n", argv[i]);
 				return 2;
 			}
 			figures |= 1u << (k <= 3 ? 1 : k); /* 1-3 come together */
@@ -863,7 +1008,7 @@ int main(int argc, char **argv)
 			printf("usage: %s [--quick] [--figure N]...\n\n"
 			       "Compares tach's benchmark library with Google Benchmark on the same\n"
 			       "workloads (about 8 minutes; --quick: a smoke test, shorter repetitions,\n"
-			       "not default settings, fewer runs; --figure N: only figure N, 1 to 9;\n"
+			       "not default settings, fewer runs; --figure N: only figure N, 1 to 10;\n"
 			       "figures 1-3 come together).\n", argv[0]);
 			return 0;
 		} else {
@@ -943,6 +1088,9 @@ int main(int argc, char **argv)
 				return 1;
 		print_cpu(cf, rounds);
 	}
+	fflush(stdout);
+	if ((figures & 1u << 10) && figure_load(quick ? 1 : 3, quick))
+		return 1;
 	printf("\ntotal time of this program: %.0f s\n", bench_now() - t0);
 	return wrong;
 }

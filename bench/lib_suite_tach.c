@@ -2,8 +2,8 @@
  * benchmark library: the loop overhead (empty, inc), three real workloads
  * (memcpy_4k, hash64, qsort1k), a 50-benchmark suite (suite_*), 8
  * threads of independent work (indep), a benchmark that pauses for
- * setup in every iteration (pause_setup) and one that mostly sleeps
- * (sleep_50us).
+ * setup in every iteration (pause_setup), one that mostly sleeps
+ * (sleep_50us), and an empty function driven at a set rate (load_empty).
  * lib_suite_gbench.cc is the same file for Google Benchmark; the code
  * that is timed lives in lib_suite_work.h, shared by both.
  */
@@ -176,6 +176,18 @@ TACH_BENCH(pause_setup)
 		tach_resume(s);
 		h = work_fnv1a(WORK_SRC + WORK_PAUSE_SETUP_BYTES, WORK_PAUSE_TIMED_BYTES);
 		tach_do_not_optimize(h);
+	}
+}
+
+/* Figure 10: the open-loop scheduler (.load) calling an empty function
+ * on 1 and 2 workers.  bench_lib sets the rate (--rate): far above what
+ * the workers reach, every call is late and they never sleep, so the
+ * achieved rate is the scheduler's ceiling; then well below it. */
+TACH_BENCH(load_empty, .threads = TACH_THREADS(1, 2),
+           .load = {.rates = TACH_RATES(1000), .duration = 1})
+{
+	TACH_LOOP(s) {
+		tach_clobber();
 	}
 }
 

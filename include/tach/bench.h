@@ -90,6 +90,42 @@ typedef void (*tach_bench_fn)(tach_state *s);
 #define TACH_THREAD_RANGE(lo, hi) TACH_THREADS(TACH_THREAD_RANGE_ITEMS(lo, hi))
 /* ---- end of issue 19 item 4 ---- */
 
+/* ---- open-loop load (issue 21 item 3) ----
+ * A benchmark with .load set is driven at a set rate instead of
+ * calibrated: its threads (.threads) are workers, and every iteration of
+ * its loop is one call, started at a scheduled time (docs/bench-library.md,
+ * "Load at a set rate"). */
+/* A list of rates in calls per second: TACH_RATES(1000, 2000); 0 ends it. */
+#define TACH_RATES(...) ((const double[]){__VA_ARGS__, 0})
+/* How the scheduled start times are spaced. */
+typedef enum tach_arrivals {
+	TACH_ARRIVALS_CONSTANT = 0, /* call k at k / rate */
+	TACH_ARRIVALS_POISSON = 1,  /* exponential gaps of mean 1 / rate, seeded */
+} tach_arrivals;
+typedef struct tach_load_opts {
+	/* One benchmark per rate (calls per second, finite and > 0, else
+	 * the benchmark fails with the reason), named "<name>/rate:R" with
+	 * parameter "rate" = R ("%g").  NULL: not a load benchmark. */
+	const double *rates;
+	/* Seconds of calls measured per rate; 0: TACH_LOAD_DEFAULT_DURATION. */
+	double duration;
+	/* Seconds of calls at the rate before the measured window, not
+	 * recorded (caches, connection pools, the JIT of a peer); 0: none. */
+	double warmup;
+	tach_arrivals arrivals;
+	/* Seconds before each scheduled start that a worker spins on the
+	 * clock instead of sleeping (the kernel wakes a sleeper some tens of
+	 * microseconds late); 0: TACH_LOAD_DEFAULT_SPIN, negative: never
+	 * spin (the worker's CPU stays free for the code under test). */
+	double spin;
+} tach_load_opts;
+#define TACH_LOAD_DEFAULT_DURATION 1.0
+#define TACH_LOAD_DEFAULT_SPIN 50e-6
+/* A start later than this many seconds after its scheduled time counts
+ * in the metric late_starts. */
+#define TACH_LOAD_LATE 1e-3
+/* ---- end of open-loop load ---- */
+
 /* Options of a benchmark, as designated initialisers in TACH_BENCH. */
 typedef struct tach_bench_opts {
 	/* One benchmark per value of the first argument: a list
@@ -151,6 +187,12 @@ typedef struct tach_bench_opts {
 	 * TACH_COMPLEXITY_NONE: no fit. */
 	tach_complexity complexity;
 	/* ---- end of complexity ---- */
+	/* ---- open-loop load (issue 21 item 3) ----
+	 * .load = {.rates = TACH_RATES(1000, 2000), .duration = 2}: see
+	 * tach_load_opts above.  Calibration, repetitions, min_time and
+	 * latency mode do not apply. */
+	tach_load_opts load;
+	/* ---- end of open-loop load ---- */
 	/* Reserved: lets TACH_BENCH append an initialiser; never set it. */
 	int tach_end_;
 } tach_bench_opts;
@@ -216,7 +258,8 @@ TACH_API void tach_resume(tach_state *s);
 /* The value of argument `which` (0 .. TACH_MAX_ARGS - 1) of this
  * benchmark instance (0 if it has no such argument). */
 TACH_API int64_t tach_arg(const tach_state *s, int which);
-/* Iterations of this call (valid inside and after the loop). */
+/* Iterations of this call (valid inside and after the loop); in a load
+ * benchmark (.load), the calls this thread has started so far. */
 TACH_API uint64_t tach_iterations(const tach_state *s);
 /* Index of the calling thread (0..threads-1) and the thread count. */
 TACH_API int tach_thread_index(const tach_state *s);
@@ -268,6 +311,12 @@ TACH_API void tach_set_metric(tach_state *s, const char *name, double value,
  * its threads) divided by the iterations; elsewhere it is ignored.  A
  * negative or non-finite value fails the benchmark with the reason. */
 TACH_API void tach_set_iteration_time(tach_state *s, double seconds);
+
+/* In a load benchmark (.load): marks the call in progress -- the current
+ * iteration of the loop -- as failed.  It still counts in the latency
+ * and service time histograms and in achieved_rate; the metric
+ * `failures` counts such calls.  Ignored in other benchmarks. */
+TACH_API void tach_fail_call(tach_state *s);
 
 /* Marks the benchmark as failed with a reason; it stops at the next
  * tach_loop() and is reported with the error, not as a crash. */
@@ -386,6 +435,23 @@ typedef struct tach_bench_run_opts {
 	 * cpu_time). */
 	double (*cpu_clock)(void *ctx);
 	/* ---- end of issue 19 item 1 ---- */
+	/* ---- open-loop load (issue 21 item 3) ----
+	 * Overrides of every load benchmark's options (--rate, --duration,
+	 * --load-warmup, --arrivals): a rate list (TACH_RATES; NULL: each
+	 * benchmark's own), the window and the warm-up in seconds (0: each
+	 * benchmark's own; a negative warm-up: none), and, when set_arrivals
+	 * is 1, the arrivals. */
+	const double *rates;
+	double load_duration;
+	double load_warmup;
+	int set_arrivals;
+	tach_arrivals arrivals;
+	/* For tests, with `clock`: called instead of sleeping until time t
+	 * (seconds of `clock`, later than its current value); it must
+	 * advance that clock to t.  NULL with a fake clock: no waiting at all
+	 * (every call starts at once, as if late). */
+	void (*sleep_until)(void *ctx, double t);
+	/* ---- end of open-loop load ---- */
 } tach_bench_run_opts;
 
 /* Runs the registered benchmarks that match, appending one benchmark per
@@ -412,6 +478,12 @@ TACH_API const char *tach_bench_list(const char *filter, size_t i);
  * tach_bench_run_opts.threads does (NULL: none), so that --list shows
  * the instances --threads would run (issue 19 item 4). */
 TACH_API const char *tach_bench_list_threads(const char *filter, const int *threads, size_t i);
+
+/* The same with the overrides of tach_bench_run_opts that change
+ * instance names -- threads and load rates (NULL: none) -- so that --list
+ * shows what --threads and --rate would run. */
+TACH_API const char *tach_bench_list_load(const char *filter, const int *threads,
+                                          const double *rates, size_t i);
 
 /* The benchmark binary's command line (libtach_main): --filter, --list,
  * --min-time, --max-time, --repetitions, --warmup, --threads, --format, --out,

@@ -60,6 +60,9 @@ typedef struct tach__state_priv {
 	double manual;
 	int manual_set;
 	/* ---- end of issue 19 items 1 and 2 ---- */
+	/* open-loop load (issue 21 item 3): every edge ends a call and
+	 * starts the next at its scheduled time (load.c); NULL otherwise */
+	struct tach__load_worker *load;
 } tach__state_priv;
 
 /* One registered benchmark function. */
@@ -76,13 +79,22 @@ typedef struct tach__instance {
 	int n_args; /* 0 .. TACH_MAX_ARGS */
 	int threads;
 	int show_threads; /* the name carries "/threads:N" */
+	double rate; /* a load benchmark's rate (calls/s, "/rate:R"); 0: not one */
 	const char *error; /* bad options (an invalid range): reported, not run */
 	char name[256];
 } tach__instance;
 
+/* state.c: a load benchmark's closing edge, for a function that
+ * returned without reaching the loop's end. */
+TACH_HIDDEN void tach__loop_close_load(tach_state *s);
+
 /* Expands the registry into instances (all of them, unfiltered).  The
  * array is the caller's to free.  0 or TACH_ENOMEM. */
 TACH_HIDDEN int tach__instances(const int *threads_override, tach__instance **out, size_t *n);
+/* The same with a rate list that overrides every load benchmark's
+ * (NULL: none). */
+TACH_HIDDEN int tach__instances_load(const int *threads_override, const double *rates_override,
+                                     tach__instance **out, size_t *n);
 
 /* ---- issue 19 item 4 (args.c) ----
  * The values of one argument list, markers (TACH_DENSE_ITEMS,

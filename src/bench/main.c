@@ -64,6 +64,14 @@ static const char usage[] =
 	"  --cpus LIST         run on these CPUs only (0,2-3): the process is pinned to\n"
 	"                      them and thread t of a benchmark to the (t mod n)-th\n"
 	"                      one; kept as \"cpus\" in the results' context\n"
+	"  --rate LIST         load benchmarks: these rates in calls per second instead\n"
+	"                      of their own, e.g. 1000 or 500,1000,2000\n"
+	"  --duration TIME     load benchmarks: the measured window at each rate\n"
+	"                      (default: the benchmark's own, else 1s)\n"
+	"  --load-warmup TIME  load benchmarks: calls at the rate before the window,\n"
+	"                      not measured (0: none)\n"
+	"  --arrivals KIND     load benchmarks: constant (call k at k/rate) or poisson\n"
+	"                      (random gaps of mean 1/rate, from --seed)\n"
 	"  --help              this text\n";
 
 typedef struct cli {
@@ -77,6 +85,7 @@ typedef struct cli {
 	tach_kvlist labels;
 	int threads[3 * 64 + 1]; /* a range takes 3 (TACH_THREAD_RANGE_ITEMS) */
 	tach_cpus cpus;
+	double rates[65]; /* --rate: at most 64, 0-terminated */
 } cli;
 
 static int bad(const char *prog, const char *opt, const char *val, const char *why)
@@ -142,6 +151,25 @@ static int parse_threads(const char *v, int *out)
 			return -1; /* a trailing comma */
 	}
 	out[n * 3] = 0;
+	return n && !*v ? 0 : -1;
+}
+
+/* --rate LIST: positive numbers, comma-separated, at most 64. */
+static int parse_rates(const char *v, double *out)
+{
+	size_t n = 0;
+	while (*v && n < 64) {
+		char *end;
+		errno = 0;
+		double r = strtod(v, &end);
+		if (end == v || errno || !(r > 0) || r > 1e12 || (*end && *end != ','))
+			return -1;
+		out[n++] = r;
+		v = end;
+		if (*v == ',' && !*++v)
+			return -1; /* a trailing comma */
+	}
+	out[n] = 0;
 	return n && !*v ? 0 : -1;
 }
 
@@ -216,6 +244,27 @@ static int parse_args(cli *c, int argc, char **argv)
 				rc = bad(prog, name, v, "expected thread counts from 1 to 256, nproc or "
 				                        "ranges LO..HI, e.g. 1,2,4 or 1..nproc");
 			c->o.threads = c->threads;
+		} else if (!strcmp(name, "--rate")) {
+			if (parse_rates(v, c->rates))
+				rc = bad(prog, name, v, "expected calls per second above 0, up to 64 "
+				                        "comma-separated, e.g. 500,1000");
+			c->o.rates = c->rates;
+		} else if (!strcmp(name, "--duration")) {
+			if (tach_parse_duration(v, &c->o.load_duration) || c->o.load_duration <= 0)
+				rc = bad(prog, name, v, "expected a positive duration such as 2s");
+		} else if (!strcmp(name, "--load-warmup")) {
+			if (tach_parse_duration(v, &c->o.load_warmup) || c->o.load_warmup < 0)
+				rc = bad(prog, name, v, "expected a duration such as 500ms, or 0 for none");
+			else if (c->o.load_warmup == 0)
+				c->o.load_warmup = -1; /* the library's 0 is the benchmark's own */
+		} else if (!strcmp(name, "--arrivals")) {
+			c->o.set_arrivals = 1;
+			if (!strcmp(v, "constant"))
+				c->o.arrivals = TACH_ARRIVALS_CONSTANT;
+			else if (!strcmp(v, "poisson"))
+				c->o.arrivals = TACH_ARRIVALS_POISSON;
+			else
+				rc = bad(prog, name, v, "use constant or poisson");
 		} else if (!strcmp(name, "--format")) {
 			c->format = !strcmp(v, "text") ? 0 : !strcmp(v, "json") ? 1 : !strcmp(v, "csv") ? 2 : -1;
 			if (c->format < 0)
@@ -271,7 +320,7 @@ static int parse_args(cli *c, int argc, char **argv)
 /* A --filter that selects nothing would write an empty results file that
  * every later step takes for a suite without benchmarks: an error.  2
  * after printing, or 0. */
-static int check_filter(const char *prog, const char *filter)
+static int check_filter(const char *prog, const char *filter, const tach_bench_run_opts *o)
 {
 	regex_t re;
 	int e = regcomp(&re, filter, REG_EXTENDED | REG_NOSUB);
@@ -282,7 +331,7 @@ static int check_filter(const char *prog, const char *filter)
 		return 2;
 	}
 	regfree(&re);
-	if (!tach_bench_list(filter, 0)) {
+	if (!tach_bench_list_load(filter, o->threads, o->rates, 0)) {
 		fprintf(stderr, "%s: no benchmark matches --filter '%s' (--list shows the names)\n",
 		        prog, filter);
 		return 2;
@@ -353,11 +402,78 @@ static size_t column_names(const tach_result *r, const char **names, size_t max)
 	return n;
 }
 
+/* A load benchmark's results (issue 21 item 3) carry achieved_rate and
+ * no time: they have a table of their own. */
+static int is_load(const tach_benchmark *b)
+{
+	return tach_kvlist_get(&b->params, "rate") != NULL;
+}
+
+/* The single sample of a load metric, formatted; "-" without one. */
+static void fmt_load(char *buf, size_t size, const tach_benchmark *b, const char *name)
+{
+	fmt_median(buf, size, tach_benchmark_metric(b, name));
+}
+
+/* Load benchmarks: set and achieved rate, latency from the scheduled
+ * start and service time from the actual start (percentiles of every
+ * call of the window), late starts, peak in flight, failures. */
+static void print_load_table(const tach_result *r)
+{
+	size_t w = 9, n = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		if (is_load(r->benchmarks[i])) {
+			n++;
+			if (strlen(r->benchmarks[i]->name) > w)
+				w = strlen(r->benchmarks[i]->name);
+		}
+	if (!n)
+		return;
+	if (n < r->n_benchmarks)
+		printf("\n"); /* after print_table's */
+	static const char *const col[] = {"achieved_rate", "latency_p50", "latency_p99",
+	                                  "latency_max", "service_time_p50", "service_time_p99",
+	                                  "late_starts", "peak_in_flight", "failures"};
+	static const char *const head[] = {"achieved", "lat p50", "lat p99", "lat max",
+	                                   "svc p50", "svc p99", "late", "peak", "failed"};
+	static const int cw[] = {11, 10, 10, 10, 10, 10, 7, 5, 7};
+	printf("%-*s", (int)w, "open loop");
+	for (size_t k = 0; k < sizeof col / sizeof *col; k++)
+		printf("  %*s", cw[k], head[k]);
+	printf("\n");
+	for (size_t i = 0; i < r->n_benchmarks; i++) {
+		const tach_benchmark *b = r->benchmarks[i];
+		if (!is_load(b))
+			continue;
+		printf("%-*s", (int)w, b->name);
+		if (b->error || b->skipped) {
+			printf("  %s: %s\n", b->error ? "error" : "skipped",
+			       b->error ? b->error : b->skipped);
+			continue;
+		}
+		char v[64];
+		for (size_t k = 0; k < sizeof col / sizeof *col; k++) {
+			fmt_load(v, sizeof v, b, col[k]);
+			printf("  ");
+			print_right(v, cw[k]);
+		}
+		printf("\n");
+	}
+	printf("latency: from each call's scheduled start to its end; svc (service time): from\n"
+	       "its actual start; late: starts more than %g ms after their schedule\n",
+	       TACH_LOAD_LATE * 1e3);
+}
+
 /* name, time/op and cpu/op (medians), +- CV, iterations, then throughput
  * and custom metrics: name-value pairs, or with `tabular` one column
  * each, headed by the metric's name ("-" where a benchmark has none). */
 static void print_table(const tach_result *r, int tabular)
 {
+	size_t closed = 0;
+	for (size_t i = 0; i < r->n_benchmarks; i++)
+		closed += !is_load(r->benchmarks[i]);
+	if (!closed && r->n_benchmarks)
+		return; /* only load benchmarks: print_load_table */
 	size_t w = 9;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		if (strlen(r->benchmarks[i]->name) > w)
@@ -383,6 +499,8 @@ static void print_table(const tach_result *r, int tabular)
 	printf("\n");
 	for (size_t i = 0; i < r->n_benchmarks; i++) {
 		const tach_benchmark *b = r->benchmarks[i];
+		if (is_load(b))
+			continue; /* print_load_table */
 		printf("%-*s  ", (int)w, b->name);
 		if (b->error) {
 			printf("error: %s\n", b->error);
@@ -475,7 +593,8 @@ static void print_notes(const tach_result *r)
 {
 	int latency = 0;
 	for (size_t i = 0; i < r->n_benchmarks; i++)
-		latency |= tach_benchmark_metric(r->benchmarks[i], TACH_M_LATENCY_P50) != NULL;
+		latency |= !is_load(r->benchmarks[i]) &&
+		           tach_benchmark_metric(r->benchmarks[i], TACH_M_LATENCY_P50) != NULL;
 	if (latency) {
 		const tach_clock_info *ci = tach_clock_get();
 		printf("\nlatency figures include one reading of the timer per iteration "
@@ -486,7 +605,7 @@ static void print_notes(const tach_result *r)
 		const tach_benchmark *b = r->benchmarks[i];
 		const tach_metric *e = tach_benchmark_metric(b, "scaling_efficiency");
 		const char *th = tach_kvlist_get(&b->params, "threads");
-		if (!th)
+		if (!th || is_load(b))
 			continue;
 		if (!header) {
 			printf("\nscaling: iterations/s of all threads; efficiency = throughput_N / (N x throughput_1)\n");
@@ -594,7 +713,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 		rc = bad(prog, "TACH_TESTBED", testbed, "a testbed name is 1 to 64 of A-Z a-z 0-9 . _ "
 		         "+ -, not starting with '.' or '-'");
 	if (!rc && c.o.filter)
-		rc = check_filter(prog, c.o.filter);
+		rc = check_filter(prog, c.o.filter, &c.o);
 	if (rc) {
 		tach_kvlist_release(&c.labels);
 		return rc < 0 ? 0 : rc;
@@ -608,7 +727,8 @@ int tach_main_impl(int argc, char **argv, int optimized)
 	}
 	if (c.list) {
 		const char *n;
-		for (size_t i = 0; (n = tach_bench_list_threads(c.o.filter, c.o.threads, i)); i++)
+		for (size_t i = 0; (n = tach_bench_list_load(c.o.filter, c.o.threads, c.o.rates, i));
+		     i++)
 			printf("%s\n", n);
 		tach_kvlist_release(&c.labels);
 		return 0;
@@ -724,6 +844,7 @@ int tach_main_impl(int argc, char **argv, int optimized)
 			print_instr_table(r);
 		} else {
 			print_table(r, c.tabular);
+			print_load_table(r);
 			print_notes(r);
 			tach_report_complexity(stdout, r);
 			print_leaks(r);

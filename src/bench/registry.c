@@ -4,7 +4,8 @@
  * count.
  *
  * Names follow Google Benchmark's convention (fn/64/threads:2), so that
- * results of the two tools line up by name.
+ * results of the two tools line up by name; a load benchmark's rate goes
+ * before the threads (fn/64/rate:1000/threads:2).
  */
 #include <regex.h>
 #include <stdio.h>
@@ -76,7 +77,7 @@ static const char *dimensions(const tach_bench_opts *o, int64_t *v, size_t *nv, 
 /* Appends one instance (arguments at index pos of each dimension). */
 static int add_instance(tach__instance **inst, size_t *n, size_t *cap, const tach__registered *r,
                         const char *bad, const int64_t *v, const size_t *pos, int dims,
-                        int threads, int show_threads)
+                        int threads, int show_threads, double rate)
 {
 	if (*n == *cap) {
 		tach__instance *ni = realloc(*inst, (*cap *= 2) * sizeof *ni);
@@ -98,14 +99,47 @@ static int add_instance(tach__instance **inst, size_t *n, size_t *cap, const tac
 			len += snprintf(x->name + len, sizeof x->name - (size_t)len, "/%lld",
 			                (long long)x->arg[a]);
 	}
+	x->rate = rate;
+	if (rate > 0 && len < (int)sizeof x->name)
+		len += snprintf(x->name + len, sizeof x->name - (size_t)len, "/rate:%.15g", rate);
 	if (show_threads && len < (int)sizeof x->name)
 		snprintf(x->name + len, sizeof x->name - (size_t)len, "/threads:%d", threads);
 	return 0;
 }
 
-/* Every combination of the dimensions' values (the last varying
- * fastest), each with every thread count. */
+#define MAX_RATES 64
+
+/* A load benchmark's rates (issue 21 item 3) into v, 0-terminated (at
+ * most MAX_RATES): the override, else its own; none (v[0] = 0) for
+ * other benchmarks.  NULL or why the list is invalid. */
+static const char *rate_list(const tach_bench_opts *o, const double *override, double *v)
+{
+	const double *l = o->load.rates ? override ? override : o->load.rates : NULL;
+	size_t n = 0;
+	v[0] = v[1] = 0;
+	if (!l)
+		return NULL;
+	for (; *l != 0; l++) {
+		if (n == MAX_RATES)
+			return "more than 64 rates";
+		if (!(*l > 0) || *l > 1e12)
+			return "a rate must be above 0 and at most 1e12 calls per second";
+		v[n++] = *l;
+	}
+	v[n] = 0;
+	return n ? NULL : "an empty rate list";
+}
+
 int tach__instances(const int *threads_override, tach__instance **out, size_t *n_out)
+{
+	return tach__instances_load(threads_override, NULL, out, n_out);
+}
+
+/* Every combination of the dimensions' values (the last varying
+ * fastest), each with every thread count, and for a load benchmark each
+ * of those at every rate. */
+int tach__instances_load(const int *threads_override, const double *rates_override,
+                         tach__instance **out, size_t *n_out)
 {
 	size_t cap = 64, n = 0;
 	tach__instance *inst = malloc(cap * sizeof *inst);
@@ -134,10 +168,18 @@ int tach__instances(const int *threads_override, tach__instance **out, size_t *n
 			th[1] = 0;
 		}
 		int many = th[0] && th[1];
+		double rates[MAX_RATES + 1];
+		const char *bad_rate = rate_list(o, rates_override, rates);
+		if (bad_rate) {
+			bad = bad ? bad : bad_rate;
+			rates[0] = rates[1] = 0; /* one instance carries the reason */
+		}
 		for (int more = 1; !rc && more;) {
-			for (const int *t = th; !rc && *t > 0; t++)
-				rc = add_instance(&inst, &n, &cap, &registry[r], bad, v, pos, dims, *t,
-				                  many || *t > 1);
+			/* rates[0] = 0: once, not a load instance */
+			for (const double *rate = rates; !rc && (rate == rates || *rate); rate++)
+				for (const int *t = th; !rc && *t > 0; t++)
+					rc = add_instance(&inst, &n, &cap, &registry[r], bad, v, pos,
+					                  dims, *t, many || *t > 1, *rate);
 			/* the next combination: an odometer, last dimension first */
 			int d = dims - 1;
 			while (d >= 0 && ++pos[d] == nv[d])
@@ -162,6 +204,12 @@ const char *tach_bench_list(const char *filter, size_t i)
 
 const char *tach_bench_list_threads(const char *filter, const int *threads, size_t i)
 {
+	return tach_bench_list_load(filter, threads, NULL, i);
+}
+
+const char *tach_bench_list_load(const char *filter, const int *threads, const double *rates,
+                                 size_t i)
+{
 	static tach__instance *inst;
 	static size_t n;
 	static char name[256];
@@ -169,7 +217,7 @@ const char *tach_bench_list_threads(const char *filter, const int *threads, size
 	if (i == 0) {
 		free(inst);
 		inst = NULL;
-		if (tach__instances(threads, &inst, &n))
+		if (tach__instances_load(threads, rates, &inst, &n))
 			return NULL;
 	}
 	if (filter && regcomp(&re, filter, REG_EXTENDED | REG_NOSUB))

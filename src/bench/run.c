@@ -27,6 +27,7 @@
 #include "tach/stats.h"
 #include "tach/system.h"
 #include "bench/internal.h"
+#include "bench/load.h"
 #include "bench/run.h"
 
 #define DEFAULT_MIN_TIME 0.01
@@ -68,7 +69,9 @@ static void *thread_main(void *p)
 	s.priv->used_loop = s.priv->started;
 	/* a function that never reached the edge: close its timing (and pass
 	 * the barrier the other threads wait at) */
-	if (!s.priv->finished) {
+	if (!s.priv->finished && s.priv->load) {
+		tach__loop_close_load(&s);
+	} else if (!s.priv->finished) {
 		s.priv->iterations = s.priv->started ? s.priv->iterations : 0;
 		tach__loop_edge(&s);
 		tach__loop_edge(&s);
@@ -147,6 +150,7 @@ int tach__bench_run_call(call *c, double *elapsed)
 		p->barrier = nt > 1 ? &c->barrier : NULL;
 		p->cpu_clock = !c->cpu ? NULL : c->o->cpu_clock ? c->o->cpu_clock : thread_cpu_seconds;
 		p->cpu_ctx = c->o->clock_ctx;
+		p->load = c->load ? c->load + t : NULL;
 		if (c->hists) {
 			tach_histogram_reset(&c->hists[t]);
 			p->hist = &c->hists[t];
@@ -860,7 +864,7 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 	tach__instance *inst = NULL;
 	size_t n = 0;
 	int instr = o->instructions || tach_bench_under_valgrind() == 1;
-	int rc = tach__instances(o->threads, &inst, &n);
+	int rc = tach__instances_load(o->threads, o->rates, &inst, &n);
 	size_t total = 0, done = 0, first = out->n_benchmarks;
 	size_t *result_of = rc ? NULL : malloc((n ? n : 1) * sizeof *result_of);
 	if (!rc && !result_of)
@@ -882,6 +886,8 @@ int tach_bench_run_all(const tach_bench_run_opts *opts, tach_result *out, tach_e
 			samples none;
 			memset(&none, 0, sizeof none);
 			rc = tach__bench_to_result(&inst[i], &none, inst[i].error, out);
+		} else if (inst[i].rate > 0) {
+			rc = tach__bench_run_load(&inst[i], o, out);
 		} else {
 			rc = instr ? tach__bench_run_instr(&inst[i], o, out)
 			           : run_instance(&inst[i], o, out);

@@ -23,6 +23,7 @@ typedef struct call {
 	int cpu; /* read each thread's CPU time for calibration (not in tests
 	          * with a fake clock, nor under callgrind) */
 	double work; /* after a call: calibration's measure (run_call) */
+	struct tach__load_worker *load; /* load benchmarks: one per thread */
 } call;
 
 /* The repetitions of an instance, as they become its samples. */
@@ -54,6 +55,9 @@ TACH_HIDDEN void tach__bench_finish(const tach__instance *in, tach_state *setup_
 /* The instance's benchmark, with samples s (or the error), into out. */
 TACH_HIDDEN int tach__bench_to_result(const tach__instance *in, const samples *s,
                                       const char *error, tach_result *out);
+/* run_load.c: one instance of a load benchmark (at its rate). */
+TACH_HIDDEN int tach__bench_run_load(const tach__instance *in, const tach_bench_run_opts *o,
+                                     tach_result *out);
 /* run_instr.c: one instance in deterministic mode. */
 TACH_HIDDEN int tach__bench_run_instr(const tach__instance *in, const tach_bench_run_opts *o,
                                       tach_result *out);

@@ -17,6 +17,7 @@
 
 #include "tach/bench.h"
 #include "bench/internal.h"
+#include "bench/load.h"
 
 /* The loop's end on the CPU clock: `cpu` (pauses included, for
  * calibration) and the last stretch of `cpu_timed` when the timed region
@@ -29,9 +30,44 @@ static void cpu_stop(tach__state_priv *p, int running)
 		p->cpu_timed += now - p->cpu_mark;
 }
 
+/* A load benchmark's edge (issue 21 item 3): past the barrier, every
+ * edge ends the call in progress and starts the next at its scheduled
+ * time (load.c), until the window is over or the function failed. */
+static int load_edge(tach_state *s, tach__state_priv *p)
+{
+	s->left = 0;
+	if (p->finished)
+		return 0;
+	if (!p->error && tach__load_step(p->load))
+		return 1;
+	if (p->error) /* the benchmark failed: no worker starts another call */
+		atomic_store(&p->load->sched->stop, 1);
+	tach__load_finish(p->load); /* skipped with an error: end the call */
+	p->finished = 1;
+	return 0;
+}
+
+/* After a load benchmark's function returned without the loop's last
+ * edge (it never looped, or left the loop with break): pass the barrier
+ * the other threads wait at, end the call in progress, start no other. */
+void tach__loop_close_load(tach_state *s)
+{
+	tach__state_priv *p = s->priv;
+	if (!p->started) {
+		p->started = 1;
+		if (p->barrier)
+			pthread_barrier_wait(p->barrier);
+	}
+	tach__load_finish(p->load);
+	p->finished = 1;
+	s->left = 0;
+}
+
 int tach__loop_edge(tach_state *s)
 {
 	tach__state_priv *p = s->priv;
+	if (p->load && p->started)
+		return load_edge(s, p);
 	if (!p->started) {
 		p->started = 1;
 		/* a thread that failed still passes the barrier: the others
@@ -42,6 +78,10 @@ int tach__loop_edge(tach_state *s)
 			s->left = 0;
 			p->finished = 1;
 			return 0;
+		}
+		if (p->load) {
+			p->began = 1;
+			return load_edge(s, p);
 		}
 		if (p->cpu_clock)
 			p->cpu_begin = p->cpu_mark = p->cpu_clock(p->cpu_ctx);
@@ -99,7 +139,7 @@ uint64_t tach__loop_begin(tach_state *s)
 	tach__state_priv *p = s->priv;
 	if (!tach__loop_edge(s))
 		return 0;
-	if (p->hist)
+	if (p->hist || p->load)
 		return 1;
 	uint64_t n = s->left + 1; /* the edge counted this iteration */
 	s->left = 0;
@@ -150,7 +190,14 @@ uint64_t tach_seed(const tach_state *s)
 
 uint64_t tach_iterations(const tach_state *s)
 {
-	return s->priv->iterations;
+	/* a load benchmark: the calls this thread started */
+	return s->priv->load ? s->priv->load->started : s->priv->iterations;
+}
+
+void tach_fail_call(tach_state *s)
+{
+	if (s->priv->load && s->priv->load->in_call)
+		s->priv->load->failed = 1;
 }
 
 int tach_thread_index(const tach_state *s)
