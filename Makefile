@@ -27,10 +27,12 @@ build:
 # compared with the previous demo run, gated, reported in tach-report.html
 # (scripts/demo; QUICK=1 for a short run).
 QUICK ?=
+# FULL=1: the seed documents' own sizes and durations (issue 22)
+FULL ?=
 demo:
 	@scripts/install-deps demo
 	@$(BUILD)
-	@QUICK=$(QUICK) scripts/demo
+	@QUICK=$(QUICK) FULL=$(FULL) scripts/demo
 
 # Every test, in a normal and in an ASan+UBSan build; names the skipped
 # tests with their reasons and ends with "N passed, N failed, N skipped".

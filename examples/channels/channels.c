@@ -1,14 +1,18 @@
-/* channels.c - the SPSC ring and the Vyukov MPMC queue of channels.h.
+/* channels.c - the SPSC ring and the Vyukov MPMC queue of channels.h,
+ * and the futex wake-up of a sleeping consumer (chan_signal).
  *
  * Indices grow without bound and are masked into the power-of-two
- * buffer, so full is head - tail == capacity and empty is head == tail,
- * with no slot left unused (unsigned differences stay right if an index
- * ever wraps).
+ * buffer, so full is head - tail == capacity and empty is head == tail
+ * (unsigned differences stay right if an index ever wraps); the SPSC
+ * ring's capacity may be below its buffer, the MPMC queue's is the buffer.
  */
 #include <errno.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "channels.h"
 
@@ -21,7 +25,8 @@
  * when the copy says full (or empty): most operations then touch no line
  * the other core writes. */
 struct spsc_ring {
-	alignas(CHAN_LINE) size_t mask; /* read-only after creation */
+	alignas(CHAN_LINE) size_t mask; /* read-only after creation: buffer - 1 */
+	size_t cap;                     /* messages it holds, <= mask + 1 */
 	alignas(CHAN_LINE) _Atomic size_t head; /* next slot to write */
 	size_t tail_seen;                       /* producer's copy of tail */
 	alignas(CHAN_LINE) _Atomic size_t tail; /* next slot to read */
@@ -34,21 +39,31 @@ static int bad_capacity(size_t c)
 	return c < 2 || (c & (c - 1)) || c > ((size_t)1 << 40);
 }
 
+/* The SPSC buffer: the power of two at or above the capacity. */
+static size_t spsc_slots(size_t capacity)
+{
+	size_t n = 1;
+	while (n < capacity)
+		n <<= 1;
+	return n;
+}
+
 size_t spsc_ring_footprint(size_t capacity)
 {
-	return sizeof(spsc_ring) + capacity * sizeof(uint64_t);
+	return sizeof(spsc_ring) + spsc_slots(capacity) * sizeof(uint64_t);
 }
 
 int spsc_ring_new(size_t capacity, spsc_ring **out)
 {
-	if (bad_capacity(capacity))
+	if (capacity < 1 || capacity > ((size_t)1 << 40))
 		return -EINVAL;
 	/* aligned_alloc wants a multiple of the alignment */
 	size_t n = (spsc_ring_footprint(capacity) + CHAN_LINE - 1) / CHAN_LINE * CHAN_LINE;
 	spsc_ring *r = aligned_alloc(CHAN_LINE, n);
 	if (!r)
 		return -ENOMEM;
-	r->mask = capacity - 1;
+	r->mask = spsc_slots(capacity) - 1;
+	r->cap = capacity;
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
 	r->tail_seen = 0;
@@ -65,10 +80,10 @@ void spsc_ring_free(spsc_ring *r)
 int spsc_ring_push(spsc_ring *r, uint64_t v)
 {
 	size_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
-	if (h - r->tail_seen > r->mask) {
+	if (h - r->tail_seen >= r->cap) {
 		/* looks full: the consumer may have moved on since we looked */
 		r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
-		if (h - r->tail_seen > r->mask)
+		if (h - r->tail_seen >= r->cap)
 			return 0;
 	}
 	r->buf[h & r->mask] = v;
@@ -188,4 +203,24 @@ int mpmc_queue_pop(mpmc_queue *q, uint64_t *v)
 	*v = slot->value;
 	atomic_store_explicit(&slot->seq, pos + q->mask + 1, memory_order_release);
 	return 1;
+}
+
+/* ---- waking a sleeping consumer (futex) ---- */
+
+uint32_t chan_signal_peek(chan_signal *s)
+{
+	return atomic_load_explicit(&s->seq, memory_order_acquire);
+}
+
+void chan_signal_notify(chan_signal *s)
+{
+	atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
+	syscall(SYS_futex, &s->seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+void chan_signal_wait(chan_signal *s, uint32_t seen)
+{
+	/* returns at once (EAGAIN) when seq moved on; a spurious wake-up or
+	 * EINTR only makes the caller try its pop again */
+	syscall(SYS_futex, &s->seq, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
 }

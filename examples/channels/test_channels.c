@@ -4,7 +4,8 @@
  * and 200,000 at capacity 4 (constant wrap-around: 50,000 laps), checked
  * by count, sum of the values and xor of a hash of them (the producer id
  * is in the top bits) and by per-producer order: nothing lost, nothing
- * duplicated, nothing reordered.
+ * duplicated, nothing reordered.  The SPSC ring also at capacities that
+ * are not powers of two, and with a consumer that sleeps on a futex.
  * Exit status 0 when every check passes, 1 otherwise.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "channels.h"
 
@@ -79,11 +81,13 @@ static void test_capacities(void)
 {
 	static const size_t bad[] = {0, 1, 3, 6, 1000};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		spsc_ring *r = NULL;
 		mpmc_queue *q = NULL;
-		CHECK(spsc_ring_new(bad[i], &r) == -EINVAL, "spsc capacity %zu accepted", bad[i]);
 		CHECK(mpmc_queue_new(bad[i], &q) == -EINVAL, "mpmc capacity %zu accepted", bad[i]);
 	}
+	/* the SPSC ring takes any capacity from 1 (its buffer is rounded up) */
+	spsc_ring *r = NULL;
+	CHECK(spsc_ring_new(0, &r) == -EINVAL, "spsc capacity 0 accepted");
+	CHECK(spsc_ring_footprint(1000) == spsc_ring_footprint(1024), "spsc buffer not rounded up");
 	CHECK(spsc_ring_footprint(1024) >= 1024 * sizeof(uint64_t), "spsc footprint too small");
 	CHECK(mpmc_queue_footprint(1024) >= 1024 * 2 * sizeof(uint64_t), "mpmc footprint too small");
 }
@@ -303,17 +307,86 @@ static void with_mpmc(size_t cap, uint64_t messages, int producers, int consumer
 	mpmc_queue_free(c.q);
 }
 
+/* ---- a consumer that sleeps: chan_signal (futex) ----
+ *
+ * The consumer never spins: it sleeps in chan_signal_wait whenever the
+ * ring is empty, and a wake-up lost between its pop and its sleep would
+ * leave it asleep for ever (the deadline below turns that into a
+ * failure).  Messages arrive complete and in order. */
+typedef struct sig_run {
+	spsc_ring *r;
+	chan_signal sig;
+	uint64_t n, got, bad;
+	_Atomic int done;
+} sig_run;
+
+static void *sig_consumer(void *arg)
+{
+	sig_run *x = arg;
+	uint64_t v;
+	while (x->got < x->n) {
+		uint32_t seen = chan_signal_peek(&x->sig);
+		if (spsc_ring_pop(x->r, &v)) {
+			x->bad += v != x->got;
+			x->got++;
+		} else {
+			chan_signal_wait(&x->sig, seen);
+		}
+	}
+	atomic_store(&x->done, 1);
+	return NULL;
+}
+
+static void test_signal(uint64_t n)
+{
+	sig_run x = {.n = n};
+	atomic_init(&x.sig.seq, 0);
+	atomic_init(&x.done, 0);
+	CHECK(spsc_ring_new(16, &x.r) == 0, "spsc_ring_new(16)");
+	if (!x.r)
+		return;
+	pthread_t t;
+	double t0 = now();
+	deadline = t0 + DEADLINE_S;
+	CHECK(pthread_create(&t, NULL, sig_consumer, &x) == 0, "pthread_create");
+	unsigned spins = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		while (!spsc_ring_push(x.r, i))
+			wait_step(&spins);
+		chan_signal_notify(&x.sig);
+	}
+	while (!atomic_load(&x.done) && now() < deadline)
+		usleep(1000);
+	if (!atomic_load(&x.done)) {
+		CHECK(0, "futex consumer: asleep with %llu of %llu messages",
+		      (unsigned long long)x.got, (unsigned long long)n);
+		exit(1); /* the consumer sleeps for ever: cannot join it */
+	}
+	pthread_join(t, NULL);
+	CHECK(x.got == n && x.bad == 0, "futex consumer: %llu messages, %llu out of order",
+	      (unsigned long long)x.got, (unsigned long long)x.bad);
+	printf("%-28s 1P/1C %8llu messages  %6.3f s\n", "spsc + futex wake-up",
+	       (unsigned long long)x.got, now() - t0);
+	spsc_ring_free(x.r);
+}
+
 int main(void)
 {
 	test_capacities();
 	with_spsc(2, 0, "spsc single-thread cap 2");
 	with_spsc(4, 0, "spsc single-thread cap 4");
 	with_spsc(64, 0, "spsc single-thread cap 64");
+	with_spsc(1, 0, "spsc single-thread cap 1");
+	with_spsc(3, 0, "spsc single-thread cap 3");
+	with_spsc(10, 0, "spsc single-thread cap 10");
+	with_spsc(1000, 0, "spsc single-thread cap 1000");
 	with_mpmc(2, 0, 0, 0, "mpmc single-thread cap 2");
 	with_mpmc(4, 0, 0, 0, "mpmc single-thread cap 4");
 	with_mpmc(64, 0, 0, 0, "mpmc single-thread cap 64");
 	with_spsc(1024, 1000000, "spsc cap 1024");
 	with_spsc(4, 200000, "spsc cap 4 (wrap-around)");
+	with_spsc(10, 200000, "spsc cap 10 (not a power of 2)");
+	test_signal(200000);
 	with_mpmc(1024, 1000000, 4, 4, "mpmc cap 1024");
 	with_mpmc(4, 200000, 4, 4, "mpmc cap 4 (wrap-around)");
 	with_mpmc(1024, 1000000, 1, 3, "mpmc cap 1024");

@@ -1,8 +1,12 @@
 /* lookup.c - the regression-testing seed's address lookup, in two ways:
- * a linear scan over the segments (O(n)) and arithmetic on fixed-size
- * segments (O(1)), each fitted against the segment count with
+ * a linear scan over the segments (O(n), the seed's original design) and
+ * arithmetic on fixed-size segments (O(1), its arena), over the seed's
+ * 10 ... 10,000 segments, each fitted against the segment count with
  * .complexity = TACH_COMPLEXITY_AUTO.  `tach report` draws both against
- * n with their fitted curves (docs/bench-library.md, "Complexity").
+ * n with their fitted curves (docs/bench-library.md, "Complexity").  The
+ * seed's metrics lookup_linear_scan_time and lookup_arithmetic_time (ns)
+ * are `time` of lookup_linear_scan/N and lookup_arithmetic/N
+ * (examples/shm/README.md, examples/shm/tach.conf).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,14 +67,17 @@ static void lookups(tach_state *s, size_t (*find)(const segment *, size_t, uintp
 	free(v);
 }
 
-TACH_BENCH(lookup_linear_scan, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
-           .arg_names = "segments", .complexity = TACH_COMPLEXITY_AUTO)
+/* 10 ... 10,000 segments, two points per decade for the fit */
+#define SEGMENTS TACH_ARGS(10, 30, 100, 300, 1000, 3000, 10000)
+
+TACH_BENCH(lookup_linear_scan, .args = SEGMENTS, .arg_names = "segments",
+           .complexity = TACH_COMPLEXITY_AUTO)
 {
 	lookups(s, find_linear);
 }
 
-TACH_BENCH(lookup_arithmetic, .range_lo = 8, .range_hi = 1024, .range_mult = 2,
-           .arg_names = "segments", .complexity = TACH_COMPLEXITY_AUTO)
+TACH_BENCH(lookup_arithmetic, .args = SEGMENTS, .arg_names = "segments",
+           .complexity = TACH_COMPLEXITY_AUTO)
 {
 	lookups(s, find_arithmetic);
 }

@@ -15,9 +15,12 @@
  * one byte per page of an mmap object (which has no pages until written),
  * while an arena block's pages are resident since the arena was made and
  * a write would only cost time outside the measurement.  Items are
- * allocations (frees) per second.
+ * allocations (frees) per second.  shm_transfer copies 1 MiB into a
+ * shared buffer: the seed's transfer bandwidth.
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <tach/bench.h>
@@ -133,6 +136,38 @@ TACH_BENCH(shm_free, SIZES, .setup = pool_setup, .teardown = pool_teardown)
 	if (failed)
 		tach_skip_with_error(s, "an allocation failed");
 	tach_set_items(s, tach_iterations(s));
+}
+
+/* The seed's transfer_1mb_bandwidth (GB/s): 1 MiB copied from private
+ * memory into a shared buffer of the pool, per iteration; the buffer is
+ * allocated and its pages written once, untimed, so the figure is the
+ * copy alone (the seed expects the same in both designs: the memory is
+ * the same once mapped).  bytes_per_second is in B/s; tach show prints
+ * it as GB/s-scale G/s. */
+TACH_BENCH(shm_transfer, .args = TACH_ARGS(1048576), .arg_names = "size", .setup = pool_setup,
+           .teardown = pool_teardown)
+{
+	if (setup_error) {
+		tach_skip_with_error(s, setup_error);
+		return;
+	}
+	size_t size = (size_t)tach_arg(s, 0);
+	shm_buf dst;
+	unsigned char *src = malloc(size);
+	if (!src || shm_buf_alloc(pool, size, &dst)) {
+		free(src);
+		tach_skip_with_error(s, "cannot allocate the buffers");
+		return;
+	}
+	memset(src, 0x5a, size);
+	touch(&dst);
+	TACH_LOOP(s) {
+		memcpy(dst.addr, src, size);
+		tach_clobber();
+	}
+	shm_buf_free(pool, &dst);
+	free(src);
+	tach_set_bytes(s, tach_iterations(s) * size);
 }
 
 TACH_MAIN()
