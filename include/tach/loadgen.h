@@ -126,7 +126,8 @@ TACH_API int tach_load_run(const tach_load_opts *o, const tach_load_ops *ops,
 typedef struct tach_load_exec tach_load_exec;
 
 /* 0 and *out, or TACH_ENOMEM.  With exec->measure_memory the runs share
- * one cgroup when the machine has one.  Free with tach_load_exec_free. */
+ * one cgroup when the machine has cgroup v2 (on v1 moving each run into
+ * it takes milliseconds, so there is none).  Free with tach_load_exec_free. */
 TACH_API int tach_load_exec_new(char *const *argv, const tach_exec_opts *exec,
                                 size_t max_in_flight, tach_load_exec **out);
 /* Its ops, valid until tach_load_exec_free. */

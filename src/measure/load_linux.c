@@ -149,7 +149,11 @@ int tach_load_exec_new(char *const *argv, const tach_exec_opts *exec, size_t max
 	e->eo = *exec;
 	if (e->eo.output == TACH_OUTPUT_PIPE)
 		e->eo.output = TACH_OUTPUT_NULL; /* no reader for many writers */
-	if (exec->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP)
+	/* only on cgroup v2, where a process is cloned straight into it: moving
+	 * each run into a v1 group costs milliseconds, which would make
+	 * every start late */
+	if (exec->measure_memory && tach_cgroup_probe(NULL, 0) == TACH_PEAK_CGROUP &&
+	    !strcmp(tach_cgroup_probe_method(), "cgroup-v2"))
 		e->cg = tach__run_cgroup();
 	getrusage(RUSAGE_CHILDREN, &e->before);
 	e->created = tach__now();
