@@ -25,8 +25,8 @@ enum {
 };
 
 const cli_opt cmd_load_opts[] = {
-	CLI_VALUE(OPT_RATE, "rate", 'R', "R[,R...]", "starts per second (50, 50/s); a list sweeps the rates in turn"),
-	CLI_VALUE_N(OPT_SCAN, "rate-scan", 0, "LO HI STEP", "sweep the rates LO, LO+STEP, ... up to HI", 3),
+	CLI_VALUE(OPT_RATE, "rate", 'R', "A,B,...", "starts per second (50, 50/s); a list (50,100,200) sweeps the rates in turn"),
+	CLI_VALUE_N(OPT_SCAN, "rate-scan", 0, "MIN MAX S", "sweep the rates MIN, MIN+S, ... up to MAX", 3),
 	CLI_VALUE(OPT_DURATION, "duration", 'd', "TIME", "measured window of each rate (default 10s)"),
 	CLI_VALUE(OPT_WARMUP, "warmup", 'w', "TIME", "run at the rate this long first, unrecorded (default 0)"),
 	CLI_NUMBER(OPT_MAX_IN_FLIGHT, "max-in-flight", 'C', "N", "at most N runs at once; later starts wait, and the wait counts in their latency (default 64)", 1, 100000),
@@ -34,7 +34,7 @@ const cli_opt cmd_load_opts[] = {
 	CLI_NUMBER(OPT_SEED, "seed", 0, "N", "seed of the poisson arrivals (default 1)", 0, 0),
 	CLI_VALUE(OPT_TIMEOUT, "timeout", 't', "TIME", "kill a run (its whole process group) after TIME: a failure"),
 	CLI_VALUE(OPT_LATE, "late-after", 0, "TIME", "a start this much after its schedule is late (default 1ms)"),
-	CLI_VALUE(OPT_KNEE, "knee-factor", 0, "F", "the knee: the highest rate whose p99 is within F x the lowest rate's (default 2)"),
+	CLI_VALUE(OPT_KNEE, "knee-factor", 0, "RATIO", "the knee: the highest rate whose p99 is within RATIO x the lowest rate's (default 2)"),
 	CLI_VALUE(OPT_NAME, "name", 'n', "NAME", "name of the benchmarks (default: the command line)"),
 	CLI_VALUE(OPT_OUTPUT, "output", 0, "WHERE", "the command's output: null (default), inherit or a FILE"),
 	CLI_VALUE(OPT_EXPORT_JSON, "export-json", 'o', "FILE", "write the results file (tach format)"),
