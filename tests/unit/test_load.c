@@ -6,11 +6,13 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tach/load.h"
 #include "tach/loadgen.h"
+#include "tach/report.h"
 
 /* ---------------------------------------------------------------------
  * A fake clock and fake runs: time moves only when the scheduler waits
@@ -428,4 +430,47 @@ Test(load_knee, no_p99_or_unsustained_lowest_has_no_knee)
 	cr_assert_null(sw);
 	tach_result_free(e);
 	tach_result_free(r);
+}
+
+/* ---------------------------------------------------------------------
+ * The report's "Load" section.
+ */
+
+static char *html_of(const tach_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert(f);
+	tach_report_input in = {r, "r.json"};
+	tach_html_input h = {.results = &in, .n_results = 1};
+	cr_assert_eq(tach_report_html(f, &h), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(load_report, sweep_draws_latency_against_achieved_rate)
+{
+	tach_result *r = tach_result_new();
+	add_point(r, "w", "50", 50, 0.010, NULL);
+	add_point(r, "w", "100", 100, 0.012, NULL);
+	add_point(r, "w", "400", 300, 0.900, NULL);
+	char *html = html_of(r);
+	cr_assert(strstr(html, "<h2>Load</h2>"));
+	cr_assert(strstr(html, "aria-label='latency against achieved rate'"));
+	cr_assert(strstr(html, "knee 100/s"));
+	cr_assert(strstr(html, "<td class=l>the knee</td>"));
+	cr_assert(strstr(html, "<td class=l>first rate not sustained</td>"));
+	/* a point per rate and percentile line that has a value: p50, p99 */
+	cr_assert(strstr(html, "set 400/s, achieved 300.0/s: p99 900"));
+	free(html);
+	tach_result_free(r);
+	/* no rate parameter: no section */
+	tach_result *plain = tach_result_new();
+	tach_benchmark *b = tach_result_add_benchmark(plain, "x");
+	tach_metric_add_sample(tach_benchmark_add_metric(b, "time", "s", TACH_LOWER_IS_BETTER), 1);
+	html = html_of(plain);
+	cr_assert_null(strstr(html, "<h2>Load</h2>"));
+	free(html);
+	tach_result_free(plain);
 }
