@@ -146,6 +146,18 @@ int tach_load_run(const tach_load_opts *o, const tach_load_ops *ops, tach_load_s
 			}
 			next = next_arrival(o, origin, k++, next, &rng);
 			t = ops->now(ops->ctx);
+			/* a burst of due starts (a backlog) must not leave ended runs
+			 * unseen: their end would be read late, inflating service
+			 * time and latency; look without waiting */
+			if (starting && next < wend && next <= t && s.in_flight > 1) {
+				int w = ops->wait(ops->ctx, t, on_done, &s);
+				if (w) {
+					rc = w;
+					starting = 0;
+					break;
+				}
+				t = ops->now(ops->ctx);
+			}
 		}
 		int more = starting && next < wend;
 		if (!more && !s.in_flight)
