@@ -256,7 +256,7 @@ static double metric(const tach_benchmark *b, const char *name)
 static void print_rate(const tach_benchmark *b, double rate)
 {
 	char t[7][32];
-	printf("%9g/s %9.1f/s %9s %9s %9s %9s %9s | %9s %9s | %6.0f %6.0f %6.0f %5.0f\n", rate,
+	printf("%9.10g/s %9.1f/s %9s %9s %9s %9s %9s | %9s %9s | %6.0f %6.0f %6.0f %5.0f\n", rate,
 	       metric(b, TACH_M_ACHIEVED_RATE), fmt_time(t[0], 32, metric(b, TACH_M_LATENCY_P50)),
 	       fmt_time(t[1], 32, metric(b, TACH_M_LATENCY_P90)),
 	       fmt_time(t[2], 32, metric(b, TACH_M_LATENCY_P99)),
@@ -282,11 +282,11 @@ static int print_knee(const tach_result *res, double factor)
 		if (s->n < 2)
 			continue;
 		if (s->knee == SIZE_MAX) {
-			printf("knee: none (the lowest rate, %g/s, %s)\n", s->points[0].rate,
+			printf("knee: none (the lowest rate, %.10g/s, %s)\n", s->points[0].rate,
 			       s->points[0].sustained ? "has no p99" : "was not sustained");
 		} else {
 			const tach_load_point *k = &s->points[s->knee];
-			printf("knee: %g/s (p99 %s, within %gx of %s at %g/s)\n", k->rate,
+			printf("knee: %.10g/s (p99 %s, within %gx of %s at %.10g/s)\n", k->rate,
 			       fmt_time(a, sizeof a, k->p99), factor, fmt_time(b, sizeof b, s->points[0].p99),
 			       s->points[0].rate);
 		}
@@ -295,7 +295,7 @@ static int print_knee(const tach_result *res, double factor)
 			       100 * TACH_LOAD_SUSTAINED_SHARE);
 		} else {
 			const tach_load_point *u = &s->points[s->first_unsustained];
-			printf("first rate not sustained: %g/s (achieved %.1f/s, %.0f %%)\n", u->rate,
+			printf("first rate not sustained: %.10g/s (achieved %.1f/s, %.0f %%)\n", u->rate,
 			       u->achieved, 100 * u->achieved / u->rate);
 		}
 	}

@@ -40,7 +40,7 @@ int tach_load_add_result(tach_result *r, const char *name, const char *text,
 	static const double lq[] = {50, 99, 100};
 	static const char *const lsuffix[] = {"p50", "p99", "max"};
 	char rate[32], full[1024], buf[32];
-	snprintf(rate, sizeof rate, "%g", o->rate);
+	snprintf(rate, sizeof rate, "%.10g", o->rate);
 	snprintf(full, sizeof full, "%s/rate:%s", name, rate);
 	tach_benchmark *b = tach_result_add_benchmark(r, full);
 	if (!b || tach_kvlist_set(&b->params, "rate", rate) ||

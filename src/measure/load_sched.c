@@ -119,7 +119,7 @@ int tach_load_run(const tach_load_opts *o, const tach_load_ops *ops, tach_load_s
 		t = ops->now(ops->ctx);
 		if (starting && next < wend && t >= give_up)
 			starting = 0; /* the backlog is given up */
-		while (starting && next < wend && next <= t && s.n_free) {
+		while (starting && next < wend && next <= t && t < give_up && s.n_free) {
 			size_t slot = s.free_slots[--s.n_free];
 			slot_rec *r = &s.rec[slot];
 			r->scheduled = next;

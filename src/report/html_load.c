@@ -72,7 +72,7 @@ static void chart(FILE *f, const tach_load_sweep *s)
 		tach__svg_num(f, x);
 		fprintf(f, "' y1='%g' x2='", top);
 		tach__svg_num(f, x);
-		fprintf(f, "' y2='%g'><title>knee: %g/s set</title></line><text x='", bottom,
+		fprintf(f, "' y2='%g'><title>knee: %.10g/s set</title></line><text x='", bottom,
 		        s->points[s->knee].rate);
 		tach__svg_num(f, x + 4);
 		fputs("' y='40'>knee</text>", f);
@@ -101,7 +101,7 @@ static void chart(FILE *f, const tach_load_sweep *s)
 			tach__svg_num(f, tach__axis_px(&ax, xval(p), left, right));
 			fputs("' cy='", f);
 			tach__svg_num(f, tach__axis_px(&ay, v, bottom, top));
-			fprintf(f, "'><title>set %g/s, achieved %.1f/s: %s %s%s</title></circle>", p->rate,
+			fprintf(f, "'><title>set %.10g/s, achieved %.1f/s: %s %s%s</title></circle>", p->rate,
 			        xval(p), lines[l].label, val, p->sustained ? "" : " (not sustained)");
 		}
 	}
@@ -121,7 +121,7 @@ static void table(FILE *f, const tach_load_sweep *s)
 		for (size_t l = 0; l < N_LINES; l++)
 			tach__html_value(v[1 + l], sizeof v[1 + l], at(p, l), "s");
 		tach__html_value(v[5], sizeof v[5], p->service_p90, "s");
-		fprintf(f, "<tr><td>%g/s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+		fprintf(f, "<tr><td>%.10g/s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		           "<td>%s</td><td class=l>%s</td></tr>",
 		        p->rate, v[0], v[1], v[2], v[3], v[4], v[5],
 		        i == s->knee                  ? "the knee"
@@ -155,9 +155,9 @@ void tach__html_load(FILE *f, const tach_result *cand)
 		tach__html_text(f, s->name);
 		fprintf(f, "</bdi> <span class=meta>%zu rate%s", s->n, s->n == 1 ? "" : "s");
 		if (s->knee != SIZE_MAX)
-			fprintf(f, ", knee %g/s", s->points[s->knee].rate);
+			fprintf(f, ", knee %.10g/s", s->points[s->knee].rate);
 		if (s->first_unsustained != SIZE_MAX)
-			fprintf(f, ", not sustained from %g/s", s->points[s->first_unsustained].rate);
+			fprintf(f, ", not sustained from %.10g/s", s->points[s->first_unsustained].rate);
 		fputs("</span></summary>\n<div class=pair>", f);
 		chart(f, s);
 		table(f, s);

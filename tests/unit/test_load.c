@@ -474,3 +474,21 @@ Test(load_report, sweep_draws_latency_against_achieved_rate)
 	free(html);
 	tach_result_free(plain);
 }
+
+/* Starts that cost time themselves make a backlog that the burst of
+ * starts must give up at window end + backlog too, not only between
+ * waits. */
+Test(load_sched, backlog_given_up_inside_a_burst)
+{
+	fake *f = fake_new(0.0001);
+	f->late_cost = 0.01; /* every 4th start takes 10 ms */
+	tach_load_opts o = {.rate = 100000, .duration = 0.001, .max_in_flight = 8,
+	                    .backlog = 0.05};
+	tach_load_stats s = run_fake(f, &o);
+	cr_assert_eq(s.scheduled, 100);
+	/* each start of 4 takes 10 ms: by 51 ms about 20 are made */
+	cr_assert_lt(s.started, 30, "started %llu", (unsigned long long)s.started);
+	cr_assert_eq(s.started + s.dropped, 100);
+	tach_load_stats_release(&s);
+	free(f);
+}
