@@ -195,6 +195,27 @@ typedef struct tach_result {
 #define TACH_M_LATENCY_P95 "latency_p95"
 #define TACH_M_LATENCY_P99 "latency_p99"
 #define TACH_M_LATENCY_P999 "latency_p999"
+#define TACH_M_LATENCY_MAX "latency_max"   /* s, lower */
+/* Open-loop load tests (tach load, tach/loadgen.h; issue 21), one sample
+ * per set rate: the latency_* above are then measured from each run's
+ * SCHEDULED start to its end; service_time_* from its actual start (s,
+ * lower); achieved_rate the starts per second of the window (/s, higher);
+ * late_starts, peak_in_flight, failures and dropped_starts are counts
+ * (lower); start_lateness_* the actual start less the scheduled one (s,
+ * lower).  docs/results-format.md "Load tests" says exactly how. */
+#define TACH_M_SERVICE_TIME_P50 "service_time_p50"
+#define TACH_M_SERVICE_TIME_P90 "service_time_p90"
+#define TACH_M_SERVICE_TIME_P99 "service_time_p99"
+#define TACH_M_SERVICE_TIME_P999 "service_time_p999"
+#define TACH_M_SERVICE_TIME_MAX "service_time_max"
+#define TACH_M_ACHIEVED_RATE "achieved_rate"
+#define TACH_M_LATE_STARTS "late_starts"
+#define TACH_M_PEAK_IN_FLIGHT "peak_in_flight"
+#define TACH_M_FAILURES "failures"
+#define TACH_M_DROPPED_STARTS "dropped_starts"
+#define TACH_M_START_LATENESS_P50 "start_lateness_p50"
+#define TACH_M_START_LATENESS_P99 "start_lateness_p99"
+#define TACH_M_START_LATENESS_MAX "start_lateness_max"
 
 /* The unit and direction of a well-known metric name.  Returns 1 and fills
  * *unit (static string) and *dir if `name` is well known, else 0. */

@@ -25,5 +25,7 @@
 #include "tach/outfile.h"
 #include "tach/system.h"
 #include "tach/publish.h"
+#include "tach/loadgen.h"
+#include "tach/load.h"
 
 #endif

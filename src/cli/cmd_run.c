@@ -194,8 +194,8 @@ static int helper_words(run_cli *c, const char *spelled, const char *text, char 
 	return 0;
 }
 
-/* argv[0] must be runnable before anything runs. */
-static int check_runnable(const char *cmd)
+/* argv[0] must be runnable before anything runs (commands.h). */
+int cli_check_runnable(const char *cmd)
 {
 	if (strchr(cmd, '/')) {
 		struct stat st;
@@ -535,7 +535,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (!status)
 			status = helper_words(&c, "--reference", texts[0], &words[0]);
 		if (!status && !c.shell)
-			status = check_runnable(words[0][0]);
+			status = cli_check_runnable(words[0][0]);
 	}
 	for (size_t i = 0; !status && i < p.npos; i++) {
 		for (size_t k = 0; !status && k < per; k++) {
@@ -549,7 +549,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			}
 			status = helper_words(&c, "command", texts[j], &words[j]);
 			if (!status && !c.shell)
-				status = check_runnable(words[j][0]);
+				status = cli_check_runnable(words[j][0]);
 		}
 	}
 	if (!status)

@@ -8,6 +8,9 @@
 const cli_cmd cli_commands[] = {
 	{"run", cmd_run, "COMMAND...", "benchmark whole commands: time, CPU and memory of the process tree",
 	 cmd_run_details, cmd_run_opts, NULL},
+	{"load", cmd_load, "-- COMMAND...",
+	 "an open-loop load test: start a command at set rates, latency from the scheduled start",
+	 cmd_load_details, cmd_load_opts, NULL},
 	{"import", cmd_import, "FILE...", "read other tools' results into a tach results file",
 	 cmd_import_details, cmd_import_opts, NULL},
 	{"compare", cmd_compare, "BASE CAND [CAND...]",

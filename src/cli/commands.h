@@ -15,6 +15,13 @@ int cmd_run(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_run_opts[];
 extern const char cmd_run_details[];
 
+int cmd_load(int argc, char **argv, const cli_cmd *self);
+extern const cli_opt cmd_load_opts[];
+extern const char cmd_load_details[];
+/* 0 when cmd (a path, or a name found in PATH) can be run; else prints
+ * why not and returns EXIT_USAGE (cmd_run.c). */
+int cli_check_runnable(const char *cmd);
+
 int cmd_monitor(int argc, char **argv, const cli_cmd *self);
 extern const cli_opt cmd_monitor_opts[];
 extern const char cmd_monitor_details[];

@@ -567,6 +567,8 @@ int tach_report_html(FILE *f, const tach_html_input *in)
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
 		tach__html_scaling(f, base, in->comparison ? cand : in->results[i].result);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
+		tach__html_load(f, in->comparison ? cand : in->results[i].result);
+	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
 		tach__html_complexity(f, base, in->comparison ? cand : in->results[i].result);
 	for (size_t i = 0; cand && i < (in->comparison ? 1 : in->n_results); i++)
 		tach__html_benchmarks(f, base, in->comparison ? cand : in->results[i].result);

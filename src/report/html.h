@@ -63,6 +63,12 @@ TACH_HIDDEN void tach__html_history_chart(FILE *f, const struct tach_html_series
  * Writes nothing when there is none. */
 TACH_HIDDEN void tach__html_scaling(FILE *f, const tach_result *base, const tach_result *cand);
 
+/* The "Load" section (html_load.c): for every sweep of cand's load tests
+ * (tach/load.h), latency p50/p90/p99/p99.9 against the achieved rate with
+ * the knee, and the percentiles per rate.  Nothing without a `rate`
+ * parameter. */
+TACH_HIDDEN void tach__html_load(FILE *f, const tach_result *cand);
+
 /* The "Complexity" section (html_complexity.c): cand's complexity fits,
  * each group of one parameter and metric as a chart of the medians
  * against n with the fitted curves, and a table (with base's fit of the

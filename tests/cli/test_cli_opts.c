@@ -96,6 +96,7 @@ static const char *value_for(const char *word)
 		{"RESULTS", EXAMPLE}, {"TEXT", "t"}, {"TITLE", "t"}, {"BASE", EXAMPLE},
 		{"CAND", EXAMPLE}, {"PATTERN", "*"}, {"DATE", "2026-01-01"}, {"RUN", "1"},
 		{"EXPR", "name:."}, {"KEY", "k"},
+		{"KIND", "poisson"}, /* tach load --arrivals */
 	};
 	if (!strcmp(word, "FILE"))
 		return path_in(0, "file.json");
