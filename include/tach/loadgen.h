@@ -154,6 +154,16 @@ TACH_API int tach_load_add_result(tach_result *r, const char *name, const char *
                                   const tach_loadgen_opts *o, const tach_load_stats *s,
                                   const tach_run_sample *whole);
 
+/* Adds to b the metrics PREFIX_p50, PREFIX_p90, PREFIX_p99, PREFIX_p999
+ * and PREFIX_max of a histogram of nanoseconds, in seconds, lower is
+ * better, one sample each (the max exact, the others within the
+ * histogram's relative error): how open-loop load results (`tach load`
+ * and benchmarks with .load) report latency, service time and start
+ * lateness.  0, or TACH_ENOMEM. */
+TACH_API int tach_load_add_percentiles(tach_benchmark *b, const char *prefix,
+                                       const tach_histogram *h);
+
+
 #ifdef __cplusplus
 }
 #endif

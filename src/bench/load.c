@@ -140,18 +140,3 @@ int tach__load_step(tach__load_worker *w)
 	return 1;
 }
 
-int tach__load_percentiles(tach_benchmark *b, const char *prefix, const tach_histogram *h)
-{
-	static const struct {
-		const char *suffix;
-		double q;
-	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
-	for (size_t k = 0; k < sizeof pct / sizeof *pct; k++) {
-		char name[64];
-		snprintf(name, sizeof name, "%s_%s", prefix, pct[k].suffix);
-		tach_metric *m = tach_benchmark_add_metric(b, name, "s", TACH_LOWER_IS_BETTER);
-		if (!m || tach_metric_add_sample(m, tach_histogram_percentile(h, pct[k].q) * 1e-9))
-			return TACH_ENOMEM;
-	}
-	return 0;
-}

@@ -82,10 +82,4 @@ TACH_HIDDEN int tach__load_step(tach__load_worker *w);
  * and starts none (the function returned or failed). */
 TACH_HIDDEN void tach__load_finish(tach__load_worker *w);
 
-/* The metrics of a histogram of ns: <prefix>_p50, _p90, _p99, _p999 and
- * _max in seconds, one sample each, lower is better.  Shared in spirit
- * with `tach load` (the lead unifies).  0 or TACH_ENOMEM. */
-TACH_HIDDEN int tach__load_percentiles(tach_benchmark *b, const char *prefix,
-                                       const tach_histogram *h);
-
 #endif

@@ -16,6 +16,7 @@
 #include "tach/bench.h"
 #include "tach/clock.h"
 #include "tach/histogram.h"
+#include "tach/loadgen.h"
 #include "bench/internal.h"
 #include "bench/load.h"
 #include "bench/run.h"
@@ -84,19 +85,19 @@ static int load_metrics(tach_benchmark *b, const tach__load_sched *sc,
 		return TACH_ENOMEM;
 	int rc = 0;
 	if (calls) /* no call: no percentile to speak of, rather than 0 s */
-		rc = tach__load_percentiles(b, "latency", &h[0]);
+		rc = tach_load_add_percentiles(b, "latency", &h[0]);
 	if (!rc && calls)
-		rc = tach__load_percentiles(b, "service_time", &h[1]);
+		rc = tach_load_add_percentiles(b, "service_time", &h[1]);
 	if (!rc)
-		rc = add_count(b, "achieved_rate", "/s", TACH_HIGHER_IS_BETTER,
+		rc = add_count(b, TACH_M_ACHIEVED_RATE, "/s", TACH_HIGHER_IS_BETTER,
 		               (double)calls / duration);
 	if (!rc)
-		rc = add_count(b, "late_starts", "count", TACH_LOWER_IS_BETTER, (double)late);
+		rc = add_count(b, TACH_M_LATE_STARTS, "count", TACH_LOWER_IS_BETTER, (double)late);
 	if (!rc)
-		rc = add_count(b, "peak_in_flight", "count", TACH_LOWER_IS_BETTER,
+		rc = add_count(b, TACH_M_PEAK_IN_FLIGHT, "count", TACH_LOWER_IS_BETTER,
 		               (double)atomic_load(&sc->peak));
 	if (!rc)
-		rc = add_count(b, "failures", "count", TACH_LOWER_IS_BETTER, (double)failures);
+		rc = add_count(b, TACH_M_FAILURES, "count", TACH_LOWER_IS_BETTER, (double)failures);
 	return rc;
 }
 

@@ -17,28 +17,10 @@ static int add1(tach_benchmark *b, const char *name, double v)
 	return m && tach_metric_add_sample(m, v) == 0 ? 0 : TACH_ENOMEM;
 }
 
-/* Percentiles of a histogram of ns as metrics in s: PREFIX_p50 ... */
-static int add_percentiles(tach_benchmark *b, const char *prefix, const tach_histogram *h,
-                           const double *q, const char *const *suffix, size_t n)
-{
-	char name[64];
-	for (size_t i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "%s_%s", prefix, suffix[i]);
-		double v = q[i] >= 100 ? (double)tach_histogram_max(h) : tach_histogram_percentile(h, q[i]);
-		if (add1(b, name, v * 1e-9))
-			return TACH_ENOMEM;
-	}
-	return 0;
-}
-
 int tach_load_add_result(tach_result *r, const char *name, const char *text,
                          const tach_loadgen_opts *o, const tach_load_stats *s,
                          const tach_run_sample *whole)
 {
-	static const double q[] = {50, 90, 99, 99.9, 100};
-	static const char *const suffix[] = {"p50", "p90", "p99", "p999", "max"};
-	static const double lq[] = {50, 99, 100};
-	static const char *const lsuffix[] = {"p50", "p99", "max"};
 	char rate[32], full[1024], buf[32];
 	snprintf(rate, sizeof rate, "%.10g", o->rate);
 	snprintf(full, sizeof full, "%s/rate:%s", name, rate);
@@ -50,12 +32,12 @@ int tach_load_add_result(tach_result *r, const char *name, const char *text,
 	/* latency and service times only when some measured run ended: an
 	 * empty histogram's 0 would read as "instant" */
 	if (tach_histogram_count(s->latency)) {
-		rc |= add_percentiles(b, "latency", s->latency, q, suffix, 5);
-		rc |= add_percentiles(b, "service_time", s->service, q, suffix, 5);
+		rc |= tach_load_add_percentiles(b, "latency", s->latency);
+		rc |= tach_load_add_percentiles(b, "service_time", s->service);
 	}
 	rc |= add1(b, TACH_M_ACHIEVED_RATE, s->achieved_rate);
 	if (tach_histogram_count(s->lateness))
-		rc |= add_percentiles(b, "start_lateness", s->lateness, lq, lsuffix, 3);
+		rc |= tach_load_add_percentiles(b, "start_lateness", s->lateness);
 	rc |= add1(b, TACH_M_LATE_STARTS, (double)s->late_starts);
 	rc |= add1(b, TACH_M_PEAK_IN_FLIGHT, (double)s->peak_in_flight);
 	rc |= add1(b, TACH_M_FAILURES, (double)s->failures);
@@ -77,4 +59,22 @@ int tach_load_add_result(tach_result *r, const char *name, const char *text,
 	if (whole && whole->tree_method == TACH_PEAK_CGROUP && tach_cgroup_probe_method())
 		rc |= tach_kvlist_set(c, "tree_peak_memory_method", tach_cgroup_probe_method());
 	return rc ? TACH_ENOMEM : 0;
+}
+
+int tach_load_add_percentiles(tach_benchmark *b, const char *prefix, const tach_histogram *h)
+{
+	static const struct {
+		const char *suffix;
+		double q;
+	} pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}, {"max", 100}};
+	for (size_t k = 0; k < sizeof pct / sizeof *pct; k++) {
+		char name[128];
+		snprintf(name, sizeof name, "%s_%s", prefix, pct[k].suffix);
+		double ns = pct[k].q >= 100 ? (double)tach_histogram_max(h)
+		                            : tach_histogram_percentile(h, pct[k].q);
+		tach_metric *m = tach_benchmark_add_metric(b, name, "s", TACH_LOWER_IS_BETTER);
+		if (!m || tach_metric_add_sample(m, ns * 1e-9))
+			return TACH_ENOMEM;
+	}
+	return 0;
 }
