@@ -25,12 +25,14 @@ build:
 
 # The main job: four workloads measured, saved to .tach/history.db,
 # compared with the previous demo run, gated, reported in tach-report.html
-# (scripts/demo; QUICK=1 for a short run).
+# (scripts/demo; QUICK=1 for a short run, FULL=1 for the seed documents'
+# own sizes).
 QUICK ?=
+FULL ?=
 demo:
 	@scripts/install-deps demo
 	@$(BUILD)
-	@QUICK=$(QUICK) scripts/demo
+	@QUICK=$(QUICK) FULL=$(FULL) scripts/demo
 
 # Every test, in a normal and in an ASan+UBSan build; names the skipped
 # tests with their reasons and ends with "N passed, N failed, N skipped".

@@ -5,6 +5,7 @@
  * the schedule.  Latencies are kept per operation and sorted at the end.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,10 +88,9 @@ static double percentile(const double *x, size_t n, double q)
 static void *stream_main(void *p)
 {
 	stream_ctx *c = p;
-	uint64_t period_ns = (uint64_t)(1e9 / c->rate);
 	uint64_t n = c->out->scheduled;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t at = c->t0 + i * period_ns;
+		uint64_t at = c->t0 + (uint64_t)((double)i * 1e9 / c->rate);
 		struct timespec ts = {(time_t)(at / 1000000000u), (long)(at % 1000000000u)};
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
@@ -126,8 +126,9 @@ int realistic_run(const realistic_params *p, eventbus *bus, logstore *logs, prox
 	for (int k = 0; k < REALISTIC_STREAMS; k++) {
 		realistic_stream *s = &out->streams[k];
 		*s = (realistic_stream){.name = names[k], .rate = rates[k]};
-		uint64_t period_ns = (uint64_t)(1e9 / rates[k]);
-		s->scheduled = period_ns ? (uint64_t)(p->seconds * 1e9 - 1) / period_ns + 1 : 0;
+		/* the starts i / rate < seconds; the epsilon keeps an exact
+		 * product (0.2 s x 60/s) from gaining a start by rounding */
+		s->scheduled = (uint64_t)ceil(p->seconds * rates[k] - 1e-9);
 		ctx[k] = (stream_ctx){.kind = k, .rate = rates[k], .seconds = p->seconds, .t0 = t0,
 		                      .bus = bus, .logs = logs, .px = px, .procs = procs,
 		                      .n_procs = n_procs, .out = s};
