@@ -25,7 +25,8 @@ build:
 
 # The main job: four workloads measured, saved to .tach/history.db,
 # compared with the previous demo run, gated, reported in tach-report.html
-# (scripts/demo; QUICK=1 for a short run).
+# (scripts/demo; QUICK=1 for a short run, FULL=1 for the seed documents'
+# own sizes).
 QUICK ?=
 # FULL=1: the seed documents' own sizes and durations (issue 22)
 FULL ?=

@@ -4,7 +4,9 @@
  * event, a call count and a checksum of ids per handler); afterwards no
  * thread of the bus may be left (the live count is 0 after a drain, and
  * the process's thread count in /proc returns to where it started once
- * the bus is freed).  Exit status 1 and a FAIL line on any mismatch.
+ * the bus is freed).  Then the components around the bus
+ * (test_components.c): process manager, log store, proxy, realistic
+ * workload.  Exit status 1 and a FAIL line on any mismatch.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,17 +20,9 @@
 #include "eventbus.h"
 #include "workload.h"
 
-static int failures;
+#include "test_check.h"
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			failures++;                                           \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);           \
-			printf(__VA_ARGS__);                                  \
-			printf("\n");                                         \
-		}                                                             \
-	} while (0)
+int failures;
 
 typedef struct seen {
 	unsigned index;
@@ -39,11 +33,17 @@ typedef struct seen {
 
 static atomic_uint_fast64_t work_sink; /* keeps the handlers' work */
 
+static int sleeping; /* 1: the handlers sleep 10 us instead of spinning 2 */
+
 static void test_handler(const eventbus_event *ev, void *arg)
 {
 	seen *s = arg;
 	/* a little real work, so that calls overlap and queues fill */
-	uint64_t x = workload_spin(2000, ev->payload[1]);
+	uint64_t x = ev->payload[1];
+	if (sleeping)
+		workload_sleep(WORKLOAD_HANDLER_NS);
+	else
+		x = workload_spin(2000, x);
 	if (ev->id < s->events)
 		atomic_fetch_add(&s->per_event[ev->id], 1);
 	atomic_fetch_add(&s->calls, 1);
@@ -158,6 +158,13 @@ static void run_case(eventbus_design d, unsigned publishers, unsigned k, unsigne
 	       handlers);
 }
 
+static void run_case_sleep(eventbus_design d)
+{
+	sleeping = 1;
+	run_case(d, 10, 200, 3, 2, 64);
+	sleeping = 0;
+}
+
 static void *nothing(void *arg)
 {
 	return arg;
@@ -194,6 +201,12 @@ int main(void)
 	run_case(EVENTBUS_POOL, 3, 500, 4, 1, 1);
 	/* more workers than cores, a queue larger than the run */
 	run_case(EVENTBUS_POOL, 8, 800, 8, 6, 10000);
+	/* the document's handler: a sleep, with the sleeping handler on
+	 * every design (calls overlap while they sleep) */
+	for (int i = 0; i < 3; i++)
+		run_case_sleep((eventbus_design)i);
+
+	test_components();
 
 	printf("%s: %d failures\n", failures ? "FAIL" : "ok", failures);
 	return failures ? 1 : 0;

@@ -1,7 +1,9 @@
 /* workload.h - what the event bus is driven with: the seed document's
- * scenarios (publishers x events x handlers, scaled to a 2-core machine),
- * the simulated handler work, and a crew of publisher threads that stay
- * alive across runs so that starting them is not part of any measurement.
+ * scenarios (publishers x events x handlers, at the document's own sizes
+ * and scaled to a 2-core machine), the simulated handler work (the
+ * document's 10 us sleep, and a 10 us busy spin), and a crew of publisher
+ * threads that stay alive across runs so that starting them is not part
+ * of any measurement.
  */
 #ifndef EVENTBUS_WORKLOAD_H
 #define EVENTBUS_WORKLOAD_H
@@ -17,11 +19,18 @@ typedef struct scenario {
 	unsigned handlers;   /* subscribers, each called once per event */
 } scenario;
 
-/* The four scenarios, in the seed's order. */
+/* The four scenarios, in the seed's order, scaled (the default demo) and
+ * at the document's own sizes (FULL). */
 extern const scenario workload_scenarios[4];
+extern const scenario workload_doc_scenarios[4];
 
-/* What one handler call costs: 10 us of busy arithmetic. */
+/* What one handler call costs: 10 us, slept or spun. */
 #define WORKLOAD_HANDLER_NS 10000u
+
+/* The document's handler, time.Sleep(10 * time.Microsecond): a nanosleep
+ * of `ns`, with the calling thread's timer slack lowered to 1 ns first
+ * (Linux's default 50 us slack would make every 10 us sleep last 60). */
+void workload_sleep(uint64_t ns);
 
 /* Busy work for `ns` nanoseconds of CLOCK_MONOTONIC, mixing `x` all the
  * while; returns the mixed value (fold it into a checksum, so that the
