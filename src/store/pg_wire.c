@@ -515,19 +515,6 @@ int tach__pg_queue(tach_store *s, int which, const args *a, tach_error *err)
 int tach__pg_prepare(tach_store *s, tach_error *err)
 {
 	pg *p = s->impl;
-	/* Plans made for each run's arrays: a plan kept for every size (the
-	 * server's choice after five runs) joined a run's benchmarks to its
-	 * metrics half again slower, planned as if each array had 100
-	 * elements; planning costs a millisecond.  Servers before
-	 * PostgreSQL 12 have no such setting and keep their way. */
-	if (!p->prepared) {
-		int rc = tach__pg_script(s,
-		             "SELECT set_config('plan_cache_mode', 'force_custom_plan', false)"
-		             " FROM pg_settings WHERE name = 'plan_cache_mode'",
-		             "preparing", err);
-		if (rc)
-			return rc;
-	}
 	for (int i = 0; i < N_STMT; i++) {
 		if (p->prepared & 1u << i)
 			continue;
