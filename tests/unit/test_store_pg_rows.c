@@ -15,62 +15,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
-
-static const char *pg_url(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!url || !*url)
-		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
-	return url;
-}
-
-static PGconn *pg_connect(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-	return c;
-}
-
-/* The first column of the first row of a query, as a number. */
-static long pg_long(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
-	          PQresultErrorMessage(r));
-	long v = PQntuples(r) ? atol(PQgetvalue(r, 0, 0)) : 0;
-	PQclear(r);
-	return v;
-}
-
-/* A database of this test's own (tests run in parallel): its URL. */
-static char db_name[48];
-static char db_url[600];
-
-static const char *fresh_db(void)
-{
-	const char *url = pg_url();
-	char sql[120];
-	snprintf(db_name, sizeof db_name, "tach_rows_%d", (int)getpid());
-	PGconn *c = pg_connect(url);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db_name);
-	pg_long(c, sql);
-	PQfinish(c);
-	snprintf(db_url, sizeof db_url, "%s%cdbname=%s", url, strchr(url, '?') ? '&' : '?', db_name);
-	return db_url;
-}
-
-static void drop_db(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!db_name[0] || !url)
-		return;
-	PGconn *c = pg_connect(url);
-	char sql[120];
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", db_name);
-	pg_long(c, sql);
-	PQfinish(c);
-}
+#include "pg_test.h"
 
 /* 2,100 benchmarks (three chunks): benchmark 0 without metrics; the
  * others with parameters and metrics in an order that is not by name,
@@ -120,9 +65,9 @@ static void expect_same(const tach_result *want, const tach_result *got)
 	}
 }
 
-Test(store_pg_rows, runs_across_chunks_come_back_whole, .fini = drop_db)
+Test(store_pg_rows, runs_across_chunks_come_back_whole, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err = {0};
 	cr_assert_eq(tach_store_open(url, &s, &err), 0, "%s", err.message);
@@ -169,9 +114,9 @@ Test(store_pg_rows, runs_across_chunks_come_back_whole, .fini = drop_db)
 	tach_store_close(s);
 }
 
-Test(store_pg_rows, a_killed_writer_leaves_whole_runs, .fini = drop_db)
+Test(store_pg_rows, a_killed_writer_leaves_whole_runs, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err = {0};
 	cr_assert_eq(tach_store_open(url, &s, &err), 0, "%s", err.message);
@@ -206,9 +151,9 @@ Test(store_pg_rows, a_killed_writer_leaves_whole_runs, .fini = drop_db)
 	PQfinish(c);
 }
 
-Test(store_pg_rows, a_runs_benchmarks_are_indexed_by_run, .fini = drop_db)
+Test(store_pg_rows, a_runs_benchmarks_are_indexed_by_run, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err = {0};
 	cr_assert_eq(tach_store_open(url, &s, &err), 0, "%s", err.message);

@@ -16,61 +16,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
-
-static const char *pg_url(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!url || !*url)
-		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
-	return url;
-}
-
-static PGconn *pg_connect(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-	return c;
-}
-
-static long pg_long(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
-	          PQresultErrorMessage(r));
-	long v = PQntuples(r) ? atol(PQgetvalue(r, 0, 0)) : 0;
-	PQclear(r);
-	return v;
-}
-
-/* A database of this test's own (tests run in parallel). */
-static char db_name[48];
-static char db_url[600];
-
-static const char *fresh_db(void)
-{
-	const char *url = pg_url();
-	char sql[120];
-	snprintf(db_name, sizeof db_name, "tach_series_%d", (int)getpid());
-	PGconn *c = pg_connect(url);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db_name);
-	pg_long(c, sql);
-	PQfinish(c);
-	snprintf(db_url, sizeof db_url, "%s%cdbname=%s", url, strchr(url, '?') ? '&' : '?', db_name);
-	return db_url;
-}
-
-static void drop_db(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!db_name[0] || !url)
-		return;
-	PGconn *c = pg_connect(url);
-	char sql[120];
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", db_name);
-	pg_long(c, sql);
-	PQfinish(c);
-}
+#include "pg_test.h"
 
 /* A run of `n` benchmarks named PREFIX_k in the order given by `step`
  * (+1 or -1), each with a parameter and two metrics, "time" without
@@ -141,9 +87,9 @@ static void expect_same(const snapshot *a, const snapshot *b)
 	}
 }
 
-Test(store_pg_series, version_4_database_is_upgraded_in_place, .fini = drop_db)
+Test(store_pg_series, version_4_database_is_upgraded_in_place, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err;
 	int64_t id;
@@ -181,9 +127,9 @@ Test(store_pg_series, version_4_database_is_upgraded_in_place, .fini = drop_db)
 	PQfinish(c);
 }
 
-Test(store_pg_series, removed_runs_leave_the_catalog, .fini = drop_db)
+Test(store_pg_series, removed_runs_leave_the_catalog, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err;
 	int64_t a, b;
@@ -221,9 +167,9 @@ Test(store_pg_series, removed_runs_leave_the_catalog, .fini = drop_db)
 /* Writers that each make the same new series, half of them listing the
  * benchmarks backwards, at once: were the series inserted in each run's
  * own order, two writers could each hold a series the other waits for. */
-Test(store_pg_series, writers_making_the_same_series_at_once, .fini = drop_db)
+Test(store_pg_series, writers_making_the_same_series_at_once, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	enum { WRITERS = 6, ROUNDS = 8, BENCHES = 40 };
 	tach_store *s;
 	tach_error err;
@@ -273,9 +219,9 @@ Test(store_pg_series, writers_making_the_same_series_at_once, .fini = drop_db)
 /* The upgrade to schema 4 names the testbeds of runs stored before, a
  * thousand runs per statement: 2,500 runs of 2,500 hosts (copies of one
  * stored run with its host name changed, made in SQL) each get theirs. */
-Test(store_pg_series, upgrade_names_the_testbeds_of_many_runs, .fini = drop_db)
+Test(store_pg_series, upgrade_names_the_testbeds_of_many_runs, .fini = pg_drop)
 {
-	const char *url = fresh_db();
+	const char *url = pg_fresh();
 	tach_store *s;
 	tach_error err;
 	int64_t id;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "pg_test.h"
 
 static char tmpdir[64];
 
@@ -30,59 +31,6 @@ static void remove_tmpdir(void)
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", tmpdir, tmpdir);
 	cr_expect_eq(system(cmd), 0);
-}
-
-static const char *pg_url(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!url || !*url)
-		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
-	return url;
-}
-
-static PGconn *pg_connect(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-	return c;
-}
-
-static void pg_exec(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
-	          PQresultErrorMessage(r));
-	PQclear(r);
-}
-
-/* A database of this test's own on the test server (tests run in
- * parallel, and test_store empties the shared one): its URL. */
-static char pg_db_name[48];
-
-static const char *pg_fresh(void)
-{
-	const char *url = pg_url();
-	static char loc[600];
-	char sql[120];
-	snprintf(pg_db_name, sizeof pg_db_name, "tach_read_%d", (int)getpid());
-	PGconn *c = pg_connect(url);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_db_name);
-	pg_exec(c, sql);
-	PQfinish(c);
-	snprintf(loc, sizeof loc, "%s%cdbname=%s", url, strchr(url, '?') ? '&' : '?', pg_db_name);
-	return loc;
-}
-
-static void pg_drop(void)
-{
-	if (!pg_db_name[0])
-		return;
-	PGconn *c = pg_connect(pg_url());
-	char sql[120];
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", pg_db_name);
-	pg_exec(c, sql);
-	PQfinish(c);
 }
 
 /* The two parameter sets schema 2 keyed alike: {p: "a", q: "b"} and

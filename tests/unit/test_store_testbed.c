@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tach/tach.h"
+#include "pg_test.h"
 
 static char tmpdir[64];
 
@@ -182,63 +183,6 @@ Test(testbed, reader_accepts_old_files_and_checks_new_ones)
 }
 
 /* ---- the store ---- */
-
-static const char *pg_url(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!url || !*url)
-		cr_skip_test("TACH_TEST_PG_URL not set: no PostgreSQL server for this run");
-	return url;
-}
-
-static PGconn *pg_connect(const char *url)
-{
-	PGconn *c = PQconnectdb(url);
-	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
-	return c;
-}
-
-static void pg_exec(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
-	          PQresultErrorMessage(r));
-	PQclear(r);
-}
-
-/* A database of this test's own on the test server. */
-static char pg_db_name[48], pg_loc[600];
-
-static const char *pg_fresh(void)
-{
-	const char *url = pg_url();
-	char sql[120];
-	snprintf(pg_db_name, sizeof pg_db_name, "tach_testbed_%d", (int)getpid());
-	PGconn *c = pg_connect(url);
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", pg_db_name);
-	pg_exec(c, sql);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_db_name);
-	pg_exec(c, sql);
-	PQfinish(c);
-	/* the URL's database replaced: postgresql://user@host:port/DB */
-	const char *slash = strrchr(url, '/');
-	cr_assert(slash);
-	snprintf(pg_loc, sizeof pg_loc, "%.*s/%s", (int)(slash - url), url, pg_db_name);
-	return pg_loc;
-}
-
-static void pg_drop(void)
-{
-	const char *url = getenv("TACH_TEST_PG_URL");
-	if (!url || !*url || !pg_db_name[0])
-		return;
-	char sql[120];
-	PGconn *c = PQconnectdb(url);
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_db_name);
-	PQclear(PQexec(c, sql));
-	PQfinish(c);
-}
 
 static tach_result *run_on(const char *host, const char *name, const char *ts, double v)
 {
