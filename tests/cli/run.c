@@ -157,7 +157,8 @@ int count_marked(const char *marker, int kill_them)
 			if (!buf[i])
 				buf[i] = ' ';
 		buf[len] = 0;
-		if (strstr(buf, marker) && !strstr(buf, " run ")) {
+		/* tach itself: "tach run ..." or "tach load ..." */
+		if (strstr(buf, marker) && !strstr(buf, " run ") && !strstr(buf, " load ")) {
 			n++;
 			if (kill_them)
 				kill(atoi(e->d_name), SIGKILL);

@@ -28,7 +28,7 @@ const char *temp_file(const char *text, const char *suffix);
 /* Writes r as a results file at path (NULL: a new temporary file, as
  * temp_file) and returns the path; aborts if it cannot. */
 /* Processes whose command line holds `marker` (tach itself, "tach run
- * ...", excluded); with kill_them, SIGKILLs them so that a failing test
+ * ..." or "tach load ...", excluded); with kill_them, SIGKILLs them so that a failing test
  * leaves nothing behind. */
 int count_marked(const char *marker, int kill_them);
 struct tach_result;

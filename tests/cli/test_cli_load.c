@@ -169,32 +169,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Runs whose command line holds marker: count_marked (run.c) leaves out
- * only "tach run", and tach load's own command line holds it too. */
-static int count_runs(const char *marker)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-	while (d && (e = readdir(d))) {
-		char path[300], buf[4096];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = 0;
-		n += strstr(buf, marker) && !strstr(buf, " load ");
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 Test(cli_load, sigterm_kills_every_run_and_keeps_the_results)
 {
 	char marker[64], json[64], cmd[256];
@@ -211,9 +185,9 @@ Test(cli_load, sigterm_kills_every_run_and_keeps_the_results)
 	cr_assert_eq(posix_spawn(&pid, TACH_EXE, &fa, NULL, args, environ), 0);
 	posix_spawn_file_actions_destroy(&fa);
 	double t0 = now();
-	while (count_runs(marker) < 3 && now() - t0 < 20)
+	while (count_marked(marker, 0) < 3 && now() - t0 < 20)
 		usleep(10000);
-	cr_assert_geq(count_runs(marker), 3, "the runs never started");
+	cr_assert_geq(count_marked(marker, 0), 3, "the runs never started");
 	kill(pid, SIGTERM);
 	int status = -1, st = -1;
 	for (t0 = now(); now() - t0 < 20; usleep(10000))
