@@ -64,6 +64,19 @@ typedef struct tach_ab_opts {
 	tach_ab_progress_fn progress; /* NULL: none */
 	void *progress_ctx;
 	const tach_executor *exec; /* NULL: tach_executor_real() */
+	/* Each side's working directory (tach_exec_opts.cwd; borrowed; NULL:
+	 * tach's own): the same relative command line, such as ./build/bench,
+	 * then runs two builds -- how `tach bisect` measures a commit against
+	 * the good one's build in a second work tree. */
+	const char *base_cwd, *cand_cwd;
+	/* Pins every run of both sides to these CPUs (tach/system.h);
+	 * borrowed; NULL: not pinned. */
+	const struct tach_cpus *cpus;
+	/* When set and becoming nonzero (a SIGINT handler's flag, which also
+	 * calls tach_exec_interrupt), the engine stops after the run in
+	 * progress: no further batch, no confirmation pass; the outcome holds
+	 * what was measured and compared so far, with `stopped` set. */
+	volatile int *stop;
 } tach_ab_opts;
 
 typedef struct tach_ab_outcome {
@@ -72,6 +85,8 @@ typedef struct tach_ab_outcome {
 	int confirmed;               /* a confirmation pass ran */
 	size_t passes_runs[2];       /* runs per side in the first and the
 	                                confirmation pass (0: none) */
+	int stopped;                 /* opts->stop ended the measurement:
+	                                the comparison is of the runs so far */
 } tach_ab_outcome;
 
 /* Measures both sides and compares them with `copts` (tach_compare),
@@ -86,7 +101,9 @@ typedef struct tach_ab_outcome {
  * `tach run`: its time would measure the failure.  Returns 0, the
  * runner's error (TACH_ERANGE for a failed run, -ENOENT ... for one that
  * could not start), TACH_EFORMAT for a suite program of neither kind, or
- * the comparison's error; err says which command and why. */
+ * the comparison's error; err says which command and why.  Stopped by
+ * opts->stop: 0 with out->stopped set, or TACH_EINVAL when not one run of
+ * each side was measured (nothing to compare). */
 TACH_API int tach_ab_compare(const tach_ab_opts *opts, const tach_compare_opts *copts,
                              tach_ab_outcome *out, tach_error *err);
 /* Frees what an outcome holds and zeroes it; a zeroed outcome is a no-op. */

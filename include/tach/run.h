@@ -99,6 +99,13 @@ typedef struct tach_exec_opts {
 	 * and checks the set); NULL: not pinned.  Borrowed.  A CPU that is
 	 * not online fails the spawn with -EINVAL. */
 	const struct tach_cpus *cpus;
+	/* The command's working directory (and so where a relative argv[0]
+	 * such as ./build/prog is found); NULL: tach's own at the time of the
+	 * run.  Borrowed.  A directory that cannot be entered fails the spawn
+	 * with its errno.  The A/B engine gives each side its own, so that
+	 * `tach bisect` can run the good commit's build from a second work
+	 * tree beside the commit under test. */
+	const char *cwd;
 } tach_exec_opts;
 
 typedef enum tach_run_state {
@@ -259,6 +266,11 @@ TACH_API int tach_runner_add(tach_runner *r, const char *name, const char *text,
  * command was added yet. */
 TACH_API int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup,
                                      char **conclude);
+
+/* Gives the command added last its own working directory (borrowed) in
+ * place of opts->exec.cwd, for its runs and its helper commands; NULL
+ * keeps the opts' one.  0, or TACH_EINVAL when no command was added yet. */
+TACH_API int tach_runner_set_cwd(tach_runner *r, const char *cwd);
 
 /* Runs everything and appends one benchmark per command to `out`, with
  * the metrics time, user_time, system_time, peak_rss (one sample per

@@ -8,11 +8,13 @@
  * a fake executor drives the whole engine in tests.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tach/ab.h"
 #include "tach/stats.h"
+#include "tach/system.h"
 #include "ab/suite.h"
 
 /* Defaults of a zeroed tach_ab_opts (the CLI's defaults too). */
@@ -29,6 +31,11 @@ typedef struct engine {
 	ab_suite suite;
 } engine;
 
+static int stopped(const engine *e)
+{
+	return e->o.stop && *e->o.stop;
+}
+
 static void progress(const engine *e, tach_ab_event ev, size_t runs, double elapsed, size_t rows)
 {
 	if (e->o.progress)
@@ -40,13 +47,18 @@ static int batch(const engine *e, size_t runs, size_t warmup, uint64_t seed, tac
                  tach_error *err)
 {
 	tach_runner_opts ro = {.runs = runs, .warmup = warmup, .seed = seed,
-	                       .exec = {.timeout = e->o.timeout}};
+	                       .exec = {.timeout = e->o.timeout, .cpus = e->o.cpus},
+	                       .stop = e->o.stop};
 	tach_runner *r = tach_runner_new(&ro, e->ex);
 	if (!r)
 		return TACH_ENOMEM;
 	int rc = tach_runner_add(r, "base", e->o.base_text, e->o.base_argv, NULL);
 	if (!rc)
+		rc = tach_runner_set_cwd(r, e->o.base_cwd);
+	if (!rc)
 		rc = tach_runner_add(r, "cand", e->o.cand_text, e->o.cand_argv, NULL);
+	if (!rc)
+		rc = tach_runner_set_cwd(r, e->o.cand_cwd);
 	if (!rc)
 		rc = tach_runner_run(r, out, err);
 	tach_runner_free(r);
@@ -61,6 +73,14 @@ static tach_result *side(const engine *e, const char *cmd)
 	if (!r || tach_meta_collect(&r->meta, NULL)) {
 		tach_result_free(r);
 		return NULL;
+	}
+	if (e->o.cpus) { /* as tach run records it */
+		char cpus[4096];
+		tach_cpus_format(e->o.cpus, cpus, sizeof cpus);
+		if (tach_kvlist_set(&r->meta.context, "cpus", cpus)) {
+			tach_result_free(r);
+			return NULL;
+		}
 	}
 	if (e->o.suite)
 		return r; /* the programs' own benchmarks are added as they run */
@@ -81,26 +101,32 @@ static int more_runs(const engine *e, size_t step, size_t warmup, uint64_t seed,
 		/* the first round's results are kept: each program warms up
 		 * within its own run */
 		size_t rounds = (step + e->o.reps - 1) / e->o.reps;
-		for (size_t k = 0; k < rounds; k++) {
+		*took = 0;
+		for (size_t k = 0; k < rounds && !stopped(e); k++) {
 			int rc =
-				tach__ab_suite_round(&e->suite, &e->o, e->o.reps, rng, base, cand, err);
+				tach__ab_suite_round(&e->suite, &e->o, rng, base, cand, err);
 			if (rc)
 				return rc;
+			*took += e->o.reps;
 		}
-		*took = rounds * e->o.reps;
 		return 0;
 	}
 	tach_result *one = tach_result_new();
 	if (!one)
 		return TACH_ENOMEM;
 	int rc = batch(e, step, warmup, seed, one, err);
+	*took = 0;
 	if (!rc && one->n_benchmarks == 2) {
 		rc = tach_benchmark_append_samples(base->benchmarks[0], one->benchmarks[0]);
 		if (!rc)
 			rc = tach_benchmark_append_samples(cand->benchmarks[0], one->benchmarks[1]);
+		/* a stop may end a batch early, and between the two sides */
+		const tach_metric *mb = tach_benchmark_metric(one->benchmarks[0], "time");
+		const tach_metric *mc = tach_benchmark_metric(one->benchmarks[1], "time");
+		size_t nb = mb ? mb->n_samples : 0, nc = mc ? mc->n_samples : 0;
+		*took = nb < nc ? nb : nc;
 	}
 	tach_result_free(one);
-	*took = step;
 	return rc;
 }
 
@@ -146,6 +172,8 @@ static int measure(const engine *e, size_t min_runs, size_t max_runs, uint64_t s
 		if (rc)
 			return rc;
 		*n += took;
+		if (stopped(e))
+			break; /* the caller compares what there is */
 		double elapsed = e->ex->now(e->ex->ctx) - start;
 		progress(e, TACH_AB_BATCH, *n, elapsed, 0);
 		tach_comparison *c;
@@ -223,10 +251,18 @@ int tach_ab_compare(const tach_ab_opts *opts, const tach_compare_opts *copts,
 	if (!rc)
 		rc = measure(&e, e.o.min_runs, e.o.max_runs, e.o.seed, &out->base, &out->cand,
 		             &out->passes_runs[0], err);
+	out->stopped = stopped(&e);
+	if (!rc && out->stopped && !out->passes_runs[0]) {
+		snprintf(err->message, sizeof err->message,
+		         "stopped before a run of each side was measured");
+		rc = TACH_EINVAL;
+	}
 	if (!rc)
 		rc = tach_compare(out->base, out->cand, copts, &out->comparison);
-	if (!rc && e.o.confirm && n_changed(out->comparison))
+	if (!rc && !out->stopped && e.o.confirm && n_changed(out->comparison)) {
 		rc = confirm(&e, out, err);
+		out->stopped = stopped(&e);
+	}
 	tach__ab_suite_cleanup(&e.suite);
 	return rc;
 }

@@ -30,8 +30,10 @@ static char **argv_with_room(char *const *argv, size_t extra, size_t *n)
 
 /* Google Benchmark binaries describe --benchmark_filter in --help; tach
  * benchmark binaries describe --repetitions. */
-static int kind_of(const ab_suite *s, char *const *argv, ab_suite_kind *kind, tach_error *err)
+static int kind_of(ab_suite *s, const tach_ab_opts *o, int side, tach_error *err)
 {
+	char *const *argv = side ? o->cand_argv : o->base_argv;
+	ab_suite_kind *kind = &s->kind[side];
 	char path[4200];
 	snprintf(path, sizeof path, "%s/help.txt", s->dir);
 	size_t n;
@@ -39,7 +41,8 @@ static int kind_of(const ab_suite *s, char *const *argv, ab_suite_kind *kind, ta
 	if (!av)
 		return TACH_ENOMEM;
 	av[n] = "--help";
-	tach_exec_opts eo = {.output = TACH_OUTPUT_FILE, .output_path = path, .timeout = 30};
+	tach_exec_opts eo = {.output = TACH_OUTPUT_FILE, .output_path = path, .timeout = 30,
+	                     .cwd = side ? o->cand_cwd : o->base_cwd, .cpus = o->cpus};
 	tach_run_sample rs = {0};
 	int rc = s->ex->exec(s->ex->ctx, av, &eo, &rs, err);
 	free(av);
@@ -80,9 +83,9 @@ int tach__ab_suite_prepare(ab_suite *s, const tach_ab_opts *o, tach_error *err)
 		return -e;
 	}
 	snprintf(s->dir, sizeof s->dir, "%s", tmpl);
-	int rc = kind_of(s, o->base_argv, &s->kind[0], err);
+	int rc = kind_of(s, o, 0, err);
 	if (!rc)
-		rc = kind_of(s, o->cand_argv, &s->kind[1], err);
+		rc = kind_of(s, o, 1, err);
 	return rc;
 }
 
@@ -94,9 +97,12 @@ void tach__ab_suite_cleanup(ab_suite *s)
 }
 
 /* Runs one program once into a new result set. */
-static int run_one(const ab_suite *s, int side, char *const *argv, size_t reps, double timeout,
-                   tach_result **out, tach_error *err)
+static int run_one(const ab_suite *s, const tach_ab_opts *o, int side, tach_result **out,
+                   tach_error *err)
 {
+	char *const *argv = side ? o->cand_argv : o->base_argv;
+	size_t reps = o->reps;
+	double timeout = o->timeout;
 	char path[4200], flag[4300], rep[64];
 	snprintf(path, sizeof path, "%s/side%d.json", s->dir, side);
 	unlink(path);
@@ -119,7 +125,8 @@ static int run_one(const ab_suite *s, int side, char *const *argv, size_t reps, 
 		av[n++] = "--benchmark_out_format=json";
 		av[n++] = rep;
 	}
-	tach_exec_opts eo = {.timeout = timeout};
+	tach_exec_opts eo = {.timeout = timeout, .cpus = o->cpus,
+	                     .cwd = side ? o->cand_cwd : o->base_cwd};
 	tach_run_sample rs = {0};
 	int rc = s->ex->exec(s->ex->ctx, av, &eo, &rs, err);
 	free(av);
@@ -141,15 +148,14 @@ static int run_one(const ab_suite *s, int side, char *const *argv, size_t reps, 
 	return rc;
 }
 
-int tach__ab_suite_round(const ab_suite *s, const tach_ab_opts *o, size_t reps, tach_rng *rng,
-                   tach_result *base, tach_result *cand, tach_error *err)
+int tach__ab_suite_round(const ab_suite *s, const tach_ab_opts *o, tach_rng *rng,
+                         tach_result *base, tach_result *cand, tach_error *err)
 {
 	int first = (int)(tach_rng_next(rng) & 1);
 	for (int k = 0; k < 2; k++) {
 		int side = k ^ first;
 		tach_result *r = NULL;
-		int rc = run_one(s, side, side ? o->cand_argv : o->base_argv, reps, o->timeout, &r,
-		                 err);
+		int rc = run_one(s, o, side, &r, err);
 		if (!rc)
 			rc = tach_result_append_samples(side ? cand : base, r);
 		tach_result_free(r);

@@ -26,10 +26,11 @@ typedef struct ab_suite {
 TACH_HIDDEN int tach__ab_suite_prepare(ab_suite *s, const tach_ab_opts *o, tach_error *err);
 TACH_HIDDEN void tach__ab_suite_cleanup(ab_suite *s);
 /* Runs both programs once each, in an order drawn from rng, each giving
- * `reps` repetitions of its benchmarks, and adds their samples to base
+ * o->reps repetitions of its benchmarks (in its side's directory, on
+ * o->cpus), and adds their samples to base
  * and cand. */
-TACH_HIDDEN int tach__ab_suite_round(const ab_suite *s, const tach_ab_opts *o, size_t reps,
-                                     tach_rng *rng, tach_result *base, tach_result *cand,
+TACH_HIDDEN int tach__ab_suite_round(const ab_suite *s, const tach_ab_opts *o, tach_rng *rng,
+                                     tach_result *base, tach_result *cand,
                                      tach_error *err);
 
 #endif

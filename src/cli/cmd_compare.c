@@ -25,11 +25,12 @@
 #include "cli/decide.h"
 #include "cli/testbed.h"
 #include "cli/input.h"
+#include "cli/stop.h"
 
 enum {
 	OPT_FORMAT = 1, OPT_OUT, OPT_ASCII, OPT_RUN, OPT_AA, OPT_MIN_RUNS, OPT_MAX_RUNS,
 	OPT_MAX_TIME, OPT_WARMUP, OPT_TIMEOUT, OPT_SEED, OPT_NO_CONFIRM, OPT_SUITE, OPT_REPS,
-	OPT_SAVE, OPT_DB, OPT_FILTER, OPT_COL, OPT_TESTBED,
+	OPT_SAVE, OPT_DB, OPT_FILTER, OPT_COL, OPT_TESTBED, OPT_CPUS,
 };
 
 const cli_opt cmd_compare_opts[] = {
@@ -53,6 +54,7 @@ const cli_opt cmd_compare_opts[] = {
 	CLI_VALUE(OPT_TIMEOUT, "timeout", 't', "TIME", "--run: kill a run (its process group) after TIME"),
 	CLI_NUMBER(OPT_SEED, "seed", 0, "N", "--run: seed of the interleaving order (1)", 0, 0),
 	CLI_FLAG(OPT_NO_CONFIRM, "no-confirm", 0, "--run: do not re-measure flagged rows"),
+	CLI_VALUE(OPT_CPUS, "cpus", 0, "LIST", "--run: run both commands (and all they start) on these CPUs only: 0,2-3"),
 	CLI_END,
 };
 
@@ -74,7 +76,10 @@ const char cmd_compare_details[] =
 	"tach/bench.h or Google Benchmark): they run alternately, each run giving\n"
 	"--reps repetitions of every benchmark, and each benchmark is compared.\n"
 	"With --aa CMD, CMD runs as both sides and tach reports this machine's\n"
-	"noise, the false-alarm rate and the smallest change it can detect.\n\n"
+	"noise, the false-alarm rate and the smallest change it can detect.\n"
+	"Ctrl-C (or SIGTERM, SIGHUP) stops --run and --aa after the run in progress\n"
+	"(its process group killed): the runs so far are compared and shown, with\n"
+	"no confirmation, nothing saved, and tach exits 128 + the signal.\n\n"
 	"The summary line always gives 'N regressed, N improved, N same,\n"
 	"N inconclusive' (then new and gone when any).  Two benchmarks with the same\n"
 	"name and parameters in one file are an error.\n\n"
@@ -98,6 +103,7 @@ typedef struct args {
 	const char *out, *config, *filter, *col, *testbed;
 	int no_config, ascii, run, aa, save;
 	tach_ab_opts ab;
+	tach_cpus cpus;
 	cli_decide d;
 } args;
 
@@ -138,6 +144,10 @@ static int parse_args(const cli_parsed *p, args *a)
 		}
 		case OPT_SEED: a->ab.seed = n; break;
 		case OPT_NO_CONFIRM: a->ab.confirm = 0; break;
+		case OPT_CPUS:
+			rc = cli_cpus_arg(sp, v, &a->cpus);
+			a->ab.cpus = &a->cpus;
+			break;
 		case OPT_SAVE: a->save = 1; break;
 		case OPT_DB: cli_db = v; break;
 		case OPT_SUITE: a->ab.suite = 1; break;
@@ -155,6 +165,8 @@ static int parse_args(const cli_parsed *p, args *a)
 		return cli_error("--run and --aa do not go together");
 	if (a->ab.suite && !a->run && !a->aa)
 		return cli_error("--suite goes with --run or --aa");
+	if (a->ab.cpus && !a->run && !a->aa)
+		return cli_error("--cpus goes with --run or --aa");
 	if ((a->run || a->aa) && (a->filter || a->col))
 		return cli_error("%s goes with files, not with %s", a->filter ? "--filter" : "--col",
 		                 a->run ? "--run" : "--aa");
@@ -342,13 +354,20 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 			a.ab.progress = progress_line;
 		if (a.aa)
 			a.ab.confirm = 0;
+		a.ab.stop = &cli_stop_signal;
+		cli_stop_on_signals();
 		int rc = tach_ab_compare(&a.ab, &a.d.opts, &ab, &err);
 		if (rc) {
 			char msg[600];
 			tach_error_format(&err, msg, sizeof msg);
 			status = cli_error("%s", err.message[0] ? msg : tach_strerror(rc));
+			if (cli_stop_signal)
+				status = 128 + cli_stop_signal;
 			goto done;
 		}
+		if (ab.stopped)
+			cli_warn("interrupted: comparing the %zu runs of each command measured so far "
+			         "(no confirmation)", ab.passes_runs[0]);
 		c = ab.comparison;
 		cand = ab.cand;
 	} else {
@@ -421,6 +440,10 @@ int cmd_compare(int argc, char **argv, const cli_cmd *self)
 	 * any comparison */
 	size_t failed = (a.aa ? 0 : c->n_failed) + checks.n_failed;
 	status = failed && !a.d.warn_only ? EXIT_REGRESSION : EXIT_OK;
+	if (ab.stopped) { /* an unfinished comparison is no verdict, and no run to keep */
+		status = 128 + cli_stop_signal;
+		goto done;
+	}
 	/* the candidate is history whatever the verdict: that is how the
 	 * trend sees a regression arrive */
 	if (a.save && !a.aa && (cli_testbed_set(cand, a.testbed) || cli_save_run(NULL, cand)))

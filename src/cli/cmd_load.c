@@ -6,13 +6,13 @@
  * benchmark per rate.
  */
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tach/tach.h"
 #include "cli/cli.h"
+#include "cli/stop.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/output.h"
@@ -58,14 +58,6 @@ const char cmd_load_details[] =
 	"the knee and the first rate not sustained (achieved below 95 % of the set\n"
 	"rate, or starts dropped).  Ctrl-C stops: every run's process group is killed.\n"
 	"Metrics: docs/results-format.md \"Load tests\".";
-
-static volatile int stop_flag;
-
-static void on_stop(int sig)
-{
-	stop_flag = sig;
-	tach_exec_interrupt();
-}
 
 #define MAX_RATES 1000
 
@@ -360,7 +352,7 @@ int cmd_load(int argc, char **argv, const cli_cmd *self)
 	c.lo.duration = 10;
 	c.lo.max_in_flight = 64;
 	c.lo.seed = 1;
-	c.lo.stop = &stop_flag;
+	c.lo.stop = &cli_stop_signal;
 	c.knee = TACH_LOAD_KNEE_FACTOR;
 	c.exec.measure_memory = 1;
 	c.exec.grace = 0.5;
@@ -407,12 +399,7 @@ int cmd_load(int argc, char **argv, const cli_cmd *self)
 	if (!status && cli_testbed_set(res, c.testbed))
 		status = EXIT_USAGE;
 	if (!status) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_stop;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
+		cli_stop_on_signals();
 		const char *name = c.name ? c.name : text;
 		printf("%s: %s arrivals, %gs per rate%s, at most %zu in flight\n", name,
 		       tach_load_arrivals_name(c.lo.arrivals), c.lo.duration,
@@ -420,21 +407,21 @@ int cmd_load(int argc, char **argv, const cli_cmd *self)
 		printf("%11s %11s %9s %9s %9s %9s %9s | %9s %9s | %6s %6s %6s %5s\n", "rate",
 		       "achieved", "lat p50", "p90", "p99", "p99.9", "max", "svc p50", "p90", "late",
 		       "failed", "dropped", "peak");
-		for (size_t i = 0; !status && !stop_flag && i < c.n_rates; i++)
+		for (size_t i = 0; !status && !cli_stop_signal && i < c.n_rates; i++)
 			status = run_rate(&c, words, name, text, c.rates[i], res);
-		if (!status && c.n_rates > 1 && !stop_flag)
+		if (!status && c.n_rates > 1 && !cli_stop_signal)
 			status = print_knee(res, c.knee);
-		if (stop_flag)
+		if (cli_stop_signal)
 			cli_warn("interrupted: showing the rates measured so far");
 		if (c.export_json && res->n_benchmarks) {
 			tach_error err;
 			if (tach_result_write_file(res, c.export_json, &err))
 				status = cli_error("%s", err.message);
 		}
-		if (c.save && !status && !stop_flag && cli_save_run(c.db, res))
+		if (c.save && !status && !cli_stop_signal && cli_save_run(c.db, res))
 			status = EXIT_USAGE;
-		if (stop_flag)
-			status = 128 + stop_flag;
+		if (cli_stop_signal)
+			status = 128 + cli_stop_signal;
 	}
 	tach_result_free(res);
 	tach_words_free(words);

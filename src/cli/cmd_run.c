@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +18,7 @@
 #include "tach/run.h"
 #include "tach/counters.h"
 #include "cli/cli.h"
+#include "cli/stop.h"
 #include "cli/output.h"
 #include "cli/commands.h"
 #include "cli/input.h"
@@ -157,18 +157,6 @@ typedef struct run_cli {
 	size_t n_helper[N_HELPERS];
 	char **helper_argv[N_HELPERS][MAX_CMDS];
 } run_cli;
-
-static volatile int stop_flag; /* the signal that asked to stop, 0 if none */
-
-/* SIGINT, SIGTERM (a cancelled CI job) and SIGHUP (a closed terminal) stop
- * alike: the run in progress is killed with its whole process group, the
- * runner stops, what was measured is shown and exported, and tach exits
- * 128 + the signal. */
-static void on_stop(int sig)
-{
-	stop_flag = sig;
-	tach_exec_interrupt();
-}
 
 static int parse_time(const char *spelled, const char *v, double *out)
 {
@@ -478,7 +466,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	c.ro.seed = 1;
 	c.ro.exec.measure_memory = 1;
 	c.ro.exec.grace = 0.5;
-	c.ro.stop = &stop_flag;
+	c.ro.stop = &cli_stop_signal;
 	tach_result *res = NULL;
 	tach_runner *runner = NULL;
 	char **texts = NULL, **names = NULL;
@@ -633,12 +621,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	if (!status && tach_kvlist_copy(&res->meta.labels, &c.labels))
 		status = cli_error("out of memory");
 	if (!status) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_stop;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
+		cli_stop_on_signals();
 		tach_error err;
 		memset(&err, 0, sizeof err);
 		cli_run_progress_begin(run_style[c.style].progress);
@@ -647,7 +630,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (c.counters_why[0])
 			cli_warn("counters: %s", c.counters_why);
 		if (!c.instructions && res->n_benchmarks &&
-		    cli_run_resolve(res, c.shell, startup_in_res, !stop_flag))
+		    cli_run_resolve(res, c.shell, startup_in_res, !cli_stop_signal))
 			status = EXIT_USAGE;
 		if (c.instructions) {
 			if (ci.why[0])
@@ -661,7 +644,7 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		} else if (rc) {
 			status = cli_error("%s", err.message[0] ? err.message : tach_strerror(rc));
 		}
-		if (stop_flag)
+		if (cli_stop_signal)
 			cli_warn("interrupted: showing the runs measured so far");
 		/* what was measured is shown and saved even after a failure */
 		tach_scale unit;
@@ -685,10 +668,10 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		if (c.export_org && write_table(c.export_org, res, TACH_MARKUP_ORG, &c, ref))
 			status = EXIT_USAGE;
 		/* only a complete measurement becomes a run of the history */
-		if (c.save && status == EXIT_OK && !stop_flag && cli_save_run(c.db, res))
+		if (c.save && status == EXIT_OK && !cli_stop_signal && cli_save_run(c.db, res))
 			status = EXIT_USAGE;
-		if (stop_flag) /* partial results are no success */
-			status = 128 + stop_flag;
+		if (cli_stop_signal) /* partial results are no success */
+			status = 128 + cli_stop_signal;
 	}
 
 	cli_instr_end(&ci);

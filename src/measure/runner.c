@@ -33,6 +33,7 @@ typedef struct bench {
 	char *name, *text;
 	char *const *argv;
 	char **prepare, **cleanup, **conclude; /* its own, or the opts' */
+	const char *cwd; /* its own working directory, or the opts' */
 	tach_kvlist params;
 	tach_run_sample *runs;
 	size_t n, cap;
@@ -132,6 +133,7 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 	b->prepare = r->o.prepare;
 	b->cleanup = r->o.cleanup;
 	b->conclude = r->o.conclude;
+	b->cwd = r->o.exec.cwd;
 	int rc = !b->name || !b->text ? TACH_ENOMEM : 0;
 	if (!rc)
 		rc = tach_kvlist_copy(&b->params, params);
@@ -153,6 +155,14 @@ int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup, char
 	b->prepare = prepare ? prepare : b->prepare;
 	b->cleanup = cleanup ? cleanup : b->cleanup;
 	b->conclude = conclude ? conclude : b->conclude;
+	return 0;
+}
+
+int tach_runner_set_cwd(tach_runner *r, const char *cwd)
+{
+	if (!r->nb)
+		return TACH_EINVAL;
+	r->b[r->nb - 1].cwd = cwd ? cwd : r->o.exec.cwd;
 	return 0;
 }
 
@@ -205,6 +215,7 @@ static int helper(tach_runner *r, char **argv, const char *what, const bench *b,
 	tach_run_sample s;
 	tach_exec_opts o = r->o.exec;
 	o.measure_memory = 0;
+	o.cwd = b->cwd;
 	int rc = r->ex.exec(r->ex.ctx, argv, &o, &s, err);
 	if (rc)
 		return rc;
@@ -236,6 +247,7 @@ static int one_run(tach_runner *r, size_t bi, int timed, tach_error *err)
 	}
 	tach_exec_opts eo = r->o.exec;
 	eo.direct = k > 0; /* the counters are inherited at fork from tach */
+	eo.cwd = b->cwd;
 	rc = r->ex.exec(r->ex.ctx, b->argv, &eo, &s, err);
 	double row[32];
 	if (k) {
@@ -412,9 +424,11 @@ static int run_pools(tach_runner *r, tach_error *err)
 	for (size_t i = 0; i < r->nb && !stopped(r); i++) {
 		bench *b = &r->b[i];
 		pool_ctx pc = {r, i, 0};
+		tach_exec_opts eo = r->o.exec;
+		eo.cwd = b->cwd;
 		int rc = helper(r, b->prepare, "prepare", b, err);
 		if (!rc)
-			rc = r->ex.pool(r->ex.ctx, b->argv, &r->o.exec, r->o.concurrency, runs,
+			rc = r->ex.pool(r->ex.ctx, b->argv, &eo, r->o.concurrency, runs,
 			                r->o.duration, pool_done, &pc, &b->whole, err);
 		if (!rc && pc.oom)
 			rc = TACH_ENOMEM;

@@ -301,6 +301,8 @@ static int cgroup_child(void *p)
 		tach__cgroup_enter(a->procs_path); /* failure: measured elsewhere */
 	if (a->cpus && sched_setaffinity(0, sizeof *a->cpus, a->cpus) < 0)
 		goto fail;
+	if (a->o->cwd && chdir(a->o->cwd) < 0)
+		goto fail;
 	setpgid(0, 0);
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
@@ -333,8 +335,8 @@ fail:
 	_exit(127);
 }
 
-/* Into a cgroup (procs_path) or pinned to CPUs (o->cpus), which
- * posix_spawn cannot do.  Returns 0 or an errno value. */
+/* Into a cgroup (procs_path), pinned to CPUs (o->cpus) or in another
+ * directory (o->cwd), which posix_spawn cannot do.  Returns 0 or an errno value. */
 static int spawn_cloned(pid_t *pidp, double *t0, char *const *argv,
                         const tach_exec_opts *o, int pipe_w, const char *procs_path)
 {
@@ -373,7 +375,7 @@ int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 	                                          cg ? tach__cgroup_procs_path(cg) : NULL, pidp, t0);
 	if (src != ENOSYS)
 		return src;
-	if (cg || o->cpus)
+	if (cg || o->cpus || o->cwd)
 		return spawn_cloned(pidp, t0, argv, o, pipe_w, cg ? tach__cgroup_procs_path(cg) : NULL);
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -426,8 +428,9 @@ int tach_exec(char *const *argv, const tach_exec_opts *o, tach_run_sample *out,
 		if (cg)
 			tach__release_cgroup(cg);
 		if (err)
-			snprintf(err->message, sizeof err->message, "cannot run '%s': %s",
-			         argv[0], strerror(rc));
+			snprintf(err->message, sizeof err->message, "cannot run '%s'%s%s%s: %s",
+			         argv[0], o->cwd ? " in '" : "", o->cwd ? o->cwd : "",
+			         o->cwd ? "'" : "", strerror(rc));
 		return -rc;
 	}
 

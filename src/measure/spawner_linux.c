@@ -133,7 +133,6 @@ int tach_exec_init(void)
 			char *args[] = {"tach-spawn", num, NULL};
 			execv(helper, args);
 		}
-		fcntl(sock, F_SETFD, FD_CLOEXEC);
 		tach__spawner_serve(sock); /* no helper: a copy of tach serves */
 	}
 	close(sv[1]);
@@ -182,8 +181,11 @@ int tach__spawner_spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 	char cwd[PATH_MAX];
 	tach__spawn_request rq = {0, 0, 0, 0, 0};
 	size_t at = sizeof rq;
-	if (spawner_fd < 0 || !getcwd(cwd, sizeof cwd))
-		return ENOSYS; /* no spawner, or a directory it cannot name */
+	if (spawner_fd < 0)
+		return ENOSYS; /* no spawner */
+	const char *dir = o->cwd ? o->cwd : getcwd(cwd, sizeof cwd);
+	if (!dir)
+		return ENOSYS; /* a directory the spawner cannot be told */
 	if (o->cpus) {
 		cpu_set_t set;
 		tach__cpus_to_set(o->cpus, &set);
@@ -199,7 +201,7 @@ int tach__spawner_spawn(char *const *argv, const tach_exec_opts *o, int pipe_w,
 	}
 	/* tach may have changed directory since the spawner was made */
 	size_t before = at;
-	if (put(buf, &at, sizeof buf, cwd))
+	if (put(buf, &at, sizeof buf, dir))
 		return ENOSYS;
 	rq.cwd_len = (uint32_t)(at - before);
 	for (; argv[rq.argc]; rq.argc++)

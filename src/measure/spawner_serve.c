@@ -136,6 +136,10 @@ static void serve_one(int sock, ssize_t len, int *fds, int nfds)
 
 void tach__spawner_serve(int sock)
 {
+	/* the socket came across exec (tach-spawn's argument): no command it
+	 * starts may inherit it -- one that did could ask for spawns itself,
+	 * and would hold tach's end open after tach */
+	fcntl(sock, F_SETFD, FD_CLOEXEC);
 	for (;;) {
 		union {
 			char buf[CMSG_SPACE(3 * sizeof(int))];

@@ -30,6 +30,13 @@ typedef struct fake {
 	double bench_cost[2][2]; /* [side][benchmark] seconds of BM_a, BM_b */
 	char dir[4096];         /* the directory the results went to */
 	int helps;
+	/* what each side's runs were given */
+	const char *want_cwd[2];
+	const void *want_cpus;
+	int wrong_place;        /* runs in another directory or on other CPUs */
+	/* a stop request after this many execs (0: none) */
+	volatile int *stop;
+	int stop_after;
 } fake;
 
 static double uniform(fake *f)
@@ -106,6 +113,12 @@ static int fake_exec(void *ctx, char *const *argv, const tach_exec_opts *o,
 	size_t n = 0;
 	while (argv[n])
 		n++;
+	const char *want = f->want_cwd[side];
+	if ((want ? !o->cwd || strcmp(o->cwd, want) : o->cwd != NULL) ||
+	    (const void *)o->cpus != f->want_cpus)
+		f->wrong_place++;
+	if (f->stop && f->stop_after && f->execs + 1 >= f->stop_after)
+		*f->stop = 2; /* as a SIGINT handler would */
 	if (n > 1 && !strcmp(argv[n - 1], "--help")) { /* a suite asks what it is */
 		f->helps++;
 		cr_assert_eq(o->output, TACH_OUTPUT_FILE);
@@ -522,4 +535,74 @@ Test(ab, suite_program_that_fails)
 	struct stat st;
 	cr_expect(stat(w.f.dir, &st) != 0, "no result file or directory left in %s", w.f.dir);
 	tach_ab_outcome_release(&w.out);
+}
+
+/* ---- where and how long ---- */
+
+Test(ab, each_side_runs_in_its_own_directory_on_the_given_cpus)
+{
+	world w;
+	world_init(&w, 0.010, 0.011, 0.01);
+	tach_cpus cpus;
+	cr_assert_eq(tach_cpus_parse("0", &cpus, NULL), 0);
+	w.o.base_cwd = w.f.want_cwd[0] = "/good/tree";
+	w.o.cand_cwd = w.f.want_cwd[1] = "/work/tree";
+	w.o.cpus = &cpus;
+	w.f.want_cpus = &cpus;
+	world_run(&w);
+	cr_assert_eq(w.rc, 0, "%s", w.err.message);
+	cr_expect_eq(w.out.confirmed, 1, "both passes ran");
+	cr_expect_gt(w.f.execs, 40);
+	cr_expect_eq(w.f.wrong_place, 0, "%d of %d runs in the wrong place", w.f.wrong_place,
+	             w.f.execs);
+	tach_ab_outcome_release(&w.out);
+
+	world s; /* and a suite's programs, their --help included */
+	suite_init(&s, 0, 0);
+	s.o.base_cwd = s.f.want_cwd[0] = "/good/tree";
+	s.o.cand_cwd = s.f.want_cwd[1] = "/work/tree";
+	s.o.cpus = &cpus;
+	s.f.want_cpus = &cpus;
+	world_run(&s);
+	cr_assert_eq(s.rc, 0, "%s", s.err.message);
+	cr_expect_eq(s.f.helps, 2);
+	cr_expect_eq(s.f.wrong_place, 0);
+	tach_ab_outcome_release(&s.out);
+}
+
+Test(ab, a_stop_keeps_what_was_measured_and_skips_the_confirmation)
+{
+	volatile int stop = 0;
+	world w;
+	world_init(&w, 0.010, 0.011, 0.01); /* would be confirmed */
+	w.o.min_runs = 50;
+	w.o.stop = &stop;
+	w.f.stop = &stop;
+	w.f.stop_after = 31; /* two warm-ups, then 29 timed runs */
+	world_run(&w);
+	cr_assert_eq(w.rc, 0, "%s", w.err.message);
+	cr_expect_eq(w.out.stopped, 1);
+	cr_expect_eq(w.out.confirmed, 0, "no confirmation after a stop");
+	cr_expect_eq(w.f.execs, 31, "the run in progress ends it: %d", w.f.execs);
+	size_t nb = n_time(w.out.base, 0), nc = n_time(w.out.cand, 0);
+	cr_expect_eq(nb + nc, 29, "every timed run kept: %zu + %zu", nb, nc);
+	size_t least = nb < nc ? nb : nc;
+	cr_expect_eq(w.out.passes_runs[0], least, "runs of each side: %zu",
+	             w.out.passes_runs[0]);
+	cr_assert(w.out.comparison, "the runs so far are compared");
+	cr_expect_eq(row_of(w.out.comparison, NULL)->verdict, TACH_REGRESSED);
+	tach_ab_outcome_release(&w.out);
+
+	stop = 0; /* stopped before a pair was measured: nothing to compare */
+	world e;
+	world_init(&e, 0.010, 0.011, 0.01);
+	e.o.stop = &stop;
+	e.f.stop = &stop;
+	e.f.stop_after = 1;
+	world_run(&e);
+	cr_expect_eq(e.rc, TACH_EINVAL);
+	cr_expect_eq(e.out.stopped, 1);
+	cr_expect(strstr(e.err.message, "stopped before"), "%s", e.err.message);
+	cr_expect_eq(e.out.comparison, NULL);
+	tach_ab_outcome_release(&e.out);
 }

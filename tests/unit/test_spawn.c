@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tach/run.h"
@@ -133,4 +134,101 @@ Test(spawn, commands_run_where_tach_is_now)
 	unlink(out);
 	cr_expect_eq(chdir("/"), 0);
 	rmdir(dir);
+}
+
+/* A run given its own directory starts there, through the spawner and
+ * forked directly alike, and finds a relative ./program in it (so that
+ * `tach bisect` runs the good build from its own work tree); one that
+ * cannot be entered fails the spawn with its errno. */
+Test(spawn, commands_run_in_the_directory_they_are_given)
+{
+	start_then_grow();
+	char dir[] = "/tmp/tach-spawn-dir-XXXXXX", out[64], prog[64];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(out, sizeof out, "%s/out", dir);
+	snprintf(prog, sizeof prog, "%s/where", dir);
+	FILE *f = fopen(prog, "w");
+	cr_assert_not_null(f);
+	fputs("#!/bin/sh\nexec /bin/pwd\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(prog, 0755), 0);
+	const char *where[] = {"./where", NULL};
+	for (int direct = 0; direct < 2; direct++) {
+		tach_exec_opts o;
+		memset(&o, 0, sizeof o);
+		o.output = TACH_OUTPUT_FILE;
+		o.output_path = out;
+		o.cwd = dir;
+		o.direct = direct;
+		tach_run_sample s;
+		tach_error err;
+		unlink(out);
+		cr_assert_eq(tach_exec((char *const *)where, &o, &s, &err), 0, "%s", err.message);
+		cr_expect_eq(s.exit_code, 0);
+		char line[256] = "";
+		f = fopen(out, "r");
+		cr_assert_not_null(f);
+		cr_assert_not_null(fgets(line, sizeof line, f));
+		fclose(f);
+		line[strcspn(line, "\n")] = '\0';
+		cr_expect_str_eq(line, dir, "direct %d", direct);
+		o.cwd = "/nonexistent/dir";
+		cr_expect_eq(tach_exec((char *const *)where, &o, &s, &err), -ENOENT,
+		             "direct %d", direct);
+		cr_expect(strstr(err.message, "in '/nonexistent/dir'"), "%s", err.message);
+	}
+	char cwd[4096];
+	cr_assert_not_null(getcwd(cwd, sizeof cwd));
+	cr_expect_str_neq(cwd, dir, "tach itself stays where it was");
+	unlink(out);
+	unlink(prog);
+	rmdir(dir);
+}
+
+/* A command gets tach's standard descriptors and what tach itself was
+ * given, never a descriptor of tach's own making: the spawner's socket
+ * (tach-spawn gets it across exec) reached every command before, where
+ * it kept tach's end open and let the command ask for spawns. */
+Test(spawn, commands_inherit_no_descriptor_of_tachs)
+{
+	start_then_grow();
+	char out[64];
+	snprintf(out, sizeof out, "/tmp/tach-spawn-fds-%d", (int)getpid());
+	const char *list[] = {"/bin/sh", "-c", "for f in /proc/$$/fd/*; do readlink $f; done",
+	                      NULL};
+	for (int direct = 0; direct < 2; direct++) {
+		tach_exec_opts o;
+		memset(&o, 0, sizeof o);
+		o.output = TACH_OUTPUT_FILE;
+		o.output_path = out;
+		o.direct = direct;
+		tach_run_sample s;
+		tach_error err;
+		unlink(out);
+		cr_assert_eq(tach_exec((char *const *)list, &o, &s, &err), 0, "%s", err.message);
+		FILE *f = fopen(out, "r");
+		cr_assert_not_null(f);
+		char line[512];
+		int n = 0;
+		while (fgets(line, sizeof line, f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (n++ < 3 || !strcmp(line, out) || !strncmp(line, "/dev/", 5))
+				continue; /* 0-2, and the listing's own */
+			/* anything else must be open in this process too */
+			int ours = 0;
+			char path[64], target[512];
+			for (int fd = 0; fd < 1024 && !ours; fd++) {
+				snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+				ssize_t k = readlink(path, target, sizeof target - 1);
+				if (k > 0) {
+					target[k] = '\0';
+					ours = !strcmp(target, line);
+				}
+			}
+			cr_expect(ours, "direct %d: the command holds %s, which is not ours", direct,
+			          line);
+		}
+		fclose(f);
+	}
+	unlink(out);
 }
