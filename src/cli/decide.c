@@ -323,14 +323,17 @@ void cli_check_emit(cli_check_out *o, tach_check_outcome outcome, const char *ki
 		free(reason);
 		return;
 	}
-	tach_check *more = o->n < o->cap ? o->v : realloc(o->v, (o->cap = o->cap ? 2 * o->cap : 16) *
-	                                                         sizeof *o->v);
-	if (!more) {
-		o->oom = 1;
-		free(reason);
-		return;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 16;
+		tach_check *more = realloc(o->v, cap * sizeof *more);
+		if (!more) {
+			o->oom = 1;
+			free(reason);
+			return;
+		}
+		o->v = more;
+		o->cap = cap;
 	}
-	o->v = more;
 	o->v[o->n++] = (tach_check){.outcome = outcome, .line = reason, .kind = kind, .name = name,
 	                            .metric = metric, .reason = reason};
 }

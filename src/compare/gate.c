@@ -84,17 +84,6 @@ static int has_row(const tach_comparison *c, const tach_benchmark *b, const char
 	return 0;
 }
 
-/* Whether opts->metrics (NULL: every metric) lists metric. */
-static int wanted(const tach_compare_opts *opts, const char *metric)
-{
-	if (!opts->metrics)
-		return 1;
-	for (const char *const *p = opts->metrics; *p; p++)
-		if (!strcmp(*p, metric))
-			return 1;
-	return 0;
-}
-
 int tach_gate_check_stability(const tach_gate_config *cfg, const tach_result *cand,
                               const tach_comparison *c, tach_gate_checks *out)
 {
@@ -114,7 +103,7 @@ int tach_gate_check_stability_opts(const tach_compare_opts *opts, const tach_res
 			tach_compare_rule rule = opts->rule;
 			if (opts->rule_for)
 				opts->rule_for(opts->ctx, b, m->name, &rule);
-			if (rule.ignore || !(rule.max_cv > 0) || !wanted(opts, m->name) ||
+			if (rule.ignore || !(rule.max_cv > 0) || !tach__compare_wanted(opts, m->name) ||
 			    has_row(c, b, m->name))
 				continue;
 			tach_gate_check ck = {.bench = b, .metric = m->name, .kind = TACH_CHECK_MAX_CV,
