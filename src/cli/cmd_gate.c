@@ -229,17 +229,19 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	size_t failed = (c ? c->n_failed : 0) + checks.n_failed + (testbeds_differ && !allow_testbed);
 	size_t warned = (c ? c->n_warned : 0) + checks.n_warned + (testbeds_differ && allow_testbed);
 	size_t n_checks = checks.n + (c ? c->n_rows : 0) + (size_t)testbeds_differ;
-	if (csv)
+	if (csv) {
+		/* the rows are the whole output; the exit status says the rest */
 		tach_report_checks_csv(out, co.v, co.n);
-	else if (c)
-		tach_report_comparison_counts(f, c);
-	if (csv)
-		; /* the rows are the whole output; the exit status says the rest */
-	else if (failed)
-		fprintf(f, "gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
-		        d.warn_only ? " (--warn-only: exit status 0)" : "");
-	else
-		fprintf(f, "gate: passed, %zu checks%s\n", n_checks, warned ? ", with warnings" : "");
+	} else {
+		if (c)
+			tach_report_comparison_counts(f, c);
+		if (failed)
+			fprintf(f, "gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
+			        d.warn_only ? " (--warn-only: exit status 0)" : "");
+		else
+			fprintf(f, "gate: passed, %zu checks%s\n", n_checks,
+			        warned ? ", with warnings" : "");
+	}
 	if (junit) {
 		int bad = fclose(lines) != 0;
 		lines = NULL;
