@@ -98,6 +98,14 @@ TACH_API void tach_gate_checks_release(tach_gate_checks *c);
  * (unknown, actual NaN).  0 or TACH_ENOMEM (*out keeps what it had). */
 TACH_API int tach_gate_check_stability(const tach_gate_config *cfg, const tach_result *cand,
                                        const tach_comparison *c, tach_gate_checks *out);
+/* The same by the rules of a comparison's options: opts->rule, adjusted
+ * by opts->rule_for when set (the gate config and the command line's
+ * flags, as tach_compare decides rows), for the metrics opts->metrics
+ * lists (NULL: every one).  tach_gate_check_stability is this with the
+ * default rule and tach_gate_config_rule on cfg.  0 or TACH_ENOMEM. */
+TACH_API int tach_gate_check_stability_opts(const tach_compare_opts *opts,
+                                            const tach_result *cand, const tach_comparison *c,
+                                            tach_gate_checks *out);
 
 /* Whether a `[bench "PATTERN"]` section of the config names benchmark b
  * (its pattern matches b's name): 1 with *pattern (borrowed from the

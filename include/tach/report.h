@@ -67,6 +67,14 @@ typedef struct tach_report_input {
 TACH_API int tach_report_summary(FILE *out, const tach_report_input *inputs,
                                  size_t n_inputs, tach_report_format fmt,
                                  const tach_report_opts *opts);
+/* The same with every metric in seconds (time, user_time, ...) shown in
+ * text and Markdown in the scale time_unit (tach_scale_time_unit: `tach
+ * run --time-unit`) instead of one chosen per row; NULL: as
+ * tach_report_summary.  time_unit is borrowed. */
+TACH_API int tach_report_summary_time_unit(FILE *out, const tach_report_input *inputs,
+                                           size_t n_inputs, tach_report_format fmt,
+                                           const tach_report_opts *opts,
+                                           const tach_scale *time_unit);
 
 /* The markups of tach_report_run_table (`tach run --export-asciidoc`,
  * `--export-orgmode`). */
@@ -137,13 +145,17 @@ TACH_API int tach_report_comparison_multi(FILE *out, const tach_multi_comparison
                                           const char *const *names, tach_report_format fmt,
                                           const tach_report_opts *opts);
 
-/* One check of a gate (`tach gate`) for its JUnit report: its outcome
- * and the line a person reads for it (the text output's line without its
- * verdict word, such as "time regressed +5.00% (allowed 2%)  BM_x"). */
+/* One check of a gate (`tach gate`) for its JUnit and CSV reports: its
+ * outcome and the line a person reads for it (the text output's line
+ * without its verdict word, such as "time regressed +5.00% (allowed 2%)
+ * BM_x"); for CSV the line's parts, each NULL when it has none: what
+ * kind of check (such as "regression", "max-cv"), the benchmark's name,
+ * the metric, and the reason (the line without the name). */
 typedef enum { TACH_CHECK_PASS, TACH_CHECK_FAIL, TACH_CHECK_WARN } tach_check_outcome;
 typedef struct tach_check {
 	tach_check_outcome outcome;
 	const char *line;
+	const char *kind, *name, *metric, *reason;
 } tach_check;
 
 /* Writes checks as JUnit XML: one test suite named `suite` (also the
@@ -154,6 +166,14 @@ typedef struct tach_check {
  * characters XML 1.0 cannot hold are written as U+FFFD).  Returns 0. */
 TACH_API int tach_report_checks_junit(FILE *out, const char *suite, const tach_check *v,
                                       size_t n);
+
+/* Writes checks as CSV (RFC 4180: a field holding ',', '"', CR or LF is
+ * quoted, its '"' doubled): the header "outcome,check,name,metric,reason",
+ * then per check its outcome ("pass", "fail" or "warn"), kind, name,
+ * metric and, for a check that failed or warned, its reason (empty when
+ * it passed); NULL parts are empty fields.  Returns 0, or -errno when
+ * writing fails. */
+TACH_API int tach_report_checks_csv(FILE *out, const tach_check *v, size_t n);
 
 /* Writes the counts of the summary line alone, as text, and a newline:
  * "0 regressed, 0 improved, 12 same, 1 inconclusive[, N new][, N gone]"

@@ -22,10 +22,15 @@ enum { OPT_ALLOW_TESTBED = 900, OPT_FORMAT, OPT_OUT };
 
 const cli_opt cmd_gate_opts[] = {
 	DECIDE_OPTS,
+	CLI_VALUE(DECIDE_MIN_IMPROVEMENT, "min-improvement", 0, "PCT",
+	          "every compared metric must improve by at least PCT, for sure (tach.conf's min-improvement)"),
+	CLI_VALUE(DECIDE_MAX_CV, "max-cv", 0, "PCT",
+	          "every candidate metric's CV at most PCT (tach.conf's max-cv)"),
 	CLI_FLAG(OPT_ALLOW_TESTBED, "allow-testbed-mismatch", 0,
 	         "only warn when BASE and CAND come from different testbeds (default: fail)"),
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT",
-	          "text (default) or junit (a test case per check, for a CI's test report)"),
+	          "text (default), junit (a test case per check, for a CI's test report) or csv "
+	          "(a row per check with its reason)"),
 	CLI_VALUE(OPT_OUT, "output", 'o', "FILE", "write the checks to FILE instead of standard output"),
 	CLI_END,
 };
@@ -39,65 +44,58 @@ const char cmd_gate_details[] =
 	"benchmark of BASE that CAND lacks when a [bench \"PATTERN\"] section names\n"
 	"it.  A row short of its 'min-improvement' (shown by the worse end of its\n"
 	"confidence interval) fails, and so does a metric whose candidate CV is\n"
-	"above its 'max-cv' (without BASE: every metric of CAND).  Rules with\n"
+	"above its 'max-cv' (without BASE: every metric of CAND);\n"
+	"--min-improvement and --max-cv set them for every metric, over any value\n"
+	"the config gives (docs/gate.md, Precedence).  Rules with\n"
 	"'required = false' only warn.  BASE and CAND from different testbeds\n"
 	"(machines: docs/history.md) fail unless --allow-testbed-mismatch.\n"
 	"-f junit writes the same checks as JUnit XML, a test case each (every\n"
-	"regressed row, rule, target, benchmark gone and the testbeds).\n\n"
+	"regressed row, rule, target, benchmark gone and the testbeds); -f csv\n"
+	"as CSV, a row each: outcome,check,name,metric,reason (the reason of a\n"
+	"failed or warned check as the text says it, empty when it passed).\n\n"
 	"exit status: 0 pass, 1 a check failed, 2 usage or input error.";
 
-/* The rows that regressed, one line each; with `all` (JUnit, a test
- * case per row) the others too, as passed. */
-static void print_rows(FILE *f, const tach_comparison *c, int color, int all)
+/* The rows that regressed, one check each; with `all` (JUnit and CSV,
+ * a test case or a row per compared row) the others too, as passed.  A
+ * row fails or warns here only by its regression: min-improvement and
+ * max-cv have their own checks (cli_decide_emit_rules). */
+static void print_rows(cli_check_out *o, const tach_comparison *c, int all)
 {
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
 		if (r->verdict != TACH_REGRESSED && !all)
 			continue;
-		/* a rule that failed on such a row has its own line */
 		if (r->verdict != TACH_REGRESSED) {
-			fputs("pass  ", f);
-			tach_text_write(f, r->metric ? r->metric : "(benchmark)");
-			fprintf(f, " %s", tach_verdict_name(r->verdict));
+			char change[32] = "";
 			if (isfinite(r->ratio))
-				fprintf(f, " (%+.2f%%)", (r->ratio - 1) * 100);
-			fputs("  ", f);
-			tach_text_write(f, r->name);
-			fputc('\n', f);
+				snprintf(change, sizeof change, " (%+.2f%%)", (r->ratio - 1) * 100);
+			cli_check_emit(o, TACH_CHECK_PASS, "regression", r->name, r->metric, "%s %s%s",
+			               r->metric ? r->metric : "(benchmark)",
+			               tach_verdict_name(r->verdict), change);
 			continue;
 		}
-		const char *word = r->gate == 1 ? "FAIL" : r->gate == 2 ? "warn" : "pass";
-		const char *col = r->gate == 1 ? "\x1b[31m" : r->gate == 2 ? "\x1b[33m" : "\x1b[32m";
-		fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
+		tach_check_outcome oc = !(r->gate_why & TACH_GATE_REGRESSION) ? TACH_CHECK_PASS
+		                        : r->rule.required ? TACH_CHECK_FAIL : TACH_CHECK_WARN;
 		if (r->flags & TACH_ROW_ERROR)
-			fputs("failed to run", f);
-		else {
-			/* the metric and the name come from the results files */
-			tach_text_write(f, r->metric);
-			fprintf(f, " regressed %+.2f%% (allowed %g%%)",
-			        tach_compare_row_worsening(r) * 100, r->rule.max_regression * 100);
-		}
-		fputs("  ", f);
-		tach_text_write(f, r->name);
-		fputc('\n', f);
+			cli_check_emit(o, oc, "regression", r->name, r->metric, "failed to run");
+		else
+			cli_check_emit(o, oc, "regression", r->name, r->metric,
+			               "%s regressed %+.2f%% (allowed %g%%)", r->metric,
+			               tach_compare_row_worsening(r) * 100, r->rule.max_regression * 100);
 	}
 }
 
 /* The check that BASE and CAND come from one testbed, when they do not. */
-static void print_testbeds(FILE *f, const tach_result *base, const tach_result *cand, int allowed,
-                           int color)
+static void print_testbeds(cli_check_out *o, const tach_result *base, const tach_result *cand,
+                           int allowed)
 {
 	char tb[TACH_TESTBED_MAX + 1], tc[TACH_TESTBED_MAX + 1];
 	tach_meta_testbed(&base->meta, tb, sizeof tb);
 	tach_meta_testbed(&cand->meta, tc, sizeof tc);
-	if (color)
-		fputs(allowed ? "\x1b[33m" : "\x1b[31m", f);
-	fputs(allowed ? "warn" : "FAIL", f);
-	if (color)
-		fputs("\x1b[0m", f);
-	fprintf(f, "  testbeds differ: base '%s', candidate '%s'%s\n", tb, tc,
-	        allowed ? " (--allow-testbed-mismatch)"
-	                : " (compare runs of one testbed, or --allow-testbed-mismatch)");
+	cli_check_emit(o, allowed ? TACH_CHECK_WARN : TACH_CHECK_FAIL, "testbed", NULL, NULL,
+	               "testbeds differ: base '%s', candidate '%s'%s", tb, tc,
+	               allowed ? " (--allow-testbed-mismatch)"
+	                       : " (compare runs of one testbed, or --allow-testbed-mismatch)");
 }
 
 /* The check lines of the text output (text: "FAIL  ...", "warn  ...",
@@ -141,7 +139,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	cli_decide d = {0};
 	const char *config = NULL;
 	const char *out_path = NULL;
-	int no_config = 0, allow_testbed = 0, testbeds_differ = 0, junit = 0;
+	int no_config = 0, allow_testbed = 0, testbeds_differ = 0, junit = 0, csv = 0;
 	char *text = NULL;
 	size_t text_len = 0;
 	FILE *lines = NULL;
@@ -149,6 +147,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	tach_result *base = NULL, *cand = NULL;
 	tach_comparison *c = NULL;
 	cli_checks checks = {0};
+	cli_check_out co = {0};
 	status = 0;
 	for (size_t i = 0; i < p.n && !status; i++) {
 		int id = p.items[i].id;
@@ -162,10 +161,10 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 			out_path = p.items[i].value;
 		else if (id == OPT_FORMAT) {
 			const char *v = p.items[i].value;
-			if (!strcmp(v, "junit"))
-				junit = 1;
-			else if (strcmp(v, "text"))
-				status = cli_bad_value(p.items[i].spelled, v, "use text or junit");
+			junit = !strcmp(v, "junit");
+			csv = !strcmp(v, "csv");
+			if (!junit && !csv && strcmp(v, "text"))
+				status = cli_bad_value(p.items[i].spelled, v, "use text, junit or csv");
 		}
 		else if (cli_decide_option(&d, &p.items[i]) < 0)
 			status = EXIT_USAGE;
@@ -176,9 +175,9 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("expected [BASE] CAND (%zu given)", p.npos);
 		goto done;
 	}
-	if (p.npos == 1 && !d.config) {
+	if (p.npos == 1 && !cli_decide_has_rules(&d)) {
 		status = cli_error("nothing to check: with one file the gate needs targets from "
-		                   "tach.conf or --config");
+		                   "tach.conf or --config, or --max-cv");
 		goto done;
 	}
 	if ((p.npos == 2 && (cli_read_results(p.pos[0], &base) ||
@@ -213,24 +212,36 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		goto done;
 	}
 	FILE *f = junit ? lines : out;
-	int color = !junit && !out_path && cli_color_stdout();
+	/* CSV: the checks as records, written after them */
+	co.f = csv ? NULL : f;
+	co.color = !junit && !csv && !out_path && cli_color_stdout();
 	if (c) {
-		print_rows(f, c, color, junit);
-		cli_decide_print_rules(f, c, 1, color);
+		print_rows(&co, c, junit || csv);
+		cli_decide_emit_rules(&co, c, 1);
 	}
-	cli_decide_print_checks(f, &checks, p.pos[p.npos - 1], color);
+	cli_decide_emit_checks(&co, &checks, p.pos[p.npos - 1]);
 	if (testbeds_differ)
-		print_testbeds(f, base, cand, allow_testbed, color);
+		print_testbeds(&co, base, cand, allow_testbed);
+	if (co.oom) {
+		status = cli_error("out of memory");
+		goto done;
+	}
 	size_t failed = (c ? c->n_failed : 0) + checks.n_failed + (testbeds_differ && !allow_testbed);
 	size_t warned = (c ? c->n_warned : 0) + checks.n_warned + (testbeds_differ && allow_testbed);
 	size_t n_checks = checks.n + (c ? c->n_rows : 0) + (size_t)testbeds_differ;
-	if (c)
-		tach_report_comparison_counts(f, c);
-	if (failed)
-		fprintf(f, "gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
-		        d.warn_only ? " (--warn-only: exit status 0)" : "");
-	else
-		fprintf(f, "gate: passed, %zu checks%s\n", n_checks, warned ? ", with warnings" : "");
+	if (csv) {
+		/* the rows are the whole output; the exit status says the rest */
+		tach_report_checks_csv(out, co.v, co.n);
+	} else {
+		if (c)
+			tach_report_comparison_counts(f, c);
+		if (failed)
+			fprintf(f, "gate: FAILED, %zu of %zu checks%s\n", failed, n_checks,
+			        d.warn_only ? " (--warn-only: exit status 0)" : "");
+		else
+			fprintf(f, "gate: passed, %zu checks%s\n", n_checks,
+			        warned ? ", with warnings" : "");
+	}
 	if (junit) {
 		int bad = fclose(lines) != 0;
 		lines = NULL;
@@ -244,6 +255,7 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 	if (!status)
 		status = failed && !d.warn_only ? EXIT_REGRESSION : EXIT_OK;
 done:
+	cli_check_out_release(&co);
 	if (lines)
 		fclose(lines);
 	free(text);

@@ -72,10 +72,10 @@ const cli_opt cmd_run_opts[] = {
 	CLI_VALUE(OPT_EXPORT_CSV, "export-csv", 0, "FILE", "write the CSV summary (see tach show)"),
 	CLI_VALUE(OPT_EXPORT_ADOC, "export-asciidoc", 0, "FILE", "write hyperfine's AsciiDoc table: mean, min, max, relative"),
 	CLI_VALUE(OPT_EXPORT_ORG, "export-orgmode", 0, "FILE", "write hyperfine's Org table: mean, min, max, relative"),
-	CLI_VALUE(OPT_REFERENCE, "reference", 0, "CMD", "benchmark CMD too, first, and compare every command with it by mean time"),
+	CLI_VALUE(OPT_REFERENCE, "reference", 0, "CMD", "benchmark CMD too, first, compare every command with it by mean time, and name it in the results (context key reference)"),
 	CLI_VALUE(OPT_REFERENCE_NAME, "reference-name", 0, "NAME", "name of the --reference command"),
 	CLI_VALUE(OPT_SORT, "sort", 0, "ORDER", "order of the comparison and tables: auto (default), command or mean-time"),
-	CLI_VALUE(OPT_TIME_UNIT, "time-unit", 'u', "UNIT", "every time shown in ns, us, ms or s (default: a unit per value)"),
+	CLI_VALUE(OPT_TIME_UNIT, "time-unit", 'u', "UNIT", "every time shown (and in --export-markdown) in ns, us, ms or s (default: a unit per value)"),
 	CLI_VALUE(OPT_STYLE, "style", 0, "STYLE", "colours and progress: auto (default), full, basic, nocolor, color or none"),
 	CLI_VALUE(OPT_COUNTERS, "counters", 'e', "LIST", "read these perf events per run: cycles,instructions,cache-misses,task-clock,..."),
 	CLI_VALUE_N(OPT_MONITOR, "monitor", 0, "INTERVAL", "sample each run's tree (RSS, CPU %) every INTERVAL (default 10ms) and keep the series", -1),
@@ -211,7 +211,10 @@ int cli_check_runnable(const char *cmd)
 	return cli_error("command '%s' not found in PATH", cmd);
 }
 
-static int write_export(const char *path, const tach_result *r, tach_report_format fmt)
+/* The results file, or tach show's summary in fmt (Markdown: its times
+ * in --time-unit when given, as the terminal's). */
+static int write_export(const char *path, const tach_result *r, tach_report_format fmt,
+                        const char *time_unit)
 {
 	tach_error err;
 	if (fmt == TACH_REPORT_JSON)
@@ -220,7 +223,10 @@ static int write_export(const char *path, const tach_result *r, tach_report_form
 	if (!o)
 		return EXIT_USAGE;
 	tach_report_input in = {r, path};
-	int rc = tach_report_summary(tach_outfile_stream(o), &in, 1, fmt, NULL);
+	tach_scale unit;
+	int rc = tach_report_summary_time_unit(tach_outfile_stream(o), &in, 1, fmt, NULL,
+	                                       time_unit && !tach_scale_time_unit(time_unit, 0, &unit)
+	                                       ? &unit : NULL);
 	if (rc) {
 		tach_outfile_abort(o);
 		return cli_error("cannot write '%s': %s", path, tach_strerror(rc));
@@ -652,16 +658,21 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		/* the reference is benchmark 0 unless nothing was measured */
 		size_t ref = nref && res->n_benchmarks && !strcmp(res->benchmarks[0]->name, names[0])
 		             ? 0 : SIZE_MAX;
+		/* and the results say which it was, so that tach show and
+		 * readers of the file can compare with it again */
+		if (ref == 0 &&
+		    tach_kvlist_set(&res->meta.context, CLI_CONTEXT_REFERENCE, names[0]))
+			status = cli_error("out of memory");
 		cli_run_view view = {color < 0 ? cli_color_stdout() : color, ascii,
 		                     c.time_unit && !tach_scale_time_unit(c.time_unit, ascii, &unit)
 		                     ? &unit : NULL, c.sort, ref};
 		if (c.style != STYLE_NONE)
 			cli_run_summary(stdout, res, &view);
-		if (c.export_json && write_export(c.export_json, res, TACH_REPORT_JSON))
+		if (c.export_json && write_export(c.export_json, res, TACH_REPORT_JSON, NULL))
 			status = EXIT_USAGE;
-		if (c.export_md && write_export(c.export_md, res, TACH_REPORT_MARKDOWN))
+		if (c.export_md && write_export(c.export_md, res, TACH_REPORT_MARKDOWN, c.time_unit))
 			status = EXIT_USAGE;
-		if (c.export_csv && write_export(c.export_csv, res, TACH_REPORT_CSV))
+		if (c.export_csv && write_export(c.export_csv, res, TACH_REPORT_CSV, NULL))
 			status = EXIT_USAGE;
 		if (c.export_adoc && write_table(c.export_adoc, res, TACH_MARKUP_ASCIIDOC, &c, ref))
 			status = EXIT_USAGE;

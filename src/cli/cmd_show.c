@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "cli/run_output.h"
 
 enum { OPT_FORMAT = 1, OPT_ASCII };
 
@@ -26,7 +27,9 @@ const char cmd_show_details[] =
 	"of variation (CV = stddev / mean).  Text and Markdown scale units for\n"
 	"reading (ns, KiB, M/s); JSON and CSV keep canonical units (s, B, /s)\n"
 	"with every digit needed to read the same number back.  FILE '-' reads\n"
-	"standard input.  CSV columns:\n"
+	"standard input.  A file of 'tach run --reference' (context key\n"
+	"'reference') ends, in text, with every other command against the\n"
+	"reference by its ratio of mean times, as tach run's summary.  CSV columns:\n"
 	"  name,params,metric,unit,direction,n,median,mean,stddev,min,max";
 
 /* Metrics with so few samples that spread and CIs mean little. */
@@ -58,6 +61,22 @@ static void warn_data(const char *name, const tach_result *r)
 		cli_warn("%s: %zu of %zu metrics have fewer than %d samples (e.g. '%s' %s: %zu); "
 		         "medians and spreads need more",
 		         name, few, total, FEW_SAMPLES, eb->name, em->name, em->n_samples);
+}
+
+/* A file of `tach run --reference` names its reference in the context:
+ * every other benchmark against it, as tach run's summary says it. */
+static void show_reference(const tach_report_input *in, const tach_report_opts *o, int named)
+{
+	size_t ref = cli_run_reference_of(in->result);
+	if (ref == SIZE_MAX || in->result->n_benchmarks < 2)
+		return;
+	cli_run_view v = {o->color, o->ascii, NULL, CLI_SORT_AUTO, ref};
+	fputc('\n', stdout);
+	if (named) {
+		tach_text_write(stdout, in->name);
+		fputs(":\n", stdout);
+	}
+	cli_run_comparison(stdout, in->result, &v);
 }
 
 int cmd_show(int argc, char **argv, const cli_cmd *self)
@@ -114,6 +133,8 @@ int cmd_show(int argc, char **argv, const cli_cmd *self)
 		int rc = tach_report_summary(stdout, in, p.npos, fmt, &opts);
 		if (rc)
 			status = cli_error("cannot write the summary: %s", tach_strerror(rc));
+		for (size_t i = 0; !rc && fmt == TACH_REPORT_TEXT && i < p.npos; i++)
+			show_reference(&in[i], &opts, p.npos > 1);
 	}
 	for (size_t i = 0; i < p.npos; i++)
 		tach_result_free((tach_result *)in[i].result);

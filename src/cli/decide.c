@@ -1,6 +1,7 @@
 /* decide.c - the decision options, gate config loading and target output
  * shared by `tach compare` and `tach gate`. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,7 +10,10 @@
 #include "cli/decide.h"
 #include "cli/input.h"
 
-enum { SET_ALPHA = 1, SET_MIN_EFFECT = 2, SET_MAX_REGRESSION = 4 };
+enum {
+	SET_ALPHA = 1, SET_MIN_EFFECT = 2, SET_MAX_REGRESSION = 4, SET_MIN_IMPROVEMENT = 8,
+	SET_MAX_CV = 16
+};
 
 static int fraction(const char *v, double *out)
 {
@@ -23,6 +27,11 @@ static int fraction(const char *v, double *out)
 		return -1;
 	*out = d;
 	return 0;
+}
+
+int cli_decide_has_rules(const cli_decide *d)
+{
+	return d->config || (d->set & SET_MAX_CV);
 }
 
 int cli_decide_option(cli_decide *d, const cli_item *it)
@@ -45,6 +54,20 @@ int cli_decide_option(cli_decide *d, const cli_item *it)
 			d->flags.min_effect = v, d->set |= SET_MIN_EFFECT;
 		else
 			d->flags.max_regression = v, d->set |= SET_MAX_REGRESSION;
+		return 1;
+	case DECIDE_MIN_IMPROVEMENT:
+		/* as tach.conf's key: 100 % better would be a time of zero */
+		if (fraction(value, &v) || !(v < 1))
+			return cli_bad_value(spelled, value, "a percentage below 100% such as 50% "
+			                     "(50% halves the time)"), -1;
+		d->flags.min_improvement = v, d->set |= SET_MIN_IMPROVEMENT;
+		return 1;
+	case DECIDE_MAX_CV:
+		/* a CV may exceed 1: "150%" is accepted, a bare 1.5 is not */
+		if (fraction(value, &v))
+			return cli_bad_value(spelled, value, "a percentage such as 10% (or a fraction 0.1)"),
+			       -1;
+		d->flags.max_cv = v, d->set |= SET_MAX_CV;
 		return 1;
 	case DECIDE_METRIC:
 		if (d->n_metrics + 1 >= sizeof d->metrics / sizeof *d->metrics)
@@ -117,6 +140,10 @@ static void rule_for(void *ctx, const tach_benchmark *b, const char *metric,
 		rule->min_effect = d->flags.min_effect;
 	if (d->set & SET_MAX_REGRESSION)
 		rule->max_regression = d->flags.max_regression;
+	if (d->set & SET_MIN_IMPROVEMENT)
+		rule->min_improvement = d->flags.min_improvement;
+	if (d->set & SET_MAX_CV)
+		rule->max_cv = d->flags.max_cv;
 	if (d->noise_runs && b && metric && !rule->ignore) {
 		double noise = history_noise(d, b, metric);
 		if (noise > rule->min_effect) {
@@ -224,9 +251,13 @@ int cli_decide_checks(const cli_decide *d, const tach_comparison *c, const tach_
 			tach_error_format(&err, msg, sizeof msg);
 			return cli_error_placed("%s", msg);
 		}
-		if (rc || tach_gate_check_stability(d->config, cand, c, &k->targets))
+		if (rc)
 			return cli_error("out of memory");
 	}
+	/* max-cv of tach.conf or --max-cv, by the rules the comparison used */
+	if ((d->config || (d->set & SET_MAX_CV)) &&
+	    tach_gate_check_stability_opts(&d->opts, cand, c, &k->targets))
+		return cli_error("out of memory");
 	k->empty = cand->n_benchmarks == 0;
 	for (size_t i = 0; c && d->config && i < c->n_rows; i++) {
 		const tach_compare_row *r = &c->rows[i];
@@ -262,41 +293,89 @@ void cli_decide_checks_release(cli_checks *k)
 	memset(k, 0, sizeof *k);
 }
 
-static void verdict_word(FILE *f, int passed, int required, int color)
+/* ---- the check lines ---- */
+
+void cli_check_emit(cli_check_out *o, tach_check_outcome outcome, const char *kind,
+                    const char *name, const char *metric, const char *fmt, ...)
 {
-	const char *word = passed ? "pass" : required ? "FAIL" : "warn";
-	const char *col = passed ? "\x1b[32m" : required ? "\x1b[31m" : "\x1b[33m";
-	fprintf(f, "%s%s%s  ", color ? col : "", word, color ? "\x1b[0m" : "");
+	char *reason = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vasprintf(&reason, fmt, ap);
+	va_end(ap);
+	if (len < 0) {
+		o->oom = 1;
+		return;
+	}
+	if (o->f) {
+		static const char *const word[] = {"pass", "FAIL", "warn"};
+		static const char *const col[] = {"\x1b[32m", "\x1b[31m", "\x1b[33m"};
+		fprintf(o->f, "%s%s%s  ", o->color ? col[outcome] : "", word[outcome],
+		        o->color ? "\x1b[0m" : "");
+		/* the metric, a target and a unit in it, and the name come from
+		 * results files and tach.conf */
+		tach_text_write(o->f, reason);
+		if (name) {
+			fputs("  ", o->f);
+			tach_text_write(o->f, name);
+		}
+		fputc('\n', o->f);
+		free(reason);
+		return;
+	}
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 16;
+		tach_check *more = realloc(o->v, cap * sizeof *more);
+		if (!more) {
+			o->oom = 1;
+			free(reason);
+			return;
+		}
+		o->v = more;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (tach_check){.outcome = outcome, .line = reason, .kind = kind, .name = name,
+	                            .metric = metric, .reason = reason};
+}
+
+void cli_check_out_release(cli_check_out *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free((char *)o->v[i].reason);
+	free(o->v);
+	o->v = NULL;
+	o->n = o->cap = 0;
+}
+
+static tach_check_outcome outcome_of(int passed, int required)
+{
+	return passed ? TACH_CHECK_PASS : required ? TACH_CHECK_FAIL : TACH_CHECK_WARN;
 }
 
 /* A max-cv line: the metric's candidate CV (NaN: unknown) against the
  * limit, then the benchmark. */
-static void cv_line(FILE *f, const char *metric, double cv, double limit, int passed,
-                    int required, const char *name, int color)
+static void cv_line(cli_check_out *o, const char *metric, double cv, double limit, int passed,
+                    int required, const char *name)
 {
-	verdict_word(f, passed, required, color);
-	/* the metric and the name come from a results file */
-	tach_text_write(f, metric);
 	if (isnan(cv))
-		fprintf(f, " CV unknown (fewer than 2 samples), max-cv %g%%  ", limit * 100);
+		cli_check_emit(o, outcome_of(passed, required), "max-cv", name, metric,
+		               "%s CV unknown (fewer than 2 samples), max-cv %g%%", metric, limit * 100);
 	else
-		fprintf(f, " CV %.2f%% %s max-cv %g%%  ", cv * 100, passed ? "within" : "above",
-		        limit * 100);
-	tach_text_write(f, name);
-	fputc('\n', f);
+		cli_check_emit(o, outcome_of(passed, required), "max-cv", name, metric,
+		               "%s CV %.2f%% %s max-cv %g%%", metric, cv * 100,
+		               passed ? "within" : "above", limit * 100);
 }
 
-static void print_targets(FILE *f, const tach_gate_checks *t, int color)
+static void print_targets(cli_check_out *o, const tach_gate_checks *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const tach_gate_check *c = &t->items[i];
 		if (c->kind == TACH_CHECK_MAX_CV) {
 			if (!c->passed) /* one line per metric that passes would drown the list */
-				cv_line(f, c->metric, c->actual, c->limit, 0, c->required, c->bench->name,
-				        color);
+				cv_line(o, c->metric, c->actual, c->limit, 0, c->required, c->bench->name);
 			continue;
 		}
-		verdict_word(f, c->passed, c->required, color);
+		tach_check_outcome oc = outcome_of(c->passed, c->required);
 		if (c->bench) {
 			char num[64];
 			const tach_metric *m = tach_benchmark_metric(c->bench, c->metric);
@@ -305,48 +384,62 @@ static void print_targets(FILE *f, const tach_gate_checks *t, int color)
 				snprintf(num, sizeof num, "no samples");
 			else
 				tach_format_scaled(num, sizeof num, c->actual, sc);
-			/* the target and pattern come from tach.conf, the unit and
-			 * name from a results file */
-			char target[256], unit[64];
-			fprintf(f, "%s  (median %s%s%s%s)  ", cli_text(target, sizeof target, c->target),
-			        num, isnan(c->actual) ? "" : " ", sc.prefix,
-			        isnan(c->actual) ? "" : cli_text(unit, sizeof unit, sc.unit));
-			tach_text_write(f, c->bench->name);
+			cli_check_emit(o, oc, "target", c->bench->name, c->metric, "%s  (median %s%s%s%s)",
+			               c->target, num, isnan(c->actual) ? "" : " ", sc.prefix,
+			               isnan(c->actual) ? "" : sc.unit);
 		} else {
-			char target[256];
-			fprintf(f, "%s  (no benchmark matched%s", cli_text(target, sizeof target, c->target),
-			        c->pattern ? " " : "");
-			if (c->pattern)
-				tach_text_write(f, c->pattern);
-			fputc(')', f);
+			cli_check_emit(o, oc, "target", NULL, c->metric, "%s  (no benchmark matched%s%s)",
+			               c->target, c->pattern ? " " : "", c->pattern ? c->pattern : "");
 		}
-		fputc('\n', f);
+	}
+}
+
+void cli_decide_emit_checks(cli_check_out *o, const cli_checks *k, const char *cand_path)
+{
+	if (k->empty)
+		cli_check_emit(o, TACH_CHECK_FAIL, "empty", cand_path, NULL,
+		               "the candidate has no benchmarks");
+	print_targets(o, &k->targets);
+	for (size_t i = 0; i < k->n_gone; i++) {
+		const cli_gone *g = &k->gone[i];
+		cli_check_emit(o, outcome_of(0, g->required), "gone", g->bench->name, NULL,
+		               "gone, named by [bench \"%s\"] at %s:%u", g->pattern, g->file, g->line);
 	}
 }
 
 void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path, int color)
 {
-	if (k->empty) {
-		char path[256];
-		verdict_word(f, 0, 1, color);
-		fprintf(f, "the candidate has no benchmarks  %s\n", cli_text(path, sizeof path, cand_path));
-	}
-	print_targets(f, &k->targets, color);
-	for (size_t i = 0; i < k->n_gone; i++) {
-		const cli_gone *g = &k->gone[i];
-		char pattern[256], conf[256];
-		verdict_word(f, 0, g->required, color);
-		/* the pattern and file name come from the config, the name from
-		 * a results file */
-		fprintf(f, "gone, named by [bench \"%s\"] at %s:%u  ",
-		        cli_text(pattern, sizeof pattern, g->pattern),
-		        cli_text(conf, sizeof conf, g->file), g->line);
-		tach_text_write(f, g->bench->name);
-		fputc('\n', f);
-	}
+	cli_check_out o = {.f = f, .color = color};
+	cli_decide_emit_checks(&o, k, cand_path);
 }
 
-size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int color)
+/* A min-improvement line's reason, by what the row's interval shows. */
+static void improvement_line(cli_check_out *o, const tach_compare_row *r, int bad)
+{
+	double shown = tach_compare_row_improvement(r), level = (1 - 2 * r->rule.alpha) * 100;
+	char what[256];
+	if (isnan(shown))
+		snprintf(what, sizeof what, "%s", r->flags & TACH_ROW_SINGLE
+		         ? "improvement not shown (one sample on a side: no interval)"
+		         : "improvement not shown (no confidence interval for this row)");
+	else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
+		snprintf(what, sizeof what, "improved by %.2f%% (exact)", shown * 100);
+	else if (shown > 0)
+		snprintf(what, sizeof what, "improved by at least %.2f%% (the %g%% interval's worse "
+		         "end; estimate %.2f%%)", shown * 100, level,
+		         -tach_compare_row_worsening(r) * 100);
+	else { /* the interval reaches no change or worse: no improvement shown */
+		double w = tach_compare_row_worsening(r);
+		snprintf(what, sizeof what, "improvement not shown (the %g%% interval's worse end is "
+		         "%.2f%% worse; estimate %.2f%% %s)", level, -shown * 100, fabs(w) * 100,
+		         w > 0 ? "worse" : "better");
+	}
+	cli_check_emit(o, outcome_of(!bad, r->rule.required), "min-improvement", r->name, r->metric,
+	               "%s %s, %s min-improvement %g%%", r->metric, what,
+	               bad ? "short of" : "meets", r->rule.min_improvement * 100);
+}
+
+size_t cli_decide_emit_rules(cli_check_out *o, const tach_comparison *c, int passes)
 {
 	size_t lines = 0;
 	for (size_t i = 0; c && i < c->n_rows; i++) {
@@ -355,40 +448,22 @@ size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int
 			continue;
 		int bad = (r->gate_why & TACH_GATE_IMPROVEMENT) != 0;
 		if (r->rule.min_improvement > 0 && (bad || passes)) {
-			double shown = tach_compare_row_improvement(r);
-			verdict_word(f, !bad, r->rule.required, color);
-			tach_text_write(f, r->metric);
-			if (isnan(shown))
-				fputs(r->flags & TACH_ROW_SINGLE
-				          ? " improvement not shown (one sample on a side: no interval)"
-				          : " improvement not shown (no confidence interval for this row)",
-				      f);
-			else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
-				fprintf(f, " improved by %.2f%% (exact)", shown * 100);
-			else if (shown > 0)
-				fprintf(f, " improved by at least %.2f%% (the %g%% interval's worse end; "
-				        "estimate %.2f%%)", shown * 100, (1 - 2 * r->rule.alpha) * 100,
-				        -tach_compare_row_worsening(r) * 100);
-			else /* the interval reaches no change or worse: no improvement shown */
-			{
-				double w = tach_compare_row_worsening(r);
-				fprintf(f, " improvement not shown (the %g%% interval's worse end is %.2f%% "
-				        "worse; estimate %.2f%% %s)", (1 - 2 * r->rule.alpha) * 100,
-				        -shown * 100, fabs(w) * 100, w > 0 ? "worse" : "better");
-			}
-			fprintf(f, ", %s min-improvement %g%%  ", bad ? "short of" : "meets",
-			        r->rule.min_improvement * 100);
-			tach_text_write(f, r->name);
-			fputc('\n', f);
+			improvement_line(o, r, bad);
 			lines++;
 		}
 		if (r->gate_why & TACH_GATE_CV) {
-			cv_line(f, r->metric, r->n_cand >= 2 ? r->cv_cand : NAN, r->rule.max_cv, 0,
-			        r->rule.required, r->name, color);
+			cv_line(o, r->metric, r->n_cand >= 2 ? r->cv_cand : NAN, r->rule.max_cv, 0,
+			        r->rule.required, r->name);
 			lines++;
 		}
 	}
 	return lines;
+}
+
+size_t cli_decide_print_rules(FILE *f, const tach_comparison *c, int passes, int color)
+{
+	cli_check_out o = {.f = f, .color = color};
+	return cli_decide_emit_rules(&o, c, passes);
 }
 
 size_t cli_decide_rule_failures(const tach_comparison *c)

@@ -18,6 +18,10 @@ enum {
 	DECIDE_METRIC,
 	DECIDE_WARN_ONLY,
 	DECIDE_NOISE_RUNS,
+	/* tach gate only (its table lists them): the rules of tach.conf's
+	 * min-improvement and max-cv keys for every metric */
+	DECIDE_MIN_IMPROVEMENT,
+	DECIDE_MAX_CV,
 };
 
 #define DECIDE_OPTS                                                                        \
@@ -42,7 +46,8 @@ typedef struct cli_decide {
 	const char *metrics[33];
 	size_t n_metrics;
 	int warn_only;
-	/* command-line rule values, applied over the config's */
+	/* command-line rule values, applied over the config's (every
+	 * section: a flag is the rule of every benchmark and metric) */
 	tach_compare_rule flags;
 	unsigned set;
 	/* --noise-runs: the history's last runs before `before` (the
@@ -56,6 +61,9 @@ typedef struct cli_decide {
 /* Handles one parsed option if it is a DECIDE_ one: 1 handled, 0 not
  * ours, -1 bad value (message printed). */
 int cli_decide_option(cli_decide *d, const cli_item *it);
+/* Whether a candidate alone can be checked: a config (targets, max-cv)
+ * or --max-cv. */
+int cli_decide_has_rules(const cli_decide *d);
 /* Loads the config (explicit, or ./tach.conf unless disabled) and builds
  * d->opts.  0, or EXIT_USAGE after printing the error. */
 int cli_decide_finish(cli_decide *d, const char *config_path, int no_config);
@@ -99,6 +107,29 @@ typedef struct cli_checks {
 int cli_decide_checks(const cli_decide *d, const tach_comparison *c, const tach_result *cand,
                       cli_checks *k);
 void cli_decide_checks_release(cli_checks *k);
+/* Where the gate's check lines go: with f, as text lines ("FAIL  REASON
+ * NAME", coloured with color, names escaped as terminal text); without,
+ * as records for tach_report_checks_csv (v[0..n), each reason owned,
+ * name and metric borrowed from the results and the config; oom set when
+ * one could not be kept).  Zero-initialised but for f and color. */
+typedef struct cli_check_out {
+	FILE *f;
+	int color;
+	tach_check *v;
+	size_t n, cap;
+	int oom;
+} cli_check_out;
+/* One check: its outcome, what it checks ("regression", "min-improvement",
+ * "max-cv", "target", "empty", "gone", "testbed"), the benchmark (NULL:
+ * none) and metric, and its reason, the line between the verdict word
+ * and the name ("time regressed +5.00% (allowed 2%)"). */
+void cli_check_emit(cli_check_out *o, tach_check_outcome outcome, const char *kind,
+                    const char *name, const char *metric, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void cli_check_out_release(cli_check_out *o);
+/* cli_decide_print_checks and cli_decide_print_rules to either. */
+void cli_decide_emit_checks(cli_check_out *o, const cli_checks *k, const char *cand_path);
+size_t cli_decide_emit_rules(cli_check_out *o, const tach_comparison *c, int passes);
 /* Prints the checks (text), one line each, to f; cand_path names the
  * candidate in the line of an empty one. */
 void cli_decide_print_checks(FILE *f, const cli_checks *k, const char *cand_path, int color);

@@ -420,10 +420,24 @@ static void summary_reference(FILE *f, const tach_result *r, const size_t *order
 	}
 }
 
+size_t cli_run_reference_of(const tach_result *r)
+{
+	const char *name = tach_kvlist_get(&r->meta.context, CLI_CONTEXT_REFERENCE);
+	for (size_t i = 0; name && i < r->n_benchmarks; i++)
+		if (!r->benchmarks[i]->params.n && !strcmp(r->benchmarks[i]->name, name))
+			return i;
+	return SIZE_MAX;
+}
+
 void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v)
 {
 	for (size_t i = 0; i < r->n_benchmarks; i++)
 		print_bench(f, i, r->benchmarks[i], &r->meta.context, v);
+	cli_run_comparison(f, r, v);
+}
+
+void cli_run_comparison(FILE *f, const tach_result *r, const cli_run_view *v)
+{
 	if (r->n_benchmarks < 2)
 		return;
 	if (tach_benchmark_metric(r->benchmarks[0], TACH_M_INSTRUCTIONS)) {

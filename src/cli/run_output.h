@@ -32,6 +32,14 @@ typedef struct cli_run_view {
  * bootstrap CI; with one, each other command against it, by the ratio of
  * means ± its standard deviation. */
 void cli_run_summary(FILE *f, const tach_result *r, const cli_run_view *v);
+/* The comparison part of it alone (the "Summary" block; nothing for
+ * fewer than two benchmarks): `tach show` of a file with a reference. */
+void cli_run_comparison(FILE *f, const tach_result *r, const cli_run_view *v);
+/* The context key naming the --reference benchmark (docs/results-format.md)
+ * and the index of that benchmark in r (the one of that name without
+ * parameters), SIZE_MAX when r names none or lacks it. */
+#define CLI_CONTEXT_REFERENCE "reference"
+size_t cli_run_reference_of(const tach_result *r);
 /* order[0..n_benchmarks): the benchmarks' indices as given, or by their
  * mean or median time (ties as given, benchmarks without times last).
  * 0, or -1 out of memory. */

@@ -54,7 +54,7 @@ static int add_row(tach_comparison *c, size_t *cap, const tach_compare_row *row)
 	return 0;
 }
 
-static int wanted(const tach_compare_opts *o, const char *metric)
+int tach__compare_wanted(const tach_compare_opts *o, const char *metric)
 {
 	if (!o->metrics)
 		return 1;
@@ -83,7 +83,7 @@ static int pair_rows(tach_comparison *c, size_t *cap, const tach_compare_opts *o
 	for (size_t i = 0; i < k->n_metrics; i++) {
 		const tach_metric *mk = k->metrics[i];
 		const tach_metric *mb = tach_benchmark_metric(b, mk->name);
-		if (!mb || !wanted(o, mk->name))
+		if (!mb || !tach__compare_wanted(o, mk->name))
 			continue;
 		tach_compare_rule rule = o->rule;
 		if (o->rule_for)

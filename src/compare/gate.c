@@ -87,14 +87,24 @@ static int has_row(const tach_comparison *c, const tach_benchmark *b, const char
 int tach_gate_check_stability(const tach_gate_config *cfg, const tach_result *cand,
                               const tach_comparison *c, tach_gate_checks *out)
 {
+	tach_compare_opts opts = {.rule = tach_compare_rule_default(),
+	                          .rule_for = tach_gate_config_rule, .ctx = (void *)cfg};
+	return tach_gate_check_stability_opts(&opts, cand, c, out);
+}
+
+int tach_gate_check_stability_opts(const tach_compare_opts *opts, const tach_result *cand,
+                                   const tach_comparison *c, tach_gate_checks *out)
+{
 	size_t cap = out->n;
 	for (size_t k = 0; k < cand->n_benchmarks; k++) {
 		const tach_benchmark *b = cand->benchmarks[k];
 		for (size_t i = 0; i < b->n_metrics; i++) {
 			const tach_metric *m = b->metrics[i];
-			tach_compare_rule rule = tach_compare_rule_default();
-			tach_gate_config_rule((void *)cfg, b, m->name, &rule);
-			if (rule.ignore || !(rule.max_cv > 0) || has_row(c, b, m->name))
+			tach_compare_rule rule = opts->rule;
+			if (opts->rule_for)
+				opts->rule_for(opts->ctx, b, m->name, &rule);
+			if (rule.ignore || !(rule.max_cv > 0) || !tach__compare_wanted(opts, m->name) ||
+			    has_row(c, b, m->name))
 				continue;
 			tach_gate_check ck = {.bench = b, .metric = m->name, .kind = TACH_CHECK_MAX_CV,
 			                      .limit = rule.max_cv, .required = rule.required};

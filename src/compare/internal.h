@@ -45,6 +45,9 @@ TACH_HIDDEN int tach__compare_holm(tach_comparison *c);
 TACH_HIDDEN int tach__compare_decide(tach_compare_row *row);
 /* Sets gate and gate_why of a decided row from its rule (gate.c). */
 TACH_HIDDEN void tach__compare_gate(tach_compare_row *row);
+/* Whether o->metrics (NULL: every metric) lists metric: the comparison's
+ * rows and the gate's stability checks keep the same metrics. */
+TACH_HIDDEN int tach__compare_wanted(const tach_compare_opts *o, const char *metric);
 
 /* Where a benchmark holds a key: a parameter, or else a part "/KEY=VALUE"
  * or "/KEY:VALUE" of its name (Go sub-benchmarks, Google Benchmark's named

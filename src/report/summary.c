@@ -60,6 +60,17 @@ static void fmt_cv(char *buf, size_t size, const tach_summary *s)
 		snprintf(buf, size, "%.1f%%", s->cv * 100);
 }
 
+/* The display scale of a metric's row: the fixed time unit asked for
+ * (time_unit) when the metric is in seconds, else one that suits
+ * `typical`. */
+static tach_scale row_scale(const tach_metric *m, double typical, const tach_report_opts *o,
+                            const tach_scale *time_unit)
+{
+	if (time_unit && m->unit && !strcmp(m->unit, "s"))
+		return *time_unit;
+	return tach_scale_for(m->unit, typical, o->ascii);
+}
+
 /* One metric as the cells of a text or Markdown row: median, ±MAD,
  * min…max, CV. */
 typedef struct cells {
@@ -67,9 +78,9 @@ typedef struct cells {
 } cells;
 
 static void metric_cells(const tach_metric *m, const tach_summary *s,
-                         const tach_report_opts *o, cells *c)
+                         const tach_report_opts *o, const tach_scale *time_unit, cells *c)
 {
-	tach_scale sc = tach_scale_for(m->unit, s->median, o->ascii);
+	tach_scale sc = row_scale(m, s->median, o, time_unit);
 	char lo[64], hi[64];
 	snprintf(c->n, sizeof c->n, "%zu", s->n);
 	if (!s->n) {
@@ -161,7 +172,8 @@ static void text_header(FILE *f, const tach_report_input *in, const tach_report_
 	fputs("\n\n", f);
 }
 
-static int text_input(FILE *f, const tach_report_input *in, const tach_report_opts *o)
+static int text_input(FILE *f, const tach_report_input *in, const tach_report_opts *o,
+                      const tach_scale *time_unit)
 {
 	tach_table *t = tach__table_new(6);
 	if (!t)
@@ -187,7 +199,7 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 			cells c;
 			if ((rc = tach_stats_summarize(m->samples, m->n_samples, &s)))
 				break;
-			metric_cells(m, &s, o, &c);
+			metric_cells(m, &s, o, time_unit, &c);
 			char med[140];
 			snprintf(med, sizeof med, "%s %s %s", c.median,
 			         o->ascii ? "+-" : "\xc2\xb1", c.mad);
@@ -221,7 +233,8 @@ static int text_input(FILE *f, const tach_report_input *in, const tach_report_op
 
 /* ---- Markdown ---- */
 
-static int markdown_input(FILE *f, const tach_report_input *in, const tach_report_opts *o)
+static int markdown_input(FILE *f, const tach_report_input *in, const tach_report_opts *o,
+                          const tach_scale *time_unit)
 {
 	const tach_meta *m = &in->result->meta;
 	fputs("### ", f);
@@ -267,7 +280,7 @@ static int markdown_input(FILE *f, const tach_report_input *in, const tach_repor
 			int rc = tach_stats_summarize(mt->samples, mt->n_samples, &s);
 			if (rc)
 				return rc;
-			tach_scale sc = tach_scale_for(mt->unit, s.median, mo.ascii);
+			tach_scale sc = row_scale(mt, s.median, &mo, time_unit);
 			char med[64], mad[64], lo[64], hi[64], cv[24];
 			fmt_value(med, sizeof med, s.median, sc);
 			fmt_value(mad, sizeof mad, s.mad, sc);
@@ -421,6 +434,13 @@ int tach_report_summary(FILE *out, const tach_report_input *inputs,
                         size_t n_inputs, tach_report_format fmt,
                         const tach_report_opts *opts)
 {
+	return tach_report_summary_time_unit(out, inputs, n_inputs, fmt, opts, NULL);
+}
+
+int tach_report_summary_time_unit(FILE *out, const tach_report_input *inputs,
+                                  size_t n_inputs, tach_report_format fmt,
+                                  const tach_report_opts *opts, const tach_scale *time_unit)
+{
 	tach_report_opts defaults = {0, 0};
 	const tach_report_opts *o = opts ? opts : &defaults;
 	int rc = 0;
@@ -435,10 +455,10 @@ int tach_report_summary(FILE *out, const tach_report_input *inputs,
 		case TACH_REPORT_TEXT:
 			if (i)
 				fputc('\n', out);
-			rc = text_input(out, &inputs[i], o);
+			rc = text_input(out, &inputs[i], o, time_unit);
 			break;
 		case TACH_REPORT_MARKDOWN:
-			rc = markdown_input(out, &inputs[i], o);
+			rc = markdown_input(out, &inputs[i], o, time_unit);
 			break;
 		case TACH_REPORT_JSON:
 			rc = json_input(out, &inputs[i], i == 0);

@@ -188,6 +188,6 @@ Test(cli_gate_rules, gate_writes_its_checks_as_junit)
 	run_free(&r);
 	r = run_tach(ARGV("gate", "--config", conf, "-f", "xml", base, good), NULL, NULL, NULL);
 	cr_expect_eq(r.status, 2);
-	cr_expect(strstr(r.err, "use text or junit"), "%s", r.err);
+	cr_expect(strstr(r.err, "use text, junit or csv"), "%s", r.err);
 	run_free(&r);
 }
