@@ -216,9 +216,20 @@ static int by_name(const ask *a, const char *name)
 	}
 	if (!strcmp(base, "latest")) {
 		tach__find q = {.what = TACH__FIND_LATEST, .num = (int64_t)back};
-		if ((rc = pick(a, q)))
+		if ((rc = pick(a, q)) || a->out->id)
 			return rc;
-		return a->out->id ? 0 : none_on(a, "the history has fewer runs");
+		const char *tb = a->only ? a->only : a->here;
+		if (!tb)
+			return none_found(a->s, a->ref, a->err, "the history has fewer runs");
+		/* fewer, or none at all (only a testbed named can have none here) */
+		q.num = 0;
+		q.testbed = tb;
+		if ((rc = find(a, &q)))
+			return rc;
+		char why[160];
+		snprintf(why, sizeof why, "testbed '%s' has %s runs", tb, a->out->id ? "fewer" : "no");
+		a->out->id = 0;
+		return none_found(a->s, a->ref, a->err, why);
 	}
 	int64_t named = 0;
 	if (!tilde && (rc = a->s->ops->baseline_get(a->s, base, &named, a->err)))

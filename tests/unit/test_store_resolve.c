@@ -104,7 +104,7 @@ static void resolves(const char *loc)
 	expect_run(s, "@latest~1", "alpha", a_main, "alpha", 0);
 	expect_run(s, "@latest~1", "beta", b_main, "beta", 0);
 	/* alpha has runs, two: no fallback to another machine's third */
-	expect_none(s, "@latest~2", "alpha", "fewer runs", "testbed 'alpha'");
+	expect_none(s, "@latest~2", "alpha", "testbed 'alpha' has fewer runs", NULL);
 
 	/* @BRANCH: the newest run of the branch on the caller's testbed */
 	expect_run(s, "@main", "alpha", a_main, "alpha", 0);
@@ -121,7 +121,8 @@ static void resolves(const char *loc)
 	expect_run(s, "@latest~1:beta", "alpha", b_main, "beta", 0);
 	expect_run(s, "@latest:alpha", NULL, a_feat, "alpha", 0);
 	expect_none(s, "@feature:beta", "alpha", "no run of that branch", "testbed 'beta'");
-	expect_none(s, "@latest:gamma", NULL, "fewer runs", "testbed 'gamma'");
+	expect_none(s, "@latest:gamma", NULL, "testbed 'gamma' has no runs", NULL);
+	expect_none(s, "@latest~9", NULL, "the history has fewer runs", NULL);
 	expect_none(s, "@latest:", NULL, "testbed name", NULL);
 	expect_none(s, "@main:no way", NULL, "testbed name", NULL);
 
