@@ -154,8 +154,38 @@ TACH_API int tach_store_baseline_get(tach_store *s, const char *name, int64_t *i
  * newest run of that commit of the current git repository), "@BRANCH"
  * when no baseline has that name (the newest run on that branch), a
  * commit hash or prefix of 4+ hex digits (its newest run), or "#ID".
- * TACH_EINVAL with a message when nothing matches. */
+ * Any of them but #ID may end in ":TESTBED", which restricts the choice
+ * to the runs of that testbed (a baseline must then be a run of it); no
+ * branch, commit, baseline or testbed name holds a ':'.  Every testbed
+ * is otherwise a candidate: tach_store_resolve_on prefers one.
+ * TACH_EINVAL with a message when nothing matches, "LOCATION: no run
+ * #ID" among them. */
 TACH_API int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *err);
+
+/* The run a reference names, as tach_store_resolve_on found it. */
+typedef struct tach_resolved {
+	int64_t id;
+	char testbed[TACH_TESTBED_MAX + 1]; /* the run's testbed */
+	/* 1 when the preferred testbed has no run the reference could name,
+	 * so that the run is of another testbed (the newest run's) */
+	int fallback;
+} tach_resolved;
+
+/* tach_store_resolve preferring the runs of testbed `here` (the machine
+ * the caller measures on; NULL or "": no preference, as
+ * tach_store_resolve).  The references that choose the newest of
+ * several runs -- @latest~N, @BRANCH, @HEAD~N and other git revisions --
+ * choose among the runs of `here`: @latest~N counts back through them.
+ * When `here` has no run the reference could name (none at all, for
+ * @latest~N), the choice falls back to the testbed of the newest run
+ * that matches, and out->fallback says so; `here` with fewer than N+1
+ * runs is an error for @latest~N, not a fallback.  Exact references do
+ * not move: a baseline, #ID, a bare commit hash (its newest run on any
+ * testbed) and anything with ":TESTBED" resolve as in tach_store_resolve.
+ * 0 with *out filled, or TACH_EINVAL with the store and the reference in
+ * err (or a backend's error). */
+TACH_API int tach_store_resolve_on(tach_store *s, const char *ref, const char *here,
+                                   tach_resolved *out, tach_error *err);
 
 /* One point of a benchmark metric's history: the median of that run. */
 typedef struct tach_history_point {

@@ -26,7 +26,9 @@ const char cmd_history_details[] =
 	"and export say \"no history at ...\") or in PostgreSQL (--db postgresql://...\n"
 	"or TACH_DB).  Wherever a results file is accepted (compare, gate, show,\n"
 	"history show), a run of the history works too: #ID, @NAME (a baseline),\n"
-	"@latest, @latest~N, @BRANCH, @HEAD~N, or a commit hash.";
+	"@latest, @latest~N, @BRANCH, @HEAD~N, or a commit hash.  @latest, @BRANCH and\n"
+	"@HEAD~N choose among this machine's runs (its testbed), else warn and take\n"
+	"another testbed's; REF:TESTBED (@main:ci-3) names the testbed.";
 
 enum { OPT_DB = 1, OPT_LABEL, OPT_BENCH, OPT_BRANCH, OPT_SINCE, OPT_LIMIT, OPT_FORMAT, OPT_OUT,
        OPT_TESTBED };
@@ -243,14 +245,13 @@ static int hist_list(int argc, char **argv, const cli_cmd *self)
 
 static int resolve(hist *h, const char *ref, int64_t *id)
 {
-	tach_error err;
 	char buf[64];
 	/* a bare number is a run id, as `history list` prints it */
 	if (ref[0] >= '1' && ref[0] <= '9' && strspn(ref, "0123456789") == strlen(ref)) {
 		snprintf(buf, sizeof buf, "#%s", ref);
 		ref = buf;
 	}
-	return tach_store_resolve(h->store, ref, id, &err) ? store_error(&err) : 0;
+	return cli_resolve(h->store, ref, NULL, id);
 }
 
 static int hist_show(int argc, char **argv, const cli_cmd *self)
@@ -463,7 +464,9 @@ static int baseline_set(int argc, char **argv, const cli_cmd *self)
 	if (h.p.npos != 2)
 		return done(&h, cli_error("expected NAME RUN"));
 	const char *name = h.p.pos[0];
-	if (!name[0] || strchr(name, '~') || name[0] == '@' || name[0] == '#' || !strcmp(name, "latest"))
+	/* a ':' would read as @NAME:TESTBED */
+	if (!name[0] || strpbrk(name, "~:") || name[0] == '@' || name[0] == '#' ||
+	    !strcmp(name, "latest"))
 		return done(&h, cli_error("'%s' cannot be a baseline name", name));
 	int64_t id;
 	tach_error err;

@@ -9,6 +9,7 @@
 #include "tach/import.h"
 #include "cli/cli.h"
 #include "cli/input.h"
+#include "cli/testbed.h"
 
 const char *cli_db;
 
@@ -16,7 +17,8 @@ static int is_ref(const char *path)
 {
 	if (path[0] == '@' || path[0] == '#')
 		return 1;
-	size_t n = strlen(path);
+	/* a commit hash, perhaps with ":TESTBED" */
+	size_t n = strcspn(path, ":");
 	return n >= 4 && n <= 40 && strspn(path, "0123456789abcdefABCDEF") == n &&
 	       access(path, F_OK) != 0;
 }
@@ -31,19 +33,37 @@ static int store_failed(const tach_error *err, int rc)
 	return rc;
 }
 
+int cli_resolve(tach_store *s, const char *ref, const char *testbed, int64_t *id)
+{
+	char here[TACH_TESTBED_MAX + 1] = "";
+	/* only an @reference may prefer a testbed: spare the others the
+	 * machine's facts */
+	if (!testbed && ref[0] == '@')
+		cli_testbed_here(here, sizeof here);
+	tach_resolved r;
+	tach_error err;
+	if (tach_store_resolve_on(s, ref, testbed ? testbed : here, &r, &err))
+		return store_failed(&err, EXIT_USAGE);
+	if (r.fallback)
+		cli_warn("'%s' names no run of testbed '%s'%s; using run #%lld of testbed '%s'", ref,
+		         testbed ? testbed : here, testbed ? "" : " (this machine)", (long long)r.id,
+		         r.testbed);
+	*id = r.id;
+	return 0;
+}
+
 static int read_ref(const char *ref, tach_result **out)
 {
 	tach_store *s;
 	tach_error err;
 	int64_t id;
-	int rc = tach_store_open_readonly(cli_db, &s, &err);
-	if (!rc) {
-		rc = tach_store_resolve(s, ref, &id, &err);
-		if (!rc)
-			rc = tach_store_get(s, id, out, &err);
-		tach_store_close(s);
-	}
-	return rc ? store_failed(&err, rc) : 0;
+	if (tach_store_open_readonly(cli_db, &s, &err))
+		return store_failed(&err, EXIT_USAGE);
+	int rc = cli_resolve(s, ref, NULL, &id);
+	if (!rc && tach_store_get(s, id, out, &err))
+		rc = store_failed(&err, EXIT_USAGE);
+	tach_store_close(s);
+	return rc;
 }
 
 void cli_import_warn(const tach_error *w, void *data)

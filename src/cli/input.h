@@ -3,16 +3,27 @@
 #ifndef TACH_CLI_INPUT_H
 #define TACH_CLI_INPUT_H
 
+#include <stdint.h>
+
 #include "tach/error.h"
 #include "tach/result.h"
+#include "tach/store.h"
 
 /* The history for references (--db of the command, else NULL: $TACH_DB
  * or the default file). */
 extern const char *cli_db;
 
+/* The run ref names in s (tach_store_resolve_on) into *id, preferring
+ * the runs of `testbed`, NULL: this machine's (cli_testbed_here).  A
+ * run of another testbed, taken because the preferred one has none, is
+ * said in a warning naming both.  0, or EXIT_USAGE after printing the
+ * error. */
+int cli_resolve(tach_store *s, const char *ref, const char *testbed, int64_t *id);
+
 /* Reads path ("-" = stdin) into *out.  A path that is not a file and
  * looks like a history reference (#ID, @NAME, @latest~N, @HEAD~N, a
- * commit hash) is read from the history instead.  On failure prints the error to
+ * commit hash, any but #ID perhaps with ":TESTBED") is read from the
+ * history instead (cli_resolve).  On failure prints the error to
  * stderr and returns nonzero (the caller exits with EXIT_USAGE). */
 int cli_read_results(const char *path, tach_result **out);
 

@@ -34,9 +34,13 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 	/* damage can hide rows from the queries below: check the file first */
 	if (tach_store_verify(h->store, &err))
 		return print_error(&err);
+	int rc;
+	if ((rc = cli_testbed_choose(h->store, testbed, h->testbed, sizeof h->testbed)))
+		return rc;
+	/* @main, @latest~N: among the runs of the testbed the series are of */
 	int64_t base_id = 0;
-	if (base_ref && tach_store_resolve(h->store, base_ref, &base_id, &err))
-		return print_error(&err);
+	if (base_ref && (rc = cli_resolve(h->store, base_ref, h->testbed, &base_id)))
+		return rc;
 	/* The default is the baseline named main when it is set, never what
 	 * "@main" resolves to without one: the newest run on branch main,
 	 * which is the latest point itself, and every change would read 0 %.
@@ -44,9 +48,6 @@ int cli_history_load(cli_history *h, const char *db, const char *bench, const ch
 	if (!base_ref && tach_store_baseline_get(h->store, "main", &base_id, &err))
 		return print_error(&err);
 	h->named_baseline = base_id != 0;
-	int rc;
-	if ((rc = cli_testbed_choose(h->store, testbed, h->testbed, sizeof h->testbed)))
-		return rc;
 	tach_testbed_info *tbs;
 	if (tach_store_testbeds(h->store, &tbs, &h->n_testbeds, &err))
 		return print_error(&err);

@@ -24,8 +24,7 @@ int cli_testbed_set(tach_result *r, const char *name)
 	return 0;
 }
 
-/* This machine's testbed: its facts, as a run measured now would record. */
-static void this_machine(char *out, size_t size)
+void cli_testbed_here(char *out, size_t size)
 {
 	tach_meta m = {.git_dirty = -1};
 	char host[256];
@@ -56,7 +55,7 @@ int cli_testbed_choose(tach_store *s, const char *asked, char *out, size_t size)
 	if (asked)
 		snprintf(out, size, "%s", asked);
 	else
-		this_machine(out, size);
+		cli_testbed_here(out, size);
 	int found = n == 0;
 	for (size_t i = 0; i < n && !found; i++)
 		found = !strcmp(v[i].name, out);

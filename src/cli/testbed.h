@@ -1,6 +1,6 @@
 /* testbed.h - the testbed options of the CLI: --testbed NAME checked, the
- * name set on a result set to save, and the one testbed the history
- * commands (trend, report --history, bisect) read. */
+ * name set on a result set to save, this machine's name, and the one
+ * testbed the history commands (trend, report --history, bisect) read. */
 #ifndef TACH_CLI_TESTBED_H
 #define TACH_CLI_TESTBED_H
 
@@ -16,6 +16,11 @@ int cli_testbed_check(const char *spelled, const char *name);
  * already) when given, else nothing (the derived name).  0 or EXIT_USAGE
  * (out of memory, printed). */
 int cli_testbed_set(tach_result *r, const char *name);
+
+/* This machine's testbed, as a run measured now would record it:
+ * $TACH_TESTBED, else the name derived from its facts
+ * (tach_meta_testbed), into out (TACH_TESTBED_MAX + 1 bytes). */
+void cli_testbed_here(char *out, size_t size);
 
 /* The testbed whose runs a history command reads, into out (at least
  * TACH_TESTBED_MAX + 1 bytes): `asked` when given, else this machine's

@@ -10,12 +10,21 @@
 #include "tach/store.h"
 #include "util/util.h"
 
-/* What tach_store_resolve asks a backend to find. */
+/* What tach_store_resolve asks a backend to find (tach__find.what). */
 enum {
-	TACH__FIND_LATEST = 0, /* the (skip+1)-th newest run; text unused */
+	TACH__FIND_LATEST = 0, /* the (num+1)-th newest run; text unused */
 	TACH__FIND_COMMIT = 1, /* the newest run whose commit starts with text */
 	TACH__FIND_BRANCH = 2, /* the newest run on branch text */
+	TACH__FIND_ID = 3,     /* run num itself, to learn that it exists */
 };
+
+/* One question of tach_store_resolve to a backend. */
+typedef struct tach__find {
+	int what;            /* TACH__FIND_* */
+	const char *text;    /* a lowercase commit prefix, or a branch */
+	int64_t num;         /* runs to skip (LATEST), or the run id (ID) */
+	const char *testbed; /* only runs of this testbed (exact name); NULL: any */
+} tach__find;
 
 /* What tach__store_ops.txn does to the store's transaction. */
 enum { TACH__TXN_BEGIN = 0, TACH__TXN_COMMIT = 1, TACH__TXN_ROLLBACK = 2 };
@@ -31,8 +40,9 @@ typedef struct tach__store_ops {
 	int (*baseline_set)(tach_store *s, const char *name, int64_t id, tach_error *err);
 	/* *id = 0 when there is no such baseline (not an error) */
 	int (*baseline_get)(tach_store *s, const char *name, int64_t *id, tach_error *err);
-	/* *id = 0 when nothing matches (not an error) */
-	int (*find)(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
+	/* *id = 0 when nothing matches (not an error); else the run's
+	 * testbed into testbed (size bytes, cut to fit) */
+	int (*find)(tach_store *s, const tach__find *q, int64_t *id, char *testbed, size_t size,
 	            tach_error *err);
 	int (*series)(tach_store *s, const char *name, const char *params_key, const char *metric,
 	              const char *branch, const char *testbed, tach_history_point **out, size_t *n,

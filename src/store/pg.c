@@ -497,26 +497,52 @@ static int op_baseline_get(tach_store *s, const char *name, int64_t *id, tach_er
 	return one_id(s, "SELECT run_id FROM baselines WHERE name = $1", &a, id, err);
 }
 
-static int op_find(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
+static int op_find(tach_store *s, const tach__find *f, int64_t *id, char *testbed, size_t size,
                    tach_error *err)
 {
+	/* the query is assembled so that every parameter it declares is used
+	 * (the server cannot type an unused one) and a testbed is a plain
+	 * "testbed = $n" that the index runs_testbed(testbed, id) serves */
 	args a = {0};
-	switch (what) {
+	char sql[256] = "SELECT id, testbed FROM runs WHERE ";
+	size_t n = strlen(sql);
+	switch (f->what) {
 	case TACH__FIND_LATEST:
-		tach__pg_arg_int(&a, (int64_t)skip);
-		return one_id(s, "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET $1::bigint", &a,
-		              id, err);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "true");
+		break;
 	case TACH__FIND_COMMIT:
-		tach__pg_arg_text(&a, text);
-		return one_id(s,
-		              "SELECT id FROM runs WHERE starts_with(git_commit, $1::text)"
-		              " ORDER BY id DESC LIMIT 1",
-		              &a, id, err);
+		tach__pg_arg_text(&a, f->text);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "starts_with(git_commit, $1::text)");
+		break;
+	case TACH__FIND_BRANCH:
+		tach__pg_arg_text(&a, f->text);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "git_branch = $1");
+		break;
 	default:
-		tach__pg_arg_text(&a, text);
-		return one_id(s, "SELECT id FROM runs WHERE git_branch = $1 ORDER BY id DESC LIMIT 1",
-		              &a, id, err);
+		tach__pg_arg_int(&a, f->num);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "id = $1::bigint");
+		break;
 	}
+	if (f->testbed) {
+		tach__pg_arg_text(&a, f->testbed);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, " AND testbed = $%d::text", a.n);
+	}
+	n += (size_t)snprintf(sql + n, sizeof sql - n, " ORDER BY id DESC LIMIT 1");
+	if (f->what == TACH__FIND_LATEST) {
+		tach__pg_arg_int(&a, f->num);
+		snprintf(sql + n, sizeof sql - n, " OFFSET $%d::bigint", a.n);
+	}
+	PGresult *q;
+	*id = 0;
+	int rc = tach__pg_run(s, sql, &a, 0, &q, "finding a run", err);
+	if (rc)
+		return rc;
+	if (PQntuples(q) > 0) {
+		*id = tach__pg_text_int(q, 0, 0);
+		snprintf(testbed, size, "%s", tach__pg_field(q, 0, 1) ? tach__pg_field(q, 0, 1) : "unknown");
+	}
+	PQclear(q);
+	return 0;
 }
 
 /* ---- history ---- */

@@ -499,22 +499,45 @@ static int op_baseline_get(tach_store *s, const char *name, int64_t *id, tach_er
 	              err);
 }
 
-static int op_find(tach_store *s, int what, const char *text, size_t skip, int64_t *id,
+/* The queries of op_find by tach__find.what, without and with a testbed
+ * (?1 text, ?2 num, ?3 testbed); a testbed of its own query rather than
+ * "?3 IS NULL OR" keeps the indexes runs_testbed, runs_branch and
+ * runs_commit usable. */
+static const char *const find_sql[][2] = {
+	[TACH__FIND_LATEST] = {"SELECT id, testbed FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?2",
+	                       "SELECT id, testbed FROM runs WHERE testbed = ?3"
+	                       " ORDER BY id DESC LIMIT 1 OFFSET ?2"},
+	[TACH__FIND_COMMIT] = {"SELECT id, testbed FROM runs WHERE substr(git_commit, 1, length(?1)) = ?1"
+	                       " ORDER BY id DESC LIMIT 1",
+	                       "SELECT id, testbed FROM runs WHERE substr(git_commit, 1, length(?1)) = ?1"
+	                       " AND testbed = ?3 ORDER BY id DESC LIMIT 1"},
+	[TACH__FIND_BRANCH] = {"SELECT id, testbed FROM runs WHERE git_branch = ?1"
+	                       " ORDER BY id DESC LIMIT 1",
+	                       "SELECT id, testbed FROM runs WHERE git_branch = ?1 AND testbed = ?3"
+	                       " ORDER BY id DESC LIMIT 1"},
+	[TACH__FIND_ID] = {"SELECT id, testbed FROM runs WHERE id = ?2",
+	                   "SELECT id, testbed FROM runs WHERE id = ?2 AND testbed = ?3"},
+};
+
+static int op_find(tach_store *s, const tach__find *f, int64_t *id, char *testbed, size_t size,
                    tach_error *err)
 {
-	switch (what) {
-	case TACH__FIND_LATEST:
-		return one_id(s, "SELECT id FROM runs WHERE ?1 IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?2",
-		              NULL, (int64_t)skip, id, err);
-	case TACH__FIND_COMMIT:
-		return one_id(s, "SELECT id FROM runs WHERE substr(git_commit, 1, length(?1)) = ?1"
-		                 " AND ?2 = ?2 ORDER BY id DESC LIMIT 1",
-		              text, 0, id, err);
-	default:
-		return one_id(s, "SELECT id FROM runs WHERE git_branch = ?1 AND ?2 = ?2"
-		                 " ORDER BY id DESC LIMIT 1",
-		              text, 0, id, err);
+	db *d = s->impl;
+	sqlite3_stmt *q;
+	*id = 0;
+	if (sqlite3_prepare_v2(d->h, find_sql[f->what][f->testbed != NULL], -1, &q, NULL) != SQLITE_OK)
+		return tach__sq_fail(s, err, "finding a run");
+	/* a parameter the query does not hold is SQLITE_RANGE, harmless */
+	bind_text(q, 1, f->text);
+	sqlite3_bind_int64(q, 2, f->num);
+	bind_text(q, 3, f->testbed);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		snprintf(testbed, size, "%s", col_text(q, 1) ? col_text(q, 1) : "unknown");
 	}
+	sqlite3_finalize(q);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : tach__sq_fail(s, err, "finding a run");
 }
 
 static int op_series(tach_store *s, const char *name, const char *params_key, const char *metric,

@@ -1,24 +1,20 @@
 /* store.c - the store's front: choosing the backend from the location,
- * finding the default file like git finds .git, resolving references
- * (@main, @latest~2, a commit) and the functions every backend shares. */
-#include <ctype.h>
+ * finding the default file like git finds .git, and the functions every
+ * backend shares.  References (@main, @latest~2, a commit) are resolved
+ * in resolve.c. */
 #include <errno.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tach/result.h"
 #include "tach/store.h"
 #include "store/conninfo.h"
 #include "store/internal.h"
-
-extern char **environ;
 
 /* Every entry point starts from a clean error, so that a message set
  * deep in a backend never meets stale file/line fields. */
@@ -449,134 +445,6 @@ int tach__catalog_add(tach_result *r, const char *name, const char *params_json,
 	if (!rc && (!b || !tach_benchmark_add_metric(b, metric, unit, (tach_direction)direction)))
 		rc = TACH_ENOMEM;
 	return rc;
-}
-
-/* ---- references ---- */
-
-/* `git rev-parse --verify REV^{commit}` in the current directory, no
- * shell: the full hash into buf, or 0 bytes when git says no. */
-static int git_rev(const char *rev, char *buf, size_t size)
-{
-	char spec[256];
-	snprintf(spec, sizeof spec, "%s^{commit}", rev);
-	char *argv[] = {"git", "rev-parse", "--verify", "--quiet", spec, NULL};
-	int fd[2];
-	if (pipe(fd))
-		return -errno;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fd[0]);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
-	buf[0] = 0;
-	if (rc) {
-		close(fd[0]);
-		return -rc;
-	}
-	ssize_t got = read(fd[0], buf, size - 1);
-	close(fd[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	buf[got > 0 ? got : 0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		buf[0] = 0;
-	return 0;
-}
-
-static int hexish(const char *t)
-{
-	size_t n = strlen(t);
-	if (n < 4 || n > 64)
-		return 0;
-	for (; *t; t++)
-		if (!isxdigit((unsigned char)*t))
-			return 0;
-	return 1;
-}
-
-static int none_found(tach_store *s, const char *ref, tach_error *err, const char *why)
-{
-	snprintf(err->message, sizeof err->message, "%s: no run for '%s'%s%s", s->location, ref,
-	         why ? ": " : "", why ? why : "");
-	return TACH_EINVAL;
-}
-
-int tach_store_resolve(tach_store *s, const char *ref, int64_t *id, tach_error *err)
-{
-	tach_error dummy;
-	err = clean(err, &dummy);
-	*id = 0;
-	int rc;
-	if (ref[0] == '#') {
-		char *end;
-		long long v = strtoll(ref + 1, &end, 10);
-		if (end == ref + 1 || *end || v <= 0)
-			return none_found(s, ref, err, "a run id is #NUMBER");
-		*id = v;
-		return 0;
-	}
-	if (ref[0] != '@') {
-		if (!hexish(ref)) {
-			/* a baseline or branch name without its '@' is the likely slip */
-			int64_t named = 0;
-			if ((rc = s->ops->baseline_get(s, ref, &named, err)))
-				return rc;
-			if (named) {
-				snprintf(err->message, sizeof err->message,
-				         "%s: no run for '%s': a baseline is named so; write @%s", s->location,
-				         ref, ref);
-				return TACH_EINVAL;
-			}
-			return none_found(s, ref, err, "not a reference (@NAME, @latest, @HEAD~N, a commit "
-			                               "or #ID)");
-		}
-		char lower[80];
-		size_t i = 0;
-		for (; ref[i] && i + 1 < sizeof lower; i++)
-			lower[i] = (char)tolower((unsigned char)ref[i]);
-		lower[i] = 0;
-		if ((rc = s->ops->find(s, TACH__FIND_COMMIT, lower, 0, id, err)))
-			return rc;
-		return *id ? 0 : none_found(s, ref, err, "no run of that commit");
-	}
-	const char *name = ref + 1;
-	size_t back = 0;
-	char base[256];
-	snprintf(base, sizeof base, "%s", name);
-	char *tilde = strchr(base, '~');
-	if (tilde) {
-		char *end;
-		unsigned long long v = strtoull(tilde + 1, &end, 10);
-		if (end == tilde + 1 || *end)
-			return none_found(s, ref, err, "expected ~NUMBER");
-		back = (size_t)v;
-		*tilde = 0;
-	}
-	if (!strcmp(base, "latest")) {
-		if ((rc = s->ops->find(s, TACH__FIND_LATEST, NULL, back, id, err)))
-			return rc;
-		return *id ? 0 : none_found(s, ref, err, "the history has fewer runs");
-	}
-	if (!tilde && (rc = s->ops->baseline_get(s, base, id, err)))
-		return rc;
-	if (*id)
-		return 0;
-	if (!tilde && (rc = s->ops->find(s, TACH__FIND_BRANCH, base, 0, id, err)))
-		return rc;
-	if (*id)
-		return 0;
-	/* a git revision: HEAD~3, a tag, a branch not in the history */
-	char full[128];
-	if (git_rev(name, full, sizeof full) || !full[0])
-		return none_found(s, ref, err, "not a baseline, branch or git revision");
-	if ((rc = s->ops->find(s, TACH__FIND_COMMIT, full, 0, id, err)))
-		return rc;
-	return *id ? 0 : none_found(s, ref, err, "no run of that commit");
 }
 
 /* When a run is added: UTC to the second, the form of the results'

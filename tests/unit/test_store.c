@@ -207,7 +207,10 @@ static void list_resolve_series(int pg)
 	cr_assert_eq(tach_store_resolve(s, "@feature", &id, &err), 0);
 	cr_expect_eq(id, a, "a baseline wins over a branch of the same name");
 	cr_expect_neq(tach_store_baseline_set(s, "x", 99999, &err), 0, "no such run");
-	cr_assert_eq(tach_store_resolve(s, "#3", &id, &err), 0);
+	char ref[32];
+	snprintf(ref, sizeof ref, "#%lld", (long long)c);
+	cr_assert_eq(tach_store_resolve(s, ref, &id, &err), 0, "%s", err.message);
+	cr_expect_eq(id, c);
 	cr_expect_neq(tach_store_resolve(s, "@nothing-like-this", &id, &err), 0);
 	cr_expect(strstr(err.message, "nothing-like-this"), "%s", err.message);
 
