@@ -234,6 +234,44 @@ int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
 	return 0;
 }
 
+int tach__fits_json(const tach_result *r, char **out)
+{
+	*out = NULL;
+	if (!r->n_fits)
+		return 0;
+	/* the results writer knows every field of a fit and checks it; a
+	 * set with no benchmarks and no metadata carries just the fits */
+	tach_result copy = {.fits = r->fits, .n_fits = r->n_fits};
+	copy.meta.git_dirty = -1;
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+	if (!f)
+		return TACH_ENOMEM;
+	int rc = tach_result_write(&copy, f, NULL);
+	if (fclose(f) && !rc)
+		rc = TACH_ENOMEM;
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int tach__fits_from_json(tach_result *r, const char *json, tach_error *err)
+{
+	tach_result *m;
+	int rc = tach_result_read_buffer(json, strlen(json), "(stored complexity)", &m, err);
+	if (rc)
+		return rc;
+	/* swapped, so that freeing m releases r's fits (none) */
+	tach_fit **fits = r->fits;
+	size_t n = r->n_fits, cap = r->cap_fits;
+	r->fits = m->fits, r->n_fits = m->n_fits, r->cap_fits = m->cap_fits;
+	m->fits = fits, m->n_fits = n, m->cap_fits = cap;
+	tach_result_free(m);
+	return 0;
+}
+
 const char *tach__testbed_of_meta(const char *json, char *buf, size_t size)
 {
 	tach_result *r = tach_result_new();

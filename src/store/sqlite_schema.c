@@ -64,21 +64,29 @@ static const char migrate_v4[] =
 	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);"
 	"UPDATE tach_meta SET value = '4' WHERE key = 'schema';";
 
-/* Whether runs has a column testbed: *found 1 or 0; 0, or the error of
- * the query (out of memory, which may also have rolled the transaction
+/* From version 4 to 5: each run's complexity fits (tach_fit), as a
+ * results-format document holding only them (encode.c), NULL for a run
+ * without; runs stored before had theirs dropped and keep NULL. */
+static const char migrate_v5_column[] = "ALTER TABLE runs ADD COLUMN complexity TEXT;";
+static const char migrate_v5[] = "UPDATE tach_meta SET value = '5' WHERE key = 'schema';";
+
+/* Whether runs has the column `column`: *found 1 or 0; 0, or the error
+ * of the query (out of memory, which may also have rolled the transaction
  * back: an answer of "no" then would send the upgrade on without the
- * tables it just made). */
-static int has_testbed(tach_store *s, int *found, tach_error *err)
+ * tables it just made).  `what` names the upgrade in a message. */
+static int has_column(tach_store *s, const char *column, const char *what, int *found,
+                      tach_error *err)
 {
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	*found = 0;
-	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'testbed'",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return tach__sq_fail(s, err, "upgrading to schema 4");
+	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = ?", -1,
+	                       &q, NULL) != SQLITE_OK)
+		return tach__sq_fail(s, err, what);
+	sqlite3_bind_text(q, 1, column, -1, SQLITE_STATIC);
 	int step = sqlite3_step(q);
 	*found = step == SQLITE_ROW;
-	int rc = *found ? 0 : tach__sq_rows_end(s, step, 0, "upgrading to schema 4", err);
+	int rc = *found ? 0 : tach__sq_rows_end(s, step, 0, what, err);
 	sqlite3_finalize(q);
 	return rc;
 }
@@ -220,11 +228,17 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = tach__sq_fail(s, err, "upgrading to schema 3");
 	int column = 0;
 	if (!rc && v < 4)
-		rc = has_testbed(s, &column, err);
+		rc = has_column(s, "testbed", "upgrading to schema 4", &column, err);
 	if (!rc && v < 4 &&
 	    ((!column && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
 	     sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK))
 		rc = tach__sq_fail(s, err, "upgrading to schema 4");
+	if (!rc && v < 5)
+		rc = has_column(s, "complexity", "upgrading to schema 5", &column, err);
+	if (!rc && v < 5 &&
+	    ((!column && sqlite3_exec(d->h, migrate_v5_column, NULL, NULL, NULL) != SQLITE_OK) ||
+	     sqlite3_exec(d->h, migrate_v5, NULL, NULL, NULL) != SQLITE_OK))
+		rc = tach__sq_fail(s, err, "upgrading to schema 5");
 	if (!rc)
 		rc = tach__sq_exec(s, "COMMIT", err);
 	if (rc)
