@@ -194,30 +194,38 @@ int tach__params_from_json(tach_kvlist *params, const char *text)
 	return rc;
 }
 
+/* r as results-format text into *out (malloc'd): 0, TACH_ENOMEM, or the
+ * writer's error for a set that does not validate. */
+static int result_text(const tach_result *r, char **out)
+{
+	size_t len = 0;
+	*out = NULL;
+	FILE *f = open_memstream(out, &len);
+	if (!f)
+		return TACH_ENOMEM;
+	int rc = tach_result_write(r, f, NULL);
+	if (fclose(f) && !rc)
+		rc = TACH_ENOMEM;
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 char *tach__meta_json(const tach_result *r, const tach_kvlist *labels)
 {
 	/* the results writer knows every field; a set with no benchmarks
 	 * carries just the metadata */
 	tach_result copy = {.meta = r->meta};
 	tach_kvlist merged = {0};
-	if (tach_kvlist_copy(&merged, &r->meta.labels) || tach_kvlist_copy(&merged, labels))
-		goto fail;
-	copy.meta.labels = merged;
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		goto fail;
-	int rc = tach_result_write(&copy, f, NULL);
-	if (fclose(f) || rc) {
-		free(text);
-		text = NULL;
+	if (!tach_kvlist_copy(&merged, &r->meta.labels) && !tach_kvlist_copy(&merged, labels)) {
+		copy.meta.labels = merged;
+		result_text(&copy, &text);
 	}
 	tach_kvlist_release(&merged);
 	return text;
-fail:
-	tach_kvlist_release(&merged);
-	return NULL;
 }
 
 int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
@@ -243,18 +251,7 @@ int tach__fits_json(const tach_result *r, char **out)
 	 * set with no benchmarks and no metadata carries just the fits */
 	tach_result copy = {.fits = r->fits, .n_fits = r->n_fits};
 	copy.meta.git_dirty = -1;
-	size_t len = 0;
-	FILE *f = open_memstream(out, &len);
-	if (!f)
-		return TACH_ENOMEM;
-	int rc = tach_result_write(&copy, f, NULL);
-	if (fclose(f) && !rc)
-		rc = TACH_ENOMEM;
-	if (rc) {
-		free(*out);
-		*out = NULL;
-	}
-	return rc;
+	return result_text(&copy, out);
 }
 
 int tach__fits_from_json(tach_result *r, const char *json, tach_error *err)
