@@ -236,15 +236,10 @@ static void damaged_column(const char *loc, void (*set)(const char *, int64_t, c
 	}
 }
 
-static void sqlite_set(const char *loc, int64_t id, const char *text)
-{
-	sqlite_set_complexity(loc, id, text);
-}
-
 Test(store_complexity, sqlite_damaged_column_is_an_error, .init = make_tmpdir,
      .fini = remove_tmpdir)
 {
-	damaged_column(db_path, sqlite_set);
+	damaged_column(db_path, sqlite_set_complexity);
 }
 
 Test(store_complexity, postgresql_damaged_column_is_an_error, .fini = pg_drop)
@@ -315,19 +310,18 @@ Test(store_complexity, sqlite_version_4_file_is_upgraded, .init = make_tmpdir,
 		cr_expect_eq(TACH_STORE_SCHEMA, 5);
 		tach_result_free(r);
 	}
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "cp '%s/tests/fixtures/history-v1.db' '%s/v1.db'",
-	         TACH_SOURCE_ROOT, tmpdir);
+	char cmd[400], v1[128];
+	snprintf(v1, sizeof v1, "%s/v1.db", tmpdir);
+	snprintf(cmd, sizeof cmd, "cp '%s/tests/fixtures/history-v1.db' '%s'", TACH_SOURCE_ROOT, v1);
 	cr_assert_eq(system(cmd), 0);
-	snprintf(cmd, sizeof cmd, "%s/v1.db", tmpdir);
 	tach_store *s;
 	tach_error err;
-	cr_assert_eq(tach_store_open(cmd, &s, &err), 0, "%s", err.message);
+	cr_assert_eq(tach_store_open(v1, &s, &err), 0, "%s", err.message);
 	tach_result *r = run_with_fits(1);
 	expect_run(s, add(s, r), r);
 	tach_result_free(r);
 	tach_store_close(s);
-	cr_expect_eq(sqlite_schema(cmd), TACH_STORE_SCHEMA);
+	cr_expect_eq(sqlite_schema(v1), TACH_STORE_SCHEMA);
 }
 
 /* A version-4 file whose version was set back by hand with the column
