@@ -228,7 +228,7 @@ static int read_fit_row(console_state *st, const char *line, size_t len, const f
 		}
 	if (kind == 2 || (n > 2 && tach__import_time_unit(f[2].p, f[2].len) > 0))
 		return 0;
-	char fam[256];
+	char fam[512]; /* as the JSON importer's */
 	snprintf(fam, sizeof fam, "%.*s", (int)(f[0].len - sl), f[0].p);
 	double v[2];
 	for (size_t i = 1; i < 5; i++) {

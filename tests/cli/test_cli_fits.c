@@ -113,3 +113,33 @@ Test(cli_fits, stored_runs_keep_their_fits, .init = setup, .fini = teardown)
 	cr_expect(strstr(page, "data-name=\"BM_lin\""), "no chart of BM_lin");
 	free(page);
 }
+
+/* A BigO row out of shape: exit 2, the file, line and column of the
+ * field, and nothing stored. */
+Test(cli_fits, a_bad_bigo_row_is_refused_at_its_place, .init = setup, .fini = teardown)
+{
+	char path[160];
+	snprintf(path, sizeof path, "%s/bad.txt", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("Benchmark         Time             CPU   Iterations\n"
+	      "---------------------------------------------------\n"
+	      "BM_f/8         8.00 ns         8.00 ns          100\n"
+	      "BM_f_BigO      abc N           1.00 N\n",
+	      f);
+	fclose(f);
+	char want[256];
+	snprintf(want, sizeof want, "%s:4:16: BM_f_BigO: expected a coefficient, found 'abc'\n",
+	         path);
+	run_result r = run_tach(ARGV("import", path), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, want);
+	run_free(&r);
+	r = run_tach(ARGV("history", "add", "--db", db, path), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, want);
+	run_free(&r);
+	r = run_tach(ARGV("history", "list", "--db", db), NULL, NULL, NULL);
+	cr_expect(r.status != 0 || !strstr(r.out, "#1"), "nothing stored: %s", r.out);
+	run_free(&r);
+}
