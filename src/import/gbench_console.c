@@ -209,12 +209,11 @@ static int is_aggregate(const char *name, size_t len)
  * The coefficients are per unit of the curve in Google Benchmark's default
  * time unit, whatever the family's ->Unit(): it gives the BigO run no unit
  * of its own (its JSON says "time_unit": "ns" beside a family in us).  That
- * is nanoseconds unless the program changed the default (SetDefaultTimeUnit,
- * --benchmark_time_unit, since 1.8), which the console does not show.  The
- * RMS is in percent; that of the CPU-time fit is kept, the one its JSON
- * writes.  1 if the row
- * was one, 0 if not (a timed row of a benchmark so named is not), or
- * TACH_EPARSE at the field out of shape. */
+ * is nanoseconds unless the program changed the default (SetDefaultTimeUnit
+ * or --benchmark_time_unit), which the console does not show: its JSON is
+ * exact.  The RMS is in percent; that of the CPU-time fit is kept, the one
+ * its JSON writes.  1 if the row was one, 0 if not (a timed row of a
+ * benchmark so named is not), or TACH_EPARSE at the field out of shape. */
 static int read_fit_row(console_state *st, const char *line, size_t len, const field *f,
                         size_t n)
 {
@@ -333,8 +332,7 @@ static int read_row(console_state *st, const char *line, size_t len)
 	uint64_t it = iters < 0x1p64 ? (uint64_t)iters : 0;
 	tach__at rat = tach__at_text(st->line, (unsigned)(f[k].p - line) + 1),
 	         cat = tach__at_text(st->line, (unsigned)(f[k + 2].p - line) + 1);
-	rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it, st->err,
-	                             &rat);
+	rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it, st->err, &rat);
 	if (!rc)
 		rc = tach__import_sample(b, TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER, cpu, it,
 		                         st->err, &cat);
