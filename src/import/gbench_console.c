@@ -7,8 +7,10 @@
  * column with --benchmark_counters_tabular), then a free label.  Anything
  * else between rows is the program's own output and is skipped.  Each row
  * is a sample, so repetitions give several; the _mean/_median/_stddev/_cv
- * rows are aggregates and never samples.  The console rounds numbers to a
- * few digits: the JSON output (google-benchmark) is the exact source. */
+ * rows are aggregates and never samples.  A family's _BigO and _RMS rows
+ * become a complexity fit, as the JSON importer makes it (gbench_fit.c).
+ * The console rounds numbers to a few digits: the JSON output
+ * (google-benchmark) is the exact source. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -202,6 +204,63 @@ static int is_aggregate(const char *name, size_t len)
 	return 0;
 }
 
+/* `FAMILY_BigO  <real> <curve>  <cpu> <curve>` and `FAMILY_RMS  <real> %
+ * <cpu> %`, then the family's label if it has one (f: the row's n fields).
+ * The coefficients are per unit of the curve in Google Benchmark's default
+ * time unit, whatever the family's ->Unit(): it gives the BigO run no unit
+ * of its own (its JSON says "time_unit": "ns" beside a family in us).  That
+ * is nanoseconds unless the program changed the default (SetDefaultTimeUnit
+ * or --benchmark_time_unit), which the console does not show: its JSON is
+ * exact.  The RMS is in percent; that of the CPU-time fit is kept, the one
+ * its JSON writes.  1 if the row was one, 0 if not (a timed row of a
+ * benchmark so named is not), or TACH_EPARSE at the field out of shape. */
+static int read_fit_row(console_state *st, const char *line, size_t len, const field *f,
+                        size_t n)
+{
+	static const char *const kinds[] = {"_BigO", "_RMS"};
+	size_t kind = 2, sl = 0;
+	for (size_t i = 0; i < 2; i++)
+		if (f[0].len > (sl = strlen(kinds[i])) &&
+		    !memcmp(f[0].p + f[0].len - sl, kinds[i], sl)) {
+			kind = i;
+			break;
+		}
+	if (kind == 2 || (n > 2 && tach__import_time_unit(f[2].p, f[2].len) > 0))
+		return 0;
+	char fam[512]; /* as the JSON importer's */
+	snprintf(fam, sizeof fam, "%.*s", (int)(f[0].len - sl), f[0].p);
+	double v[2];
+	for (size_t i = 1; i < 5; i++) {
+		const char *what;
+		int ok = i < n;
+		if (i % 2) {
+			what = kind ? "a percentage" : "a coefficient";
+			ok = ok && parse_scaled(f[i].p, f[i].len, kind ? 0.01 : 1e-9, &v[i / 2]);
+		} else if (kind) {
+			what = "'%'";
+			ok = ok && field_is(&f[i], "%");
+		} else {
+			what = i == 2 ? "a curve such as N or NlgN" : "the same curve again";
+			ok = ok && (i == 2 || (f[i].len == f[2].len && !memcmp(f[i].p, f[2].p, f[i].len)));
+		}
+		if (!ok && i >= n)
+			return tach__import_fail(st->err, TACH_EPARSE, st->line, (unsigned)len + 1,
+			                         "%.*s: expected %s, found the end of the line",
+			                         (int)f[0].len, f[0].p, what);
+		if (!ok)
+			return tach__import_fail(st->err, TACH_EPARSE, st->line,
+			                         (unsigned)(f[i].p - line) + 1,
+			                         "%.*s: expected %s, found '%.*s'", (int)f[0].len, f[0].p,
+			                         what, (int)f[i].len, f[i].p);
+	}
+	if (kind == 1) {
+		tach__gbench_fit_rms(st->r, fam, v[1]);
+		return 1;
+	}
+	int rc = tach__gbench_fit_bigo(st->r, fam, f[2].p, f[2].len, v[0]);
+	return rc < 0 ? rc : 1;
+}
+
 /* `name   ERROR OCCURRED: 'why'` (or SKIPPED: 'why' in newer versions) */
 static int read_outcome(console_state *st, const char *line, size_t len, const char *mark)
 {
@@ -238,6 +297,9 @@ static int read_row(console_state *st, const char *line, size_t len)
 	field f[MAX_FIELDS];
 	size_t n = split(line, len, f), k = 1;
 	double real, cpu, iters;
+	int rc = n ? read_fit_row(st, line, len, f, n) : 0;
+	if (rc)
+		return rc < 0 ? rc : 0;
 	/* the row's shape: `<real> <unit> <cpu> <unit> <iterations>` after
 	 * the name; numbers in that shape that do not read are an error, not
 	 * the program's output */
@@ -270,8 +332,7 @@ static int read_row(console_state *st, const char *line, size_t len)
 	uint64_t it = iters < 0x1p64 ? (uint64_t)iters : 0;
 	tach__at rat = tach__at_text(st->line, (unsigned)(f[k].p - line) + 1),
 	         cat = tach__at_text(st->line, (unsigned)(f[k + 2].p - line) + 1);
-	int rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it, st->err,
-	                             &rat);
+	rc = tach__import_sample(b, TACH_M_TIME, "s", TACH_LOWER_IS_BETTER, real, it, st->err, &rat);
 	if (!rc)
 		rc = tach__import_sample(b, TACH_M_CPU_TIME, "s", TACH_LOWER_IS_BETTER, cpu, it,
 		                         st->err, &cat);
@@ -487,7 +548,7 @@ static int read(const tach__import_input *in, tach_result *r, tach_error *err)
 	if (!rc && !r->n_benchmarks)
 		rc = tach__import_fail(err, TACH_EFORMAT, 0, 0,
 		                       "no benchmark rows after the Google Benchmark console header");
-	return rc;
+	return rc ? rc : tach__gbench_fit_link(r);
 }
 
 const tach__importer tach__import_gbench_console = {

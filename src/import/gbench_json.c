@@ -66,18 +66,6 @@ static int detect(const tach__import_input *in)
 
 /* ---- complexity: the _BigO and _RMS aggregate rows ---- */
 
-/* tach's name of Google Benchmark's curve, NULL for one tach has no name
- * for (f(N), a lambda of the user's). */
-static const char *curve_name(const char *gb)
-{
-	static const char *const map[][2] = {{"(1)", "1"}, {"lgN", "lgN"}, {"N", "N"},
-	                                     {"NlgN", "NlgN"}, {"N^2", "N^2"}, {"N^3", "N^3"}};
-	for (size_t i = 0; gb && i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(gb, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
 /* The family of an aggregate row: run_name, or name without "_SUFFIX". */
 static void row_family(const json_t *e, const char *suffix, char *buf, size_t size)
 {
@@ -109,43 +97,20 @@ static int read_fit_row(const tach__jdoc *d, json_t *e, tach_result *r, tach_err
 		    (rc = tach__json_str(d, e, "time_unit", 0, &unit, err)) < 0)
 			return rc;
 		double f = unit ? tach__import_time_unit(unit, strlen(unit)) : 1e-9;
-		if ((rc = tach__json_num(d, e, "real_coefficient", 0, &x, err)) <= 0 ||
-		    !curve_name(curve) || f == 0)
+		if ((rc = tach__json_num(d, e, "real_coefficient", 0, &x, err)) <= 0 || !curve ||
+		    f == 0)
 			return rc < 0 ? rc : 1;
 		row_family(e, "_BigO", fam, sizeof fam);
-		if (!fam[0] || tach_result_fit(r, fam, TACH_M_TIME))
-			return 1;
-		tach_fit *fit = tach_result_add_fit(r, fam, "n", TACH_M_TIME, curve_name(curve));
-		if (!fit)
-			return TACH_ENOMEM;
-		fit->coefficient = x * f;
-		return 1;
+		rc = tach__gbench_fit_bigo(r, fam, curve, strlen(curve), x * f);
+		return rc < 0 ? rc : 1;
 	}
 	if (json_object_get(e, "rms")) {
 		row_family(e, "_RMS", fam, sizeof fam);
-		tach_fit *fit = tach_result_fit(r, fam, TACH_M_TIME);
 		if ((rc = tach__json_num(d, e, "rms", 0, &x, err)) < 0)
 			return rc;
-		if (fit && rc && x >= 0)
-			fit->rms = x;
+		if (rc)
+			tach__gbench_fit_rms(r, fam, x);
 		return 1;
-	}
-	return 0;
-}
-
-/* Each imported fit names the benchmarks of its family ("FAMILY/..."),
- * whose first argument the report reads from the name. */
-static int link_fits(tach_result *r)
-{
-	for (size_t i = 0; i < r->n_fits; i++) {
-		tach_fit *fit = r->fits[i];
-		size_t len = strlen(fit->name);
-		for (size_t k = 0; k < r->n_benchmarks; k++) {
-			const char *name = r->benchmarks[k]->name;
-			if (!strncmp(name, fit->name, len) && name[len] == '/' &&
-			    tach_fit_add_benchmark(fit, name))
-				return TACH_ENOMEM;
-		}
 	}
 	return 0;
 }
@@ -282,7 +247,7 @@ static int read_rows(const tach__jdoc *d, tach_result *r, tach_error *err)
 	if (!r->n_benchmarks)
 		return tach__import_fail_at(err, TACH_EFORMAT, &top,
 		                            "no benchmark results in this Google Benchmark file");
-	return link_fits(r);
+	return tach__gbench_fit_link(r);
 }
 
 static int read(const tach__import_input *in, tach_result *r, tach_error *err)

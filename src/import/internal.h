@@ -186,4 +186,22 @@ TACH_HIDDEN int tach__next_line(tach__lines *it);
 /* 1 if the line of len bytes starts with prefix. */
 TACH_HIDDEN int tach__starts_with(const char *line, size_t len, const char *prefix);
 
+/* Google Benchmark's complexity rows (gbench_fit.c), the same for its JSON
+ * and its console output.  A BigO row of `family` (its name without
+ * "_BigO") adds a fit of "time": Google Benchmark's curve curve[0..len)
+ * ("(1)", "lgN", "N", "NlgN", "N^2", "N^3") with the real-time
+ * `coefficient` in seconds per unit of the curve; a curve tach has no name
+ * for (a lambda's "f(N)"), an empty family and a second fit of a family are
+ * left out.  0 or TACH_ENOMEM. */
+TACH_HIDDEN int tach__gbench_fit_bigo(tach_result *r, const char *family, const char *curve,
+                                      size_t len, double coefficient);
+/* An RMS row: sets the rms (a fraction >= 0: Google Benchmark's CPU-time
+ * fit's, the only one its JSON writes) of the family's fit, if there is
+ * one. */
+TACH_HIDDEN void tach__gbench_fit_rms(tach_result *r, const char *family, double rms);
+/* After the last row: each fit names the benchmarks of its family
+ * ("FAMILY/..."), whose first argument a report reads from the name.  0 or
+ * TACH_ENOMEM. */
+TACH_HIDDEN int tach__gbench_fit_link(tach_result *r);
+
 #endif

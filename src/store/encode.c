@@ -194,30 +194,38 @@ int tach__params_from_json(tach_kvlist *params, const char *text)
 	return rc;
 }
 
+/* r as results-format text into *out (malloc'd): 0, TACH_ENOMEM, or the
+ * writer's error for a set that does not validate. */
+static int result_text(const tach_result *r, char **out)
+{
+	size_t len = 0;
+	*out = NULL;
+	FILE *f = open_memstream(out, &len);
+	if (!f)
+		return TACH_ENOMEM;
+	int rc = tach_result_write(r, f, NULL);
+	if (fclose(f) && !rc)
+		rc = TACH_ENOMEM;
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 char *tach__meta_json(const tach_result *r, const tach_kvlist *labels)
 {
 	/* the results writer knows every field; a set with no benchmarks
 	 * carries just the metadata */
 	tach_result copy = {.meta = r->meta};
 	tach_kvlist merged = {0};
-	if (tach_kvlist_copy(&merged, &r->meta.labels) || tach_kvlist_copy(&merged, labels))
-		goto fail;
-	copy.meta.labels = merged;
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		goto fail;
-	int rc = tach_result_write(&copy, f, NULL);
-	if (fclose(f) || rc) {
-		free(text);
-		text = NULL;
+	if (!tach_kvlist_copy(&merged, &r->meta.labels) && !tach_kvlist_copy(&merged, labels)) {
+		copy.meta.labels = merged;
+		result_text(&copy, &text);
 	}
 	tach_kvlist_release(&merged);
 	return text;
-fail:
-	tach_kvlist_release(&merged);
-	return NULL;
 }
 
 int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
@@ -230,6 +238,33 @@ int tach__meta_from_json(tach_result *r, const char *json, tach_error *err)
 	tach_meta old = r->meta;
 	r->meta = m->meta;
 	m->meta = old;
+	tach_result_free(m);
+	return 0;
+}
+
+int tach__fits_json(const tach_result *r, char **out)
+{
+	*out = NULL;
+	if (!r->n_fits)
+		return 0;
+	/* the results writer knows every field of a fit and checks it; a
+	 * set with no benchmarks and no metadata carries just the fits */
+	tach_result copy = {.fits = r->fits, .n_fits = r->n_fits};
+	copy.meta.git_dirty = -1;
+	return result_text(&copy, out);
+}
+
+int tach__fits_from_json(tach_result *r, const char *json, tach_error *err)
+{
+	tach_result *m;
+	int rc = tach_result_read_buffer(json, strlen(json), "(stored complexity)", &m, err);
+	if (rc)
+		return rc;
+	/* swapped, so that freeing m releases r's fits (none) */
+	tach_fit **fits = r->fits;
+	size_t n = r->n_fits, cap = r->cap_fits;
+	r->fits = m->fits, r->n_fits = m->n_fits, r->cap_fits = m->cap_fits;
+	m->fits = fits, m->n_fits = n, m->cap_fits = cap;
 	tach_result_free(m);
 	return 0;
 }

@@ -110,6 +110,15 @@ TACH_HIDDEN int tach__params_from_json(tach_kvlist *params, const char *json);
  * text holding no benchmarks, and back. */
 TACH_HIDDEN char *tach__meta_json(const tach_result *r, const tach_kvlist *labels);
 TACH_HIDDEN int tach__meta_from_json(tach_result *r, const char *json, tach_error *err);
+/* The result's complexity fits as a results-format document that holds
+ * only them (no metadata, no benchmarks), and back: the column
+ * runs.complexity (schema 5, PostgreSQL 6).  *out is malloc'd, NULL when
+ * r has no fits; 0, TACH_ENOMEM or the writer's error for a fit that does
+ * not validate.  tach__fits_from_json moves the text's fits into r (which
+ * has none): 0, TACH_ENOMEM, or the reader's TACH_EPARSE/TACH_EFORMAT with
+ * err placed in "(stored complexity)". */
+TACH_HIDDEN int tach__fits_json(const tach_result *r, char **out);
+TACH_HIDDEN int tach__fits_from_json(tach_result *r, const char *json, tach_error *err);
 /* The testbed of a run stored with metadata `json` (tach__meta_json's
  * text), for the upgrade to schema 4: tach_meta_testbed of it, or
  * "unknown" when the text does not parse.  Into buf; returns buf. */

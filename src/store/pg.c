@@ -44,17 +44,23 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
                   tach_error *err)
 {
 	pg *p = s->impl;
-	char added[32], *meta = tach__meta_json(r, labels);
-	if (!meta)
-		return TACH_ENOMEM;
+	char added[32], *meta = tach__meta_json(r, labels), *fits = NULL;
+	int rc = meta ? tach__fits_json(r, &fits) : TACH_ENOMEM;
+	if (rc) {
+		free(meta);
+		snprintf(err->message, sizeof err->message, "%s: adding a run: %s", s->location,
+		         rc == TACH_ENOMEM ? "out of memory" : "its complexity fits do not validate");
+		return rc;
+	}
 	tach__now_utc(added, sizeof added);
-	int rc = tach__pg_prepare(s, err);
+	rc = tach__pg_prepare(s, err);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */
 	if (!rc)
 		rc = tach__pg_script(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN", "adding a run", err);
 	if (rc) {
 		free(meta);
+		free(fits);
 		return rc;
 	}
 	args a = {0};
@@ -72,9 +78,11 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 	tach__pg_arg_text(&a, meta);
 	char testbed[TACH_TESTBED_MAX + 1];
 	tach__pg_arg_text(&a, tach_meta_testbed(&r->meta, testbed, sizeof testbed));
+	tach__pg_arg_text(&a, fits);
 	PGresult *res = NULL;
 	rc = tach__pg_run_stmt(s, ST_RUN, &a, &res, err);
 	free(meta);
+	free(fits);
 	int64_t run_id = 0;
 	if (!rc) {
 		run_id = tach__pg_text_int(res, 0, 0);
@@ -205,7 +213,8 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	args a = {0};
 	tach__pg_arg_int(&a, id);
 	PGresult *q;
-	int rc = tach__pg_run(s, "SELECT meta FROM runs WHERE id = $1", &a, 0, &q, "reading a run", err);
+	int rc = tach__pg_run(s, "SELECT meta, complexity FROM runs WHERE id = $1", &a, 0, &q,
+	                      "reading a run", err);
 	if (rc)
 		return rc;
 	if (PQntuples(q) != 1) {
@@ -218,12 +227,21 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 		/* the stored metadata replaces the new set's defaults */
 		tach_meta_set(&r->meta.tool, NULL);
 		tach_meta_set(&r->meta.tool_version, NULL);
-		const char *meta = tach__pg_field(q, 0, 0);
+		const char *meta = tach__pg_field(q, 0, 0), *fits = tach__pg_field(q, 0, 1);
 		rc = meta ? tach__meta_from_json(r, meta, err) : TACH_EFORMAT;
+		int in_fits = 0;
+		/* the fits as the results format wrote them (NULL: none, or a run
+		 * stored before schema 6) */
+		if (!rc && fits)
+			in_fits = (rc = tach__fits_from_json(r, fits, err)) != 0;
 		if (rc && rc != TACH_ENOMEM) {
+			char why[160] = "";
+			if (in_fits)
+				tach_error_format(err, why, sizeof why);
 			snprintf(err->message, sizeof err->message,
-			         "%s: run #%lld is damaged: its stored metadata does not parse",
-			         s->location, (long long)id);
+			         "%s: run #%lld is damaged: its stored %s does not parse%s%s", s->location,
+			         (long long)id, in_fits ? "complexity" : "metadata", why[0] ? ": " : "",
+			         why);
 			err->file = NULL;
 			err->line = err->column = 0;
 			rc = TACH_EFORMAT;

@@ -124,6 +124,11 @@ static const char migrate_v5[] =
 	"DROP INDEX IF EXISTS benchmarks_series;"
 	"ANALYZE series; ANALYZE points;";
 
+/* From version 5 to 6: each run's complexity fits (tach_fit), as a
+ * results-format document holding only them (encode.c), NULL for a run
+ * without; runs stored before had theirs dropped and keep NULL. */
+static const char migrate_v6[] = "ALTER TABLE runs ADD COLUMN IF NOT EXISTS complexity TEXT;";
+
 /* Not a schema version of its own: an index that every version can have,
  * created by the first writer that finds it missing (in the schema's
  * transaction, under its lock).  A run's benchmarks found by run id:
@@ -144,8 +149,8 @@ static const char *const stmt_name[N_STMT] = {"tach_run", "tach_label", "tach_ro
                                               "tach_series", "tach_points"};
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
-	" tool_version, n_benchmarks, meta, testbed)"
-	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+	" tool_version, n_benchmarks, meta, testbed, complexity)"
+	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
 	"INSERT INTO run_labels(run_id, key, value) VALUES($1, $2, $3)"
 	" ON CONFLICT(run_id, key) DO UPDATE SET value = EXCLUDED.value",
 	"WITH b AS (INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra)"
@@ -715,6 +720,8 @@ int tach__pg_ensure_schema(tach_store *s, tach_error *err)
 	}
 	if (!rc && v < 5)
 		rc = tach__pg_script(s, migrate_v5, what, err);
+	if (!rc && v < 6)
+		rc = tach__pg_script(s, migrate_v6, what, err);
 	if (!rc && v < TACH_STORE_SCHEMA_PG) {
 		args a = {0};
 		tach__pg_arg_int(&a, TACH_STORE_SCHEMA_PG);

@@ -26,7 +26,7 @@
 
 static const char *const stmt_sql[N_STMT] = {
 	"INSERT INTO runs(added, timestamp, git_commit, git_branch, git_dirty, host,"
-	" tool_version, n_benchmarks, meta, testbed) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	" tool_version, n_benchmarks, meta, testbed, complexity) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT OR REPLACE INTO run_labels(run_id, key, value) VALUES(?,?,?)",
 	"INSERT INTO benchmarks(run_id, ord, name, params_key, params, extra) VALUES(?,?,?,?,?,?)",
 	"INSERT INTO metrics(benchmark_id, name, unit, direction, flags, n, median, samples,"
@@ -210,15 +210,22 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
                   tach_error *err)
 {
 	db *d = s->impl;
-	char *meta = tach__meta_json(r, labels), added[32];
-	if (!meta)
-		return TACH_ENOMEM;
+	char *meta = tach__meta_json(r, labels), added[32], *fits = NULL;
+	int rc = meta ? tach__fits_json(r, &fits) : TACH_ENOMEM;
+	if (rc) {
+		free(meta);
+		if (err)
+			snprintf(err->message, sizeof err->message, "%s: adding a run: %s", s->location,
+			         rc == TACH_ENOMEM ? "out of memory" : "its complexity fits do not validate");
+		return rc;
+	}
 	tach__now_utc(added, sizeof added);
 	/* inside tach_store_begin's transaction a run is a savepoint, so
 	 * that a failed add undoes itself and no more */
-	int rc = tach__sq_exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
+	rc = tach__sq_exec(s, s->batch ? "SAVEPOINT tach_add" : "BEGIN IMMEDIATE", err);
 	if (rc) {
 		free(meta);
+		free(fits);
 		return rc;
 	}
 	sqlite3_stmt *q = stmt(s, ST_RUN);
@@ -236,9 +243,11 @@ static int op_add(tach_store *s, const tach_result *r, const tach_kvlist *labels
 		bind_text(q, 9, meta);
 		char testbed[TACH_TESTBED_MAX + 1];
 		bind_text(q, 10, tach_meta_testbed(&r->meta, testbed, sizeof testbed));
+		bind_text(q, 11, fits);
 		ok = sqlite3_step(q) == SQLITE_DONE;
 	}
 	free(meta);
+	free(fits);
 	int64_t run = ok ? sqlite3_last_insert_rowid(d->h) : 0;
 	ok = ok && !tach__sq_add_labels(s, run, &r->meta.labels) && !tach__sq_add_labels(s, run, labels);
 	for (size_t i = 0; ok && i < r->n_benchmarks; i++)
@@ -319,8 +328,8 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	db *d = s->impl;
 	sqlite3_stmt *q;
 	*out = NULL;
-	if (sqlite3_prepare_v2(d->h, "SELECT meta, n_benchmarks FROM runs WHERE id = ?", -1, &q,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(d->h, "SELECT meta, n_benchmarks, complexity FROM runs WHERE id = ?",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return tach__sq_fail(s, err, "reading a run");
 	sqlite3_bind_int64(q, 1, id);
 	int step = sqlite3_step(q);
@@ -333,8 +342,12 @@ static int op_get(tach_store *s, int64_t id, tach_result **out, tach_error *err)
 	int64_t counted = sqlite3_column_int64(q, 1);
 	int rc = !r ? TACH_ENOMEM : !col_text(q, 0) ? TACH_EFORMAT
 	                                            : tach__meta_from_json(r, col_text(q, 0), err);
+	/* the fits as the results format wrote them (NULL: none, or a run
+	 * stored before schema 5) */
+	if (!rc && col_text(q, 2))
+		rc = tach__fits_from_json(r, col_text(q, 2), err);
 	if (rc && rc != TACH_ENOMEM)
-		rc = TACH_EFORMAT; /* the metadata tach wrote no longer parses */
+		rc = TACH_EFORMAT; /* the metadata or fits tach wrote no longer parse */
 	sqlite3_finalize(q);
 	if (!rc && sqlite3_prepare_v2(d->h,
 	                              "SELECT id, name, params, extra FROM benchmarks"

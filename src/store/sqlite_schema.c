@@ -64,22 +64,33 @@ static const char migrate_v4[] =
 	"CREATE INDEX IF NOT EXISTS runs_testbed ON runs(testbed, id);"
 	"UPDATE tach_meta SET value = '4' WHERE key = 'schema';";
 
-/* Whether runs has a column testbed: *found 1 or 0; 0, or the error of
- * the query (out of memory, which may also have rolled the transaction
- * back: an answer of "no" then would send the upgrade on without the
- * tables it just made). */
-static int has_testbed(tach_store *s, int *found, tach_error *err)
+/* From version 4 to 5: each run's complexity fits (tach_fit), as a
+ * results-format document holding only them (encode.c), NULL for a run
+ * without; runs stored before had theirs dropped and keep NULL. */
+static const char migrate_v5_column[] = "ALTER TABLE runs ADD COLUMN complexity TEXT;";
+static const char migrate_v5[] = "UPDATE tach_meta SET value = '5' WHERE key = 'schema';";
+
+/* An upgrade that adds a column to runs: `add` (ALTER TABLE) unless runs
+ * has the column already (a store whose version was set back by hand),
+ * then `rest`.  0, or the error naming the upgrade (`what`).  The query
+ * for the column can fail for memory, which may also have rolled the
+ * transaction back: an answer of "no" then would send the upgrade on
+ * without the tables it just made, so its error is the upgrade's. */
+static int add_column(tach_store *s, const char *column, const char *add, const char *rest,
+                      const char *what, tach_error *err)
 {
 	db *d = s->impl;
 	sqlite3_stmt *q;
-	*found = 0;
-	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'testbed'",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return tach__sq_fail(s, err, "upgrading to schema 4");
-	int step = sqlite3_step(q);
-	*found = step == SQLITE_ROW;
-	int rc = *found ? 0 : tach__sq_rows_end(s, step, 0, "upgrading to schema 4", err);
+	if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM pragma_table_info('runs') WHERE name = ?", -1,
+	                       &q, NULL) != SQLITE_OK)
+		return tach__sq_fail(s, err, what);
+	sqlite3_bind_text(q, 1, column, -1, SQLITE_STATIC);
+	int step = sqlite3_step(q), found = step == SQLITE_ROW;
+	int rc = found ? 0 : tach__sq_rows_end(s, step, 0, what, err);
 	sqlite3_finalize(q);
+	if (!rc && ((!found && sqlite3_exec(d->h, add, NULL, NULL, NULL) != SQLITE_OK) ||
+	            sqlite3_exec(d->h, rest, NULL, NULL, NULL) != SQLITE_OK))
+		rc = tach__sq_fail(s, err, what);
 	return rc;
 }
 
@@ -218,13 +229,12 @@ static int ensure_schema(tach_store *s, tach_error *err)
 		rc = labels_from_meta(s, err);
 	if (!rc && v < 3 && sqlite3_exec(d->h, migrate_v3, NULL, NULL, NULL) != SQLITE_OK)
 		rc = tach__sq_fail(s, err, "upgrading to schema 3");
-	int column = 0;
 	if (!rc && v < 4)
-		rc = has_testbed(s, &column, err);
-	if (!rc && v < 4 &&
-	    ((!column && sqlite3_exec(d->h, migrate_v4_column, NULL, NULL, NULL) != SQLITE_OK) ||
-	     sqlite3_exec(d->h, migrate_v4, NULL, NULL, NULL) != SQLITE_OK))
-		rc = tach__sq_fail(s, err, "upgrading to schema 4");
+		rc = add_column(s, "testbed", migrate_v4_column, migrate_v4, "upgrading to schema 4",
+		                err);
+	if (!rc && v < 5)
+		rc = add_column(s, "complexity", migrate_v5_column, migrate_v5,
+		                "upgrading to schema 5", err);
 	if (!rc)
 		rc = tach__sq_exec(s, "COMMIT", err);
 	if (rc)
