@@ -154,7 +154,11 @@ static int parse_args(const cli_parsed *p, args *a)
 		case OPT_REPS: a->ab.reps = (size_t)n; break;
 		case OPT_FILTER: a->filter = v; break;
 		case OPT_COL: a->col = v; break;
-		case OPT_TESTBED: a->testbed = v; rc = cli_testbed_check(sp, v); break;
+		case OPT_TESTBED:
+			/* CAND is saved as of that testbed: so are @references read */
+			a->testbed = cli_testbed_given = v;
+			rc = cli_testbed_check(sp, v);
+			break;
 		}
 		if (rc)
 			return rc;

@@ -85,6 +85,29 @@ static void print_rows(cli_check_out *o, const tach_comparison *c, int all)
 	}
 }
 
+/* The checks of the compared rows, as the closing line counts them: each
+ * row's regression check, and its min-improvement and max-cv checks where
+ * a rule sets them -- one count per check line a failure prints, so that
+ * "FAILED, 3 of 7 checks" never sits above more FAIL lines than 3. */
+static void count_row_checks(const tach_comparison *c, size_t *n, size_t *failed,
+                             size_t *warned)
+{
+	static const unsigned rule[] = {TACH_GATE_REGRESSION, TACH_GATE_IMPROVEMENT, TACH_GATE_CV};
+	for (size_t i = 0; c && i < c->n_rows; i++) {
+		const tach_compare_row *r = &c->rows[i];
+		int has_rules = r->metric && !(r->flags & TACH_ROW_ERROR);
+		for (size_t k = 0; k < 3; k++) {
+			if (k == 1 && !(has_rules && r->rule.min_improvement > 0))
+				continue;
+			if (k == 2 && !(has_rules && r->rule.max_cv > 0))
+				continue;
+			(*n)++;
+			if (r->gate && (r->gate_why & rule[k]))
+				(*(r->gate == 1 ? failed : warned))++;
+		}
+	}
+}
+
 /* The check that BASE and CAND come from one testbed, when they do not. */
 static void print_testbeds(cli_check_out *o, const tach_result *base, const tach_result *cand,
                            int allowed)
@@ -226,9 +249,10 @@ int cmd_gate(int argc, char **argv, const cli_cmd *self)
 		status = cli_error("out of memory");
 		goto done;
 	}
-	size_t failed = (c ? c->n_failed : 0) + checks.n_failed + (testbeds_differ && !allow_testbed);
-	size_t warned = (c ? c->n_warned : 0) + checks.n_warned + (testbeds_differ && allow_testbed);
-	size_t n_checks = checks.n + (c ? c->n_rows : 0) + (size_t)testbeds_differ;
+	size_t failed = checks.n_failed + (testbeds_differ && !allow_testbed);
+	size_t warned = checks.n_warned + (testbeds_differ && allow_testbed);
+	size_t n_checks = checks.n + (size_t)testbeds_differ;
+	count_row_checks(c, &n_checks, &failed, &warned);
 	if (csv) {
 		/* the rows are the whole output; the exit status says the rest */
 		tach_report_checks_csv(out, co.v, co.n);

@@ -36,9 +36,8 @@ static int store_failed(const tach_error *err, int rc)
 int cli_resolve(tach_store *s, const char *ref, const char *testbed, int64_t *id)
 {
 	char here[TACH_TESTBED_MAX + 1] = "";
-	/* only an @reference may prefer a testbed: spare the others the
-	 * machine's facts */
-	if (!testbed && ref[0] == '@')
+	/* #ID is exact: spare it the machine's facts */
+	if (!testbed && ref[0] != '#')
 		cli_testbed_here(here, sizeof here);
 	tach_resolved r;
 	tach_error err;

@@ -167,6 +167,16 @@ static const char *closest_option(const cli_opt *opts, const char *name)
 	return best;
 }
 
+/* The command a subcommand belongs to ("history" for "add"), or NULL. */
+static const char *parent_of(const cli_cmd *cmd)
+{
+	for (const cli_cmd *c = cli_commands; c->name; c++)
+		for (const cli_cmd *s = c->subcommands; s && s->name; s++)
+			if (s == cmd)
+				return c->name;
+	return NULL;
+}
+
 static int unknown_option(const cli_cmd *cmd, const char *spelled, const char *name)
 {
 	const char *hint = name ? closest_option(cmd->opts, name) : NULL;
@@ -174,7 +184,9 @@ static int unknown_option(const cli_cmd *cmd, const char *spelled, const char *n
 		cli_error("unknown option '%s' (did you mean '--%s'?)", spelled, hint);
 	else
 		cli_error("unknown option '%s'", spelled);
-	fprintf(stderr, "try 'tach %s --help'\n", cmd->name);
+	const char *parent = parent_of(cmd);
+	fprintf(stderr, "try 'tach %s%s%s --help'\n", parent ? parent : "", parent ? " " : "",
+	        cmd->name);
 	return EXIT_USAGE;
 }
 
@@ -453,16 +465,6 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_parsed *out,
 }
 
 /* ---- help ---- */
-
-/* The command a subcommand belongs to ("history" for "add"), or NULL. */
-static const char *parent_of(const cli_cmd *cmd)
-{
-	for (const cli_cmd *c = cli_commands; c->name; c++)
-		for (const cli_cmd *s = c->subcommands; s && s->name; s++)
-			if (s == cmd)
-				return c->name;
-	return NULL;
-}
 
 void cli_help(const cli_cmd *cmd, FILE *f)
 {

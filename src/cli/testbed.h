@@ -17,9 +17,13 @@ int cli_testbed_check(const char *spelled, const char *name);
  * (out of memory, printed). */
 int cli_testbed_set(tach_result *r, const char *name);
 
+/* The --testbed a command was given for what it saves (checked), or
+ * NULL: the command says this is that machine, so references prefer it. */
+extern const char *cli_testbed_given;
+
 /* This machine's testbed, as a run measured now would record it:
- * $TACH_TESTBED, else the name derived from its facts
- * (tach_meta_testbed), into out (TACH_TESTBED_MAX + 1 bytes). */
+ * cli_testbed_given, else $TACH_TESTBED, else the name derived from its
+ * facts (tach_meta_testbed), into out (TACH_TESTBED_MAX + 1 bytes). */
 void cli_testbed_here(char *out, size_t size);
 
 /* The testbed whose runs a history command reads, into out (at least

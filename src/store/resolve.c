@@ -175,13 +175,13 @@ static int by_commit(const ask *a, const char *text)
 	for (; text[i] && i + 1 < sizeof lower; i++)
 		lower[i] = (char)tolower((unsigned char)text[i]);
 	lower[i] = 0;
-	/* a commit is exact: only a testbed it names narrows it */
-	ask exact = *a;
-	exact.here = NULL;
+	/* a commit names the code, not the machine: several CI runners may
+	 * have measured it, so it is the newest run of the caller's testbed
+	 * too, as @HEAD is */
 	tach__find q = {.what = TACH__FIND_COMMIT, .text = lower};
-	if ((rc = pick(&exact, q)))
+	if ((rc = pick(a, q)))
 		return rc;
-	return a->out->id ? 0 : none_on(&exact, "no run of that commit");
+	return a->out->id ? 0 : none_on(a, "no run of that commit");
 }
 
 /* "@NAME" a baseline: its run, which with ":TESTBED" must be of it. */

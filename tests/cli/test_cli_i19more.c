@@ -600,3 +600,34 @@ Test(i19more, gate_flag_bad_values_exit_2_naming_the_flag)
 	cr_expect_eq(r.status, 2, "%s%s", r.out, r.err);
 	run_free(&r);
 }
+
+/* The closing line counts checks, not rows: two rows failing their
+ * regression and min-improvement rules are four failed checks, as many as
+ * the FAIL lines above it. */
+Test(i19more, gate_counts_each_rule_as_a_check)
+{
+	tach_result *b = tach_result_new(), *c = tach_result_new();
+	const char *names[] = {"BM_a", "BM_b"};
+	for (int k = 0; k < 2; k++) {
+		tach_metric *mb = tach_benchmark_add_metric(tach_result_add_benchmark(b, names[k]),
+		                                            "time", "s", TACH_LOWER_IS_BETTER);
+		tach_metric *mc = tach_benchmark_add_metric(tach_result_add_benchmark(c, names[k]),
+		                                            "time", "s", TACH_LOWER_IS_BETTER);
+		for (int i = 0; i < 10; i++) {
+			tach_metric_add_sample(mb, 1e-3 * (1 + 0.001 * i));
+			tach_metric_add_sample(mc, 1.2e-3 * (1 + 0.001 * i));
+		}
+	}
+	const char *bp = write_result(b, NULL), *cp = write_result(c, NULL);
+	tach_result_free(b);
+	tach_result_free(c);
+	run_result r = run_tach(ARGV("gate", "--no-config", "--min-improvement", "10%", bp, cp),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	size_t fails = 0;
+	for (const char *p = r.out; (p = strstr(p, "FAIL  ")); p++)
+		fails++;
+	cr_expect_eq(fails, 4, "%s", r.out);
+	cr_expect(strstr(r.out, "gate: FAILED, 4 of 4 checks"), "%s", r.out);
+	run_free(&r);
+}

@@ -762,3 +762,22 @@ Test(cli_opts, mistyped_commands_get_a_hint, .init = setup_dir, .fini = teardown
 		run_free(&r);
 	}
 }
+
+/* The hint after an unknown option names the command as typed, with its
+ * parent for a subcommand: 'tach history add --help', not 'tach add'. */
+Test(cli_opts, the_help_hint_names_the_whole_command)
+{
+	for (const cli_cmd *c = cli_commands; c->name; c++)
+		for (const cli_cmd *s = c->subcommands; s && s->name; s++) {
+			if (!s->opts)
+				continue;
+			run_result r = run_tach((const char *const[]){c->name, s->name, "--no-such-option",
+			                                              NULL},
+			                        NULL, NULL, NULL);
+			char want[128];
+			snprintf(want, sizeof want, "try 'tach %s %s --help'", c->name, s->name);
+			cr_expect_eq(r.status, 2, "%s %s", c->name, s->name);
+			cr_expect(strstr(r.err, want), "%s %s: %s", c->name, s->name, r.err);
+			run_free(&r);
+		}
+}

@@ -179,3 +179,59 @@ Test(cli_resolve, a_missing_run_id_is_an_error, .init = setup, .fini = teardown)
 	cr_expect(strstr(r.err, "'v1:old' cannot be a baseline name"), "%s", r.err);
 	run_free(&r);
 }
+
+/* compare --save --testbed NAME says this is machine NAME: its @references
+ * read NAME's runs, whatever TACH_TESTBED says. */
+Test(cli_resolve, compare_save_testbed_reads_that_testbeds_runs, .init = setup,
+     .fini = teardown)
+{
+	two_runners();
+	const char *cand = results("alpha", 2, 1e-3);
+	run_result r = run_tach(ARGV("compare", "--no-config", "--save", "--testbed", "alpha",
+	                             "@latest", cand),
+	                        NULL, (const char *const[]){env_db, "TACH_TESTBED=beta", NULL},
+	                        NULL);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "0 improved"), "alpha's run, not beta's: %s", r.out);
+	cr_expect(!strstr(r.err, "names no run"), "%s", r.err);
+	run_free(&r);
+}
+
+/* A commit names code several runners measure: this machine's run of it,
+ * and another's only with a warning. */
+Test(cli_resolve, a_commit_is_this_testbeds_run_of_it, .init = setup, .fini = teardown)
+{
+	const char *commit = "0123456789abcdef0123456789abcdef01234567";
+	const char *hosts[] = {"alpha", "beta"};
+	for (int i = 0; i < 2; i++) {
+		/* results() with the commit in its metadata */
+		const char *p = results(hosts[i], i, (i + 1) * 1e-3);
+		char text[4096], edited[4200];
+		FILE *f = fopen(p, "r");
+		cr_assert(f);
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		text[n] = 0;
+		char *at = strstr(text, "\"branch\": \"main\"");
+		cr_assert(at);
+		snprintf(edited, sizeof edited, "%.*s\"commit\": \"%s\", %s", (int)(at - text), text,
+		         commit, at);
+		f = fopen(p, "w");
+		cr_assert(f);
+		fputs(edited, f);
+		fclose(f);
+		run_result r = run_tach(ARGV("history", "add", "--db", db, "--testbed", hosts[i], p),
+		                        NULL, NULL, NULL);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		run_free(&r);
+	}
+	const char *cand = results("alpha", 2, 1e-3);
+	run_result r = compare_on("alpha", "0123456789ab", cand);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "0 improved"), "alpha's run of the commit: %s", r.out);
+	run_free(&r);
+	r = compare_on("gamma", "0123456789ab", cand);
+	cr_expect(strstr(r.err, "names no run of testbed 'gamma'"), "%s", r.err);
+	cr_expect(strstr(r.out, "1 improved"), "the newest run of it, beta's: %s", r.out);
+	run_free(&r);
+}

@@ -2,7 +2,7 @@
  * write (tach_store_resolve_on): @latest~N, @BRANCH and @HEAD choose
  * among the runs of the caller's testbed, fall back to the newest run's
  * testbed (and say so) only when the caller's has none, and take
- * ":TESTBED" to name one; baselines, commits and #ID stay exact; #ID of
+ * ":TESTBED" to name one, commits too; baselines and #ID stay exact; #ID of
  * a missing run is an error naming the store.  The same checks on SQLite
  * and PostgreSQL (TACH_TEST_PG_URL). */
 #include <criterion/criterion.h>
@@ -126,8 +126,12 @@ static void resolves(const char *loc)
 	expect_none(s, "@latest:", NULL, "testbed name", NULL);
 	expect_none(s, "@main:no way", NULL, "testbed name", NULL);
 
-	/* a commit is exact: its newest run on any testbed, or the one named */
-	expect_run(s, "aaaa1111", "alpha", b_main, "beta", 0);
+	/* a commit names the code, not the machine: the caller's run of it,
+	 * else the newest one (said), or the testbed's it names */
+	expect_run(s, "aaaa1111", "alpha", a_main, "alpha", 0);
+	expect_run(s, "aaaa1111", "beta", b_main, "beta", 0);
+	expect_run(s, "aaaa1111", "gamma", b_main, "beta", 1);
+	expect_run(s, "aaaa1111", NULL, b_main, "beta", 0);
 	expect_run(s, "AAAA1111:alpha", "beta", a_main, "alpha", 0);
 	expect_none(s, "bbbb2222:beta", NULL, "no run of that commit", "testbed 'beta'");
 
