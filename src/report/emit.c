@@ -13,6 +13,7 @@
 #include "tach/result.h"
 #include "tach/units.h"
 #include "report/emit.h"
+#include "util/util.h"
 
 void tach__emit_json_string(FILE *f, const char *s)
 {
@@ -47,13 +48,30 @@ void tach__emit_json_number(FILE *f, double d)
 	fputs(buf, f);
 }
 
+/* A cell a spreadsheet would evaluate: text starting with = + - @, a tab
+ * or a carriage return (CSV injection) -- but not a number such as -1.5,
+ * which a spreadsheet reads as the number it is. */
+static int formula_like(const char *s)
+{
+	if (!*s || !strchr("=+-@\t\r", *s))
+		return 0;
+	char *end;
+	tach__strtod(s, &end); /* the C locale's numbers, as tach writes them */
+	return end == s || *end;
+}
+
 void tach__emit_csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = formula_like(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	putc('"', f);
+	/* a name from a stranger's file opened in a spreadsheet must not run:
+	 * the apostrophe makes the cell text, as OWASP advises */
+	if (formula)
+		putc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			putc('"', f);

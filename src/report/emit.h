@@ -15,7 +15,10 @@
 TACH_HIDDEN void tach__emit_json_string(FILE *f, const char *s);
 /* A JSON number (shortest round-trip text), or null if not finite. */
 TACH_HIDDEN void tach__emit_json_number(FILE *f, double d);
-/* A CSV field, RFC 4180: quoted only if it holds ',', '"', CR or LF. */
+/* A CSV field, RFC 4180: quoted only if it holds ',', '"', CR or LF, or
+ * when a spreadsheet would run it as a formula (text starting with = + - @,
+ * tab or CR that is not a number): then quoted with a leading apostrophe,
+ * which makes the cell text. */
 TACH_HIDDEN void tach__emit_csv_field(FILE *f, const char *s);
 /* Markdown table cell text: '|', '\\', '`', '*', '_', '[', ']', '#', '~',
  * '<', '>' and '&' made inert; newlines become spaces, other C0 controls
