@@ -102,10 +102,23 @@ static tach_finding *next(tach_system_report *r, const char *check, tach_finding
 	return f;
 }
 
-static void not_here(tach_finding *f, const char *what)
+/* A check whose source is missing: what is missing, and what that leaves
+ * unknown. */
+static void not_here(tach_finding *f, const char *what, const char *effect)
 {
 	f->level = TACH_FINDING_INFO;
 	FOUND(f, "not available here (no %s)", what);
+	EFFECT(f, "%s", effect);
+}
+
+/* A one-line kernel setting into v; missing or empty: said on f, -1. */
+static int read_setting(const char *root, const char *path, tach_finding *f, const char *effect,
+                        char *v, size_t size)
+{
+	if (tach__system_read(root, path, v, size) > 0)
+		return 0;
+	not_here(f, path, effect);
+	return -1;
 }
 
 /* The governor of every CPU online. */
@@ -133,9 +146,9 @@ static void check_governor(const char *root, const tach_cpus *online, tach_syste
 	}
 	char list[256];
 	if (!tach_cpus_count(&fast) && !tach_cpus_count(&slow)) {
-		not_here(f, "/sys/devices/system/cpu/cpu*/cpufreq/scaling_governor");
-		EFFECT(f, "the clock speed is not the kernel's to set here (a virtual machine, or no "
-		          "frequency scaling): the host or the firmware decides it");
+		not_here(f, "/sys/devices/system/cpu/cpu*/cpufreq/scaling_governor",
+		         "the clock speed is not the kernel's to set here (a virtual machine, or no "
+		         "frequency scaling): the host or the firmware decides it");
 		return;
 	}
 	if (tach_cpus_count(&slow)) {
@@ -163,8 +176,8 @@ static void check_turbo(const char *root, tach_system_report *r)
 	} else {
 		where = "/sys/devices/system/cpu/cpufreq/boost";
 		if (tach__system_read(root, where, v, sizeof v) <= 0) {
-			not_here(f, "intel_pstate/no_turbo or cpufreq/boost in /sys/devices/system/cpu");
-			EFFECT(f, "turbo, if the CPU has it, is the host's or the firmware's to set");
+			not_here(f, "intel_pstate/no_turbo or cpufreq/boost in /sys/devices/system/cpu",
+			         "turbo, if the CPU has it, is the host's or the firmware's to set");
 			return;
 		}
 		on = strcmp(v, "0") != 0;
@@ -206,8 +219,8 @@ static void check_smt(const char *root, const tach_cpus *online, tach_system_rep
 		}
 	}
 	if (active < 0) {
-		not_here(f, "smt/active or topology/thread_siblings_list in /sys/devices/system/cpu");
-		EFFECT(f, "whether two CPUs share one core cannot be told");
+		not_here(f, "smt/active or topology/thread_siblings_list in /sys/devices/system/cpu",
+		         "whether two CPUs share one core cannot be told");
 		return;
 	}
 	if (!active) {
@@ -234,8 +247,7 @@ static void check_load(const char *root, const tach_cpus *online, tach_system_re
 	size_t ncpu = tach_cpus_count(online);
 	if (tach__system_read(root, "/proc/loadavg", v, sizeof v) <= 0 ||
 	    sscanf(v, "%lf %lf", &l1, &l5) != 2) {
-		not_here(f, "/proc/loadavg");
-		EFFECT(f, "how busy the machine is cannot be told");
+		not_here(f, "/proc/loadavg", "how busy the machine is cannot be told");
 		return;
 	}
 	FOUND(f, "%.2f on %zu CPU%s (1-minute average; 5-minute %.2f)", l1, ncpu,
@@ -257,8 +269,8 @@ static void check_isolated(const char *root, tach_system_report *r)
 	char iso[256], nohz[256];
 	tach_cpus s;
 	if (tach__system_read(root, "/sys/devices/system/cpu/isolated", iso, sizeof iso) < 0) {
-		not_here(f, "/sys/devices/system/cpu/isolated");
-		EFFECT(f, "whether any CPU is kept free of other work cannot be told");
+		not_here(f, "/sys/devices/system/cpu/isolated",
+		         "whether any CPU is kept free of other work cannot be told");
 		return;
 	}
 	if (tach__system_read(root, "/sys/devices/system/cpu/nohz_full", nohz, sizeof nohz) < 0 ||
@@ -281,11 +293,9 @@ static void check_aslr(const char *root, tach_system_report *r)
 {
 	tach_finding *f = next(r, "aslr", TACH_FINDING_OK);
 	char v[16];
-	if (tach__system_read(root, "/proc/sys/kernel/randomize_va_space", v, sizeof v) <= 0) {
-		not_here(f, "/proc/sys/kernel/randomize_va_space");
-		EFFECT(f, "whether memory layouts change between runs cannot be told");
+	if (read_setting(root, "/proc/sys/kernel/randomize_va_space", f,
+	                 "whether memory layouts change between runs cannot be told", v, sizeof v))
 		return;
-	}
 	if (strcmp(v, "0") == 0) {
 		f->level = TACH_FINDING_INFO;
 		FOUND(f, "off (randomize_va_space = 0)");
@@ -305,11 +315,9 @@ static void check_perf(const char *root, tach_system_report *r)
 {
 	tach_finding *f = next(r, "perf-event-paranoid", TACH_FINDING_OK);
 	char v[16];
-	if (tach__system_read(root, "/proc/sys/kernel/perf_event_paranoid", v, sizeof v) <= 0) {
-		not_here(f, "/proc/sys/kernel/perf_event_paranoid");
-		EFFECT(f, "--counters will say per event whether it can be read");
+	if (read_setting(root, "/proc/sys/kernel/perf_event_paranoid", f,
+	                 "--counters will say per event whether it can be read", v, sizeof v))
 		return;
-	}
 	int level = atoi(v);
 	if (geteuid() == 0) {
 		FOUND(f, "%d, and tach runs as root", level);
@@ -407,8 +415,8 @@ static void check_vm(const char *root, tach_system_report *r)
 	int flag = hypervisor_flag(root);
 	int dmi_vm = (vendor[0] && vm_name(vendor)) || (product[0] && vm_name(product));
 	if (flag < 0 && !have_dmi) {
-		not_here(f, "/sys/class/dmi/id or CPU flags in /proc/cpuinfo");
-		EFFECT(f, "whether this is a virtual machine cannot be told");
+		not_here(f, "/sys/class/dmi/id or CPU flags in /proc/cpuinfo",
+		         "whether this is a virtual machine cannot be told");
 		return;
 	}
 	char dmi[300] = "";
