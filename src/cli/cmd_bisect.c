@@ -364,6 +364,16 @@ static int drive(const bisect *in)
 	}
 	head[strcspn(head, "\n")] = 0;
 	unlink(".git/tach-bisect.log");
+	/* an absolute path into this tree runs this tree's build on both
+	 * sides: the comparison would find nothing */
+	size_t tl = strlen(top);
+	for (char **w = bs->cmd; *w; w++)
+		if (!strncmp(*w, top, tl) && (*w)[tl] == '/') {
+			cli_warn("'%s' names this work tree by an absolute path, so the good tree's "
+			         "build would not be used there; write it relative (./%s)",
+			         *w, *w + tl + 1);
+			break;
+		}
 
 	char tmp[PATH_MAX] = "", dir[PATH_MAX + 16] = "";
 	int status_rc = EXIT_USAGE;

@@ -248,9 +248,15 @@ Test(cli_ab, bisect_without_a_regression_has_nothing_to_do, .init = setup, .fini
 	cr_assert_eq(chdir(repo), 0);
 	/* the bad end is commit 4: as fast as commit 1 */
 	cr_assert_eq(system("git reset -q --hard HEAD~4"), 0);
+	/* named by an absolute path into the tree: a warning, since both
+	 * sides would then run this tree's build */
+	char bench[256];
+	snprintf(bench, sizeof bench, "%s/bench", repo);
 	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~3", "--bad", "HEAD", "--runs", "5",
-	                             "--build", "install -m 755 bench.in bench", "--", "./bench"),
+	                             "--build", "install -m 755 bench.in bench", "--", bench),
 	                        NULL, ARGV(env), NULL);
+	cr_expect(strstr(r.err, "names this work tree by an absolute path") &&
+	          strstr(r.err, "(./bench)"), "%s", r.err);
 	cr_assert_eq(chdir(old), 0);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, "nothing to bisect"), "%s%s", r.out, r.err);
