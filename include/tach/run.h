@@ -267,6 +267,11 @@ TACH_API int tach_runner_add(tach_runner *r, const char *name, const char *text,
 TACH_API int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup,
                                      char **conclude);
 
+/* Gives the command added last its own setup command (NULL-terminated
+ * argv, borrowed) in place of opts->setup; NULL keeps the opts' one.  0,
+ * or TACH_EINVAL when no command was added yet. */
+TACH_API int tach_runner_set_setup(tach_runner *r, char **setup);
+
 /* Gives the command added last its own working directory (borrowed) in
  * place of opts->exec.cwd, for its runs and its helper commands; NULL
  * keeps the opts' one.  0, or TACH_EINVAL when no command was added yet. */

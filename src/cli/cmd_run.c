@@ -182,6 +182,25 @@ static int helper_words(run_cli *c, const char *spelled, const char *text, char 
 	return 0;
 }
 
+/* Helper h (its k-th text) with the combination idx put into its
+ * {NAME}s: when that changes the text, its words go to *made (freed by
+ * the caller) and *use; otherwise *use is left as it is. */
+static int helper_with_params(run_cli *c, int h, size_t k, const size_t *idx, char ***made,
+                              char ***use)
+{
+	const char *text = k < c->n_helper[h] ? c->helper_text[h][k] : NULL;
+	if (!text || !c->params.n || !strchr(text, '{'))
+		return 0;
+	char *put = cli_params_put(&c->params, idx, text, 0);
+	if (!put)
+		return cli_error("out of memory");
+	int rc = 0;
+	if (strcmp(put, text) && !(rc = helper_words(c, helper_opt[h], put, made)))
+		*use = *made;
+	free(put);
+	return rc;
+}
+
 /* argv[0] must be runnable before anything runs (commands.h). */
 int cli_check_runnable(const char *cmd)
 {
@@ -477,6 +496,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 	tach_runner *runner = NULL;
 	char **texts = NULL, **names = NULL;
 	char ***words = NULL;
+	char ***hsub = NULL; /* [j * N_HELPERS + h]: helper h of benchmark j with
+	                        its parameters put in, when they change it */
 	size_t ncmd = 0, per = 1, nref = 0, ncommands = 0;
 	size_t idx[CLI_MAX_PARAMS];
 	cli_instr ci;
@@ -513,7 +534,8 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		texts = calloc(ncmd, sizeof *texts);
 		names = calloc(ncmd, sizeof *names);
 		words = calloc(ncmd, sizeof *words);
-		if (!texts || !names || !words)
+		hsub = calloc(ncmd * N_HELPERS, sizeof *hsub);
+		if (!texts || !names || !words || !hsub)
 			status = cli_error("out of memory");
 	}
 	if (!status && nref) {
@@ -605,12 +627,19 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 			if (!status && tach_runner_add(runner, names[j], texts[j], words[j], &params))
 				status = cli_error("out of memory");
 			tach_kvlist_release(&params);
-			char **own[H_SETUP];
-			for (int h = 0; h < H_SETUP; h++)
-				own[h] = per_command[h] ? c.helper_argv[h][i] : NULL;
+			char **own[N_HELPERS];
+			for (int h = 0; h < N_HELPERS; h++)
+				own[h] = h < H_SETUP && per_command[h] ? c.helper_argv[h][i] : NULL;
+			/* a helper mentioning {NAME} prepares this combination, as
+			 * the command does (hyperfine's rule) */
+			for (int h = 0; !status && i >= nref && h < N_HELPERS; h++)
+				status = helper_with_params(&c, h, h < H_SETUP && per_command[h] ? i : 0, idx,
+				                            &hsub[j * N_HELPERS + h], &own[h]);
 			if (!status)
 				tach_runner_set_helpers(runner, own[H_PREPARE], own[H_CLEANUP],
 				                        own[H_CONCLUDE]);
+			if (!status)
+				tach_runner_set_setup(runner, own[H_SETUP]);
 		}
 	}
 	/* the shell's own start-up, interleaved with the commands so that the
@@ -693,6 +722,9 @@ int cmd_run(int argc, char **argv, const cli_cmd *self)
 		free(names ? names[j] : NULL);
 		tach_words_free(words ? words[j] : NULL);
 	}
+	for (size_t j = 0; hsub && j < ncmd * N_HELPERS; j++)
+		tach_words_free(hsub[j]);
+	free(hsub);
 	free(texts);
 	free(names);
 	free(words);

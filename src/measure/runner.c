@@ -32,7 +32,7 @@
 typedef struct bench {
 	char *name, *text;
 	char *const *argv;
-	char **prepare, **cleanup, **conclude; /* its own, or the opts' */
+	char **prepare, **cleanup, **conclude, **setup; /* its own, or the opts' */
 	const char *cwd; /* its own working directory, or the opts' */
 	tach_kvlist params;
 	tach_run_sample *runs;
@@ -133,6 +133,7 @@ int tach_runner_add(tach_runner *r, const char *name, const char *text,
 	b->prepare = r->o.prepare;
 	b->cleanup = r->o.cleanup;
 	b->conclude = r->o.conclude;
+	b->setup = r->o.setup;
 	b->cwd = r->o.exec.cwd;
 	int rc = !b->name || !b->text ? TACH_ENOMEM : 0;
 	if (!rc)
@@ -155,6 +156,15 @@ int tach_runner_set_helpers(tach_runner *r, char **prepare, char **cleanup, char
 	b->prepare = prepare ? prepare : b->prepare;
 	b->cleanup = cleanup ? cleanup : b->cleanup;
 	b->conclude = conclude ? conclude : b->conclude;
+	return 0;
+}
+
+int tach_runner_set_setup(tach_runner *r, char **setup)
+{
+	if (!r->nb)
+		return TACH_EINVAL;
+	if (setup)
+		r->b[r->nb - 1].setup = setup;
 	return 0;
 }
 
@@ -646,14 +656,14 @@ int tach_runner_run(tach_runner *r, tach_result *out, tach_error *err)
 	r->total = r->nb * (r->o.runs ? r->o.runs : r->o.min_runs);
 	if (r->o.concurrency > 1) {
 		for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++)
-			rc = helper(r, r->o.setup, "setup", &r->b[i], err);
+			rc = helper(r, r->b[i].setup, "setup", &r->b[i], err);
 		if (!rc)
 			rc = run_pools(r, err);
 		goto finish;
 	}
 	/* setup and warmups */
 	for (size_t i = 0; !rc && i < r->nb && !stopped(r); i++) {
-		rc = helper(r, r->o.setup, "setup", &r->b[i], err);
+		rc = helper(r, r->b[i].setup, "setup", &r->b[i], err);
 		for (size_t w = 0; !rc && w < r->o.warmup && !stopped(r); w++)
 			rc = one_run(r, i, 0, err);
 	}

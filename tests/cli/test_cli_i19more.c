@@ -631,3 +631,50 @@ Test(i19more, gate_counts_each_rule_as_a_check)
 	cr_expect(strstr(r.out, "gate: FAILED, 4 of 4 checks"), "%s", r.out);
 	run_free(&r);
 }
+
+/* Parameters reach the helpers too (hyperfine's rule): every run of a
+ * combination is prepared with its own values, and --setup/--conclude run
+ * once per benchmark with its values; the reference's helpers stay as
+ * written. */
+Test(i19more, parameters_are_put_into_the_helpers)
+{
+	char tmp[] = "/tmp/tach-i19-helpers-XXXXXX", log[64];
+	cr_assert(mkdtemp(tmp));
+	snprintf(log, sizeof log, "%s/log", tmp);
+	char setup[160], prep[160], concl[160], cmd[160];
+	snprintf(setup, sizeof setup, "sh -c 'echo setup {n} >> %s'", log);
+	snprintf(prep, sizeof prep, "sh -c 'echo prep {n} >> %s'", log);
+	snprintf(concl, sizeof concl, "sh -c 'echo conclude {n} >> %s'", log);
+	snprintf(cmd, sizeof cmd, "sh -c 'echo run {n} >> %s'", log);
+	run_result r = run_tach(ARGV("run", "-L", "n", "1,2", "--runs", "3", "--style", "none",
+	                             "--setup", setup, "--prepare", prep, "--conclude", concl, cmd),
+	                        NULL, NULL, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	FILE *f = fopen(log, "r");
+	cr_assert(f);
+	char line[64], last_prep[64] = "";
+	int setups = 0, concludes = 0, runs = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		cr_expect(!strstr(line, "{n}"), "a helper ran with {n} unreplaced: %s", line);
+		if (!strncmp(line, "setup ", 6))
+			setups++;
+		else if (!strncmp(line, "conclude ", 9))
+			concludes++;
+		else if (!strncmp(line, "prep ", 5))
+			snprintf(last_prep, sizeof last_prep, "%s", line + 5);
+		else if (!strncmp(line, "run ", 4)) {
+			runs++;
+			cr_expect_str_eq(last_prep, line + 4, "run %s prepared for %s", line + 4,
+			                 last_prep);
+			last_prep[0] = 0;
+		}
+	}
+	fclose(f);
+	cr_expect_eq(setups, 2);
+	cr_expect_eq(concludes, 2);
+	cr_expect_eq(runs, 2 * 3, "3 runs per value: %d", runs);
+	unlink(log);
+	rmdir(tmp);
+}
