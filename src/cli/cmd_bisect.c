@@ -12,7 +12,8 @@
  * `tach bisect --step` builds (--build; a failure is "skip", exit 125),
  * measures against the good tree, and says bad (exit 1) when the commit's
  * time is nearer the bad end's than the good end's, good (exit 0)
- * otherwise.  Every step's change is kept in .git/tach-bisect.log, so the
+ * otherwise.  Every step's change is kept in the repository's
+ * tach-bisect.log (beside git's own bisect state), so the
  * first bad commit is printed with the change it showed.  The work tree is
  * restored with `git bisect reset` and the second tree removed.  No shell
  * is involved unless BENCH_CMD or --build invoke one themselves.
@@ -148,6 +149,20 @@ static int run(char *const *argv, char *capture, size_t size)
 	return run_in(NULL, argv, capture, size);
 }
 
+/* The steps' log: in the repository's git directory, which is not .git
+ * in a linked work tree or a submodule (.git is a file there). */
+static const char *log_path(void)
+{
+	static char path[PATH_MAX];
+	if (!path[0]) {
+		char *argv[] = {"git", "rev-parse", "--git-path", "tach-bisect.log", NULL};
+		if (run(argv, path, sizeof path) != 0 || !path[0])
+			snprintf(path, sizeof path, ".git/tach-bisect.log");
+		path[strcspn(path, "\n")] = 0;
+	}
+	return path;
+}
+
 static int git(const char *a, const char *b, const char *c, const char *d)
 {
 	char *argv[] = {"git", (char *)a, (char *)b, (char *)c, (char *)d, NULL};
@@ -225,7 +240,7 @@ static int step(const bisect *bs)
 	char *argv[] = {"git", "rev-parse", "HEAD", NULL};
 	run(argv, head, sizeof head);
 	head[strcspn(head, "\n")] = 0;
-	FILE *log = fopen(".git/tach-bisect.log", "a");
+	FILE *log = fopen(log_path(), "a");
 	if (log) {
 		fprintf(log, "%s %.6f %s\n", head, change, bad ? "bad" : "good");
 		fclose(log);
@@ -237,7 +252,7 @@ static int step(const bisect *bs)
 
 static double logged_change(const char *commit)
 {
-	FILE *f = fopen(".git/tach-bisect.log", "r");
+	FILE *f = fopen(log_path(), "r");
 	char line[256];
 	double change = 0;
 	while (f && fgets(line, sizeof line, f)) {
@@ -363,7 +378,7 @@ static int drive(const bisect *in)
 		run(rev, head, sizeof head);
 	}
 	head[strcspn(head, "\n")] = 0;
-	unlink(".git/tach-bisect.log");
+	unlink(log_path());
 	/* an absolute path into this tree runs this tree's build on both
 	 * sides: the comparison would find nothing */
 	size_t tl = strlen(top);

@@ -303,3 +303,28 @@ Test(cli_ab, bisect_stopped_restores_the_repository, .init = setup, .fini = tear
 	cr_expect_eq(st, 128 + SIGTERM, "%s", slurp(err));
 	expect_restored(repo, tmp);
 }
+
+/* In a linked work tree .git is a file: the steps' log goes to the tree's
+ * git directory, so the first bad commit is still shown with its change. */
+Test(cli_ab, bisect_in_a_linked_work_tree, .init = setup, .fini = teardown)
+{
+	char repo[128], linked[160], tmp[128], env[160], cmd[512];
+	make_repo(repo, sizeof repo, 0);
+	snprintf(linked, sizeof linked, "%s/linked", dir);
+	snprintf(cmd, sizeof cmd, "cd '%s' && git worktree add -q '%s' HEAD", repo, linked);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	snprintf(env, sizeof env, "TMPDIR=%s", tmp);
+	char old[1024];
+	cr_assert(getcwd(old, sizeof old));
+	cr_assert_eq(chdir(linked), 0);
+	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--runs", "5",
+	                             "--build", "install -m 755 bench.in bench", "--", "./bench"),
+	                        NULL, ARGV(env), NULL);
+	cr_assert_eq(chdir(old), 0);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, " commit 5\n"), "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "measured change there: time +"), "%s%s", r.out, r.err);
+	run_free(&r);
+}
