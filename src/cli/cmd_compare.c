@@ -40,6 +40,7 @@ const cli_opt cmd_compare_opts[] = {
 	CLI_VALUE(OPT_FILTER, "filter", 0, "EXPR", "compare only what EXPR keeps: 'name:REGEX KEY:VALUE metric:NAME', '-' negates a term"),
 	CLI_VALUE(OPT_COL, "col", 0, "KEY", "one FILE: compare its benchmarks across the values of KEY (the first value is the base)"),
 	DECIDE_OPTS,
+	DECIDE_RULE_OPTS,
 	CLI_FLAG(OPT_SAVE, "save", 0, "add CAND (as read or measured) to the history as a run"),
 	CLI_VALUE(OPT_DB, "db", 0, "PATH|URL", "the history for --save and @references"),
 	CLI_VALUE(OPT_TESTBED, "testbed", 0, "NAME", "--save: the testbed name CAND is saved with (default: its own)"),

@@ -22,10 +22,7 @@ enum { OPT_ALLOW_TESTBED = 900, OPT_FORMAT, OPT_OUT };
 
 const cli_opt cmd_gate_opts[] = {
 	DECIDE_OPTS,
-	CLI_VALUE(DECIDE_MIN_IMPROVEMENT, "min-improvement", 0, "PCT",
-	          "every compared metric must improve by at least PCT, for sure (tach.conf's min-improvement)"),
-	CLI_VALUE(DECIDE_MAX_CV, "max-cv", 0, "PCT",
-	          "every candidate metric's CV at most PCT (tach.conf's max-cv)"),
+	DECIDE_RULE_OPTS,
 	CLI_FLAG(OPT_ALLOW_TESTBED, "allow-testbed-mismatch", 0,
 	         "only warn when BASE and CAND come from different testbeds (default: fail)"),
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT",

@@ -423,7 +423,11 @@ static void improvement_line(cli_check_out *o, const tach_compare_row *r, int ba
 		         ? "improvement not shown (one sample on a side: no interval)"
 		         : "improvement not shown (no confidence interval for this row)");
 	else if (r->flags & (TACH_ROW_DETERMINISTIC | TACH_ROW_ZERO))
-		snprintf(what, sizeof what, "improved by %.2f%% (exact)", shown * 100);
+		/* "-0.00 %" reads as a number gone wrong: say what it is */
+		snprintf(what, sizeof what, shown > 0 ? "improved by %.2f%% (exact)"
+		                            : shown < 0 ? "got worse by %.2f%% (exact)"
+		                                        : "unchanged (exact)",
+		         fabs(shown) * 100);
 	else if (shown > 0)
 		snprintf(what, sizeof what, "improved by at least %.2f%% (the %g%% interval's worse "
 		         "end; estimate %.2f%%)", shown * 100, level,

@@ -39,6 +39,14 @@ enum {
 	           "size each metric's minimum effect from its run-to-run changes over the "  \
 	           "last N runs of the history",                                             \
 	           3, 1000)
+/* The config's min-improvement and max-cv for every metric (tach gate and
+ * tach compare alike). */
+#define DECIDE_RULE_OPTS                                                                   \
+	CLI_VALUE(DECIDE_MIN_IMPROVEMENT, "min-improvement", 0, "PCT",                       \
+	          "every compared metric must improve by at least PCT, for sure (tach.conf's " \
+	          "min-improvement)"),                                                       \
+	CLI_VALUE(DECIDE_MAX_CV, "max-cv", 0, "PCT",                                         \
+	          "every candidate metric's CV at most PCT (tach.conf's max-cv)")
 
 typedef struct cli_decide {
 	tach_gate_config *config;

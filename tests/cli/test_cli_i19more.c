@@ -678,3 +678,35 @@ Test(i19more, parameters_are_put_into_the_helpers)
 	unlink(log);
 	rmdir(tmp);
 }
+
+/* compare takes the rule flags as gate does, and an exact row that did not
+ * move says so instead of "improved by -0.00%". */
+Test(i19more, compare_takes_the_rule_flags)
+{
+	tach_result *b = tach_result_new(), *c = tach_result_new();
+	tach_result *v[2] = {b, c};
+	for (int k = 0; k < 2; k++) {
+		tach_benchmark *bm = tach_result_add_benchmark(v[k], "BM_a");
+		tach_metric *t = tach_benchmark_add_metric(bm, "time", "s", TACH_LOWER_IS_BETTER);
+		tach_metric *a = tach_benchmark_add_metric(bm, "allocs_per_op", "count",
+		                                           TACH_LOWER_IS_BETTER);
+		for (int i = 0; i < 10; i++) {
+			tach_metric_add_sample(t, (k ? 0.7e-3 : 1e-3) * (1 + 0.001 * i));
+			tach_metric_add_sample(a, 0); /* all zeros: an exact row */
+		}
+	}
+	const char *bp = write_result(b, NULL), *cp = write_result(c, NULL);
+	tach_result_free(b);
+	tach_result_free(c);
+	run_result r = run_tach(ARGV("compare", "--no-config", "--min-improvement", "20%", bp, cp),
+	                        NULL, NULL, NULL);
+	cr_expect_eq(r.status, 1, "allocs_per_op did not improve: %s%s", r.out, r.err);
+	cr_expect(!strstr(r.out, "FAIL  time"), "time improved by 30%%: %s", r.out);
+	cr_expect(strstr(r.out, "FAIL  allocs_per_op unchanged (exact), short of min-improvement 20%"),
+	          "%s", r.out);
+	run_free(&r);
+	r = run_tach(ARGV("compare", "--no-config", "--max-cv", "1.5", bp, cp), NULL, NULL, NULL);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "invalid value '1.5' for --max-cv"), "%s", r.err);
+	run_free(&r);
+}
