@@ -13,11 +13,12 @@
 #include "cli/input.h"
 #include "cli/run_output.h"
 
-enum { OPT_FORMAT = 1, OPT_ASCII };
+enum { OPT_FORMAT = 1, OPT_ASCII, OPT_TIME_UNIT };
 
 const cli_opt cmd_show_opts[] = {
 	CLI_VALUE(OPT_FORMAT, "format", 'f', "FMT", "output format: text (default), json, markdown or csv"),
 	CLI_FLAG(OPT_ASCII, "ascii", 0, "use only ASCII in text output (us, +-, ...)"),
+	CLI_VALUE(OPT_TIME_UNIT, "time-unit", 'u', "UNIT", "every time in text and Markdown in ns, us, ms or s (default: a unit per value)"),
 	CLI_END,
 };
 
@@ -87,6 +88,8 @@ int cmd_show(int argc, char **argv, const cli_cmd *self)
 		return status;
 	tach_report_format fmt = TACH_REPORT_TEXT;
 	tach_report_opts opts = {cli_color_stdout(), !cli_utf8_stdout()};
+	tach_scale unit;
+	const tach_scale *time_unit = NULL; /* NULL: a unit per value */
 	for (size_t i = 0; i < p.n; i++) {
 		switch (p.items[i].id) {
 		case OPT_FORMAT:
@@ -100,6 +103,15 @@ int cmd_show(int argc, char **argv, const cli_cmd *self)
 			break;
 		case OPT_ASCII:
 			opts.ascii = 1;
+			break;
+		case OPT_TIME_UNIT:
+			if (tach_scale_time_unit(p.items[i].value, 0, &unit)) {
+				status = cli_bad_value(p.items[i].spelled, p.items[i].value,
+				                       "use ns, us, ms or s");
+				cli_parsed_free(&p);
+				return status;
+			}
+			time_unit = &unit;
 			break;
 		}
 	}
@@ -130,7 +142,7 @@ int cmd_show(int argc, char **argv, const cli_cmd *self)
 	if (status == EXIT_OK) {
 		for (size_t i = 0; i < p.npos; i++)
 			warn_data(in[i].name, in[i].result);
-		int rc = tach_report_summary(stdout, in, p.npos, fmt, &opts);
+		int rc = tach_report_summary_time_unit(stdout, in, p.npos, fmt, &opts, time_unit);
 		if (rc)
 			status = cli_error("cannot write the summary: %s", tach_strerror(rc));
 		for (size_t i = 0; !rc && fmt == TACH_REPORT_TEXT && i < p.npos; i++)

@@ -710,3 +710,27 @@ Test(i19more, compare_takes_the_rule_flags)
 	cr_expect(strstr(r.err, "invalid value '1.5' for --max-cv"), "%s", r.err);
 	run_free(&r);
 }
+
+/* tach show --time-unit, as tach run's: every time in that unit. */
+Test(i19more, show_takes_a_time_unit)
+{
+	tach_result *r = tach_result_new();
+	tach_metric *m = tach_benchmark_add_metric(tach_result_add_benchmark(r, "BM_a"), "time",
+	                                           "s", TACH_LOWER_IS_BETTER);
+	for (int i = 0; i < 10; i++)
+		tach_metric_add_sample(m, 2e-3 * (1 + 0.001 * i));
+	const char *path = write_result(r, NULL);
+	tach_result_free(r);
+	run_result o = run_tach(ARGV("show", "-u", "us", path), NULL, NULL, NULL);
+	cr_expect_eq(o.status, 0, "%s", o.err);
+	cr_expect(strstr(o.out, "µs") && !strstr(o.out, " ms"), "%s", o.out);
+	run_free(&o);
+	o = run_tach(ARGV("show", "--time-unit", "s", "-f", "markdown", path), NULL, NULL, NULL);
+	cr_expect_eq(o.status, 0, "%s", o.err);
+	cr_expect(strstr(o.out, " s |") && !strstr(o.out, " ms"), "%s", o.out);
+	run_free(&o);
+	o = run_tach(ARGV("show", "-u", "parsec", path), NULL, NULL, NULL);
+	cr_expect_eq(o.status, 2);
+	cr_expect(strstr(o.err, "invalid value 'parsec' for -u: use ns, us, ms or s"), "%s", o.err);
+	run_free(&o);
+}
