@@ -73,8 +73,8 @@ typedef struct hist {
 /* Parses the options and opens the store: for a command that only reads
  * (readonly), an existing store only, read-only, else "no history at"
  * it; for one that writes, created when missing. */
-static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int readonly,
-                      int *status)
+/* The options, and which store they name: 0, or 1 with *status set. */
+static int parse_hist(hist *h, int argc, char **argv, const cli_cmd *self, int *status)
 {
 	memset(h, 0, sizeof *h);
 	if (cli_parse(self, argc, argv, &h->p, status))
@@ -82,17 +82,35 @@ static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int r
 	for (size_t i = 0; i < h->p.n; i++)
 		if (h->p.items[i].id == OPT_DB)
 			h->db = h->p.items[i].value;
+	*status = EXIT_OK;
+	return 0;
+}
+
+/* Opens the store parse_hist found (a writer's connection makes it). */
+static int open_parsed(hist *h, int readonly, int *status)
+{
 	tach_error err;
 	const char *where = h->db ? h->db : cli_db;
 	if ((readonly ? tach_store_open_readonly : tach_store_open)(where, &h->store, &err)) {
 		char msg[600];
 		tach_error_format(&err, msg, sizeof msg);
 		cli_error("%s", msg);
-		cli_parsed_free(&h->p);
 		*status = EXIT_USAGE;
 		return 1;
 	}
 	*status = EXIT_OK;
+	return 0;
+}
+
+static int open_store(hist *h, int argc, char **argv, const cli_cmd *self, int readonly,
+                      int *status)
+{
+	if (parse_hist(h, argc, argv, self, status))
+		return 1;
+	if (open_parsed(h, readonly, status)) {
+		cli_parsed_free(&h->p);
+		return 1;
+	}
 	return 0;
 }
 
@@ -112,27 +130,18 @@ static int store_error(const tach_error *err)
 	return EXIT_USAGE;
 }
 
-static int label_arg(tach_kvlist *l, const char *spelled, const char *v)
-{
-	const char *eq = strchr(v, '=');
-	if (!eq || eq == v)
-		return cli_bad_value(spelled, v, "expected KEY=VALUE");
-	char key[256];
-	snprintf(key, sizeof key, "%.*s", (int)(eq - v), v);
-	return tach_kvlist_set(l, key, eq + 1) ? cli_error("out of memory") : 0;
-}
-
 static int hist_add(int argc, char **argv, const cli_cmd *self)
 {
 	hist h;
 	int status;
-	if (open_store(&h, argc, argv, self, 0, &status))
+	/* options and files first: a mistake in them makes no store */
+	if (parse_hist(&h, argc, argv, self, &status))
 		return status;
 	tach_kvlist labels = {0};
 	const char *testbed = NULL;
 	for (size_t i = 0; i < h.p.n && !status; i++)
 		if (h.p.items[i].id == OPT_LABEL)
-			status = label_arg(&labels, h.p.items[i].spelled, h.p.items[i].value);
+			status = cli_label_arg(h.p.items[i].spelled, h.p.items[i].value, &labels);
 		else if (h.p.items[i].id == OPT_TESTBED)
 			status = cli_testbed_check(h.p.items[i].spelled, testbed = h.p.items[i].value);
 	if (!status && !h.p.npos)
@@ -142,6 +151,8 @@ static int hist_add(int argc, char **argv, const cli_cmd *self)
 	for (size_t i = 0; !status && i < h.p.npos; i++)
 		if (!rs || cli_read_results(h.p.pos[i], &rs[i]) || cli_testbed_set(rs[i], testbed))
 			status = EXIT_USAGE;
+	if (!status)
+		open_parsed(&h, 0, &status);
 	for (size_t i = 0; !status && i < h.p.npos; i++) {
 		int64_t id;
 		tach_error err;

@@ -72,13 +72,6 @@ typedef struct load_cli {
 	tach_kvlist labels;
 } load_cli;
 
-static int parse_time(const char *spelled, const char *v, double *out)
-{
-	if (tach_parse_duration(v, out))
-		return cli_bad_value(spelled, v, "expected a duration such as 0.5, 500ms, 10s or 2m");
-	return 0;
-}
-
 /* A rate: a positive number, optionally followed by "/s". */
 static int parse_rate(const char *spelled, const char *v, size_t len, double *out)
 {
@@ -139,13 +132,13 @@ static int parse_options(load_cli *c, const cli_parsed *p)
 			break;
 		}
 		case OPT_DURATION:
-			if ((st = parse_time(it->spelled, it->value, &c->lo.duration)))
+			if ((st = cli_duration_arg(it->spelled, it->value, &c->lo.duration)))
 				return st;
 			if (!(c->lo.duration > 0))
 				return cli_bad_value(it->spelled, it->value, "the window must be longer than 0");
 			break;
 		case OPT_WARMUP:
-			if ((st = parse_time(it->spelled, it->value, &c->lo.warmup)))
+			if ((st = cli_duration_arg(it->spelled, it->value, &c->lo.warmup)))
 				return st;
 			break;
 		case OPT_MAX_IN_FLIGHT:
@@ -163,11 +156,11 @@ static int parse_options(load_cli *c, const cli_parsed *p)
 			c->lo.seed = it->count;
 			break;
 		case OPT_TIMEOUT:
-			if ((st = parse_time(it->spelled, it->value, &c->exec.timeout)))
+			if ((st = cli_duration_arg(it->spelled, it->value, &c->exec.timeout)))
 				return st;
 			break;
 		case OPT_LATE:
-			if ((st = parse_time(it->spelled, it->value, &d)))
+			if ((st = cli_duration_arg(it->spelled, it->value, &d)))
 				return st;
 			if (!(d > 0))
 				return cli_bad_value(it->spelled, it->value, "must be longer than 0");
@@ -207,16 +200,10 @@ static int parse_options(load_cli *c, const cli_parsed *p)
 				return EXIT_USAGE;
 			c->testbed = it->value;
 			break;
-		case OPT_LABEL: {
-			const char *eq = strchr(it->value, '=');
-			if (!eq || eq == it->value)
-				return cli_bad_value(it->spelled, it->value, "expected KEY=VALUE");
-			char key[256];
-			snprintf(key, sizeof key, "%.*s", (int)(eq - it->value), it->value);
-			if (tach_kvlist_set(&c->labels, key, eq + 1))
-				return cli_error("out of memory");
+		case OPT_LABEL:
+			if (cli_label_arg(it->spelled, it->value, &c->labels))
+				return EXIT_USAGE;
 			break;
-		}
 		case OPT_NO_MEMORY:
 			c->exec.measure_memory = 0;
 			break;

@@ -158,13 +158,6 @@ typedef struct run_cli {
 	char **helper_argv[N_HELPERS][MAX_CMDS];
 } run_cli;
 
-static int parse_time(const char *spelled, const char *v, double *out)
-{
-	if (tach_parse_duration(v, out))
-		return cli_bad_value(spelled, v, "expected a duration such as 0.5, 500ms, 10s or 2m");
-	return 0;
-}
-
 /* Words of a helper command (prepare, ...), with the same shell rule. */
 static int helper_words(run_cli *c, const char *spelled, const char *text, char ***out)
 {
@@ -290,8 +283,8 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_RUNS: c->ro.runs = (size_t)n; break;
 		case OPT_MIN_RUNS: c->ro.min_runs = (size_t)n; break;
 		case OPT_MAX_RUNS: c->ro.max_runs = (size_t)n; break;
-		case OPT_DURATION: rc = parse_time(sp, v, &c->ro.duration); break;
-		case OPT_TIMEOUT: rc = parse_time(sp, v, &c->ro.exec.timeout); break;
+		case OPT_DURATION: rc = cli_duration_arg(sp, v, &c->ro.duration); break;
+		case OPT_TIMEOUT: rc = cli_duration_arg(sp, v, &c->ro.exec.timeout); break;
 		case OPT_PREPARE: case OPT_CLEANUP: case OPT_SETUP: case OPT_CONCLUDE: {
 			/* split after --shell is known: keep the text for now */
 			int h = p->items[i].id == OPT_PREPARE ? H_PREPARE
@@ -331,17 +324,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 			else
 				c->names[c->n_names++] = v;
 			break;
-		case OPT_LABEL: {
-			const char *eq = strchr(v, '=');
-			if (!eq || eq == v)
-				rc = cli_bad_value(sp, v, "expected KEY=VALUE");
-			else {
-				char key[256];
-				snprintf(key, sizeof key, "%.*s", (int)(eq - v), v);
-				tach_kvlist_set(&c->labels, key, eq + 1);
-			}
-			break;
-		}
+		case OPT_LABEL: rc = cli_label_arg(sp, v, &c->labels); break;
 		case OPT_SHELL:
 			free(c->shell);
 			c->shell = strdup(v ? v : "/bin/sh");
@@ -363,7 +346,7 @@ static int parse_options(run_cli *c, const cli_parsed *p)
 		case OPT_MONITOR:
 			c->ro.exec.monitor = 0.01;
 			if (v)
-				rc = parse_time(sp, v, &c->ro.exec.monitor);
+				rc = cli_duration_arg(sp, v, &c->ro.exec.monitor);
 			if (!rc && !(c->ro.exec.monitor >= 0.001))
 				rc = cli_bad_value(sp, v ? v : "", "at least 1ms");
 			break;

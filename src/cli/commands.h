@@ -62,6 +62,13 @@ extern const char cmd_report_details[];
 int cmd_system(int argc, char **argv, const cli_cmd *self);
 extern const cli_cmd cmd_system_subs[];
 extern const char cmd_system_details[];
+/* A duration option's value (0.5, 500ms, 10s, 2m) into *out: 0, or
+ * EXIT_USAGE after naming the option (values.c). */
+int cli_duration_arg(const char *spelled, const char *value, double *out);
+/* A --label KEY=VALUE set in *labels: 0, or EXIT_USAGE after naming the
+ * option (no '=', an empty or over-long KEY, out of memory). */
+struct tach_kvlist;
+int cli_label_arg(const char *spelled, const char *value, struct tach_kvlist *labels);
 /* A --cpus value (tach run): parsed, and every CPU checked to be online;
  * 0, or EXIT_USAGE after saying what is wrong. */
 struct tach_cpus;

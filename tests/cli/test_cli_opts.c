@@ -781,3 +781,29 @@ Test(cli_opts, the_help_hint_names_the_whole_command)
 			run_free(&r);
 		}
 }
+
+/* --label is read by one rule in every command that takes it: a KEY too
+ * long to keep is refused, not cut short. */
+Test(cli_opts, a_label_key_too_long_is_refused_everywhere)
+{
+	char label[400], db[96], where[64];
+	memset(label, 'k', 300);
+	snprintf(label + 300, sizeof label - 300, "=v");
+	snprintf(where, sizeof where, "/tmp/tach-label-%d", (int)getpid());
+	snprintf(db, sizeof db, "%s/h.db", where);
+	const char *const cmds[][8] = {
+		{"run", "--runs", "1", "-l", label, "true", NULL},
+		{"load", "--rate", "1", "-l", label, "--", "true", NULL},
+		{"history", "add", "--db", db, "-l", label, "x.json", NULL},
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		run_result r = run_tach(cmds[i], NULL, NULL, NULL);
+		cr_expect_eq(r.status, 2, "%s", cmds[i][0]);
+		cr_expect(strstr(r.err, "a KEY of at most 255 bytes"), "%s: %s", cmds[i][0], r.err);
+		run_free(&r);
+	}
+	/* a mistake in history add's options makes no store */
+	struct stat st;
+	cr_expect_neq(stat(where, &st), 0, "%s was made", where);
+	rmdir(where);
+}
