@@ -372,6 +372,16 @@ static int drive(const bisect *in)
 	char changes[256];
 	if (run(status, changes, sizeof changes) != 0 || changes[0])
 		return cli_error("the work tree has uncommitted changes; commit or stash them first");
+	/* a bisection left by a killed tach (or begun by hand): starting
+	 * another would lose the branch it began from */
+	char *bisecting[] = {"git", "bisect", "log", NULL};
+	char blog[64];
+	if (run(bisecting, blog, sizeof blog) == 0)
+		return cli_error("a git bisection is in progress here; end it with 'git bisect reset' "
+		                 "first");
+	/* work trees of a killed bisection whose directories are gone */
+	char *prune[] = {"git", "worktree", "prune", NULL};
+	run(prune, NULL, 0);
 	char *sym[] = {"git", "symbolic-ref", "--short", "-q", "HEAD", NULL};
 	if (run(sym, head, sizeof head) != 0 || !head[0]) {
 		char *rev[] = {"git", "rev-parse", "HEAD", NULL};

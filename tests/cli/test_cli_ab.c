@@ -184,7 +184,7 @@ static void make_repo(char *repo, size_t size, int hang)
 {
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && git init -q repo && cd repo && git config user.email t@example.org && "
+	         "cd '%s' && git init -q -b master repo && cd repo && git config user.email t@example.org && "
 	         "git config user.name t && echo bench > .gitignore && "
 	         "for i in 1 2 3 4 5 6 7 8; do "
 	         "if [ $i -ge 5 ]; then ms=200; else ms=20; fi; "
@@ -257,6 +257,16 @@ Test(cli_ab, bisect_without_a_regression_has_nothing_to_do, .init = setup, .fini
 	                        NULL, ARGV(env), NULL);
 	cr_expect(strstr(r.err, "names this work tree by an absolute path") &&
 	          strstr(r.err, "(./bench)"), "%s", r.err);
+	/* a bisection already in progress (a killed tach's, or one by hand)
+	 * is not overrun */
+	cr_assert_eq(system("git bisect start HEAD HEAD~2 >/dev/null 2>&1"), 0);
+	run_result busy = run_tach(ARGV("bisect", "--good", "master~3", "--bad", "master", "--",
+	                                "./bench"),
+	                           NULL, ARGV(env), NULL);
+	cr_expect_eq(busy.status, 2);
+	cr_expect(strstr(busy.err, "a git bisection is in progress here"), "%s", busy.err);
+	run_free(&busy);
+	cr_assert_eq(system("git bisect reset >/dev/null 2>&1"), 0);
 	cr_assert_eq(chdir(old), 0);
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, "nothing to bisect"), "%s%s", r.out, r.err);
