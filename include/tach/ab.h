@@ -38,6 +38,10 @@ typedef enum tach_ab_event {
 	TACH_AB_PASS_DONE = 1,  /* a pass (first or confirmation) ended */
 	TACH_AB_CONFIRMING = 2, /* the confirmation pass begins for `rows`
 	                           changed rows */
+	TACH_AB_RUN = 3,        /* a timed run of a command ended inside a
+	                           batch: `runs` of the side with fewer so far,
+	                           `elapsed` seconds since the pass began (a
+	                           long batch is not silent) */
 } tach_ab_event;
 
 typedef void (*tach_ab_progress_fn)(void *ctx, tach_ab_event event, size_t runs,

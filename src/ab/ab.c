@@ -42,13 +42,37 @@ static void progress(const engine *e, tach_ab_event ev, size_t runs, double elap
 		e->o.progress(e->o.progress_ctx, ev, runs, elapsed, rows);
 }
 
-/* One batch of commands: `runs` timed runs of each, interleaved. */
-static int batch(const engine *e, size_t runs, size_t warmup, uint64_t seed, tach_result *out,
-                 tach_error *err)
+/* Where a batch stands, for TACH_AB_RUN events. */
+typedef struct batch_progress {
+	const engine *e;
+	size_t before;     /* runs of each side before this batch */
+	size_t done[2];    /* timed runs of base and cand in it */
+	double pass_start; /* the executor's clock when the pass began */
+} batch_progress;
+
+static void run_ended(void *ctx, size_t done, size_t total, size_t bench,
+                      const tach_run_sample *last)
 {
+	(void)done, (void)total, (void)last;
+	batch_progress *bp = ctx;
+	bp->done[bench != 0]++;
+	size_t least = bp->done[0] < bp->done[1] ? bp->done[0] : bp->done[1];
+	const engine *e = bp->e;
+	progress(e, TACH_AB_RUN, bp->before + least, e->ex->now(e->ex->ctx) - bp->pass_start, 0);
+}
+
+/* One batch of commands: `runs` timed runs of each, interleaved. */
+static int batch(const engine *e, size_t runs, size_t warmup, uint64_t seed, size_t before,
+                 double pass_start, tach_result *out, tach_error *err)
+{
+	batch_progress bp = {e, before, {0, 0}, pass_start};
 	tach_runner_opts ro = {.runs = runs, .warmup = warmup, .seed = seed,
 	                       .exec = {.timeout = e->o.timeout, .cpus = e->o.cpus},
 	                       .stop = e->o.stop};
+	if (e->o.progress) {
+		ro.progress = run_ended;
+		ro.progress_ctx = &bp;
+	}
 	tach_runner *r = tach_runner_new(&ro, e->ex);
 	if (!r)
 		return TACH_ENOMEM;
@@ -95,7 +119,8 @@ static tach_result *side(const engine *e, const char *cmd)
 /* Measures `step` more runs of each side into base and cand; returns how
  * many it took per side (suites run whole rounds) in *took. */
 static int more_runs(const engine *e, size_t step, size_t warmup, uint64_t seed, tach_rng *rng,
-                     tach_result *base, tach_result *cand, size_t *took, tach_error *err)
+                     size_t before, double pass_start, tach_result *base, tach_result *cand,
+                     size_t *took, tach_error *err)
 {
 	if (e->o.suite) {
 		/* the first round's results are kept: each program warms up
@@ -114,7 +139,7 @@ static int more_runs(const engine *e, size_t step, size_t warmup, uint64_t seed,
 	tach_result *one = tach_result_new();
 	if (!one)
 		return TACH_ENOMEM;
-	int rc = batch(e, step, warmup, seed, one, err);
+	int rc = batch(e, step, warmup, seed, before, pass_start, one, err);
 	*took = 0;
 	if (!rc && one->n_benchmarks == 2) {
 		rc = tach_benchmark_append_samples(base->benchmarks[0], one->benchmarks[0]);
@@ -167,8 +192,8 @@ static int measure(const engine *e, size_t min_runs, size_t max_runs, uint64_t s
 	*n = 0;
 	for (int first = 1;; first = 0) {
 		size_t took = 0;
-		int rc = more_runs(e, step, first ? e->o.warmup : 0, seed++, &rng, *base, *cand, &took,
-		                   err);
+		int rc = more_runs(e, step, first ? e->o.warmup : 0, seed++, &rng, *n, start, *base,
+		                   *cand, &took, err);
 		if (rc)
 			return rc;
 		*n += took;

@@ -194,7 +194,7 @@ static int parse_args(const cli_parsed *p, args *a)
 static void progress_line(void *ctx, tach_ab_event ev, size_t runs, double elapsed, size_t rows)
 {
 	(void)ctx;
-	if (ev == TACH_AB_BATCH)
+	if (ev == TACH_AB_BATCH || ev == TACH_AB_RUN)
 		fprintf(stderr, "\rtach: %zu runs of each command, %.0f s   ", runs, elapsed);
 	else if (ev == TACH_AB_PASS_DONE)
 		fputs("\r\x1b[K", stderr);

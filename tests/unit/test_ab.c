@@ -396,20 +396,28 @@ Test(ab, failing_run_is_an_error)
 
 typedef struct events {
 	size_t batches, passes, confirming_rows, last_runs;
+	size_t run_events, last_run; /* TACH_AB_RUN: how many, the last one's runs */
 	double last_elapsed;
 } events;
 
 static void on_progress(void *ctx, tach_ab_event ev, size_t runs, double elapsed, size_t rows)
 {
 	events *e = ctx;
-	if (ev == TACH_AB_BATCH) {
+	if (ev == TACH_AB_RUN) {
+		e->run_events++;
+		cr_expect_geq(runs, e->last_run, "runs never go back within a pass");
+		cr_expect_geq(elapsed, 0);
+		e->last_run = runs;
+	} else if (ev == TACH_AB_BATCH) {
 		e->batches++;
 		cr_expect_gt(runs, e->passes ? 0 : e->last_runs, "runs grow within a pass");
+		cr_expect_eq(runs, e->last_run, "the last run's count is the batch's");
 		e->last_runs = runs;
 		e->last_elapsed = elapsed;
 	} else if (ev == TACH_AB_PASS_DONE) {
 		e->passes++;
 		e->last_runs = 0;
+		e->last_run = 0;
 	} else {
 		cr_expect_eq(ev, TACH_AB_CONFIRMING);
 		e->confirming_rows = rows;
@@ -428,6 +436,9 @@ Test(ab, progress_reports_batches_passes_and_the_confirmation)
 	cr_expect_eq(e.passes, 2);
 	cr_expect_geq(e.batches, 2);
 	cr_expect_eq(e.confirming_rows, 1);
+	/* a run event per timed run: both passes, both sides */
+	cr_expect_eq(e.run_events, 2 * (w.out.passes_runs[0] + w.out.passes_runs[1]),
+	             "%zu run events", e.run_events);
 	/* the elapsed time is the executor's clock: 11 runs at ~11 ms */
 	cr_expect(e.last_elapsed > 0.1 && e.last_elapsed < 0.3, "elapsed %g", e.last_elapsed);
 	tach_ab_outcome_release(&w.out);
