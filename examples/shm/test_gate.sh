@@ -56,7 +56,12 @@ check 0 "mmap -> arena" --config "$conf" "$dir/mmap.json" "$dir/arena.json"
 check 1 "arena -> mmap (sides swapped)" --config "$conf" "$dir/arena.json" "$dir/mmap.json"
 grep -q 'FAIL  time regressed.*shm_alloc/4096' "$dir/out" || { echo "test_gate: no time row" >&2; fail=1; }
 grep -q 'FAIL  items_per_second regressed.*shm_alloc/4096' "$dir/out" || { echo "test_gate: no rate row" >&2; fail=1; }
-check 1 "transfer 25 % lower" --config "$conf" "$dir/arena.json" "$dir/slow.json"
+# the transfer rule warns (it meets the machine's run-to-run offsets);
+# made required, as on a steady machine, it fails the gate
+check 0 "transfer 25 % lower (a warning)" --config "$conf" "$dir/arena.json" "$dir/slow.json"
+grep -q 'warn  bytes_per_second regressed.*shm_transfer' "$dir/out" || { echo "test_gate: no transfer warning" >&2; fail=1; }
+sed '/^[[:space:]]*required = false$/d' "$conf" >"$dir/required.conf"
+check 1 "transfer 25 % lower, required" --config "$dir/required.conf" "$dir/arena.json" "$dir/slow.json"
 grep -q 'FAIL  bytes_per_second regressed.*shm_transfer' "$dir/out" || { echo "test_gate: no transfer row" >&2; fail=1; }
 check 1 "channel targets on shm results" --config "$chconf" "$dir/arena.json"
 [ $fail = 0 ] && echo "test_gate: all checks passed"
