@@ -44,7 +44,31 @@ struct tach_load_exec {
 	uint64_t maxrss;
 	int finished;
 	char why[256];
+	double swept; /* when orphans were last looked for */
+	pid_t *keep;  /* scratch: the leaders still running */
 };
+
+/* How often a run's end also looks for the orphans runs left (daemons
+ * that escaped their group, adopted by tach as subreaper): one /proc scan
+ * per this many seconds, not per run, so a high rate pays nothing for it;
+ * an orphan lives at most this long beside the runs measured. */
+#define ORPHAN_SWEEP 0.1
+
+/* Kills the orphans left so far, keeping every run still going. */
+static void sweep_orphans(tach_load_exec *e)
+{
+	double now = tach__now();
+	if (now - e->swept < ORPHAN_SWEEP || !e->keep)
+		return;
+	e->swept = now;
+	size_t n = 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->sl[i].pid)
+			e->keep[n++] = e->sl[i].pid;
+	uint64_t m = tach__kill_orphans(e->keep, n);
+	if (m > e->maxrss)
+		e->maxrss = m;
+}
 
 static double real_now(void *ctx)
 {
@@ -83,6 +107,7 @@ static int reap_slot(tach_load_exec *e, load_slot *s)
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	s->pid = 0;
+	sweep_orphans(e);
 	return s->termed || tach__exec_interrupted() || !WIFEXITED(status) ||
 	       WEXITSTATUS(status) != 0;
 }
@@ -140,7 +165,7 @@ int tach_load_exec_new(char *const *argv, const tach_exec_opts *exec, size_t max
 	tach_load_exec *e = calloc(1, sizeof *e);
 	size_t n = max_in_flight ? max_in_flight : 1;
 	if (!e || !(e->sl = calloc(n, sizeof *e->sl)) || !(e->pf = calloc(n, sizeof *e->pf)) ||
-	    !(e->pf_slot = calloc(n, sizeof *e->pf_slot))) {
+	    !(e->pf_slot = calloc(n, sizeof *e->pf_slot)) || !(e->keep = calloc(n, sizeof *e->keep))) {
 		tach_load_exec_free(e);
 		return TACH_ENOMEM;
 	}
@@ -216,5 +241,6 @@ void tach_load_exec_free(tach_load_exec *e)
 	free(e->sl);
 	free(e->pf);
 	free(e->pf_slot);
+	free(e->keep);
 	free(e);
 }

@@ -19,6 +19,10 @@ TACH_HIDDEN int tach__spawn(char *const *argv, const tach_exec_opts *o, int pipe
 /* SIGKILLs the group pgid and every other descendant left, and reaps them.
  * Returns the largest ru_maxrss (bytes) among the processes it reaped. */
 TACH_HIDDEN uint64_t tach__reap_leftovers(pid_t pgid);
+/* Kills (with their groups) and reaps every child of this process but the
+ * spawner and keep[0..n_keep): the orphans adopted from runs still going
+ * on beside them (a load test's daemons).  The largest ru_maxrss reaped. */
+TACH_HIDDEN uint64_t tach__kill_orphans(const pid_t *keep, size_t n_keep);
 /* Starts argv through the spawner (spawner_linux.c) as tach's child, in the
  * cgroup whose cgroup.procs is procs_path when not NULL.  0, an errno value,
  * or ENOSYS when there is no spawner (or the request is too big for it):

@@ -120,17 +120,25 @@ static pid_t reap(pid_t pid, int flags, uint64_t *maxrss)
 	return r;
 }
 
-static int kill_descendants(int except, uint64_t *maxrss)
+static int kept(pid_t pid, const pid_t *keep, size_t n_keep)
+{
+	for (size_t i = 0; i < n_keep; i++)
+		if (keep[i] == pid)
+			return 1;
+	return 0;
+}
+
+static int kill_descendants(const pid_t *keep, size_t n_keep, uint64_t *maxrss)
 {
 	int killed = 0;
 	pid_t self = getpid();
 	/* Killing a child re-parents its children to us (subreaper): repeat
-	 * until no child but `except` is left. */
+	 * until no child but those kept is left. */
 	for (int round = 0; round < 1000; round++) {
 		pid_t kids[256];
 		size_t n = list_children(self, kids, 256), other = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (kids[i] == except)
+			if (kept(kids[i], keep, n_keep))
 				continue;
 			other++;
 			kill(-kids[i], SIGKILL); /* its group, if it leads one */
@@ -138,7 +146,7 @@ static int kill_descendants(int except, uint64_t *maxrss)
 			killed++;
 		}
 		for (size_t i = 0; i < n; i++)
-			if (kids[i] != except)
+			if (!kept(kids[i], keep, n_keep))
 				reap(kids[i], 0, maxrss);
 		if (!other)
 			break;
@@ -149,7 +157,15 @@ static int kill_descendants(int except, uint64_t *maxrss)
 int tach_kill_descendants(int except)
 {
 	uint64_t ignored = 0;
-	return kill_descendants(except, &ignored);
+	pid_t keep = (pid_t)except;
+	return kill_descendants(&keep, except ? 1 : 0, &ignored);
+}
+
+uint64_t tach__kill_orphans(const pid_t *keep, size_t n_keep)
+{
+	uint64_t maxrss = 0;
+	kill_descendants(keep, n_keep, &maxrss);
+	return maxrss;
 }
 
 /* After the leader is reaped: anything still alive is a descendant that
@@ -168,7 +184,7 @@ uint64_t tach__reap_leftovers(pid_t pgid)
 			return maxrss; /* ECHILD: nothing left */
 		/* 0: a child lives -- maybe only the spawner, which wait4
 		 * does not reap (a clone child) but still counts */
-		if (!kill_descendants(0, &maxrss))
+		if (!kill_descendants(NULL, 0, &maxrss))
 			return maxrss;
 	}
 }

@@ -253,3 +253,35 @@ Test(cli_load, compare_reads_load_metrics)
 	cr_expect(strstr(r.out, "achieved_rate"), "%s", r.out);
 	run_free(&r);
 }
+
+/* Daemons that runs leave behind (a setsid() grandchild, out of the run's
+ * group) are killed while the rate goes on, not only when it ends: at 20
+ * starts/s for 3 s each run leaves one sleeping a minute, so without the
+ * sweep some 40 would be running beside the runs after 2 s. */
+Test(cli_load, daemons_of_runs_do_not_pile_up)
+{
+	char marker[64], cmd[256];
+	snprintf(marker, sizeof marker, "tach-load-orph-%d", (int)getpid());
+	snprintf(cmd, sizeof cmd, "%s --daemon --marker %s", TACH_TESTPROG, marker);
+	char *args[] = {TACH_EXE, "load", "--rate", "20", "-d", "3s", "-C", "4", cmd, NULL};
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	cr_assert_eq(posix_spawn(&pid, TACH_EXE, &fa, NULL, args, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	usleep(2000000);
+	int during = count_marked(marker, 0);
+	int status = -1;
+	for (double t0 = now(); now() - t0 < 30; usleep(10000))
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	if (status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	cr_expect_lt(during, 12, "%d processes of runs alive 2 s in", during);
+	cr_expect_eq(count_marked(marker, 1), 0, "nothing left after the run");
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+}
