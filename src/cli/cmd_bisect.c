@@ -63,9 +63,10 @@ const char cmd_bisect_details[] =
 	"interleaved, as 'tach compare --run' does, so drift of the machine over\n"
 	"the bisection cancels.  When --bad regressed against --good, lets git\n"
 	"bisect run 'tach bisect --step' at each commit between: each step runs\n"
-	"--build (a failure skips the commit) and compares BENCH_CMD here with the\n"
-	"good tree (printing the change); a commit is bad when its time is nearer\n"
-	"the bad end's than the good end's (above their geometric midpoint).\n"
+	"--build (a failure skips the commit, as does a failing benchmark) and\n"
+	"compares BENCH_CMD here with the good tree (printing the change); a commit\n"
+	"is bad when its time is nearer the bad end's than the good end's (above\n"
+	"their geometric midpoint).\n"
 	"BENCH_CMD and --build run in the tree they measure or build, so relative\n"
 	"paths (./build/bench) name each tree's own files.  Prints the first bad\n"
 	"commit and the change it showed, and restores the work tree.";
@@ -186,8 +187,9 @@ static int build(const bisect *bs, const char *dir)
 /* BENCH_CMD in the good tree against BENCH_CMD here, interleaved by the
  * A/B engine until the time row is decided at `min_effect` (or the run
  * or time limit).  *change gets the ratio of medians (here / good),
- * *verdict the row's verdict.  0, 128 + a signal when stopped, or
- * EXIT_USAGE after saying why. */
+ * *verdict the row's verdict.  0, 128 + a signal when stopped, 125 when
+ * a run failed (exit status, signal, timeout), or EXIT_USAGE after saying
+ * why. */
 static int against_good(const bisect *bs, double min_effect, int confirm, double *change,
                         tach_verdict *verdict)
 {
@@ -202,11 +204,14 @@ static int against_good(const bisect *bs, double min_effect, int confirm, double
 	tach_error err = {0};
 	int rc = tach_ab_compare(&ao, &co, &out, &err);
 	int status = 0;
-	if (out.stopped)
+	if (out.stopped) {
 		status = 128 + cli_stop_signal;
-	else if (rc || !out.comparison || out.comparison->n_rows != 1)
+	} else if (rc || !out.comparison || out.comparison->n_rows != 1) {
 		status = cli_error("cannot measure '%s': %s", bs->cmd[0],
 		                   err.message[0] ? err.message : tach_strerror(rc));
+		if (rc == TACH_ERANGE)
+			status = 125;
+	}
 	else {
 		*change = out.comparison->rows[0].ratio;
 		*verdict = out.comparison->rows[0].verdict;
@@ -232,6 +237,13 @@ static int step(const bisect *bs)
 	double change = 0;
 	tach_verdict verdict = TACH_INCONCLUSIVE;
 	int st = against_good(bs, effect, 0, &change, &verdict);
+	if (st == 125) {
+		/* the benchmark fails at this commit (the good tree's ran at the
+		 * start): it cannot say faster or slower, so the commit is
+		 * skipped, as one that does not build */
+		fprintf(stderr, "tach bisect: the benchmark failed here: skipping this commit\n");
+		return 125;
+	}
 	if (st)
 		return 128; /* abort the bisection */
 	int bad = bs->bad_change > 1 ? change * change >= bs->bad_change && change > 1 + bs->min_effect
@@ -374,9 +386,10 @@ static int drive(const bisect *in)
 		return cli_error("the work tree has uncommitted changes; commit or stash them first");
 	/* a bisection left by a killed tach (or begun by hand): starting
 	 * another would lose the branch it began from */
-	char *bisecting[] = {"git", "bisect", "log", NULL};
-	char blog[64];
-	if (run(bisecting, blog, sizeof blog) == 0)
+	char *start[] = {"git", "rev-parse", "--git-path", "BISECT_START", NULL};
+	char mark[PATH_MAX] = "";
+	if (run(start, mark, sizeof mark) == 0 && (mark[strcspn(mark, "\n")] = 0, mark[0]) &&
+	    access(mark, F_OK) == 0)
 		return cli_error("a git bisection is in progress here; end it with 'git bisect reset' "
 		                 "first");
 	/* work trees of a killed bisection whose directories are gone */
@@ -420,8 +433,11 @@ static int drive(const bisect *in)
 		cli_error("cannot check out and build the bad revision %s", in->bad);
 		goto restore;
 	}
-	if ((status_rc = against_good(bs, bs->min_effect, 1, &change, &verdict)))
+	if ((status_rc = against_good(bs, bs->min_effect, 1, &change, &verdict))) {
+		if (status_rc == 125) /* a failing run at an end: nothing to bisect by */
+			status_rc = EXIT_USAGE;
 		goto restore;
+	}
 	if (verdict != TACH_REGRESSED) {
 		printf("no regression between %s and %s (time %+.2f%%, %s): nothing to bisect\n",
 		       cli_text(rev, sizeof rev, in->good), cli_text(rev2, sizeof rev2, in->bad),
