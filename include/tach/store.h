@@ -175,14 +175,16 @@ typedef struct tach_resolved {
 /* tach_store_resolve preferring the runs of testbed `here` (the machine
  * the caller measures on; NULL or "": no preference, as
  * tach_store_resolve).  The references that choose the newest of
- * several runs -- @latest~N, @BRANCH, @HEAD~N and other git revisions --
- * choose among the runs of `here`: @latest~N counts back through them.
+ * several runs -- @latest~N, @BRANCH, @HEAD~N and other git revisions,
+ * and a bare commit hash (a commit names the code; several machines may
+ * have measured it) -- choose among the runs of `here`: @latest~N counts
+ * back through them.
  * When `here` has no run the reference could name (none at all, for
  * @latest~N), the choice falls back to the testbed of the newest run
  * that matches, and out->fallback says so; `here` with fewer than N+1
  * runs is an error for @latest~N, not a fallback.  Exact references do
- * not move: a baseline, #ID, a bare commit hash (its newest run on any
- * testbed) and anything with ":TESTBED" resolve as in tach_store_resolve.
+ * not move: a baseline, #ID and anything with ":TESTBED" resolve as in
+ * tach_store_resolve.
  * 0 with *out filled, or TACH_EINVAL with the store and the reference in
  * err (or a backend's error). */
 TACH_API int tach_store_resolve_on(tach_store *s, const char *ref, const char *here,
