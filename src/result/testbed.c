@@ -56,8 +56,13 @@ const char *tach_meta_testbed(const tach_meta *m, char *buf, size_t size)
 		                    ? *c
 		                    : '-';
 	host[n] = '\0';
-	if (host[0] == '.' || host[0] == '-' || !host[0])
+	/* an empty host name ("" in a results file) is "h" too, terminated:
+	 * host[1] is unset then */
+	if (host[0] == '.' || host[0] == '-' || !host[0]) {
+		if (!host[0])
+			host[1] = '\0';
 		host[0] = 'h';
+	}
 	snprintf(buf, size, "%s-%dc-%08x", host, m->cpu_count > 0 ? m->cpu_count : 0,
 	         (unsigned)fnv1a(m->cpu_model));
 	return buf;

@@ -69,6 +69,11 @@ Test(testbed, derived_name_is_stable_and_the_users_name_wins)
 	r = machine(host, "x", 1024, NULL);
 	cr_expect(tach_testbed_name_valid(tach_meta_testbed(&r->meta, buf, sizeof buf)), "%s", buf);
 	tach_result_free(r);
+	/* an empty host name, as a stranger's file may hold ("hostname": ""):
+	 * "h", and nothing of the stack after it (found by fuzz_results) */
+	r = machine("", "I5", 0, NULL);
+	cr_expect_str_eq(tach_meta_testbed(&r->meta, buf, sizeof buf), "h-0c-87e93883");
+	tach_result_free(r);
 }
 
 Test(testbed, names_are_checked)
