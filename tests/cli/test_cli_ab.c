@@ -212,20 +212,29 @@ static void expect_restored(const char *repo, const char *tmp)
 	cr_expect_eq(system(cmd), 0, "the repository is not as it was");
 }
 
-Test(cli_ab, bisect_measures_each_commit_against_the_good_tree, .init = setup, .fini = teardown)
+/* `tach bisect --good GOOD --bad BAD --runs 5 --build ... -- BENCH` run in
+ * dir `where`, with a TMPDIR of its own (tmp, made here) for the good tree. */
+static run_result bisect_in(const char *where, const char *tmp, const char *good,
+                            const char *bad, const char *bench)
 {
-	char repo[128], tmp[128], env[160];
-	make_repo(repo, sizeof repo, 0);
-	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	char env[160], old[1024];
 	cr_assert_eq(mkdir(tmp, 0700), 0);
 	snprintf(env, sizeof env, "TMPDIR=%s", tmp);
-	char old[1024];
 	cr_assert(getcwd(old, sizeof old));
-	cr_assert_eq(chdir(repo), 0);
-	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--runs", "5",
-	                             "--build", "install -m 755 bench.in bench", "--", "./bench"),
+	cr_assert_eq(chdir(where), 0);
+	run_result r = run_tach(ARGV("bisect", "--good", good, "--bad", bad, "--runs", "5", "--build",
+	                             "install -m 755 bench.in bench", "--", bench),
 	                        NULL, ARGV(env), NULL);
 	cr_assert_eq(chdir(old), 0);
+	return r;
+}
+
+Test(cli_ab, bisect_measures_each_commit_against_the_good_tree, .init = setup, .fini = teardown)
+{
+	char repo[128], tmp[128];
+	make_repo(repo, sizeof repo, 0);
+	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	run_result r = bisect_in(repo, tmp, "HEAD~7", "HEAD", "./bench");
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, "first bad commit: ") && strstr(r.out, " commit 5\n"), "%s%s", r.out,
 	          r.err);
@@ -319,21 +328,13 @@ Test(cli_ab, bisect_stopped_restores_the_repository, .init = setup, .fini = tear
  * git directory, so the first bad commit is still shown with its change. */
 Test(cli_ab, bisect_in_a_linked_work_tree, .init = setup, .fini = teardown)
 {
-	char repo[128], linked[160], tmp[128], env[160], cmd[512];
+	char repo[128], linked[160], tmp[128], cmd[512];
 	make_repo(repo, sizeof repo, 0);
 	snprintf(linked, sizeof linked, "%s/linked", dir);
 	snprintf(cmd, sizeof cmd, "cd '%s' && git worktree add -q '%s' HEAD", repo, linked);
 	cr_assert_eq(system(cmd), 0);
 	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
-	cr_assert_eq(mkdir(tmp, 0700), 0);
-	snprintf(env, sizeof env, "TMPDIR=%s", tmp);
-	char old[1024];
-	cr_assert(getcwd(old, sizeof old));
-	cr_assert_eq(chdir(linked), 0);
-	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~7", "--bad", "HEAD", "--runs", "5",
-	                             "--build", "install -m 755 bench.in bench", "--", "./bench"),
-	                        NULL, ARGV(env), NULL);
-	cr_assert_eq(chdir(old), 0);
+	run_result r = bisect_in(linked, tmp, "HEAD~7", "HEAD", "./bench");
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, " commit 5\n"), "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, "measured change there: time +"), "%s%s", r.out, r.err);
@@ -346,19 +347,11 @@ Test(cli_ab, bisect_in_a_linked_work_tree, .init = setup, .fini = teardown)
  * (git bisect needs commit 6 only when 5 or 7 cannot tell). */
 Test(cli_ab, bisect_skips_a_commit_whose_benchmark_fails, .init = setup, .fini = teardown)
 {
-	char repo[128], tmp[128], env[160];
+	char repo[128], tmp[128];
 	make_repo(repo, sizeof repo, 2);
 	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
-	cr_assert_eq(mkdir(tmp, 0700), 0);
-	snprintf(env, sizeof env, "TMPDIR=%s", tmp);
-	char old[1024];
-	cr_assert(getcwd(old, sizeof old));
-	cr_assert_eq(chdir(repo), 0);
 	/* good = commit 5's parent (4), bad = 7: the midpoint step is commit 6 */
-	run_result r = run_tach(ARGV("bisect", "--good", "HEAD~4", "--bad", "HEAD~1", "--runs", "5",
-	                             "--build", "install -m 755 bench.in bench", "--", "./bench"),
-	                        NULL, ARGV(env), NULL);
-	cr_assert_eq(chdir(old), 0);
+	run_result r = bisect_in(repo, tmp, "HEAD~4", "HEAD~1", "./bench");
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.err, "the benchmark failed here: skipping this commit"), "%s", r.err);
 	cr_expect(strstr(r.out, " commit 5\n"), "%s%s", r.out, r.err);
